@@ -1,0 +1,2 @@
+/* assay-cli-output.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-cli-progress.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-analysis.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-benford.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-corpus.c — not written yet */
+#include "config.h"

@@ -1,0 +1,29 @@
+/* assay-corpus.h — analysis across all documents of a run
+ *
+ * Fed one document result (the JSON of docs/result-schema.md) at a time, it
+ * keeps only what it needs — figures, totals and the MinHash signature — so
+ * memory grows with the figures, not the text. assay_corpus_to_json()
+ * aggregates key figures by label and by period, totals by document, and
+ * finds near-duplicate documents with an LSH index (sub-quadratic).
+ * Not thread-safe: one thread at a time; computing is meant for a worker.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _AssayCorpus AssayCorpus;
+
+AssayCorpus *assay_corpus_new          (void);
+void         assay_corpus_free         (AssayCorpus *self);
+void         assay_corpus_add_result   (AssayCorpus *self,
+                                        JsonNode    *document_result);
+guint        assay_corpus_get_n_documents (AssayCorpus *self);
+JsonNode    *assay_corpus_to_json      (AssayCorpus *self,
+                                        double       duplicate_threshold);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayCorpus, assay_corpus_free)
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* assay-document.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-extraction.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-input.c — not written yet */
+#include "config.h"

@@ -1,0 +1,50 @@
+/* assay-input.h — turning what the user named into documents to process
+ *
+ * Folders are expanded recursively (symlink loops and unreadable folders are
+ * reported, not fatal); files are recognised as PDF by their content, never
+ * their extension; each file's content hash identifies it so that the same
+ * content given twice is processed once.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  ASSAY_INPUT_PDF,
+  ASSAY_INPUT_NOT_PDF,      /* reason says what it looks like */
+  ASSAY_INPUT_EMPTY,
+  ASSAY_INPUT_MISSING,
+  ASSAY_INPUT_UNREADABLE,
+} AssayInputKind;
+
+typedef struct
+{
+  char           *path;
+  gboolean        explicit_;   /* named by the user, not found inside a folder */
+  AssayInputKind  kind;        /* after assay_input_identify() */
+  char           *reason;      /* person-readable, for anything but PDF */
+  char           *sha256;      /* hex, PDFs only */
+  goffset         size;
+} AssayInputFile;
+
+AssayInputFile *assay_input_file_new      (const char      *path,
+                                           gboolean         explicit_);
+void            assay_input_file_free     (AssayInputFile  *self);
+gboolean        assay_input_identify      (AssayInputFile  *self,
+                                           GCancellable    *cancellable,
+                                           GError         **error);
+void            assay_input_expand_async  (const char * const *paths,
+                                           GCancellable    *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer         user_data);
+GPtrArray      *assay_input_expand_finish (GAsyncResult    *result,
+                                           GError         **error);
+char           *assay_input_describe_content (const guint8 *head,
+                                              gsize         length);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayInputFile, assay_input_file_free)
+
+G_END_DECLS

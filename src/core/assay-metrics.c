@@ -1,0 +1,2 @@
+/* assay-metrics.c — not written yet */
+#include "config.h"

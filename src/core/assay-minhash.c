@@ -1,0 +1,2 @@
+/* assay-minhash.c — not written yet */
+#include "config.h"

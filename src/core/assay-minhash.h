@@ -1,0 +1,51 @@
+/* assay-minhash.h — near-duplicate detection with MinHash and LSH banding
+ *
+ * A signature summarises a document's set of word shingles; the Jaccard
+ * similarity of two sets is estimated by the fraction of equal slots. The
+ * index buckets signatures by bands so that candidate pairs are found in
+ * roughly linear time rather than by comparing every pair.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define ASSAY_MINHASH_SIZE 128   /* 16 bands of 8 rows */
+
+typedef struct
+{
+  guint32 slots[ASSAY_MINHASH_SIZE];
+  guint32 n_shingles;            /* 0: empty document, similarity undefined */
+} AssayMinhash;
+
+typedef struct
+{
+  guint  a;                      /* ids given to assay_minhash_index_add, a < b */
+  guint  b;
+  double similarity;             /* estimated Jaccard similarity */
+} AssayMinhashPair;
+
+typedef struct _AssayMinhashIndex AssayMinhashIndex;
+
+void                assay_minhash_init          (AssayMinhash        *self);
+void                assay_minhash_add_text      (AssayMinhash        *self,
+                                                 const char          *text,
+                                                 gsize                length);
+double              assay_minhash_similarity    (const AssayMinhash  *a,
+                                                 const AssayMinhash  *b);
+char               *assay_minhash_to_string     (const AssayMinhash  *self);
+gboolean            assay_minhash_from_string   (AssayMinhash        *self,
+                                                 const char          *str);
+
+AssayMinhashIndex  *assay_minhash_index_new     (void);
+void                assay_minhash_index_free    (AssayMinhashIndex   *self);
+void                assay_minhash_index_add     (AssayMinhashIndex   *self,
+                                                 guint                id,
+                                                 const AssayMinhash  *signature);
+GArray             *assay_minhash_index_find_pairs (AssayMinhashIndex *self,
+                                                    double             threshold);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayMinhashIndex, assay_minhash_index_free)
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* assay-numbers.c — not written yet */
+#include "config.h"

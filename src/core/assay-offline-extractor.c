@@ -1,0 +1,2 @@
+/* assay-offline-extractor.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-pdf-reader-process.c — not written yet */
+#include "config.h"

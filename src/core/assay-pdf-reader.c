@@ -1,0 +1,2 @@
+/* assay-pdf-reader.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-pipeline.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-result.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-stats.c — not written yet */
+#include "config.h"

@@ -1,0 +1,2 @@
+/* assay-store.c — not written yet */
+#include "config.h"

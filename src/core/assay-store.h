@@ -1,0 +1,36 @@
+/* assay-store.h — results kept on disk
+ *
+ * Each result is a JSON file under $XDG_DATA_HOME/assay/results, keyed by the
+ * document's content hash, the template and the extractor. Writes are atomic
+ * (temporary file, fsync, rename): a process killed at any moment leaves the
+ * old file or the new one, never a partial one. A file that does not parse is
+ * treated as absent. Blocking calls: run them on a worker thread.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define ASSAY_TYPE_STORE (assay_store_get_type ())
+G_DECLARE_FINAL_TYPE (AssayStore, assay_store, ASSAY, STORE, GObject)
+
+AssayStore *assay_store_new          (const char   *directory);
+AssayStore *assay_store_new_default  (void);
+const char *assay_store_get_directory (AssayStore  *self);
+char       *assay_store_dup_key      (AssayStore   *self,
+                                      const char   *sha256,
+                                      const char   *template_key,
+                                      const char   *extractor_id);
+JsonNode   *assay_store_load         (AssayStore   *self,
+                                      const char   *key,
+                                      GCancellable *cancellable,
+                                      GError      **error);
+gboolean    assay_store_save         (AssayStore   *self,
+                                      const char   *key,
+                                      JsonNode     *result,
+                                      GCancellable *cancellable,
+                                      GError      **error);
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* assay-template.c — not written yet */
+#include "config.h"

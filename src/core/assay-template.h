@@ -1,0 +1,47 @@
+/* assay-template.h — what to extract from a kind of document
+ *
+ * Built-in templates (general, invoice, financial-report, scientific-paper)
+ * and user templates from a JSON file. A template becomes a JSON schema for
+ * structured model output and is used to validate answers.
+ * Immutable after construction; share by reference from any thread.
+ */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+#include "assay-extraction.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char            *name;          /* "invoice_number" — [a-z0-9_]+ */
+  AssayFieldType   type;
+  char            *description;   /* for the model and the UI */
+  gboolean         required;
+} AssayTemplateField;
+
+typedef struct _AssayTemplate AssayTemplate;
+
+AssayTemplate            *assay_template_lookup          (const char     *name);
+const char * const       *assay_template_list_builtin    (void);
+AssayTemplate            *assay_template_new_from_file   (const char     *path,
+                                                          GError        **error);
+AssayTemplate            *assay_template_new_from_json   (JsonNode       *node,
+                                                          GError        **error);
+AssayTemplate            *assay_template_ref             (AssayTemplate  *self);
+void                      assay_template_unref           (AssayTemplate  *self);
+const char               *assay_template_get_name        (AssayTemplate  *self);
+const char               *assay_template_get_description (AssayTemplate  *self);
+guint                     assay_template_get_n_fields    (AssayTemplate  *self);
+const AssayTemplateField *assay_template_get_field       (AssayTemplate  *self,
+                                                          guint           index);
+const AssayTemplateField *assay_template_find_field      (AssayTemplate  *self,
+                                                          const char     *name);
+JsonNode                 *assay_template_to_json_schema  (AssayTemplate  *self);
+char                     *assay_template_get_cache_key   (AssayTemplate  *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayTemplate, assay_template_unref)
+
+G_END_DECLS

@@ -1,0 +1,2 @@
+/* assay-trace.c — not written yet */
+#include "config.h"

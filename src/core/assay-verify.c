@@ -1,0 +1,2 @@
+/* assay-verify.c — not written yet */
+#include "config.h"
