@@ -1,2 +1,624 @@
-/* assay-cli-output.c — not written yet */
+/* assay-cli-output.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-cli-output"
+
 #include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "assay-cli-output.h"
+#include "assay-corpus.h"
+#include "assay-result.h"
+
+/* Pairs whose estimated shingle similarity reaches this are reported. */
+#define DUPLICATE_THRESHOLD 0.8
+
+typedef enum
+{
+  MESSAGE_DOCUMENT,
+  MESSAGE_FINISH,
+} MessageKind;
+
+typedef struct
+{
+  MessageKind  kind;
+  guint        index;
+  JsonNode    *result;   /* DOCUMENT */
+  GTask       *task;     /* FINISH */
+} Message;
+
+typedef struct
+{
+  guint   index;
+  goffset offset;
+  gsize   length;
+} SpoolEntry;
+
+typedef struct
+{
+  char            *path;       /* NULL or "-": standard output */
+  AssayCliSummary  summary;
+  char            *template_name;
+  char            *extractor_id;
+} FinishData;
+
+struct _AssayCliOutput
+{
+  AssayCliFormat  format;
+  GThread        *writer;
+  GAsyncQueue    *queue;       /* Message* */
+  GPtrArray      *skipped;     /* JsonNode*, filled on the main thread before finish */
+  gboolean        finishing;
+
+  /* Writer thread only. */
+  FILE           *spool;
+  goffset         spool_size;
+  GArray         *entries;     /* SpoolEntry */
+  AssayCorpus    *corpus;
+  GError         *spool_error;
+};
+
+static void
+message_free (Message *message)
+{
+  g_clear_pointer (&message->result, json_node_unref);
+  g_clear_object (&message->task);
+  g_free (message);
+}
+
+static void
+finish_data_free (FinishData *data)
+{
+  g_free (data->path);
+  g_free (data->template_name);
+  g_free (data->extractor_id);
+  g_free (data);
+}
+
+/**
+ * assay_cli_csv_escape:
+ *
+ * Returns: (transfer full): @field quoted as RFC 4180 asks when it holds
+ *   a comma, quote or line break
+ */
+char *
+assay_cli_csv_escape (const char *field)
+{
+  GString *out;
+
+  if (field == NULL)
+    return g_strdup ("");
+
+  if (strpbrk (field, ",\"\r\n") == NULL)
+    return g_strdup (field);
+
+  out = g_string_new ("\"");
+  for (const char *p = field; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+
+  return g_string_free (out, FALSE);
+}
+
+static void
+append_csv_field (GString    *row,
+                  const char *value,
+                  gboolean    last)
+{
+  g_autofree char *escaped = assay_cli_csv_escape (value);
+
+  g_string_append (row, escaped);
+  g_string_append_c (row, last ? '\n' : ',');
+}
+
+static char *
+format_number (JsonObject *object,
+               const char *member)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+  JsonNode *node;
+
+  if (!json_object_has_member (object, member))
+    return g_strdup ("");
+
+  node = json_object_get_member (object, member);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.15g", json_node_get_double (node)));
+
+  return g_strdup ("");
+}
+
+static char *
+document_to_csv (JsonNode *result)
+{
+  GString *rows = g_string_new (NULL);
+  JsonObject *object = json_node_get_object (result);
+  JsonObject *source = NULL;
+  JsonObject *extraction = NULL;
+  JsonArray *figures = NULL;
+  const char *path = NULL;
+  const char *sha256 = NULL;
+
+  if (json_object_has_member (object, "source"))
+    source = json_object_get_object_member (object, "source");
+  if (source != NULL)
+    {
+      path = json_object_get_string_member_with_default (source, "path", NULL);
+      sha256 = json_object_get_string_member_with_default (source, "sha256", NULL);
+    }
+  if (json_object_has_member (object, "extraction"))
+    extraction = json_object_get_object_member (object, "extraction");
+  if (extraction != NULL && json_object_has_member (extraction, "figures"))
+    figures = json_object_get_array_member (extraction, "figures");
+
+  for (guint i = 0; figures != NULL && i < json_array_get_length (figures); i++)
+    {
+      JsonObject *figure = json_array_get_object_element (figures, i);
+      g_autofree char *value = NULL;
+      g_autofree char *page = NULL;
+
+      if (figure == NULL)
+        continue;
+
+      value = format_number (figure, "value");
+      page = format_number (figure, "page");
+
+      append_csv_field (rows, path, FALSE);
+      append_csv_field (rows, sha256, FALSE);
+      append_csv_field (rows, json_object_get_string_member_with_default (figure, "label", NULL), FALSE);
+      append_csv_field (rows, value, FALSE);
+      append_csv_field (rows, json_object_get_string_member_with_default (figure, "raw", NULL), FALSE);
+      append_csv_field (rows, json_object_get_string_member_with_default (figure, "unit", NULL), FALSE);
+      append_csv_field (rows, json_object_get_string_member_with_default (figure, "period", NULL), FALSE);
+      append_csv_field (rows, page, FALSE);
+      append_csv_field (rows, json_object_get_string_member_with_default (figure, "verified", NULL), FALSE);
+      append_csv_field (rows, json_object_get_string_member_with_default (figure, "snippet", NULL), TRUE);
+    }
+
+  return g_string_free (rows, FALSE);
+}
+
+static char *
+node_to_json (JsonNode *node,
+              guint     indent_level)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *pad = NULL;
+
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, node);
+  text = json_generator_to_data (generator, NULL);
+
+  if (indent_level == 0)
+    return g_steal_pointer (&text);
+
+  /* Nest the document's lines under the run object's "documents" array. */
+  pad = g_strnfill (indent_level * 2, ' ');
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *padded = g_strconcat (pad, lines[i], NULL);
+      g_free (lines[i]);
+      lines[i] = padded;
+    }
+
+  return g_strjoinv ("\n", lines);
+}
+
+static void
+spool_document (AssayCliOutput *self,
+                guint           index,
+                JsonNode       *result)
+{
+  g_autofree char *text = NULL;
+  SpoolEntry entry;
+  gsize length;
+
+  if (self->corpus != NULL)
+    assay_corpus_add_result (self->corpus, result);
+
+  if (self->format == ASSAY_CLI_FORMAT_CSV)
+    text = document_to_csv (result);
+  else
+    text = node_to_json (result, 2);
+
+  length = strlen (text);
+  if (self->spool_error == NULL && length > 0 && fwrite (text, 1, length, self->spool) != length)
+    {
+      int saved_errno = errno;
+      g_set_error (&self->spool_error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not write temporary output: %s"), g_strerror (saved_errno));
+    }
+
+  entry.index = index;
+  entry.offset = self->spool_size;
+  entry.length = length;
+  g_array_append_val (self->entries, entry);
+  self->spool_size += length;
+}
+
+static int
+compare_entries (gconstpointer a,
+                 gconstpointer b)
+{
+  const SpoolEntry *ea = a;
+  const SpoolEntry *eb = b;
+
+  return (ea->index > eb->index) - (ea->index < eb->index);
+}
+
+static gboolean
+copy_spooled (AssayCliOutput  *self,
+              FILE            *out,
+              const SpoolEntry *entry,
+              GError         **error)
+{
+  char buffer[64 * 1024];
+  gsize remaining = entry->length;
+
+  if (fseeko (self->spool, entry->offset, SEEK_SET) != 0)
+    goto fail;
+
+  while (remaining > 0)
+    {
+      gsize chunk = MIN (remaining, sizeof buffer);
+
+      if (fread (buffer, 1, chunk, self->spool) != chunk)
+        goto fail;
+      if (fwrite (buffer, 1, chunk, out) != chunk)
+        goto fail;
+      remaining -= chunk;
+    }
+
+  return TRUE;
+
+fail:
+  {
+    int saved_errno = errno;
+    g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                 _("Could not write the output: %s"), g_strerror (saved_errno));
+    return FALSE;
+  }
+}
+
+static JsonNode *
+summary_to_json (const AssayCliSummary *summary)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "documents");
+  json_builder_add_int_value (builder, summary->n_documents);
+  json_builder_set_member_name (builder, "done");
+  json_builder_add_int_value (builder, summary->n_done);
+  json_builder_set_member_name (builder, "failed");
+  json_builder_add_int_value (builder, summary->n_failed);
+  json_builder_set_member_name (builder, "needs_password");
+  json_builder_add_int_value (builder, summary->n_needs_password);
+  json_builder_set_member_name (builder, "cancelled");
+  json_builder_add_int_value (builder, summary->n_cancelled);
+  json_builder_set_member_name (builder, "cached");
+  json_builder_add_int_value (builder, summary->n_cached);
+  json_builder_set_member_name (builder, "duplicates");
+  json_builder_add_int_value (builder, summary->n_duplicates);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+write_member (FILE       *out,
+              const char *name,
+              JsonNode   *value,
+              gboolean    last)
+{
+  g_autofree char *text = node_to_json (value, 1);
+
+  /* The first line of @text carries the pad; the member name goes there. */
+  fprintf (out, "  \"%s\": %s%s\n", name, g_strchug (text), last ? "" : ",");
+}
+
+static gboolean
+write_output (AssayCliOutput  *self,
+              FinishData      *data,
+              GError         **error)
+{
+  gboolean to_stdout = data->path == NULL || g_str_equal (data->path, "-");
+  FILE *out;
+  gboolean ok = TRUE;
+
+  if (self->spool_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->spool_error));
+      return FALSE;
+    }
+
+  g_array_sort (self->entries, compare_entries);
+
+  if (to_stdout)
+    out = stdout;
+  else if ((out = g_fopen (data->path, "w")) == NULL)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not create “%s”: %s"), data->path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  fflush (self->spool);
+
+  if (self->format == ASSAY_CLI_FORMAT_CSV)
+    {
+      fputs ("path,sha256,label,value,raw,unit,period,page,verified,snippet\n", out);
+      for (guint i = 0; ok && i < self->entries->len; i++)
+        ok = copy_spooled (self, out, &g_array_index (self->entries, SpoolEntry, i), error);
+    }
+  else
+    {
+      g_autoptr(JsonNode) template_name = json_node_init_string (json_node_alloc (), data->template_name);
+      g_autoptr(JsonNode) extractor = json_node_init_string (json_node_alloc (), data->extractor_id);
+      g_autoptr(JsonNode) summary = summary_to_json (&data->summary);
+      g_autoptr(JsonNode) corpus = assay_corpus_to_json (self->corpus, DUPLICATE_THRESHOLD);
+      g_autoptr(JsonArray) skipped = json_array_new ();
+      g_autoptr(JsonNode) skipped_node = json_node_new (JSON_NODE_ARRAY);
+
+      for (guint i = 0; i < self->skipped->len; i++)
+        json_array_add_element (skipped, json_node_ref (g_ptr_array_index (self->skipped, i)));
+      json_node_set_array (skipped_node, skipped);
+
+      fprintf (out, "{\n  \"result_version\": \"%s\",\n  \"assay_version\": \"%s\",\n",
+               ASSAY_RESULT_VERSION, PACKAGE_VERSION);
+      write_member (out, "template", template_name, FALSE);
+      write_member (out, "extractor", extractor, FALSE);
+      fputs ("  \"documents\": [", out);
+      for (guint i = 0; ok && i < self->entries->len; i++)
+        {
+          fputs (i == 0 ? "\n" : ",\n", out);
+          ok = copy_spooled (self, out, &g_array_index (self->entries, SpoolEntry, i), error);
+        }
+      fputs (self->entries->len > 0 ? "\n  ],\n" : "],\n", out);
+      write_member (out, "skipped", skipped_node, FALSE);
+      write_member (out, "corpus", corpus, FALSE);
+      write_member (out, "summary", summary, TRUE);
+      fputs ("}\n", out);
+    }
+
+  if (fflush (out) != 0 && ok)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not write the output: %s"), g_strerror (saved_errno));
+      ok = FALSE;
+    }
+
+  if (!to_stdout && fclose (out) != 0 && ok)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not write “%s”: %s"), data->path, g_strerror (saved_errno));
+      ok = FALSE;
+    }
+
+  return ok;
+}
+
+static gpointer
+writer_thread (gpointer user_data)
+{
+  AssayCliOutput *self = user_data;
+
+  for (;;)
+    {
+      Message *message = g_async_queue_pop (self->queue);
+
+      if (message->kind == MESSAGE_DOCUMENT)
+        {
+          spool_document (self, message->index, message->result);
+          message_free (message);
+          continue;
+        }
+
+      /* MESSAGE_FINISH: the last message. */
+      {
+        GError *error = NULL;
+        FinishData *data = g_task_get_task_data (message->task);
+
+        if (write_output (self, data, &error))
+          g_task_return_boolean (message->task, TRUE);
+        else
+          g_task_return_error (message->task, error);
+        message_free (message);
+        break;
+      }
+    }
+
+  return NULL;
+}
+
+/**
+ * assay_cli_output_new:
+ *
+ * Returns: (transfer full) (nullable): an output with its writer thread
+ *   running, or %NULL when no temporary file can be made
+ */
+AssayCliOutput *
+assay_cli_output_new (AssayCliFormat   format,
+                      GError         **error)
+{
+  AssayCliOutput *self;
+  FILE *spool;
+
+  /* tmpfile() is unlinked at once: nothing is left behind on a crash. */
+  spool = tmpfile ();
+  if (spool == NULL)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not create a temporary file: %s"), g_strerror (saved_errno));
+      return NULL;
+    }
+
+  self = g_new0 (AssayCliOutput, 1);
+  self->format = format;
+  self->spool = spool;
+  self->entries = g_array_new (FALSE, FALSE, sizeof (SpoolEntry));
+  self->skipped = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  self->corpus = assay_corpus_new ();
+  self->queue = g_async_queue_new ();
+  self->writer = g_thread_new ("assay-output", writer_thread, self);
+
+  return self;
+}
+
+void
+assay_cli_output_free (AssayCliOutput *self)
+{
+  if (self == NULL)
+    return;
+
+  if (!self->finishing)
+    {
+      /* Never finished: stop the writer without writing anything. */
+      Message *message = g_new0 (Message, 1);
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+      FinishData *data = g_new0 (FinishData, 1);
+
+      g_set_error_literal (&self->spool_error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "closed");
+      g_task_set_task_data (task, data, (GDestroyNotify) finish_data_free);
+      message->kind = MESSAGE_FINISH;
+      message->task = g_object_ref (task);
+      g_async_queue_push (self->queue, message);
+    }
+
+  g_thread_join (self->writer);
+  g_async_queue_unref (self->queue);
+  fclose (self->spool);
+  g_array_unref (self->entries);
+  g_ptr_array_unref (self->skipped);
+  assay_corpus_free (self->corpus);
+  g_clear_error (&self->spool_error);
+  g_free (self);
+}
+
+/**
+ * assay_cli_output_add_document:
+ * @index: the document's position in the input; output follows it
+ * @result: (transfer none): a sealed result; read by the writer thread
+ *
+ * Main thread.
+ */
+void
+assay_cli_output_add_document (AssayCliOutput *self,
+                               guint           index,
+                               JsonNode       *result)
+{
+  Message *message;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->finishing);
+  g_return_if_fail (JSON_NODE_HOLDS_OBJECT (result));
+
+  json_node_seal (result);
+
+  message = g_new0 (Message, 1);
+  message->kind = MESSAGE_DOCUMENT;
+  message->index = index;
+  message->result = json_node_ref (result);
+  g_async_queue_push (self->queue, message);
+}
+
+/**
+ * assay_cli_output_add_skipped:
+ *
+ * Records a file that was not processed and why. Main thread, before
+ * finishing.
+ */
+void
+assay_cli_output_add_skipped (AssayCliOutput *self,
+                              const char     *path,
+                              const char     *reason)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->finishing);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "path");
+  json_builder_add_string_value (builder, path);
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, reason);
+  json_builder_end_object (builder);
+
+  g_ptr_array_add (self->skipped, json_builder_get_root (builder));
+}
+
+/**
+ * assay_cli_output_finish_async:
+ * @path: (nullable): output file; %NULL or "-" for standard output
+ *
+ * Writes everything added so far, in input order. Main thread; the
+ * callback runs in the main context.
+ */
+void
+assay_cli_output_finish_async (AssayCliOutput        *self,
+                               const char            *path,
+                               const AssayCliSummary *summary,
+                               GCancellable          *cancellable,
+                               GAsyncReadyCallback    callback,
+                               gpointer               user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FinishData *data;
+  Message *message;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (!self->finishing);
+  g_return_if_fail (summary != NULL);
+
+  self->finishing = TRUE;
+
+  data = g_new0 (FinishData, 1);
+  data->path = g_strdup (path);
+  data->summary = *summary;
+  data->template_name = g_strdup (summary->template_name);
+  data->extractor_id = g_strdup (summary->extractor_id);
+  data->summary.template_name = data->template_name;
+  data->summary.extractor_id = data->extractor_id;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, assay_cli_output_finish_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) finish_data_free);
+
+  message = g_new0 (Message, 1);
+  message->kind = MESSAGE_FINISH;
+  message->task = g_steal_pointer (&task);
+  g_async_queue_push (self->queue, message);
+}
+
+gboolean
+assay_cli_output_finish_finish (AssayCliOutput  *self,
+                                GAsyncResult    *result,
+                                GError         **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,3 +1,484 @@
+/* assay-cli.c — `assay --headless`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The whole run happens on a GLib main loop, as in the window: inputs are
+ * expanded on a thread, documents go through the pipeline, results are
+ * spooled by the output's writer thread, and the output is written at the
+ * end in input order.
+ */
+#define G_LOG_DOMAIN "assay-cli"
+
 #include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
 #include "assay-cli.h"
-int assay_cli_run (int argc, char **argv) { return 2; }
+#include "assay-cli-output.h"
+#include "assay-cli-progress.h"
+#include "assay-input.h"
+#include "assay-offline-extractor.h"
+#include "assay-pipeline.h"
+#include "assay-result.h"
+
+enum {
+  EXIT_OK = 0,
+  EXIT_SOME_FAILED = 1,
+  EXIT_USAGE = 2,
+};
+
+typedef struct
+{
+  /* Options */
+  gboolean          headless;
+  gboolean          version;
+  char             *output;
+  char             *format;
+  int               jobs;
+  char             *template_name;
+  gboolean          offline;
+  char             *password;
+  gboolean          no_cache;
+  gboolean          stats;
+  char             *trace_path;
+  char            **paths;
+
+  /* Run */
+  GMainLoop        *loop;
+  GCancellable     *cancellable;
+  AssayWorkerPool  *pool;
+  AssayTemplate    *template_;
+  AssayExtractor   *extractor;
+  AssayPipeline    *pipeline;
+  AssayCliOutput   *out;
+  AssayCliProgress *progress;
+  AssayTrace       *trace;
+  AssayCliFormat    output_format;
+  AssayCliSummary   summary;
+  guint             n_interrupts;
+  int               exit_code;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->progress, assay_cli_progress_free);
+  g_clear_pointer (&run->out, assay_cli_output_free);
+  g_clear_object (&run->pipeline);
+  g_clear_object (&run->extractor);
+  g_clear_pointer (&run->template_, assay_template_unref);
+  g_clear_pointer (&run->trace, assay_trace_free);
+  g_clear_object (&run->pool);
+  g_clear_object (&run->cancellable);
+  g_clear_pointer (&run->loop, g_main_loop_unref);
+  g_clear_pointer (&run->output, g_free);
+  g_clear_pointer (&run->format, g_free);
+  g_clear_pointer (&run->template_name, g_free);
+  g_clear_pointer (&run->trace_path, g_free);
+  g_clear_pointer (&run->paths, g_strfreev);
+  if (run->password != NULL)
+    {
+      /* Do not leave the password lying in freed memory. */
+      memset (run->password, 0, strlen (run->password));
+      g_clear_pointer (&run->password, g_free);
+    }
+}
+
+static void
+quit (Run *run,
+      int  exit_code)
+{
+  run->exit_code = MAX (run->exit_code, exit_code);
+  g_main_loop_quit (run->loop);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+output_written (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean failures;
+
+  if (!assay_cli_output_finish_finish (run->out, result, &error))
+    {
+      assay_cli_progress_clear (run->progress);
+      g_printerr ("assay: %s\n", error->message);
+      quit (run, EXIT_SOME_FAILED);
+      return;
+    }
+
+  if (run->trace != NULL)
+    {
+      g_autoptr(GError) trace_error = NULL;
+
+      if (!assay_trace_close (run->trace, &trace_error))
+        g_printerr (_("assay: could not write the trace: %s\n"), trace_error->message);
+    }
+
+  if (run->stats)
+    {
+      g_autofree char *table = assay_metrics_format_table (assay_pipeline_get_metrics (run->pipeline));
+
+      assay_cli_progress_clear (run->progress);
+      g_printerr ("%s", table);
+    }
+
+  failures = run->summary.n_failed + run->summary.n_needs_password + run->summary.n_cancelled > 0;
+  if (assay_cli_progress_is_enabled (run->progress))
+    {
+      assay_cli_progress_clear (run->progress);
+      g_printerr (_("%u documents: %u done (%u cached), %u failed, %u need a password, "
+                    "%u cancelled, %u duplicates\n"),
+                  run->summary.n_documents, run->summary.n_done, run->summary.n_cached,
+                  run->summary.n_failed, run->summary.n_needs_password,
+                  run->summary.n_cancelled, run->summary.n_duplicates);
+    }
+
+  quit (run, failures ? EXIT_SOME_FAILED : EXIT_OK);
+}
+
+static void
+pipeline_finished (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autofree char *extractor_id = assay_pipeline_dup_extractor_id (run->pipeline);
+
+  assay_pipeline_wait_finish (run->pipeline, result, NULL);
+
+  run->summary.template_name = assay_template_get_name (run->template_);
+  run->summary.extractor_id = extractor_id;
+  assay_cli_output_finish_async (run->out, run->output, &run->summary, NULL,
+                                 output_written, run);
+}
+
+static void
+document_finished (AssayPipeline *pipeline,
+                   AssayDocument *document,
+                   Run           *run)
+{
+  JsonNode *result = assay_document_get_result (document);
+
+  run->summary.n_documents++;
+  switch (assay_document_get_state (document))
+    {
+    case ASSAY_DOCUMENT_DONE:
+      run->summary.n_done++;
+      if (assay_document_get_cached (document))
+        run->summary.n_cached++;
+      break;
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD:
+      run->summary.n_needs_password++;
+      break;
+    case ASSAY_DOCUMENT_CANCELLED:
+      run->summary.n_cancelled++;
+      break;
+    case ASSAY_DOCUMENT_DUPLICATE:
+      run->summary.n_duplicates++;
+      break;
+    case ASSAY_DOCUMENT_FAILED:
+    case ASSAY_DOCUMENT_QUEUED:
+    case ASSAY_DOCUMENT_HASHING:
+    case ASSAY_DOCUMENT_READING:
+    case ASSAY_DOCUMENT_EXTRACTING:
+    case ASSAY_DOCUMENT_ANALYSING:
+    default:
+      run->summary.n_failed++;
+      break;
+    }
+
+  assay_cli_progress_document (run->progress, document);
+
+  if (result != NULL)
+    assay_cli_output_add_document (run->out, assay_document_get_index (document), result);
+
+  /* The output keeps what it needs; the pipeline need not keep results of
+   * a batch, which keeps memory flat over thousands of documents. */
+  assay_document_set_result (document, NULL);
+}
+
+static void
+inputs_expanded (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) inputs = assay_input_expand_finish (result, &error);
+  guint n_skipped = 0;
+
+  if (inputs == NULL)
+    {
+      g_printerr ("assay: %s\n", error->message);
+      quit (run, EXIT_SOME_FAILED);
+      return;
+    }
+
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      AssayInputFile *input = g_ptr_array_index (inputs, i);
+
+      /* Inside folders, only PDFs count; a file named on the command line
+       * is always processed, so that its problem is reported as a failure. */
+      if (!input->explicit_ && input->kind == ASSAY_INPUT_NOT_PDF)
+        {
+          assay_cli_output_add_skipped (run->out, input->path, input->reason);
+          n_skipped++;
+          continue;
+        }
+
+      assay_pipeline_add (run->pipeline, input);
+    }
+
+  if (n_skipped > 0)
+    assay_cli_progress_note (run->progress,
+                             g_dngettext (GETTEXT_PACKAGE,
+                                          "Skipped %u file that is not a PDF",
+                                          "Skipped %u files that are not PDFs", n_skipped),
+                             n_skipped);
+
+  assay_pipeline_wait_async (run->pipeline, NULL, pipeline_finished, run);
+}
+
+static gboolean
+interrupted (gpointer user_data)
+{
+  Run *run = user_data;
+
+  if (run->n_interrupts++ == 0)
+    {
+      assay_cli_progress_note (run->progress, "%s",
+                               _("Cancelling… (press Ctrl+C again to stop at once)"));
+      g_cancellable_cancel (run->cancellable);
+      assay_pipeline_cancel_all (run->pipeline);
+      return G_SOURCE_CONTINUE;
+    }
+
+  /* The results written so far are complete files; nothing is lost but
+   * the documents in flight. */
+  _exit (130);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static gboolean
+parse_options (Run     *run,
+               int     *argc,
+               char  ***argv,
+               GError **error)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autofree char *templates = g_strjoinv (", ", (char **) assay_template_list_builtin ());
+  g_autofree char *description = NULL;
+  const GOptionEntry entries[] = {
+    { "headless", 0, 0, G_OPTION_ARG_NONE, &run->headless,
+      N_("Run without a window: process the files and write the results"), NULL },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &run->output,
+      N_("Write results to FILE (default: standard output)"), N_("FILE") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &run->format,
+      N_("Output format: json (default) or csv (one row per key figure)"), N_("FORMAT") },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &run->jobs,
+      N_("CPU workers (default: number of cores)"), N_("N") },
+    { "template", 't', 0, G_OPTION_ARG_STRING, &run->template_name,
+      N_("What to extract: a built-in template or a template JSON file"), N_("NAME") },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &run->offline,
+      N_("Use the built-in offline extractor even if a model is configured"), NULL },
+    { "password", 0, 0, G_OPTION_ARG_STRING, &run->password,
+      N_("Password to try on encrypted PDFs"), N_("PASSWORD") },
+    { "no-cache", 0, 0, G_OPTION_ARG_NONE, &run->no_cache,
+      N_("Process every file again instead of reusing stored results"), NULL },
+    { "stats", 0, 0, G_OPTION_ARG_NONE, &run->stats,
+      N_("Print per-stage metrics on standard error at the end"), NULL },
+    { "trace", 0, 0, G_OPTION_ARG_FILENAME, &run->trace_path,
+      N_("Write a trace of each document's stages to FILE (open it in Perfetto)"), N_("FILE") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &run->version,
+      N_("Show the version and exit"), NULL },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &run->paths, NULL, N_("FILE|FOLDER…") },
+    { NULL }
+  };
+
+  context = g_option_context_new (_("FILE|FOLDER… — pull verified data out of PDFs"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  description = g_strdup_printf (_("Templates: %s.\n"
+                                   "Folders are searched recursively; PDFs are recognised by their "
+                                   "content.\n"
+                                   "Results are kept under %s/assay and reused when the same file is "
+                                   "processed again.\n\n"
+                                   "Examples:\n"
+                                   "  assay --headless invoices/ -o invoices.json\n"
+                                   "  assay --headless --template invoice --format csv *.pdf > figures.csv\n"
+                                   "  assay --headless --stats --trace trace.json reports/\n\n"
+                                   "Exit status: 0 when every document is done, 1 when some failed or "
+                                   "need a password, 2 on a usage error."),
+                                 templates, g_get_user_data_dir ());
+  g_option_context_set_description (context, description);
+
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+static gboolean
+validate_options (Run     *run,
+                  GError **error)
+{
+  g_autoptr(GError) template_error = NULL;
+
+  if (run->paths == NULL || run->paths[0] == NULL)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("No files given. Name one or more PDF files or folders."));
+      return FALSE;
+    }
+
+  if (run->format == NULL || g_str_equal (run->format, "json"))
+    run->output_format = ASSAY_CLI_FORMAT_JSON;
+  else if (g_str_equal (run->format, "csv"))
+    run->output_format = ASSAY_CLI_FORMAT_CSV;
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Unknown format “%s”: use json or csv."), run->format);
+      return FALSE;
+    }
+
+  if (run->jobs < 0 || run->jobs > 256)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--jobs must be between 1 and 256, not %d."), run->jobs);
+      return FALSE;
+    }
+
+  if (run->template_name == NULL)
+    run->template_name = g_strdup ("general");
+
+  run->template_ = assay_template_lookup (run->template_name);
+  if (run->template_ == NULL && g_file_test (run->template_name, G_FILE_TEST_EXISTS))
+    run->template_ = assay_template_new_from_file (run->template_name, &template_error);
+  if (run->template_ == NULL)
+    {
+      g_autofree char *templates = g_strjoinv (", ", (char **) assay_template_list_builtin ());
+
+      if (template_error != NULL)
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     _("The template file “%s” cannot be used: %s"),
+                     run->template_name, template_error->message);
+      else
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     _("Unknown template “%s”. Use one of %s, or the path of a template file."),
+                     run->template_name, templates);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+start_run (Run     *run,
+           GError **error)
+{
+  g_autoptr(AssayStore) store = NULL;
+
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->cancellable = g_cancellable_new ();
+  run->pool = assay_worker_pool_new (run->jobs > 0 ? (guint) run->jobs : 0);
+  run->extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (run->pool));
+
+  if (run->trace_path != NULL)
+    {
+      run->trace = assay_trace_new (run->trace_path, error);
+      if (run->trace == NULL)
+        return FALSE;
+    }
+
+  run->out = assay_cli_output_new (run->output_format, error);
+  if (run->out == NULL)
+    return FALSE;
+
+  run->pipeline = assay_pipeline_new (run->pool, run->extractor, run->template_);
+  store = assay_store_new_default ();
+  assay_pipeline_set_store (run->pipeline, store, !run->no_cache);
+  assay_pipeline_set_password (run->pipeline, run->password);
+  assay_pipeline_set_trace (run->pipeline, run->trace);
+  g_signal_connect (run->pipeline, "document-finished", G_CALLBACK (document_finished), run);
+
+  run->progress = assay_cli_progress_new (run->pipeline, isatty (STDERR_FILENO));
+
+  g_unix_signal_add (SIGINT, interrupted, run);
+  g_unix_signal_add (SIGTERM, interrupted, run);
+
+  assay_input_expand_async ((const char * const *) run->paths, run->cancellable,
+                            inputs_expanded, run);
+
+  return TRUE;
+}
+
+/**
+ * assay_cli_run:
+ *
+ * Parses the command line and runs a headless batch, or prints what is
+ * asked (help, version). Consumes the main thread until done.
+ *
+ * Returns: the process exit status
+ */
+int
+assay_cli_run (int    argc,
+               char **argv)
+{
+  Run run = { 0 };
+  g_autoptr(GError) error = NULL;
+  int exit_code;
+
+  if (!parse_options (&run, &argc, &argv, &error))
+    {
+      g_printerr ("assay: %s\n%s\n", error->message, _("Run “assay --help” to see the options."));
+      run_clear (&run);
+      return EXIT_USAGE;
+    }
+
+  if (run.version)
+    {
+      g_print ("assay %s\n", PACKAGE_VERSION);
+      run_clear (&run);
+      return EXIT_OK;
+    }
+
+  if (!run.headless)
+    {
+      g_printerr ("%s\n", _("assay: this build has no window yet. Run “assay --headless FILE…” "
+                            "to process PDFs from the command line."));
+      run_clear (&run);
+      return EXIT_USAGE;
+    }
+
+  if (!validate_options (&run, &error))
+    {
+      g_printerr ("assay: %s\n", error->message);
+      run_clear (&run);
+      return EXIT_USAGE;
+    }
+
+  if (!start_run (&run, &error))
+    {
+      g_printerr ("assay: %s\n", error->message);
+      run_clear (&run);
+      return EXIT_SOME_FAILED;
+    }
+
+  g_main_loop_run (run.loop);
+
+  exit_code = run.exit_code;
+  run_clear (&run);
+
+  return exit_code;
+}

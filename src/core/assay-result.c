@@ -1,2 +1,280 @@
-/* assay-result.c — not written yet */
+/* assay-result.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-result"
+
 #include "config.h"
+
+#include <math.h>
+
+#include "assay-result.h"
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL && *value != '\0')
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_date_or_null (JsonBuilder *builder,
+                  const char  *name,
+                  gint64       unix_time)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *iso = NULL;
+
+  if (unix_time >= 0)
+    dt = g_date_time_new_from_unix_utc (unix_time);
+  if (dt != NULL)
+    iso = g_date_time_format_iso8601 (dt);
+
+  add_string_or_null (builder, name, iso);
+}
+
+static void
+add_source (JsonBuilder             *builder,
+            const AssayResultSource *source,
+            const AssayPdfText      *text)
+{
+  g_autofree char *name = g_path_get_basename (source->path);
+
+  json_builder_set_member_name (builder, "source");
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "path", source->path);
+  add_string_or_null (builder, "name", name);
+  add_string_or_null (builder, "sha256", source->sha256);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, source->size);
+
+  if (text != NULL)
+    {
+      json_builder_set_member_name (builder, "pages");
+      json_builder_add_int_value (builder, text->n_pages);
+      json_builder_set_member_name (builder, "pages_read");
+      json_builder_add_int_value (builder, text->pages->len);
+      json_builder_set_member_name (builder, "pages_without_text");
+      json_builder_add_int_value (builder, assay_pdf_text_count_empty_pages (text));
+      add_string_or_null (builder, "title", text->title);
+      add_string_or_null (builder, "author", text->author);
+      add_string_or_null (builder, "subject", text->subject);
+      add_string_or_null (builder, "keywords", text->keywords);
+      add_string_or_null (builder, "creator", text->creator);
+      add_string_or_null (builder, "producer", text->producer);
+      add_string_or_null (builder, "pdf_version", text->pdf_version);
+      add_date_or_null (builder, "created", text->creation_date);
+      add_date_or_null (builder, "modified", text->modification_date);
+    }
+
+  json_builder_end_object (builder);
+}
+
+static void
+add_timings (JsonBuilder  *builder,
+             const double *stage_ms)
+{
+  json_builder_set_member_name (builder, "timings");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < ASSAY_N_STAGES; i++)
+    {
+      g_autofree char *member = NULL;
+
+      /* The store stage runs after the result is built. */
+      if (stage_ms[i] < 0 || i == ASSAY_STAGE_STORE)
+        continue;
+
+      member = g_strdup_printf ("%s_ms", assay_stage_to_string (i));
+      json_builder_set_member_name (builder, member);
+      json_builder_add_double_value (builder, round (stage_ms[i] * 1000.0) / 1000.0);
+    }
+  json_builder_end_object (builder);
+}
+
+/**
+ * assay_result_build:
+ *
+ * Returns: (transfer full): the result of a document that was read,
+ *   extracted and analysed. Any thread.
+ */
+JsonNode *
+assay_result_build (const AssayResultSource *source,
+                    const AssayPdfText      *text,
+                    const AssayExtraction   *extraction,
+                    const AssayAnalysis     *analysis)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+
+  g_return_val_if_fail (source != NULL, NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (extraction != NULL, NULL);
+  g_return_val_if_fail (analysis != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "result_version");
+  json_builder_add_string_value (builder, ASSAY_RESULT_VERSION);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "done");
+  json_builder_set_member_name (builder, "cached");
+  json_builder_add_boolean_value (builder, FALSE);
+
+  add_source (builder, source, text);
+
+  json_builder_set_member_name (builder, "extraction");
+  json_builder_add_value (builder, assay_extraction_to_json (extraction));
+  json_builder_set_member_name (builder, "analysis");
+  json_builder_add_value (builder, assay_analysis_to_json (analysis));
+
+  add_timings (builder, source->stage_ms);
+
+  json_builder_set_member_name (builder, "warnings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < text->warnings->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (text->warnings, i));
+  json_builder_end_array (builder);
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * assay_result_build_failure:
+ *
+ * Returns: (transfer full): the result of a document that did not get done:
+ *   failed, needs a password, cancelled or a duplicate. Main thread.
+ */
+JsonNode *
+assay_result_build_failure (AssayDocument *document)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(AssayDocument) original = NULL;
+  AssayDocumentState state;
+  AssayResultSource source = { 0 };
+
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT (document), NULL);
+
+  state = assay_document_get_state (document);
+  source.path = (char *)assay_document_get_path (document);
+  source.sha256 = (char *)assay_document_get_sha256 (document);
+  source.size = assay_document_get_size (document);
+  for (guint i = 0; i < ASSAY_N_STAGES; i++)
+    source.stage_ms[i] = assay_document_get_stage_ms (document, i);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "result_version");
+  json_builder_add_string_value (builder, ASSAY_RESULT_VERSION);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, assay_document_state_to_string (state));
+  json_builder_set_member_name (builder, "cached");
+  json_builder_add_boolean_value (builder, FALSE);
+
+  add_source (builder, &source, NULL);
+
+  original = assay_document_get_duplicate_of (document);
+  if (state == ASSAY_DOCUMENT_DUPLICATE && original != NULL)
+    add_string_or_null (builder, "duplicate_of", assay_document_get_path (original));
+
+  if (assay_document_get_error_message (document) != NULL)
+    {
+      json_builder_set_member_name (builder, "error");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "stage");
+      json_builder_add_string_value (builder,
+                                     assay_stage_to_string (assay_document_get_error_stage (document)));
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, assay_document_get_error_message (document));
+      json_builder_end_object (builder);
+    }
+
+  add_timings (builder, source.stage_ms);
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * assay_result_reuse_cached:
+ * @stored: a result loaded from the store
+ * @path: where the file is now (the same content may have moved)
+ *
+ * Returns: (transfer full): a copy marked `cached`, with the current path
+ */
+JsonNode *
+assay_result_reuse_cached (JsonNode   *stored,
+                           const char *path)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autofree char *name = NULL;
+  JsonObjectIter iter;
+  const char *member;
+  JsonNode *value;
+  JsonNode *copy;
+
+  g_return_val_if_fail (JSON_NODE_HOLDS_OBJECT (stored), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  name = g_path_get_basename (path);
+
+  /* Copy the two levels that change; deeper members are shared, which is
+   * safe even when @stored is sealed. */
+  json_object_iter_init (&iter, json_node_get_object (stored));
+  while (json_object_iter_next (&iter, &member, &value))
+    {
+      if (g_str_equal (member, "source") && JSON_NODE_HOLDS_OBJECT (value))
+        {
+          JsonObject *source = json_object_new ();
+          JsonObjectIter source_iter;
+          const char *source_member;
+          JsonNode *source_value;
+
+          json_object_iter_init (&source_iter, json_node_get_object (value));
+          while (json_object_iter_next (&source_iter, &source_member, &source_value))
+            json_object_set_member (source, source_member, json_node_copy (source_value));
+          json_object_set_string_member (source, "path", path);
+          json_object_set_string_member (source, "name", name);
+          json_object_set_object_member (object, member, source);
+        }
+      else
+        json_object_set_member (object, member, json_node_copy (value));
+    }
+  json_object_set_boolean_member (object, "cached", TRUE);
+
+  copy = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (copy, object);
+
+  return copy;
+}
+
+/**
+ * assay_result_get_status:
+ *
+ * Returns: (transfer none): the result's status ("done", "failed", ...)
+ *   or "unknown"
+ */
+const char *
+assay_result_get_status (JsonNode *result)
+{
+  JsonObject *object;
+
+  g_return_val_if_fail (result != NULL, "unknown");
+
+  if (!JSON_NODE_HOLDS_OBJECT (result))
+    return "unknown";
+
+  object = json_node_get_object (result);
+  return json_object_get_string_member_with_default (object, "status", "unknown");
+}
+
+void
+assay_result_source_clear (AssayResultSource *source)
+{
+  g_clear_pointer (&source->path, g_free);
+  g_clear_pointer (&source->sha256, g_free);
+}

@@ -1,0 +1,67 @@
+/* assay-pipeline.h — documents through read → extract → analyse → store
+ *
+ * Lives on the main thread and never blocks it. CPU stages run on the worker
+ * pool, the extract stage through an AssayExtractor. Each stage has its own
+ * bound, and the number of documents holding text at once is bounded too, so
+ * memory stays flat however many documents are queued. Stages overlap: one
+ * document is read while another waits on the model and a third is analysed.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "assay-document.h"
+#include "assay-extractor.h"
+#include "assay-input.h"
+#include "assay-metrics.h"
+#include "assay-pdf-reader.h"
+#include "assay-store.h"
+#include "assay-template.h"
+#include "assay-trace.h"
+#include "assay-worker-pool.h"
+
+G_BEGIN_DECLS
+
+/* Part of the store key: bump when analysis results change meaning. */
+#define ASSAY_ANALYSIS_VERSION 1
+
+#define ASSAY_TYPE_PIPELINE (assay_pipeline_get_type ())
+G_DECLARE_FINAL_TYPE (AssayPipeline, assay_pipeline, ASSAY, PIPELINE, GObject)
+
+AssayPipeline  *assay_pipeline_new             (AssayWorkerPool        *pool,
+                                                AssayExtractor         *extractor,
+                                                AssayTemplate          *template_);
+void            assay_pipeline_set_store       (AssayPipeline          *self,
+                                                AssayStore             *store,
+                                                gboolean                read_cache);
+void            assay_pipeline_set_password    (AssayPipeline          *self,
+                                                const char             *password);
+void            assay_pipeline_set_read_limits (AssayPipeline          *self,
+                                                const AssayReadLimits  *limits);
+void            assay_pipeline_set_trace       (AssayPipeline          *self,
+                                                AssayTrace             *trace);
+void            assay_pipeline_set_max_active  (AssayPipeline          *self,
+                                                guint                   max_active);
+AssayMetrics   *assay_pipeline_get_metrics     (AssayPipeline          *self);
+GListModel     *assay_pipeline_get_documents   (AssayPipeline          *self);
+char           *assay_pipeline_dup_extractor_id (AssayPipeline         *self);
+AssayDocument  *assay_pipeline_add             (AssayPipeline          *self,
+                                                const AssayInputFile   *input);
+void            assay_pipeline_cancel          (AssayPipeline          *self,
+                                                AssayDocument          *document);
+void            assay_pipeline_cancel_all      (AssayPipeline          *self);
+void            assay_pipeline_retry           (AssayPipeline          *self,
+                                                AssayDocument          *document);
+void            assay_pipeline_remove          (AssayPipeline          *self,
+                                                AssayDocument          *document);
+guint           assay_pipeline_get_n_unfinished (AssayPipeline         *self);
+guint           assay_pipeline_get_peak_holding_text (AssayPipeline    *self);
+void            assay_pipeline_wait_async      (AssayPipeline          *self,
+                                                GCancellable           *cancellable,
+                                                GAsyncReadyCallback     callback,
+                                                gpointer                user_data);
+gboolean        assay_pipeline_wait_finish     (AssayPipeline          *self,
+                                                GAsyncResult           *result,
+                                                GError                **error);
+
+G_END_DECLS

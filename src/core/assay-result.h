@@ -1,0 +1,37 @@
+/* assay-result.h — the versioned result JSON of one document
+ *
+ * See docs/result-schema.md. Building runs on a worker (it walks the whole
+ * analysis); the pieces are plain values, so any thread is fine.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "assay-analysis.h"
+#include "assay-document.h"
+#include "assay-extraction.h"
+#include "assay-pdf-text.h"
+
+G_BEGIN_DECLS
+
+#define ASSAY_RESULT_VERSION "assay-result/1"
+
+typedef struct
+{
+  char    *path;
+  char    *sha256;
+  goffset  size;
+  double   stage_ms[ASSAY_N_STAGES];
+} AssayResultSource;
+
+JsonNode   *assay_result_build          (const AssayResultSource *source,
+                                         const AssayPdfText      *text,
+                                         const AssayExtraction   *extraction,
+                                         const AssayAnalysis     *analysis);
+JsonNode   *assay_result_build_failure  (AssayDocument           *document);
+JsonNode   *assay_result_reuse_cached   (JsonNode                *stored,
+                                         const char              *path);
+const char *assay_result_get_status     (JsonNode                *result);
+void        assay_result_source_clear   (AssayResultSource       *source);
+
+G_END_DECLS
