@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -129,8 +130,16 @@ output_written (GObject      *object,
     {
       g_autofree char *table = assay_metrics_format_table (assay_pipeline_get_metrics (run->pipeline));
 
+      struct rusage self_usage, children_usage;
+
       assay_cli_progress_clear (run->progress);
       g_printerr ("%s", table);
+
+      /* ru_maxrss is in KiB on Linux. */
+      getrusage (RUSAGE_SELF, &self_usage);
+      getrusage (RUSAGE_CHILDREN, &children_usage);
+      g_printerr (_("peak memory: %.1f MiB (largest reader process: %.1f MiB)\n"),
+                  self_usage.ru_maxrss / 1024.0, children_usage.ru_maxrss / 1024.0);
     }
 
   failures = run->summary.n_failed + run->summary.n_needs_password + run->summary.n_cancelled > 0;
@@ -229,9 +238,10 @@ inputs_expanded (GObject      *object,
     {
       AssayInputFile *input = g_ptr_array_index (inputs, i);
 
-      /* Inside folders, only PDFs count; a file named on the command line
-       * is always processed, so that its problem is reported as a failure. */
-      if (!input->explicit_ && input->kind == ASSAY_INPUT_NOT_PDF)
+      /* Inside folders, only PDFs count: what the walk found to be something
+       * else (or could not enter) is listed as skipped. A file named on the
+       * command line is always processed, so its problem is a failure. */
+      if (!input->explicit_ && input->identified && input->kind != ASSAY_INPUT_PDF)
         {
           assay_cli_output_add_skipped (run->out, input->path, input->reason);
           n_skipped++;
@@ -244,8 +254,8 @@ inputs_expanded (GObject      *object,
   if (n_skipped > 0)
     assay_cli_progress_note (run->progress,
                              g_dngettext (GETTEXT_PACKAGE,
-                                          "Skipped %u file that is not a PDF",
-                                          "Skipped %u files that are not PDFs", n_skipped),
+                                          "Skipped %u file in the folders given that is not a PDF",
+                                          "Skipped %u files in the folders given that are not PDFs", n_skipped),
                              n_skipped);
 
   assay_pipeline_wait_async (run->pipeline, NULL, pipeline_finished, run);

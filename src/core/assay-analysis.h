@@ -13,18 +13,22 @@
 #include <json-glib/json-glib.h>
 
 #include "assay-extraction.h"
+#include "assay-minhash.h"
 #include "assay-pdf-text.h"
+#include "assay-verify.h"
 
 G_BEGIN_DECLS
 
 typedef struct _AssayAnalysis AssayAnalysis;
 
-AssayAnalysis *assay_analyse             (const AssayPdfText  *text,
-                                          AssayExtraction     *extraction,
-                                          GCancellable        *cancellable,
-                                          GError             **error);
-void           assay_analysis_free       (AssayAnalysis       *self);
-JsonNode      *assay_analysis_to_json    (const AssayAnalysis *self);
+AssayAnalysis            *assay_analyse                   (const AssayPdfText  *text,
+                                                           AssayExtraction     *extraction,
+                                                           GCancellable        *cancellable,
+                                                           GError             **error);
+void                      assay_analysis_free             (AssayAnalysis       *self);
+JsonNode                 *assay_analysis_to_json          (const AssayAnalysis *self);
+const AssayMinhash       *assay_analysis_get_signature    (const AssayAnalysis *self);
+const AssayVerifySummary *assay_analysis_get_verification (const AssayAnalysis *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayAnalysis, assay_analysis_free)
 

@@ -1,2 +1,618 @@
-/* assay-corpus.c — not written yet */
+/* assay-corpus.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-corpus"
+
 #include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assay-corpus.h"
+#include "assay-minhash.h"
+
+typedef struct
+{
+  char         *path;          /* nullable */
+  char         *sha256;        /* nullable */
+  guint         n_figures;
+  guint         n_verified;
+  double        total;         /* sum of the "total" figures */
+  guint         n_totals;
+  gboolean      has_signature;
+  AssayMinhash  signature;
+} Document;
+
+typedef struct
+{
+  char       *key;             /* normalised label or period */
+  guint64     count;
+  double      sum;
+  double      min;
+  double      max;
+  guint       documents;
+  guint       last_document;   /* 1 + index of the last document counted */
+  GHashTable *units;           /* unit → count; NULL for periods */
+} Group;
+
+struct _AssayCorpus
+{
+  GPtrArray  *documents;       /* Document* */
+  GHashTable *labels;          /* key → Group* */
+  GHashTable *periods;         /* key → Group* */
+};
+
+static void
+document_free (gpointer data)
+{
+  Document *doc = data;
+
+  g_free (doc->path);
+  g_free (doc->sha256);
+  g_free (doc);
+}
+
+static void
+group_free (gpointer data)
+{
+  Group *group = data;
+
+  g_free (group->key);
+  g_clear_pointer (&group->units, g_hash_table_unref);
+  g_free (group);
+}
+
+/**
+ * assay_corpus_new:
+ *
+ * Returns: (transfer full): an empty corpus. One thread at a time.
+ */
+AssayCorpus *
+assay_corpus_new (void)
+{
+  AssayCorpus *self = g_new0 (AssayCorpus, 1);
+
+  self->documents = g_ptr_array_new_with_free_func (document_free);
+  /* The key is the group's own string: freed with the group. */
+  self->labels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
+  self->periods = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
+
+  return self;
+}
+
+void
+assay_corpus_free (AssayCorpus *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->labels, g_hash_table_unref);
+  g_clear_pointer (&self->periods, g_hash_table_unref);
+  g_free (self);
+}
+
+guint
+assay_corpus_get_n_documents (AssayCorpus *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->documents->len;
+}
+
+/* Type-checked member access: json-glib's getters are critical on a member
+ * of the wrong type, and a stored result may be old or damaged. */
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+get_array (JsonObject *object,
+           const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static gboolean
+get_double (JsonObject *object,
+            const char *name,
+            double     *out)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_DOUBLE)
+    *out = json_node_get_double (node);
+  else if (type == G_TYPE_INT64)
+    *out = (double) json_node_get_int (node);
+  else
+    return FALSE;
+
+  return isfinite (*out);
+}
+
+/* Case-folded, whitespace runs collapsed to one space, trimmed, and
+ * trailing colons, dots and ellipses (table leaders) removed:
+ * "  Total   Revenue ….: " → "total revenue". */
+static char *
+normalise_label (const char *label)
+{
+  g_autofree char *folded = g_utf8_casefold (label, -1);
+  GString *out = g_string_sized_new (strlen (folded));
+  gboolean pending_space = FALSE;
+
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c))
+        {
+          pending_space = out->len > 0;
+          continue;
+        }
+
+      if (pending_space)
+        g_string_append_c (out, ' ');
+      pending_space = FALSE;
+      g_string_append_unichar (out, c);
+    }
+
+  for (;;)
+    {
+      const char *last;
+      gunichar c;
+
+      if (out->len == 0)
+        break;
+
+      last = g_utf8_find_prev_char (out->str, out->str + out->len);
+      c = g_utf8_get_char (last);
+      if (c == ':' || c == '.' || c == ' ' || c == 0x2026 /* … */)
+        g_string_truncate (out, last - out->str);
+      else
+        break;
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Trimmed, whitespace runs collapsed; case kept ("Q3 2024"). */
+static char *
+normalise_period (const char *period)
+{
+  g_auto(GStrv) parts = g_strsplit_set (period, " \t\n\r\f\v", -1);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (parts[i][0] == '\0')
+        continue;
+      if (out->len > 0)
+        g_string_append_c (out, ' ');
+      g_string_append (out, parts[i]);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+static Group *
+lookup_group (GHashTable *table,
+              char       *key,
+              gboolean    with_units)
+{
+  Group *group = g_hash_table_lookup (table, key);
+
+  if (group == NULL)
+    {
+      group = g_new0 (Group, 1);
+      group->key = key;
+      group->min = INFINITY;
+      group->max = -INFINITY;
+      if (with_units)
+        group->units = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (table, group->key, group);
+    }
+  else
+    g_free (key);
+
+  return group;
+}
+
+static void
+group_add (Group  *group,
+           double  value,
+           guint   document)
+{
+  group->count++;
+  group->sum += value;
+  group->min = MIN (group->min, value);
+  group->max = MAX (group->max, value);
+  if (group->last_document != document)
+    {
+      group->last_document = document;
+      group->documents++;
+    }
+}
+
+static void
+add_figure (AssayCorpus *self,
+            Document    *doc,
+            guint        document,
+            JsonObject  *figure)
+{
+  const char *label = get_string (figure, "label");
+  const char *period = get_string (figure, "period");
+  const char *unit = get_string (figure, "unit");
+  const char *verified = get_string (figure, "verified");
+  g_autofree char *key = NULL;
+  double value;
+
+  doc->n_figures++;
+  if (g_strcmp0 (verified, "verified") == 0)
+    doc->n_verified++;
+
+  if (!get_double (figure, "value", &value))
+    return;
+
+  if (label != NULL)
+    key = normalise_label (label);
+
+  if (key != NULL && key[0] != '\0')
+    {
+      Group *group;
+
+      if (strstr (key, "total") != NULL)
+        {
+          doc->total += value;
+          doc->n_totals++;
+        }
+
+      group = lookup_group (self->labels, g_steal_pointer (&key), TRUE);
+      group_add (group, value, document);
+
+      if (unit != NULL && unit[0] != '\0')
+        {
+          gpointer count = g_hash_table_lookup (group->units, unit);
+
+          g_hash_table_insert (group->units, g_strdup (unit),
+                               GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+        }
+    }
+
+  if (period != NULL)
+    {
+      char *normalised = normalise_period (period);
+
+      if (normalised[0] != '\0')
+        group_add (lookup_group (self->periods, normalised, FALSE), value, document);
+      else
+        g_free (normalised);
+    }
+}
+
+/**
+ * assay_corpus_add_result:
+ * @document_result: (transfer none): one document of the result format
+ *
+ * Takes what the corpus needs from a document result: its path and SHA-256,
+ * its figures (label, value, unit, period, verified) and its MinHash
+ * signature. Only documents whose status is "done" contribute; others, and
+ * nodes that are not objects, are ignored. Members of the wrong type are
+ * treated as absent.
+ */
+void
+assay_corpus_add_result (AssayCorpus *self,
+                         JsonNode    *document_result)
+{
+  JsonObject *root, *source, *analysis;
+  JsonArray *figures;
+  const char *signature;
+  Document *doc;
+  guint document;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (document_result != NULL);
+
+  if (!JSON_NODE_HOLDS_OBJECT (document_result))
+    return;
+
+  root = json_node_get_object (document_result);
+  if (g_strcmp0 (get_string (root, "status"), "done") != 0)
+    return;
+
+  source = get_object (root, "source");
+  analysis = get_object (root, "analysis");
+  figures = get_array (get_object (root, "extraction"), "figures");
+
+  doc = g_new0 (Document, 1);
+  doc->path = g_strdup (get_string (source, "path"));
+  doc->sha256 = g_strdup (get_string (source, "sha256"));
+  g_ptr_array_add (self->documents, doc);
+  /* 1-based so that a group's last_document 0 means none. */
+  document = self->documents->len;
+
+  signature = get_string (analysis, "signature");
+  doc->has_signature = assay_minhash_from_string (&doc->signature, signature);
+
+  if (figures != NULL)
+    {
+      guint n = json_array_get_length (figures);
+
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *node = json_array_get_element (figures, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (node))
+            add_figure (self, doc, document, json_node_get_object (node));
+        }
+    }
+}
+
+static void
+add_number (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static int
+compare_groups (gconstpointer a,
+                gconstpointer b)
+{
+  const Group *x = *(Group * const *) a;
+  const Group *y = *(Group * const *) b;
+
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return strcmp (x->key, y->key);
+}
+
+static GPtrArray *
+sorted_groups (GHashTable *table)
+{
+  GPtrArray *groups = g_ptr_array_sized_new (g_hash_table_size (table));
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, table);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    g_ptr_array_add (groups, value);
+  g_ptr_array_sort (groups, compare_groups);
+
+  return groups;
+}
+
+typedef struct
+{
+  const char *unit;
+  guint       count;
+} UnitCount;
+
+static int
+compare_units (gconstpointer a,
+               gconstpointer b)
+{
+  const UnitCount *x = a;
+  const UnitCount *y = b;
+
+  if (x->count != y->count)
+    return x->count > y->count ? -1 : 1;
+  return strcmp (x->unit, y->unit);
+}
+
+static void
+add_units (JsonBuilder *builder,
+           GHashTable  *units)
+{
+  g_autoptr(GArray) sorted = g_array_new (FALSE, FALSE, sizeof (UnitCount));
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, units);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      UnitCount unit = { key, GPOINTER_TO_UINT (value) };
+      g_array_append_val (sorted, unit);
+    }
+  g_array_sort (sorted, compare_units);
+
+  json_builder_set_member_name (builder, "units");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < sorted->len; i++)
+    json_builder_add_string_value (builder, g_array_index (sorted, UnitCount, i).unit);
+  json_builder_end_array (builder);
+}
+
+static void
+add_by_label (AssayCorpus *self,
+              JsonBuilder *builder)
+{
+  g_autoptr(GPtrArray) groups = sorted_groups (self->labels);
+
+  json_builder_set_member_name (builder, "by_label");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const Group *group = g_ptr_array_index (groups, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "label");
+      json_builder_add_string_value (builder, group->key);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, (gint64) group->count);
+      add_number (builder, "sum", group->sum);
+      add_number (builder, "min", group->min);
+      add_number (builder, "max", group->max);
+      add_number (builder, "mean", group->sum / (double) group->count);
+      json_builder_set_member_name (builder, "documents");
+      json_builder_add_int_value (builder, group->documents);
+      add_units (builder, group->units);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+add_by_period (AssayCorpus *self,
+               JsonBuilder *builder)
+{
+  g_autoptr(GPtrArray) groups = sorted_groups (self->periods);
+
+  json_builder_set_member_name (builder, "by_period");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < groups->len; i++)
+    {
+      const Group *group = g_ptr_array_index (groups, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "period");
+      json_builder_add_string_value (builder, group->key);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, (gint64) group->count);
+      add_number (builder, "sum", group->sum);
+      json_builder_set_member_name (builder, "documents");
+      json_builder_add_int_value (builder, group->documents);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *name,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_by_document (AssayCorpus *self,
+                 JsonBuilder *builder)
+{
+  json_builder_set_member_name (builder, "by_document");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->documents->len; i++)
+    {
+      const Document *doc = g_ptr_array_index (self->documents, i);
+
+      json_builder_begin_object (builder);
+      add_nullable_string (builder, "path", doc->path);
+      add_nullable_string (builder, "sha256", doc->sha256);
+      json_builder_set_member_name (builder, "figures");
+      json_builder_add_int_value (builder, doc->n_figures);
+      json_builder_set_member_name (builder, "verified");
+      json_builder_add_int_value (builder, doc->n_verified);
+      add_number (builder, "total", doc->n_totals > 0 ? doc->total : NAN);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+add_near_duplicates (AssayCorpus *self,
+                     JsonBuilder *builder,
+                     double       threshold)
+{
+  g_autoptr(AssayMinhashIndex) index = assay_minhash_index_new ();
+  g_autoptr(GArray) pairs = NULL;
+
+  for (guint i = 0; i < self->documents->len; i++)
+    {
+      const Document *doc = g_ptr_array_index (self->documents, i);
+
+      if (doc->has_signature)
+        assay_minhash_index_add (index, i, &doc->signature);
+    }
+
+  pairs = assay_minhash_index_find_pairs (index, threshold);
+
+  json_builder_set_member_name (builder, "near_duplicates");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const AssayMinhashPair *pair = &g_array_index (pairs, AssayMinhashPair, i);
+      const Document *a = g_ptr_array_index (self->documents, pair->a);
+      const Document *b = g_ptr_array_index (self->documents, pair->b);
+
+      json_builder_begin_object (builder);
+      add_nullable_string (builder, "a", a->path);
+      add_nullable_string (builder, "b", b->path);
+      add_number (builder, "similarity", pair->similarity);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+/**
+ * assay_corpus_to_json:
+ * @duplicate_threshold: the least estimated Jaccard similarity of word
+ *   shingles for two documents to be listed as near-duplicates (0.8 is a
+ *   good default)
+ *
+ * Aggregates what was added, as the "corpus" object of the result format:
+ * `by_label` groups figures by normalised label (case-folded, whitespace
+ * collapsed, trailing colons and dots stripped), sorted by count, most
+ * first, then by label; `by_period` likewise by period; `by_document`
+ * lists the documents in the order added, where `total` is the sum of the
+ * figures whose normalised label contains "total" (null when there are
+ * none); `near_duplicates` lists pairs of documents, in the order added,
+ * found with the LSH index. Sums mix units when a label has several:
+ * `units` lists them, most frequent first.
+ *
+ * Returns: (transfer full): the corpus object. The thread that owns @self.
+ */
+JsonNode *
+assay_corpus_to_json (AssayCorpus *self,
+                      double       duplicate_threshold)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "documents");
+  json_builder_add_int_value (builder, self->documents->len);
+  add_by_label (self, builder);
+  add_by_period (self, builder);
+  add_by_document (self, builder);
+  add_near_duplicates (self, builder, duplicate_threshold);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}

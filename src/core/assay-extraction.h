@@ -98,6 +98,16 @@ const char      *assay_verification_to_string   (AssayVerification  verification
 const char      *assay_field_type_to_string     (AssayFieldType     type);
 gboolean         assay_field_type_from_string   (const char        *str,
                                                  AssayFieldType    *out);
+gboolean         assay_verification_from_string (const char        *str,
+                                                 AssayVerification *out);
+AssayField      *assay_extraction_add_number_field (AssayExtraction *self,
+                                                 const char        *name,
+                                                 AssayFieldType     type,
+                                                 double             number,
+                                                 const char        *unit,
+                                                 guint              page,
+                                                 const char        *snippet);
+char            *assay_extraction_format_number (double             value);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayExtraction, assay_extraction_free)
 

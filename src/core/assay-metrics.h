@@ -1,7 +1,10 @@
 /* assay-metrics.h — per-stage counters and latency percentiles
  *
  * Main thread only. Latencies are kept in a bounded reservoir per stage so
- * memory stays flat however long the run.
+ * memory stays flat however long the run: a uniform random sample of at most
+ * ASSAY_METRICS_RESERVOIR_SIZE latencies (reproducible: fixed-seed PRNG).
+ * Percentiles interpolate linearly between the nearest ranks (1..100 ms give
+ * p50 = 50.5, p90 = 90.1, p99 = 99.01); the maximum is exact.
  */
 #pragma once
 
@@ -20,6 +23,8 @@ typedef enum
   ASSAY_STAGE_STORE,
   ASSAY_N_STAGES
 } AssayStage;
+
+#define ASSAY_METRICS_RESERVOIR_SIZE 16384
 
 typedef struct _AssayMetrics AssayMetrics;
 
@@ -59,6 +64,8 @@ void           assay_metrics_add_tokens  (AssayMetrics     *self,
 void           assay_metrics_snapshot    (AssayMetrics     *self,
                                           AssayStage        stage,
                                           AssayStageSnapshot *out);
+guint          assay_metrics_get_n_samples (AssayMetrics   *self,
+                                            AssayStage      stage);
 JsonNode      *assay_metrics_to_json     (AssayMetrics     *self);
 char          *assay_metrics_format_table (AssayMetrics    *self);
 

@@ -45,6 +45,8 @@ void                assay_minhash_index_add     (AssayMinhashIndex   *self,
                                                  const AssayMinhash  *signature);
 GArray             *assay_minhash_index_find_pairs (AssayMinhashIndex *self,
                                                     double             threshold);
+guint64             assay_minhash_index_get_n_comparisons (AssayMinhashIndex *self);
+guint               assay_minhash_index_get_size (AssayMinhashIndex *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayMinhashIndex, assay_minhash_index_free)
 

@@ -1,2 +1,1112 @@
-/* assay-pdf-reader-process.c — not written yet */
+/* assay-pdf-reader-process.c — reading a page range in a helper process
+ *
+ * assay_pdf_read_range_isolated() starts the assay-pdf-reader helper, which
+ * runs _assay_pdf_read_range_full() under address-space and CPU limits and
+ * sends the result back on its stdout. A hostile file can then crash,
+ * stall or exhaust only the helper; this side kills it on timeout or
+ * cancellation and tells a person what happened.
+ *
+ * The protocol (helper stdout → parent), version 1
+ * -------------------------------------------------
+ * A stream of frames. Every frame is
+ *
+ *     kind    u8
+ *     length  u32, little-endian: bytes of payload that follow
+ *     payload length bytes
+ *
+ * Integers in payloads are little-endian. Strings are UTF-8 without a
+ * terminating NUL; the parent still treats them as untrusted bytes.
+ *
+ *   'H' hello      "assay-pdf-reader/1". Always first.
+ *   'M' metadata   n_pages u32, creation_date i64, modification_date i64
+ *                  (unix time or -1), then title, author, subject, keywords,
+ *                  creator, producer, pdf_version, each as length u32
+ *                  (0xFFFFFFFF: absent) and bytes. Once, before any page.
+ *   'P' page       index u32, flags u8 (bit 0: has a text layer), then the
+ *                  page text (the rest of the payload). Indices increase
+ *                  strictly and lie in the range asked for.
+ *   'W' warning    a person-readable warning.
+ *   'E' error      code u32 (an AssayReadError), then the message. Last.
+ *   'Z' end        cut_page u32 (0xFFFFFFFF: the text was not cut). Last.
+ *
+ * After 'E' or 'Z' the helper exits with status 0. The parent checks every
+ * length against its limits before it buffers the payload, so a corrupt or
+ * hostile stream is an error, never an overflow: frames longer than
+ * max_text_bytes (+ header) or than the small fixed bounds of 'H', 'M', 'W',
+ * 'E' and 'Z', more text than max_text_bytes in all, pages outside the
+ * range or out of order, unknown kinds, or a stream that ends without 'E'
+ * or 'Z'.
+ *
+ * The password, when there is one, reaches the helper on its stdin, never
+ * on its command line or in its environment.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-pdf-reader"
+
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gio/gunixinputstream.h>
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "assay-pdf-reader.h"
+#include "assay-pdf-reader-private.h"
+
+#define PROTOCOL_HELLO     "assay-pdf-reader/1"
+#define FRAME_HEADER       5
+#define MAX_STRING         (64 * 1024)      /* one metadata string */
+#define MAX_MESSAGE        4096             /* one warning or error message */
+#define MAX_WARNINGS       64
+#define MAX_PAGE_TEXT      ((gsize) 256 * 1024 * 1024)  /* when max_text_bytes is 0 */
+#define STDERR_TAIL        8192             /* bytes of the helper's stderr kept */
+#define REAP_GRACE_US      (2 * G_USEC_PER_SEC)
+#define READ_CHUNK         65536
+
+enum
+{
+  FRAME_HELLO    = 'H',
+  FRAME_METADATA = 'M',
+  FRAME_PAGE     = 'P',
+  FRAME_WARNING  = 'W',
+  FRAME_ERROR    = 'E',
+  FRAME_END      = 'Z',
+};
+
+/* ---------------------------------------------------------------------- */
+/* The helper's side                                                      */
+
+static gboolean
+write_all (int           fd,
+           const void   *data,
+           gsize         len)
+{
+  const guint8 *p = data;
+
+  while (len > 0)
+    {
+      gssize n = write (fd, p, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      p += n;
+      len -= (gsize) n;
+    }
+
+  return TRUE;
+}
+
+static void
+put_u32 (GByteArray *out,
+         guint32     value)
+{
+  guint32 le = GUINT32_TO_LE (value);
+
+  g_byte_array_append (out, (const guint8 *) &le, 4);
+}
+
+static void
+put_i64 (GByteArray *out,
+         gint64      value)
+{
+  guint64 le = GUINT64_TO_LE ((guint64) value);
+
+  g_byte_array_append (out, (const guint8 *) &le, 8);
+}
+
+static void
+put_string (GByteArray *out,
+            const char *value)
+{
+  gsize len;
+
+  if (value == NULL)
+    {
+      put_u32 (out, G_MAXUINT32);
+      return;
+    }
+
+  /* Metadata beyond MAX_STRING is cut on a character boundary. */
+  len = strlen (value);
+  if (len > MAX_STRING)
+    {
+      len = MAX_STRING;
+      while (len > 0 && ((guchar) value[len] & 0xC0) == 0x80)
+        len--;
+    }
+  put_u32 (out, (guint32) len);
+  g_byte_array_append (out, (const guint8 *) value, (guint) len);
+}
+
+static gboolean
+write_frame (int         fd,
+             guint8      kind,
+             const void *head,
+             gsize       head_len,
+             const void *body,
+             gsize       body_len)
+{
+  guint8 header[FRAME_HEADER];
+  guint32 len = GUINT32_TO_LE ((guint32) (head_len + body_len));
+
+  g_assert (head_len + body_len <= G_MAXUINT32);
+
+  header[0] = kind;
+  memcpy (header + 1, &len, 4);
+
+  return write_all (fd, header, sizeof header) &&
+         write_all (fd, head, head_len) &&
+         write_all (fd, body, body_len);
+}
+
+static gboolean
+write_message_frame (int         fd,
+                     guint8      kind,
+                     guint32     code,
+                     gboolean    with_code,
+                     const char *message)
+{
+  gsize len = strlen (message);
+  guint32 le = GUINT32_TO_LE (code);
+
+  if (len > MAX_MESSAGE)
+    {
+      len = MAX_MESSAGE;
+      while (len > 0 && ((guchar) message[len] & 0xC0) == 0x80)
+        len--;
+    }
+
+  return write_frame (fd, kind, &le, with_code ? 4 : 0, message, len);
+}
+
+gboolean
+_assay_pdf_reader_write_hello (int fd)
+{
+  return write_frame (fd, FRAME_HELLO, PROTOCOL_HELLO, strlen (PROTOCOL_HELLO), NULL, 0);
+}
+
+/**
+ * _assay_pdf_reader_write_result:
+ *
+ * The helper's answer: metadata, pages, warnings, end. Helper only.
+ */
+gboolean
+_assay_pdf_reader_write_result (int                 fd,
+                                const AssayPdfText *text,
+                                guint               cut_page)
+{
+  g_autoptr(GByteArray) meta = g_byte_array_new ();
+  guint32 le;
+
+  put_u32 (meta, text->n_pages);
+  put_i64 (meta, text->creation_date);
+  put_i64 (meta, text->modification_date);
+  put_string (meta, text->title);
+  put_string (meta, text->author);
+  put_string (meta, text->subject);
+  put_string (meta, text->keywords);
+  put_string (meta, text->creator);
+  put_string (meta, text->producer);
+  put_string (meta, text->pdf_version);
+  if (!write_frame (fd, FRAME_METADATA, meta->data, meta->len, NULL, 0))
+    return FALSE;
+
+  for (guint i = 0; i < text->pages->len; i++)
+    {
+      const AssayPageText *page = g_ptr_array_index (text->pages, i);
+      guint8 head[5];
+
+      le = GUINT32_TO_LE (page->index);
+      memcpy (head, &le, 4);
+      head[4] = page->has_text_layer ? 1 : 0;
+      if (!write_frame (fd, FRAME_PAGE, head, sizeof head, page->text, strlen (page->text)))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < text->warnings->len && i < MAX_WARNINGS; i++)
+    if (!write_message_frame (fd, FRAME_WARNING, 0, FALSE, g_ptr_array_index (text->warnings, i)))
+      return FALSE;
+
+  le = GUINT32_TO_LE (cut_page == ASSAY_PDF_NOT_CUT ? G_MAXUINT32 : cut_page);
+  return write_frame (fd, FRAME_END, &le, 4, NULL, 0);
+}
+
+gboolean
+_assay_pdf_reader_write_error (int           fd,
+                               const GError *error)
+{
+  guint32 code = ASSAY_READ_ERROR_DAMAGED;
+
+  if (error->domain == ASSAY_READ_ERROR)
+    code = (guint32) error->code;
+
+  return write_message_frame (fd, FRAME_ERROR, code, TRUE, error->message);
+}
+
+/* Test hook: a page frame claiming 4 GiB. */
+gboolean
+_assay_pdf_reader_write_garbage (int fd)
+{
+  static const guint8 frame[] = { FRAME_PAGE, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 1 };
+
+  return write_all (fd, frame, sizeof frame);
+}
+
+/* ---------------------------------------------------------------------- */
+/* The parent's side: parsing                                             */
+
+typedef struct
+{
+  const AssayReadLimits *limits;
+  guint                  first_page;
+  guint                  end_page;       /* as asked; 0: to the end */
+  gboolean               got_hello;
+  gboolean               finished;       /* 'E' or 'Z' seen */
+  AssayPdfText          *text;           /* after 'M' */
+  guint                  cut_page;
+  GError                *child_error;    /* from 'E' */
+  gint64                 last_index;
+  gsize                  text_bytes;
+} Parser;
+
+static void
+parser_clear (Parser *parser)
+{
+  g_clear_pointer (&parser->text, assay_pdf_text_unref);
+  g_clear_error (&parser->child_error);
+}
+
+static gsize
+max_payload (const Parser *parser,
+             guint8        kind)
+{
+  switch (kind)
+    {
+    case FRAME_HELLO:
+      return 64;
+    case FRAME_METADATA:
+      return 20 + 7 * (4 + MAX_STRING);
+    case FRAME_PAGE:
+      return 5 + (parser->limits->max_text_bytes > 0 ? parser->limits->max_text_bytes : MAX_PAGE_TEXT);
+    case FRAME_WARNING:
+      return MAX_MESSAGE;
+    case FRAME_ERROR:
+      return 4 + MAX_MESSAGE;
+    case FRAME_END:
+      return 4;
+    default:
+      return 0;
+    }
+}
+
+typedef struct
+{
+  const guint8 *p;
+  gsize         left;
+} Reader;
+
+static gboolean
+get_u32 (Reader  *r,
+         guint32 *value)
+{
+  guint32 le;
+
+  if (r->left < 4)
+    return FALSE;
+  memcpy (&le, r->p, 4);
+  *value = GUINT32_FROM_LE (le);
+  r->p += 4;
+  r->left -= 4;
+  return TRUE;
+}
+
+static gboolean
+get_i64 (Reader *r,
+         gint64 *value)
+{
+  guint64 le;
+
+  if (r->left < 8)
+    return FALSE;
+  memcpy (&le, r->p, 8);
+  *value = (gint64) GUINT64_FROM_LE (le);
+  r->p += 8;
+  r->left -= 8;
+  return TRUE;
+}
+
+static gboolean
+get_string (Reader  *r,
+            char   **value)
+{
+  guint32 len;
+
+  if (!get_u32 (r, &len))
+    return FALSE;
+  if (len == G_MAXUINT32)
+    {
+      *value = NULL;
+      return TRUE;
+    }
+  if (len > MAX_STRING || len > r->left)
+    return FALSE;
+
+  *value = _assay_pdf_text_sanitize ((const char *) r->p, len);
+  r->p += len;
+  r->left -= len;
+  return TRUE;
+}
+
+static gboolean
+parse_metadata (Parser       *parser,
+                const guint8 *payload,
+                gsize         len)
+{
+  Reader r = { payload, len };
+  AssayPdfText *text;
+  guint32 n_pages;
+
+  if (parser->text != NULL)
+    return FALSE;
+
+  text = parser->text = assay_pdf_text_new ();
+  if (!get_u32 (&r, &n_pages) ||
+      !get_i64 (&r, &text->creation_date) ||
+      !get_i64 (&r, &text->modification_date) ||
+      !get_string (&r, &text->title) ||
+      !get_string (&r, &text->author) ||
+      !get_string (&r, &text->subject) ||
+      !get_string (&r, &text->keywords) ||
+      !get_string (&r, &text->creator) ||
+      !get_string (&r, &text->producer) ||
+      !get_string (&r, &text->pdf_version))
+    return FALSE;
+
+  text->n_pages = n_pages;
+
+  return r.left == 0;
+}
+
+static gboolean
+parse_page (Parser       *parser,
+            const guint8 *payload,
+            gsize         len)
+{
+  Reader r = { payload, len };
+  guint32 index;
+  guint8 flags;
+  guint end = parser->end_page;
+
+  if (parser->text == NULL || !get_u32 (&r, &index) || r.left < 1)
+    return FALSE;
+  flags = r.p[0];
+  r.p++;
+  r.left--;
+
+  if (end == 0 || end > parser->text->n_pages)
+    end = parser->text->n_pages;
+  if ((gint64) index <= parser->last_index || index < parser->first_page || index >= end)
+    return FALSE;
+
+  parser->text_bytes += r.left;
+  if (parser->limits->max_text_bytes > 0 && parser->text_bytes > parser->limits->max_text_bytes)
+    return FALSE;
+
+  parser->last_index = index;
+  assay_pdf_text_add_page (parser->text, index,
+                           _assay_pdf_text_sanitize ((const char *) r.p, r.left),
+                           (flags & 1) != 0);
+  return TRUE;
+}
+
+static gboolean
+parse_frame (Parser       *parser,
+             guint8        kind,
+             const guint8 *payload,
+             gsize         len)
+{
+  Reader r = { payload, len };
+
+  if (parser->finished)
+    return FALSE;
+
+  if (!parser->got_hello)
+    {
+      parser->got_hello = kind == FRAME_HELLO &&
+                          len == strlen (PROTOCOL_HELLO) &&
+                          memcmp (payload, PROTOCOL_HELLO, len) == 0;
+      return parser->got_hello;
+    }
+
+  switch (kind)
+    {
+    case FRAME_METADATA:
+      return parse_metadata (parser, payload, len);
+
+    case FRAME_PAGE:
+      return parse_page (parser, payload, len);
+
+    case FRAME_WARNING:
+      if (parser->text == NULL || parser->text->warnings->len >= MAX_WARNINGS)
+        return FALSE;
+      g_ptr_array_add (parser->text->warnings,
+                       _assay_pdf_text_sanitize ((const char *) payload, len));
+      return TRUE;
+
+    case FRAME_ERROR:
+      {
+        guint32 code;
+        g_autofree char *message = NULL;
+
+        if (!get_u32 (&r, &code))
+          return FALSE;
+        if (code > ASSAY_READ_ERROR_CRASHED)
+          code = ASSAY_READ_ERROR_DAMAGED;
+        message = _assay_pdf_text_sanitize ((const char *) r.p, r.left);
+        parser->child_error = g_error_new_literal (ASSAY_READ_ERROR, (int) code, message);
+        parser->finished = TRUE;
+        return TRUE;
+      }
+
+    case FRAME_END:
+      {
+        guint32 cut_page;
+
+        if (parser->text == NULL || !get_u32 (&r, &cut_page) || r.left != 0)
+          return FALSE;
+        if (cut_page != G_MAXUINT32 && (gint64) cut_page != parser->last_index)
+          return FALSE;
+        parser->cut_page = cut_page == G_MAXUINT32 ? ASSAY_PDF_NOT_CUT : cut_page;
+        parser->finished = TRUE;
+        return TRUE;
+      }
+
+    default:
+      return FALSE;
+    }
+}
+
+/* Consumes every whole frame at the start of @buf. */
+static gboolean
+parse_frames (Parser     *parser,
+              GByteArray *buf)
+{
+  gsize offset = 0;
+  gboolean ok = TRUE;
+
+  while (buf->len - offset >= FRAME_HEADER)
+    {
+      guint8 kind = buf->data[offset];
+      guint32 le;
+      gsize len;
+
+      memcpy (&le, buf->data + offset + 1, 4);
+      len = GUINT32_FROM_LE (le);
+
+      /* Check the length before waiting for (and buffering) the payload. */
+      if (len > max_payload (parser, kind))
+        {
+          ok = FALSE;
+          break;
+        }
+
+      if (buf->len - offset - FRAME_HEADER < len)
+        break;
+
+      if (!parse_frame (parser, kind, buf->data + offset + FRAME_HEADER, len))
+        {
+          ok = FALSE;
+          break;
+        }
+      offset += FRAME_HEADER + len;
+    }
+
+  if (offset > 0)
+    g_byte_array_remove_range (buf, 0, (guint) offset);
+
+  return ok;
+}
+
+/* ---------------------------------------------------------------------- */
+/* The parent's side: running the helper                                  */
+
+/* $ASSAY_PDF_READER, else assay-pdf-reader beside this program (a build
+ * tree), else the installed one in LIBEXECDIR.
+ */
+static char *
+find_helper (void)
+{
+  const char *env = g_getenv ("ASSAY_PDF_READER");
+  g_autofree char *self = NULL;
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+
+  self = g_file_read_link ("/proc/self/exe", NULL);
+  if (self != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (self);
+      g_autofree char *beside = g_build_filename (dir, "assay-pdf-reader", NULL);
+
+      if (g_file_test (beside, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&beside);
+    }
+
+  return g_build_filename (LIBEXECDIR, "assay-pdf-reader", NULL);
+}
+
+typedef enum
+{
+  OUTCOME_EOF,          /* stdout and stderr closed */
+  OUTCOME_CANCELLED,
+  OUTCOME_TIMED_OUT,
+  OUTCOME_CORRUPT,
+  OUTCOME_IO_ERROR,
+} Outcome;
+
+static void
+keep_tail (GByteArray   *tail,
+           const guint8 *data,
+           gsize         len)
+{
+  if (len >= STDERR_TAIL)
+    {
+      g_byte_array_set_size (tail, 0);
+      g_byte_array_append (tail, data + len - STDERR_TAIL, STDERR_TAIL);
+      return;
+    }
+
+  g_byte_array_append (tail, data, (guint) len);
+  if (tail->len > STDERR_TAIL)
+    g_byte_array_remove_range (tail, 0, tail->len - STDERR_TAIL);
+}
+
+/* Reads the helper's stdout (frames) and stderr (a tail kept for
+ * diagnosis) until both close, the deadline passes, @cancellable fires, or
+ * the stream turns out corrupt. */
+static Outcome
+pump (Parser       *parser,
+      int           out_fd,
+      int           err_fd,
+      gint64        deadline_us,
+      GCancellable *cancellable,
+      GByteArray   *err_tail)
+{
+  g_autoptr(GByteArray) buf = g_byte_array_new ();
+  g_autofree guint8 *chunk = g_malloc (READ_CHUNK);
+  GPollFD cancel_fd = { -1, 0, 0 };
+  gboolean have_cancel_fd;
+  Outcome outcome = OUTCOME_EOF;
+
+  have_cancel_fd = g_cancellable_make_pollfd (cancellable, &cancel_fd);
+
+  while (out_fd >= 0 || err_fd >= 0)
+    {
+      struct pollfd fds[3];
+      int out_slot = -1;
+      int err_slot = -1;
+      int n_fds = 0;
+      int timeout_ms = -1;
+      int r;
+
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          outcome = OUTCOME_CANCELLED;
+          break;
+        }
+
+      if (deadline_us > 0)
+        {
+          gint64 left = deadline_us - g_get_monotonic_time ();
+
+          if (left <= 0)
+            {
+              outcome = OUTCOME_TIMED_OUT;
+              break;
+            }
+          timeout_ms = (int) MIN ((left + 999) / 1000, G_MAXINT);
+        }
+
+      if (out_fd >= 0)
+        {
+          out_slot = n_fds;
+          fds[n_fds++] = (struct pollfd) { out_fd, POLLIN, 0 };
+        }
+      if (err_fd >= 0)
+        {
+          err_slot = n_fds;
+          fds[n_fds++] = (struct pollfd) { err_fd, POLLIN, 0 };
+        }
+      if (have_cancel_fd)
+        fds[n_fds++] = (struct pollfd) { cancel_fd.fd, POLLIN, 0 };
+
+      r = poll (fds, (nfds_t) n_fds, timeout_ms);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          outcome = OUTCOME_IO_ERROR;
+          break;
+        }
+
+      if (err_slot >= 0 && fds[err_slot].revents != 0)
+        {
+          gssize n = read (err_fd, chunk, READ_CHUNK);
+
+          if (n > 0)
+            keep_tail (err_tail, chunk, (gsize) n);
+          else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+            err_fd = -1;
+        }
+
+      if (out_slot >= 0 && fds[out_slot].revents != 0)
+        {
+          gssize n = read (out_fd, chunk, READ_CHUNK);
+
+          if (n > 0)
+            {
+              g_byte_array_append (buf, chunk, (guint) n);
+              if (!parse_frames (parser, buf))
+                {
+                  outcome = OUTCOME_CORRUPT;
+                  break;
+                }
+            }
+          else if (n == 0)
+            {
+              out_fd = -1;
+              /* Bytes after the last whole frame of a finished answer. */
+              if (buf->len > 0 && parser->finished)
+                {
+                  outcome = OUTCOME_CORRUPT;
+                  break;
+                }
+            }
+          else if (errno != EINTR && errno != EAGAIN)
+            {
+              outcome = OUTCOME_IO_ERROR;
+              break;
+            }
+        }
+    }
+
+  if (have_cancel_fd)
+    g_cancellable_release_fd (cancellable);
+
+  return outcome;
+}
+
+static void
+wait_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  gboolean *done = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  *done = TRUE;
+}
+
+static gboolean
+wait_timed_out (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits up to @grace_us for @process to exit, then kills it and waits for
+ * good: the helper is always reaped before this returns. */
+static void
+reap (GSubprocess *process,
+      gint64       grace_us)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) timeout = NULL;
+  gboolean done = FALSE;
+
+  g_main_context_push_thread_default (context);
+
+  timeout = g_timeout_source_new ((guint) (grace_us / 1000));
+  g_source_set_callback (timeout, wait_timed_out, cancellable, NULL);
+  g_source_attach (timeout, context);
+
+  g_subprocess_wait_async (process, cancellable, wait_done, &done);
+  while (!done)
+    g_main_context_iteration (context, TRUE);
+
+  g_source_destroy (timeout);
+  g_main_context_pop_thread_default (context);
+
+  if (!g_cancellable_is_cancelled (cancellable))
+    return;
+
+  /* Still running after the grace period. */
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+}
+
+static gboolean
+looks_out_of_memory (GByteArray *err_tail)
+{
+  static const char * const markers[] = {
+    "std::bad_alloc",         /* libstdc++: an uncaught failed new */
+    "Out of memory",          /* poppler's gmalloc */
+    "failed to allocate",     /* g_malloc */
+    "out of memory",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (markers); i++)
+    if (memmem (err_tail->data, err_tail->len, markers[i], strlen (markers[i])) != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+log_stderr_tail (const char *what,
+                 GByteArray *err_tail)
+{
+  g_autofree char *tail = NULL;
+  gsize start = err_tail->len > 1024 ? err_tail->len - 1024 : 0;
+
+  tail = _assay_pdf_text_sanitize ((const char *) err_tail->data + start, err_tail->len - start);
+  g_debug ("%s; the end of its stderr:\n%s", what, tail);
+}
+
+/* The error for a helper that stopped without an answer. */
+static void
+set_death_error (GError               **error,
+                 GSubprocess           *process,
+                 const AssayReadLimits *limits,
+                 GByteArray            *err_tail)
+{
+  gboolean memory_limited = limits->max_memory_bytes > 0;
+  int sig = 0;
+
+#if defined(__SANITIZE_ADDRESS__)
+  memory_limited = FALSE;
+#elif defined(__has_feature)
+# if __has_feature(address_sanitizer)
+  memory_limited = FALSE;
+# endif
+#endif
+
+  if (g_subprocess_get_if_signaled (process))
+    sig = g_subprocess_get_term_sig (process);
+
+  if (sig == SIGKILL || sig == SIGXCPU)
+    {
+      log_stderr_tail ("the PDF reader was killed", err_tail);
+      _assay_pdf_set_timeout_error (error, limits->timeout_seconds);
+      return;
+    }
+
+  if (looks_out_of_memory (err_tail))
+    {
+      log_stderr_tail ("the PDF reader ran out of memory", err_tail);
+      if (memory_limited)
+        g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_OUT_OF_MEMORY,
+                     _("The PDF reader ran out of memory (limit %" G_GSIZE_FORMAT " MiB); "
+                       "the file may be built to exhaust readers."),
+                     limits->max_memory_bytes / (1024 * 1024));
+      else
+        g_set_error_literal (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_OUT_OF_MEMORY,
+                             _("The PDF reader ran out of memory; "
+                               "the file may be built to exhaust readers."));
+      return;
+    }
+
+  if (sig != 0)
+    g_debug ("the PDF reader died of signal %d", sig);
+  else
+    g_debug ("the PDF reader exited with status %d without an answer",
+             g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1);
+  log_stderr_tail ("the PDF reader failed", err_tail);
+
+  g_set_error_literal (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_CRASHED,
+                       _("The PDF reader crashed on this file; it is probably damaged. "
+                         "The rest of the batch is unaffected."));
+}
+
+static char **
+build_argv (const char            *helper,
+            const char            *path,
+            gboolean               with_password,
+            guint                  first_page,
+            guint                  end_page,
+            const AssayReadLimits *limits,
+            gint64                 deadline_us)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+  gint64 timeout_ms = 0;
+
+  if (deadline_us > 0)
+    timeout_ms = MAX ((deadline_us - g_get_monotonic_time ()) / 1000, 1);
+
+  g_ptr_array_add (argv, g_strdup (helper));
+  g_ptr_array_add (argv, g_strdup_printf ("--first-page=%u", first_page));
+  g_ptr_array_add (argv, g_strdup_printf ("--end-page=%u", end_page));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-pages=%u", limits->max_pages));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-text-bytes=%" G_GSIZE_FORMAT,
+                                          limits->max_text_bytes));
+  g_ptr_array_add (argv, g_strdup_printf ("--max-memory=%" G_GSIZE_FORMAT,
+                                          limits->max_memory_bytes));
+  g_ptr_array_add (argv, g_strdup_printf ("--timeout-ms=%" G_GINT64_FORMAT, timeout_ms));
+  if (with_password)
+    g_ptr_array_add (argv, g_strdup ("--password-stdin"));
+  g_ptr_array_add (argv, g_strdup ("--"));
+  g_ptr_array_add (argv, g_strdup (path));
+  g_ptr_array_add (argv, NULL);
+
+  return (char **) g_ptr_array_free (argv, FALSE);
+}
+
+static GSubprocess *
+spawn_helper (const char             *path,
+              const char             *password,
+              guint                   first_page,
+              guint                   end_page,
+              const AssayReadLimits  *limits,
+              gint64                  deadline_us,
+              GError                **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *helper = find_helper ();
+  g_auto(GStrv) argv = NULL;
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+  GSubprocess *process;
+
+  /* poppler reports every syntax error on stderr: keep it from the
+   * terminal unless asked, but keep its tail to tell out-of-memory apart. */
+  if (g_getenv ("ASSAY_PDF_READER_VERBOSE") == NULL)
+    flags |= G_SUBPROCESS_FLAGS_STDERR_PIPE;
+
+  launcher = g_subprocess_launcher_new (flags);
+
+  if (password != NULL)
+    {
+      int fds[2];
+      gsize len = MIN (strlen (password), ASSAY_PDF_MAX_PASSWORD);
+
+      /* Filled before the helper starts, so the write cannot block and
+       * cannot raise SIGPIPE: the pipe holds PIPE_BUF (≥ 4096) bytes. */
+      if (!g_unix_open_pipe (fds, FD_CLOEXEC, &local_error))
+        {
+          g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_CRASHED,
+                       _("The PDF reader could not be started: %s"), local_error->message);
+          return NULL;
+        }
+      if (len > 0 && write (fds[1], password, len) != (gssize) len)
+        {
+          int saved_errno = errno;
+
+          g_close (fds[0], NULL);
+          g_close (fds[1], NULL);
+          g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_CRASHED,
+                       _("The PDF reader could not be started: %s"), g_strerror (saved_errno));
+          return NULL;
+        }
+      g_close (fds[1], NULL);
+      g_subprocess_launcher_take_stdin_fd (launcher, fds[0]);
+    }
+
+  argv = build_argv (helper, path, password != NULL, first_page, end_page, limits, deadline_us);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &local_error);
+  if (process == NULL)
+    {
+      g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_CRASHED,
+                   _("The PDF reader (%s) could not be started: %s"), helper, local_error->message);
+      return NULL;
+    }
+
+  return process;
+}
+
+static int
+pipe_fd (GInputStream *stream)
+{
+  if (stream == NULL)
+    return -1;
+
+  return g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (stream));
+}
+
+static void
+close_pipe (GInputStream *stream)
+{
+  if (stream != NULL)
+    g_input_stream_close (stream, NULL, NULL);
+}
+
+/**
+ * _assay_pdf_read_range_isolated_full:
+ * @deadline_us: g_get_monotonic_time() at which the helper is killed, or 0
+ * @cut_page: (out): where max_text_bytes cut the text, or %ASSAY_PDF_NOT_CUT
+ *
+ * assay_pdf_read_range_isolated() without the derived warnings. Worker
+ * thread; blocks until the helper is gone.
+ */
+AssayPdfText *
+_assay_pdf_read_range_isolated_full (const char             *path,
+                                     const char             *password,
+                                     guint                   first_page,
+                                     guint                   end_page,
+                                     const AssayReadLimits  *limits,
+                                     gint64                  deadline_us,
+                                     GCancellable           *cancellable,
+                                     guint                  *cut_page,
+                                     GError                **error)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GByteArray) err_tail = g_byte_array_new ();
+  Parser parser = { 0 };
+  Outcome outcome;
+  AssayPdfText *text = NULL;
+
+  *cut_page = ASSAY_PDF_NOT_CUT;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  process = spawn_helper (path, password, first_page, end_page, limits, deadline_us, error);
+  if (process == NULL)
+    return NULL;
+
+  parser.limits = limits;
+  parser.first_page = first_page;
+  parser.end_page = end_page;
+  parser.last_index = -1;
+  parser.cut_page = ASSAY_PDF_NOT_CUT;
+
+  outcome = pump (&parser,
+                  pipe_fd (g_subprocess_get_stdout_pipe (process)),
+                  pipe_fd (g_subprocess_get_stderr_pipe (process)),
+                  deadline_us, cancellable, err_tail);
+
+  if (outcome != OUTCOME_EOF)
+    g_subprocess_force_exit (process);
+  reap (process, REAP_GRACE_US);
+
+  /* Close the pipes now: GLib's child watch may hold the last reference
+   * to @process a little longer, and the fds must not outlive this call. */
+  close_pipe (g_subprocess_get_stdout_pipe (process));
+  close_pipe (g_subprocess_get_stderr_pipe (process));
+
+  switch (outcome)
+    {
+    case OUTCOME_CANCELLED:
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      break;
+
+    case OUTCOME_TIMED_OUT:
+      _assay_pdf_set_timeout_error (error, limits->timeout_seconds);
+      break;
+
+    case OUTCOME_CORRUPT:
+      log_stderr_tail ("the PDF reader sent a malformed stream", err_tail);
+      g_set_error_literal (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_CRASHED,
+                           _("The PDF reader failed on this file and sent malformed output; "
+                             "the file is probably damaged. The rest of the batch is unaffected."));
+      break;
+
+    case OUTCOME_IO_ERROR:
+      g_set_error_literal (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_CRASHED,
+                           _("The connection to the PDF reader failed."));
+      break;
+
+    case OUTCOME_EOF:
+      if (!parser.finished)
+        set_death_error (error, process, limits, err_tail);
+      else
+        {
+          /* A whole answer: take it, but a helper that then failed (a
+           * sanitizer's leak report, a crash on exit) is a bug to see. */
+          if (!g_subprocess_get_successful (process))
+            {
+              g_autofree char *tail = _assay_pdf_text_sanitize ((const char *) err_tail->data,
+                                                                err_tail->len);
+              g_warning ("The PDF reader answered, then failed (%s %d): %s",
+                         g_subprocess_get_if_signaled (process) ? "signal" : "status",
+                         g_subprocess_get_if_signaled (process)
+                           ? g_subprocess_get_term_sig (process)
+                           : g_subprocess_get_exit_status (process),
+                         tail);
+            }
+
+          /* The helper only knows the time left, not the whole limit. */
+          if (g_error_matches (parser.child_error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_TIMEOUT))
+            _assay_pdf_set_timeout_error (error, limits->timeout_seconds);
+          else if (parser.child_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&parser.child_error));
+          else
+            {
+              text = g_steal_pointer (&parser.text);
+              *cut_page = parser.cut_page;
+            }
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  parser_clear (&parser);
+
+  return text;
+}
+
+/**
+ * assay_pdf_read_range_isolated:
+ * @limits: all of them apply; timeout_seconds counts from this call
+ * @cancellable: (nullable): kills the helper at once
+ *
+ * assay_pdf_read_range() in an assay-pdf-reader helper process under
+ * @limits->max_memory_bytes of address space and a CPU-time limit. The
+ * helper is $ASSAY_PDF_READER, else the one beside this program, else the
+ * installed one. Worker thread (it blocks); always reaps the helper.
+ *
+ * Returns: (transfer full): the text, or %NULL with @error set in
+ *   %ASSAY_READ_ERROR (also TIMEOUT, OUT_OF_MEMORY, CRASHED) or
+ *   %G_IO_ERROR_CANCELLED
+ */
+AssayPdfText *
+assay_pdf_read_range_isolated (const char             *path,
+                               const char             *password,
+                               guint                   first_page,
+                               guint                   end_page,
+                               const AssayReadLimits  *limits,
+                               GCancellable           *cancellable,
+                               GError                **error)
+{
+  AssayPdfText *text;
+  gint64 deadline_us = 0;
+  guint cut_page;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (limits != NULL, NULL);
+  g_return_val_if_fail (end_page == 0 || end_page > first_page, NULL);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (limits->timeout_seconds > 0)
+    deadline_us = g_get_monotonic_time () + (gint64) limits->timeout_seconds * G_USEC_PER_SEC;
+
+  text = _assay_pdf_read_range_isolated_full (path, password, first_page, end_page, limits,
+                                              deadline_us, cancellable, &cut_page, error);
+  if (text != NULL)
+    _assay_pdf_text_add_derived_warnings (text, limits, first_page, cut_page);
+
+  return text;
+}

@@ -498,7 +498,7 @@ run_identify (AssayPipeline *self,
 
   start_step (self, state, STEP_IDENTIFY);
 
-  task = g_task_new (self, state->cancellable, identify_done, job_new (self, state, STEP_IDENTIFY));
+  task = g_task_new (NULL, state->cancellable, identify_done, job_new (self, state, STEP_IDENTIFY));
   g_task_set_source_tag (task, run_identify);
   g_task_set_task_data (task, data, (GDestroyNotify) identify_data_free);
   assay_worker_pool_run (self->pool, task, PRIORITY_IDENTIFY, identify_worker);
@@ -747,7 +747,7 @@ run_analyse (AssayPipeline *self,
 
   start_step (self, state, STEP_ANALYSE);
 
-  task = g_task_new (self, state->cancellable, analyse_done, job_new (self, state, STEP_ANALYSE));
+  task = g_task_new (NULL, state->cancellable, analyse_done, job_new (self, state, STEP_ANALYSE));
   g_task_set_source_tag (task, run_analyse);
   g_task_set_task_data (task, data, (GDestroyNotify) analyse_data_free);
   assay_worker_pool_run (self->pool, task, PRIORITY_ANALYSE, analyse_worker);
@@ -830,7 +830,7 @@ run_store (AssayPipeline *self,
 
   start_step (self, state, STEP_STORE);
 
-  task = g_task_new (self, state->cancellable, store_done, job_new (self, state, STEP_STORE));
+  task = g_task_new (NULL, state->cancellable, store_done, job_new (self, state, STEP_STORE));
   g_task_set_source_tag (task, run_store);
   g_task_set_task_data (task, data, (GDestroyNotify) store_data_free);
   assay_worker_pool_run (self->pool, task, PRIORITY_STORE, store_worker);

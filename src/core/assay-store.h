@@ -5,6 +5,11 @@
  * (temporary file, fsync, rename): a process killed at any moment leaves the
  * old file or the new one, never a partial one. A file that does not parse is
  * treated as absent. Blocking calls: run them on a worker thread.
+ *
+ * load() fails with G_IO_ERROR_NOT_FOUND for a missing result and with
+ * G_IO_ERROR_INVALID_DATA for a damaged one (which it removes): both are
+ * cache misses. save() refuses a node that load() would reject (an object
+ * whose "result_version" starts with "assay-result/"). Any thread, any key.
  */
 #pragma once
 

@@ -24,6 +24,23 @@ typedef struct
 
 typedef struct _AssayTemplate AssayTemplate;
 
+#define ASSAY_TEMPLATE_ERROR (assay_template_error_quark ())
+
+typedef enum
+{
+  ASSAY_TEMPLATE_ERROR_NOT_FOUND,   /* the file does not exist or cannot be read */
+  ASSAY_TEMPLATE_ERROR_INVALID,     /* not JSON, or not a valid template */
+} AssayTemplateError;
+
+/* The document types a model may answer in "document_type". */
+#define ASSAY_TEMPLATE_DOCUMENT_TYPES "invoice", "financial-report", "scientific-paper", "general"
+
+/* Dates in answers: ISO 8601, a whole date or, when that is all the
+ * document gives, a year or year and month. */
+#define ASSAY_TEMPLATE_DATE_PATTERN "^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+GQuark                    assay_template_error_quark     (void);
+
 AssayTemplate            *assay_template_lookup          (const char     *name);
 const char * const       *assay_template_list_builtin    (void);
 AssayTemplate            *assay_template_new_from_file   (const char     *path,

@@ -26,6 +26,11 @@ typedef struct
 
 G_DEFINE_FINAL_TYPE (AssayWorkerPool, assay_worker_pool, G_TYPE_OBJECT)
 
+/* Set on the pools' own threads: see finalize. Tasks that must not end on
+ * a worker (those whose source object is main-thread-only) are best made
+ * with a %NULL source object, carrying what they need in their data. */
+static GPrivate in_worker;
+
 enum {
   PROP_0,
   PROP_N_WORKERS,
@@ -40,6 +45,8 @@ job_run (gpointer data,
 {
   Job *job = data;
   GTask *task = job->task;
+
+  g_private_set (&in_worker, GINT_TO_POINTER (TRUE));
 
   /* A cancelled job still completes, so its callback sees the cancellation
    * and every caller gets exactly one answer. */
@@ -89,8 +96,10 @@ assay_worker_pool_finalize (GObject *object)
   AssayWorkerPool *self = (AssayWorkerPool *)object;
 
   /* Wait for running and queued jobs: each holds a GTask whose callback
-   * its caller is owed. */
-  g_thread_pool_free (self->pool, FALSE, TRUE);
+   * its caller is owed. The last reference can be dropped by a job's own
+   * task on a worker (a source object holding the pool); that thread
+   * cannot wait for itself. */
+  g_thread_pool_free (self->pool, FALSE, g_private_get (&in_worker) == NULL);
 
   G_OBJECT_CLASS (assay_worker_pool_parent_class)->finalize (object);
 }

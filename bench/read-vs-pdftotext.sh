@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Read stage against pdftotext, side by side in one run.
+#
+#   bench/read-vs-pdftotext.sh [BUILD_DIR]
+#
+# Corpus: Debian's large documentation PDFs (r-doc-pdf, octave-doc,
+# gnuplot-doc, c++-annotations-pdf; installed if missing). Compares the wall
+# time of pdftotext run serially over every file with that of
+# `assay --headless --offline --no-cache` over the same files, and the amount
+# of text each got (characters, whitespace excluded, since the two lay out
+# spaces and line breaks differently).
+set -euo pipefail
+build=${1:-build}
+assay=$(realpath "$build/src/assay")
+
+pkgs=(r-doc-pdf octave-doc gnuplot-doc c++-annotations-pdf)
+missing=()
+for p in "${pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+mapfile -t files < <(dpkg -L "${pkgs[@]}" | grep -E '\.pdf$' | sort -u | while read -r f; do [ -f "$f" ] && echo "$f"; done)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+pages=0
+for f in "${files[@]}"; do
+  n=$(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}')
+  pages=$((pages + ${n:-0}))
+done
+echo "corpus: ${#files[@]} files, $pages pages, $(du -ch "${files[@]}" | tail -1 | cut -f1)"
+
+# Warm the page cache so neither side pays for the disk.
+cat "${files[@]}" > /dev/null
+
+t0=$(date +%s.%N)
+for f in "${files[@]}"; do pdftotext "$f" "$tmp/$(basename "$f").txt"; done
+t1=$(date +%s.%N)
+XDG_DATA_HOME="$tmp/data" "$assay" --headless --offline --no-cache -o "$tmp/assay.json" "${files[@]}"
+t2=$(date +%s.%N)
+
+pdftotext_s=$(echo "$t1 - $t0" | bc -l)
+assay_s=$(echo "$t2 - $t1" | bc -l)
+
+pdftotext_chars=$(cat "$tmp"/*.txt | tr -d '[:space:]\f' | wc -m)
+assay_chars=$(python3 - "$tmp/assay.json" <<'PY'
+import json, sys
+run = json.load(open(sys.argv[1]))
+print(sum(d["source"].get("characters", 0) for d in run["documents"]))
+PY
+)
+
+printf 'pdftotext (serial): %8.2f s   %12d characters\n' "$pdftotext_s" "$pdftotext_chars"
+printf 'assay --headless:   %8.2f s   %12d characters\n' "$assay_s" "$assay_chars"
+printf 'time ratio (assay / pdftotext): %.3f   text ratio: %.4f\n' \
+  "$(echo "$assay_s / $pdftotext_s" | bc -l)" "$(echo "$assay_chars / $pdftotext_chars" | bc -l)"

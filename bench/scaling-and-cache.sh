@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Memory as the batch grows, and the cached re-run, side by side in one run.
+#
+#   bench/scaling-and-cache.sh [BUILD_DIR]
+#
+# Writes 1,000 distinct 3-page reports with tests/make-pdfs (a fixed seed),
+# then runs `assay --headless` over the first 100 and over all 1,000 with an
+# empty store, measuring peak resident memory (GNU time's %M, the assay
+# process itself; readers run in processes of their own, reported by
+# --stats), and finally runs the 1,000 again with the store warm.
+set -euo pipefail
+build=${1:-build}
+assay=$(realpath "$build/src/assay")
+make_pdfs=$(realpath "$build/tests/make-pdfs")
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$make_pdfs" "$tmp/all" 1000 3
+mkdir -p "$tmp/hundred"
+for f in $(ls "$tmp/all" | head -100); do ln -s "$tmp/all/$f" "$tmp/hundred/$f"; done
+
+measure() { # label, data dir, args…
+  local label=$1 data=$2; shift 2
+  XDG_DATA_HOME="$data" /usr/bin/time -f "%e %M" -o "$tmp/time" \
+    "$assay" --headless --stats -o /dev/null "$@" 2> "$tmp/stats" || true
+  read -r secs kib < "$tmp/time"
+  reader=$(grep -o 'largest reader process: [0-9.]*' "$tmp/stats" | awk '{print $4}')
+  printf '%-28s %8.2f s   peak RSS %7.1f MiB   largest reader %6.1f MiB\n' \
+    "$label" "$secs" "$(echo "$kib / 1024" | bc -l)" "${reader:-0}"
+  echo "$secs $kib" > "$tmp/$label.result"
+}
+
+measure "100 documents, cold"   "$tmp/data-100"  "$tmp/hundred/"
+measure "1000 documents, cold"  "$tmp/data-1000" "$tmp/all"
+measure "1000 documents, cached" "$tmp/data-1000" "$tmp/all"
+
+read -r s100 m100 < "$tmp/100 documents, cold.result"
+read -r s1000 m1000 < "$tmp/1000 documents, cold.result"
+read -r scached _ < "$tmp/1000 documents, cached.result"
+printf 'peak memory ratio (1000 / 100): %.3f\n' "$(echo "$m1000 / $m100" | bc -l)"
+printf 'cached re-run / cold run:       %.3f\n' "$(echo "$scached / $s1000" | bc -l)"

@@ -1,0 +1,746 @@
+/* assay-llm-call.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-llm-call"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "assay-llm-call.h"
+#include "assay-llm-retry.h"
+
+/* An error body is read this far for its message, no further. */
+#define MAX_ERROR_BODY (64 * 1024)
+#define READ_SIZE      (16 * 1024)
+
+struct _AssayLlmDispatcher
+{
+  AssayLlmConfig          *config;
+  SoupSession             *session;
+  char                    *host;
+  GQueue                   queue;      /* Call*, each with a reference */
+  AssayLlmDispatcherStats  stats;
+};
+
+typedef struct
+{
+  AssayLlmDispatcher    *dispatcher;
+  GTask                 *task;            /* until completed */
+  char                  *method;
+  char                  *url;
+  GBytes                *body;
+  gboolean               raw;
+  AssayLlmStreamFormat   format;
+  gint64                 deadline;        /* monotonic µs, 0: none */
+  AssayLlmCallProgress   progress;
+  gpointer               progress_data;
+  GSource               *cancel_source;
+  guint                  retries_done;
+  guint                  retry_id;
+  gboolean               queued;
+
+  /* The attempt on the wire. */
+  GCancellable          *attempt_cancellable;
+  SoupMessage           *msg;
+  GInputStream          *stream;
+  AssayLlmStreamDecoder *decoder;
+  GByteArray            *buffer;          /* raw body, or an error body */
+  gsize                  received;
+  guint                  status;
+  gboolean               holds_slot;
+  gboolean               timed_out;
+  guint                  timeout_id;
+  guint64                last_deltas;
+  char                   chunk[READ_SIZE];
+} Call;
+
+static void dispatcher_pump    (AssayLlmDispatcher *self);
+static void call_start_attempt (Call               *call);
+static void call_read_next     (Call               *call);
+
+/**
+ * assay_llm_dispatcher_new:
+ * @config: validated with assay_llm_config_validate_endpoint(); copied
+ *
+ * Main thread. The session verifies TLS certificates, follows no
+ * redirects (the text goes only to the configured endpoint) and allows a
+ * few more connections per host than requests in flight, so that the
+ * dispatcher's own limit is the one that counts.
+ *
+ * Returns: (transfer full): a new dispatcher
+ */
+AssayLlmDispatcher *
+assay_llm_dispatcher_new (const AssayLlmConfig *config)
+{
+  AssayLlmDispatcher *self;
+  guint k;
+
+  g_return_val_if_fail (config != NULL, NULL);
+
+  k = MAX (config->max_requests, 1);
+
+  self = g_rc_box_new0 (AssayLlmDispatcher);
+  self->config = assay_llm_config_copy (config);
+  self->host = assay_llm_config_dup_host (config);
+  if (self->host == NULL)
+    self->host = g_strdup ("?");
+  g_queue_init (&self->queue);
+  self->session = soup_session_new_with_options ("max-conns", k + 4,
+                                                 "max-conns-per-host", k + 2,
+                                                 "timeout", 0,
+                                                 "idle-timeout", 60,
+                                                 "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                                 NULL);
+
+  return self;
+}
+
+AssayLlmDispatcher *
+assay_llm_dispatcher_ref (AssayLlmDispatcher *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return g_rc_box_acquire (self);
+}
+
+static void
+dispatcher_clear (gpointer data)
+{
+  AssayLlmDispatcher *self = data;
+
+  /* Every call holds a reference: nothing can be queued now. */
+  g_assert (g_queue_is_empty (&self->queue));
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->config, assay_llm_config_free);
+  g_clear_pointer (&self->host, g_free);
+}
+
+void
+assay_llm_dispatcher_unref (AssayLlmDispatcher *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_rc_box_release_full (self, dispatcher_clear);
+}
+
+/**
+ * assay_llm_dispatcher_get_stats:
+ * @stats: (out caller-allocates): the counters so far
+ */
+void
+assay_llm_dispatcher_get_stats (AssayLlmDispatcher      *self,
+                                AssayLlmDispatcherStats *stats)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (stats != NULL);
+
+  *stats = self->stats;
+}
+
+void
+assay_llm_call_result_free (AssayLlmCallResult *result)
+{
+  if (result == NULL)
+    return;
+
+  g_free (result->content);
+  g_free (result->finish_reason);
+  g_clear_pointer (&result->body, g_bytes_unref);
+  g_free (result);
+}
+
+/* Calls. */
+
+static void
+call_clear (gpointer data)
+{
+  Call *call = data;
+
+  g_assert (call->task == NULL);
+  g_assert (call->msg == NULL);
+  g_assert (call->retry_id == 0);
+  g_assert (call->timeout_id == 0);
+  g_assert (!call->holds_slot);
+
+  if (call->cancel_source != NULL)
+    {
+      g_source_destroy (call->cancel_source);
+      g_clear_pointer (&call->cancel_source, g_source_unref);
+    }
+
+  g_clear_pointer (&call->dispatcher, assay_llm_dispatcher_unref);
+  g_clear_pointer (&call->method, g_free);
+  g_clear_pointer (&call->url, g_free);
+  g_clear_pointer (&call->body, g_bytes_unref);
+}
+
+static Call *
+call_ref (Call *call)
+{
+  return g_rc_box_acquire (call);
+}
+
+static void
+call_unref (gpointer data)
+{
+  g_rc_box_release_full (data, call_clear);
+}
+
+/* Ends the attempt on the wire, if any, and frees its slot. */
+static void
+call_end_attempt (Call *call)
+{
+  g_clear_handle_id (&call->timeout_id, g_source_remove);
+
+  if (call->holds_slot)
+    {
+      call->holds_slot = FALSE;
+      call->dispatcher->stats.in_flight--;
+    }
+
+  g_clear_object (&call->stream);
+  g_clear_object (&call->msg);
+  g_clear_object (&call->attempt_cancellable);
+  g_clear_pointer (&call->decoder, assay_llm_stream_decoder_free);
+  g_clear_pointer (&call->buffer, g_byte_array_unref);
+  call->received = 0;
+  call->status = 0;
+  call->timed_out = FALSE;
+  call->last_deltas = 0;
+}
+
+/* Gives the caller its answer; later events of the call are dropped. */
+static void
+call_complete (Call               *call,
+               AssayLlmCallResult *result,
+               GError             *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&call->task);
+
+  if (task == NULL)
+    {
+      assay_llm_call_result_free (result);
+      g_clear_error (&error);
+      return;
+    }
+
+  if (call->cancel_source != NULL)
+    {
+      g_source_destroy (call->cancel_source);
+      g_clear_pointer (&call->cancel_source, g_source_unref);
+    }
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, (GDestroyNotify) assay_llm_call_result_free);
+}
+
+static gboolean
+call_cancelled_cb (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  Call *call = user_data;
+
+  if (call->queued)
+    {
+      call->queued = FALSE;
+      g_queue_remove (&call->dispatcher->queue, call);
+      call_unref (call);
+    }
+
+  g_clear_handle_id (&call->retry_id, g_source_remove);
+
+  /* Aborts the request on the wire; its callback frees the slot. */
+  if (call->attempt_cancellable != NULL)
+    g_cancellable_cancel (call->attempt_cancellable);
+
+  call_complete (call, NULL,
+                 g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                      _("The extraction was cancelled.")));
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+call_retry_cb (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->retry_id = 0;
+
+  if (call->task == NULL)
+    return G_SOURCE_REMOVE;
+
+  /* A retry goes first: its document is already under way. */
+  call->queued = TRUE;
+  g_queue_push_head (&call->dispatcher->queue, call_ref (call));
+  dispatcher_pump (call->dispatcher);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Retries @error's request if it may help and time allows, otherwise
+ * completes with @error. Takes @error. */
+static void
+call_retry_or_fail (Call   *call,
+                    GError *error,
+                    gint64  retry_after_ms)
+{
+  guint delay_ms;
+
+  if (call->task == NULL)
+    {
+      g_error_free (error);
+      return;
+    }
+
+  if (!assay_llm_retry_error_is_retryable (error) ||
+      call->retries_done >= call->dispatcher->config->retries)
+    {
+      call_complete (call, NULL, error);
+      return;
+    }
+
+  delay_ms = assay_llm_retry_backoff_ms (call->retries_done, g_random_double (), retry_after_ms);
+
+  if (call->deadline > 0 && g_get_monotonic_time () + (gint64) delay_ms * 1000 > call->deadline)
+    {
+      call_complete (call, NULL, error);
+      return;
+    }
+
+  g_debug ("Retrying a request to %s in %u ms (retry %u): %s",
+           call->dispatcher->host, delay_ms, call->retries_done + 1, error->message);
+  g_error_free (error);
+
+  call->retries_done++;
+  call->dispatcher->stats.retries++;
+  call->retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms,
+                                       call_retry_cb, call_ref (call), call_unref);
+}
+
+/* A transport failure, a timeout, or a decoding failure. Takes @error. */
+static void
+call_attempt_failed (Call   *call,
+                     GError *error)
+{
+  if (call->timed_out)
+    {
+      g_clear_error (&error);
+      error = g_error_new (ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TIMEOUT,
+                           _("The model server “%s” sent nothing for %u seconds. Raise the "
+                             "timeout if the model is slow, or check the server."),
+                           call->dispatcher->host, call->dispatcher->config->timeout_seconds);
+    }
+  else if (error->domain != ASSAY_LLM_ERROR)
+    {
+      GError *converted = assay_llm_retry_error_for_transport (error, call->dispatcher->host);
+
+      g_error_free (error);
+      error = converted;
+    }
+
+  call_end_attempt (call);
+  call_retry_or_fail (call, error, -1);
+  dispatcher_pump (call->dispatcher);
+}
+
+static gboolean
+call_timeout_cb (gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->timeout_id = 0;
+  call->timed_out = TRUE;
+  g_cancellable_cancel (call->attempt_cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+call_arm_timeout (Call *call)
+{
+  g_clear_handle_id (&call->timeout_id, g_source_remove);
+  call->timeout_id = g_timeout_add (call->dispatcher->config->timeout_seconds * 1000,
+                                    call_timeout_cb, call);
+}
+
+static void
+call_finish_error_status (Call *call)
+{
+  AssayLlmDispatcher *dispatcher = call->dispatcher;
+  SoupMessageHeaders *headers = soup_message_get_response_headers (call->msg);
+  AssayLlmServerError server_error;
+  GError *error;
+  gint64 retry_after = -1;
+  guint status = call->status;
+
+  assay_llm_server_error_parse (call->buffer != NULL ? (const char *) call->buffer->data : NULL,
+                                call->buffer != NULL ? call->buffer->len : 0,
+                                dispatcher->config->api_key,
+                                &server_error);
+
+  if (status >= 300 && status < 400)
+    {
+      g_autofree char *location =
+        assay_llm_redact (soup_message_headers_get_one (headers, "Location"),
+                          dispatcher->config->api_key);
+
+      error = g_error_new (ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_BAD_REQUEST,
+                           _("The model server answered with a redirect (HTTP %u) to “%s”. "
+                             "Assay does not follow redirects: use that address as the server "
+                             "URL if you trust it."),
+                           status, location != NULL ? location : "");
+    }
+  else
+    {
+      if (assay_llm_retry_status_is_retryable (status, server_error.code))
+        retry_after = assay_llm_retry_parse_retry_after (
+          soup_message_headers_get_one (headers, "retry-after-ms"),
+          soup_message_headers_get_one (headers, "retry-after"),
+          g_get_real_time () / G_USEC_PER_SEC);
+
+      error = assay_llm_retry_error_for_status (status, &server_error,
+                                                dispatcher->config->model,
+                                                call->retries_done);
+
+      /* The 4xx that are not worth retrying say so in their domain code. */
+      if (!assay_llm_retry_status_is_retryable (status, server_error.code) &&
+          assay_llm_retry_error_is_retryable (error))
+        error->code = ASSAY_LLM_ERROR_BAD_REQUEST;
+    }
+
+  /* Keep the server's own words for callers that decide on them. */
+  if (server_error.message != NULL)
+    g_object_set_data_full (G_OBJECT (call->task), "server-message",
+                            g_steal_pointer (&server_error.message), g_free);
+  assay_llm_server_error_clear (&server_error);
+
+  call_end_attempt (call);
+  call_retry_or_fail (call, error, retry_after);
+  dispatcher_pump (dispatcher);
+}
+
+static void
+call_finish_success (Call *call)
+{
+  AssayLlmDispatcher *dispatcher = call->dispatcher;
+  g_autoptr(AssayLlmCallResult) result = g_new0 (AssayLlmCallResult, 1);
+  g_autoptr(GError) error = NULL;
+
+  result->prompt_tokens = -1;
+  result->completion_tokens = -1;
+  result->retries = call->retries_done;
+
+  if (call->raw)
+    result->body = g_byte_array_free_to_bytes (g_steal_pointer (&call->buffer));
+  else
+    {
+      if (!assay_llm_stream_decoder_finish (call->decoder, &error))
+        {
+          call_attempt_failed (call, g_steal_pointer (&error));
+          return;
+        }
+
+      result->content = g_strdup (assay_llm_stream_decoder_get_content (call->decoder));
+      result->finish_reason = g_strdup (assay_llm_stream_decoder_get_finish_reason (call->decoder));
+      result->prompt_tokens = assay_llm_stream_decoder_get_prompt_tokens (call->decoder);
+      result->completion_tokens = assay_llm_stream_decoder_get_completion_tokens (call->decoder);
+      result->n_deltas = assay_llm_stream_decoder_get_n_deltas (call->decoder);
+    }
+
+  call_end_attempt (call);
+  call_complete (call, g_steal_pointer (&result), NULL);
+  dispatcher_pump (dispatcher);
+}
+
+static gboolean
+status_is_success (guint status)
+{
+  return status >= 200 && status < 300;
+}
+
+static void
+call_read_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  Call *call = user_data;
+  AssayLlmConfig *config = call->dispatcher->config;
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), res, &error);
+
+  if (call->stream == NULL || G_INPUT_STREAM (source) != call->stream)
+    ;  /* a stale read: that attempt was ended */
+  else if (n < 0)
+    call_attempt_failed (call, g_steal_pointer (&error));
+  else if (call->task == NULL)
+    {
+      call_end_attempt (call);
+      dispatcher_pump (call->dispatcher);
+    }
+  else if (n == 0)
+    {
+      if (status_is_success (call->status))
+        call_finish_success (call);
+      else
+        call_finish_error_status (call);
+    }
+  else
+    {
+      call_arm_timeout (call);
+      call->received += n;
+
+      if (!status_is_success (call->status))
+        {
+          g_byte_array_append (call->buffer, (const guint8 *) call->chunk,
+                               MIN ((gsize) n, MAX_ERROR_BODY - MIN (call->buffer->len, MAX_ERROR_BODY)));
+          if (call->received >= MAX_ERROR_BODY)
+            call_finish_error_status (call);
+          else
+            call_read_next (call);
+        }
+      else if (call->raw)
+        {
+          if (call->received > config->max_response_bytes)
+            call_attempt_failed (call,
+                                 g_error_new_literal (ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TOO_LARGE,
+                                                      _("The model server’s answer is larger than "
+                                                        "the size limit.")));
+          else
+            {
+              g_byte_array_append (call->buffer, (const guint8 *) call->chunk, n);
+              call_read_next (call);
+            }
+        }
+      else if (!assay_llm_stream_decoder_feed (call->decoder, call->chunk, n, &error))
+        call_attempt_failed (call, g_steal_pointer (&error));
+      else
+        {
+          guint64 deltas = assay_llm_stream_decoder_get_n_deltas (call->decoder);
+
+          if (deltas != call->last_deltas && call->progress != NULL)
+            {
+              call->last_deltas = deltas;
+              call->progress (deltas, call->progress_data);
+            }
+
+          call_read_next (call);
+        }
+    }
+
+  call_unref (call);
+}
+
+static void
+call_read_next (Call *call)
+{
+  g_input_stream_read_async (call->stream,
+                             call->chunk,
+                             sizeof call->chunk,
+                             G_PRIORITY_DEFAULT,
+                             call->attempt_cancellable,
+                             call_read_cb,
+                             call_ref (call));
+}
+
+static void
+call_sent_cb (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data)
+{
+  Call *call = user_data;
+  g_autoptr(GError) error = NULL;
+  GInputStream *stream;
+
+  stream = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+
+  if (stream == NULL)
+    call_attempt_failed (call, g_steal_pointer (&error));
+  else if (call->task == NULL)
+    {
+      g_object_unref (stream);
+      call_end_attempt (call);
+      dispatcher_pump (call->dispatcher);
+    }
+  else
+    {
+      call->stream = stream;
+      call->status = soup_message_get_status (call->msg);
+
+      if (!status_is_success (call->status))
+        call->buffer = g_byte_array_new ();
+      else if (call->raw)
+        call->buffer = g_byte_array_new ();
+      else
+        call->decoder = assay_llm_stream_decoder_new (call->format,
+                                                      call->dispatcher->config->max_response_bytes);
+
+      call_arm_timeout (call);
+      call_read_next (call);
+    }
+
+  call_unref (call);
+}
+
+static void
+call_start_attempt (Call *call)
+{
+  AssayLlmDispatcher *dispatcher = call->dispatcher;
+  AssayLlmConfig *config = dispatcher->config;
+  SoupMessageHeaders *headers;
+  const char *accept;
+
+  g_assert (call->msg == NULL);
+
+  call->msg = soup_message_new (call->method, call->url);
+  if (call->msg == NULL)
+    {
+      call_complete (call, NULL,
+                     g_error_new (ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_CONFIG,
+                                  _("The model server URL “%s” is not valid."), call->url));
+      return;
+    }
+
+  /* Text goes only to the configured endpoint. */
+  soup_message_add_flags (call->msg, SOUP_MESSAGE_NO_REDIRECT);
+
+  headers = soup_message_get_request_headers (call->msg);
+  if (call->raw || call->format == ASSAY_LLM_STREAM_WHOLE)
+    accept = "application/json";
+  else if (call->format == ASSAY_LLM_STREAM_NDJSON)
+    accept = "application/x-ndjson, application/json";
+  else
+    accept = "text/event-stream, application/json";
+  soup_message_headers_replace (headers, "Accept", accept);
+
+  if (config->api_key != NULL && config->api_key[0] != '\0')
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", config->api_key, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+      memset (authorization, 0, strlen (authorization));
+    }
+
+  if (call->body != NULL)
+    soup_message_set_request_body_from_bytes (call->msg, "application/json", call->body);
+
+  call->attempt_cancellable = g_cancellable_new ();
+  call->holds_slot = TRUE;
+  dispatcher->stats.in_flight++;
+  dispatcher->stats.max_in_flight = MAX (dispatcher->stats.max_in_flight,
+                                         dispatcher->stats.in_flight);
+  dispatcher->stats.requests++;
+
+  call_arm_timeout (call);
+
+  soup_session_send_async (dispatcher->session,
+                           call->msg,
+                           G_PRIORITY_DEFAULT,
+                           call->attempt_cancellable,
+                           call_sent_cb,
+                           call_ref (call));
+}
+
+static void
+dispatcher_pump (AssayLlmDispatcher *self)
+{
+  while (self->stats.in_flight < self->config->max_requests && !g_queue_is_empty (&self->queue))
+    {
+      Call *call = g_queue_pop_head (&self->queue);
+
+      call->queued = FALSE;
+      if (call->task != NULL)
+        call_start_attempt (call);
+      call_unref (call);
+    }
+}
+
+/**
+ * assay_llm_dispatcher_call_async:
+ * @method: "POST" or "GET"
+ * @url: the endpoint
+ * @body: (nullable): a JSON request body
+ * @raw: %TRUE to get the body back as bytes; %FALSE to decode an answer
+ *   with @format
+ * @deadline: g_get_monotonic_time() after which no retry is started; 0 for
+ *   none
+ * @progress: (nullable) (scope call): called as a streamed answer grows;
+ *   @progress_data must live until the call completes
+ *
+ * Main thread. Queues the request until a slot is free.
+ */
+void
+assay_llm_dispatcher_call_async (AssayLlmDispatcher   *self,
+                                 const char           *method,
+                                 const char           *url,
+                                 GBytes               *body,
+                                 gboolean              raw,
+                                 AssayLlmStreamFormat  format,
+                                 gint64                deadline,
+                                 AssayLlmCallProgress  progress,
+                                 gpointer              progress_data,
+                                 GCancellable         *cancellable,
+                                 GAsyncReadyCallback   callback,
+                                 gpointer              user_data)
+{
+  Call *call;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (url != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  call = g_rc_box_new0 (Call);
+  call->dispatcher = assay_llm_dispatcher_ref (self);
+  call->task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (call->task, assay_llm_dispatcher_call_async);
+  g_task_set_task_data (call->task, call_ref (call), call_unref);
+  call->method = g_strdup (method);
+  call->url = g_strdup (url);
+  call->body = body != NULL ? g_bytes_ref (body) : NULL;
+  call->raw = raw;
+  call->format = format;
+  call->deadline = deadline;
+  call->progress = progress;
+  call->progress_data = progress_data;
+
+  if (cancellable != NULL)
+    {
+      call->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (call->cancel_source, G_SOURCE_FUNC (call_cancelled_cb),
+                             call_ref (call), call_unref);
+      g_source_attach (call->cancel_source, g_main_context_get_thread_default ());
+    }
+
+  call->queued = TRUE;
+  g_queue_push_tail (&self->queue, call);   /* takes the initial reference */
+  dispatcher_pump (self);
+}
+
+/**
+ * assay_llm_dispatcher_call_finish:
+ *
+ * On an HTTP error the task's "server-message" data holds the server's own
+ * (redacted) message.
+ *
+ * Returns: (transfer full): the result, or %NULL with @error set
+ */
+AssayLlmCallResult *
+assay_llm_dispatcher_call_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == assay_llm_dispatcher_call_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

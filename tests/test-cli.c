@@ -1,0 +1,453 @@
+/* test-cli.c — `assay --headless` end to end, as a user runs it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <signal.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "assay-test-pdf.h"
+
+#define RUN_LIMIT_SECONDS 120
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Outcome;
+
+static void
+outcome_clear (Outcome *outcome)
+{
+  g_free (outcome->out);
+  g_free (outcome->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
+
+static const char *
+assay_binary (void)
+{
+  const char *binary = g_getenv ("ASSAY_BINARY");
+
+  g_assert_nonnull (binary);
+  return binary;
+}
+
+static gboolean
+kill_after_limit (gpointer user_data)
+{
+  g_subprocess_force_exit (user_data);
+  g_error ("assay ran for more than %d s", RUN_LIMIT_SECONDS);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs assay with @args (NULL-terminated); captures status and output. */
+static void
+run_assay (Outcome            *outcome,
+           const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  guint limit;
+
+  g_ptr_array_add (argv, (char *) assay_binary ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+
+  limit = g_timeout_add_seconds (RUN_LIMIT_SECONDS, kill_after_limit, process);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &outcome->out, &outcome->err, &error);
+  g_source_remove (limit);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  outcome->status = g_subprocess_get_exit_status (process);
+}
+
+static JsonObject *
+parse_output (JsonParser *parser,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static JsonObject *
+document_at (JsonObject *run,
+             guint       index)
+{
+  JsonArray *documents = json_object_get_array_member (run, "documents");
+
+  g_assert_cmpuint (json_array_get_length (documents), >, index);
+  return json_array_get_object_element (documents, index);
+}
+
+static const char *
+document_path (JsonObject *document)
+{
+  return json_object_get_string_member (json_object_get_object_member (document, "source"), "path");
+}
+
+/* Inside the per-test directory that G_TEST_OPTION_ISOLATE_DIRS removes. */
+static char *
+make_dir (void)
+{
+  char *dir = g_build_filename (g_get_user_cache_dir (), "assay-cli-XXXXXX", NULL);
+
+  g_assert_nonnull (g_mkdtemp (dir));
+  return dir;
+}
+
+/* Waits (bounded) until @process has started a reader child, that is, it is
+ * in the middle of a document. */
+static void
+wait_for_reader_child (GSubprocess *process)
+{
+  const char *pid = g_subprocess_get_identifier (process);
+  g_autofree char *children = g_strdup_printf ("/proc/%s/task/%s/children", pid, pid);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  if (!g_file_test (children, G_FILE_TEST_EXISTS))
+    {
+      g_usleep (G_USEC_PER_SEC);
+      return;
+    }
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_autofree char *contents = NULL;
+
+      if (g_file_get_contents (children, &contents, NULL, NULL) && *g_strstrip (contents) != '\0')
+        return;
+      g_usleep (20 * 1000);
+    }
+
+  g_error ("assay did not start reading within 30 s");
+}
+
+static char *
+write_invoice (const char *dir,
+               const char *name,
+               const char *number)
+{
+  g_autofree char *page = g_strdup_printf ("ACME Supplies GmbH\nInvoice\n"
+                                           "Invoice number: %s\nInvoice date: 2024-03-01\n"
+                                           "Due date: 2024-03-31\n\n"
+                                           "Widgets 10 x 12.50 125.00\nSubtotal 125.00\n"
+                                           "VAT 19%% 23.75\nTotal 148.75 EUR\n", number);
+  const char *pages[] = { page };
+
+  return assay_test_pdf_write_temp (dir, name, pages, 1);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_version_and_help (void)
+{
+  g_auto(Outcome) version = { 0 };
+  g_auto(Outcome) help = { 0 };
+
+  run_assay (&version, (const char *[]) { "--version", NULL });
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_cmpstr (version.out, ==, "assay " PACKAGE_VERSION "\n");
+
+  run_assay (&help, (const char *[]) { "--help", NULL });
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "--headless"));
+  g_assert_nonnull (strstr (help.out, "--template"));
+  g_assert_nonnull (strstr (help.out, "Exit status"));
+}
+
+static void
+test_usage_errors (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *pdf = write_invoice (dir, "a.pdf", "1");
+  struct {
+    const char *args[6];
+    const char *expect;
+  } cases[] = {
+    { { "--headless", NULL }, "No files given" },
+    { { "--headless", "--format", "xml", pdf, NULL }, "Unknown format" },
+    { { "--headless", "--template", "nonsense", pdf, NULL }, "Unknown template" },
+    { { "--headless", "--jobs", "-3", pdf, NULL }, "--jobs" },
+    { { "--headless", "--no-such-option", pdf, NULL }, "Unknown option" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Outcome) outcome = { 0 };
+
+      run_assay (&outcome, cases[i].args);
+      g_assert_cmpint (outcome.status, ==, 2);
+      g_assert_cmpstr (outcome.out, ==, "");
+      if (strstr (outcome.err, cases[i].expect) == NULL)
+        g_error ("case %u: expected “%s” in “%s”", i, cases[i].expect, outcome.err);
+    }
+}
+
+static void
+test_folder_json (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *sub = g_build_filename (dir, "nested", "deeper", NULL);
+  g_autofree char *a = write_invoice (dir, "a.pdf", "A-1");
+  g_autofree char *b = NULL;
+  g_autofree char *disguised = NULL;
+  g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
+  g_auto(Outcome) outcome = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *run;
+  JsonObject *summary;
+  JsonArray *skipped;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  b = write_invoice (sub, "b.pdf", "B-2");
+  /* A PDF by content, whatever its name says. */
+  disguised = write_invoice (sub, "scan.dat", "C-3");
+  g_assert_true (g_file_set_contents (notes, "not a pdf\n", -1, NULL));
+
+  run_assay (&outcome, (const char *[]) { "--headless", "--template", "invoice", dir, NULL });
+  g_assert_cmpint (outcome.status, ==, 0);
+  /* Quiet when standard error is not a terminal. */
+  g_assert_cmpstr (outcome.err, ==, "");
+
+  run = parse_output (parser, outcome.out);
+  g_assert_cmpstr (json_object_get_string_member (run, "result_version"), ==, "assay-result/1");
+  g_assert_cmpstr (json_object_get_string_member (run, "template"), ==, "invoice");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (run, "documents")), ==, 3);
+
+  /* Input order: folders in name order, depth first. */
+  g_assert_cmpstr (document_path (document_at (run, 0)), ==, a);
+  g_assert_cmpstr (document_path (document_at (run, 1)), ==, b);
+  g_assert_cmpstr (document_path (document_at (run, 2)), ==, disguised);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpstr (json_object_get_string_member (document_at (run, i), "status"), ==, "done");
+
+  skipped = json_object_get_array_member (run, "skipped");
+  g_assert_cmpuint (json_array_get_length (skipped), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (skipped, 0), "path"),
+                   ==, notes);
+
+  summary = json_object_get_object_member (run, "summary");
+  g_assert_cmpint (json_object_get_int_member (summary, "documents"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (summary, "done"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (summary, "failed"), ==, 0);
+  g_assert_true (json_object_has_member (run, "corpus"));
+}
+
+static void
+test_failures_and_exit_status (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *good = write_invoice (dir, "good.pdf", "G-1");
+  g_autofree char *broken = g_build_filename (dir, "broken.pdf", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.pdf", NULL);
+  g_autofree char *out_path = g_build_filename (dir, "out.json", NULL);
+  g_autofree char *written = NULL;
+  g_auto(Outcome) outcome = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *run;
+  JsonObject *error;
+
+  g_assert_true (g_file_set_contents (broken, "%PDF-1.7\n1 0 obj << /Type /Catalog", -1, NULL));
+
+  run_assay (&outcome, (const char *[]) { "--headless", "-o", out_path, broken, good, missing, NULL });
+  g_assert_cmpint (outcome.status, ==, 1);
+  g_assert_cmpstr (outcome.out, ==, "");
+
+  g_assert_true (g_file_get_contents (out_path, &written, NULL, NULL));
+  run = parse_output (parser, written);
+  g_assert_cmpstr (json_object_get_string_member (document_at (run, 0), "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (document_at (run, 1), "status"), ==, "done");
+  g_assert_cmpstr (json_object_get_string_member (document_at (run, 2), "status"), ==, "failed");
+
+  error = json_object_get_object_member (document_at (run, 0), "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "stage"), ==, "read");
+  g_assert_cmpuint (strlen (json_object_get_string_member (error, "message")), >, 10);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (run, "summary"),
+                                               "failed"), ==, 2);
+}
+
+static void
+test_csv (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *a = write_invoice (dir, "a,with comma.pdf", "A-1");
+  g_auto(Outcome) outcome = { 0 };
+  g_auto(GStrv) lines = NULL;
+  guint n_rows = 0;
+
+  run_assay (&outcome, (const char *[]) { "--headless", "--format", "csv", a, NULL });
+  g_assert_cmpint (outcome.status, ==, 0);
+
+  lines = g_strsplit (outcome.out, "\n", -1);
+  g_assert_cmpstr (lines[0], ==, "path,sha256,label,value,raw,unit,period,page,verified,snippet");
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_autofree char *quoted = g_strdup_printf ("\"%s\",", a);
+
+      /* The path has a comma: quoted as RFC 4180 asks. */
+      g_assert_true (g_str_has_prefix (lines[i], quoted));
+      n_rows++;
+    }
+  g_assert_cmpuint (n_rows, >=, 1);
+}
+
+static void
+test_cache_and_password (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *plain = write_invoice (dir, "plain.pdf", "P-1");
+  g_autofree char *locked = g_build_filename (dir, "locked.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!assay_test_have_qpdf ())
+    {
+      g_test_skip ("qpdf is not installed");
+      return;
+    }
+  g_assert_true (assay_test_pdf_encrypt (plain, locked, "pw-123", "owner-456", &error));
+  g_assert_no_error (error);
+
+  {
+    g_auto(Outcome) outcome = { 0 };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *run;
+
+    run_assay (&outcome, (const char *[]) { "--headless", plain, locked, NULL });
+    g_assert_cmpint (outcome.status, ==, 1);
+    run = parse_output (parser, outcome.out);
+    g_assert_cmpstr (json_object_get_string_member (document_at (run, 1), "status"), ==,
+                     "needs-password");
+    g_assert_false (json_object_get_boolean_member (document_at (run, 0), "cached"));
+  }
+
+  {
+    g_auto(Outcome) outcome = { 0 };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *run;
+
+    run_assay (&outcome, (const char *[]) { "--headless", "--password", "pw-123", plain, locked, NULL });
+    g_assert_cmpint (outcome.status, ==, 0);
+    run = parse_output (parser, outcome.out);
+    /* The first file was kept by the previous run. */
+    g_assert_true (json_object_get_boolean_member (document_at (run, 0), "cached"));
+    g_assert_cmpstr (json_object_get_string_member (document_at (run, 1), "status"), ==, "done");
+    g_assert_null (strstr (outcome.out, "pw-123"));
+    g_assert_null (strstr (outcome.err, "pw-123"));
+  }
+
+  {
+    g_auto(Outcome) outcome = { 0 };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *run;
+
+    run_assay (&outcome, (const char *[]) { "--headless", "--no-cache", plain, NULL });
+    g_assert_cmpint (outcome.status, ==, 0);
+    run = parse_output (parser, outcome.out);
+    g_assert_false (json_object_get_boolean_member (document_at (run, 0), "cached"));
+  }
+}
+
+static void
+test_stats_and_trace (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *a = write_invoice (dir, "a.pdf", "A-1");
+  g_autofree char *b = write_invoice (dir, "b.pdf", "B-1");
+  g_autofree char *trace = g_build_filename (dir, "trace.json", NULL);
+  g_auto(Outcome) outcome = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *events;
+  guint n_spans = 0;
+
+  run_assay (&outcome, (const char *[]) { "--headless", "--no-cache", "--stats", "--trace", trace,
+                                          "--jobs", "1", a, b, NULL });
+  g_assert_cmpint (outcome.status, ==, 0);
+  g_assert_nonnull (strstr (outcome.err, "read"));
+  g_assert_nonnull (strstr (outcome.err, "analyse"));
+
+  json_parser_load_from_mapped_file (parser, trace, &error);
+  g_assert_no_error (error);
+  events = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                         "traceEvents");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *event = json_array_get_object_element (events, i);
+
+      if (g_str_equal (json_object_get_string_member (event, "ph"), "X"))
+        {
+          g_assert_cmpint (json_object_get_int_member (event, "dur"), >=, 0);
+          n_spans++;
+        }
+    }
+  /* hash, read, extract, analyse and store for each of the two documents */
+  g_assert_cmpuint (n_spans, >=, 8);
+}
+
+static void
+test_interrupt (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *big = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  for (guint i = 0; i < 3000; i++)
+    g_ptr_array_add (pages, g_strdup_printf ("Page %u\nRevenue %u.5\n", i, i));
+  big = assay_test_pdf_write_temp (dir, "big.pdf", (const char * const *) pages->pdata, pages->len);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error, assay_binary (), "--headless", "--no-cache", big, NULL);
+  g_assert_no_error (error);
+
+  wait_for_reader_child (process);
+  start = g_get_monotonic_time ();
+  g_subprocess_send_signal (process, SIGINT);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+
+  /* Stopped promptly, reporting the cancelled document as not done. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/assay/cli/version-and-help", test_version_and_help);
+  g_test_add_func ("/assay/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/assay/cli/folder-json", test_folder_json);
+  g_test_add_func ("/assay/cli/failures-and-exit-status", test_failures_and_exit_status);
+  g_test_add_func ("/assay/cli/csv", test_csv);
+  g_test_add_func ("/assay/cli/cache-and-password", test_cache_and_password);
+  g_test_add_func ("/assay/cli/stats-and-trace", test_stats_and_trace);
+  g_test_add_func ("/assay/cli/interrupt", test_interrupt);
+
+  return g_test_run ();
+}

@@ -1,0 +1,242 @@
+/* test-corpus.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "assay-corpus.h"
+#include "assay-minhash.h"
+
+/* Words "w<first>" … "w<first + n - 1>", with the last @changed replaced. */
+static char *
+signature_for_words (guint first,
+                     guint n,
+                     guint changed)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  AssayMinhash sig;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%u ", i >= n - changed ? "other" : "w", first + i);
+
+  assay_minhash_init (&sig);
+  assay_minhash_add_text (&sig, text->str, text->len);
+  return assay_minhash_to_string (&sig);
+}
+
+static void
+add_json (AssayCorpus *corpus,
+          const char  *json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = json_from_string (json, &error);
+
+  g_assert_no_error (error);
+  assay_corpus_add_result (corpus, node);
+}
+
+static JsonObject *
+array_object (JsonObject *object,
+              const char *array,
+              guint       index)
+{
+  JsonArray *a = json_object_get_array_member (object, array);
+
+  g_assert_nonnull (a);
+  g_assert_cmpuint (index, <, json_array_get_length (a));
+  return json_array_get_object_element (a, index);
+}
+
+static void
+assert_units (JsonObject  *label,
+              const char **expected)
+{
+  JsonArray *units = json_object_get_array_member (label, "units");
+  guint n = g_strv_length ((char **) expected);
+
+  g_assert_cmpuint (json_array_get_length (units), ==, n);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (json_array_get_string_element (units, i), ==, expected[i]);
+}
+
+static void
+test_corpus_aggregate (void)
+{
+  g_autoptr(AssayCorpus) corpus = assay_corpus_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *sig_a = signature_for_words (0, 200, 0);
+  g_autofree char *sig_b = signature_for_words (0, 200, 5);
+  g_autofree char *sig_f = signature_for_words (5000, 200, 0);
+  g_autofree char *doc_a = NULL;
+  g_autofree char *doc_b = NULL;
+  g_autofree char *doc_f = NULL;
+  g_autoptr(JsonNode) not_object = json_node_new (JSON_NODE_ARRAY);
+  const char *usd[] = { "USD", NULL };
+  const char *eur_usd[] = { "EUR", "USD", NULL };
+  const char *none[] = { NULL };
+  JsonObject *object, *item;
+  JsonArray *array;
+
+  doc_a = g_strdup_printf (
+    "{ \"status\": \"done\","
+    "  \"source\": { \"path\": \"/r/a.pdf\", \"sha256\": \"aaa\" },"
+    "  \"extraction\": { \"figures\": ["
+    "    { \"label\": \"Total revenue\", \"value\": 100, \"unit\": \"USD\","
+    "      \"period\": \"2023\", \"verified\": \"verified\" },"
+    "    { \"label\": \"  total  Revenue: \", \"value\": 50.0, \"unit\": \"USD\","
+    "      \"period\": \"2022\", \"verified\": \"unverified\" },"
+    "    { \"label\": \"Net income\", \"value\": 10, \"unit\": \"EUR\","
+    "      \"period\": \"2023\", \"verified\": \"verified\" },"
+    "    { \"label\": \"Net income\", \"value\": 5, \"unit\": null,"
+    "      \"period\": null, \"verified\": \"unchecked\" } ] },"
+    "  \"analysis\": { \"signature\": \"%s\" } }", sig_a);
+  doc_b = g_strdup_printf (
+    "{ \"status\": \"done\","
+    "  \"source\": { \"path\": \"/r/b.pdf\", \"sha256\": \"bbb\" },"
+    "  \"extraction\": { \"figures\": ["
+    "    { \"label\": \"TOTAL REVENUE . . .\", \"value\": 200, \"unit\": \"USD\","
+    "      \"period\": \"2023\", \"verified\": \"verified\" },"
+    "    { \"label\": \"Net\\tincome\", \"value\": -20, \"unit\": \"USD\","
+    "      \"period\": \" 2023 \", \"verified\": \"verified\" },"
+    "    { \"label\": \"Employees\", \"value\": 1200 },"
+    "    { \"label\": \"Broken\", \"value\": \"abc\" },"
+    "    \"not an object\" ] },"
+    "  \"analysis\": { \"signature\": \"%s\" } }", sig_b);
+  doc_f = g_strdup_printf (
+    "{ \"status\": \"done\","
+    "  \"source\": { \"path\": \"/r/f.pdf\", \"sha256\": \"fff\" },"
+    "  \"extraction\": { \"figures\": [] },"
+    "  \"analysis\": { \"signature\": \"%s\" } }", sig_f);
+
+  add_json (corpus, doc_a);
+  add_json (corpus, doc_b);
+  /* Not done: ignored, figures and all. */
+  add_json (corpus,
+            "{ \"status\": \"failed\", \"source\": { \"path\": \"/r/c.pdf\" },"
+            "  \"extraction\": { \"figures\": [ { \"label\": \"Total revenue\","
+            "    \"value\": 1e9 } ] } }");
+  /* Done, with nothing but a path; members of the wrong type are absent. */
+  add_json (corpus,
+            "{ \"status\": \"done\", \"source\": { \"path\": \"/r/d.pdf\", \"sha256\": 12 },"
+            "  \"extraction\": { \"figures\": {} }, \"analysis\": [] }");
+  add_json (corpus,
+            "{ \"status\": \"done\", \"source\": { \"path\": \"/r/e.pdf\", \"sha256\": \"eee\" },"
+            "  \"extraction\": { \"figures\": [ { \"label\": \"Subtotal:\", \"value\": 7,"
+            "    \"verified\": \"verified\" } ] },"
+            "  \"analysis\": { \"signature\": \"garbage\" } }");
+  add_json (corpus, doc_f);
+  assay_corpus_add_result (corpus, not_object);
+
+  g_assert_cmpuint (assay_corpus_get_n_documents (corpus), ==, 5);
+
+  root = assay_corpus_to_json (corpus, 0.5);
+  object = json_node_get_object (root);
+  g_assert_cmpint (json_object_get_int_member (object, "documents"), ==, 5);
+
+  /* by_label: count desc, then label. */
+  array = json_object_get_array_member (object, "by_label");
+  g_assert_cmpuint (json_array_get_length (array), ==, 4);
+
+  item = array_object (object, "by_label", 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "label"), ==, "net income");
+  g_assert_cmpint (json_object_get_int_member (item, "count"), ==, 3);
+  g_assert_cmpfloat (json_object_get_double_member (item, "sum"), ==, -5.0);
+  g_assert_cmpfloat (json_object_get_double_member (item, "min"), ==, -20.0);
+  g_assert_cmpfloat (json_object_get_double_member (item, "max"), ==, 10.0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (item, "mean"), -5.0 / 3, 1e-12);
+  g_assert_cmpint (json_object_get_int_member (item, "documents"), ==, 2);
+  assert_units (item, eur_usd);
+
+  item = array_object (object, "by_label", 1);
+  g_assert_cmpstr (json_object_get_string_member (item, "label"), ==, "total revenue");
+  g_assert_cmpint (json_object_get_int_member (item, "count"), ==, 3);
+  g_assert_cmpfloat (json_object_get_double_member (item, "sum"), ==, 350.0);
+  g_assert_cmpfloat (json_object_get_double_member (item, "min"), ==, 50.0);
+  g_assert_cmpfloat (json_object_get_double_member (item, "max"), ==, 200.0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (item, "mean"), 350.0 / 3, 1e-12);
+  g_assert_cmpint (json_object_get_int_member (item, "documents"), ==, 2);
+  assert_units (item, usd);
+
+  item = array_object (object, "by_label", 2);
+  g_assert_cmpstr (json_object_get_string_member (item, "label"), ==, "employees");
+  g_assert_cmpfloat (json_object_get_double_member (item, "sum"), ==, 1200.0);
+  g_assert_cmpint (json_object_get_int_member (item, "documents"), ==, 1);
+  assert_units (item, none);
+
+  item = array_object (object, "by_label", 3);
+  g_assert_cmpstr (json_object_get_string_member (item, "label"), ==, "subtotal");
+
+  /* by_period: "2023" four times over two documents, "2022" once. */
+  array = json_object_get_array_member (object, "by_period");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  item = array_object (object, "by_period", 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "period"), ==, "2023");
+  g_assert_cmpint (json_object_get_int_member (item, "count"), ==, 4);
+  g_assert_cmpfloat (json_object_get_double_member (item, "sum"), ==, 290.0);
+  g_assert_cmpint (json_object_get_int_member (item, "documents"), ==, 2);
+  item = array_object (object, "by_period", 1);
+  g_assert_cmpstr (json_object_get_string_member (item, "period"), ==, "2022");
+  g_assert_cmpint (json_object_get_int_member (item, "count"), ==, 1);
+  g_assert_cmpfloat (json_object_get_double_member (item, "sum"), ==, 50.0);
+
+  /* by_document, in the order added; total = Σ figures labelled "…total…". */
+  array = json_object_get_array_member (object, "by_document");
+  g_assert_cmpuint (json_array_get_length (array), ==, 5);
+  item = array_object (object, "by_document", 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "path"), ==, "/r/a.pdf");
+  g_assert_cmpstr (json_object_get_string_member (item, "sha256"), ==, "aaa");
+  g_assert_cmpint (json_object_get_int_member (item, "figures"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (item, "verified"), ==, 2);
+  g_assert_cmpfloat (json_object_get_double_member (item, "total"), ==, 150.0);
+  item = array_object (object, "by_document", 1);
+  g_assert_cmpstr (json_object_get_string_member (item, "path"), ==, "/r/b.pdf");
+  /* "Broken" counts as a figure but has no number; the string is no figure. */
+  g_assert_cmpint (json_object_get_int_member (item, "figures"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (item, "verified"), ==, 2);
+  g_assert_cmpfloat (json_object_get_double_member (item, "total"), ==, 200.0);
+  item = array_object (object, "by_document", 2);
+  g_assert_cmpstr (json_object_get_string_member (item, "path"), ==, "/r/d.pdf");
+  g_assert_true (json_object_get_null_member (item, "sha256"));
+  g_assert_cmpint (json_object_get_int_member (item, "figures"), ==, 0);
+  g_assert_true (json_object_get_null_member (item, "total"));
+  item = array_object (object, "by_document", 3);
+  g_assert_cmpstr (json_object_get_string_member (item, "path"), ==, "/r/e.pdf");
+  g_assert_cmpint (json_object_get_int_member (item, "verified"), ==, 1);
+  g_assert_cmpfloat (json_object_get_double_member (item, "total"), ==, 7.0);
+
+  /* a and b share 191 of 201 shingles (J = 0.95); f shares nothing. */
+  array = json_object_get_array_member (object, "near_duplicates");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  item = array_object (object, "near_duplicates", 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "a"), ==, "/r/a.pdf");
+  g_assert_cmpstr (json_object_get_string_member (item, "b"), ==, "/r/b.pdf");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (item, "similarity"),
+                                  191.0 / 201, 0.1);
+}
+
+static void
+test_corpus_empty (void)
+{
+  g_autoptr(AssayCorpus) corpus = assay_corpus_new ();
+  g_autoptr(JsonNode) root = assay_corpus_to_json (corpus, 0.8);
+  g_autofree char *json = json_to_string (root, FALSE);
+
+  g_assert_cmpuint (assay_corpus_get_n_documents (corpus), ==, 0);
+  g_assert_cmpstr (json, ==,
+                   "{\"documents\":0,\"by_label\":[],\"by_period\":[],"
+                   "\"by_document\":[],\"near_duplicates\":[]}");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/assay/corpus/aggregate", test_corpus_aggregate);
+  g_test_add_func ("/assay/corpus/empty", test_corpus_empty);
+
+  return g_test_run ();
+}

@@ -1,0 +1,502 @@
+/* test-llm-stream.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "assay-llm-stream.h"
+
+#define MAX_BYTES (1024 * 1024)
+
+/* A whole OpenAI stream as servers send it: role chunk, deltas, finish,
+ * usage chunk without choices, [DONE]. */
+static const char openai_stream[] =
+  "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n"
+  "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"{\\\"a\\\":\"},\"finish_reason\":null}]}\n\n"
+  ": keep-alive\n\n"
+  "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" 1, \\\"é\\\": \\\"ü\\\"}\"},\"finish_reason\":null}]}\n\n"
+  "data: {\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+  "data: {\"id\":\"c1\",\"choices\":[],\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":7,\"total_tokens\":38}}\n\n"
+  "data: [DONE]\n\n";
+
+static const char openai_content[] = "{\"a\": 1, \"é\": \"ü\"}";
+
+static const char ollama_stream[] =
+  "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"{\\\"a\\\"\"},\"done\":false}\n"
+  "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\": 1}\"},\"done\":false}\n"
+  "\n"
+  "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},\"done\":true,"
+  "\"done_reason\":\"stop\",\"prompt_eval_count\":12,\"eval_count\":3}\n";
+
+static AssayLlmStreamDecoder *
+decode (AssayLlmStreamFormat   format,
+        const char            *data,
+        gsize                  length,
+        GError               **error)
+{
+  g_autoptr(AssayLlmStreamDecoder) decoder = assay_llm_stream_decoder_new (format, MAX_BYTES);
+
+  if (!assay_llm_stream_decoder_feed (decoder, data, length, error) ||
+      !assay_llm_stream_decoder_finish (decoder, error))
+    return NULL;
+
+  return g_steal_pointer (&decoder);
+}
+
+static void
+test_sse_basic (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayLlmStreamDecoder) decoder =
+    decode (ASSAY_LLM_STREAM_SSE, openai_stream, strlen (openai_stream), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, openai_content);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_finish_reason (decoder), ==, "stop");
+  g_assert_cmpint (assay_llm_stream_decoder_get_prompt_tokens (decoder), ==, 31);
+  g_assert_cmpint (assay_llm_stream_decoder_get_completion_tokens (decoder), ==, 7);
+  /* Two non-empty deltas; the empty role delta does not count. */
+  g_assert_cmpuint (assay_llm_stream_decoder_get_n_deltas (decoder), ==, 2);
+  g_assert_true (assay_llm_stream_decoder_is_done (decoder));
+}
+
+static void
+test_sse_line_ends (void)
+{
+  /* CRLF, CR alone, comments, id/retry/event fields, multi-line data, no
+   * space after the colon. */
+  static const char stream[] =
+    ":comment\r\n"
+    "id: 1\r\n"
+    "retry: 100\r\n"
+    "event: message\r\n"
+    "data:{\"choices\":[{\"delta\":\r\n"
+    "data: {\"content\":\"ab\"}}]}\r\n"
+    "\r\n"
+    "data: {\"choices\":[{\"delta\":{\"content\":\"c\"},\"finish_reason\":\"length\"}]}\r\r"
+    "data: [DONE]\r";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayLlmStreamDecoder) decoder =
+    decode (ASSAY_LLM_STREAM_SSE, stream, strlen (stream), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "abc");
+  g_assert_cmpstr (assay_llm_stream_decoder_get_finish_reason (decoder), ==, "length");
+  g_assert_cmpint (assay_llm_stream_decoder_get_prompt_tokens (decoder), ==, -1);
+  g_assert_true (assay_llm_stream_decoder_is_done (decoder));
+}
+
+static void
+test_sse_cut_before_done (void)
+{
+  static const char stream[] =
+    "data: {\"choices\":[{\"delta\":{\"content\":\"{\\\"a\\\": \"}}]}\n\n"
+    "data: {\"choices\":[{\"delta\":{\"content\":\"1\"}}]}\n\n";
+  g_autoptr(AssayLlmStreamDecoder) decoder = assay_llm_stream_decoder_new (ASSAY_LLM_STREAM_SSE, MAX_BYTES);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (assay_llm_stream_decoder_feed (decoder, stream, strlen (stream), &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "{\"a\": 1");
+  g_assert_false (assay_llm_stream_decoder_finish (decoder, &error));
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_STREAM);
+  g_assert_nonnull (strstr (error->message, "ended before"));
+}
+
+static void
+test_sse_finish_without_done (void)
+{
+  /* Some servers end after the finish reason: the answer is whole. */
+  static const char stream[] =
+    "data: {\"choices\":[{\"delta\":{\"content\":\"{}\"},\"finish_reason\":\"stop\"}]}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayLlmStreamDecoder) decoder =
+    decode (ASSAY_LLM_STREAM_SSE, stream, strlen (stream), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "{}");
+  g_assert_false (assay_llm_stream_decoder_is_done (decoder));
+}
+
+static void
+test_sse_error_object (void)
+{
+  static const char stream[] =
+    "data: {\"choices\":[{\"delta\":{\"content\":\"{\"}}]}\n\n"
+    "data: {\"error\":{\"message\":\"The server is overloaded\",\"type\":\"server_error\"}}\n\n"
+    "data: [DONE]\n\n";
+  static const char event_stream[] =
+    "event: error\n"
+    "data: {\"message\":\"quota gone\"}\n\n";
+  g_autoptr(AssayLlmStreamDecoder) decoder = assay_llm_stream_decoder_new (ASSAY_LLM_STREAM_SSE, MAX_BYTES);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (assay_llm_stream_decoder_feed (decoder, stream, strlen (stream), &error));
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_MODEL);
+  g_assert_nonnull (strstr (error->message, "The server is overloaded"));
+  g_clear_error (&error);
+
+  /* A failed decoder stays failed. */
+  g_assert_false (assay_llm_stream_decoder_feed (decoder, "data: [DONE]\n\n", 14, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_clear_pointer (&decoder, assay_llm_stream_decoder_free);
+  decoder = assay_llm_stream_decoder_new (ASSAY_LLM_STREAM_SSE, MAX_BYTES);
+  g_assert_false (assay_llm_stream_decoder_feed (decoder, event_stream, strlen (event_stream), &error));
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_MODEL);
+  g_assert_nonnull (strstr (error->message, "quota gone"));
+}
+
+static void
+test_sse_malformed (void)
+{
+  static const char stream[] = "data: {\"choices\": [\n\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayLlmStreamDecoder) decoder =
+    decode (ASSAY_LLM_STREAM_SSE, stream, strlen (stream), &error);
+
+  g_assert_null (decoder);
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_STREAM);
+}
+
+static void
+test_size_cap (void)
+{
+  g_autoptr(AssayLlmStreamDecoder) decoder = assay_llm_stream_decoder_new (ASSAY_LLM_STREAM_SSE, 100);
+  g_autoptr(GError) error = NULL;
+  char block[60];
+
+  memset (block, ':', sizeof block);
+  block[sizeof block - 1] = '\n';
+
+  g_assert_true (assay_llm_stream_decoder_feed (decoder, block, sizeof block, &error));
+  g_assert_no_error (error);
+  /* 120 bytes in all: over the cap of 100. */
+  g_assert_false (assay_llm_stream_decoder_feed (decoder, block, sizeof block, &error));
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TOO_LARGE);
+}
+
+static void
+test_ndjson (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayLlmStreamDecoder) decoder =
+    decode (ASSAY_LLM_STREAM_NDJSON, ollama_stream, strlen (ollama_stream), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "{\"a\": 1}");
+  g_assert_cmpstr (assay_llm_stream_decoder_get_finish_reason (decoder), ==, "stop");
+  g_assert_cmpint (assay_llm_stream_decoder_get_prompt_tokens (decoder), ==, 12);
+  g_assert_cmpint (assay_llm_stream_decoder_get_completion_tokens (decoder), ==, 3);
+  g_assert_cmpuint (assay_llm_stream_decoder_get_n_deltas (decoder), ==, 2);
+  g_assert_true (assay_llm_stream_decoder_is_done (decoder));
+}
+
+static void
+test_ndjson_faults (void)
+{
+  static const char error_line[] =
+    "{\"message\":{\"content\":\"x\"},\"done\":false}\n"
+    "{\"error\":\"model 'nope' not found\"}\n";
+  static const char cut[] =
+    "{\"message\":{\"content\":\"x\"},\"done\":false}\n"
+    "{\"message\":{\"content\":\"y\"},\"done\":false}\n";
+  static const char length[] =
+    "{\"message\":{\"content\":\"{\\\"a\"},\"done\":false}\r\n"
+    "{\"message\":{\"content\":\"\"},\"done\":true,\"done_reason\":\"length\"}";
+  g_autoptr(AssayLlmStreamDecoder) decoder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  decoder = decode (ASSAY_LLM_STREAM_NDJSON, error_line, strlen (error_line), &error);
+  g_assert_null (decoder);
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_MODEL);
+  g_assert_nonnull (strstr (error->message, "model 'nope' not found"));
+  g_clear_error (&error);
+
+  decoder = decode (ASSAY_LLM_STREAM_NDJSON, cut, strlen (cut), &error);
+  g_assert_null (decoder);
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_STREAM);
+  g_clear_error (&error);
+
+  /* A last line without its newline, CRLF, and done_reason length. */
+  decoder = decode (ASSAY_LLM_STREAM_NDJSON, length, strlen (length), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "{\"a");
+  g_assert_cmpstr (assay_llm_stream_decoder_get_finish_reason (decoder), ==, "length");
+}
+
+static void
+test_whole (void)
+{
+  static const char openai[] =
+    "  {\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+    "\"content\":\"{\\\"b\\\": 2}\"},\"finish_reason\":\"length\"}],"
+    "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":4}}";
+  static const char ollama[] =
+    "{\"model\":\"m\",\"message\":{\"role\":\"assistant\",\"content\":\"{}\"},"
+    "\"done\":true,\"done_reason\":\"stop\",\"prompt_eval_count\":9,\"eval_count\":1}";
+  static const char parts[] =
+    "{\"choices\":[{\"message\":{\"content\":[{\"type\":\"text\",\"text\":\"ab\"},"
+    "{\"type\":\"text\",\"text\":\"c\"}]},\"finish_reason\":\"stop\"}]}";
+  static const char refusal[] =
+    "{\"choices\":[{\"message\":{\"content\":null,\"refusal\":\"I cannot help\"},"
+    "\"finish_reason\":\"stop\"}]}";
+  static const char error_body[] = "{\"error\":{\"message\":\"bad things\"}}";
+  g_autoptr(AssayLlmStreamDecoder) decoder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  decoder = decode (ASSAY_LLM_STREAM_WHOLE, openai, strlen (openai), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "{\"b\": 2}");
+  g_assert_cmpstr (assay_llm_stream_decoder_get_finish_reason (decoder), ==, "length");
+  g_assert_cmpint (assay_llm_stream_decoder_get_prompt_tokens (decoder), ==, 5);
+  g_assert_cmpint (assay_llm_stream_decoder_get_completion_tokens (decoder), ==, 4);
+  g_clear_pointer (&decoder, assay_llm_stream_decoder_free);
+
+  decoder = decode (ASSAY_LLM_STREAM_WHOLE, ollama, strlen (ollama), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "{}");
+  g_assert_cmpint (assay_llm_stream_decoder_get_prompt_tokens (decoder), ==, 9);
+  g_clear_pointer (&decoder, assay_llm_stream_decoder_free);
+
+  decoder = decode (ASSAY_LLM_STREAM_WHOLE, parts, strlen (parts), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "abc");
+  g_clear_pointer (&decoder, assay_llm_stream_decoder_free);
+
+  decoder = decode (ASSAY_LLM_STREAM_WHOLE, refusal, strlen (refusal), &error);
+  g_assert_null (decoder);
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_MODEL);
+  g_assert_nonnull (strstr (error->message, "I cannot help"));
+  g_clear_error (&error);
+
+  decoder = decode (ASSAY_LLM_STREAM_WHOLE, error_body, strlen (error_body), &error);
+  g_assert_null (decoder);
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_MODEL);
+  g_assert_nonnull (strstr (error->message, "bad things"));
+  g_clear_error (&error);
+
+  /* A body cut in the middle. */
+  decoder = decode (ASSAY_LLM_STREAM_WHOLE, openai, 40, &error);
+  g_assert_null (decoder);
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_STREAM);
+  g_clear_error (&error);
+
+  /* A server that streamed although asked not to. */
+  decoder = decode (ASSAY_LLM_STREAM_WHOLE, openai_stream, strlen (openai_stream), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, openai_content);
+  g_clear_pointer (&decoder, assay_llm_stream_decoder_free);
+
+  decoder = decode (ASSAY_LLM_STREAM_WHOLE, ollama_stream, strlen (ollama_stream), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "{\"a\": 1}");
+}
+
+static void
+test_auto (void)
+{
+  static const char openai[] =
+    "\n {\"choices\":[{\"message\":{\"content\":\"{}\"},\"finish_reason\":\"stop\"}]}";
+  g_autoptr(AssayLlmStreamDecoder) decoder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Whitespace first, then JSON, fed byte by byte. */
+  decoder = assay_llm_stream_decoder_new (ASSAY_LLM_STREAM_AUTO, MAX_BYTES);
+  for (gsize i = 0; i < strlen (openai); i++)
+    g_assert_true (assay_llm_stream_decoder_feed (decoder, openai + i, 1, &error));
+  g_assert_true (assay_llm_stream_decoder_finish (decoder, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, "{}");
+  g_clear_pointer (&decoder, assay_llm_stream_decoder_free);
+
+  decoder = decode (ASSAY_LLM_STREAM_AUTO, openai_stream, strlen (openai_stream), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, openai_content);
+  g_assert_cmpuint (assay_llm_stream_decoder_get_n_deltas (decoder), ==, 2);
+}
+
+typedef struct
+{
+  char    *content;
+  char    *finish_reason;
+  gint64   prompt_tokens;
+  gint64   completion_tokens;
+  gboolean ok;
+} Outcome;
+
+static void
+outcome_clear (Outcome *outcome)
+{
+  g_free (outcome->content);
+  g_free (outcome->finish_reason);
+}
+
+/* Feeds @data in random pieces of 1 to @max_piece bytes. */
+static void
+decode_in_pieces (AssayLlmStreamFormat  format,
+                  const char           *data,
+                  gsize                 length,
+                  GRand                *rand,
+                  guint                 max_piece,
+                  Outcome              *out)
+{
+  g_autoptr(AssayLlmStreamDecoder) decoder = assay_llm_stream_decoder_new (format, MAX_BYTES);
+  g_autoptr(GError) error = NULL;
+  gsize pos = 0;
+
+  out->ok = TRUE;
+  while (pos < length && out->ok)
+    {
+      gsize piece = MIN ((gsize) g_rand_int_range (rand, 1, max_piece + 1), length - pos);
+
+      out->ok = assay_llm_stream_decoder_feed (decoder, data + pos, piece, &error);
+      pos += piece;
+    }
+  if (out->ok)
+    out->ok = assay_llm_stream_decoder_finish (decoder, &error);
+
+  g_assert_true (out->ok == (error == NULL));
+  g_assert_true (g_utf8_validate (assay_llm_stream_decoder_get_content (decoder), -1, NULL));
+
+  out->content = g_strdup (assay_llm_stream_decoder_get_content (decoder));
+  out->finish_reason = g_strdup (assay_llm_stream_decoder_get_finish_reason (decoder));
+  out->prompt_tokens = assay_llm_stream_decoder_get_prompt_tokens (decoder);
+  out->completion_tokens = assay_llm_stream_decoder_get_completion_tokens (decoder);
+}
+
+static void
+test_fuzz_splits (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20240301);
+
+  for (guint i = 0; i < 500; i++)
+    {
+      Outcome sse = { 0 };
+      Outcome ndjson = { 0 };
+
+      decode_in_pieces (i % 2 ? ASSAY_LLM_STREAM_SSE : ASSAY_LLM_STREAM_AUTO,
+                        openai_stream, strlen (openai_stream), rand, 1 + i % 40, &sse);
+      g_assert_true (sse.ok);
+      g_assert_cmpstr (sse.content, ==, openai_content);
+      g_assert_cmpstr (sse.finish_reason, ==, "stop");
+      g_assert_cmpint (sse.prompt_tokens, ==, 31);
+      g_assert_cmpint (sse.completion_tokens, ==, 7);
+
+      decode_in_pieces (ASSAY_LLM_STREAM_NDJSON, ollama_stream, strlen (ollama_stream),
+                        rand, 1 + i % 40, &ndjson);
+      g_assert_true (ndjson.ok);
+      g_assert_cmpstr (ndjson.content, ==, "{\"a\": 1}");
+      g_assert_cmpint (ndjson.completion_tokens, ==, 3);
+
+      outcome_clear (&sse);
+      outcome_clear (&ndjson);
+    }
+}
+
+static void
+test_fuzz_truncation (void)
+{
+  gsize length = strlen (openai_stream);
+  /* Where the finish reason has fully arrived. */
+  const char *finish = strstr (openai_stream, "\"finish_reason\":\"stop\"");
+  gsize finish_end = finish - openai_stream + strlen ("\"finish_reason\":\"stop\"");
+  guint n_ok = 0;
+
+  /* Every cut point: before the finish reason the stream is incomplete and
+   * fails; after it the answer is whole (a cut usage chunk or a missing
+   * [DONE] costs nothing). The content is always a prefix of the whole. */
+  for (gsize cut = 0; cut < length; cut++)
+    {
+      g_autoptr(GRand) rand = g_rand_new_with_seed (cut);
+      Outcome out = { 0 };
+
+      decode_in_pieces (ASSAY_LLM_STREAM_SSE, openai_stream, cut, rand, 16, &out);
+      g_assert_true (g_str_has_prefix (openai_content, out.content));
+      if (cut < finish_end)
+        g_assert_false (out.ok);
+      if (out.ok)
+        {
+          g_assert_cmpstr (out.content, ==, openai_content);
+          g_assert_cmpstr (out.finish_reason, ==, "stop");
+          n_ok++;
+        }
+      outcome_clear (&out);
+    }
+
+  /* At least every cut from the end of the finish line on succeeds. */
+  g_assert_cmpuint (n_ok, >=, length - (strchr (finish, '\n') - openai_stream));
+}
+
+static void
+test_fuzz_garbage (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  static const char * const streams[] = { openai_stream, ollama_stream };
+  static const AssayLlmStreamFormat formats[] = {
+    ASSAY_LLM_STREAM_SSE, ASSAY_LLM_STREAM_NDJSON, ASSAY_LLM_STREAM_WHOLE, ASSAY_LLM_STREAM_AUTO
+  };
+  guint failures = 0;
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      const char *source = streams[i % 2];
+      g_autoptr(GString) mutated = g_string_new (source);
+      guint n_mutations = g_rand_int_range (rand, 1, 6);
+      Outcome out = { 0 };
+
+      for (guint m = 0; m < n_mutations; m++)
+        {
+          guint pos = g_rand_int_range (rand, 0, mutated->len);
+          char byte = (char) g_rand_int_range (rand, 0, 256);
+
+          switch (g_rand_int_range (rand, 0, 3))
+            {
+            case 0:
+              mutated->str[pos] = byte;
+              break;
+            case 1:
+              g_string_erase (mutated, pos, 1);
+              break;
+            default:
+              g_string_insert_c (mutated, pos, byte);
+              break;
+            }
+        }
+
+      decode_in_pieces (formats[i % G_N_ELEMENTS (formats)], mutated->str,
+                        mutated->len, rand, 64, &out);
+      failures += !out.ok;
+      outcome_clear (&out);
+    }
+
+  /* Most mutations break something, and each is caught as an error. */
+  g_assert_cmpuint (failures, >, 500);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/assay/llm-stream/sse-basic", test_sse_basic);
+  g_test_add_func ("/assay/llm-stream/sse-line-ends", test_sse_line_ends);
+  g_test_add_func ("/assay/llm-stream/sse-cut-before-done", test_sse_cut_before_done);
+  g_test_add_func ("/assay/llm-stream/sse-finish-without-done", test_sse_finish_without_done);
+  g_test_add_func ("/assay/llm-stream/sse-error-object", test_sse_error_object);
+  g_test_add_func ("/assay/llm-stream/sse-malformed", test_sse_malformed);
+  g_test_add_func ("/assay/llm-stream/size-cap", test_size_cap);
+  g_test_add_func ("/assay/llm-stream/ndjson", test_ndjson);
+  g_test_add_func ("/assay/llm-stream/ndjson-faults", test_ndjson_faults);
+  g_test_add_func ("/assay/llm-stream/whole", test_whole);
+  g_test_add_func ("/assay/llm-stream/auto", test_auto);
+  g_test_add_func ("/assay/llm-stream/fuzz-splits", test_fuzz_splits);
+  g_test_add_func ("/assay/llm-stream/fuzz-truncation", test_fuzz_truncation);
+  g_test_add_func ("/assay/llm-stream/fuzz-garbage", test_fuzz_garbage);
+
+  return g_test_run ();
+}
