@@ -46,6 +46,23 @@ kill_after_limit (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* G_TEST_OPTION_ISOLATE_DIRS moves this process's user folders to a
+ * per-test directory but leaves the environment pointing at /dev/null: hand
+ * the real ones to assay. */
+static GSubprocessLauncher *
+launcher_for_test (GSubprocessFlags flags)
+{
+  static GSubprocessLauncher *launcher;
+
+  g_clear_object (&launcher);
+  launcher = g_subprocess_launcher_new (flags);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+
+  return launcher;
+}
+
 /* Runs assay with @args (NULL-terminated); captures status and output. */
 static void
 run_assay (Outcome            *outcome,
@@ -61,9 +78,9 @@ run_assay (Outcome            *outcome,
     g_ptr_array_add (argv, (char *) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
+  process = g_subprocess_launcher_spawnv (launcher_for_test (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                              G_SUBPROCESS_FLAGS_STDERR_PIPE),
+                                          (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   limit = g_timeout_add_seconds (RUN_LIMIT_SECONDS, kill_after_limit, process);
@@ -110,8 +127,30 @@ make_dir (void)
 {
   char *dir = g_build_filename (g_get_user_cache_dir (), "assay-cli-XXXXXX", NULL);
 
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
   g_assert_nonnull (g_mkdtemp (dir));
   return dir;
+}
+
+/* Does any thread of @pid have a child process? Readers are spawned from
+ * worker threads, so each thread's list must be looked at. */
+static gboolean
+has_child_process (const char *pid)
+{
+  g_autofree char *tasks = g_strdup_printf ("/proc/%s/task", pid);
+  g_autoptr(GDir) dir = g_dir_open (tasks, 0, NULL);
+  const char *tid;
+
+  while (dir != NULL && (tid = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *children = g_build_filename (tasks, tid, "children", NULL);
+      g_autofree char *contents = NULL;
+
+      if (g_file_get_contents (children, &contents, NULL, NULL) && *g_strstrip (contents) != '\0')
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 /* Waits (bounded) until @process has started a reader child, that is, it is
@@ -120,20 +159,19 @@ static void
 wait_for_reader_child (GSubprocess *process)
 {
   const char *pid = g_subprocess_get_identifier (process);
-  g_autofree char *children = g_strdup_printf ("/proc/%s/task/%s/children", pid, pid);
+  g_autofree char *probe = g_strdup_printf ("/proc/%s/task/%s/children", pid, pid);
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
-  if (!g_file_test (children, G_FILE_TEST_EXISTS))
+  if (!g_file_test (probe, G_FILE_TEST_EXISTS))
     {
-      g_usleep (G_USEC_PER_SEC);
+      /* A kernel without /proc/…/children: give it time instead. */
+      g_usleep (2 * G_USEC_PER_SEC);
       return;
     }
 
   while (g_get_monotonic_time () < deadline)
     {
-      g_autofree char *contents = NULL;
-
-      if (g_file_get_contents (children, &contents, NULL, NULL) && *g_strstrip (contents) != '\0')
+      if (has_child_process (pid))
         return;
       g_usleep (20 * 1000);
     }
@@ -418,8 +456,9 @@ test_interrupt (void)
     g_ptr_array_add (pages, g_strdup_printf ("Page %u\nRevenue %u.5\n", i, i));
   big = assay_test_pdf_write_temp (dir, "big.pdf", (const char * const *) pages->pdata, pages->len);
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                              &error, assay_binary (), "--headless", "--no-cache", big, NULL);
+  process = g_subprocess_launcher_spawn (launcher_for_test (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                            G_SUBPROCESS_FLAGS_STDERR_SILENCE),
+                                         &error, assay_binary (), "--headless", "--no-cache", big, NULL);
   g_assert_no_error (error);
 
   wait_for_reader_child (process);

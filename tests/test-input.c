@@ -175,13 +175,14 @@ test_expand (void)
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GError) error = NULL;
   gboolean as_root = geteuid () == 0;
-  /* Byte order of names; hidden names, the fifo, z-link (sub again) and
+  /* Files in folders that are not PDFs are judged by the walk already.
+   * Byte order of names; hidden names, the fifo, z-link (sub again) and
    * z-file-link.pdf (a-real.txt again) do not appear. */
   Expected expected[] = {
     { "a-real.txt", TRUE, FALSE, ASSAY_INPUT_PDF, NULL, SHA_PDF_14, 9 },
-    { "b-text.pdf", FALSE, FALSE, ASSAY_INPUT_NOT_PDF, "not a PDF file (it looks like plain text)", NULL, 31 },
-    { "c-empty.pdf", FALSE, FALSE, ASSAY_INPUT_EMPTY, "The file is empty", NULL, 0 },
-    { "d-image.pdf", FALSE, FALSE, ASSAY_INPUT_NOT_PDF, "not a PDF file (it looks like a PNG image)", NULL, 16 },
+    { "b-text.pdf", FALSE, TRUE, ASSAY_INPUT_NOT_PDF, "not a PDF file (it looks like plain text)", NULL, 31 },
+    { "c-empty.pdf", FALSE, TRUE, ASSAY_INPUT_EMPTY, "The file is empty", NULL, 0 },
+    { "d-image.pdf", FALSE, TRUE, ASSAY_INPUT_NOT_PDF, "not a PDF file (it looks like a PNG image)", NULL, 16 },
     { "ext-link/y.pdf", FALSE, FALSE, ASSAY_INPUT_PDF, NULL, SHA_PDF_14, 9 },
     /* Root reads any folder, mode 000 or not: see /assay/input/unreadable-folder. */
     as_root ? (Expected) { "locked/f.pdf", FALSE, FALSE, ASSAY_INPUT_PDF, NULL, SHA_PDF_14, 9 }

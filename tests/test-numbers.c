@@ -310,7 +310,7 @@ static const ScanCase scan_cases[] = {
     { { PLAIN, 12, "12" }, { PLAIN, 5, "5" }, { PLAIN, 12, "12" }, { PLAIN, 10, "10" },
       { IDENT, 3, "3b" }, { PLAIN, 5, "5" }, { AMOUNT, 12, "EUR12", "EUR" } } },
   /* multi-byte neighbours and invalid bytes */
-  { "\xc3\xbc" "6 \xff" "7 \xe2\x82\xac" "8 caf\xc3\xa9" "9",
+  { "\xc3\xbc" "6 \xff" "7, \xe2\x82\xac" "8 caf\xc3\xa9" "9",
     { { IDENT, 6, "\xc3\xbc" "6" }, { PLAIN, 7, "7" }, { AMOUNT, 8, "\xe2\x82\xac" "8", "EUR" },
       { IDENT, 9, "caf\xc3\xa9" "9" } } },
 };

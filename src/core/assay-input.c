@@ -415,6 +415,7 @@ static void
 sniff (AssayInputFile *self)
 {
   guint8 head[HEAD_SIZE];
+  struct stat st;
   gssize n_head;
   int fd;
 
@@ -426,13 +427,22 @@ sniff (AssayInputFile *self)
   if (fd < 0)
     return;
 
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_close (fd, NULL);
+      return;
+    }
+
   n_head = read_full (fd, head, sizeof head);
   g_close (fd, NULL);
+  self->size = st.st_size;
 
   if (n_head == 0)
     set_result (self, ASSAY_INPUT_EMPTY, g_strdup (_("The file is empty")));
   else if (n_head > 0 && !contains_bytes (head, (gsize) n_head, "%PDF-"))
     set_result (self, ASSAY_INPUT_NOT_PDF, assay_input_describe_content (head, (gsize) n_head));
+  else
+    self->size = -1;   /* a PDF: identify measures it as it hashes */
 }
 
 /* The walk */

@@ -426,12 +426,14 @@ letters_before (const char *text,
   return p;
 }
 
+/* @name is lower case. */
 static gboolean
 word_equal (const char *word,
             gsize       n,
             const char *name)
 {
-  return strlen (name) == n && g_ascii_strncasecmp (word, name, n) == 0;
+  return n > 0 && ((guchar) word[0] | 0x20) == (guchar) name[0] &&
+         strlen (name) == n && g_ascii_strncasecmp (word, name, n) == 0;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -563,13 +565,19 @@ currency_at (const char *text,
              gboolean    words,
              char        code[4])
 {
+  guint first = byte_at (text, len, pos);
   gsize n;
 
-  for (guint i = 0; i < G_N_ELEMENTS (currency_symbols); i++)
+  if (first == 0 || first == ' ' || is_digit (first))
+    return 0;
+
+  /* only these bytes start a symbol */
+  if (first >= 0x80 || byte_in (first, "$ACHNRSUz"))
+   for (guint i = 0; i < G_N_ELEMENTS (currency_symbols); i++)
     {
       const CurrencySymbol *sym = &currency_symbols[i];
 
-      if (!bytes_at (text, len, pos, sym->bytes, sym->len))
+      if ((guchar) sym->bytes[0] != first || !bytes_at (text, len, pos, sym->bytes, sym->len))
         continue;
       if (is_ascii_alpha ((guchar) sym->bytes[0]) &&
           sym->bytes[sym->len - 1] != '$' && sym->bytes[sym->len - 1] != '.' &&
@@ -612,12 +620,20 @@ currency_before (const char *text,
                  char        code[4])
 {
   gsize start;
+  guint last;
+
+  if (pos <= floor)
+    return 0;
+  last = (guchar) text[pos - 1];
+  if (last == ' ' || is_digit (last) || (is_ascii_alpha (last) && !is_ascii_upper (last) && last != 's'))
+    return 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (currency_symbols); i++)
     {
       const CurrencySymbol *sym = &currency_symbols[i];
 
-      if (!bytes_before (text, pos, floor, sym->bytes, sym->len))
+      if ((guchar) sym->bytes[sym->len - 1] != last ||
+          !bytes_before (text, pos, floor, sym->bytes, sym->len))
         continue;
       if (is_ascii_alpha ((guchar) sym->bytes[0]) &&
           is_letter (char_before (text, pos - sym->len, 0, &start)))
@@ -669,7 +685,7 @@ unit_lookup (const char *word,
              gsize       n)
 {
   for (guint i = 0; i < G_N_ELEMENTS (units); i++)
-    if (strlen (units[i]) == n && memcmp (word, units[i], n) == 0)
+    if (units[i][0] == word[0] && strlen (units[i]) == n && memcmp (word, units[i], n) == 0)
       return TRUE;
   return FALSE;
 }

@@ -731,6 +731,13 @@ detect_scale_note (Extractor  *self,
     }
 }
 
+static const char * const label_stop_words[] = {
+  "to", "of", "by", "in", "from", "at", "than", "the", "a", "an", "and", "or", "with",
+  "was", "were", "is", "are", "for", "on", "about", "approximately", "over", "under",
+  "only", "just", "per", "vs", "versus", "between", "since", "until", "after", "before",
+  NULL
+};
+
 /* "            2023      2022" or "FY2023  FY2022": columns of years. */
 static void
 detect_year_header (Extractor  *self,
@@ -762,6 +769,9 @@ detect_year_header (Extractor  *self,
     }
   if (words > 6 || (n_years < 2 && line->len > 40))
     return;
+  /* "Founded in 1999" is a sentence, not a column heading. */
+  if (n_years < 2 && has_any_word (line->lower, label_stop_words))
+    return;
 
   state->n_years = 0;
   for (guint i = 0; i < line->n_numbers && state->n_years < MAX_YEARS; i++)
@@ -792,18 +802,12 @@ detect_year_header (Extractor  *self,
 
 /* ------------------------------------------------------------- figures */
 
-static const char * const label_stop_words[] = {
-  "to", "of", "by", "in", "from", "at", "than", "the", "a", "an", "and", "or", "with",
-  "was", "were", "is", "are", "for", "on", "about", "approximately", "over", "under",
-  "only", "just", "per", "vs", "versus", "between", "since", "until", "after", "before",
-  NULL
-};
 
 /* Labels naming an identifier, a reference or a position, not a quantity. */
 static const char * const label_identifier_words[] = {
   "no", "nr", "number", "id", "ref", "reference", "phone", "tel", "telephone", "fax",
   "mobile", "iban", "bic", "swift", "account", "code", "zip", "postcode", "invoice",
-  "page", "p", "pp", "version", "isbn", "issn", "doi", "vol", "volume", "issue", "chapter",
+  "page", "pages", "p", "pp", "version", "isbn", "issn", "doi", "vol", "volume", "issue", "chapter",
   "section", "figure", "fig", "table", "tab", "note", "item", "order", "customer", "street",
   "box", "suite", "room", "floor", "building", "step", "line", "article", "art", "clause",
   NULL
@@ -906,6 +910,10 @@ last_word (const char *label,
   out[len] = '\0';
 }
 
+/* A label names a quantity: "Total revenue", "Property, plant and
+ * equipment", "(Loss) before tax". Code ("v0 := ld state["), references
+ * ("Symposium on, pages"), wrapped prose ("on future iterations") and
+ * identifiers ("ACM 978-1-60558-392-1") are not labels. */
 static gboolean
 label_is_acceptable (const char *label,
                      gsize       len)
@@ -913,32 +921,37 @@ label_is_acceptable (const char *label,
   g_autofree char *copy = NULL;
   char word[32];
   guint letters = 0;
+  guint digits = 0;
   guint words = 0;
   gboolean in_word = FALSE;
   gunichar first;
 
-  if (len == 0 || len > MAX_LABEL || label[len - 1] == '#')
+  if (len == 0 || len > MAX_LABEL || strchr (",#", label[len - 1]) != NULL)
     return FALSE;
 
   copy = g_strndup (label, len);
   if (!g_utf8_validate (copy, -1, NULL))
     return FALSE;
+  if (strpbrk (copy, "[]{}<>=;:|\\@#") != NULL)
+    return FALSE;
 
   first = g_utf8_get_char (copy);
-  if (!g_unichar_isalpha (first) && first != '(')
+  if ((!g_unichar_isalpha (first) && first != '(') || g_unichar_islower (first))
     return FALSE;
 
   for (const char *p = copy; *p != '\0'; p = g_utf8_next_char (p))
     {
-      gboolean w = g_unichar_isalpha (g_utf8_get_char (p));
+      gunichar c = g_utf8_get_char (p);
+      gboolean w = g_unichar_isalpha (c);
 
       letters += w;
+      digits += g_unichar_isdigit (c);
       if (w && !in_word)
         words++;
       in_word = w;
     }
 
-  if (letters < 2 || words > MAX_LABEL_WORDS)
+  if (letters < 2 || digits > letters || words > MAX_LABEL_WORDS)
     return FALSE;
 
   last_word (label, len, word);
@@ -1121,6 +1134,13 @@ add_figure (Extractor       *self,
     return;
 
   value_number = &line->numbers[value_index];
+
+  /* "(81)" or "[8]" with a positive value: a reference, not an amount. */
+  if (value_number->value > 0 && num_start (line, value_number) > 0 &&
+      strchr ("([", line->text[num_start (line, value_number) - 1]) != NULL)
+    return;
+  if (value_number->value > 0 && line->text[num_start (line, value_number)] == '(')
+    return;
 
   label = g_strndup (line->text + label_start, label_len);
 
@@ -1632,7 +1652,8 @@ process_line (Extractor  *self,
   score_line (self, line);
   detect_scale_note (self, line, state);
   detect_year_header (self, line, state);
-  find_dates (self, line, state);
+  if (line->n_numbers > 0)
+    find_dates (self, line, state);
   find_invoice_number (self, line);
   find_amounts (self, line);
   find_issuer (self, line, state);
