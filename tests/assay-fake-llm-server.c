@@ -55,6 +55,7 @@ typedef struct
   AssayFakeLlmServer *self;
   SoupServerMessage  *msg;     /* not a reference: the message owns the reply */
   GSource            *delay;
+  GSource            *watch;   /* notices a client that leaves while we wait */
   QueuedFault        *fault;   /* nullable */
   gboolean            ollama;
   gboolean            stream;
@@ -109,6 +110,11 @@ reply_free (gpointer data)
     {
       g_source_destroy (reply->delay);
       g_clear_pointer (&reply->delay, g_source_unref);
+    }
+  if (reply->watch != NULL)
+    {
+      g_source_destroy (reply->watch);
+      g_clear_pointer (&reply->watch, g_source_unref);
     }
   g_clear_pointer (&reply->fault, queued_fault_free);
   g_clear_pointer (&reply->pages, g_array_unref);
@@ -352,11 +358,39 @@ delayed_reply_cb (gpointer user_data)
                         reply->fault->fault.kind == ASSAY_FAKE_LLM_FAULT_DISCONNECT;
 
   g_clear_pointer (&reply->delay, g_source_unref);
+  if (reply->watch != NULL)
+    {
+      g_source_destroy (reply->watch);
+      g_clear_pointer (&reply->watch, g_source_unref);
+    }
   send_reply (reply);
   /* A stolen connection has no message left to resume. */
   if (!disconnect)
     soup_server_message_unpause (msg);
 
+  return G_SOURCE_REMOVE;
+}
+
+/* While a reply waits, a client that closes its connection (a cancelled
+ * request) counts as gone at once, as a real server would see it. */
+static gboolean
+client_gone_cb (GSocket      *socket,
+                GIOCondition  condition,
+                gpointer      user_data)
+{
+  Reply *reply = user_data;
+  GInputVector vector;
+  char byte;
+  int flags = G_SOCKET_MSG_PEEK;
+  gssize n;
+
+  vector.buffer = &byte;
+  vector.size = 1;
+  n = g_socket_receive_message (socket, NULL, &vector, 1, NULL, NULL, &flags, NULL, NULL);
+  if (n == 0 || (condition & (G_IO_HUP | G_IO_ERR)) != 0)
+    reply_done (reply);
+
+  g_clear_pointer (&reply->watch, g_source_unref);
   return G_SOURCE_REMOVE;
 }
 
@@ -488,6 +522,11 @@ handle_cb (SoupServer        *server,
   reply->delay = g_timeout_source_new (delay);
   g_source_set_callback (reply->delay, delayed_reply_cb, reply, NULL);
   g_source_attach (reply->delay, self->context);
+
+  reply->watch = g_socket_create_source (soup_server_message_get_socket (msg),
+                                         G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (reply->watch, G_SOURCE_FUNC (client_gone_cb), reply, NULL);
+  g_source_attach (reply->watch, self->context);
 }
 
 static gpointer

@@ -299,6 +299,15 @@ static const ScanCase scan_cases[] = {
   { "Loss (1,234) vs -12.5 and \xe2\x88\x92" "3, (\xe2\x82\xac" "5.5m) and +4%",
     { { PLAIN, -1234, "(1,234)" }, { PLAIN, -12.5, "-12.5" }, { PLAIN, -3, "\xe2\x88\x92" "3" },
       { AMOUNT, -5.5e6, "(\xe2\x82\xac" "5.5m)", "EUR" }, { PERCENT, 4, "+4%" } } },
+  /* a bare "(567)" is negative in a table row, a reference in prose */
+  { "Net income   1,234   (567)   2,345\nEquation (3) gives (12) 4",
+    { { PLAIN, 1234, "1,234" }, { PLAIN, -567, "(567)" }, { PLAIN, 2345, "2,345" },
+      { PLAIN, 3, "3" }, { PLAIN, -12, "(12)" }, { PLAIN, 4, "4" } } },
+  { "EPS $(0.12), \xc2\xa3(5.2)m, $ (see 5); CA 1 234,5 M\xe2\x82\xac et 3 Md\xe2\x82\xac; in 2023 EUR 1.2bn",
+    { { AMOUNT, -0.12, "$(0.12)", "USD" }, { AMOUNT, -5.2e6, "\xc2\xa3(5.2)m", "GBP" },
+      { PLAIN, 5, "5", "" }, { AMOUNT, 1234.5e6, "1 234,5 M\xe2\x82\xac", "EUR" },
+      { AMOUNT, 3e9, "3 Md\xe2\x82\xac", "EUR" }, { YEAR, 2023, "2023" },
+      { AMOUNT, 1.2e9, "EUR 1.2bn", "EUR" } } },
   { "rose 12%-15% and 5 - 3",
     { { PERCENT, 12, "12%" }, { PERCENT, 15, "15%" }, { PLAIN, 5, "5" }, { PLAIN, 3, "3" } } },
   /* space grouping needs a decimal mark, currency, percent or scale */

@@ -197,7 +197,7 @@ parse_url (const AssayLlmConfig  *config,
       return NULL;
     }
 
-  uri = g_uri_parse (config->url, G_URI_FLAGS_ENCODED | G_URI_FLAGS_SCHEME_NORMALIZE, NULL);
+  uri = g_uri_parse (config->url, G_URI_FLAGS_ENCODED, NULL);
   if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
     {
       g_set_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_CONFIG,

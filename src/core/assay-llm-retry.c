@@ -437,6 +437,9 @@ assay_llm_retry_error_for_transport (const GError *error,
     return g_error_copy (error);
 
   reason = assay_llm_redact (error->message, NULL);
+  /* The messages below go on after the reason. */
+  while (reason[0] != '\0' && reason[strlen (reason) - 1] == '.')
+    reason[strlen (reason) - 1] = '\0';
 
   if (error->domain == G_RESOLVER_ERROR)
     {

@@ -44,18 +44,22 @@
  *   digits (or before the currency), when not preceded by a letter, a digit
  *   or one of % ) ] } . - + / _ (so "2019-2023" and "12%-15%" are ranges).
  *   Parentheses around a number make it negative ("(1,234)" -> -1234). The
- *   scanner exempts a bare integer of at most 3 digits and a year: "(3)" and
- *   "(2019)" are references, not negatives; assay_number_parse() does not.
+ *   scanner exempts years ("(2019)") and bare integers of at most 3 digits
+ *   ("see (3)") as references, unless another number sits next to them on
+ *   the line with only spaces between (a table row: "1,234 (567) 2,345");
+ *   assay_number_parse() always negates.
  * - Currency: symbols ($ € £ ¥ ₹ ₩ ₽ ₺ ₪, US$ A$ C$ HK$ NZ$ S$ R$ Rs zł)
  *   before or after the number, with at most one space; ISO codes of common
  *   currencies in capitals before or after; "euro(s)", "dollar(s)" after.
  *   "$" is USD and "¥" is JPY.
  * - Scale: thousand/k/tsd, million/mn/mln/mio/m, billion/bn/bln/mrd/b,
- *   trillion/tn/trn, glued ("3.2bn") or as the next word ("1.5 million").
+ *   trillion/tn/trn, (French) md/mds, glued ("3.2bn") or as the next word
+ *   ("1.5 million").
  *   The one-letter scales need care: glued "k"/"m" always count ("12k",
  *   "£5m"), glued "b" and any separate one-letter scale ("$5 m") only with a
- *   currency, so "10 m" and "note 3b" keep their meaning. An abbreviation may
- *   carry a dot ("3 Mio.").
+ *   currency (also right before a currency symbol: "1 234,5 M€"), so "10 m"
+ *   and "note 3b" keep their meaning. An abbreviation may carry a dot
+ *   ("3 Mio.").
  * - Percent: "%", "percent", "per cent", "pct", "prozent". Value 12 for
  *   "12%" (not 0.12).
  * - "12.-" and "12,-" (whole amounts) are accepted with a currency.
@@ -319,6 +323,10 @@ wide_space_at (const char *text,
                gsize       len,
                gsize       pos)
 {
+  guint c = byte_at (text, len, pos);
+
+  if (c != 0xc2 && c != 0xe2)
+    return 0;
   if (bytes_at (text, len, pos, "\xc2\xa0", 2))
     return 2;
   if (bytes_at (text, len, pos, "\xe2\x80\xaf", 3) ||
@@ -346,8 +354,15 @@ space_before (const char *text,
               gsize       pos,
               gsize       floor)
 {
-  if (pos > floor && (text[pos - 1] == ' ' || text[pos - 1] == '\t'))
+  guint c;
+
+  if (pos <= floor)
+    return 0;
+  c = (guchar) text[pos - 1];
+  if (c == ' ' || c == '\t')
     return 1;
+  if (c != 0xa0 && c != 0xaf && c != 0x89 && c != 0x87)
+    return 0;
   if (bytes_before (text, pos, floor, "\xc2\xa0", 2))
     return 2;
   if (bytes_before (text, pos, floor, "\xe2\x80\xaf", 3) ||
@@ -376,8 +391,12 @@ dash_at (const char *text,
          gsize       len,
          gsize       pos)
 {
-  if (byte_at (text, len, pos) == '-')
+  guint c = byte_at (text, len, pos);
+
+  if (c == '-')
     return 1;
+  if (c != 0xe2)
+    return 0;
   if (bytes_at (text, len, pos, "\xe2\x80\x93", 3) ||
       bytes_at (text, len, pos, "\xe2\x80\x94", 3))
     return 3;
@@ -511,6 +530,8 @@ static const ScaleWord scale_words[] = {
   { "bn", 9, FALSE, TRUE },
   { "bln", 9, FALSE, TRUE },
   { "mrd", 9, FALSE, TRUE },
+  { "md", 9, FALSE, TRUE },
+  { "mds", 9, FALSE, TRUE },
   { "billion", 9, FALSE, FALSE },
   { "billions", 9, FALSE, FALSE },
   { "milliarden", 9, FALSE, FALSE },
@@ -572,8 +593,9 @@ currency_at (const char *text,
     return 0;
 
   /* only these bytes start a symbol */
-  if (first >= 0x80 || byte_in (first, "$ACHNRSUz"))
-   for (guint i = 0; i < G_N_ELEMENTS (currency_symbols); i++)
+  for (guint i = 0;
+       (first >= 0x80 || byte_in (first, "$ACHNRSUz")) && i < G_N_ELEMENTS (currency_symbols);
+       i++)
     {
       const CurrencySymbol *sym = &currency_symbols[i];
 
@@ -1078,16 +1100,64 @@ typedef struct
   gsize    word_len;
 } Suffix;
 
+typedef enum
+{
+  SUFFIX_DASH        = 1 << 0,   /* accept "12.-" (kept only with a currency) */
+  SUFFIX_NO_CURRENCY = 1 << 1,   /* a currency after the number is not its own */
+} SuffixFlags;
+
+/* A scale word of @w letters at @pos, or NULL. A one-letter scale also
+ * counts right before a currency symbol: "5 M€", "12k$". */
+static const ScaleWord *
+scale_word_at (const char *text,
+               gsize       len,
+               gsize       pos,
+               gsize       w,
+               gboolean    glued,
+               gboolean    have_currency)
+{
+  char code[4];
+
+  if (w == 0 || !word_ends_at (text, len, pos + w))
+    return NULL;
+  if (!have_currency && w == 1 && !is_ascii_alpha (byte_at (text, len, pos + w)) &&
+      currency_at (text, len, pos + w, FALSE, code) > 0)
+    have_currency = TRUE;
+  return scale_lookup (text + pos, w, glued, have_currency);
+}
+
+/* A scale word after at most one space at @p: sets the scale, returns the
+ * end (or @p). */
+static gsize
+scale_after (const char       *text,
+             gsize             len,
+             gsize             p,
+             gboolean          have_currency,
+             const ScaleWord **sw,
+             Suffix           *sfx)
+{
+  gsize n = space_at (text, len, p);
+  gsize w = letters_at (text, len, p + n, 16);
+  const ScaleWord *found = scale_word_at (text, len, p + n, w, n == 0, have_currency);
+
+  if (found == NULL || (n == 0 && is_ascii_alnum (byte_at (text, len, p - 1))))
+    return p;
+  *sw = found;
+  sfx->scale = found->scale;
+  return p + n + w;
+}
+
 static void
-suffix_parse (const char *text,
-              gsize       len,
-              gsize       pos,
-              const char *prefix_currency,
-              gboolean    open_paren,
-              gboolean    allow_dash,
-              Suffix     *sfx)
+suffix_parse (const char  *text,
+              gsize        len,
+              gsize        pos,
+              const char  *prefix_currency,
+              gboolean     open_paren,
+              SuffixFlags  flags,
+              Suffix      *sfx)
 {
   gboolean have_currency = prefix_currency[0] != '\0';
+  gboolean take_currency = !have_currency && !(flags & SUFFIX_NO_CURRENCY);
   const ScaleWord *sw = NULL;
   gboolean dash = FALSE;
   gsize p = pos;
@@ -1096,9 +1166,9 @@ suffix_parse (const char *text,
 
   memset (sfx, 0, sizeof *sfx);
 
-  /* "12.-" "12,-": a whole amount (kept only with a currency) */
+  /* "12.-" "12,-": a whole amount */
   c = byte_at (text, len, p);
-  if (allow_dash && (c == '.' || c == ','))
+  if ((flags & SUFFIX_DASH) && (c == '.' || c == ','))
     {
       gsize d = dash_at (text, len, p + 1);
 
@@ -1110,17 +1180,15 @@ suffix_parse (const char *text,
     }
 
   /* glued: "12€", "3.2bn", "12kg", "3D" */
-  if (!have_currency && (n = currency_at (text, len, p, FALSE, sfx->currency)) > 0 &&
-      !is_ascii_alpha (byte_at (text, len, p)))
+  if (take_currency && !is_ascii_alpha (byte_at (text, len, p)) &&
+      (n = currency_at (text, len, p, FALSE, sfx->currency)) > 0)
     p += n;
   else
     {
       gsize next;
-      gunichar u;
 
       sfx->currency[0] = '\0';
-      u = char_at (text, len, p, &next);
-      if (is_letter (u))
+      if (is_letter (char_at (text, len, p, &next)))
         {
           gsize w = letters_at (text, len, p, 24);
 
@@ -1128,13 +1196,13 @@ suffix_parse (const char *text,
           sfx->word_len = w;
           if (!word_ends_at (text, len, p + w))
             ;
-          else if ((sw = scale_lookup (text + p, w, TRUE, have_currency)) != NULL)
+          else if ((sw = scale_word_at (text, len, p, w, TRUE, have_currency)) != NULL)
             {
               sfx->scale = sw->scale;
               p += w;
             }
-          else if (!have_currency && w == 3 && iso_code_lookup (text + p) != NULL &&
-                   is_ascii_upper (byte_at (text, len, p)))
+          else if (take_currency && w == 3 && is_ascii_upper (byte_at (text, len, p)) &&
+                   iso_code_lookup (text + p) != NULL)
             {
               memcpy (sfx->currency, iso_code_lookup (text + p), 4);
               p += w;
@@ -1156,18 +1224,9 @@ suffix_parse (const char *text,
         }
     }
 
-  /* the next word: "1.5 million", "12 Mio." */
-  if (sfx->scale == 0 && (n = space_at (text, len, p)) > 0)
-    {
-      gsize w = letters_at (text, len, p + n, 16);
-
-      if (w > 0 && word_ends_at (text, len, p + n + w) &&
-          (sw = scale_lookup (text + p + n, w, FALSE, have_currency)) != NULL)
-        {
-          sfx->scale = sw->scale;
-          p += n + w;
-        }
-    }
+  /* the next word: "1.5 million", "12 Mio.", "1 234,5 M€" */
+  if (sfx->scale == 0 && space_at (text, len, p) > 0)
+    p = scale_after (text, len, p, have_currency, &sw, sfx);
   if (sw != NULL && sw->abbreviation && byte_at (text, len, p) == '.')
     {
       /* "3 Mio." at the end, "3 Mio. EUR"; not a full stop in a sentence */
@@ -1175,12 +1234,13 @@ suffix_parse (const char *text,
       gsize after = p + 1 + space_at (text, len, p + 1);
 
       if (p + 1 == len || byte_at (text, len, p + 1) == ')' ||
-          (!have_currency && currency_at (text, len, after, TRUE, code) > 0))
+          (take_currency && sfx->currency[0] == '\0' &&
+           currency_at (text, len, after, TRUE, code) > 0))
         p++;
     }
 
   /* a currency after: "1.234,50 €", "12 EUR", "5m €", "12 euros" */
-  if (!have_currency && sfx->currency[0] == '\0')
+  if (take_currency && sfx->currency[0] == '\0')
     {
       q = p + space_at (text, len, p);
       if ((n = currency_at (text, len, q, q > p, sfx->currency)) > 0)
@@ -1196,7 +1256,7 @@ suffix_parse (const char *text,
 
   if (dash && !have_currency && sfx->currency[0] == '\0')
     {
-      suffix_parse (text, len, pos, prefix_currency, open_paren, FALSE, sfx);
+      suffix_parse (text, len, pos, prefix_currency, open_paren, flags & ~SUFFIX_DASH, sfx);
       return;
     }
 
@@ -1205,19 +1265,10 @@ suffix_parse (const char *text,
       sfx->closed_paren = TRUE;
       p++;
 
-      /* "(1.2) bn", "(1,234) EUR" */
-      if (sfx->scale == 0 && !sfx->percent && (n = space_at (text, len, p)) > 0)
-        {
-          gsize w = letters_at (text, len, p + n, 16);
-
-          if (w > 0 && word_ends_at (text, len, p + n + w) &&
-              (sw = scale_lookup (text + p + n, w, FALSE, have_currency)) != NULL)
-            {
-              sfx->scale = sw->scale;
-              p += n + w;
-            }
-        }
-      if (!have_currency && sfx->currency[0] == '\0' && !sfx->percent)
+      /* "(1.2) bn", "£(5.2)m", "(1,234) EUR" */
+      if (sfx->scale == 0 && !sfx->percent)
+        p = scale_after (text, len, p, have_currency, &sw, sfx);
+      if (take_currency && sfx->currency[0] == '\0' && !sfx->percent)
         {
           q = p + space_at (text, len, p);
           if (q > p && (n = currency_at (text, len, q, TRUE, sfx->currency)) > 0)
@@ -1235,11 +1286,15 @@ sign_before (const char *text,
              gsize       floor,
              gboolean   *negative)
 {
-  if (pos > floor && (text[pos - 1] == '-' || text[pos - 1] == '+'))
+  if (pos <= floor)
+    return 0;
+  if (text[pos - 1] == '-' || text[pos - 1] == '+')
     {
       *negative = text[pos - 1] == '-';
       return 1;
     }
+  if ((guchar) text[pos - 1] < 0x80)
+    return 0;
   if (bytes_before (text, pos, floor, "\xe2\x88\x92", 3) ||   /* minus sign */
       bytes_before (text, pos, floor, "\xe2\x80\x93", 3))     /* en dash */
     {
@@ -1267,7 +1322,8 @@ typedef struct
   gsize    start;          /* of sign and currency */
   gboolean has_sign;
   gboolean negative;
-  gboolean open_paren;     /* '(' right before start */
+  gboolean open_paren;     /* '(' right before start, or inside it */
+  gboolean paren_inside;   /* "$(1.2)": '(' between currency and digits */
   char     currency[4];
 } Prefix;
 
@@ -1315,6 +1371,23 @@ prefix_lookback (const char *text,
 
   pre->start = q;
   pre->open_paren = q > floor && text[q - 1] == '(';
+
+  /* "$(0.12)", "£ (5.2)m" */
+  if (pre->open_paren && !pre->has_sign && pre->currency[0] == '\0')
+    {
+      q--;
+      n = currency_before (text, q, floor, pre->currency);
+      sp = 0;
+      if (n == 0 && (sp = space_before (text, q, floor)) > 0)
+        n = currency_before (text, q - sp, floor, pre->currency);
+      if (n > 0)
+        {
+          pre->start = q - sp - n;
+          pre->paren_inside = TRUE;
+        }
+      else
+        pre->currency[0] = '\0';
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1462,7 +1535,7 @@ assay_number_parse (const char  *text,
 
   core_lex (text, e, p, TRUE, 0, &core);
   core_choose (&core, text);
-  suffix_parse (text, e, core.end, currency, paren, TRUE, &sfx);
+  suffix_parse (text, e, core.end, currency, paren, SUFFIX_DASH, &sfx);
   if (sfx.glued || sfx.unit || sfx.end != e || paren != sfx.closed_paren)
     return FALSE;
   if (currency[0] == '\0')
@@ -2341,14 +2414,64 @@ scan_glued_left (Scan  *sc,
   return emit_simple (sc, ASSAY_NUMBER_IDENTIFIER, s, ws, token_end (text, len, s));
 }
 
+/* Does another number sit right next to [@start, @end) on its line, with
+ * only spaces between, as in a table row "1,234  (567)  2,345"? */
+static gboolean
+in_number_row (const Scan *sc,
+               gsize       start,
+               gsize       end)
+{
+  const char *text = sc->text;
+  gsize len = sc->len;
+  gsize p, n;
+  guint c;
+
+  if (sc->out->len > 0)
+    {
+      const AssayNumber *last = &g_array_index (sc->out, AssayNumber, sc->out->len - 1);
+
+      p = start;
+      while (p > last->end && (n = space_before (text, p, last->end)) > 0)
+        p -= n;
+      if (p == last->end && p < start && assay_number_kind_is_quantity (last->kind))
+        return TRUE;
+    }
+
+  p = skip_spaces (text, len, end);
+  if (p == end)
+    return FALSE;
+  c = byte_at (text, len, p);
+  if (c == '(' || c == '-' || c == '+')
+    c = byte_at (text, len, p + 1);
+  return is_digit (c);
+}
+
+/* Spaces and then a number at @p: "2023 EUR 1.2bn". */
+static gboolean
+number_follows (const char *text,
+                gsize       len,
+                gsize       p)
+{
+  gsize q = skip_spaces (text, len, p);
+  guint c = byte_at (text, len, q);
+
+  if (q == p)
+    return FALSE;
+  if (c == '-' || c == '+' || c == '(')
+    c = byte_at (text, len, q + 1);
+  return is_digit (c);
+}
+
 static gsize
 scan_number (Scan         *sc,
              gsize         s,
-             const Prefix *pre,
+             const Prefix *prefix,
              char          forbidden)
 {
   const char *text = sc->text;
   gsize len = sc->len;
+  Prefix pre_copy = *prefix;
+  Prefix *pre = &pre_copy;
   Core core;
   Suffix sfx;
   const char *currency;
@@ -2359,19 +2482,35 @@ scan_number (Scan         *sc,
 
   core_lex (text, len, s, TRUE, forbidden, &core);
   core_choose (&core, text);
-  suffix_parse (text, len, core.end, pre->currency, pre->open_paren, TRUE, &sfx);
+  suffix_parse (text, len, core.end, pre->currency, pre->open_paren, SUFFIX_DASH, &sfx);
+  if (pre->paren_inside && !sfx.closed_paren)
+    {
+      /* "$ (5" without its ')': the currency is not this number's */
+      pre->currency[0] = '\0';
+      pre->paren_inside = FALSE;
+      pre->start = s;
+      suffix_parse (text, len, core.end, pre->currency, pre->open_paren, SUFFIX_DASH, &sfx);
+    }
   if (core.thousands == ' ' && core.decimal_mark == 0 && pre->currency[0] == '\0' &&
       sfx.currency[0] == '\0' && sfx.scale == 0 && !sfx.percent)
     {
       /* "123 456" alone: two table cells more often than one number */
       core_lex (text, len, s, FALSE, forbidden, &core);
       core_choose (&core, text);
-      suffix_parse (text, len, core.end, pre->currency, pre->open_paren, TRUE, &sfx);
+      suffix_parse (text, len, core.end, pre->currency, pre->open_paren, SUFFIX_DASH, &sfx);
     }
 
   integer = core_is_integer (&core);
   year_like = integer && core.int_digits == 4 && !pre->has_sign && pre->currency[0] == '\0' &&
               is_year_value (run_value (text, s, 4));
+
+  if (year_like && sfx.currency[0] != '\0' && sfx.scale == 0 && !sfx.percent &&
+      number_follows (text, len, sfx.end))
+    {
+      /* "in 2023 EUR 1.2bn": the currency belongs to the next number */
+      suffix_parse (text, len, core.end, pre->currency, pre->open_paren,
+                    SUFFIX_DASH | SUFFIX_NO_CURRENCY, &sfx);
+    }
 
   if (sfx.glued)
     {
@@ -2390,7 +2529,8 @@ scan_number (Scan         *sc,
   start = pre->start;
   end = sfx.end;
 
-  if (paren && (year_like || (bare && core.int_digits <= 3 && !pre->has_sign)))
+  if (paren && (year_like || (bare && core.int_digits <= 3 && !pre->has_sign &&
+                              !in_number_row (sc, start - 1, sfx.end))))
     {
       /* "(3)", "(2019)": a reference, not a negative */
       end = core.end;
@@ -2398,7 +2538,8 @@ scan_number (Scan         *sc,
   else if (paren)
     {
       negative = TRUE;
-      start--;
+      if (!pre->paren_inside)
+        start--;
     }
   else if (sfx.closed_paren)
     end--;

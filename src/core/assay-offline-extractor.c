@@ -807,7 +807,8 @@ detect_year_header (Extractor  *self,
 static const char * const label_identifier_words[] = {
   "no", "nr", "number", "id", "ref", "reference", "phone", "tel", "telephone", "fax",
   "mobile", "iban", "bic", "swift", "account", "code", "zip", "postcode", "invoice",
-  "page", "pages", "p", "pp", "version", "isbn", "issn", "doi", "vol", "volume", "issue", "chapter",
+  "page", "pages", "p", "pp", "version", "form", "forms", "schedule", "lines", "license",
+  "licence", "annex", "appendix", "exhibit", "paragraph", "para", "rule", "isbn", "issn", "doi", "vol", "volume", "issue", "chapter",
   "section", "figure", "fig", "table", "tab", "note", "item", "order", "customer", "street",
   "box", "suite", "room", "floor", "building", "step", "line", "article", "art", "clause",
   NULL
@@ -932,7 +933,7 @@ label_is_acceptable (const char *label,
   copy = g_strndup (label, len);
   if (!g_utf8_validate (copy, -1, NULL))
     return FALSE;
-  if (strpbrk (copy, "[]{}<>=;:|\\@#") != NULL)
+  if (strpbrk (copy, "[]{}<>=;:|\\@#+") != NULL)
     return FALSE;
 
   first = g_utf8_get_char (copy);
@@ -953,6 +954,15 @@ label_is_acceptable (const char *label,
 
   if (letters < 2 || digits > letters || words > MAX_LABEL_WORDS)
     return FALSE;
+  /* "(CTp" is a fragment; "(Loss) before tax" is a label. */
+  {
+    int depth = 0;
+
+    for (const char *p = copy; *p != '\0'; p++)
+      depth += (*p == '(') - (*p == ')');
+    if (depth != 0)
+      return FALSE;
+  }
 
   last_word (label, len, word);
   if (str_in (word, label_stop_words) || str_in (word, label_identifier_words))
@@ -1206,20 +1216,15 @@ static const char * const invoice_number_words[] = {
   "number", "no", "no.", "nr", "nr.", "num", "num.", "#", "id", ":", NULL
 };
 
-static void
-find_invoice_number (Extractor  *self,
-                     const Line *line)
+/* After the word "invoice" in @p (lowercase): optional "no.", "#",
+ * "number", ":" and then a token with a digit, "2024-017". */
+static gboolean
+parse_invoice_number (const char  *p,
+                      const char **value_start,
+                      gsize       *value_len)
 {
-  const char *hit;
-  const char *p;
-  const char *value_start;
-  gsize value_len;
   gboolean has_digit = FALSE;
 
-  if (self->invoice_number.set || (hit = find_word (line->lower, "invoice")) == NULL)
-    return;
-
-  p = hit + strlen ("invoice");
   for (guint i = 0; i < 4; i++)
     {
       const char *word_end;
@@ -1244,23 +1249,61 @@ find_invoice_number (Extractor  *self,
     }
 
   p = skip_chars (p, " \t:#", 8);
-  value_start = p;
+  /* Text extraction glues words: "Invoice NumberINV-0046" */
+  if (g_str_has_prefix (p, "number") && g_ascii_isalnum (p[6]))
+    p += 6;
+  *value_start = p;
   while (*p != '\0' && (g_ascii_isalnum (*p) || strchr ("/-_.", *p) != NULL))
     {
       has_digit |= g_ascii_isdigit (*p);
       p++;
     }
-  while (p > value_start && strchr ("./-_", p[-1]) != NULL)
+  while (p > *value_start && strchr ("./-_", p[-1]) != NULL)
     p--;
-  value_len = p - value_start;
+  *value_len = p - *value_start;
 
-  if (!has_digit || value_len == 0 || value_len > 40)
+  return has_digit && *value_len > 0 && *value_len <= 40;
+}
+
+static void
+find_invoice_number (Extractor  *self,
+                     const Line *line)
+{
+  const char *hit;
+  const char *value_start;
+  gsize value_len;
+
+  if (self->invoice_number.set || (hit = find_word (line->lower, "invoice")) == NULL)
+    return;
+
+  if (!parse_invoice_number (hit + strlen ("invoice"), &value_start, &value_len))
     return;
 
   /* The value as written, from the original line. */
   found_set (&self->invoice_number,
              g_strndup (line->text + (value_start - line->lower), value_len),
              NAN, NULL, line->page, line->text, line->len, 0);
+}
+
+/* "INVOICE", "Tax invoice", "Invoice 2024-017", "Invoice # INV-7781": a
+ * heading, where "Invoice date: ..." is not. */
+static gboolean
+is_invoice_heading (const Line *line)
+{
+  static const char * const headings[] = {
+    "invoice", "tax invoice", "commercial invoice", "proforma invoice", "pro forma invoice",
+    "sales invoice", "vat invoice", NULL
+  };
+  const char *value_start;
+  gsize value_len;
+
+  if (str_in (line->lower, headings))
+    return TRUE;
+
+  return g_str_has_prefix (line->lower, "invoice") &&
+         !g_ascii_isalpha (line->lower[strlen ("invoice")]) &&
+         parse_invoice_number (line->lower + strlen ("invoice"), &value_start, &value_len) &&
+         value_start + value_len == line->lower + line->len;
 }
 
 /* The last amount on the line that is not a percentage: the amount column. */
@@ -1538,8 +1581,7 @@ find_title_line (Extractor  *self,
     found_set (&self->title_line, make_snippet (line->text, line->len), NAN, NULL,
                line->page, line->text, line->len, 0);
 
-  if (!self->invoice_line.set && line->index < 15 && g_str_has_prefix (line->lower, "invoice") &&
-      !g_ascii_isalpha (line->lower[strlen ("invoice")]) && is_substantial (line))
+  if (!self->invoice_line.set && line->index < 15 && is_invoice_heading (line))
     found_set (&self->invoice_line, make_snippet (line->text, line->len), NAN, NULL,
                line->page, line->text, line->len, 0);
 }

@@ -650,8 +650,10 @@ record (AssayVerifySummary *summary,
  *
  * Checks every figure and every NUMBER or MONEY field: verified when the
  * number is on its page, or on another page (then `verified_page` says which
- * and it counts as wrong_page); unverified when it is on none. Other fields
- * are unchecked. Any thread; O(items × log(numbers)).
+ * and it counts as wrong_page); unverified when it is on none. A figure
+ * whose value is not finite is unverified. Other fields, and numeric fields
+ * without a number, are unchecked and not counted. Any thread;
+ * O(items × log(numbers)).
  */
 void
 assay_verify_extraction (AssayExtraction    *extraction,
