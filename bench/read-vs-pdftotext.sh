@@ -21,7 +21,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-mapfile -t files < <(dpkg -L "${pkgs[@]}" | grep -E '\.pdf$' | sort -u | while read -r f; do [ -f "$f" ] && echo "$f"; done)
+# Each distinct content once (the packages link some manuals twice; assay
+# would process a copy once, pdftotext twice).
+mapfile -t files < <(dpkg -L "${pkgs[@]}" | grep -E '\.pdf$' | while read -r f; do [ -f "$f" ] && realpath "$f"; done \
+                     | sort -u | xargs sha256sum | sort -k1,1 -u | awk '{print $2}' | sort)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

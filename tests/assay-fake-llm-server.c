@@ -315,17 +315,21 @@ send_answer (Reply *reply)
   soup_message_body_complete (soup_server_message_get_response_body (msg));
 }
 
+/* The request counts as in flight from its arrival until its answer is
+ * produced: a client that reads the answer fast may send its next request
+ * before this server has seen the last write finish. */
 static void
 send_reply (Reply *reply)
 {
   SoupServerMessage *msg = reply->msg;
   AssayFakeLlmFaultKind kind = reply->fault != NULL ? reply->fault->fault.kind : ASSAY_FAKE_LLM_FAULT_NONE;
 
+  reply_done (reply);
+
   if (kind == ASSAY_FAKE_LLM_FAULT_DISCONNECT)
     {
       g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
 
-      reply_done (reply);
       g_io_stream_close (stream, NULL, NULL);
       return;
     }

@@ -351,7 +351,9 @@ decode_in_pieces (AssayLlmStreamFormat  format,
   out->ok = TRUE;
   while (pos < length && out->ok)
     {
-      gsize piece = MIN ((gsize) g_rand_int_range (rand, 1, max_piece + 1), length - pos);
+      gsize piece = (gsize) g_rand_int_range (rand, 1, max_piece + 1);
+
+      piece = MIN (piece, length - pos);
 
       out->ok = assay_llm_stream_decoder_feed (decoder, data + pos, piece, &error);
       pos += piece;

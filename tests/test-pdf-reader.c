@@ -34,6 +34,27 @@
 # define UNDER_ASAN 0
 #endif
 
+#if UNDER_ASAN
+/* Debian's GLib has no frame pointers, so LSan's fast unwinder stops in it
+ * and the GLib suppressions in lsan.supp never match. Unwind slowly in this
+ * process (the helper keeps the fast default), and suppress the user-dir
+ * strings GLib drops each time G_TEST_OPTION_ISOLATE_DIRS resets them. */
+const char *__asan_default_options (void);
+const char *__lsan_default_suppressions (void);
+
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+
+const char *
+__lsan_default_suppressions (void)
+{
+  return "leak:g_set_user_dirs\n";
+}
+#endif
+
 static char *tmp_dir;
 
 /* ---------------------------------------------------------------------- */

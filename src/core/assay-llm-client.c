@@ -529,6 +529,9 @@ assay_llm_client_extract_async (AssayExtractor            *extractor,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, assay_llm_client_extract_async);
 
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
   if (!assay_llm_config_validate (self->config, &error))
     {
       g_task_return_error (task, error);
