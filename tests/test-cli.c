@@ -59,6 +59,8 @@ launcher_for_test (GSubprocessFlags flags)
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
+  /* …and the system's folders (GSettings schemas for GIO's proxy lookup). */
+  g_subprocess_launcher_unsetenv (launcher, "XDG_DATA_DIRS");
 
   return launcher;
 }

@@ -23,7 +23,9 @@
 #include "assay-cli.h"
 #include "assay-cli-output.h"
 #include "assay-cli-progress.h"
+#include "assay-fallback-extractor.h"
 #include "assay-input.h"
+#include "assay-llm-client.h"
 #include "assay-offline-extractor.h"
 #include "assay-pipeline.h"
 #include "assay-result.h"
@@ -49,6 +51,15 @@ typedef struct
   gboolean          stats;
   char             *trace_path;
   char            **paths;
+  char             *llm_url;
+  char             *model;
+  char             *provider;
+  int               max_requests;
+  int               timeout_seconds;
+  int               retries;
+  gboolean          no_stream;
+  gboolean          offline_fallback;
+  gboolean          allow_insecure_http;
 
   /* Run */
   GMainLoop        *loop;
@@ -56,6 +67,7 @@ typedef struct
   AssayWorkerPool  *pool;
   AssayTemplate    *template_;
   AssayExtractor   *extractor;
+  AssayLlmClient   *llm;        /* when a model is used */
   AssayPipeline    *pipeline;
   AssayCliOutput   *out;
   AssayCliProgress *progress;
@@ -73,6 +85,7 @@ run_clear (Run *run)
   g_clear_pointer (&run->out, assay_cli_output_free);
   g_clear_object (&run->pipeline);
   g_clear_object (&run->extractor);
+  g_clear_object (&run->llm);
   g_clear_pointer (&run->template_, assay_template_unref);
   g_clear_pointer (&run->trace, assay_trace_free);
   g_clear_object (&run->pool);
@@ -83,6 +96,9 @@ run_clear (Run *run)
   g_clear_pointer (&run->template_name, g_free);
   g_clear_pointer (&run->trace_path, g_free);
   g_clear_pointer (&run->paths, g_strfreev);
+  g_clear_pointer (&run->llm_url, g_free);
+  g_clear_pointer (&run->model, g_free);
+  g_clear_pointer (&run->provider, g_free);
   if (run->password != NULL)
     {
       /* Do not leave the password lying in freed memory. */
@@ -312,6 +328,25 @@ parse_options (Run     *run,
       N_("Print per-stage metrics on standard error at the end"), NULL },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &run->trace_path,
       N_("Write a trace of each document's stages to FILE (open it in Perfetto)"), N_("FILE") },
+    { "llm-url", 0, 0, G_OPTION_ARG_STRING, &run->llm_url,
+      N_("Extract with the model server at URL (OpenAI-compatible or Ollama)"), N_("URL") },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &run->model,
+      N_("Model to use on that server"), N_("NAME") },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &run->provider,
+      N_("How the server speaks: openai (default; also vLLM, llama.cpp, LM Studio, "
+         "Ollama's /v1) or ollama (Ollama's own API)"), N_("PROVIDER") },
+    { "max-requests", 0, 0, G_OPTION_ARG_INT, &run->max_requests,
+      N_("Requests in flight to the model server at once (default 4)"), N_("K") },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &run->timeout_seconds,
+      N_("Give up on a request that receives nothing for this long (default 300)"), N_("SECONDS") },
+    { "retries", 0, 0, G_OPTION_ARG_INT, &run->retries,
+      N_("Retries of a failed request that may succeed later (default 3)"), N_("N") },
+    { "no-stream", 0, 0, G_OPTION_ARG_NONE, &run->no_stream,
+      N_("Ask for whole answers instead of streamed ones"), NULL },
+    { "offline-fallback", 0, 0, G_OPTION_ARG_NONE, &run->offline_fallback,
+      N_("When the model fails for a document, use the offline extractor for it"), NULL },
+    { "allow-insecure-http", 0, 0, G_OPTION_ARG_NONE, &run->allow_insecure_http,
+      N_("Allow plain http to a model server that is not on this machine"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &run->version,
       N_("Show the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &run->paths, NULL, N_("FILE|FOLDER…") },
@@ -329,13 +364,95 @@ parse_options (Run     *run,
                                    "Examples:\n"
                                    "  assay --headless invoices/ -o invoices.json\n"
                                    "  assay --headless --template invoice --format csv *.pdf > figures.csv\n"
-                                   "  assay --headless --stats --trace trace.json reports/\n\n"
+                                   "  assay --headless --stats --trace trace.json reports/\n"
+                                   "  ASSAY_API_KEY=… assay --headless --llm-url https://api.openai.com "
+                                   "--model gpt-4o-mini papers/\n"
+                                   "  assay --headless --llm-url http://localhost:11434 --provider ollama "
+                                   "--model llama3.1 invoices/\n\n"
+                                   "The model's API key is read from the ASSAY_API_KEY environment variable.\n\n"
                                    "Exit status: 0 when every document is done, 1 when some failed or "
                                    "need a password, 2 on a usage error."),
                                  templates, g_get_user_data_dir ());
   g_option_context_set_description (context, description);
 
   return g_option_context_parse (context, argc, argv, error);
+}
+
+/* Builds the model client when --llm-url asks for one (and --offline does
+ * not overrule it). Configuration mistakes are usage errors: nothing is
+ * sent anywhere before they are fixed. */
+static gboolean
+validate_model_options (Run     *run,
+                        GError **error)
+{
+  AssayLlmProvider provider = ASSAY_LLM_PROVIDER_OPENAI;
+  AssayLlmConfig config = { 0 };
+
+  if (run->llm_url == NULL)
+    {
+      if (run->model != NULL || run->provider != NULL || run->offline_fallback)
+        {
+          g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                               _("--model, --provider and --offline-fallback need --llm-url, "
+                                 "the address of a model server."));
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (run->offline)
+    return TRUE;
+
+  if (run->provider != NULL && !assay_llm_provider_from_string (run->provider, &provider))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("Unknown provider “%s”: use openai or ollama."), run->provider);
+      return FALSE;
+    }
+
+  if (run->model == NULL || *run->model == '\0')
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                           _("--llm-url needs --model, the name of the model to use."));
+      return FALSE;
+    }
+
+  if (run->max_requests != -1 && (run->max_requests < 1 || run->max_requests > 64))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--max-requests must be between 1 and 64, not %d."), run->max_requests);
+      return FALSE;
+    }
+  if (run->timeout_seconds != -1 && run->timeout_seconds < 1)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--timeout must be at least 1 second, not %d."), run->timeout_seconds);
+      return FALSE;
+    }
+  if (run->retries != -1 && (run->retries < 0 || run->retries > 20))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--retries must be between 0 and 20, not %d."), run->retries);
+      return FALSE;
+    }
+
+  assay_llm_config_init (&config, provider);
+  config.url = g_strdup (run->llm_url);
+  config.model = g_strdup (run->model);
+  config.api_key = g_strdup (g_getenv ("ASSAY_API_KEY"));
+  if (run->max_requests != -1)
+    config.max_requests = run->max_requests;
+  if (run->timeout_seconds != -1)
+    config.timeout_seconds = run->timeout_seconds;
+  if (run->retries != -1)
+    config.retries = run->retries;
+  config.stream = !run->no_stream;
+  config.allow_insecure_http = run->allow_insecure_http;
+
+  run->llm = assay_llm_client_new (&config, error);
+  assay_llm_config_clear (&config);
+
+  return run->llm != NULL;
 }
 
 static gboolean
@@ -390,7 +507,7 @@ validate_options (Run     *run,
       return FALSE;
     }
 
-  return TRUE;
+  return validate_model_options (run, error);
 }
 
 static gboolean
@@ -403,6 +520,19 @@ start_run (Run     *run,
   run->cancellable = g_cancellable_new ();
   run->pool = assay_worker_pool_new (run->jobs > 0 ? (guint) run->jobs : 0);
   run->extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (run->pool));
+  if (run->llm != NULL && run->offline_fallback)
+    {
+      AssayExtractor *offline = g_steal_pointer (&run->extractor);
+
+      run->extractor = ASSAY_EXTRACTOR (assay_fallback_extractor_new (ASSAY_EXTRACTOR (run->llm),
+                                                                      offline));
+      g_object_unref (offline);
+    }
+  else if (run->llm != NULL)
+    {
+      g_clear_object (&run->extractor);
+      run->extractor = ASSAY_EXTRACTOR (g_object_ref (run->llm));
+    }
 
   if (run->trace_path != NULL)
     {
@@ -416,6 +546,10 @@ start_run (Run     *run,
     return FALSE;
 
   run->pipeline = assay_pipeline_new (run->pool, run->extractor, run->template_);
+  /* Keep twice K documents ready so that K requests are always in flight. */
+  if (run->llm != NULL)
+    assay_pipeline_set_max_active (run->pipeline,
+                                   2 * assay_llm_client_get_config (run->llm)->max_requests);
   store = assay_store_new_default ();
   assay_pipeline_set_store (run->pipeline, store, !run->no_cache);
   assay_pipeline_set_password (run->pipeline, run->password);
@@ -448,6 +582,11 @@ assay_cli_run (int    argc,
   Run run = { 0 };
   g_autoptr(GError) error = NULL;
   int exit_code;
+
+  /* -1: not given on the command line; the model client's default holds. */
+  run.max_requests = -1;
+  run.timeout_seconds = -1;
+  run.retries = -1;
 
   if (!parse_options (&run, &argc, &argv, &error))
     {

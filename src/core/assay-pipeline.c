@@ -62,6 +62,7 @@ typedef struct
   guint            generation;
   gboolean         holding_text;
   gboolean         removed;
+  gboolean         fell_back;   /* the model failed: do not keep the result */
   AssayPdfText    *text;
   AssayExtraction *extraction;
   gint64           step_started_us;
@@ -720,7 +721,9 @@ analyse_done (GObject      *object,
   release_text (self, state);
   assay_document_set_result (state->document, node);
 
-  if (self->store != NULL)
+  /* A result the offline extractor gave in place of a failed model is
+   * not kept: the next run asks the model again. */
+  if (self->store != NULL && !state->fell_back)
     enqueue (self, state, STEP_STORE);
   else
     finish_document (self, state, ASSAY_DOCUMENT_DONE, ASSAY_STAGE_ANALYSE, NULL);
@@ -737,6 +740,7 @@ run_analyse (AssayPipeline *self,
   AnalyseData *data = g_new0 (AnalyseData, 1);
 
   /* The worker owns the extraction from here; the text is shared. */
+  state->fell_back = state->extraction->fell_back;
   data->text = assay_pdf_text_ref (state->text);
   data->extraction = g_steal_pointer (&state->extraction);
   data->source.path = g_strdup (state->input->path);
