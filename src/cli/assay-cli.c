@@ -13,6 +13,7 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -117,6 +118,48 @@ quit (Run *run,
 
 /* ------------------------------------------------------------------------ */
 
+/* --stats: the per-stage table, then what the run cost. */
+static void
+print_stats (Run *run)
+{
+  AssayMetrics *metrics = assay_pipeline_get_metrics (run->pipeline);
+  g_autofree char *table = NULL;
+  struct rusage self_usage, children_usage;
+  struct timespec main_cpu;
+  AssayLlmClientStats llm_stats = { 0 };
+
+  if (run->llm != NULL)
+    {
+      assay_llm_client_get_stats (run->llm, &llm_stats);
+      assay_metrics_add_retries (metrics, ASSAY_STAGE_EXTRACT, llm_stats.retries);
+    }
+
+  table = assay_metrics_format_table (metrics);
+  assay_cli_progress_clear (run->progress);
+  g_printerr ("%s", table);
+
+  /* ru_maxrss is in KiB on Linux. */
+  getrusage (RUSAGE_SELF, &self_usage);
+  getrusage (RUSAGE_CHILDREN, &children_usage);
+  g_printerr (_("peak memory: %.1f MiB (largest reader process: %.1f MiB)\n"),
+              self_usage.ru_maxrss / 1024.0, children_usage.ru_maxrss / 1024.0);
+
+  /* What the main loop itself cost: HTTP, parsing and validating model
+   * answers, and the pipeline's bookkeeping (CPU stages run elsewhere). */
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &main_cpu);
+  g_printerr (_("main thread CPU: %.1f ms\n"),
+              main_cpu.tv_sec * 1000.0 + main_cpu.tv_nsec / 1e6);
+  if (run->llm != NULL)
+    {
+      g_printerr (_("model: %" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " retries, "
+                    "%" G_GUINT64_FORMAT " repairs, %" G_GINT64_FORMAT " prompt and %"
+                    G_GINT64_FORMAT " completion tokens, at most %u in flight\n"),
+                  llm_stats.requests, llm_stats.retries, llm_stats.repairs,
+                  llm_stats.prompt_tokens, llm_stats.completion_tokens,
+                  llm_stats.max_in_flight);
+    }
+}
+
 static void
 output_written (GObject      *object,
                 GAsyncResult *result,
@@ -143,20 +186,7 @@ output_written (GObject      *object,
     }
 
   if (run->stats)
-    {
-      g_autofree char *table = assay_metrics_format_table (assay_pipeline_get_metrics (run->pipeline));
-
-      struct rusage self_usage, children_usage;
-
-      assay_cli_progress_clear (run->progress);
-      g_printerr ("%s", table);
-
-      /* ru_maxrss is in KiB on Linux. */
-      getrusage (RUSAGE_SELF, &self_usage);
-      getrusage (RUSAGE_CHILDREN, &children_usage);
-      g_printerr (_("peak memory: %.1f MiB (largest reader process: %.1f MiB)\n"),
-                  self_usage.ru_maxrss / 1024.0, children_usage.ru_maxrss / 1024.0);
-    }
+    print_stats (run);
 
   failures = run->summary.n_failed + run->summary.n_needs_password + run->summary.n_cancelled > 0;
   if (assay_cli_progress_is_enabled (run->progress))
