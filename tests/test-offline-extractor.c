@@ -176,6 +176,36 @@ test_report (void)
   g_assert_cmpstr (field->unit, ==, "EUR");
 }
 
+/* Poppler gives a table whose cells stand apart one cell per line. */
+static void
+test_split_rows (void)
+{
+  const char *pages[] = {
+    "Northwind Holdings — Annual report\n"
+    "Consolidated figures\n"
+    "2024\n"
+    "2023\n"
+    "Revenue\n"
+    "1,234.5\n"
+    "1,100.0\n"
+    "Net income\n"
+    "(210.3)\n"
+    "190.1\n"
+    "A sentence that ends here.\n"
+    "42\n"
+    "Document 7, page 1\n",
+  };
+  g_autoptr(AssayPdfText) text = make_text (pages, 1);
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
+  g_autoptr(AssayExtraction) extraction = assay_offline_extract (text, template_, NULL);
+
+  g_assert_cmpuint (extraction->figures->len, ==, 2);
+  assert_figure (extraction, 0, "Revenue", 1234.5, "1,234.5", NULL, "2024", 1,
+                 "Revenue   1,234.5   1,100.0");
+  assert_figure (extraction, 1, "Net income", -210.3, "(210.3)", NULL, "2024", 1,
+                 "Net income   (210.3)   190.1");
+}
+
 static void
 test_invoice (void)
 {
@@ -567,6 +597,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/assay/offline-extractor/report", test_report);
+  g_test_add_func ("/assay/offline-extractor/split-rows", test_split_rows);
   g_test_add_func ("/assay/offline-extractor/invoice", test_invoice);
   g_test_add_func ("/assay/offline-extractor/invoice-detected", test_invoice_detected);
   g_test_add_func ("/assay/offline-extractor/dates", test_dates);

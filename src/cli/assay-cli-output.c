@@ -319,6 +319,10 @@ summary_to_json (const AssayCliSummary *summary)
   json_builder_add_int_value (builder, summary->n_cached);
   json_builder_set_member_name (builder, "duplicates");
   json_builder_add_int_value (builder, summary->n_duplicates);
+  json_builder_set_member_name (builder, "prompt_tokens");
+  json_builder_add_int_value (builder, summary->prompt_tokens);
+  json_builder_set_member_name (builder, "completion_tokens");
+  json_builder_add_int_value (builder, summary->completion_tokens);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

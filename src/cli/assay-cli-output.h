@@ -30,6 +30,8 @@ typedef struct
   guint       n_cancelled;
   guint       n_cached;
   guint       n_duplicates;
+  gint64      prompt_tokens;      /* model usage over the run; 0 offline */
+  gint64      completion_tokens;
 } AssayCliSummary;
 
 typedef struct _AssayCliOutput AssayCliOutput;

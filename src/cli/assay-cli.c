@@ -218,6 +218,28 @@ pipeline_finished (GObject      *object,
                                  output_written, run);
 }
 
+/* Adds a document's model usage (extraction.usage) to the run's. */
+static void
+add_usage (AssayCliSummary *summary,
+           JsonNode        *result)
+{
+  JsonObject *object = json_node_get_object (result);
+  JsonObject *extraction;
+  JsonObject *usage;
+
+  if (!json_object_has_member (object, "extraction"))
+    return;
+  extraction = json_object_get_object_member (object, "extraction");
+  if (extraction == NULL || !json_object_has_member (extraction, "usage"))
+    return;
+  usage = json_object_get_object_member (extraction, "usage");
+  if (usage == NULL)
+    return;
+
+  summary->prompt_tokens += MAX (0, json_object_get_int_member_with_default (usage, "prompt_tokens", 0));
+  summary->completion_tokens += MAX (0, json_object_get_int_member_with_default (usage, "completion_tokens", 0));
+}
+
 static void
 document_finished (AssayPipeline *pipeline,
                    AssayDocument *document,
@@ -256,7 +278,11 @@ document_finished (AssayPipeline *pipeline,
   assay_cli_progress_document (run->progress, document);
 
   if (result != NULL)
-    assay_cli_output_add_document (run->out, assay_document_get_index (document), result);
+    {
+      if (!assay_document_get_cached (document))
+        add_usage (&run->summary, result);
+      assay_cli_output_add_document (run->out, assay_document_get_index (document), result);
+    }
 
   /* The output keeps what it needs; the pipeline need not keep results of
    * a batch, which keeps memory flat over thousands of documents. */

@@ -807,6 +807,7 @@ detect_year_header (Extractor  *self,
 static const char * const label_identifier_words[] = {
   "no", "nr", "number", "id", "ref", "reference", "phone", "tel", "telephone", "fax",
   "mobile", "iban", "bic", "swift", "account", "code", "zip", "postcode", "invoice",
+  "document", "doc",
   "page", "pages", "p", "pp", "version", "form", "forms", "schedule", "lines", "license",
   "licence", "annex", "appendix", "exhibit", "paragraph", "para", "rule", "isbn", "issn", "doi", "vol", "volume", "issue", "chapter",
   "section", "figure", "fig", "table", "tab", "note", "item", "order", "customer", "street",
@@ -1684,6 +1685,131 @@ meaningful_title (const char *title)
   return g_strdup (t);
 }
 
+/* ------------------------------------------------------- split rows */
+
+/* Poppler returns text in reading order, and a table whose cells stand
+ * apart comes out one cell per line:
+ *
+ *     Revenue              Revenue   921.6   1,112.5
+ *     921.6          →
+ *     1,112.5
+ *
+ * A label-only line followed by lines holding nothing but numbers is put
+ * back on one line, and so is a run of lines holding one year each (a
+ * column header), before the page is read line by line. */
+
+typedef enum
+{
+  ROW_OTHER,
+  ROW_LABEL,     /* letters, no digits: "Cost of sales" */
+  ROW_NUMBERS,   /* only numbers and their signs, units and separators */
+  ROW_YEAR,      /* one year alone: "2024", "FY2023" */
+} RowKind;
+
+#define MAX_JOINED_CELLS 8
+
+static RowKind
+classify_row (const char *line,
+              gsize       len)
+{
+  guint letters = 0;
+  guint digits = 0;
+  gboolean other = FALSE;
+  const char *end = line + len;
+
+  for (const char *p = line; p < end; )
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        return ROW_OTHER;
+
+      if (g_unichar_isdigit (c))
+        digits++;
+      else if (g_unichar_isalpha (c))
+        letters++;
+      else if (!(g_unichar_isspace (c) || strchr (",.'()-+%$", (int) (c < 128 ? c : 'x')) != NULL ||
+                 c == 0x20AC || c == 0x00A3 || c == 0x00A5 || c == 0x2212 || c == 0x00A0 ||
+                 c == 0x202F || c == 0x2009))
+        other = TRUE;
+
+      p = g_utf8_next_char (p);
+    }
+
+  if (digits > 0 && letters == 0 && !other)
+    {
+      if (digits == 4 && len == 4)
+        {
+          guint year = (guint) g_ascii_strtoull (line, NULL, 10);
+          if (year >= 1900 && year <= 2100)
+            return ROW_YEAR;
+        }
+      return ROW_NUMBERS;
+    }
+
+  if (len == 6 && g_ascii_strncasecmp (line, "FY", 2) == 0 && digits == 4 && letters == 2)
+    return ROW_YEAR;
+
+  /* A short heading-like label, not a sentence: starts with a capital or
+   * "(", does not end a sentence, has no digits. */
+  if (digits == 0 && letters >= 2 && len <= 60 && !other &&
+      (g_ascii_isupper (line[0]) || line[0] == '(' || (guchar) line[0] >= 0x80) &&
+      line[len - 1] != '.' && line[len - 1] != ',')
+    return ROW_LABEL;
+
+  return ROW_OTHER;
+}
+
+/* Returns: (transfer full) (nullable): @text with split rows joined, or
+ * %NULL when nothing was joined. */
+static char *
+join_split_rows (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GString) out = NULL;
+  gboolean joined = FALSE;
+  guint n = g_strv_length (lines);
+  RowKind *kinds = g_new (RowKind, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_strstrip (lines[i]);
+      kinds[i] = classify_row (lines[i], strlen (lines[i]));
+    }
+
+  out = g_string_sized_new (strlen (text) + 16);
+  for (guint i = 0; i < n; i++)
+    {
+      guint cells = 0;
+
+      g_string_append (out, lines[i]);
+
+      if (kinds[i] == ROW_LABEL)
+        while (i + 1 < n && cells < MAX_JOINED_CELLS &&
+               (kinds[i + 1] == ROW_NUMBERS || kinds[i + 1] == ROW_YEAR))
+          {
+            g_string_append (out, "   ");
+            g_string_append (out, lines[++i]);
+            cells++;
+          }
+      else if (kinds[i] == ROW_YEAR)
+        while (i + 1 < n && cells < MAX_JOINED_CELLS && kinds[i + 1] == ROW_YEAR)
+          {
+            g_string_append (out, "   ");
+            g_string_append (out, lines[++i]);
+            cells++;
+          }
+
+      joined |= cells > 0;
+      if (i + 1 < n)
+        g_string_append_c (out, '\n');
+    }
+
+  g_free (kinds);
+
+  return joined ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
 /* ------------------------------------------------------------ per page */
 
 static void
@@ -1707,10 +1833,12 @@ process_line (Extractor  *self,
 
 static void
 process_page (Extractor  *self,
-              const char *text,
+              const char *page_text,
               guint       page)
 {
   g_autoptr(GArray) numbers = NULL;
+  g_autofree char *joined = join_split_rows (page_text);
+  const char *text = joined != NULL ? joined : page_text;
   PageState state = { 0 };
   gsize len = strlen (text);
   gsize pos = 0;

@@ -47,9 +47,11 @@ G_DEFINE_QUARK (assay-read-error-quark, assay_read_error)
  * - timeout_seconds 300: a 3000-page manual reads in well under a minute on
  *   one core; five minutes only stops files built to stall readers.
  * - max_memory_bytes 1 GiB of address space per helper: reading text does
- *   not decode images, so real files stay far below it (a helper maps about
- *   250 MiB before it reads anything; big manuals peak near 300 MiB), and
- *   one helper per worker at that limit still fits a 4 GiB machine.
+ *   not decode images, so real files stay far below it (R's 2415-page
+ *   reference manual reads within 48 MiB of address space, 28 MiB resident),
+ *   while a decompression bomb that takes 2.4 GiB and six minutes unbounded
+ *   stops at once: poppler's allocation fails and it reads on.
+ *   One helper per worker at that limit still fits a 4 GiB machine.
  * - pages_per_part 64: a part takes a few hundred milliseconds, long enough
  *   to pay for starting a helper, short enough to balance the workers.
  *
