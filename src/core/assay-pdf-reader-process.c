@@ -415,6 +415,8 @@ parse_page (Parser       *parser,
 
   if (end == 0 || end > parser->text->n_pages)
     end = parser->text->n_pages;
+  if (parser->limits->max_pages > 0 && end > parser->limits->max_pages)
+    end = parser->limits->max_pages;
   if ((gint64) index <= parser->last_index || index < parser->first_page || index >= end)
     return FALSE;
 
