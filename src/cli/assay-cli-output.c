@@ -193,34 +193,20 @@ document_to_csv (JsonNode *result)
   return g_string_free (rows, FALSE);
 }
 
+/* Pretty for the run object's own members, compact for documents: one
+ * line each, which keeps a run over thousands of files quick to write and
+ * easy to cut apart with line tools (and jq reads it either way). */
 static char *
 node_to_json (JsonNode *node,
-              guint     indent_level)
+              gboolean  pretty)
 {
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autofree char *pad = NULL;
 
-  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_pretty (generator, pretty);
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
 
-  if (indent_level == 0)
-    return g_steal_pointer (&text);
-
-  /* Nest the document's lines under the run object's "documents" array. */
-  pad = g_strnfill (indent_level * 2, ' ');
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *padded = g_strconcat (pad, lines[i], NULL);
-      g_free (lines[i]);
-      lines[i] = padded;
-    }
-
-  return g_strjoinv ("\n", lines);
+  return json_generator_to_data (generator, NULL);
 }
 
 static void
@@ -238,7 +224,7 @@ spool_document (AssayCliOutput *self,
   if (self->format == ASSAY_CLI_FORMAT_CSV)
     text = document_to_csv (result);
   else
-    text = node_to_json (result, 2);
+    text = node_to_json (result, FALSE);
 
   length = strlen (text);
   if (self->spool_error == NULL && length > 0 && fwrite (text, 1, length, self->spool) != length)
@@ -328,16 +314,27 @@ summary_to_json (const AssayCliSummary *summary)
   return json_builder_get_root (builder);
 }
 
+/* Writes `"name": value` one level under the run object: small members
+ * pretty, the ones that grow with the number of documents (skipped files,
+ * the corpus view) compact, so that the end of a long run does not build a
+ * second, indented copy of them in memory. */
 static void
 write_member (FILE       *out,
               const char *name,
               JsonNode   *value,
+              gboolean    pretty,
               gboolean    last)
 {
-  g_autofree char *text = node_to_json (value, 1);
+  g_autofree char *text = node_to_json (value, pretty);
 
-  /* The first line of @text carries the pad; the member name goes there. */
-  fprintf (out, "  \"%s\": %s%s\n", name, g_strchug (text), last ? "" : ",");
+  fprintf (out, "  \"%s\": ", name);
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      fputc (*p, out);
+      if (*p == '\n')
+        fputs ("  ", out);
+    }
+  fprintf (out, "%s\n", last ? "" : ",");
 }
 
 static gboolean
@@ -390,18 +387,18 @@ write_output (AssayCliOutput  *self,
 
       fprintf (out, "{\n  \"result_version\": \"%s\",\n  \"assay_version\": \"%s\",\n",
                ASSAY_RESULT_VERSION, PACKAGE_VERSION);
-      write_member (out, "template", template_name, FALSE);
-      write_member (out, "extractor", extractor, FALSE);
+      write_member (out, "template", template_name, TRUE, FALSE);
+      write_member (out, "extractor", extractor, TRUE, FALSE);
       fputs ("  \"documents\": [", out);
       for (guint i = 0; ok && i < self->entries->len; i++)
         {
-          fputs (i == 0 ? "\n" : ",\n", out);
+          fputs (i == 0 ? "\n    " : ",\n    ", out);
           ok = copy_spooled (self, out, &g_array_index (self->entries, SpoolEntry, i), error);
         }
       fputs (self->entries->len > 0 ? "\n  ],\n" : "],\n", out);
-      write_member (out, "skipped", skipped_node, FALSE);
-      write_member (out, "corpus", corpus, FALSE);
-      write_member (out, "summary", summary, TRUE);
+      write_member (out, "skipped", skipped_node, FALSE, FALSE);
+      write_member (out, "corpus", corpus, FALSE, FALSE);
+      write_member (out, "summary", summary, TRUE, TRUE);
       fputs ("}\n", out);
     }
 

@@ -22,6 +22,8 @@ struct _AssayCliProgress
   gboolean       bar_shown;
   guint          timeout_id;
   gint64         started_us;
+  guint          n_total;
+  guint          n_finished;
 };
 
 static void
@@ -34,34 +36,32 @@ clear_bar (AssayCliProgress *self)
     }
 }
 
+/* The pipeline's list holds the documents not yet written out (a batch
+ * forgets the others); finished ones count in full. */
 static void
 draw_bar (AssayCliProgress *self)
 {
   GListModel *documents = assay_pipeline_get_documents (self->pipeline);
   guint n = g_list_model_get_n_items (documents);
-  guint n_finished = 0;
   guint per_state[ASSAY_DOCUMENT_DUPLICATE + 1] = { 0 };
-  double fraction = 0.0;
+  double done = self->n_finished;
   double elapsed = (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC;
   char bar[BAR_WIDTH + 1];
   guint filled;
 
-  if (n == 0)
+  if (self->n_total == 0)
     return;
 
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
-      AssayDocumentState state = assay_document_get_state (document);
 
-      per_state[state]++;
-      fraction += assay_document_get_progress (document);
-      if (assay_document_is_finished (document))
-        n_finished++;
+      per_state[assay_document_get_state (document)]++;
+      if (!assay_document_is_finished (document))
+        done += assay_document_get_progress (document);
     }
-  fraction /= n;
 
-  filled = (guint) (fraction * BAR_WIDTH);
+  filled = (guint) (MIN (done / self->n_total, 1.0) * BAR_WIDTH);
   for (guint i = 0; i < BAR_WIDTH; i++)
     bar[i] = i < filled ? '#' : '.';
   bar[BAR_WIDTH] = '\0';
@@ -70,7 +70,7 @@ draw_bar (AssayCliProgress *self)
   /* Translators: the progress line of a headless run: bar, documents
    * finished of all, then what is going on right now */
   fprintf (stderr, _("[%s] %u/%u · %u reading · %u extracting · %u analysing · %.0f s"),
-           bar, n_finished, n,
+           bar, self->n_finished, self->n_total,
            per_state[ASSAY_DOCUMENT_READING] + per_state[ASSAY_DOCUMENT_HASHING],
            per_state[ASSAY_DOCUMENT_EXTRACTING],
            per_state[ASSAY_DOCUMENT_ANALYSING],
@@ -119,6 +119,20 @@ assay_cli_progress_free (AssayCliProgress *self)
   clear_bar (self);
   g_clear_object (&self->pipeline);
   g_free (self);
+}
+
+/**
+ * assay_cli_progress_set_counts:
+ * @n_total: documents in the run
+ * @n_finished: of which finished
+ */
+void
+assay_cli_progress_set_counts (AssayCliProgress *self,
+                               guint             n_total,
+                               guint             n_finished)
+{
+  self->n_total = n_total;
+  self->n_finished = n_finished;
 }
 
 gboolean
@@ -212,12 +226,8 @@ assay_cli_progress_document (AssayCliProgress *self,
       break;
 
     case ASSAY_DOCUMENT_DUPLICATE:
-      {
-        g_autoptr(AssayDocument) original = assay_document_get_duplicate_of (document);
-
-        assay_cli_progress_note (self, _("= %s — same content as %s, processed once"),
-                                 name, original ? assay_document_get_path (original) : "?");
-      }
+      assay_cli_progress_note (self, _("= %s — same content as %s, processed once"),
+                               name, assay_document_get_duplicate_of (document));
       break;
 
     case ASSAY_DOCUMENT_NEEDS_PASSWORD:

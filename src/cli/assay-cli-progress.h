@@ -20,6 +20,9 @@ void              assay_cli_progress_note     (AssayCliProgress *self,
 void              assay_cli_progress_document (AssayCliProgress *self,
                                                AssayDocument    *document);
 void              assay_cli_progress_clear    (AssayCliProgress *self);
+void              assay_cli_progress_set_counts (AssayCliProgress *self,
+                                                 guint             n_total,
+                                                 guint             n_finished);
 gboolean          assay_cli_progress_is_enabled (AssayCliProgress *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayCliProgress, assay_cli_progress_free)

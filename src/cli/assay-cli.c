@@ -76,12 +76,17 @@ typedef struct
   AssayCliFormat    output_format;
   AssayCliSummary   summary;
   guint             n_interrupts;
+  guint             n_added;
+  GPtrArray        *to_forget;   /* AssayDocument*, written out, forgotten at idle */
+  guint             forget_id;
   int               exit_code;
 } Run;
 
 static void
 run_clear (Run *run)
 {
+  g_clear_handle_id (&run->forget_id, g_source_remove);
+  g_clear_pointer (&run->to_forget, g_ptr_array_unref);
   g_clear_pointer (&run->progress, assay_cli_progress_free);
   g_clear_pointer (&run->out, assay_cli_output_free);
   g_clear_object (&run->pipeline);
@@ -240,6 +245,19 @@ add_usage (AssayCliSummary *summary,
   summary->completion_tokens += MAX (0, json_object_get_int_member_with_default (usage, "completion_tokens", 0));
 }
 
+static gboolean
+forget_written (gpointer user_data)
+{
+  Run *run = user_data;
+
+  for (guint i = 0; i < run->to_forget->len; i++)
+    assay_pipeline_forget (run->pipeline, g_ptr_array_index (run->to_forget, i));
+  g_ptr_array_set_size (run->to_forget, 0);
+  run->forget_id = 0;
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 document_finished (AssayPipeline *pipeline,
                    AssayDocument *document,
@@ -284,9 +302,15 @@ document_finished (AssayPipeline *pipeline,
       assay_cli_output_add_document (run->out, assay_document_get_index (document), result);
     }
 
-  /* The output keeps what it needs; the pipeline need not keep results of
-   * a batch, which keeps memory flat over thousands of documents. */
+  /* The output keeps what it needs: the batch forgets the document (not
+   * from inside the pipeline's signal, though), which keeps memory flat
+   * over thousands of documents. */
   assay_document_set_result (document, NULL);
+  g_ptr_array_add (run->to_forget, g_object_ref (document));
+  if (run->forget_id == 0)
+    run->forget_id = g_idle_add (forget_written, run);
+
+  assay_cli_progress_set_counts (run->progress, run->n_added, run->summary.n_documents);
 }
 
 static void
@@ -320,6 +344,8 @@ inputs_expanded (GObject      *object,
           continue;
         }
 
+      run->n_added++;
+      assay_cli_progress_set_counts (run->progress, run->n_added, run->summary.n_documents);
       assay_pipeline_add (run->pipeline, input);
     }
 
@@ -574,6 +600,7 @@ start_run (Run     *run,
 
   run->loop = g_main_loop_new (NULL, FALSE);
   run->cancellable = g_cancellable_new ();
+  run->to_forget = g_ptr_array_new_with_free_func (g_object_unref);
   run->pool = assay_worker_pool_new (run->jobs > 0 ? (guint) run->jobs : 0);
   run->extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (run->pool));
   if (run->llm != NULL && run->offline_fallback)

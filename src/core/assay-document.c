@@ -23,7 +23,7 @@ struct _AssayDocument
   gboolean            cached;
   AssayStage          error_stage;
   char               *error_message;
-  GWeakRef            duplicate_of;
+  char               *duplicate_of;
   JsonNode           *result;
   double              stage_ms[ASSAY_N_STAGES];
 };
@@ -84,7 +84,7 @@ assay_document_finalize (GObject *object)
   g_clear_pointer (&self->sha256, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->result, json_node_unref);
-  g_weak_ref_clear (&self->duplicate_of);
+  g_clear_pointer (&self->duplicate_of, g_free);
 
   G_OBJECT_CLASS (assay_document_parent_class)->finalize (object);
 }
@@ -226,7 +226,6 @@ assay_document_class_init (AssayDocumentClass *klass)
 static void
 assay_document_init (AssayDocument *self)
 {
-  g_weak_ref_init (&self->duplicate_of, NULL);
   for (guint i = 0; i < ASSAY_N_STAGES; i++)
     self->stage_ms[i] = -1;
 }
@@ -479,25 +478,32 @@ assay_document_fail (AssayDocument      *self,
 /**
  * assay_document_get_duplicate_of:
  *
- * Returns: (transfer full) (nullable): the document with the same content
- *   that is processed in this one's place
+ * Returns: (transfer none) (nullable): the path of the document with the
+ *   same content that is processed in this one's place
  */
-AssayDocument *
+const char *
 assay_document_get_duplicate_of (AssayDocument *self)
 {
   g_return_val_if_fail (ASSAY_IS_DOCUMENT (self), NULL);
 
-  return g_weak_ref_get (&self->duplicate_of);
+  return self->duplicate_of;
 }
 
+/**
+ * assay_document_set_duplicate_of:
+ * @original_path: the path of the document processed in this one's place
+ *
+ * Marks @self a duplicate. A path rather than the document: the original may
+ * be gone from the list by the time (a batch forgets finished documents).
+ */
 void
 assay_document_set_duplicate_of (AssayDocument *self,
-                                 AssayDocument *original)
+                                 const char    *original_path)
 {
   g_return_if_fail (ASSAY_IS_DOCUMENT (self));
-  g_return_if_fail (!original || ASSAY_IS_DOCUMENT (original));
+  g_return_if_fail (original_path != NULL);
 
-  g_weak_ref_set (&self->duplicate_of, original);
+  set_str (&self->duplicate_of, original_path);
   assay_document_set_state (self, ASSAY_DOCUMENT_DUPLICATE);
 }
 

@@ -62,9 +62,9 @@ void                assay_document_fail              (AssayDocument      *self,
                                                       AssayDocumentState  state,
                                                       AssayStage          stage,
                                                       const char         *message);
-AssayDocument      *assay_document_get_duplicate_of  (AssayDocument      *self);
+const char         *assay_document_get_duplicate_of  (AssayDocument      *self);
 void                assay_document_set_duplicate_of  (AssayDocument      *self,
-                                                      AssayDocument      *original);
+                                                      const char         *original_path);
 JsonNode           *assay_document_get_result        (AssayDocument      *self);
 void                assay_document_set_result        (AssayDocument      *self,
                                                       JsonNode           *result);

@@ -87,7 +87,7 @@ struct _AssayPipeline
 
   GListStore      *documents;
   GHashTable      *states;        /* AssayDocument* → DocState* */
-  GHashTable      *by_sha256;     /* sha256 → AssayDocument* (borrowed) */
+  GHashTable      *by_sha256;     /* sha256 → path of the document processing it */
   StepQueue        steps[N_STEPS];
   guint            max_holding;
   guint            n_holding;
@@ -430,7 +430,7 @@ identify_done (GObject      *object,
   DocState *state = job->state;
   IdentifyData *data = g_task_get_task_data (G_TASK (result));
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
-  AssayDocument *original;
+  const char *original_path;
 
   if (!job_complete (job, ok))
     goto out;
@@ -459,15 +459,16 @@ identify_done (GObject      *object,
       goto out;
     }
 
-  original = g_hash_table_lookup (self->by_sha256, state->input->sha256);
-  if (original != NULL && original != state->document)
+  original_path = g_hash_table_lookup (self->by_sha256, state->input->sha256);
+  if (original_path != NULL && !g_str_equal (original_path, state->input->path))
     {
       release_text (self, state);
-      assay_document_set_duplicate_of (state->document, original);
+      assay_document_set_duplicate_of (state->document, original_path);
       finish_document (self, state, ASSAY_DOCUMENT_DUPLICATE, ASSAY_STAGE_HASH, NULL);
       goto out;
     }
-  g_hash_table_insert (self->by_sha256, g_strdup (state->input->sha256), state->document);
+  g_hash_table_insert (self->by_sha256, g_strdup (state->input->sha256),
+                       g_strdup (state->input->path));
 
   if (data->cached != NULL)
     {
@@ -889,6 +890,22 @@ pump (AssayPipeline *self)
     }
 }
 
+/* The document's content no longer counts as processed: the same content
+ * added again (or this document retried) is processed, not a duplicate. */
+static void
+forget_content (AssayPipeline *self,
+                DocState      *state)
+{
+  const char *path;
+
+  if (state->input->sha256 == NULL)
+    return;
+
+  path = g_hash_table_lookup (self->by_sha256, state->input->sha256);
+  if (path != NULL && g_str_equal (path, state->input->path))
+    g_hash_table_remove (self->by_sha256, state->input->sha256);
+}
+
 static gboolean
 remove_from_queues (AssayPipeline *self,
                     DocState      *state)
@@ -969,7 +986,7 @@ assay_pipeline_init (AssayPipeline *self)
 {
   self->documents = g_list_store_new (ASSAY_TYPE_DOCUMENT);
   self->states = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) doc_state_unref);
-  self->by_sha256 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->by_sha256 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->metrics = assay_metrics_new ();
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->read_cache = TRUE;
@@ -1246,9 +1263,7 @@ assay_pipeline_retry (AssayPipeline *self,
   if (!assay_document_is_finished (document))
     assay_pipeline_cancel (self, document);
 
-  if (state->input->sha256 != NULL &&
-      g_hash_table_lookup (self->by_sha256, state->input->sha256) == document)
-    g_hash_table_remove (self->by_sha256, state->input->sha256);
+  forget_content (self, state);
 
   state->generation++;
   g_clear_object (&state->cancellable);
@@ -1283,14 +1298,41 @@ assay_pipeline_remove (AssayPipeline *self,
   if (!assay_document_is_finished (document))
     assay_pipeline_cancel (self, document);
 
-  if (state->input->sha256 != NULL &&
-      g_hash_table_lookup (self->by_sha256, state->input->sha256) == document)
-    g_hash_table_remove (self->by_sha256, state->input->sha256);
+  forget_content (self, state);
 
   state->removed = TRUE;
   state->generation++;
   release_text (self, state);
 
+  if (g_list_store_find (self->documents, document, &position))
+    g_list_store_remove (self->documents, position);
+  g_hash_table_remove (self->states, document);
+}
+
+/**
+ * assay_pipeline_forget:
+ *
+ * Takes a finished document out of the list, as a batch does once it has
+ * written the result out, so that memory does not grow with the number of
+ * documents. Unlike assay_pipeline_remove(), its content stays known: the
+ * same content found later is still reported as a duplicate of it.
+ */
+void
+assay_pipeline_forget (AssayPipeline *self,
+                       AssayDocument *document)
+{
+  DocState *state;
+  guint position;
+
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (ASSAY_IS_DOCUMENT (document));
+  g_return_if_fail (assay_document_is_finished (document));
+
+  state = g_hash_table_lookup (self->states, document);
+  if (state == NULL)
+    return;
+
+  state->removed = TRUE;
   if (g_list_store_find (self->documents, document, &position))
     g_list_store_remove (self->documents, position);
   g_hash_table_remove (self->states, document);

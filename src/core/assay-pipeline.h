@@ -54,6 +54,8 @@ void            assay_pipeline_retry           (AssayPipeline          *self,
                                                 AssayDocument          *document);
 void            assay_pipeline_remove          (AssayPipeline          *self,
                                                 AssayDocument          *document);
+void            assay_pipeline_forget          (AssayPipeline          *self,
+                                                AssayDocument          *document);
 guint           assay_pipeline_get_n_unfinished (AssayPipeline         *self);
 guint           assay_pipeline_get_peak_holding_text (AssayPipeline    *self);
 void            assay_pipeline_wait_async      (AssayPipeline          *self,

@@ -174,7 +174,6 @@ JsonNode *
 assay_result_build_failure (AssayDocument *document)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(AssayDocument) original = NULL;
   AssayDocumentState state;
   AssayResultSource source = { 0 };
 
@@ -197,9 +196,8 @@ assay_result_build_failure (AssayDocument *document)
 
   add_source (builder, &source, NULL);
 
-  original = assay_document_get_duplicate_of (document);
-  if (state == ASSAY_DOCUMENT_DUPLICATE && original != NULL)
-    add_string_or_null (builder, "duplicate_of", assay_document_get_path (original));
+  if (state == ASSAY_DOCUMENT_DUPLICATE)
+    add_string_or_null (builder, "duplicate_of", assay_document_get_duplicate_of (document));
 
   if (assay_document_get_error_message (document) != NULL)
     {
@@ -233,9 +231,7 @@ assay_result_reuse_cached (JsonNode   *stored,
 {
   g_autoptr(JsonObject) object = json_object_new ();
   g_autofree char *name = NULL;
-  JsonObjectIter iter;
-  const char *member;
-  JsonNode *value;
+  g_autoptr(GList) members = NULL;
   JsonNode *copy;
 
   g_return_val_if_fail (JSON_NODE_HOLDS_OBJECT (stored), NULL);
@@ -243,21 +239,23 @@ assay_result_reuse_cached (JsonNode   *stored,
 
   name = g_path_get_basename (path);
 
-  /* Copy the two levels that change; deeper members are shared, which is
-   * safe even when @stored is sealed. */
-  json_object_iter_init (&iter, json_node_get_object (stored));
-  while (json_object_iter_next (&iter, &member, &value))
+  /* Copy the two levels that change, in their order; deeper members are
+   * shared, which is safe even when @stored is sealed. */
+  members = json_object_get_members (json_node_get_object (stored));
+  for (GList *l = members; l != NULL; l = l->next)
     {
+      const char *member = l->data;
+      JsonNode *value = json_object_get_member (json_node_get_object (stored), member);
+
       if (g_str_equal (member, "source") && JSON_NODE_HOLDS_OBJECT (value))
         {
+          JsonObject *old_source = json_node_get_object (value);
           JsonObject *source = json_object_new ();
-          JsonObjectIter source_iter;
-          const char *source_member;
-          JsonNode *source_value;
+          g_autoptr(GList) source_members = json_object_get_members (old_source);
 
-          json_object_iter_init (&source_iter, json_node_get_object (value));
-          while (json_object_iter_next (&source_iter, &source_member, &source_value))
-            json_object_set_member (source, source_member, json_node_copy (source_value));
+          for (GList *m = source_members; m != NULL; m = m->next)
+            json_object_set_member (source, m->data,
+                                    json_node_copy (json_object_get_member (old_source, m->data)));
           json_object_set_string_member (source, "path", path);
           json_object_set_string_member (source, "name", name);
           json_object_set_object_member (object, member, source);
