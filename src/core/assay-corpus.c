@@ -21,8 +21,6 @@ typedef struct
   guint         n_verified;
   double        total;         /* sum of the "total" figures */
   guint         n_totals;
-  gboolean      has_signature;
-  AssayMinhash  signature;
 } Document;
 
 typedef struct
@@ -40,6 +38,7 @@ typedef struct
 struct _AssayCorpus
 {
   GPtrArray  *documents;       /* Document* */
+  AssayMinhashIndex *index;    /* signatures, id = index in documents */
   GHashTable *labels;          /* key → Group* */
   GHashTable *periods;         /* key → Group* */
 };
@@ -75,6 +74,7 @@ assay_corpus_new (void)
   AssayCorpus *self = g_new0 (AssayCorpus, 1);
 
   self->documents = g_ptr_array_new_with_free_func (document_free);
+  self->index = assay_minhash_index_new ();
   /* The key is the group's own string: freed with the group. */
   self->labels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
   self->periods = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
@@ -89,6 +89,7 @@ assay_corpus_free (AssayCorpus *self)
     return;
 
   g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->index, assay_minhash_index_free);
   g_clear_pointer (&self->labels, g_hash_table_unref);
   g_clear_pointer (&self->periods, g_hash_table_unref);
   g_free (self);
@@ -333,7 +334,7 @@ assay_corpus_add_result (AssayCorpus *self,
 {
   JsonObject *root, *source, *analysis;
   JsonArray *figures;
-  const char *signature;
+  AssayMinhash minhash;
   Document *doc;
   guint document;
 
@@ -358,8 +359,9 @@ assay_corpus_add_result (AssayCorpus *self,
   /* 1-based so that a group's last_document 0 means none. */
   document = self->documents->len;
 
-  signature = get_string (analysis, "signature");
-  doc->has_signature = assay_minhash_from_string (&doc->signature, signature);
+  /* Kept in the index only: one copy per document. */
+  if (assay_minhash_from_string (&minhash, get_string (analysis, "signature")))
+    assay_minhash_index_add (self->index, document - 1, &minhash);
 
   if (figures != NULL)
     {
@@ -549,18 +551,7 @@ add_near_duplicates (AssayCorpus *self,
                      JsonBuilder *builder,
                      double       threshold)
 {
-  g_autoptr(AssayMinhashIndex) index = assay_minhash_index_new ();
-  g_autoptr(GArray) pairs = NULL;
-
-  for (guint i = 0; i < self->documents->len; i++)
-    {
-      const Document *doc = g_ptr_array_index (self->documents, i);
-
-      if (doc->has_signature)
-        assay_minhash_index_add (index, i, &doc->signature);
-    }
-
-  pairs = assay_minhash_index_find_pairs (index, threshold);
+  g_autoptr(GArray) pairs = assay_minhash_index_find_pairs (self->index, threshold);
 
   json_builder_set_member_name (builder, "near_duplicates");
   json_builder_begin_array (builder);

@@ -30,10 +30,13 @@ G_STATIC_ASSERT (N_BANDS * BAND_ROWS == ASSAY_MINHASH_SIZE);
 #define FNV_OFFSET G_GUINT64_CONSTANT (0xcbf29ce484222325)
 #define FNV_PRIME G_GUINT64_CONSTANT (0x100000001b3)
 
+/* The index keeps the signatures only. Bands are bucketed when pairs are
+ * asked for, one band at a time, by sorting (band key, entry) pairs: the
+ * memory that needs is 16 bytes per document for one band, where a hash
+ * table of buckets per band cost about 1.5 KiB per document. */
 struct _AssayMinhashIndex
 {
   GArray     *entries;        /* Entry */
-  GHashTable *buckets;        /* Bucket* (its key first) → itself */
   guint64     n_comparisons;  /* candidate pairs whose similarity was computed */
 };
 
@@ -45,9 +48,9 @@ typedef struct
 
 typedef struct
 {
-  guint64  key;               /* first: the table hashes the bucket as a gint64 */
-  GArray  *members;           /* guint entry indices */
-} Bucket;
+  guint64 key;
+  guint   entry;
+} BandKey;
 
 /* A bijective 64-bit finaliser (xor-shift-multiply). */
 static inline guint64
@@ -325,15 +328,6 @@ assay_minhash_from_string (AssayMinhash *self,
   return TRUE;
 }
 
-static void
-bucket_free (gpointer data)
-{
-  Bucket *bucket = data;
-
-  g_array_unref (bucket->members);
-  g_free (bucket);
-}
-
 /**
  * assay_minhash_index_new:
  *
@@ -348,7 +342,6 @@ assay_minhash_index_new (void)
   AssayMinhashIndex *self = g_new0 (AssayMinhashIndex, 1);
 
   self->entries = g_array_new (FALSE, FALSE, sizeof (Entry));
-  self->buckets = g_hash_table_new_full (g_int64_hash, g_int64_equal, bucket_free, NULL);
 
   return self;
 }
@@ -359,7 +352,6 @@ assay_minhash_index_free (AssayMinhashIndex *self)
   if (self == NULL)
     return;
 
-  g_clear_pointer (&self->buckets, g_hash_table_unref);
   g_clear_pointer (&self->entries, g_array_unref);
   g_free (self);
 }
@@ -395,7 +387,6 @@ assay_minhash_index_add (AssayMinhashIndex  *self,
                          const AssayMinhash *signature)
 {
   Entry entry;
-  guint index;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (signature != NULL);
@@ -405,23 +396,19 @@ assay_minhash_index_add (AssayMinhashIndex  *self,
 
   entry.id = id;
   entry.signature = *signature;
-  index = self->entries->len;
   g_array_append_val (self->entries, entry);
+}
 
-  for (guint band = 0; band < N_BANDS; band++)
-    {
-      guint64 key = band_key (signature, band);
-      Bucket *bucket = g_hash_table_lookup (self->buckets, &key);
+static int
+compare_band_keys (gconstpointer a,
+                   gconstpointer b)
+{
+  const BandKey *x = a;
+  const BandKey *y = b;
 
-      if (bucket == NULL)
-        {
-          bucket = g_new0 (Bucket, 1);
-          bucket->key = key;
-          bucket->members = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_add (self->buckets, bucket);
-        }
-      g_array_append_val (bucket->members, index);
-    }
+  if (x->key != y->key)
+    return x->key < y->key ? -1 : 1;
+  return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
 static int
@@ -463,28 +450,42 @@ assay_minhash_index_find_pairs (AssayMinhashIndex *self,
                                 double             threshold)
 {
   g_autoptr(GArray) candidates = NULL;
+  g_autoptr(GArray) keys = NULL;
   GArray *pairs;
-  GHashTableIter iter;
-  gpointer key;
 
   g_return_val_if_fail (self != NULL, NULL);
 
   pairs = g_array_new (FALSE, FALSE, sizeof (AssayMinhashPair));
   candidates = g_array_new (FALSE, FALSE, sizeof (guint64));
+  keys = g_array_sized_new (FALSE, FALSE, sizeof (BandKey), self->entries->len);
 
-  g_hash_table_iter_init (&iter, self->buckets);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  for (guint band = 0; band < N_BANDS; band++)
     {
-      const Bucket *bucket = key;
-      const guint *members = (const guint *) bucket->members->data;
+      g_array_set_size (keys, self->entries->len);
+      for (guint i = 0; i < self->entries->len; i++)
+        {
+          BandKey *k = &g_array_index (keys, BandKey, i);
 
-      for (guint i = 0; i < bucket->members->len; i++)
-        for (guint j = i + 1; j < bucket->members->len; j++)
-          {
-            /* Members are appended in index order: members[i] < members[j]. */
-            guint64 pair = (guint64) members[i] << 32 | members[j];
-            g_array_append_val (candidates, pair);
-          }
+          k->key = band_key (&g_array_index (self->entries, Entry, i).signature, band);
+          k->entry = i;
+        }
+      g_array_sort (keys, compare_band_keys);
+
+      /* Entries with the same key sit together, in index order. */
+      for (guint start = 0, end; start < keys->len; start = end)
+        {
+          guint64 key = g_array_index (keys, BandKey, start).key;
+
+          for (end = start + 1; end < keys->len && g_array_index (keys, BandKey, end).key == key; end++)
+            ;
+          for (guint i = start; i < end; i++)
+            for (guint j = i + 1; j < end; j++)
+              {
+                guint64 pair = (guint64) g_array_index (keys, BandKey, i).entry << 32 |
+                               g_array_index (keys, BandKey, j).entry;
+                g_array_append_val (candidates, pair);
+              }
+        }
     }
 
   /* A pair may share several bands: sort, then take each once. */
