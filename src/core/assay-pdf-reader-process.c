@@ -48,6 +48,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -574,7 +575,37 @@ typedef enum
   OUTCOME_TIMED_OUT,
   OUTCOME_CORRUPT,
   OUTCOME_IO_ERROR,
+  OUTCOME_TOO_MUCH_MEMORY, /* resident memory over the limit */
 } Outcome;
+
+/* How often the helper's resident memory is looked at. */
+#define MEMORY_CHECK_MS 50
+
+/* The helper's resident set in bytes, from /proc, or 0 when unknown. */
+static gsize
+resident_bytes (const char *pid)
+{
+  char path[64];
+  char statm[128];
+  unsigned long size, resident;
+  gssize n;
+  int fd;
+
+  g_snprintf (path, sizeof path, "/proc/%s/statm", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read (fd, statm, sizeof statm - 1);
+  close (fd);
+  if (n <= 0)
+    return 0;
+  statm[n] = '\0';
+
+  if (sscanf (statm, "%lu %lu", &size, &resident) != 2)
+    return 0;
+
+  return (gsize) resident * (gsize) sysconf (_SC_PAGESIZE);
+}
 
 static void
 keep_tail (GByteArray   *tail,
@@ -594,10 +625,15 @@ keep_tail (GByteArray   *tail,
 }
 
 /* Reads the helper's stdout (frames) and stderr (a tail kept for
- * diagnosis) until both close, the deadline passes, @cancellable fires, or
- * the stream turns out corrupt. */
+ * diagnosis) until both close, the deadline passes, @cancellable fires, the
+ * stream turns out corrupt, or the helper's resident memory passes
+ * @max_resident. That last watch backs the helper's own address-space
+ * limit, which it cannot set under AddressSanitizer (whose shadow memory
+ * needs terabytes of address space). */
 static Outcome
 pump (Parser       *parser,
+      const char   *pid,
+      gsize         max_resident,
       int           out_fd,
       int           err_fd,
       gint64        deadline_us,
@@ -637,6 +673,16 @@ pump (Parser       *parser,
               break;
             }
           timeout_ms = (int) MIN ((left + 999) / 1000, G_MAXINT);
+        }
+
+      if (max_resident > 0)
+        {
+          if (resident_bytes (pid) > max_resident)
+            {
+              outcome = OUTCOME_TOO_MUCH_MEMORY;
+              break;
+            }
+          timeout_ms = timeout_ms < 0 ? MEMORY_CHECK_MS : MIN (timeout_ms, MEMORY_CHECK_MS);
         }
 
       if (out_fd >= 0)
@@ -993,6 +1039,8 @@ _assay_pdf_read_range_isolated_full (const char             *path,
   parser.cut_page = ASSAY_PDF_NOT_CUT;
 
   outcome = pump (&parser,
+                  g_subprocess_get_identifier (process),
+                  limits->max_memory_bytes,
                   pipe_fd (g_subprocess_get_stdout_pipe (process)),
                   pipe_fd (g_subprocess_get_stderr_pipe (process)),
                   deadline_us, cancellable, err_tail);
@@ -1014,6 +1062,13 @@ _assay_pdf_read_range_isolated_full (const char             *path,
 
     case OUTCOME_TIMED_OUT:
       _assay_pdf_set_timeout_error (error, limits->timeout_seconds);
+      break;
+
+    case OUTCOME_TOO_MUCH_MEMORY:
+      g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_OUT_OF_MEMORY,
+                   _("The PDF reader ran out of memory (limit %" G_GSIZE_FORMAT " MiB); "
+                     "the file may be built to exhaust readers."),
+                   limits->max_memory_bytes / (1024 * 1024));
       break;
 
     case OUTCOME_CORRUPT:
