@@ -24,6 +24,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "assay-json.h"
 #include "assay-store.h"
 
 /* A key part longer than this, or with characters outside [A-Za-z0-9._-],
@@ -431,10 +432,9 @@ assay_store_load (AssayStore    *self,
   g_autofree char *basename = NULL;
   g_autofree char *path = NULL;
   g_autofree char *contents = NULL;
-  g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GError) parse_error = NULL;
-  JsonNode *root = NULL;
+  g_autoptr(JsonNode) root = NULL;
   struct stat st_read;
   struct stat st_now;
   gsize length = 0;
@@ -478,12 +478,11 @@ assay_store_load (AssayStore    *self,
 
   if (contents != NULL)
     {
-      parser = json_parser_new ();
-      if (json_parser_load_from_data (parser, contents, (gssize) length, &parse_error))
-        root = json_parser_get_root (parser);
+      /* Faster than JsonParser, whose parse dominated cached runs. */
+      root = assay_json_parse (contents, length, &parse_error);
 
       if (is_result_object (root))
-        return json_node_ref (root);
+        return g_steal_pointer (&root);
 
       g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The saved result “%s” is damaged (%s); it will be recomputed"),
@@ -650,7 +649,6 @@ assay_store_save (AssayStore    *self,
                   GCancellable  *cancellable,
                   GError       **error)
 {
-  g_autoptr(JsonGenerator) generator = NULL;
   g_autofree char *shard = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *path = NULL;
@@ -694,9 +692,9 @@ assay_store_save (AssayStore    *self,
 
   clean_stale_tmp_files (self, shard);
 
-  generator = json_generator_new ();
-  json_generator_set_root (generator, result);
-  data = json_generator_to_data (generator, &length);
+  /* Faster than JsonGenerator, with doubles in the fewest digits that
+   * read back exactly (0.1, not 0.10000000000000001). */
+  data = assay_json_to_string (result, &length);
 
   tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX.tmp", shard, G_DIR_SEPARATOR, key);
   fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
