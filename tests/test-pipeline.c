@@ -428,6 +428,26 @@ test_cache (Fixture       *fixture,
     source = json_object_get_object_member (result_object (document), "source");
     g_assert_cmpstr (json_object_get_string_member (source, "path"), ==, moved);
 
+    /* The text handed on with it says the same, without a second
+     * serialisation: the stored text, spliced. */
+    {
+      GBytes *text = assay_document_get_result_text (document);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      JsonObject *object;
+
+      g_assert_nonnull (text);
+      json_parser_load_from_data (parser, g_bytes_get_data (text, NULL), g_bytes_get_size (text), &error);
+      g_assert_no_error (error);
+      object = json_node_get_object (json_parser_get_root (parser));
+      g_assert_true (json_object_get_boolean_member (object, "cached"));
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "source"),
+                                                      "path"), ==, moved);
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "source"),
+                                                      "name"), ==, "moved.pdf");
+      g_assert_true (json_object_has_member (object, "analysis"));
+    }
+
     assay_metrics_snapshot (assay_pipeline_get_metrics (pipeline), ASSAY_STAGE_READ, &read_stage);
     assay_metrics_snapshot (assay_pipeline_get_metrics (pipeline), ASSAY_STAGE_EXTRACT, &extract_stage);
     g_assert_cmpuint (read_stage.done + read_stage.failed, ==, 0);

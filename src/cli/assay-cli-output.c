@@ -34,6 +34,7 @@ typedef struct
   MessageKind  kind;
   guint        index;
   JsonNode    *result;   /* DOCUMENT */
+  GBytes      *text;     /* DOCUMENT, nullable: @result as compact JSON */
   GTask       *task;     /* FINISH */
 } Message;
 
@@ -72,6 +73,7 @@ static void
 message_free (Message *message)
 {
   g_clear_pointer (&message->result, json_node_unref);
+  g_clear_pointer (&message->text, g_bytes_unref);
   g_clear_object (&message->task);
   g_free (message);
 }
@@ -218,7 +220,8 @@ node_to_json (JsonNode *node,
 static void
 spool_document (AssayCliOutput *self,
                 guint           index,
-                JsonNode       *result)
+                JsonNode       *result,
+                GBytes         *compact)
 {
   g_autofree char *text = NULL;
   SpoolEntry entry;
@@ -229,6 +232,8 @@ spool_document (AssayCliOutput *self,
 
   if (self->format == ASSAY_CLI_FORMAT_CSV)
     text = document_to_csv (result);
+  else if (compact != NULL)
+    text = g_strndup (g_bytes_get_data (compact, NULL), g_bytes_get_size (compact));
   else
     text = node_to_json (result, FALSE);
 
@@ -438,7 +443,7 @@ writer_thread (gpointer user_data)
 
       if (message->kind == MESSAGE_DOCUMENT)
         {
-          spool_document (self, message->index, message->result);
+          spool_document (self, message->index, message->result, message->text);
           message_free (message);
           continue;
         }
@@ -529,13 +534,15 @@ assay_cli_output_free (AssayCliOutput *self)
  * assay_cli_output_add_document:
  * @index: the document's position in the input; output follows it
  * @result: (transfer none): a sealed result; read by the writer thread
+ * @text: (nullable) (transfer none): @result as compact JSON, when at hand
  *
  * Main thread.
  */
 void
 assay_cli_output_add_document (AssayCliOutput *self,
                                guint           index,
-                               JsonNode       *result)
+                               JsonNode       *result,
+                               GBytes         *text)
 {
   Message *message;
 
@@ -549,6 +556,7 @@ assay_cli_output_add_document (AssayCliOutput *self,
   message->kind = MESSAGE_DOCUMENT;
   message->index = index;
   message->result = json_node_ref (result);
+  message->text = text != NULL ? g_bytes_ref (text) : NULL;
   g_async_queue_push (self->queue, message);
 }
 

@@ -41,7 +41,8 @@ AssayCliOutput *assay_cli_output_new           (AssayCliFormat          format,
 void            assay_cli_output_free          (AssayCliOutput         *self);
 void            assay_cli_output_add_document  (AssayCliOutput         *self,
                                                 guint                   index,
-                                                JsonNode               *result);
+                                                JsonNode               *result,
+                                                GBytes                 *text);
 void            assay_cli_output_add_skipped   (AssayCliOutput         *self,
                                                 const char             *path,
                                                 const char             *reason);

@@ -299,7 +299,8 @@ document_finished (AssayPipeline *pipeline,
     {
       if (!assay_document_get_cached (document))
         add_usage (&run->summary, result);
-      assay_cli_output_add_document (run->out, assay_document_get_index (document), result);
+      assay_cli_output_add_document (run->out, assay_document_get_index (document), result,
+                                     assay_document_get_result_text (document));
     }
 
   /* The output keeps what it needs: the batch forgets the document (not

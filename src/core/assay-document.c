@@ -25,6 +25,7 @@ struct _AssayDocument
   char               *error_message;
   char               *duplicate_of;
   JsonNode           *result;
+  GBytes             *result_text;   /* compact JSON of result, when at hand */
   double              stage_ms[ASSAY_N_STAGES];
 };
 
@@ -84,6 +85,7 @@ assay_document_finalize (GObject *object)
   g_clear_pointer (&self->sha256, g_free);
   g_clear_pointer (&self->error_message, g_free);
   g_clear_pointer (&self->result, json_node_unref);
+  g_clear_pointer (&self->result_text, g_bytes_unref);
   g_clear_pointer (&self->duplicate_of, g_free);
 
   G_OBJECT_CLASS (assay_document_parent_class)->finalize (object);
@@ -540,8 +542,42 @@ assay_document_set_result (AssayDocument *self,
       json_node_ref (result);
     }
   g_clear_pointer (&self->result, json_node_unref);
+  g_clear_pointer (&self->result_text, g_bytes_unref);
   self->result = result;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+}
+
+/**
+ * assay_document_get_result_text:
+ *
+ * Returns: (transfer none) (nullable): the result as compact JSON, when the
+ *   pipeline had it as text anyway (read from or written to the store), so
+ *   that a writer need not serialise it again
+ */
+GBytes *
+assay_document_get_result_text (AssayDocument *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT (self), NULL);
+
+  return self->result_text;
+}
+
+/**
+ * assay_document_set_result_text:
+ * @text: (nullable) (transfer none): the current result, serialised
+ *
+ * Cleared whenever the result changes.
+ */
+void
+assay_document_set_result_text (AssayDocument *self,
+                                GBytes        *text)
+{
+  g_return_if_fail (ASSAY_IS_DOCUMENT (self));
+
+  if (text != NULL)
+    g_bytes_ref (text);
+  g_clear_pointer (&self->result_text, g_bytes_unref);
+  self->result_text = text;
 }
 
 /**

@@ -68,6 +68,9 @@ void                assay_document_set_duplicate_of  (AssayDocument      *self,
 JsonNode           *assay_document_get_result        (AssayDocument      *self);
 void                assay_document_set_result        (AssayDocument      *self,
                                                       JsonNode           *result);
+GBytes             *assay_document_get_result_text   (AssayDocument      *self);
+void                assay_document_set_result_text   (AssayDocument      *self,
+                                                      GBytes             *text);
 double              assay_document_get_stage_ms      (AssayDocument      *self,
                                                       AssayStage          stage);
 void                assay_document_set_stage_ms      (AssayDocument      *self,

@@ -365,6 +365,7 @@ typedef struct
   gboolean        read_cache;
   /* out */
   JsonNode       *cached;
+  GBytes         *cached_text;   /* nullable: the writer serialises the tree */
   double          hash_ms;
   double          cache_ms;
 } IdentifyData;
@@ -377,6 +378,7 @@ identify_data_free (IdentifyData *data)
   g_clear_pointer (&data->template_key, g_free);
   g_clear_pointer (&data->extractor_id, g_free);
   g_clear_pointer (&data->cached, json_node_unref);
+  g_clear_pointer (&data->cached_text, g_bytes_unref);
   g_free (data);
 }
 
@@ -401,17 +403,17 @@ identify_worker (GTask        *task,
     {
       g_autofree char *key = NULL;
       g_autoptr(GError) load_error = NULL;
+      g_autoptr(GBytes) stored_text = NULL;
 
       start = g_get_monotonic_time ();
       key = assay_store_dup_key (data->store, data->input->sha256,
                                  data->template_key, data->extractor_id);
       /* A miss or an unreadable entry both mean: process the document. */
-      data->cached = assay_store_load (data->store, key, cancellable, &load_error);
+      data->cached = assay_store_load_full (data->store, key, &stored_text, cancellable, &load_error);
       if (data->cached != NULL)
         {
-          JsonNode *reused = assay_result_reuse_cached (data->cached, data->input->path);
-          json_node_unref (data->cached);
-          data->cached = reused;
+          assay_result_mark_cached (data->cached, data->input->path);
+          data->cached_text = assay_result_mark_cached_text (stored_text, data->input->path);
         }
       data->cache_ms = (g_get_monotonic_time () - start) / 1000.0;
     }
@@ -475,6 +477,7 @@ identify_done (GObject      *object,
       assay_metrics_finished (self->metrics, ASSAY_STAGE_CACHE, TRUE, data->cache_ms);
       assay_document_set_cached (state->document, TRUE);
       assay_document_set_result (state->document, data->cached);
+      assay_document_set_result_text (state->document, data->cached_text);
       finish_document (self, state, ASSAY_DOCUMENT_DONE, ASSAY_STAGE_CACHE, NULL);
       goto out;
     }
@@ -785,11 +788,12 @@ store_worker (GTask        *task,
 {
   StoreData *data = task_data;
   GError *error = NULL;
+  GBytes *text = NULL;
 
-  if (!assay_store_save (data->store, data->key, data->result, cancellable, &error))
+  if (!assay_store_save_full (data->store, data->key, data->result, &text, cancellable, &error))
     g_task_return_error (task, error);
   else
-    g_task_return_boolean (task, TRUE);
+    g_task_return_pointer (task, text, (GDestroyNotify) g_bytes_unref);
 }
 
 static void
@@ -801,10 +805,15 @@ store_done (GObject      *object,
   g_autoptr(GError) error = NULL;
   AssayPipeline *self = job->pipeline;
   DocState *state = job->state;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  g_autoptr(GBytes) text = g_task_propagate_pointer (G_TASK (result), &error);
+  gboolean ok = text != NULL;
 
   if (!job_complete (job, ok))
     goto out;
+
+  /* What was written is the result as text: a writer need not make it again. */
+  if (ok)
+    assay_document_set_result_text (state->document, text);
 
   /* The result is complete either way; failing to keep it only costs
    * the next run a re-read, so it is a warning, not a failure. */

@@ -8,6 +8,9 @@
 
 #include <math.h>
 
+#include <string.h>
+
+#include "assay-json.h"
 #include "assay-result.h"
 
 static void
@@ -219,56 +222,121 @@ assay_result_build_failure (AssayDocument *document)
 }
 
 /**
- * assay_result_reuse_cached:
- * @stored: a result loaded from the store
+ * assay_result_mark_cached:
+ * @stored: (transfer none): a result just loaded from the store, not shared
+ *   with anyone yet: it is changed in place
  * @path: where the file is now (the same content may have moved)
  *
- * Returns: (transfer full): a copy marked `cached`, with the current path
+ * Marks the result `cached` and points its source at @path.
  */
-JsonNode *
-assay_result_reuse_cached (JsonNode   *stored,
-                           const char *path)
+void
+assay_result_mark_cached (JsonNode   *stored,
+                          const char *path)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
+  JsonObject *object;
+  JsonNode *source;
   g_autofree char *name = NULL;
-  g_autoptr(GList) members = NULL;
-  JsonNode *copy;
 
-  g_return_val_if_fail (JSON_NODE_HOLDS_OBJECT (stored), NULL);
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_if_fail (JSON_NODE_HOLDS_OBJECT (stored));
+  g_return_if_fail (path != NULL);
 
-  name = g_path_get_basename (path);
-
-  /* Copy the two levels that change, in their order; deeper members are
-   * shared, which is safe even when @stored is sealed. */
-  members = json_object_get_members (json_node_get_object (stored));
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *member = l->data;
-      JsonNode *value = json_object_get_member (json_node_get_object (stored), member);
-
-      if (g_str_equal (member, "source") && JSON_NODE_HOLDS_OBJECT (value))
-        {
-          JsonObject *old_source = json_node_get_object (value);
-          JsonObject *source = json_object_new ();
-          g_autoptr(GList) source_members = json_object_get_members (old_source);
-
-          for (GList *m = source_members; m != NULL; m = m->next)
-            json_object_set_member (source, m->data,
-                                    json_node_copy (json_object_get_member (old_source, m->data)));
-          json_object_set_string_member (source, "path", path);
-          json_object_set_string_member (source, "name", name);
-          json_object_set_object_member (object, member, source);
-        }
-      else
-        json_object_set_member (object, member, json_node_copy (value));
-    }
+  object = json_node_get_object (stored);
   json_object_set_boolean_member (object, "cached", TRUE);
 
-  copy = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (copy, object);
+  source = json_object_get_member (object, "source");
+  if (source != NULL && JSON_NODE_HOLDS_OBJECT (source))
+    {
+      name = g_path_get_basename (path);
+      json_object_set_string_member (json_node_get_object (source), "path", path);
+      json_object_set_string_member (json_node_get_object (source), "name", name);
+    }
+}
 
-  return copy;
+/* Skips a JSON string starting at @p (at its opening quote). */
+static const char *
+skip_json_string (const char *p,
+                  const char *end)
+{
+  if (p >= end || *p != '"')
+    return NULL;
+
+  for (p++; p < end; p++)
+    {
+      if (*p == '\\')
+        p++;
+      else if (*p == '"')
+        return p + 1;
+    }
+
+  return NULL;
+}
+
+static char *
+quote_json_string (const char *str)
+{
+  g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), str);
+
+  return assay_json_to_string (node, NULL);
+}
+
+/**
+ * assay_result_mark_cached_text:
+ * @stored: the stored text of a result (compact, as the store writes it)
+ * @path: where the file is now
+ *
+ * The text of assay_result_mark_cached()'s result, made by splicing
+ * @stored rather than serialising the tree again: a cached run then costs
+ * little more than reading the files. Only the layout this version writes
+ * is spliced (result_version, status, cached, then source with path and
+ * name first); for anything else it returns %NULL and the caller
+ * serialises the tree.
+ *
+ * Returns: (transfer full) (nullable): the patched text
+ */
+GBytes *
+assay_result_mark_cached_text (GBytes     *stored,
+                               const char *path)
+{
+  static const char head[] = "{\"result_version\":\"" ASSAY_RESULT_VERSION "\","
+                             "\"status\":\"done\",\"cached\":false,\"source\":{\"path\":";
+  static const char between[] = ",\"name\":";
+  g_autofree char *name = NULL;
+  g_autofree char *quoted_path = NULL;
+  g_autofree char *quoted_name = NULL;
+  const char *data;
+  const char *end;
+  const char *p;
+  gsize length;
+  GString *out;
+
+  g_return_val_if_fail (stored != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  data = g_bytes_get_data (stored, &length);
+  end = data + length;
+
+  if (length < sizeof head || memcmp (data, head, sizeof head - 1) != 0)
+    return NULL;
+  p = skip_json_string (data + sizeof head - 1, end);
+  if (p == NULL || (gsize) (end - p) < sizeof between || memcmp (p, between, sizeof between - 1) != 0)
+    return NULL;
+  p = skip_json_string (p + sizeof between - 1, end);
+  if (p == NULL)
+    return NULL;
+
+  name = g_path_get_basename (path);
+  quoted_path = quote_json_string (path);
+  quoted_name = quote_json_string (name);
+
+  out = g_string_sized_new (length + strlen (path) + 16);
+  g_string_append (out, "{\"result_version\":\"" ASSAY_RESULT_VERSION "\","
+                        "\"status\":\"done\",\"cached\":true,\"source\":{\"path\":");
+  g_string_append (out, quoted_path);
+  g_string_append (out, between);
+  g_string_append (out, quoted_name);
+  g_string_append_len (out, p, end - p);
+
+  return g_string_free_to_bytes (out);
 }
 
 /**

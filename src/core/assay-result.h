@@ -29,8 +29,10 @@ JsonNode   *assay_result_build          (const AssayResultSource *source,
                                          const AssayExtraction   *extraction,
                                          const AssayAnalysis     *analysis);
 JsonNode   *assay_result_build_failure  (AssayDocument           *document);
-JsonNode   *assay_result_reuse_cached   (JsonNode                *stored,
+void        assay_result_mark_cached    (JsonNode                *stored,
                                          const char              *path);
+GBytes     *assay_result_mark_cached_text (GBytes                *stored,
+                                           const char            *path);
 const char *assay_result_get_status     (JsonNode                *result);
 void        assay_result_source_clear   (AssayResultSource       *source);
 

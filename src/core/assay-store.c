@@ -428,6 +428,26 @@ assay_store_load (AssayStore    *self,
                   GCancellable  *cancellable,
                   GError       **error)
 {
+  return assay_store_load_full (self, key, NULL, cancellable, error);
+}
+
+/**
+ * assay_store_load_full:
+ * @text: (out) (optional) (transfer full): the stored bytes, which are the
+ *   compact serialisation of the result returned
+ *
+ * assay_store_load(), also handing over the text as stored, so that a
+ * caller who needs it as text does not serialise the result again.
+ *
+ * Returns: (transfer full) (nullable): the result object, or %NULL with @error set
+ */
+JsonNode *
+assay_store_load_full (AssayStore    *self,
+                       const char    *key,
+                       GBytes       **text,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
   g_autofree char *shard = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *path = NULL;
@@ -482,7 +502,11 @@ assay_store_load (AssayStore    *self,
       root = assay_json_parse (contents, length, &parse_error);
 
       if (is_result_object (root))
-        return g_steal_pointer (&root);
+        {
+          if (text != NULL)
+            *text = g_bytes_new_take (g_steal_pointer (&contents), length);
+          return g_steal_pointer (&root);
+        }
 
       g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The saved result “%s” is damaged (%s); it will be recomputed"),
@@ -649,6 +673,27 @@ assay_store_save (AssayStore    *self,
                   GCancellable  *cancellable,
                   GError       **error)
 {
+  return assay_store_save_full (self, key, result, NULL, cancellable, error);
+}
+
+/**
+ * assay_store_save_full:
+ * @text: (out) (optional) (transfer full): the bytes written, the compact
+ *   serialisation of @result
+ *
+ * assay_store_save(), also handing over the text it wrote, for a caller that
+ * needs the result as text too.
+ *
+ * Returns: %TRUE once the result is on disk, or %FALSE with @error set
+ */
+gboolean
+assay_store_save_full (AssayStore    *self,
+                       const char    *key,
+                       JsonNode      *result,
+                       GBytes       **text,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
   g_autofree char *shard = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *path = NULL;
@@ -745,6 +790,9 @@ assay_store_save (AssayStore    *self,
   /* A new shard's own entry lives in the store directory. */
   if (created_shard && !fsync_directory (self->directory, error))
     return FALSE;
+
+  if (text != NULL)
+    *text = g_bytes_new_take (g_steal_pointer (&data), length);
 
   return TRUE;
 

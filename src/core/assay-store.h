@@ -32,6 +32,17 @@ JsonNode   *assay_store_load         (AssayStore   *self,
                                       const char   *key,
                                       GCancellable *cancellable,
                                       GError      **error);
+JsonNode   *assay_store_load_full    (AssayStore   *self,
+                                      const char   *key,
+                                      GBytes      **text,
+                                      GCancellable *cancellable,
+                                      GError      **error);
+gboolean    assay_store_save_full    (AssayStore   *self,
+                                      const char   *key,
+                                      JsonNode     *result,
+                                      GBytes      **text,
+                                      GCancellable *cancellable,
+                                      GError      **error);
 gboolean    assay_store_save         (AssayStore   *self,
                                       const char   *key,
                                       JsonNode     *result,
