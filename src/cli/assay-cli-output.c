@@ -533,7 +533,8 @@ assay_cli_output_free (AssayCliOutput *self)
 /**
  * assay_cli_output_add_document:
  * @index: the document's position in the input; output follows it
- * @result: (transfer none): a sealed result; read by the writer thread
+ * @result: (transfer none): a result nobody changes any more; read by the
+ *   writer thread
  * @text: (nullable) (transfer none): @result as compact JSON, when at hand
  *
  * Main thread.
@@ -549,8 +550,6 @@ assay_cli_output_add_document (AssayCliOutput *self,
   g_return_if_fail (self != NULL);
   g_return_if_fail (!self->finishing);
   g_return_if_fail (JSON_NODE_HOLDS_OBJECT (result));
-
-  json_node_seal (result);
 
   message = g_new0 (Message, 1);
   message->kind = MESSAGE_DOCUMENT;

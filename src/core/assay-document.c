@@ -512,8 +512,9 @@ assay_document_set_duplicate_of (AssayDocument *self,
 /**
  * assay_document_get_result:
  *
- * Returns: (transfer none) (nullable): the sealed result JSON (see
- *   docs/result-schema.md); safe to read from any thread once obtained
+ * Returns: (transfer none) (nullable): the result JSON (see
+ *   docs/result-schema.md); never changed once set, so safe to read from
+ *   any thread
  */
 JsonNode *
 assay_document_get_result (AssayDocument *self)
@@ -525,7 +526,9 @@ assay_document_get_result (AssayDocument *self)
 
 /**
  * assay_document_set_result:
- * @result: (transfer none) (nullable): sealed here if it is not yet
+ * @result: (transfer none) (nullable): from here on nobody changes it, so
+ *   any thread may read it. (Not json_node_seal()ed: that walks the whole
+ *   tree on the main thread, a cost a cached batch of thousands notices.)
  */
 void
 assay_document_set_result (AssayDocument *self,
@@ -537,10 +540,7 @@ assay_document_set_result (AssayDocument *self,
     return;
 
   if (result != NULL)
-    {
-      json_node_seal (result);
-      json_node_ref (result);
-    }
+    json_node_ref (result);
   g_clear_pointer (&self->result, json_node_unref);
   g_clear_pointer (&self->result_text, g_bytes_unref);
   self->result = result;
