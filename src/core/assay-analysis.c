@@ -12,6 +12,7 @@
 
 #include "assay-analysis.h"
 #include "assay-benford.h"
+#include "assay-json.h"
 #include "assay-minhash.h"
 #include "assay-numbers.h"
 #include "assay-stats.h"
@@ -335,18 +336,6 @@ assay_analyse (const AssayPdfText  *text,
 }
 
 static void
-add_number (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_int (JsonBuilder *builder,
          const char  *name,
          gint64       value)
@@ -362,7 +351,7 @@ add_statistic (JsonBuilder *builder,
                double       value,
                gboolean     defined)
 {
-  add_number (builder, name, defined ? value : NAN);
+  assay_json_builder_add_number (builder, name, defined ? value : NAN);
 }
 
 static void
@@ -385,7 +374,7 @@ add_numbers (const AssayAnalysis *self,
   json_builder_set_member_name (builder, "stats");
   json_builder_begin_object (builder);
   add_int (builder, "count", (gint64) stats->count);
-  add_number (builder, "sum", stats->sum);
+  assay_json_builder_add_number (builder, "sum", stats->sum);
   add_statistic (builder, "mean", stats->mean, defined);
   add_statistic (builder, "median", stats->median, defined);
   add_statistic (builder, "q1", stats->q1, defined);
@@ -453,9 +442,9 @@ add_benford (const AssayAnalysis *self,
     json_builder_add_double_value (builder, b->expected[d]);
   json_builder_end_array (builder);
 
-  add_number (builder, "chi_square", b->chi_square);
-  add_number (builder, "p_value", b->p_value);
-  add_number (builder, "mad", b->mad);
+  assay_json_builder_add_number (builder, "chi_square", b->chi_square);
+  assay_json_builder_add_number (builder, "p_value", b->p_value);
+  assay_json_builder_add_number (builder, "mad", b->mad);
   json_builder_set_member_name (builder, "verdict");
   json_builder_add_string_value (builder, assay_benford_verdict_to_string (b->verdict));
   json_builder_end_object (builder);
@@ -469,8 +458,8 @@ add_outliers (const AssayAnalysis *self,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "method");
   json_builder_add_string_value (builder, assay_outlier_method_to_string (self->outlier_method));
-  add_number (builder, "lower_fence", self->lower_fence);
-  add_number (builder, "upper_fence", self->upper_fence);
+  assay_json_builder_add_number (builder, "lower_fence", self->lower_fence);
+  assay_json_builder_add_number (builder, "upper_fence", self->upper_fence);
 
   json_builder_set_member_name (builder, "values");
   json_builder_begin_array (builder);
@@ -479,7 +468,7 @@ add_outliers (const AssayAnalysis *self,
       const Outlier *outlier = &g_array_index (self->outliers, Outlier, i);
 
       json_builder_begin_object (builder);
-      add_number (builder, "value", outlier->value);
+      assay_json_builder_add_number (builder, "value", outlier->value);
       json_builder_set_member_name (builder, "raw");
       if (outlier->raw != NULL)
         json_builder_add_string_value (builder, outlier->raw);

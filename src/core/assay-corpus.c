@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "assay-corpus.h"
+#include "assay-json.h"
 #include "assay-minhash.h"
 
 typedef struct
@@ -377,18 +378,6 @@ assay_corpus_add_result (AssayCorpus *self,
     }
 }
 
-static void
-add_number (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 static int
 compare_groups (gconstpointer a,
                 gconstpointer b)
@@ -474,10 +463,10 @@ add_by_label (AssayCorpus *self,
       json_builder_add_string_value (builder, group->key);
       json_builder_set_member_name (builder, "count");
       json_builder_add_int_value (builder, (gint64) group->count);
-      add_number (builder, "sum", group->sum);
-      add_number (builder, "min", group->min);
-      add_number (builder, "max", group->max);
-      add_number (builder, "mean", group->sum / (double) group->count);
+      assay_json_builder_add_number (builder, "sum", group->sum);
+      assay_json_builder_add_number (builder, "min", group->min);
+      assay_json_builder_add_number (builder, "max", group->max);
+      assay_json_builder_add_number (builder, "mean", group->sum / (double) group->count);
       json_builder_set_member_name (builder, "documents");
       json_builder_add_int_value (builder, group->documents);
       add_units (builder, group->units);
@@ -503,24 +492,12 @@ add_by_period (AssayCorpus *self,
       json_builder_add_string_value (builder, group->key);
       json_builder_set_member_name (builder, "count");
       json_builder_add_int_value (builder, (gint64) group->count);
-      add_number (builder, "sum", group->sum);
+      assay_json_builder_add_number (builder, "sum", group->sum);
       json_builder_set_member_name (builder, "documents");
       json_builder_add_int_value (builder, group->documents);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-}
-
-static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *name,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
 }
 
 static void
@@ -534,13 +511,13 @@ add_by_document (AssayCorpus *self,
       const Document *doc = g_ptr_array_index (self->documents, i);
 
       json_builder_begin_object (builder);
-      add_nullable_string (builder, "path", doc->path);
-      add_nullable_string (builder, "sha256", doc->sha256);
+      assay_json_builder_add_nullable_string (builder, "path", doc->path);
+      assay_json_builder_add_nullable_string (builder, "sha256", doc->sha256);
       json_builder_set_member_name (builder, "figures");
       json_builder_add_int_value (builder, doc->n_figures);
       json_builder_set_member_name (builder, "verified");
       json_builder_add_int_value (builder, doc->n_verified);
-      add_number (builder, "total", doc->n_totals > 0 ? doc->total : NAN);
+      assay_json_builder_add_number (builder, "total", doc->n_totals > 0 ? doc->total : NAN);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -562,9 +539,9 @@ add_near_duplicates (AssayCorpus *self,
       const Document *b = g_ptr_array_index (self->documents, pair->b);
 
       json_builder_begin_object (builder);
-      add_nullable_string (builder, "a", a->path);
-      add_nullable_string (builder, "b", b->path);
-      add_number (builder, "similarity", pair->similarity);
+      assay_json_builder_add_nullable_string (builder, "a", a->path);
+      assay_json_builder_add_nullable_string (builder, "b", b->path);
+      assay_json_builder_add_number (builder, "similarity", pair->similarity);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "assay-extraction.h"
+#include "assay-json.h"
 
 /* Bounds on what from_json accepts, so a damaged cache file cannot make us
  * allocate without limit. */
@@ -405,18 +406,6 @@ assay_field_type_from_string (const char     *str,
 /* ----------------------------------------------------------------- to JSON */
 
 static void
-add_nullable_string (JsonBuilder *builder,
-                     const char  *member,
-                     const char  *value)
-{
-  json_builder_set_member_name (builder, member);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_field_json (JsonBuilder      *builder,
                 const AssayField *field)
 {
@@ -426,7 +415,7 @@ add_field_json (JsonBuilder      *builder,
   json_builder_add_string_value (builder, field->name);
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, assay_field_type_to_string (field->type));
-  add_nullable_string (builder, "value", field->value);
+  assay_json_builder_add_nullable_string (builder, "value", field->value);
 
   /* Non-numeric fields carry NAN: JSON has no spelling for it. */
   if ((field->type == ASSAY_FIELD_NUMBER || field->type == ASSAY_FIELD_MONEY) &&
@@ -444,7 +433,7 @@ add_field_json (JsonBuilder      *builder,
 
   json_builder_set_member_name (builder, "page");
   json_builder_add_int_value (builder, field->page);
-  add_nullable_string (builder, "snippet", field->snippet);
+  assay_json_builder_add_nullable_string (builder, "snippet", field->snippet);
   json_builder_set_member_name (builder, "verified");
   json_builder_add_string_value (builder, assay_verification_to_string (field->verified));
   json_builder_set_member_name (builder, "verified_page");
@@ -466,12 +455,12 @@ add_figure_json (JsonBuilder       *builder,
     json_builder_add_double_value (builder, figure->value);
   else
     json_builder_add_null_value (builder);
-  add_nullable_string (builder, "raw", figure->raw);
-  add_nullable_string (builder, "unit", figure->unit);
-  add_nullable_string (builder, "period", figure->period);
+  assay_json_builder_add_nullable_string (builder, "raw", figure->raw);
+  assay_json_builder_add_nullable_string (builder, "unit", figure->unit);
+  assay_json_builder_add_nullable_string (builder, "period", figure->period);
   json_builder_set_member_name (builder, "page");
   json_builder_add_int_value (builder, figure->page);
-  add_nullable_string (builder, "snippet", figure->snippet);
+  assay_json_builder_add_nullable_string (builder, "snippet", figure->snippet);
   json_builder_set_member_name (builder, "verified");
   json_builder_add_string_value (builder, assay_verification_to_string (figure->verified));
   json_builder_set_member_name (builder, "verified_page");
@@ -499,12 +488,12 @@ assay_extraction_to_json (const AssayExtraction *self)
   builder = json_builder_new ();
   json_builder_begin_object (builder);
 
-  add_nullable_string (builder, "method", self->method);
-  add_nullable_string (builder, "provider", self->provider);
-  add_nullable_string (builder, "model", self->model);
-  add_nullable_string (builder, "template", self->template_name);
-  add_nullable_string (builder, "document_type", self->document_type);
-  add_nullable_string (builder, "title", self->title);
+  assay_json_builder_add_nullable_string (builder, "method", self->method);
+  assay_json_builder_add_nullable_string (builder, "provider", self->provider);
+  assay_json_builder_add_nullable_string (builder, "model", self->model);
+  assay_json_builder_add_nullable_string (builder, "template", self->template_name);
+  assay_json_builder_add_nullable_string (builder, "document_type", self->document_type);
+  assay_json_builder_add_nullable_string (builder, "title", self->title);
 
   json_builder_set_member_name (builder, "fields");
   json_builder_begin_array (builder);

@@ -910,3 +910,45 @@ assay_json_to_string (JsonNode *node,
 
   return g_string_free (out, FALSE);
 }
+
+/**
+ * assay_json_builder_add_nullable_string:
+ * @value: (nullable): written as null when %NULL
+ *
+ * Adds the member @name with @value to the object being built.
+ */
+void
+assay_json_builder_add_nullable_string (JsonBuilder *builder,
+                                        const char  *name,
+                                        const char  *value)
+{
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (name != NULL);
+
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/**
+ * assay_json_builder_add_number:
+ *
+ * Adds the member @name with @value, or null when @value is NaN or infinite
+ * (JSON has no such numbers).
+ */
+void
+assay_json_builder_add_number (JsonBuilder *builder,
+                               const char  *name,
+                               double       value)
+{
+  g_return_if_fail (JSON_IS_BUILDER (builder));
+  g_return_if_fail (name != NULL);
+
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}

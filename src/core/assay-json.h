@@ -26,4 +26,11 @@ JsonNode *assay_json_parse     (const char  *data,
 char     *assay_json_to_string (JsonNode    *node,
                                 gsize       *length);
 
+void      assay_json_builder_add_nullable_string (JsonBuilder *builder,
+                                                  const char  *name,
+                                                  const char  *value);
+void      assay_json_builder_add_number          (JsonBuilder *builder,
+                                                  const char  *name,
+                                                  double       value);
+
 G_END_DECLS

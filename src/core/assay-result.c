@@ -13,16 +13,13 @@
 #include "assay-json.h"
 #include "assay-result.h"
 
+/* PDF metadata is often present but empty: say null then, as when absent. */
 static void
 add_string_or_null (JsonBuilder *builder,
                     const char  *name,
                     const char  *value)
 {
-  json_builder_set_member_name (builder, name);
-  if (value != NULL && *value != '\0')
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
+  assay_json_builder_add_nullable_string (builder, name, value != NULL && *value != '\0' ? value : NULL);
 }
 
 static void
