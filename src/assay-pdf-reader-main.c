@@ -128,13 +128,17 @@ run_test_hook (int out_fd)
     }
   else if (g_str_equal (hook, "oom"))
     {
-      /* Allocate (untouched) until the address-space limit stops g_malloc,
-       * which then aborts as a real out-of-memory reader would. */
+      /* Allocate and touch until a limit stops it: the address-space
+       * limit makes g_malloc abort, as a real out-of-memory reader would;
+       * where that limit cannot be set (AddressSanitizer), the parent's
+       * watch on resident memory kills it. */
       for (guint i = 0; i < 4096; i++)
         {
-          gpointer block = g_malloc (64 * 1024 * 1024);
+          gsize size = 64 * 1024 * 1024;
+          gpointer block = g_malloc (size);
+
           g_assert (block != NULL);
-          *(volatile char *) block = 1;
+          memset (block, 1, size);
         }
     }
 
