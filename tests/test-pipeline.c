@@ -527,6 +527,29 @@ test_remove (Fixture       *fixture,
   g_assert_cmpint (assay_document_get_state (keep_a), ==, ASSAY_DOCUMENT_CANCELLED);
 }
 
+static void
+test_paused (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  g_autofree char *a = write_report (fixture, "a.pdf", NULL);
+  AssayDocument *document;
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
+
+  assay_pipeline_set_paused (pipeline, TRUE);
+  document = add_path (pipeline, a);
+
+  /* Nothing starts while paused… */
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_QUEUED);
+
+  /* …and everything does once resumed. */
+  assay_pipeline_set_paused (pipeline, FALSE);
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+}
+
 typedef struct
 {
   guint reading;
@@ -629,6 +652,7 @@ main (int   argc,
   ADD ("/assay/pipeline/cache", test_cache);
   ADD ("/assay/pipeline/cancel", test_cancel);
   ADD ("/assay/pipeline/remove", test_remove);
+  ADD ("/assay/pipeline/paused", test_paused);
   ADD ("/assay/pipeline/bounded-and-overlapping", test_bounded_and_overlapping);
 
 #undef ADD

@@ -60,6 +60,11 @@ struct _AssayCliOutput
   GAsyncQueue    *queue;       /* Message* */
   GPtrArray      *skipped;     /* JsonNode*, filled on the main thread before finish */
   gboolean        finishing;
+  int             backlog;       /* documents queued, not yet spooled (atomic) */
+  guint           low_water;
+  GSourceFunc     drained_func;  /* invoked in @context when backlog falls to low_water */
+  gpointer        drained_data;
+  GMainContext   *context;
 
   /* Writer thread only. */
   FILE           *spool;
@@ -445,6 +450,9 @@ writer_thread (gpointer user_data)
         {
           spool_document (self, message->index, message->result, message->text);
           message_free (message);
+          if (g_atomic_int_add (&self->backlog, -1) - 1 == (int) self->low_water &&
+              self->drained_func != NULL)
+            g_main_context_invoke (self->context, self->drained_func, self->drained_data);
           continue;
         }
 
@@ -527,6 +535,7 @@ assay_cli_output_free (AssayCliOutput *self)
   g_ptr_array_unref (self->skipped);
   assay_corpus_free (self->corpus);
   g_clear_error (&self->spool_error);
+  g_clear_pointer (&self->context, g_main_context_unref);
   g_free (self);
 }
 
@@ -556,7 +565,42 @@ assay_cli_output_add_document (AssayCliOutput *self,
   message->index = index;
   message->result = json_node_ref (result);
   message->text = text != NULL ? g_bytes_ref (text) : NULL;
+  g_atomic_int_inc (&self->backlog);
   g_async_queue_push (self->queue, message);
+}
+
+/**
+ * assay_cli_output_get_backlog:
+ *
+ * Returns: documents handed over that the writer has not spooled yet
+ */
+guint
+assay_cli_output_get_backlog (AssayCliOutput *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return (guint) g_atomic_int_get (&self->backlog);
+}
+
+/**
+ * assay_cli_output_set_drained_func:
+ * @func: called in the calling thread's main context whenever the backlog
+ *   falls to @low_water, so a producer that paused may go on
+ *
+ * Main thread, before the first document.
+ */
+void
+assay_cli_output_set_drained_func (AssayCliOutput *self,
+                                   guint           low_water,
+                                   GSourceFunc     func,
+                                   gpointer        user_data)
+{
+  g_return_if_fail (self != NULL);
+
+  self->low_water = low_water;
+  self->drained_func = func;
+  self->drained_data = user_data;
+  self->context = g_main_context_ref_thread_default ();
 }
 
 /**

@@ -55,6 +55,11 @@ void            assay_cli_output_finish_async  (AssayCliOutput         *self,
 gboolean        assay_cli_output_finish_finish (AssayCliOutput         *self,
                                                 GAsyncResult           *result,
                                                 GError                **error);
+guint           assay_cli_output_get_backlog   (AssayCliOutput         *self);
+void            assay_cli_output_set_drained_func (AssayCliOutput      *self,
+                                                guint                   low_water,
+                                                GSourceFunc             func,
+                                                gpointer                user_data);
 char           *assay_cli_csv_escape           (const char             *field);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayCliOutput, assay_cli_output_free)

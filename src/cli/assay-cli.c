@@ -31,6 +31,12 @@
 #include "assay-pipeline.h"
 #include "assay-result.h"
 
+/* Results waiting for the output writer: past the first, no new document
+ * starts until the writer is down to the second (a cached run produces
+ * results far faster than they are written). */
+#define OUTPUT_HIGH_WATER 64
+#define OUTPUT_LOW_WATER  16
+
 enum {
   EXIT_OK = 0,
   EXIT_SOME_FAILED = 1,
@@ -79,6 +85,7 @@ typedef struct
   guint             n_added;
   GPtrArray        *to_forget;   /* AssayDocument*, written out, forgotten at idle */
   guint             forget_id;
+  gboolean          paused;      /* for the output writer to catch up */
   int               exit_code;
 } Run;
 
@@ -312,6 +319,26 @@ document_finished (AssayPipeline *pipeline,
     run->forget_id = g_idle_add (forget_written, run);
 
   assay_cli_progress_set_counts (run->progress, run->n_added, run->summary.n_documents);
+
+  if (!run->paused && assay_cli_output_get_backlog (run->out) > OUTPUT_HIGH_WATER)
+    {
+      run->paused = TRUE;
+      assay_pipeline_set_paused (run->pipeline, TRUE);
+    }
+}
+
+static gboolean
+output_drained (gpointer user_data)
+{
+  Run *run = user_data;
+
+  if (run->paused && run->pipeline != NULL)
+    {
+      run->paused = FALSE;
+      assay_pipeline_set_paused (run->pipeline, FALSE);
+    }
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -628,6 +655,7 @@ start_run (Run     *run,
   run->out = assay_cli_output_new (run->output_format, error);
   if (run->out == NULL)
     return FALSE;
+  assay_cli_output_set_drained_func (run->out, OUTPUT_LOW_WATER, output_drained, run);
 
   run->pipeline = assay_pipeline_new (run->pool, run->extractor, run->template_);
   /* Keep twice K documents ready so that K requests are always in flight. */

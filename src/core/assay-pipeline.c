@@ -94,6 +94,7 @@ struct _AssayPipeline
   guint            peak_holding;
   guint            n_unfinished;
   guint            next_index;
+  gboolean         paused;        /* no new documents start */
   GPtrArray       *waiters;       /* GTask* from wait_async */
 };
 
@@ -876,6 +877,9 @@ can_start (AssayPipeline *self,
   if (step == STEP_READ && self->n_holding >= self->max_holding)
     return FALSE;
 
+  if (step == STEP_IDENTIFY && self->paused)
+    return FALSE;
+
   return TRUE;
 }
 
@@ -1345,6 +1349,24 @@ assay_pipeline_forget (AssayPipeline *self,
   if (g_list_store_find (self->documents, document, &position))
     g_list_store_remove (self->documents, position);
   g_hash_table_remove (self->states, document);
+}
+
+/**
+ * assay_pipeline_set_paused:
+ *
+ * While paused, no new document starts; those already started go on. A
+ * consumer that falls behind (a writer of results) pauses the pipeline
+ * so that finished results do not pile up in memory.
+ */
+void
+assay_pipeline_set_paused (AssayPipeline *self,
+                           gboolean       paused)
+{
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+
+  self->paused = !!paused;
+  if (!self->paused)
+    pump (self);
 }
 
 guint

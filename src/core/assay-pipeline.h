@@ -56,6 +56,8 @@ void            assay_pipeline_remove          (AssayPipeline          *self,
                                                 AssayDocument          *document);
 void            assay_pipeline_forget          (AssayPipeline          *self,
                                                 AssayDocument          *document);
+void            assay_pipeline_set_paused      (AssayPipeline          *self,
+                                                gboolean                paused);
 guint           assay_pipeline_get_n_unfinished (AssayPipeline         *self);
 guint           assay_pipeline_get_peak_holding_text (AssayPipeline    *self);
 void            assay_pipeline_wait_async      (AssayPipeline          *self,
