@@ -38,14 +38,24 @@ echo "corpus: ${#files[@]} files, $pages pages, $(du -ch "${files[@]}" | tail -1
 # Warm the page cache so neither side pays for the disk.
 cat "${files[@]}" > /dev/null
 
-t0=$(date +%s.%N)
-for f in "${files[@]}"; do pdftotext "$f" "$tmp/$(basename "$f").txt"; done
-t1=$(date +%s.%N)
-XDG_DATA_HOME="$tmp/data" "$assay" --headless --offline --no-cache -o "$tmp/assay.json" "${files[@]}"
-t2=$(date +%s.%N)
+# This machine's speed drifts by several percent over a minute: run both
+# sides three times, alternating, and compare the medians.
+rounds=${ROUNDS:-3}
+for r in $(seq "$rounds"); do
+  t0=$(date +%s.%N)
+  for f in "${files[@]}"; do pdftotext "$f" "$tmp/$(basename "$f").txt"; done
+  t1=$(date +%s.%N)
+  rm -rf "$tmp/data"
+  XDG_DATA_HOME="$tmp/data" "$assay" --headless --offline --no-cache -o "$tmp/assay.json" "${files[@]}"
+  t2=$(date +%s.%N)
+  p=$(echo "$t1 - $t0" | bc -l); a=$(echo "$t2 - $t1" | bc -l)
+  echo "$p" >> "$tmp/pdftotext.times"; echo "$a" >> "$tmp/assay.times"
+  printf 'round %d: pdftotext %6.2f s, assay %6.2f s, ratio %.3f\n' "$r" "$p" "$a" "$(echo "$a / $p" | bc -l)"
+done
 
-pdftotext_s=$(echo "$t1 - $t0" | bc -l)
-assay_s=$(echo "$t2 - $t1" | bc -l)
+median() { sort -n "$1" | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+pdftotext_s=$(median "$tmp/pdftotext.times")
+assay_s=$(median "$tmp/assay.times")
 
 pdftotext_chars=$(cat "$tmp"/*.txt | tr -d '[:space:]\f' | wc -m)
 assay_chars=$(python3 - "$tmp/assay.json" <<'PY'
@@ -55,7 +65,7 @@ print(sum(d["source"].get("characters", 0) for d in run["documents"]))
 PY
 )
 
-printf 'pdftotext (serial): %8.2f s   %12d characters\n' "$pdftotext_s" "$pdftotext_chars"
-printf 'assay --headless:   %8.2f s   %12d characters\n' "$assay_s" "$assay_chars"
-printf 'time ratio (assay / pdftotext): %.3f   text ratio: %.4f\n' \
+printf 'pdftotext (serial), median: %8.2f s   %12d characters\n' "$pdftotext_s" "$pdftotext_chars"
+printf 'assay --headless, median:   %8.2f s   %12d characters\n' "$assay_s" "$assay_chars"
+printf 'time ratio (medians, assay / pdftotext): %.3f   text ratio: %.4f\n' \
   "$(echo "$assay_s / $pdftotext_s" | bc -l)" "$(echo "$assay_chars / $pdftotext_chars" | bc -l)"
