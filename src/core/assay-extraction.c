@@ -323,6 +323,28 @@ static const char * const field_type_names[] = {
   [ASSAY_FIELD_LIST] = "list",
 };
 
+/* The index of @str in @names, the schema's names of an enum's values. */
+static gboolean
+find_name (const char * const *names,
+           guint               n_names,
+           const char         *str,
+           guint              *index)
+{
+  if (str == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < n_names; i++)
+    {
+      if (strcmp (str, names[i]) == 0)
+        {
+          *index = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 /**
  * assay_verification_to_string:
  *
@@ -346,21 +368,15 @@ gboolean
 assay_verification_from_string (const char        *str,
                                 AssayVerification *out)
 {
+  guint index;
+
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (str == NULL)
+  if (!find_name (verification_names, G_N_ELEMENTS (verification_names), str, &index))
     return FALSE;
 
-  for (guint i = 0; i < G_N_ELEMENTS (verification_names); i++)
-    {
-      if (strcmp (str, verification_names[i]) == 0)
-        {
-          *out = (AssayVerification) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  *out = (AssayVerification) index;
+  return TRUE;
 }
 
 /**
@@ -386,21 +402,15 @@ gboolean
 assay_field_type_from_string (const char     *str,
                               AssayFieldType *out)
 {
+  guint index;
+
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (str == NULL)
+  if (!find_name (field_type_names, G_N_ELEMENTS (field_type_names), str, &index))
     return FALSE;
 
-  for (guint i = 0; i < G_N_ELEMENTS (field_type_names); i++)
-    {
-      if (strcmp (str, field_type_names[i]) == 0)
-        {
-          *out = (AssayFieldType) i;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  *out = (AssayFieldType) index;
+  return TRUE;
 }
 
 /* ----------------------------------------------------------------- to JSON */

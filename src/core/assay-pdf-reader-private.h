@@ -25,6 +25,25 @@ G_BEGIN_DECLS
 /* Longest password handed to the helper; PDF passwords are at most 127 bytes. */
 #define ASSAY_PDF_MAX_PASSWORD 4096
 
+/* Either way of reading a range, with an absolute deadline. */
+typedef AssayPdfText *(*AssayPdfRangeReader) (const char             *path,
+                                              const char             *password,
+                                              guint                   first_page,
+                                              guint                   end_page,
+                                              const AssayReadLimits  *limits,
+                                              gint64                  deadline_us,
+                                              GCancellable           *cancellable,
+                                              guint                  *cut_page,
+                                              GError                **error);
+
+AssayPdfText *_assay_pdf_read_range_with       (AssayPdfRangeReader     reader,
+                                                const char             *path,
+                                                const char             *password,
+                                                guint                   first_page,
+                                                guint                   end_page,
+                                                const AssayReadLimits  *limits,
+                                                GCancellable           *cancellable,
+                                                GError                **error);
 AssayPdfText *_assay_pdf_read_range_full          (const char             *path,
                                                    const char             *password,
                                                    guint                   first_page,

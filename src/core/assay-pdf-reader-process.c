@@ -1159,23 +1159,6 @@ assay_pdf_read_range_isolated (const char             *path,
                                GCancellable           *cancellable,
                                GError                **error)
 {
-  AssayPdfText *text;
-  gint64 deadline_us = 0;
-  guint cut_page;
-
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (limits != NULL, NULL);
-  g_return_val_if_fail (end_page == 0 || end_page > first_page, NULL);
-  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (limits->timeout_seconds > 0)
-    deadline_us = g_get_monotonic_time () + (gint64) limits->timeout_seconds * G_USEC_PER_SEC;
-
-  text = _assay_pdf_read_range_isolated_full (path, password, first_page, end_page, limits,
-                                              deadline_us, cancellable, &cut_page, error);
-  if (text != NULL)
-    _assay_pdf_text_add_derived_warnings (text, limits, first_page, cut_page);
-
-  return text;
+  return _assay_pdf_read_range_with (_assay_pdf_read_range_isolated_full, path, password,
+                                     first_page, end_page, limits, cancellable, error);
 }

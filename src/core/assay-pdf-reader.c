@@ -623,6 +623,28 @@ assay_pdf_read_range (const char             *path,
                       GCancellable           *cancellable,
                       GError                **error)
 {
+  return _assay_pdf_read_range_with (_assay_pdf_read_range_full, path, password,
+                                     first_page, end_page, limits, cancellable, error);
+}
+
+/**
+ * _assay_pdf_read_range_with:
+ * @reader: in this process or in a helper
+ *
+ * The public read functions' common part: checks the arguments, starts the
+ * clock of limits->timeout_seconds, reads, and adds the warnings derived
+ * from the limits (pages left out, text cut).
+ */
+AssayPdfText *
+_assay_pdf_read_range_with (AssayPdfRangeReader     reader,
+                            const char             *path,
+                            const char             *password,
+                            guint                   first_page,
+                            guint                   end_page,
+                            const AssayReadLimits  *limits,
+                            GCancellable           *cancellable,
+                            GError                **error)
+{
   AssayPdfText *text;
   gint64 deadline_us = 0;
   guint cut_page;
@@ -636,8 +658,8 @@ assay_pdf_read_range (const char             *path,
   if (limits->timeout_seconds > 0)
     deadline_us = g_get_monotonic_time () + (gint64) limits->timeout_seconds * G_USEC_PER_SEC;
 
-  text = _assay_pdf_read_range_full (path, password, first_page, end_page, limits,
-                                     deadline_us, cancellable, &cut_page, error);
+  text = reader (path, password, first_page, end_page, limits,
+                 deadline_us, cancellable, &cut_page, error);
   if (text != NULL)
     _assay_pdf_text_add_derived_warnings (text, limits, first_page, cut_page);
 
