@@ -69,6 +69,25 @@ typedef struct
   gint64           last_progress_us;
 } DocState;
 
+/* Who processes a content. Identify jobs finish in any order; the
+ * document given first should win all the same, so a claim remembers its
+ * document while it may still be overtaken. */
+typedef struct
+{
+  char     *path;
+  guint     index;
+  DocState *state;   /* borrowed; NULL once it finished or was forgotten */
+} Claim;
+
+static void
+claim_free (gpointer data)
+{
+  Claim *claim = data;
+
+  g_free (claim->path);
+  g_free (claim);
+}
+
 struct _AssayPipeline
 {
   GObject          parent_instance;
@@ -87,7 +106,7 @@ struct _AssayPipeline
 
   GListStore      *documents;
   GHashTable      *states;        /* AssayDocument* → DocState* */
-  GHashTable      *by_sha256;     /* sha256 → path of the document processing it */
+  GHashTable      *by_sha256;     /* sha256 → Claim: the document processing that content */
   StepQueue        steps[N_STEPS];
   guint            max_holding;
   guint            n_holding;
@@ -108,6 +127,10 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void pump (AssayPipeline *self);
+static void settle_claim (AssayPipeline *self,
+                          DocState      *state);
+static gboolean remove_from_queues (AssayPipeline *self,
+                                    DocState      *state);
 static void finish_document (AssayPipeline      *self,
                              DocState           *state,
                              AssayDocumentState  final_state,
@@ -293,6 +316,7 @@ finish_document (AssayPipeline      *self,
   AssayDocument *document = state->document;
 
   release_text (self, state);
+  settle_claim (self, state);
 
   if (final_state == ASSAY_DOCUMENT_DONE || final_state == ASSAY_DOCUMENT_DUPLICATE)
     assay_document_set_state (document, final_state);
@@ -422,6 +446,54 @@ identify_worker (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Claims @state's content for it, unless a document given earlier has it:
+ * then @state finishes as that one's duplicate. A document given later
+ * that claimed it first, and is still at work, is stopped and becomes
+ * @state's duplicate instead, so which copy is processed never depends on
+ * which hash finished first.
+ *
+ * Returns: %TRUE when @state goes on */
+static gboolean
+claim_content (AssayPipeline *self,
+               DocState      *state)
+{
+  guint index = assay_document_get_index (state->document);
+  Claim *claim = g_hash_table_lookup (self->by_sha256, state->input->sha256);
+
+  if (claim != NULL && !g_str_equal (claim->path, state->input->path))
+    {
+      DocState *other = claim->state;
+
+      if (other == NULL || claim->index < index)
+        {
+          release_text (self, state);
+          assay_document_set_duplicate_of (state->document, claim->path);
+          finish_document (self, state, ASSAY_DOCUMENT_DUPLICATE, ASSAY_STAGE_HASH, NULL);
+          return FALSE;
+        }
+
+      /* Overtake the later document: its running job's result is dropped. */
+      g_debug ("%s was given before %s, its copy: processing it instead",
+               state->input->path, claim->path);
+      doc_state_ref (other);
+      remove_from_queues (self, other);
+      other->generation++;
+      g_cancellable_cancel (other->cancellable);
+      claim->state = NULL;
+      assay_document_set_duplicate_of (other->document, state->input->path);
+      finish_document (self, other, ASSAY_DOCUMENT_DUPLICATE, ASSAY_STAGE_HASH, NULL);
+      doc_state_unref (other);
+    }
+
+  claim = g_new0 (Claim, 1);
+  claim->path = g_strdup (state->input->path);
+  claim->index = index;
+  claim->state = state;
+  g_hash_table_insert (self->by_sha256, g_strdup (state->input->sha256), claim);
+
+  return TRUE;
+}
+
 static void
 identify_done (GObject      *object,
                GAsyncResult *result,
@@ -433,7 +505,6 @@ identify_done (GObject      *object,
   DocState *state = job->state;
   IdentifyData *data = g_task_get_task_data (G_TASK (result));
   gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
-  const char *original_path;
 
   if (!job_complete (job, ok))
     goto out;
@@ -462,16 +533,8 @@ identify_done (GObject      *object,
       goto out;
     }
 
-  original_path = g_hash_table_lookup (self->by_sha256, state->input->sha256);
-  if (original_path != NULL && !g_str_equal (original_path, state->input->path))
-    {
-      release_text (self, state);
-      assay_document_set_duplicate_of (state->document, original_path);
-      finish_document (self, state, ASSAY_DOCUMENT_DUPLICATE, ASSAY_STAGE_HASH, NULL);
-      goto out;
-    }
-  g_hash_table_insert (self->by_sha256, g_strdup (state->input->sha256),
-                       g_strdup (state->input->path));
+  if (!claim_content (self, state))
+    goto out;
 
   if (data->cached != NULL)
     {
@@ -909,14 +972,30 @@ static void
 forget_content (AssayPipeline *self,
                 DocState      *state)
 {
-  const char *path;
+  Claim *claim;
 
   if (state->input->sha256 == NULL)
     return;
 
-  path = g_hash_table_lookup (self->by_sha256, state->input->sha256);
-  if (path != NULL && g_str_equal (path, state->input->path))
+  claim = g_hash_table_lookup (self->by_sha256, state->input->sha256);
+  if (claim != NULL && g_str_equal (claim->path, state->input->path))
     g_hash_table_remove (self->by_sha256, state->input->sha256);
+}
+
+/* The claim stays (the content is still known) but may not be overtaken
+ * any more: its document finished or is about to be freed. */
+static void
+settle_claim (AssayPipeline *self,
+              DocState      *state)
+{
+  Claim *claim;
+
+  if (state->input->sha256 == NULL)
+    return;
+
+  claim = g_hash_table_lookup (self->by_sha256, state->input->sha256);
+  if (claim != NULL && claim->state == state)
+    claim->state = NULL;
 }
 
 static gboolean
@@ -999,7 +1078,7 @@ assay_pipeline_init (AssayPipeline *self)
 {
   self->documents = g_list_store_new (ASSAY_TYPE_DOCUMENT);
   self->states = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) doc_state_unref);
-  self->by_sha256 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->by_sha256 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, claim_free);
   self->metrics = assay_metrics_new ();
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->read_cache = TRUE;
