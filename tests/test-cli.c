@@ -221,7 +221,7 @@ test_usage_errors (void)
   g_autofree char *dir = make_dir ();
   g_autofree char *pdf = write_invoice (dir, "a.pdf", "1");
   struct {
-    const char *args[6];
+    const char *args[7];
     const char *expect;
   } cases[] = {
     { { "--headless", NULL }, "No files given" },
@@ -229,6 +229,9 @@ test_usage_errors (void)
     { { "--headless", "--template", "nonsense", pdf, NULL }, "Unknown template" },
     { { "--headless", "--jobs", "-3", pdf, NULL }, "--jobs" },
     { { "--headless", "--no-such-option", pdf, NULL }, "Unknown option" },
+    /* Found before any work is done, not after. */
+    { { "--headless", "-o", "/nonexistent/folder/out.json", pdf, NULL }, "Could not create" },
+    { { "--headless", "--trace", "/nonexistent/folder/trace.json", pdf, NULL }, "/nonexistent/folder" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

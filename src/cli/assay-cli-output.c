@@ -47,7 +47,6 @@ typedef struct
 
 typedef struct
 {
-  char            *path;       /* NULL or "-": standard output */
   AssayCliSummary  summary;
   char            *template_name;
   char            *extractor_id;
@@ -56,6 +55,8 @@ typedef struct
 struct _AssayCliOutput
 {
   AssayCliFormat  format;
+  FILE           *out;         /* opened at once, so a bad path fails before any work */
+  char           *out_path;    /* NULL: standard output */
   GThread        *writer;
   GAsyncQueue    *queue;       /* Message* */
   GPtrArray      *skipped;     /* JsonNode*, filled on the main thread before finish */
@@ -86,7 +87,6 @@ message_free (Message *message)
 static void
 finish_data_free (FinishData *data)
 {
-  g_free (data->path);
   g_free (data->template_name);
   g_free (data->extractor_id);
   g_free (data);
@@ -358,8 +358,7 @@ write_output (AssayCliOutput  *self,
               FinishData      *data,
               GError         **error)
 {
-  gboolean to_stdout = data->path == NULL || g_str_equal (data->path, "-");
-  FILE *out;
+  FILE *out = self->out;
   gboolean ok = TRUE;
 
   if (self->spool_error != NULL)
@@ -369,16 +368,6 @@ write_output (AssayCliOutput  *self,
     }
 
   g_array_sort (self->entries, compare_entries);
-
-  if (to_stdout)
-    out = stdout;
-  else if ((out = g_fopen (data->path, "w")) == NULL)
-    {
-      int saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not create “%s”: %s"), data->path, g_strerror (saved_errno));
-      return FALSE;
-    }
 
   fflush (self->spool);
 
@@ -426,12 +415,16 @@ write_output (AssayCliOutput  *self,
       ok = FALSE;
     }
 
-  if (!to_stdout && fclose (out) != 0 && ok)
+  if (self->out_path != NULL)
     {
-      int saved_errno = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                   _("Could not write “%s”: %s"), data->path, g_strerror (saved_errno));
-      ok = FALSE;
+      self->out = NULL;
+      if (fclose (out) != 0 && ok)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not write “%s”: %s"), self->out_path, g_strerror (saved_errno));
+          ok = FALSE;
+        }
     }
 
   return ok;
@@ -475,16 +468,32 @@ writer_thread (gpointer user_data)
 
 /**
  * assay_cli_output_new:
+ * @path: (nullable): output file, created (emptied) now; %NULL or "-" for
+ *   standard output
  *
  * Returns: (transfer full) (nullable): an output with its writer thread
  *   running, or %NULL when no temporary file can be made
  */
 AssayCliOutput *
 assay_cli_output_new (AssayCliFormat   format,
+                      const char      *path,
                       GError         **error)
 {
   AssayCliOutput *self;
   FILE *spool;
+  FILE *out = stdout;
+
+  if (path != NULL && !g_str_equal (path, "-"))
+    {
+      out = g_fopen (path, "w");
+      if (out == NULL)
+        {
+          int saved_errno = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not create “%s”: %s"), path, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
 
   /* tmpfile() is unlinked at once: nothing is left behind on a crash. */
   spool = tmpfile ();
@@ -493,11 +502,15 @@ assay_cli_output_new (AssayCliFormat   format,
       int saved_errno = errno;
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
                    _("Could not create a temporary file: %s"), g_strerror (saved_errno));
+      if (out != stdout)
+        fclose (out);
       return NULL;
     }
 
   self = g_new0 (AssayCliOutput, 1);
   self->format = format;
+  self->out = out;
+  self->out_path = out != stdout ? g_strdup (path) : NULL;
   self->spool = spool;
   self->entries = g_array_new (FALSE, FALSE, sizeof (SpoolEntry));
   self->skipped = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
@@ -536,6 +549,9 @@ assay_cli_output_free (AssayCliOutput *self)
   assay_corpus_free (self->corpus);
   g_clear_error (&self->spool_error);
   g_clear_pointer (&self->context, g_main_context_unref);
+  if (self->out != NULL && self->out != stdout)
+    fclose (self->out);
+  g_free (self->out_path);
   g_free (self);
 }
 
@@ -631,14 +647,12 @@ assay_cli_output_add_skipped (AssayCliOutput *self,
 
 /**
  * assay_cli_output_finish_async:
- * @path: (nullable): output file; %NULL or "-" for standard output
  *
  * Writes everything added so far, in input order. Main thread; the
  * callback runs in the main context.
  */
 void
 assay_cli_output_finish_async (AssayCliOutput        *self,
-                               const char            *path,
                                const AssayCliSummary *summary,
                                GCancellable          *cancellable,
                                GAsyncReadyCallback    callback,
@@ -655,7 +669,6 @@ assay_cli_output_finish_async (AssayCliOutput        *self,
   self->finishing = TRUE;
 
   data = g_new0 (FinishData, 1);
-  data->path = g_strdup (path);
   data->summary = *summary;
   data->template_name = g_strdup (summary->template_name);
   data->extractor_id = g_strdup (summary->extractor_id);

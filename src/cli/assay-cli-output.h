@@ -37,6 +37,7 @@ typedef struct
 typedef struct _AssayCliOutput AssayCliOutput;
 
 AssayCliOutput *assay_cli_output_new           (AssayCliFormat          format,
+                                                const char             *path,
                                                 GError                **error);
 void            assay_cli_output_free          (AssayCliOutput         *self);
 void            assay_cli_output_add_document  (AssayCliOutput         *self,
@@ -47,7 +48,6 @@ void            assay_cli_output_add_skipped   (AssayCliOutput         *self,
                                                 const char             *path,
                                                 const char             *reason);
 void            assay_cli_output_finish_async  (AssayCliOutput         *self,
-                                                const char             *path,
                                                 const AssayCliSummary  *summary,
                                                 GCancellable           *cancellable,
                                                 GAsyncReadyCallback     callback,

@@ -226,8 +226,7 @@ pipeline_finished (GObject      *object,
 
   run->summary.template_name = assay_template_get_name (run->template_);
   run->summary.extractor_id = extractor_id;
-  assay_cli_output_finish_async (run->out, run->output, &run->summary, NULL,
-                                 output_written, run);
+  assay_cli_output_finish_async (run->out, &run->summary, NULL, output_written, run);
 }
 
 /* Adds a document's model usage (extraction.usage) to the run's. */
@@ -652,7 +651,7 @@ start_run (Run     *run,
         return FALSE;
     }
 
-  run->out = assay_cli_output_new (run->output_format, error);
+  run->out = assay_cli_output_new (run->output_format, run->output, error);
   if (run->out == NULL)
     return FALSE;
   assay_cli_output_set_drained_func (run->out, OUTPUT_LOW_WATER, output_drained, run);
@@ -729,11 +728,13 @@ assay_cli_run (int    argc,
       return EXIT_USAGE;
     }
 
+  /* The output or trace file cannot be made: nothing was done, and the
+   * fix is in the command line. */
   if (!start_run (&run, &error))
     {
       g_printerr ("assay: %s\n", error->message);
       run_clear (&run);
-      return EXIT_SOME_FAILED;
+      return EXIT_USAGE;
     }
 
   g_main_loop_run (run.loop);

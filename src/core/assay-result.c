@@ -70,7 +70,10 @@ add_source (JsonBuilder             *builder,
   add_string_or_null (builder, "name", name);
   add_string_or_null (builder, "sha256", source->sha256);
   json_builder_set_member_name (builder, "size");
-  json_builder_add_int_value (builder, source->size);
+  if (source->size >= 0)
+    json_builder_add_int_value (builder, source->size);
+  else
+    json_builder_add_null_value (builder);   /* not a regular file: no size */
 
   if (text != NULL)
     {
