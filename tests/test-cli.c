@@ -10,88 +10,15 @@
 #include <json-glib/json-glib.h>
 
 #include "assay-test-pdf.h"
+#include "assay-test-run.h"
 
 #define RUN_LIMIT_SECONDS 120
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Outcome;
-
 static void
-outcome_clear (Outcome *outcome)
-{
-  g_free (outcome->out);
-  g_free (outcome->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
-
-static const char *
-assay_binary (void)
-{
-  const char *binary = g_getenv ("ASSAY_BINARY");
-
-  g_assert_nonnull (binary);
-  return binary;
-}
-
-static gboolean
-kill_after_limit (gpointer user_data)
-{
-  g_subprocess_force_exit (user_data);
-  g_error ("assay ran for more than %d s", RUN_LIMIT_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
-/* G_TEST_OPTION_ISOLATE_DIRS moves this process's user folders to a
- * per-test directory but leaves the environment pointing at /dev/null: hand
- * the real ones to assay. */
-static GSubprocessLauncher *
-launcher_for_test (GSubprocessFlags flags)
-{
-  static GSubprocessLauncher *launcher;
-
-  g_clear_object (&launcher);
-  launcher = g_subprocess_launcher_new (flags);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", g_get_user_config_dir (), TRUE);
-  /* …and the system's folders (GSettings schemas for GIO's proxy lookup). */
-  g_subprocess_launcher_unsetenv (launcher, "XDG_DATA_DIRS");
-
-  return launcher;
-}
-
-/* Runs assay with @args (NULL-terminated); captures status and output. */
-static void
-run_assay (Outcome            *outcome,
+run_assay (AssayTestOutcome   *outcome,
            const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  guint limit;
-
-  g_ptr_array_add (argv, (char *) assay_binary ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  process = g_subprocess_launcher_spawnv (launcher_for_test (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                              G_SUBPROCESS_FLAGS_STDERR_PIPE),
-                                          (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  limit = g_timeout_add_seconds (RUN_LIMIT_SECONDS, kill_after_limit, process);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &outcome->out, &outcome->err, &error);
-  g_source_remove (limit);
-  g_assert_no_error (error);
-
-  g_assert_true (g_subprocess_get_if_exited (process));
-  outcome->status = g_subprocess_get_exit_status (process);
+  assay_test_run (NULL, args, RUN_LIMIT_SECONDS, outcome);
 }
 
 static JsonObject *
@@ -201,8 +128,8 @@ write_invoice (const char *dir,
 static void
 test_version_and_help (void)
 {
-  g_auto(Outcome) version = { 0 };
-  g_auto(Outcome) help = { 0 };
+  g_auto(AssayTestOutcome) version = { 0 };
+  g_auto(AssayTestOutcome) help = { 0 };
 
   run_assay (&version, (const char *[]) { "--version", NULL });
   g_assert_cmpint (version.status, ==, 0);
@@ -236,7 +163,7 @@ test_usage_errors (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_auto(Outcome) outcome = { 0 };
+      g_auto(AssayTestOutcome) outcome = { 0 };
 
       run_assay (&outcome, cases[i].args);
       g_assert_cmpint (outcome.status, ==, 2);
@@ -255,7 +182,7 @@ test_folder_json (void)
   g_autofree char *b = NULL;
   g_autofree char *disguised = NULL;
   g_autofree char *notes = g_build_filename (dir, "notes.txt", NULL);
-  g_auto(Outcome) outcome = { 0 };
+  g_auto(AssayTestOutcome) outcome = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *run;
   JsonObject *summary;
@@ -305,7 +232,7 @@ test_failures_and_exit_status (void)
   g_autofree char *missing = g_build_filename (dir, "missing.pdf", NULL);
   g_autofree char *out_path = g_build_filename (dir, "out.json", NULL);
   g_autofree char *written = NULL;
-  g_auto(Outcome) outcome = { 0 };
+  g_auto(AssayTestOutcome) outcome = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *run;
   JsonObject *error;
@@ -334,7 +261,7 @@ test_csv (void)
 {
   g_autofree char *dir = make_dir ();
   g_autofree char *a = write_invoice (dir, "a,with comma.pdf", "A-1");
-  g_auto(Outcome) outcome = { 0 };
+  g_auto(AssayTestOutcome) outcome = { 0 };
   g_auto(GStrv) lines = NULL;
   guint n_rows = 0;
 
@@ -371,7 +298,7 @@ test_cache_and_password (void)
   g_assert_no_error (error);
 
   {
-    g_auto(Outcome) outcome = { 0 };
+    g_auto(AssayTestOutcome) outcome = { 0 };
     g_autoptr(JsonParser) parser = json_parser_new ();
     JsonObject *run;
 
@@ -384,7 +311,7 @@ test_cache_and_password (void)
   }
 
   {
-    g_auto(Outcome) outcome = { 0 };
+    g_auto(AssayTestOutcome) outcome = { 0 };
     g_autoptr(JsonParser) parser = json_parser_new ();
     JsonObject *run;
 
@@ -399,7 +326,7 @@ test_cache_and_password (void)
   }
 
   {
-    g_auto(Outcome) outcome = { 0 };
+    g_auto(AssayTestOutcome) outcome = { 0 };
     g_autoptr(JsonParser) parser = json_parser_new ();
     JsonObject *run;
 
@@ -417,7 +344,7 @@ test_stats_and_trace (void)
   g_autofree char *a = write_invoice (dir, "a.pdf", "A-1");
   g_autofree char *b = write_invoice (dir, "b.pdf", "B-1");
   g_autofree char *trace = g_build_filename (dir, "trace.json", NULL);
-  g_auto(Outcome) outcome = { 0 };
+  g_auto(AssayTestOutcome) outcome = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonArray *events;
@@ -453,6 +380,7 @@ test_interrupt (void)
   g_autofree char *dir = make_dir ();
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *big = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
   gint64 start;
@@ -461,9 +389,10 @@ test_interrupt (void)
     g_ptr_array_add (pages, g_strdup_printf ("Page %u\nRevenue %u.5\n", i, i));
   big = assay_test_pdf_write_temp (dir, "big.pdf", (const char * const *) pages->pdata, pages->len);
 
-  process = g_subprocess_launcher_spawn (launcher_for_test (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-                                                            G_SUBPROCESS_FLAGS_STDERR_SILENCE),
-                                         &error, assay_binary (), "--headless", "--no-cache", big, NULL);
+  launcher = assay_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                      G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  process = g_subprocess_launcher_spawn (launcher, &error, assay_test_binary (),
+                                         "--headless", "--no-cache", big, NULL);
   g_assert_no_error (error);
 
   wait_for_reader_child (process);

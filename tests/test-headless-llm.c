@@ -11,6 +11,7 @@
 
 #include "assay-fake-llm-server.h"
 #include "assay-test-pdf.h"
+#include "assay-test-run.h"
 
 #define RUN_LIMIT_SECONDS 120
 #define API_KEY "sk-test-do-not-leak-4242"
@@ -53,73 +54,27 @@ fixture_teardown (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Outcome;
-
-static void
-outcome_clear (Outcome *outcome)
-{
-  g_free (outcome->out);
-  g_free (outcome->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Outcome, outcome_clear)
-
-static gboolean
-kill_after_limit (gpointer user_data)
-{
-  g_subprocess_force_exit (user_data);
-  g_error ("assay ran for more than %d s", RUN_LIMIT_SECONDS);
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs assay on the fixture's first @n_pdfs files with @args before them. */
 static void
 run_assay (Fixture            *fixture,
-           Outcome            *outcome,
+           AssayTestOutcome   *outcome,
            guint               n_pdfs,
            const char * const *args)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  guint limit;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  /* The isolated test folders are not in the environment: pass them on. */
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", g_get_user_data_dir (), TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", g_get_user_cache_dir (), TRUE);
+  launcher = assay_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                      G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_setenv (launcher, "ASSAY_API_KEY", API_KEY, TRUE);
-  /* …and the system's folders (GSettings schemas for GIO's proxy lookup). */
-  g_subprocess_launcher_unsetenv (launcher, "XDG_DATA_DIRS");
-  g_subprocess_launcher_unsetenv (launcher, "http_proxy");
-  g_subprocess_launcher_unsetenv (launcher, "HTTP_PROXY");
-  g_subprocess_launcher_unsetenv (launcher, "https_proxy");
-  g_subprocess_launcher_unsetenv (launcher, "all_proxy");
 
-  g_ptr_array_add (argv, g_strdup (g_getenv ("ASSAY_BINARY")));
   for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
+    g_ptr_array_add (argv, (char *) args[i]);
   for (guint i = 0; i < n_pdfs; i++)
-    g_ptr_array_add (argv, g_strdup (g_ptr_array_index (fixture->pdfs, i)));
+    g_ptr_array_add (argv, g_ptr_array_index (fixture->pdfs, i));
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  limit = g_timeout_add_seconds (RUN_LIMIT_SECONDS, kill_after_limit, process);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &outcome->out, &outcome->err, &error);
-  g_source_remove (limit);
-  g_assert_no_error (error);
-  if (!g_subprocess_get_if_exited (process))
-    g_error ("assay died with signal %d:\n%s", g_subprocess_get_term_sig (process), outcome->err);
-  outcome->status = g_subprocess_get_exit_status (process);
+  assay_test_run (launcher, (const char * const *) argv->pdata, RUN_LIMIT_SECONDS, outcome);
 
   /* Whatever happened, the key never shows. */
   g_assert_null (strstr (outcome->out, API_KEY));
@@ -158,7 +113,7 @@ test_extract_and_verify (Fixture       *fixture,
                          gconstpointer  data)
 {
   g_autofree char *url = assay_fake_llm_server_dup_url (fixture->server, "http");
-  g_auto(Outcome) outcome = { 0 };
+  g_auto(AssayTestOutcome) outcome = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *run;
 
@@ -199,7 +154,7 @@ test_extract_and_verify (Fixture       *fixture,
 
   /* A second run is served from the store: not one request. */
   {
-    g_auto(Outcome) again = { 0 };
+    g_auto(AssayTestOutcome) again = { 0 };
     g_autoptr(JsonParser) again_parser = json_parser_new ();
 
     assay_fake_llm_server_reset (fixture->server);
@@ -217,7 +172,7 @@ test_ollama_streaming (Fixture       *fixture,
                        gconstpointer  data)
 {
   g_autofree char *url = assay_fake_llm_server_dup_url (fixture->server, "http");
-  g_auto(Outcome) outcome = { 0 };
+  g_auto(AssayTestOutcome) outcome = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *extraction;
 
@@ -237,7 +192,7 @@ test_rejected_key (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_autofree char *url = assay_fake_llm_server_dup_url (fixture->server, "http");
-  g_auto(Outcome) outcome = { 0 };
+  g_auto(AssayTestOutcome) outcome = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   AssayFakeLlmFault fault = {
     .kind = ASSAY_FAKE_LLM_FAULT_STATUS,
@@ -276,7 +231,7 @@ test_offline_fallback (Fixture       *fixture,
     assay_fake_llm_server_push_fault (fixture->server, &fault);
 
   {
-    g_auto(Outcome) outcome = { 0 };
+    g_auto(AssayTestOutcome) outcome = { 0 };
     g_autoptr(JsonParser) parser = json_parser_new ();
     JsonObject *extraction;
 
@@ -295,7 +250,7 @@ test_offline_fallback (Fixture       *fixture,
 
   /* The fallen-back result was not kept: the model is asked again. */
   {
-    g_auto(Outcome) outcome = { 0 };
+    g_auto(AssayTestOutcome) outcome = { 0 };
     g_autoptr(JsonParser) parser = json_parser_new ();
     JsonObject *document;
 
@@ -314,7 +269,7 @@ static void
 test_refuses_insecure_remote (Fixture       *fixture,
                               gconstpointer  data)
 {
-  g_auto(Outcome) outcome = { 0 };
+  g_auto(AssayTestOutcome) outcome = { 0 };
 
   /* Plain http to a host that is not this machine: refused before anything
    * is sent (the name is never even looked up). */
