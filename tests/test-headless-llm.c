@@ -266,6 +266,21 @@ test_offline_fallback (Fixture       *fixture,
 }
 
 static void
+test_list_models (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *url = assay_fake_llm_server_dup_url (fixture->server, "http");
+  g_auto(AssayTestOutcome) outcome = { 0 };
+
+  run_assay (fixture, &outcome, 0, (const char *[]) { "--list-models", "--llm-url", url, NULL });
+  g_assert_cmpint (outcome.status, ==, 0);
+  /* In name order, whatever order the server gave. */
+  g_assert_cmpstr (outcome.out, ==, "alpha-1b\nzeta-7b\n");
+  /* Listing sends no document anywhere. */
+  g_assert_cmpuint (assay_fake_llm_server_get_requests (fixture->server), ==, 0);
+}
+
+static void
 test_refuses_insecure_remote (Fixture       *fixture,
                               gconstpointer  data)
 {
@@ -293,6 +308,7 @@ main (int   argc,
   ADD ("/assay/headless-llm/ollama-streaming", test_ollama_streaming);
   ADD ("/assay/headless-llm/rejected-key", test_rejected_key);
   ADD ("/assay/headless-llm/offline-fallback", test_offline_fallback);
+  ADD ("/assay/headless-llm/list-models", test_list_models);
   ADD ("/assay/headless-llm/refuses-insecure-remote", test_refuses_insecure_remote);
 
 #undef ADD

@@ -67,6 +67,7 @@ typedef struct
   gboolean          no_stream;
   gboolean          offline_fallback;
   gboolean          allow_insecure_http;
+  gboolean          list_models;
 
   /* Run */
   GMainLoop        *loop;
@@ -405,6 +406,15 @@ interrupted (gpointer user_data)
   _exit (130);
 }
 
+static gboolean
+interrupted_listing (gpointer user_data)
+{
+  Run *run = user_data;
+
+  g_cancellable_cancel (run->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
 /* ------------------------------------------------------------------------ */
 
 static gboolean
@@ -456,6 +466,8 @@ parse_options (Run     *run,
       N_("When the model fails for a document, use the offline extractor for it"), NULL },
     { "allow-insecure-http", 0, 0, G_OPTION_ARG_NONE, &run->allow_insecure_http,
       N_("Allow plain http to a model server that is not on this machine"), NULL },
+    { "list-models", 0, 0, G_OPTION_ARG_NONE, &run->list_models,
+      N_("List the models the server at --llm-url offers, and exit"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &run->version,
       N_("Show the version and exit"), NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &run->paths, NULL, N_("FILE|FOLDER…") },
@@ -477,7 +489,9 @@ parse_options (Run     *run,
                                    "  ASSAY_API_KEY=… assay --headless --llm-url https://api.openai.com "
                                    "--model gpt-4o-mini papers/\n"
                                    "  assay --headless --llm-url http://localhost:11434 --provider ollama "
-                                   "--model llama3.1 invoices/\n\n"
+                                   "--model llama3.1 invoices/\n"
+                                   "  assay --headless --llm-url http://localhost:11434 --provider ollama "
+                                   "--list-models\n\n"
                                    "The model's API key is read from the ASSAY_API_KEY environment variable.\n\n"
                                    "Exit status: 0 when every document is done, 1 when some failed or "
                                    "need a password, 2 on a usage error."),
@@ -499,17 +513,17 @@ validate_model_options (Run     *run,
 
   if (run->llm_url == NULL)
     {
-      if (run->model != NULL || run->provider != NULL || run->offline_fallback)
+      if (run->model != NULL || run->provider != NULL || run->offline_fallback || run->list_models)
         {
           g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
-                               _("--model, --provider and --offline-fallback need --llm-url, "
-                                 "the address of a model server."));
+                               _("--model, --provider, --offline-fallback and --list-models need "
+                                 "--llm-url, the address of a model server."));
           return FALSE;
         }
       return TRUE;
     }
 
-  if (run->offline)
+  if (run->offline && !run->list_models)
     return TRUE;
 
   if (run->provider != NULL && !assay_llm_provider_from_string (run->provider, &provider))
@@ -519,7 +533,7 @@ validate_model_options (Run     *run,
       return FALSE;
     }
 
-  if (run->model == NULL || *run->model == '\0')
+  if ((run->model == NULL || *run->model == '\0') && !run->list_models)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("--llm-url needs --model, the name of the model to use."));
@@ -570,7 +584,7 @@ validate_options (Run     *run,
 {
   g_autoptr(GError) template_error = NULL;
 
-  if (run->paths == NULL || run->paths[0] == NULL)
+  if ((run->paths == NULL || run->paths[0] == NULL) && !run->list_models)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _("No files given. Name one or more PDF files or folders."));
@@ -678,6 +692,42 @@ start_run (Run     *run,
   return TRUE;
 }
 
+static void
+models_listed (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Run *run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) models = NULL;
+
+  models = assay_llm_client_list_models_finish (ASSAY_LLM_CLIENT (object), result, &error);
+  if (models == NULL)
+    {
+      g_printerr ("assay: %s\n", error->message);
+      quit (run, EXIT_SOME_FAILED);
+      return;
+    }
+
+  for (guint i = 0; models[i] != NULL; i++)
+    g_print ("%s\n", models[i]);
+  quit (run, EXIT_OK);
+}
+
+/* --list-models: asks the server, prints one model a line. */
+static int
+list_models (Run *run)
+{
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->cancellable = g_cancellable_new ();
+  g_unix_signal_add (SIGINT, interrupted_listing, run);
+
+  assay_llm_client_list_models_async (run->llm, run->cancellable, models_listed, run);
+  g_main_loop_run (run->loop);
+
+  return run->exit_code;
+}
+
 /**
  * assay_cli_run:
  *
@@ -713,7 +763,7 @@ assay_cli_run (int    argc,
       return EXIT_OK;
     }
 
-  if (!run.headless)
+  if (!run.headless && !run.list_models)
     {
       g_printerr ("%s\n", _("assay: this build has no window yet. Run “assay --headless FILE…” "
                             "to process PDFs from the command line."));
@@ -726,6 +776,13 @@ assay_cli_run (int    argc,
       g_printerr ("assay: %s\n", error->message);
       run_clear (&run);
       return EXIT_USAGE;
+    }
+
+  if (run.list_models)
+    {
+      exit_code = list_models (&run);
+      run_clear (&run);
+      return exit_code;
     }
 
   /* The output or trace file cannot be made: nothing was done, and the
