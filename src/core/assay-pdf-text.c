@@ -140,20 +140,29 @@ assay_pdf_text_get_page (const AssayPdfText *self,
   return NULL;
 }
 
+/**
+ * assay_pdf_text_count_visible_chars:
+ *
+ * Counts the characters other than white space: what two text extractors
+ * can agree on, since each lays out spaces and line breaks its own way.
+ */
 gsize
-assay_pdf_text_get_total_chars (const AssayPdfText *self)
+assay_pdf_text_count_visible_chars (const AssayPdfText *self)
 {
-  gsize total = 0;
+  gsize n = 0;
 
   g_return_val_if_fail (self != NULL, 0);
 
   for (guint i = 0; i < self->pages->len; i++)
     {
       const AssayPageText *page = g_ptr_array_index (self->pages, i);
-      total += g_utf8_strlen (page->text, -1);
+
+      for (const char *p = page->text; *p != '\0'; p = g_utf8_next_char (p))
+        if (!g_unichar_isspace (g_utf8_get_char (p)))
+          n++;
     }
 
-  return total;
+  return n;
 }
 
 guint

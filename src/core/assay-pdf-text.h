@@ -44,7 +44,7 @@ void           assay_pdf_text_add_page         (AssayPdfText *self,
 void           assay_pdf_text_sort_pages       (AssayPdfText *self);
 const char    *assay_pdf_text_get_page         (const AssayPdfText *self,
                                                 guint               index);
-gsize          assay_pdf_text_get_total_chars  (const AssayPdfText *self);
+gsize          assay_pdf_text_count_visible_chars (const AssayPdfText *self);
 guint          assay_pdf_text_count_empty_pages (const AssayPdfText *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayPdfText, assay_pdf_text_unref)

@@ -38,25 +38,6 @@ add_date_or_null (JsonBuilder *builder,
   add_string_or_null (builder, name, iso);
 }
 
-/* Characters other than white space: what two text extractors can agree
- * on, since each lays out spaces and line breaks its own way. */
-static gint64
-count_visible_characters (const AssayPdfText *text)
-{
-  gint64 n = 0;
-
-  for (guint i = 0; i < text->pages->len; i++)
-    {
-      const AssayPageText *page = g_ptr_array_index (text->pages, i);
-
-      for (const char *p = page->text; *p != '\0'; p = g_utf8_next_char (p))
-        if (!g_unichar_isspace (g_utf8_get_char (p)))
-          n++;
-    }
-
-  return n;
-}
-
 static void
 add_source (JsonBuilder             *builder,
             const AssayResultSource *source,
@@ -82,7 +63,7 @@ add_source (JsonBuilder             *builder,
       json_builder_set_member_name (builder, "pages_read");
       json_builder_add_int_value (builder, text->pages->len);
       json_builder_set_member_name (builder, "characters");
-      json_builder_add_int_value (builder, count_visible_characters (text));
+      json_builder_add_int_value (builder, assay_pdf_text_count_visible_chars (text));
       json_builder_set_member_name (builder, "pages_without_text");
       json_builder_add_int_value (builder, assay_pdf_text_count_empty_pages (text));
       add_string_or_null (builder, "title", text->title);
@@ -337,26 +318,6 @@ assay_result_mark_cached_text (GBytes     *stored,
   g_string_append_len (out, p, end - p);
 
   return g_string_free_to_bytes (out);
-}
-
-/**
- * assay_result_get_status:
- *
- * Returns: (transfer none): the result's status ("done", "failed", ...)
- *   or "unknown"
- */
-const char *
-assay_result_get_status (JsonNode *result)
-{
-  JsonObject *object;
-
-  g_return_val_if_fail (result != NULL, "unknown");
-
-  if (!JSON_NODE_HOLDS_OBJECT (result))
-    return "unknown";
-
-  object = json_node_get_object (result);
-  return json_object_get_string_member_with_default (object, "status", "unknown");
 }
 
 void

@@ -33,7 +33,6 @@ void        assay_result_mark_cached    (JsonNode                *stored,
                                          const char              *path);
 GBytes     *assay_result_mark_cached_text (GBytes                *stored,
                                            const char            *path);
-const char *assay_result_get_status     (JsonNode                *result);
 void        assay_result_source_clear   (AssayResultSource       *source);
 
 G_END_DECLS

@@ -236,11 +236,3 @@ assay_worker_pool_run (AssayWorkerPool *self,
 
   g_thread_pool_push (self->pool, job, NULL);
 }
-
-guint
-assay_worker_pool_get_n_queued (AssayWorkerPool *self)
-{
-  g_return_val_if_fail (ASSAY_IS_WORKER_POOL (self), 0);
-
-  return g_thread_pool_unprocessed (self->pool);
-}

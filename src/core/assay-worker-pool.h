@@ -23,6 +23,5 @@ void             assay_worker_pool_run          (AssayWorkerPool  *self,
                                                  GTask            *task,
                                                  int               priority,
                                                  GTaskThreadFunc   func);
-guint            assay_worker_pool_get_n_queued (AssayWorkerPool  *self);
 
 G_END_DECLS
