@@ -228,21 +228,27 @@ spool_document (AssayCliOutput *self,
                 JsonNode       *result,
                 GBytes         *compact)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *made = NULL;
+  const char *text;
   SpoolEntry entry;
   gsize length;
 
   if (self->corpus != NULL)
     assay_corpus_add_result (self->corpus, result);
 
-  if (self->format == ASSAY_CLI_FORMAT_CSV)
-    text = document_to_csv (result);
-  else if (compact != NULL)
-    text = g_strndup (g_bytes_get_data (compact, NULL), g_bytes_get_size (compact));
+  /* The compact text, when it came along, is written as it is. */
+  if (self->format == ASSAY_CLI_FORMAT_JSON && compact != NULL)
+    text = g_bytes_get_data (compact, &length);
   else
-    text = node_to_json (result, FALSE);
+    {
+      if (self->format == ASSAY_CLI_FORMAT_CSV)
+        made = document_to_csv (result);
+      else
+        made = node_to_json (result, FALSE);
+      text = made;
+      length = strlen (made);
+    }
 
-  length = strlen (text);
   if (self->spool_error == NULL && length > 0 && fwrite (text, 1, length, self->spool) != length)
     {
       int saved_errno = errno;
