@@ -286,7 +286,11 @@ notify_progress (AssayPipeline *self)
 {
   double progress = 0.0;
 
-  if (self->batch_total > 0)
+  /* Every unfinished document is in the current batch, so with none left
+   * it is complete (whatever rounding the running sum gathered). */
+  if (self->batch_total > 0 && self->n_unfinished == 0)
+    progress = 1.0;
+  else if (self->batch_total > 0)
     progress = CLAMP (self->batch_sum / self->batch_total, 0.0, 1.0);
 
   /* Not every step of every document: a thousandth is what a bar shows. */
@@ -321,11 +325,15 @@ account (AssayPipeline *self,
   if (state->counted == BUCKET_NONE)
     return;   /* not in the list (any more) */
 
+  /* Both counts change before either is notified: whoever hears one
+   * finds them all consistent. */
   if (bucket != state->counted)
     {
+      g_object_freeze_notify (G_OBJECT (self));
       count_bucket (self, state->counted, -1);
       count_bucket (self, bucket, +1);
       state->counted = bucket;
+      g_object_thaw_notify (G_OBJECT (self));
     }
 
   if (state->batch != 0 && state->batch == self->batch)
@@ -346,15 +354,15 @@ static void
 join_batch (AssayPipeline *self,
             DocState      *state)
 {
-  if (state->batch != 0 && state->batch == self->batch)
-    return;
-
   if (self->n_unfinished == 0 || self->batch == 0)
     {
       self->batch++;
       self->batch_total = 0;
       self->batch_sum = 0.0;
     }
+
+  if (state->batch == self->batch)
+    return;
 
   state->batch = self->batch;
   state->counted_progress = 0.0;
