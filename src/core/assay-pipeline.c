@@ -1509,3 +1509,58 @@ assay_pipeline_wait_finish (AssayPipeline  *self,
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* ------------------------------------------ for assay-pipeline-result.c */
+
+AssayWorkerPool *
+_assay_pipeline_get_pool (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+
+  return self->pool;
+}
+
+/* Returns: (transfer none) (nullable) */
+AssayStore *
+_assay_pipeline_get_store (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+
+  return self->store;
+}
+
+/* The template key and extractor id of the store key @document's result
+ * is kept under. For now those of the pipeline's current template and
+ * extractor: a document processed before a change of settings is looked
+ * up under the new ones. */
+void
+_assay_pipeline_get_store_key_parts (AssayPipeline  *self,
+                                     AssayDocument  *document,
+                                     const char    **template_key,
+                                     const char    **extractor_id)
+{
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (ASSAY_IS_DOCUMENT (document));
+
+  *template_key = self->template_key;
+  *extractor_id = self->extractor_id;
+}
+
+/* Returns: (nullable): the password @document was opened with */
+const char *
+_assay_pipeline_get_password (AssayPipeline *self,
+                              AssayDocument *document)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT (document), NULL);
+
+  return self->password;
+}
+
+const AssayReadLimits *
+_assay_pipeline_get_read_limits (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+
+  return &self->limits;
+}
