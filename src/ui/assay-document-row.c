@@ -292,12 +292,18 @@ compose_status (AssayDocumentRow *self,
     {
       gint64 finished = _assay_document_get_finished_at (document);
 
-      if (finished > started)
+      if (finished > started && finished - started < 10 * G_USEC_PER_SEC)
+        {
+          g_string_append (line, " · ");
+          /* Translators: how long the document took, e.g. "in 2.4 s" */
+          g_string_append_printf (line, _("in %.1f s"), (finished - started) / (double) G_USEC_PER_SEC);
+        }
+      else if (finished > started)
         {
           g_autofree char *took = format_duration (finished - started);
 
           g_string_append (line, " · ");
-          /* Translators: how long the document took, e.g. "in 0:04" */
+          /* Translators: how long the document took, e.g. "in 1:04" */
           g_string_append_printf (line, _("in %s"), took);
         }
     }

@@ -27,6 +27,7 @@ struct _AssayWindow
    * document finished. */
   guint                 batch_done;
   guint                 batch_failed;
+  guint                 batch_locked;
   guint                 batch_other;
   guint                 pending_adds;
 

@@ -56,6 +56,12 @@ assay_window_add_toast (AssayWindow *self,
 }
 
 static void
+reset_batch (AssayWindow *self)
+{
+  self->batch_done = self->batch_failed = self->batch_locked = self->batch_other = 0;
+}
+
+static void
 update_stack (AssayWindow *self)
 {
   GListModel *documents = assay_pipeline_get_documents (self->pipeline);
@@ -71,11 +77,27 @@ documents_changed (AssayWindow *self)
   update_stack (self);
 }
 
+/* Appends @part (consumed) to a toast's list when @n is not 0. */
+static void
+append_part (GString *text,
+             guint    n,
+             char    *part)
+{
+  if (n > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, part);
+    }
+  g_free (part);
+}
+
 /* "Batch finished: 10 done, 2 failed" once nothing is left to run. */
 static void
 document_finished (AssayWindow   *self,
                    AssayDocument *document)
 {
+  g_autoptr(GString) parts = NULL;
   g_autofree char *title = NULL;
 
   switch (assay_document_get_state (document))
@@ -84,8 +106,10 @@ document_finished (AssayWindow   *self,
       self->batch_done++;
       break;
     case ASSAY_DOCUMENT_FAILED:
-    case ASSAY_DOCUMENT_NEEDS_PASSWORD:
       self->batch_failed++;
+      break;
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD:
+      self->batch_locked++;
       break;
     case ASSAY_DOCUMENT_QUEUED:
     case ASSAY_DOCUMENT_HASHING:
@@ -104,22 +128,21 @@ document_finished (AssayWindow   *self,
   if (assay_pipeline_get_n_unfinished (self->pipeline) > 0 || self->pending_adds > 0)
     return;
 
-  if (self->batch_done + self->batch_failed > 0)
+  if (self->batch_done + self->batch_failed + self->batch_locked > 0)
     {
-      /* Translators: a toast when a batch ends; the second part follows */
-      g_autofree char *done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "Batch finished: %u done",
-                                                            "Batch finished: %u done",
-                                                            self->batch_done),
-                                               self->batch_done);
-
-      title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %u failed", "%s, %u failed",
-                                            self->batch_failed),
-                               done, self->batch_failed);
+      parts = g_string_new (NULL);
+      append_part (parts, self->batch_done, g_strdup_printf (_("%u done"), self->batch_done));
+      append_part (parts, self->batch_failed, g_strdup_printf (_("%u failed"), self->batch_failed));
+      append_part (parts, self->batch_locked,
+                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u needs a password",
+                                                 "%u need a password", self->batch_locked),
+                                    self->batch_locked));
+      /* Translators: a toast when a batch ends, e.g. "Batch finished: 10 done, 2 failed" */
+      title = g_strdup_printf (_("Batch finished: %s"), parts->str);
       assay_window_add_toast (self, title);
     }
 
-  self->batch_done = self->batch_failed = self->batch_other = 0;
+  reset_batch (self);
 }
 
 static void
@@ -191,7 +214,7 @@ files_added (GObject      *object,
 
   /* Nothing to run after all (only skipped files, or only cached ones). */
   if (assay_pipeline_get_n_unfinished (self->pipeline) == 0 && self->pending_adds == 0)
-    self->batch_done = self->batch_failed = self->batch_other = 0;
+    reset_batch (self);
 }
 
 /**
