@@ -1,0 +1,683 @@
+/* assay-document-row.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A row follows its document through a GSignalGroup, so that a recycled
+ * row drops the previous document's handlers in one step. Times that move
+ * on their own (elapsed, the estimate, a rate-limit countdown) are not
+ * ticked here: the list runs one timer for the rows it shows and calls
+ * assay_document_row_tick().
+ *
+ * The core is gaining "started-at", "finished-at", "waiting-until" and
+ * "status-text" on AssayDocument; until they are there, the first time a
+ * document is seen running or finished is noted on it instead.
+ */
+#define G_LOG_DOMAIN "assay-document-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "assay-document-row.h"
+
+struct _AssayDocumentRow
+{
+  GtkWidget       parent_instance;
+
+  AssayPipeline  *pipeline;
+  AssayDocument  *document;
+  GSignalGroup   *document_signals;
+  char           *status;
+
+  /* Template children */
+  GtkWidget      *box;
+  GtkImage       *stage_icon;
+  GtkLabel       *name_label;
+  GtkWidget      *cached_badge;
+  GtkLabel       *status_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *error_label;
+  GtkWidget      *password_box;
+  GtkPasswordEntry *password_entry;
+  GtkWidget      *cancel_button;
+  GtkWidget      *retry_button;
+  GtkWidget      *remove_button;
+};
+
+enum {
+  PROP_0,
+  PROP_PIPELINE,
+  PROP_DOCUMENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (AssayDocumentRow, assay_document_row, GTK_TYPE_WIDGET)
+
+/* ------------------------------------------------------------------------ */
+/* Times, from the document's properties when it has them                    */
+
+static GQuark started_quark;
+static GQuark finished_quark;
+
+static gboolean
+has_property (AssayDocument *document,
+              const char    *name)
+{
+  return g_object_class_find_property (G_OBJECT_GET_CLASS (document), name) != NULL;
+}
+
+static gint64
+get_int64_property (AssayDocument *document,
+                    const char    *name)
+{
+  gint64 value = 0;
+
+  g_object_get (document, name, &value, NULL);
+  return value;
+}
+
+static gboolean
+state_is_running (AssayDocumentState state)
+{
+  return state == ASSAY_DOCUMENT_HASHING || state == ASSAY_DOCUMENT_READING ||
+         state == ASSAY_DOCUMENT_EXTRACTING || state == ASSAY_DOCUMENT_ANALYSING;
+}
+
+/**
+ * _assay_document_note_state:
+ * @now: monotonic µs
+ *
+ * Notes when @document was first seen running and finished, for a core
+ * that does not say so itself. Main thread.
+ */
+void
+_assay_document_note_state (AssayDocument *document,
+                            gint64         now)
+{
+  AssayDocumentState state = assay_document_get_state (document);
+  gint64 started = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (document), started_quark));
+  gint64 finished = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (document), finished_quark));
+
+  if (state == ASSAY_DOCUMENT_QUEUED)
+    {
+      g_object_set_qdata (G_OBJECT (document), started_quark, NULL);
+      g_object_set_qdata (G_OBJECT (document), finished_quark, NULL);
+      return;
+    }
+
+  if (started == 0)
+    g_object_set_qdata (G_OBJECT (document), started_quark, GSIZE_TO_POINTER ((gsize) now));
+  if (assay_document_is_finished (document) && finished == 0)
+    g_object_set_qdata (G_OBJECT (document), finished_quark, GSIZE_TO_POINTER ((gsize) now));
+  else if (!assay_document_is_finished (document) && finished != 0)
+    g_object_set_qdata (G_OBJECT (document), finished_quark, NULL);
+}
+
+gint64
+_assay_document_get_started_at (AssayDocument *document)
+{
+  if (has_property (document, "started-at"))
+    return get_int64_property (document, "started-at");
+
+  return GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (document), started_quark));
+}
+
+gint64
+_assay_document_get_finished_at (AssayDocument *document)
+{
+  if (has_property (document, "finished-at"))
+    return get_int64_property (document, "finished-at");
+
+  return GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (document), finished_quark));
+}
+
+gint64
+_assay_document_get_waiting_until (AssayDocument *document)
+{
+  if (has_property (document, "waiting-until"))
+    return get_int64_property (document, "waiting-until");
+
+  return 0;
+}
+
+static char *
+dup_status_text (AssayDocument *document)
+{
+  char *text = NULL;
+
+  if (has_property (document, "status-text"))
+    g_object_get (document, "status-text", &text, NULL);
+
+  return text;
+}
+
+/* "0:42", "12:05", "1:02:03" */
+static char *
+format_duration (gint64 us)
+{
+  gint64 s = MAX (0, us) / G_USEC_PER_SEC;
+
+  if (s >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
+
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+/* ------------------------------------------------------------------------ */
+
+static const char *
+state_icon_name (AssayDocumentState state)
+{
+  switch (state)
+    {
+    case ASSAY_DOCUMENT_QUEUED:         return "document-open-recent-symbolic";
+    case ASSAY_DOCUMENT_HASHING:        return "content-loading-symbolic";
+    case ASSAY_DOCUMENT_READING:        return "view-paged-symbolic";
+    case ASSAY_DOCUMENT_EXTRACTING:     return "edit-find-symbolic";
+    case ASSAY_DOCUMENT_ANALYSING:      return "x-office-spreadsheet-symbolic";
+    case ASSAY_DOCUMENT_DONE:           return "emblem-ok-symbolic";
+    case ASSAY_DOCUMENT_FAILED:         return "dialog-error-symbolic";
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD: return "dialog-password-symbolic";
+    case ASSAY_DOCUMENT_CANCELLED:      return "process-stop-symbolic";
+    case ASSAY_DOCUMENT_DUPLICATE:      return "edit-copy-symbolic";
+    default:                            return "document-open-recent-symbolic";
+    }
+}
+
+static const char *
+state_label (AssayDocumentState state)
+{
+  switch (state)
+    {
+    case ASSAY_DOCUMENT_QUEUED:         return _("Queued");
+    case ASSAY_DOCUMENT_HASHING:        return _("Checking the file");
+    case ASSAY_DOCUMENT_READING:        return _("Reading");
+    case ASSAY_DOCUMENT_EXTRACTING:     return _("Extracting");
+    case ASSAY_DOCUMENT_ANALYSING:      return _("Analysing");
+    case ASSAY_DOCUMENT_DONE:           return _("Done");
+    case ASSAY_DOCUMENT_FAILED:         return _("Failed");
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD: return _("Needs a password");
+    case ASSAY_DOCUMENT_CANCELLED:      return _("Cancelled");
+    case ASSAY_DOCUMENT_DUPLICATE:      return _("Duplicate");
+    default:                            return "";
+    }
+}
+
+static const char *
+state_css_class (AssayDocumentState state)
+{
+  switch (state)
+    {
+    case ASSAY_DOCUMENT_DONE:           return "success";
+    case ASSAY_DOCUMENT_FAILED:         return "error";
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD: return "warning";
+    case ASSAY_DOCUMENT_QUEUED:
+    case ASSAY_DOCUMENT_HASHING:
+    case ASSAY_DOCUMENT_READING:
+    case ASSAY_DOCUMENT_EXTRACTING:
+    case ASSAY_DOCUMENT_ANALYSING:
+    case ASSAY_DOCUMENT_CANCELLED:
+    case ASSAY_DOCUMENT_DUPLICATE:
+    default:                            return NULL;
+    }
+}
+
+/* The status line: what is happening, the pages, how long it has taken
+ * and, once there is enough progress to tell, how long it may still take;
+ * while a rate limit holds, the seconds left. */
+static char *
+compose_status (AssayDocumentRow *self,
+                gint64            now)
+{
+  AssayDocument *document = self->document;
+  AssayDocumentState state = assay_document_get_state (document);
+  guint n_pages = assay_document_get_n_pages (document);
+  gint64 started = _assay_document_get_started_at (document);
+  gint64 waiting_until = _assay_document_get_waiting_until (document);
+  g_autofree char *status_text = NULL;
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  if (state_is_running (state) && waiting_until > now)
+    {
+      guint seconds = (guint) ((waiting_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+      g_string_append_printf (line,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "Waiting %u second for the model server’s rate limit",
+                                           "Waiting %u seconds for the model server’s rate limit",
+                                           seconds),
+                              seconds);
+      return g_string_free (g_steal_pointer (&line), FALSE);
+    }
+
+  if (state_is_running (state) && (status_text = dup_status_text (document)) != NULL && *status_text)
+    g_string_append (line, status_text);
+  else if (state == ASSAY_DOCUMENT_DUPLICATE && assay_document_get_duplicate_of (document) != NULL)
+    {
+      g_autofree char *original = g_path_get_basename (assay_document_get_duplicate_of (document));
+
+      g_string_append_printf (line, _("Same content as %s"), original);
+    }
+  else
+    g_string_append (line, state_label (state));
+
+  if (n_pages > 0)
+    {
+      g_string_append (line, " · ");
+      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u page", "%u pages", n_pages),
+                              n_pages);
+    }
+
+  if (state_is_running (state) && started > 0)
+    {
+      g_autofree char *elapsed = format_duration (now - started);
+      double progress = assay_document_get_progress (document);
+
+      g_string_append (line, " · ");
+      g_string_append (line, elapsed);
+
+      if (progress >= 0.05 && progress < 1.0 && now - started > 2 * G_USEC_PER_SEC)
+        {
+          gint64 left = (gint64) ((now - started) * (1.0 - progress) / progress);
+          g_autofree char *eta = format_duration (left + G_USEC_PER_SEC - 1);
+
+          g_string_append (line, " · ");
+          /* Translators: an estimate of the time left, e.g. "about 0:12 left" */
+          g_string_append_printf (line, _("about %s left"), eta);
+        }
+    }
+  else if (state == ASSAY_DOCUMENT_DONE && !assay_document_get_cached (document) && started > 0)
+    {
+      gint64 finished = _assay_document_get_finished_at (document);
+
+      if (finished > started && finished - started < 10 * G_USEC_PER_SEC)
+        {
+          g_string_append (line, " · ");
+          /* Translators: how long the document took, e.g. "in 2.4 s" */
+          g_string_append_printf (line, _("in %.1f s"), (finished - started) / (double) G_USEC_PER_SEC);
+        }
+      else if (finished > started)
+        {
+          g_autofree char *took = format_duration (finished - started);
+
+          g_string_append (line, " · ");
+          /* Translators: how long the document took, e.g. "in 1:04" */
+          g_string_append_printf (line, _("in %s"), took);
+        }
+    }
+
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+static void
+set_status (AssayDocumentRow *self,
+            char             *status)
+{
+  if (g_strcmp0 (self->status, status) == 0)
+    {
+      g_free (status);
+      return;
+    }
+
+  g_free (self->status);
+  self->status = status;
+  gtk_label_set_label (self->status_label, status);
+}
+
+static void
+update (AssayDocumentRow *self)
+{
+  AssayDocument *document = self->document;
+  AssayDocumentState state;
+  const char *error_message;
+  const char *css_class;
+  gboolean running, finished;
+  gint64 now = g_get_monotonic_time ();
+
+  if (document == NULL)
+    return;
+
+  _assay_document_note_state (document, now);
+
+  state = assay_document_get_state (document);
+  running = state_is_running (state) || state == ASSAY_DOCUMENT_QUEUED;
+  finished = assay_document_is_finished (document);
+
+  gtk_image_set_from_icon_name (self->stage_icon, state_icon_name (state));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, state_label (state),
+                                  -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stage_icon), state_label (state));
+  for (guint i = 0; i <= ASSAY_DOCUMENT_DUPLICATE; i++)
+    if (state_css_class (i) != NULL)
+      gtk_widget_remove_css_class (GTK_WIDGET (self->stage_icon), state_css_class (i));
+  css_class = state_css_class (state);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->stage_icon), css_class);
+
+  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (document));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state_is_running (state));
+  gtk_progress_bar_set_fraction (self->progress_bar, assay_document_get_progress (document));
+
+  error_message = assay_document_get_error_message (document);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label),
+                          (state == ASSAY_DOCUMENT_FAILED) && error_message != NULL);
+  gtk_label_set_label (self->error_label, state == ASSAY_DOCUMENT_FAILED ? error_message : NULL);
+
+  gtk_widget_set_visible (self->password_box, state == ASSAY_DOCUMENT_NEEDS_PASSWORD);
+
+  gtk_widget_set_visible (self->cancel_button, running);
+  gtk_widget_set_visible (self->retry_button,
+                          finished && state != ASSAY_DOCUMENT_DONE &&
+                          state != ASSAY_DOCUMENT_DUPLICATE &&
+                          state != ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", finished);
+
+  set_status (self, compose_status (self, now));
+
+  /* A state change may start work the list's timer has to follow. */
+  if (running)
+    gtk_widget_activate_action (GTK_WIDGET (self), "list.wake", NULL);
+}
+
+/**
+ * assay_document_row_tick:
+ * @now: monotonic µs
+ *
+ * Brings the times shown up to date.
+ *
+ * Returns: %TRUE while the row shows a time that keeps moving
+ */
+gboolean
+assay_document_row_tick (AssayDocumentRow *self,
+                         gint64            now)
+{
+  AssayDocumentState state;
+
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), FALSE);
+
+  if (self->document == NULL)
+    return FALSE;
+
+  state = assay_document_get_state (self->document);
+  if (!state_is_running (state))
+    return FALSE;
+
+  set_status (self, compose_status (self, now));
+  return TRUE;
+}
+
+/**
+ * assay_document_row_get_status:
+ *
+ * Returns: (nullable): the status line as shown
+ */
+const char *
+assay_document_row_get_status (AssayDocumentRow *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), NULL);
+
+  return self->status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Actions                                                                   */
+
+static void
+row_cancel (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+
+  if (self->document != NULL && self->pipeline != NULL)
+    assay_pipeline_cancel (self->pipeline, self->document);
+}
+
+static void
+row_retry (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+
+  if (self->document != NULL && self->pipeline != NULL)
+    assay_pipeline_retry (self->pipeline, self->document);
+}
+
+static void
+row_remove (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+  g_autoptr(AssayDocument) document = NULL;
+
+  if (self->document == NULL || self->pipeline == NULL)
+    return;
+
+  /* Removing unbinds this row: hold the document until done. */
+  document = g_object_ref (self->document);
+  assay_pipeline_remove (self->pipeline, document);
+}
+
+static void
+row_unlock (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+
+  if (self->document == NULL || self->pipeline == NULL || password == NULL || *password == '\0')
+    return;
+
+  /* The core is gaining assay_pipeline_retry_with_password(), for this one
+   * document; until then the password is the pipeline's, tried on the
+   * documents that need one from now on. */
+  assay_pipeline_set_password (self->pipeline, password);
+  assay_pipeline_retry (self->pipeline, self->document);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+}
+
+static void
+password_activated (AssayDocumentRow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "row.unlock", NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                   */
+
+static void
+assay_document_row_dispose (GObject *object)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (object);
+
+  if (self->document_signals != NULL)
+    g_signal_group_set_target (self->document_signals, NULL);
+  g_clear_object (&self->document);
+  g_clear_object (&self->pipeline);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_ROW);
+
+  G_OBJECT_CLASS (assay_document_row_parent_class)->dispose (object);
+}
+
+static void
+assay_document_row_finalize (GObject *object)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (object);
+
+  g_clear_object (&self->document_signals);
+  g_clear_pointer (&self->status, g_free);
+
+  G_OBJECT_CLASS (assay_document_row_parent_class)->finalize (object);
+}
+
+static void
+assay_document_row_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PIPELINE:
+      g_value_set_object (value, self->pipeline);
+      break;
+
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+assay_document_row_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PIPELINE:
+      self->pipeline = g_value_dup_object (value);
+      break;
+
+    case PROP_DOCUMENT:
+      assay_document_row_set_document (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+assay_document_row_class_init (AssayDocumentRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = assay_document_row_dispose;
+  object_class->finalize = assay_document_row_finalize;
+  object_class->get_property = assay_document_row_get_property;
+  object_class->set_property = assay_document_row_set_property;
+
+  properties[PROP_PIPELINE] =
+    g_param_spec_object ("pipeline", NULL, NULL,
+                         ASSAY_TYPE_PIPELINE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL,
+                         ASSAY_TYPE_DOCUMENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  started_quark = g_quark_from_static_string ("assay-ui-started-at");
+  finished_quark = g_quark_from_static_string ("assay-ui-finished-at");
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/assayapp/Assay/ui/assay-document-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, box);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, stage_icon);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cached_badge);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, password_box);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, remove_button);
+  gtk_widget_class_bind_template_callback (widget_class, password_activated);
+
+  gtk_widget_class_install_action (widget_class, "row.cancel", NULL, row_cancel);
+  gtk_widget_class_install_action (widget_class, "row.retry", NULL, row_retry);
+  gtk_widget_class_install_action (widget_class, "row.remove", NULL, row_remove);
+  gtk_widget_class_install_action (widget_class, "row.unlock", NULL, row_unlock);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "documentrow");
+}
+
+static void
+assay_document_row_init (AssayDocumentRow *self)
+{
+  static const char * const notifications[] = {
+    "notify::state", "notify::progress", "notify::n-pages", "notify::cached",
+    "notify::error-message", "notify::status-text", "notify::waiting-until",
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
+  for (guint i = 0; i < G_N_ELEMENTS (notifications); i++)
+    g_signal_group_connect_object (self->document_signals, notifications[i],
+                                   G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * assay_document_row_new:
+ * @pipeline: runs the row's cancel, retry and remove
+ *
+ * Returns: (transfer full): a row showing no document yet
+ */
+GtkWidget *
+assay_document_row_new (AssayPipeline *pipeline)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (pipeline), NULL);
+
+  return g_object_new (ASSAY_TYPE_DOCUMENT_ROW, "pipeline", pipeline, NULL);
+}
+
+AssayDocument *
+assay_document_row_get_document (AssayDocumentRow *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), NULL);
+
+  return self->document;
+}
+
+/**
+ * assay_document_row_set_document:
+ * @document: (nullable): the document to show
+ */
+void
+assay_document_row_set_document (AssayDocumentRow *self,
+                                 AssayDocument    *document)
+{
+  g_return_if_fail (ASSAY_IS_DOCUMENT_ROW (self));
+  g_return_if_fail (!document || ASSAY_IS_DOCUMENT (document));
+
+  if (self->document == document)
+    return;
+
+  if (self->document != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+
+  g_set_object (&self->document, document);
+  g_signal_group_set_target (self->document_signals, document);
+
+  if (document != NULL)
+    {
+      gtk_label_set_label (self->name_label, assay_document_get_name (document));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), assay_document_get_path (document));
+      update (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
