@@ -23,8 +23,9 @@
 
 G_BEGIN_DECLS
 
-/* Part of the store key: bump when analysis results change meaning. */
-#define ASSAY_ANALYSIS_VERSION 1
+/* Part of the store key: bump when analysis results change meaning (2: one
+ * date reader, no 31 February, month first on dollar pages). */
+#define ASSAY_ANALYSIS_VERSION 2
 
 /* A document of a previous session (see assay-session.h). */
 typedef struct
