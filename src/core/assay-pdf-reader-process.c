@@ -25,6 +25,12 @@
  *   'P' page       index u32, flags u8 (bit 0: has a text layer), then the
  *                  page text (the rest of the payload). Indices increase
  *                  strictly and lie in the range asked for.
+ *   'B' boxes      index u32 of the page just sent, then per run of digits
+ *                  start u32, end u32 (bytes of that page's text) and x, y,
+ *                  width, height as f32 (PDF points, top-left origin): at
+ *                  most ASSAY_MAX_TEXT_BOXES_FOR (text bytes), sorted,
+ *                  disjoint, inside the text. At most once per page, right
+ *                  after its 'P'; absent when the page has no digits.
  *   'W' warning    a person-readable warning.
  *   'E' error      code u32 (an AssayReadError), then the message. Last.
  *   'Z' end        cut_page u32 (0xFFFFFFFF: the text was not cut). Last.
@@ -47,6 +53,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <poll.h>
@@ -71,12 +78,15 @@
 #define STDERR_TAIL        8192             /* bytes of the helper's stderr kept */
 #define REAP_GRACE_US      (2 * G_USEC_PER_SEC)
 #define READ_CHUNK         65536
+#define BOX_BYTES          24
+#define MAX_COORDINATE     1e6              /* points; PDF pages are at most 14400 */
 
 enum
 {
   FRAME_HELLO    = 'H',
   FRAME_METADATA = 'M',
   FRAME_PAGE     = 'P',
+  FRAME_BOXES    = 'B',
   FRAME_WARNING  = 'W',
   FRAME_ERROR    = 'E',
   FRAME_END      = 'Z',
@@ -114,6 +124,16 @@ put_u32 (GByteArray *out,
   guint32 le = GUINT32_TO_LE (value);
 
   g_byte_array_append (out, (const guint8 *) &le, 4);
+}
+
+static void
+put_f32 (GByteArray *out,
+         float       value)
+{
+  guint32 bits;
+
+  memcpy (&bits, &value, 4);
+  put_u32 (out, bits);
 }
 
 static void
@@ -232,6 +252,26 @@ _assay_pdf_reader_write_result (int                 fd,
       head[4] = page->has_text_layer ? 1 : 0;
       if (!write_frame (fd, FRAME_PAGE, head, sizeof head, page->text, strlen (page->text)))
         return FALSE;
+
+      if (page->boxes != NULL && page->boxes->len > 0)
+        {
+          g_autoptr(GByteArray) boxes = g_byte_array_sized_new (4 + page->boxes->len * BOX_BYTES);
+
+          put_u32 (boxes, page->index);
+          for (guint b = 0; b < page->boxes->len; b++)
+            {
+              const AssayTextBox *box = &g_array_index (page->boxes, AssayTextBox, b);
+
+              put_u32 (boxes, box->start);
+              put_u32 (boxes, box->end);
+              put_f32 (boxes, box->x);
+              put_f32 (boxes, box->y);
+              put_f32 (boxes, box->width);
+              put_f32 (boxes, box->height);
+            }
+          if (!write_frame (fd, FRAME_BOXES, boxes->data, boxes->len, NULL, 0))
+            return FALSE;
+        }
     }
 
   for (guint i = 0; i < text->warnings->len && i < MAX_WARNINGS; i++)
@@ -278,6 +318,7 @@ typedef struct
   GError                *child_error;    /* from 'E' */
   gint64                 last_index;
   gsize                  text_bytes;
+  gboolean               boxes_allowed;  /* the last frame was that page's 'P' */
 } Parser;
 
 static void
@@ -299,6 +340,8 @@ max_payload (const Parser *parser,
       return 20 + 7 * (4 + MAX_STRING);
     case FRAME_PAGE:
       return 5 + (parser->limits->max_text_bytes > 0 ? parser->limits->max_text_bytes : MAX_PAGE_TEXT);
+    case FRAME_BOXES:
+      return 4 + (gsize) ASSAY_MAX_TEXT_BOXES * BOX_BYTES;
     case FRAME_WARNING:
       return MAX_MESSAGE;
     case FRAME_ERROR:
@@ -343,6 +386,18 @@ get_i64 (Reader *r,
   *value = (gint64) GUINT64_FROM_LE (le);
   r->p += 8;
   r->left -= 8;
+  return TRUE;
+}
+
+static gboolean
+get_f32 (Reader *r,
+         float  *value)
+{
+  guint32 bits;
+
+  if (!get_u32 (r, &bits))
+    return FALSE;
+  memcpy (value, &bits, 4);
   return TRUE;
 }
 
@@ -432,6 +487,55 @@ parse_page (Parser       *parser,
   return TRUE;
 }
 
+/* Boxes of the page just received: every one checked before it is kept. */
+static gboolean
+parse_boxes (Parser       *parser,
+             const guint8 *payload,
+             gsize         len)
+{
+  Reader r = { payload, len };
+  g_autoptr(GArray) boxes = NULL;
+  AssayPageText *page;
+  guint32 index;
+  gsize text_len;
+  gsize n;
+  guint32 previous_end = 0;
+
+  if (!parser->boxes_allowed || !get_u32 (&r, &index) || (gint64) index != parser->last_index ||
+      r.left == 0 || r.left % BOX_BYTES != 0)
+    return FALSE;
+
+  page = g_ptr_array_index (parser->text->pages, parser->text->pages->len - 1);
+  text_len = strlen (page->text);
+  n = r.left / BOX_BYTES;
+  if (n > ASSAY_MAX_TEXT_BOXES_FOR (text_len))
+    return FALSE;
+
+  boxes = g_array_sized_new (FALSE, FALSE, sizeof (AssayTextBox), (guint) n);
+  for (gsize i = 0; i < n; i++)
+    {
+      AssayTextBox box;
+
+      if (!get_u32 (&r, &box.start) || !get_u32 (&r, &box.end) ||
+          !get_f32 (&r, &box.x) || !get_f32 (&r, &box.y) ||
+          !get_f32 (&r, &box.width) || !get_f32 (&r, &box.height))
+        return FALSE;
+
+      if (box.start < previous_end || box.start >= box.end || box.end > text_len ||
+          !isfinite (box.x) || !isfinite (box.y) || !isfinite (box.width) || !isfinite (box.height) ||
+          fabsf (box.x) > MAX_COORDINATE || fabsf (box.y) > MAX_COORDINATE ||
+          box.width < 0 || box.width > MAX_COORDINATE || box.height < 0 || box.height > MAX_COORDINATE)
+        return FALSE;
+
+      previous_end = box.end;
+      g_array_append_val (boxes, box);
+    }
+
+  parser->boxes_allowed = FALSE;
+  assay_pdf_text_take_boxes (parser->text, g_steal_pointer (&boxes));
+  return TRUE;
+}
+
 static gboolean
 parse_frame (Parser       *parser,
              guint8        kind,
@@ -451,13 +555,18 @@ parse_frame (Parser       *parser,
       return parser->got_hello;
     }
 
+  if (kind == FRAME_BOXES)
+    return parse_boxes (parser, payload, len);
+  parser->boxes_allowed = FALSE;
+
   switch (kind)
     {
     case FRAME_METADATA:
       return parse_metadata (parser, payload, len);
 
     case FRAME_PAGE:
-      return parse_page (parser, payload, len);
+      parser->boxes_allowed = parse_page (parser, payload, len);
+      return parser->boxes_allowed;
 
     case FRAME_WARNING:
       if (parser->text == NULL || parser->text->warnings->len >= MAX_WARNINGS)

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -413,6 +414,105 @@ read_metadata (PopplerDocument *document,
 }
 
 static gboolean
+has_digit (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+is_number_separator (char c)
+{
+  return c == '.' || c == ',' || c == '\'';
+}
+
+static void
+push_box (GArray       *boxes,
+          AssayTextBox *box,
+          guint         max)
+{
+  if (boxes->len < max)
+    g_array_append_val (boxes, *box);
+}
+
+/* The boxes of @text's runs of digits (separators between two digits
+ * belong to the run), from poppler's layout of @page: one rectangle per
+ * character of the text poppler_page_get_text() gave, top-left origin.
+ * Only for pages with a digit; the layout reuses the text poppler already
+ * built for get_text, so this costs a walk over the characters.
+ *
+ * Returns: (transfer full) (nullable) */
+static GArray *
+digit_boxes (PopplerPage *page,
+             const char  *text)
+{
+  g_autofree PopplerRectangle *rects = NULL;
+  guint n_rects = 0;
+  GArray *boxes;
+  AssayTextBox box = { 0 };
+  gboolean open = FALSE;
+  gboolean after_separator = FALSE;
+  guint max = ASSAY_MAX_TEXT_BOXES_FOR (strlen (text));
+  guint i = 0;
+
+  if (!has_digit (text) || !poppler_page_get_text_layout (page, &rects, &n_rects))
+    return NULL;
+
+  boxes = g_array_new (FALSE, FALSE, sizeof (AssayTextBox));
+
+  for (const char *p = text; *p != '\0' && i < n_rects; p = g_utf8_next_char (p), i++)
+    {
+      const PopplerRectangle *r = &rects[i];
+      double x1 = MIN (r->x1, r->x2), x2 = MAX (r->x1, r->x2);
+      double y1 = MIN (r->y1, r->y2), y2 = MAX (r->y1, r->y2);
+
+      if (g_ascii_isdigit (*p))
+        {
+          double h = MAX (y2 - y1, box.height);
+
+          /* The same run goes on while the characters stay on one line. */
+          if (open && fabs (y1 - box.y) <= 0.5 * h && x1 >= box.x - 0.5)
+            {
+              double right = MAX (box.x + box.width, x2);
+              double bottom = MAX (box.y + box.height, y2);
+
+              box.y = MIN (box.y, y1);
+              box.width = right - box.x;
+              box.height = bottom - box.y;
+              box.end = (guint32) (g_utf8_next_char (p) - text);
+            }
+          else
+            {
+              if (open)
+                push_box (boxes, &box, max);
+              box = (AssayTextBox) { (guint32) (p - text), (guint32) (g_utf8_next_char (p) - text),
+                                     x1, y1, x2 - x1, y2 - y1 };
+              open = TRUE;
+            }
+          after_separator = FALSE;
+        }
+      else if (open && !after_separator && is_number_separator (*p) && g_ascii_isdigit (p[1]))
+        after_separator = TRUE;
+      else if (open)
+        {
+          push_box (boxes, &box, max);
+          open = FALSE;
+          after_separator = FALSE;
+        }
+    }
+  if (open)
+    push_box (boxes, &box, max);
+
+  if (boxes->len == 0)
+    g_clear_pointer (&boxes, g_array_unref);
+
+  return boxes;
+}
+
+static gboolean
 read_pages (PopplerDocument        *document,
             AssayPdfText           *text,
             guint                   first_page,
@@ -433,6 +533,7 @@ read_pages (PopplerDocument        *document,
       PopplerPage *page;
       char *raw;
       char *clean;
+      GArray *boxes = NULL;
       gsize len;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -459,8 +560,11 @@ read_pages (PopplerDocument        *document,
         }
 
       raw = poppler_page_get_text (page);
-      g_object_unref (page);
       clean = _assay_pdf_text_sanitize (raw, raw != NULL ? strlen (raw) : 0);
+      /* The layout indexes poppler's text: only when nothing was repaired. */
+      if (raw != NULL && strcmp (raw, clean) == 0)
+        boxes = digit_boxes (page, clean);
+      g_object_unref (page);
       g_free (raw);
       len = strlen (clean);
 
@@ -468,12 +572,14 @@ read_pages (PopplerDocument        *document,
         {
           _assay_pdf_text_cut_utf8 (clean, limits->max_text_bytes - total_bytes);
           assay_pdf_text_add_page (text, i, clean, !is_blank (clean));
+          assay_pdf_text_take_boxes (text, boxes);
           *cut_page = i;
           break;
         }
 
       total_bytes += len;
       assay_pdf_text_add_page (text, i, clean, !is_blank (clean));
+      assay_pdf_text_take_boxes (text, boxes);
     }
 
   /* One warning, however broken the page tree: the count is bounded by the
@@ -920,12 +1026,14 @@ merge_parts (ReadState *state)
             {
               _assay_pdf_text_cut_utf8 (page_text, max_bytes - total);
               assay_pdf_text_add_page (merged, page->index, page_text, page->has_text_layer);
+              assay_pdf_text_take_boxes (merged, g_steal_pointer (&page->boxes));
               cut_page = page->index;
               break;
             }
 
           total += len;
           assay_pdf_text_add_page (merged, page->index, page_text, page->has_text_layer);
+          assay_pdf_text_take_boxes (merged, g_steal_pointer (&page->boxes));
 
           if (page->index == part->cut_page)
             {

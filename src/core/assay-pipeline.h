@@ -24,7 +24,7 @@
 G_BEGIN_DECLS
 
 /* Part of the store key: bump when analysis results change meaning. */
-#define ASSAY_ANALYSIS_VERSION 1
+#define ASSAY_ANALYSIS_VERSION 2   /* 2: figures and fields carry "rects" */
 
 #define ASSAY_TYPE_PIPELINE (assay_pipeline_get_type ())
 G_DECLARE_FINAL_TYPE (AssayPipeline, assay_pipeline, ASSAY, PIPELINE, GObject)
