@@ -705,6 +705,140 @@ _assay_pdf_read_range_full (const char             *path,
   return g_steal_pointer (&text);
 }
 
+/* Opens @path for the helper: the checks and errors of reading. */
+static PopplerDocument *
+open_checked (const char  *path,
+              const char  *password,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *uri = NULL;
+  PopplerDocument *document;
+
+  if (!check_file (path, error))
+    return NULL;
+
+  absolute = g_canonicalize_filename (path, NULL);
+  uri = g_filename_to_uri (absolute, NULL, &local_error);
+  if (uri == NULL)
+    {
+      g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_UNREADABLE,
+                   _("The file name cannot be used: %s"), local_error->message);
+      return NULL;
+    }
+
+  document = open_document (absolute, uri, password, &local_error);
+  if (document == NULL)
+    set_open_error (error, local_error, password);
+
+  return document;
+}
+
+/**
+ * _assay_pdf_render_page_full:
+ * @page_index: 0-based
+ * @width_px: the width wanted; the image is narrower when the page at that
+ *   width would have more than @max_pixels pixels or a side over
+ *   %ASSAY_PDF_MAX_RENDER_SIDE
+ *
+ * Renders one page with poppler in this process, on white (poppler leaves
+ * the background transparent). Meant for the helper; any thread.
+ *
+ * Returns: (transfer full): the image, or %NULL with @error set
+ */
+AssayPageImage *
+_assay_pdf_render_page_full (const char  *path,
+                             const char  *password,
+                             guint        page_index,
+                             guint        width_px,
+                             gsize        max_pixels,
+                             GError     **error)
+{
+  g_autoptr(GObject) document = NULL;   /* PopplerDocument: no autoptr in 22.12 */
+  g_autoptr(GObject) page = NULL;
+  AssayPageImage *image;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double page_width = 0, page_height = 0;
+  double scale;
+  double width, height;
+  int n_pages;
+
+  g_return_val_if_fail (width_px > 0, NULL);
+
+  document = (GObject *) open_checked (path, password, error);
+  if (document == NULL)
+    return NULL;
+
+  n_pages = poppler_document_get_n_pages (POPPLER_DOCUMENT (document));
+  if (n_pages > 0 && page_index < (guint) n_pages)
+    page = (GObject *) poppler_document_get_page (POPPLER_DOCUMENT (document), (int) page_index);
+  if (page == NULL)
+    {
+      g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_NO_SUCH_PAGE,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "There is no page %u: the document has %d page.",
+                                "There is no page %u: the document has %d pages.",
+                                MAX (n_pages, 0)),
+                   page_index + 1, MAX (n_pages, 0));
+      return NULL;
+    }
+
+  poppler_page_get_size (POPPLER_PAGE (page), &page_width, &page_height);
+  if (!(page_width >= 1 && page_height >= 1 && page_width <= 1e6 && page_height <= 1e6))
+    {
+      g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_DAMAGED,
+                   _("Page %u has no usable size; the file is probably damaged."), page_index + 1);
+      return NULL;
+    }
+
+  width = MIN (width_px, ASSAY_PDF_MAX_RENDER_SIDE);
+  scale = width / page_width;
+  if (page_height * scale > ASSAY_PDF_MAX_RENDER_SIDE)
+    scale = ASSAY_PDF_MAX_RENDER_SIDE / page_height;
+  if (page_width * scale * page_height * scale > (double) max_pixels)
+    scale = sqrt ((double) max_pixels / (page_width * page_height));
+  width = MAX (1, floor (page_width * scale));
+  height = MAX (1, floor (page_height * scale));
+  while (width * height > (double) max_pixels && height > 1)
+    height--;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) width, (int) height);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      g_set_error_literal (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_OUT_OF_MEMORY,
+                           _("There is not enough memory to show this page."));
+      return NULL;
+    }
+
+  cr = cairo_create (surface);
+  cairo_scale (cr, width / page_width, height / page_height);
+  poppler_page_render (POPPLER_PAGE (page), cr);
+  /* Paint white behind what poppler drew. */
+  cairo_identity_matrix (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_DEST_OVER);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  image = g_new0 (AssayPageImage, 1);
+  image->width = (guint) width;
+  image->height = (guint) height;
+  image->stride = (guint) cairo_image_surface_get_stride (surface);
+  image->page_width = page_width;
+  image->page_height = page_height;
+  image->page = page_index + 1;
+  image->n_pages = (guint) n_pages;
+  image->pixels = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                              (gsize) image->stride * image->height,
+                                              (GDestroyNotify) cairo_surface_destroy, surface);
+
+  return image;
+}
+
 /**
  * assay_pdf_read_range:
  * @path: a local file name (not a URI)
