@@ -15,7 +15,8 @@
  * the pixels.
  *
  * For the tests only, $ASSAY_PDF_READER_TEST_HOOK makes it misbehave:
- * "crash", "stall", "garbage", "oom", "lying-image" or "huge-image" (see
+ * "crash", "stall", "garbage", "oom", "lying-image", "huge-image" or
+ * "lying-boxes" (see
  * assay-pdf-reader-private.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -130,6 +131,11 @@ run_test_hook (int out_fd)
   else if (g_str_equal (hook, "garbage"))
     {
       _assay_pdf_reader_write_garbage (out_fd);
+      return TRUE;
+    }
+  else if (g_str_equal (hook, "lying-boxes"))
+    {
+      _assay_pdf_reader_write_lying_boxes (out_fd);
       return TRUE;
     }
   else if (g_str_equal (hook, "lying-image") || g_str_equal (hook, "huge-image"))

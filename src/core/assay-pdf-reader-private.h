@@ -22,7 +22,8 @@ G_BEGIN_DECLS
  * reading), "garbage" (write a frame with an impossible length), "oom"
  * (allocate until the address-space limit stops it), "lying-image" (an
  * image whose sizes do not match its bytes), "huge-image" (an image frame
- * claiming more pixels than allowed). Ignored when unset. */
+ * claiming more pixels than allowed), "lying-boxes" (digit boxes outside
+ * the page's text). Ignored when unset. */
 #define ASSAY_PDF_READER_TEST_HOOK_ENV "ASSAY_PDF_READER_TEST_HOOK"
 
 /* Longest password handed to the helper; PDF passwords are at most 127 bytes. */
@@ -100,6 +101,7 @@ gboolean      _assay_pdf_reader_write_image       (int                     fd,
                                                    const AssayPageImage   *image);
 gboolean      _assay_pdf_reader_write_lying_image (int                     fd,
                                                    gboolean                huge);
+gboolean      _assay_pdf_reader_write_lying_boxes (int                     fd);
 gboolean      _assay_pdf_reader_write_hello       (int                     fd);
 gboolean      _assay_pdf_reader_write_result      (int                     fd,
                                                    const AssayPdfText     *text,

@@ -382,6 +382,24 @@ _assay_pdf_reader_write_lying_image (int      fd,
   return write_image_frame (fd, 0, 1, 595, 842, 64, 20, 64 * 4, pixels, sizeof pixels);
 }
 
+/* Test hook: a well-formed read whose boxes point past the page's text. */
+gboolean
+_assay_pdf_reader_write_lying_boxes (int fd)
+{
+  g_autoptr(AssayPdfText) text = assay_pdf_text_new ();
+  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (AssayTextBox));
+  AssayTextBox box = { 0, 400, 10, 10, 20, 10 };
+
+  text->n_pages = 1;
+  assay_pdf_text_add_page (text, 0, g_strdup ("Total 1,234"), TRUE);
+  g_array_append_val (boxes, box);
+  /* not through take_boxes, which would drop it */
+  ((AssayPageText *) g_ptr_array_index (text->pages, 0))->boxes = g_steal_pointer (&boxes);
+
+  return _assay_pdf_reader_write_hello (fd) &&
+         _assay_pdf_reader_write_result (fd, text, ASSAY_PDF_NOT_CUT);
+}
+
 /* Test hook: a page frame claiming 4 GiB. */
 gboolean
 _assay_pdf_reader_write_garbage (int fd)
