@@ -214,3 +214,29 @@ assay_test_ui_set_dark (gboolean dark)
                                       dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                            : ADW_COLOR_SCHEME_FORCE_LIGHT);
 }
+
+/**
+ * assay_test_ui_read_png:
+ *
+ * Returns: (transfer full): the pixels of a screenshot, GDK_MEMORY_DEFAULT
+ *   (cairo's ARGB32, native-endian)
+ */
+guchar *
+assay_test_ui_read_png (const char *path,
+                        int        *width,
+                        int        *height,
+                        gsize      *stride)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+  guchar *pixels;
+
+  g_assert_no_error (error);
+  *width = gdk_texture_get_width (texture);
+  *height = gdk_texture_get_height (texture);
+  *stride = (gsize) *width * 4;
+  pixels = g_malloc (*stride * *height);
+  gdk_texture_download (texture, pixels, *stride);
+
+  return pixels;
+}
