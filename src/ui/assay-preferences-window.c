@@ -475,6 +475,15 @@ url_changed_cb (AssayPreferencesWindow *self)
 }
 
 static void
+model_changed_cb (AssayPreferencesWindow *self)
+{
+  /* What was tested was another model. */
+  if (self->connection_state == ASSAY_CONNECTION_WORKS ||
+      self->connection_state == ASSAY_CONNECTION_FAILED)
+    set_connection (self, ASSAY_CONNECTION_UNTESTED, _("Not tested yet"));
+}
+
+static void
 key_stored_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -542,15 +551,18 @@ test_listed_cb (GObject      *object,
       return;
     }
 
-  model = g_strdup (config->model);
+  /* The list first: with no model chosen yet, it chooses the first offered. */
+  show_models (self, (const char * const *) models, NULL);
+  set_loading_models (self, FALSE);
+
+  model = g_strstrip (g_settings_get_string (self->settings, "model"));
   n = g_strv_length (models);
 
-  if (model == NULL || model[0] == '\0')
+  if (model[0] == '\0')
     {
-      message = g_strdup_printf (ngettext ("The server answers and offers %u model. Choose it as the model.",
-                                           "The server answers and offers %u models. Choose one as the model.",
-                                           n), n);
-      set_connection (self, ASSAY_CONNECTION_FAILED, message);
+      /* Only when the server offers none: otherwise the first was chosen. */
+      set_connection (self, ASSAY_CONNECTION_FAILED,
+                      _("The server answers, but offers no models. Install one on the server first."));
     }
   else if (!g_strv_contains ((const char * const *) models, model))
     {
@@ -570,9 +582,6 @@ test_listed_cb (GObject      *object,
       message = g_strdup_printf (_("Works: the server answers and offers the model “%s”."), model);
       set_connection (self, ASSAY_CONNECTION_WORKS, message);
     }
-
-  show_models (self, (const char * const *) models, NULL);
-  set_loading_models (self, FALSE);
 }
 
 /**
@@ -656,6 +665,8 @@ assay_preferences_window_constructed (GObject *object)
                            G_CALLBACK (provider_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::url",
                            G_CALLBACK (url_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::model",
+                           G_CALLBACK (model_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::allow-insecure-http",
                            G_CALLBACK (url_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::workers",

@@ -248,6 +248,27 @@ assay_settings_get_n_workers (GSettings *settings)
 }
 
 /**
+ * assay_settings_dup_pool:
+ *
+ * Returns: (transfer full): the worker pool the "workers" key asks for: the
+ * process-wide pool (one worker per core) when it is 0, else a new pool of
+ * that many workers. Read once, when a pipeline is made.
+ */
+AssayWorkerPool *
+assay_settings_dup_pool (GSettings *settings)
+{
+  guint n;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  n = g_settings_get_uint (settings, "workers");
+  if (n == 0)
+    return g_object_ref (assay_worker_pool_get_default ());
+
+  return assay_worker_pool_new (n);
+}
+
+/**
  * assay_settings_get_max_active:
  *
  * Returns: documents the pipeline should keep in the extract stage at

@@ -405,7 +405,7 @@ assay_window_class_init (AssayWindowClass *klass)
 static void
 assay_window_init (AssayWindow *self)
 {
-  AssayWorkerPool *pool = assay_worker_pool_get_default ();
+  AssayWorkerPool *pool;
   g_autoptr(AssayExtractor) extractor = NULL;
   g_autoptr(AssayTemplate) template_ = NULL;
   g_autoptr(AssayStore) store = NULL;
@@ -413,6 +413,7 @@ assay_window_init (AssayWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  pool = _assay_window_settings_create_pool (self);
 
   /* Offline until the preferences say otherwise. */
   extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
