@@ -20,9 +20,17 @@
 #include "assay-document-view.h"
 #include "assay-page-preview.h"
 
+/* Results and page side by side from this width, one above the other
+ * below it (with some hysteresis, so that a width in between stays). */
+#define WIDE_FROM   760
+#define NARROW_FROM 700
+
 struct _AssayDocumentView
 {
   GtkWidget            parent_instance;
+
+  gboolean             wide;
+  guint                orientation_source;
 
   AssayPipeline       *pipeline;
   AssayDocument       *document;
@@ -833,6 +841,7 @@ assay_document_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_clear_handle_id (&self->orientation_source, g_source_remove);
   if (self->document_signals != NULL)
     g_signal_group_set_target (self->document_signals, NULL);
   if (self->fields_list != NULL)
@@ -871,6 +880,18 @@ assay_document_view_get_property (GObject    *object,
     }
 }
 
+static void assay_document_view_measure       (GtkWidget      *widget,
+                                               GtkOrientation  orientation,
+                                               int             for_size,
+                                               int            *minimum,
+                                               int            *natural,
+                                               int            *minimum_baseline,
+                                               int            *natural_baseline);
+static void assay_document_view_size_allocate (GtkWidget      *widget,
+                                               int             width,
+                                               int             height,
+                                               int             baseline);
+
 static void
 assay_document_view_class_init (AssayDocumentViewClass *klass)
 {
@@ -891,7 +912,8 @@ assay_document_view_class_init (AssayDocumentViewClass *klass)
   g_type_ensure (ASSAY_TYPE_PAGE_PREVIEW);
   g_type_ensure (ASSAY_TYPE_RESULT_FIGURE);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = assay_document_view_measure;
+  widget_class->size_allocate = assay_document_view_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "assaydocumentview");
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assayapp/Assay/ui/assay-document-view.ui");
@@ -923,20 +945,74 @@ assay_document_view_class_init (AssayDocumentViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, verification_classes);
 }
 
-/* The first time the view has a width: half for the results, half for the
- * page. After that the divider stays where the user puts it. */
+/* The first time the divider can move in an orientation: half for the
+ * results, half for the page. After that it stays where the user puts it. */
 static void
 paned_sized_cb (AssayDocumentView *self)
 {
   int max = 0;
 
   g_object_get (self->paned, "max-position", &max, NULL);
-
   if (max <= 0)
     return;
 
   g_signal_handlers_disconnect_by_func (self->paned, paned_sized_cb, self);
   gtk_paned_set_position (self->paned, max / 2);
+}
+
+static gboolean
+update_orientation_cb (gpointer user_data)
+{
+  AssayDocumentView *self = user_data;
+
+  self->orientation_source = 0;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned),
+                                  self->wide ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  g_signal_handlers_disconnect_by_func (self->paned, paned_sized_cb, self);
+  g_signal_connect_object (self->paned, "notify::max-position",
+                           G_CALLBACK (paned_sized_cb), self, G_CONNECT_SWAPPED);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+assay_document_view_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->stack), orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+assay_document_view_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (widget);
+  gboolean wide = self->wide ? width >= NARROW_FROM : width >= WIDE_FROM;
+
+  /* Not during the allocation: the next frame lays out the new orientation. */
+  if (wide != self->wide)
+    {
+      self->wide = wide;
+      if (self->orientation_source == 0)
+        {
+          self->orientation_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_orientation_cb,
+                                                      self, NULL);
+          g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->orientation_source),
+                                    "[assay] document view orientation");
+        }
+    }
+
+  gtk_widget_allocate (GTK_WIDGET (self->stack), width, height, baseline, NULL);
 }
 
 static void
