@@ -19,6 +19,7 @@ struct _AssayDocument
   goffset             size;
   AssayDocumentState  state;
   double              progress;
+  gint64              waiting_until;
   guint               n_pages;
   gboolean            cached;
   AssayStage          error_stage;
@@ -65,6 +66,7 @@ enum {
   PROP_SIZE,
   PROP_STATE,
   PROP_PROGRESS,
+  PROP_WAITING_UNTIL,
   PROP_N_PAGES,
   PROP_CACHED,
   PROP_ERROR_MESSAGE,
@@ -127,6 +129,10 @@ assay_document_get_property (GObject    *object,
 
     case PROP_PROGRESS:
       g_value_set_double (value, self->progress);
+      break;
+
+    case PROP_WAITING_UNTIL:
+      g_value_set_int64 (value, self->waiting_until);
       break;
 
     case PROP_N_PAGES:
@@ -205,6 +211,11 @@ assay_document_class_init (AssayDocumentClass *klass)
   properties[PROP_PROGRESS] =
     g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* Until when (g_get_monotonic_time()) the document waits for the model
+   * server's rate limit; 0 when it does not wait. */
+  properties[PROP_WAITING_UNTIL] =
+    g_param_spec_int64 ("waiting-until", NULL, NULL, 0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   properties[PROP_N_PAGES] =
     g_param_spec_uint ("n-pages", NULL, NULL, 0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
@@ -390,6 +401,40 @@ assay_document_set_progress (AssayDocument *self,
     {
       self->progress = progress;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+}
+
+/**
+ * assay_document_get_waiting_until:
+ *
+ * Returns: the g_get_monotonic_time() until which the document waits for
+ * the model server's rate limit, or 0 when it does not wait
+ */
+gint64
+assay_document_get_waiting_until (AssayDocument *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT (self), 0);
+
+  return self->waiting_until;
+}
+
+/**
+ * assay_document_set_waiting_until:
+ * @until_monotonic_us: g_get_monotonic_time() the wait ends, or 0
+ *
+ * Main thread; notifies "waiting-until" when it changes.
+ */
+void
+assay_document_set_waiting_until (AssayDocument *self,
+                                  gint64         until_monotonic_us)
+{
+  g_return_if_fail (ASSAY_IS_DOCUMENT (self));
+
+  until_monotonic_us = MAX (until_monotonic_us, 0);
+  if (self->waiting_until != until_monotonic_us)
+    {
+      self->waiting_until = until_monotonic_us;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WAITING_UNTIL]);
     }
 }
 

@@ -50,6 +50,9 @@ gboolean            assay_document_is_finished       (AssayDocument      *self);
 double              assay_document_get_progress      (AssayDocument      *self);
 void                assay_document_set_progress      (AssayDocument      *self,
                                                       double              progress);
+gint64              assay_document_get_waiting_until (AssayDocument      *self);
+void                assay_document_set_waiting_until (AssayDocument      *self,
+                                                      gint64              until_monotonic_us);
 guint               assay_document_get_n_pages       (AssayDocument      *self);
 void                assay_document_set_n_pages       (AssayDocument      *self,
                                                       guint               n_pages);

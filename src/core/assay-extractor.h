@@ -20,6 +20,13 @@ typedef void (*AssayExtractProgress) (gpointer user_data,
                                       double   fraction,
                                       guint64  tokens);
 
+/* Called on the main thread when the extraction starts or stops waiting
+ * for the model server's rate limit: @until_monotonic_us is the
+ * g_get_monotonic_time() it waits until, 0 when it no longer waits. Gets
+ * the request's progress_data. */
+typedef void (*AssayExtractWaiting) (gpointer user_data,
+                                     gint64   until_monotonic_us);
+
 typedef struct
 {
   AssayPdfText         *text;          /* shared, read-only */
@@ -27,6 +34,7 @@ typedef struct
   const char           *display_name;  /* for messages: the file's basename */
   AssayExtractProgress  progress;      /* nullable */
   gpointer              progress_data;
+  AssayExtractWaiting   waiting;       /* nullable; called with progress_data */
 } AssayExtractRequest;
 
 #define ASSAY_TYPE_EXTRACTOR (assay_extractor_get_type ())

@@ -50,6 +50,7 @@ typedef struct
   gboolean            repaired;
   gboolean            replaced;   /* split into two others */
   guint64             last_deltas;
+  gint64              waiting_until;  /* rate limit, monotonic µs, 0 none */
   JsonNode           *answer;
 } ChunkState;
 
@@ -60,7 +61,9 @@ struct _Job
   AssayPdfText          *text;
   AssayTemplate         *template_;
   AssayExtractProgress   progress;
+  AssayExtractWaiting    waiting;
   gpointer               progress_data;
+  gint64                 waiting_until;  /* what the caller was last told */
   char                  *system_prompt;
   JsonNode              *schema;
   guint                  context_tokens;
@@ -116,6 +119,29 @@ job_free (gpointer data)
   g_free (job);
 }
 
+/* The latest time any of the job's requests waits for (0: none). */
+static void
+job_update_waiting (Job *job)
+{
+  gint64 until = 0;
+
+  if (!job->completed)
+    for (guint i = 0; i < job->chunks->len; i++)
+      {
+        ChunkState *cs = g_ptr_array_index (job->chunks, i);
+
+        if (!cs->replaced && cs->answer == NULL)
+          until = MAX (until, cs->waiting_until);
+      }
+
+  if (until != job->waiting_until)
+    {
+      job->waiting_until = until;
+      if (job->waiting != NULL)
+        job->waiting (job->progress_data, until);
+    }
+}
+
 static void
 job_stop_sources (Job *job)
 {
@@ -144,6 +170,7 @@ job_fail (Job    *job,
   job->completed = TRUE;
   g_cancellable_cancel (job->cancellable);
   job_stop_sources (job);
+  job_update_waiting (job);
   g_task_return_error (task, error);
 }
 
@@ -227,6 +254,7 @@ job_succeed (Job *job)
   job_report_progress (job, TRUE);
   job->completed = TRUE;
   job_stop_sources (job);
+  job_update_waiting (job);
   g_task_return_pointer (job->task, extraction, (GDestroyNotify) assay_extraction_free);
 }
 
@@ -312,6 +340,16 @@ chunk_progress_cb (guint64  n_deltas,
 
   chunk_count_deltas (cs, n_deltas);
   job_report_progress (cs->job, FALSE);
+}
+
+static void
+chunk_waiting_cb (gint64   until_us,
+                  gpointer user_data)
+{
+  ChunkState *cs = user_data;
+
+  cs->waiting_until = until_us;
+  job_update_waiting (cs->job);
 }
 
 static void
@@ -468,6 +506,7 @@ chunk_send (ChunkState *cs)
   body = assay_llm_request_build_chat_body (&options, cs->messages);
   cs->mode_sent = client->mode;
   cs->last_deltas = 0;
+  cs->waiting_until = 0;
 
   if (!config->stream)
     format = ASSAY_LLM_STREAM_WHOLE;
@@ -479,7 +518,7 @@ chunk_send (ChunkState *cs)
   g_object_ref (job->task);
   assay_llm_dispatcher_call_async (client->dispatcher, "POST", client->chat_url, body,
                                    FALSE, format, job->deadline,
-                                   chunk_progress_cb, cs,
+                                   chunk_progress_cb, chunk_waiting_cb, cs,
                                    job->cancellable,
                                    chunk_done_cb, cs);
 }
@@ -553,6 +592,7 @@ assay_llm_client_extract_async (AssayExtractor            *extractor,
   job->text = assay_pdf_text_ref (request->text);
   job->template_ = assay_template_ref (request->template_);
   job->progress = request->progress;
+  job->waiting = request->waiting;
   job->progress_data = request->progress_data;
   job->chunks = g_ptr_array_new_with_free_func (chunk_state_free);
   job->warnings = g_ptr_array_new_with_free_func (g_free);
@@ -846,7 +886,7 @@ assay_llm_client_list_models_async (AssayLlmClient      *self,
   g_task_set_source_tag (task, assay_llm_client_list_models_async);
 
   assay_llm_dispatcher_call_async (self->dispatcher, "GET", self->models_url, NULL,
-                                   TRUE, ASSAY_LLM_STREAM_WHOLE, 0, NULL, NULL,
+                                   TRUE, ASSAY_LLM_STREAM_WHOLE, 0, NULL, NULL, NULL,
                                    cancellable, models_done_cb, task);
 }
 

@@ -670,6 +670,19 @@ extract_progress (gpointer user_data,
 }
 
 static void
+extract_waiting (gpointer user_data,
+                 gint64   until_monotonic_us)
+{
+  Job *job = user_data;
+  DocState *state = job->state;
+
+  if (state->removed || state->generation != job->generation)
+    return;
+
+  assay_document_set_waiting_until (state->document, until_monotonic_us);
+}
+
+static void
 extract_done (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
@@ -681,6 +694,8 @@ extract_done (GObject      *object,
   DocState *state = job->state;
 
   extraction = assay_extractor_extract_finish (ASSAY_EXTRACTOR (object), result, &error);
+  if (!state->removed && state->generation == job->generation)
+    assay_document_set_waiting_until (state->document, 0);
 
   if (!job_complete (job, extraction != NULL))
     goto out;
@@ -714,6 +729,7 @@ run_extract (AssayPipeline *self,
     .display_name = assay_document_get_name (state->document),
     .progress = extract_progress,
     .progress_data = job,
+    .waiting = extract_waiting,
   };
 
   start_step (self, state, STEP_EXTRACT);
