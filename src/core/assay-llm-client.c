@@ -49,6 +49,7 @@ typedef struct
   AssayLlmOutputMode  mode_sent;
   gboolean            repaired;
   gboolean            replaced;   /* split into two others */
+  guint               output_tokens;  /* a larger output allowance, after a cut-off; 0: the job's */
   guint64             last_deltas;
   gint64              waiting_until;  /* rate limit, monotonic µs, 0 none */
   JsonNode           *answer;
@@ -374,6 +375,40 @@ join_problems (GPtrArray *problems,
   return g_string_free (g_steal_pointer (&str), FALSE);
 }
 
+/* Sends @cs again with a larger output allowance (max_tokens or
+ * num_predict) than the last, once. Returns FALSE when it was tried or no
+ * more fits the context. */
+static gboolean
+chunk_raise_output_limit (ChunkState *cs)
+{
+  Job *job = cs->job;
+  gsize prompt = 0;
+  guint allowance;
+
+  if (cs->output_tokens > 0)
+    return FALSE;
+
+  for (guint i = 0; i < cs->messages->len; i++)
+    prompt += assay_llm_estimate_tokens (((AssayLlmMessage *) g_ptr_array_index (cs->messages, i))->content, -1);
+  prompt += PROMPT_OVERHEAD;
+
+  if (prompt >= job->context_tokens)
+    return FALSE;
+
+  allowance = MAX (2 * job->max_output_tokens, 8192);
+  allowance = (guint) MIN ((gsize) allowance, job->context_tokens - prompt);
+  if (allowance <= job->max_output_tokens)
+    return FALSE;
+
+  g_debug ("An answer for page %u was cut off; asking again with %u output tokens",
+           assay_llm_chunk_first_page (cs->chunk), allowance);
+  cs->output_tokens = allowance;
+  job->client->stats.raised_limits++;
+  chunk_send (cs);
+
+  return TRUE;
+}
+
 static void
 chunk_done_cb (GObject      *source,
                GAsyncResult *res,
@@ -431,6 +466,11 @@ chunk_done_cb (GObject      *source,
   if (g_strcmp0 (result->finish_reason, "length") == 0)
     {
       if (chunk_split (cs))
+        return;
+
+      /* The smallest part still did not fit the answer: once more with a
+       * larger output allowance. */
+      if (chunk_raise_output_limit (cs))
         return;
 
       job_fail (job, g_error_new (ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TRUNCATED,
@@ -501,7 +541,8 @@ chunk_send (ChunkState *cs)
   options.schema = job->schema;
   options.stream = config->stream;
   options.context_tokens = job->context_tokens;
-  options.max_output_tokens = job->max_output_tokens;
+  options.max_output_tokens = cs->output_tokens > 0 ? cs->output_tokens : job->max_output_tokens;
+  options.raise_output_limit = cs->output_tokens > 0;
 
   body = assay_llm_request_build_chat_body (&options, cs->messages);
   cs->mode_sent = client->mode;
