@@ -32,6 +32,8 @@ probe_tick (gpointer user_data)
   gint64 late = MAX (0, now - self->due);
 
   g_array_append_val (self->lateness_us, late);
+  if (late > 20 * 1000)
+    g_debug ("main loop stalled for %.1f ms (sample %u)", late / 1000.0, self->lateness_us->len);
   self->due = now + (gint64) self->interval_ms * 1000;
 
   return G_SOURCE_CONTINUE;
