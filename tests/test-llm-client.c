@@ -237,9 +237,10 @@ test_happy (Fixture       *fixture,
   authorization = assay_fake_llm_server_dup_authorization (fixture->server, 0);
   g_assert_cmpstr (authorization, ==, "Bearer " API_KEY);
 
-  /* The server reports prompt tokens as body bytes / 4 and 6 pieces. */
+  /* The server reports prompt tokens as body bytes / 4, and as completion
+   * tokens the tokens it streamed (or answer bytes / 4): many of 1–9 bytes. */
   g_assert_cmpint (outcome.extraction->prompt_tokens, ==, (gint64) strlen (body) / 4);
-  g_assert_cmpint (outcome.extraction->completion_tokens, ==, 6);
+  g_assert_cmpint (outcome.extraction->completion_tokens, >, 20);
 
   request = parse_body (parser, body);
   g_assert_cmpstr (json_object_get_string_member (request, "model"), ==, MODEL);
@@ -269,13 +270,13 @@ test_happy (Fixture       *fixture,
   g_assert_cmpuint (outcome.n_progress, >=, 2);
   g_assert_cmpfloat (outcome.last_fraction, ==, 1.0);
   if (stream)
-    g_assert_cmpuint (outcome.last_tokens, ==, 6);
+    g_assert_cmpuint (outcome.last_tokens, ==, outcome.extraction->completion_tokens);
 
   assay_llm_client_get_stats (client, &stats);
   g_assert_cmpuint (stats.documents, ==, 1);
   g_assert_cmpuint (stats.requests, ==, 1);
   g_assert_cmpuint (stats.retries, ==, 0);
-  g_assert_cmpint (stats.completion_tokens, ==, 6);
+  g_assert_cmpint (stats.completion_tokens, ==, outcome.extraction->completion_tokens);
 
   id = assay_extractor_dup_id (ASSAY_EXTRACTOR (client));
   g_assert_cmpstr (id, ==, provider == ASSAY_LLM_PROVIDER_OLLAMA ? "llm-ollama-fake-model"

@@ -657,6 +657,707 @@ test_bounded_and_overlapping (Fixture       *fixture,
   g_assert_true (watch.overlapped);
 }
 
+/* ------------------------------------------------------------------------ */
+/* What a window needs                                                        */
+
+typedef struct
+{
+  AssayPipeline *pipeline;
+  guint          n_checks;
+  double         last_progress;
+  gboolean       progress_went_back;
+} CountWatch;
+
+/* Every count, whenever one is notified, is what a walk over the list says. */
+static void
+check_counts (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  CountWatch *watch = user_data;
+  GListModel *documents = assay_pipeline_get_documents (watch->pipeline);
+  guint n = g_list_model_get_n_items (documents);
+  guint per_state[ASSAY_DOCUMENT_DUPLICATE + 1] = { 0 };
+  guint n_documents, n_queued, n_running, n_done, n_failed, n_password, n_cancelled, n_duplicates;
+  double progress;
+
+  if (g_str_equal (pspec->name, "progress"))
+    {
+      progress = assay_pipeline_get_progress (watch->pipeline);
+      if (progress < watch->last_progress)
+        watch->progress_went_back = TRUE;
+      watch->last_progress = progress;
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
+      per_state[assay_document_get_state (document)]++;
+    }
+
+  g_object_get (watch->pipeline,
+                "n-documents", &n_documents,
+                "n-queued", &n_queued,
+                "n-running", &n_running,
+                "n-done", &n_done,
+                "n-failed", &n_failed,
+                "n-needs-password", &n_password,
+                "n-cancelled", &n_cancelled,
+                "n-duplicates", &n_duplicates,
+                NULL);
+  /* Notified while the list is being changed (a splice): check after it. */
+  if (n_documents != n)
+    return;
+  g_assert_cmpuint (n_queued, ==, per_state[ASSAY_DOCUMENT_QUEUED] + per_state[ASSAY_DOCUMENT_HASHING]);
+  g_assert_cmpuint (n_running, ==, per_state[ASSAY_DOCUMENT_READING] +
+                                   per_state[ASSAY_DOCUMENT_EXTRACTING] +
+                                   per_state[ASSAY_DOCUMENT_ANALYSING]);
+  g_assert_cmpuint (n_done, ==, per_state[ASSAY_DOCUMENT_DONE]);
+  g_assert_cmpuint (n_failed, ==, per_state[ASSAY_DOCUMENT_FAILED]);
+  g_assert_cmpuint (n_password, ==, per_state[ASSAY_DOCUMENT_NEEDS_PASSWORD]);
+  g_assert_cmpuint (n_cancelled, ==, per_state[ASSAY_DOCUMENT_CANCELLED]);
+  g_assert_cmpuint (n_duplicates, ==, per_state[ASSAY_DOCUMENT_DUPLICATE]);
+  watch->n_checks++;
+}
+
+static void
+test_counts (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  g_autofree char *a = write_report (fixture, "a.pdf", NULL);
+  g_autofree char *b = write_long_pdf (fixture, "b.pdf", 30);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.pdf", NULL);
+  g_autofree char *copy = g_build_filename (fixture->dir, "copy.pdf", NULL);
+  g_autofree char *contents = NULL;
+  CountWatch watch = { pipeline, 0, 0.0, FALSE };
+  AssayDocument *doc_a;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (a, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, length, NULL));
+
+  g_signal_connect (pipeline, "notify", G_CALLBACK (check_counts), &watch);
+
+  doc_a = add_path (pipeline, a);
+  add_path (pipeline, b);
+  add_path (pipeline, missing);
+  add_path (pipeline, copy);
+  g_assert_cmpuint (assay_pipeline_get_n_documents (pipeline), ==, 4);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_FAILED), ==, 1);
+
+  /* Adding to a running batch moves its progress back; from here on it
+   * only goes forward. */
+  watch.last_progress = assay_pipeline_get_progress (pipeline);
+  watch.progress_went_back = FALSE;
+  g_assert_cmpfloat (watch.last_progress, <, 0.5);
+  g_assert_cmpfloat (watch.last_progress, >=, 0.25);   /* the missing one is finished */
+  run_until_idle (pipeline);
+
+  g_assert_cmpuint (watch.n_checks, >, 10);
+  g_assert_false (watch.progress_went_back);
+  g_assert_cmpfloat (assay_pipeline_get_progress (pipeline), ==, 1.0);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_DONE), ==, 2);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_DUPLICATE), ==, 1);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_QUEUED), ==, 0);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_READING), ==, 0);
+
+  /* A retry starts a new batch: progress from 0 again, over that one. */
+  watch.last_progress = 0.0;
+  assay_pipeline_retry (pipeline, doc_a);
+  g_assert_cmpfloat (assay_pipeline_get_progress (pipeline), <, 0.5);
+  run_until_idle (pipeline);
+  g_assert_cmpfloat (assay_pipeline_get_progress (pipeline), ==, 1.0);
+  g_assert_false (watch.progress_went_back);
+
+  assay_pipeline_clear_finished (pipeline);
+  g_assert_cmpuint (assay_pipeline_get_n_documents (pipeline), ==, 0);
+  for (AssayDocumentState state = ASSAY_DOCUMENT_QUEUED; state <= ASSAY_DOCUMENT_DUPLICATE; state++)
+    g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, state), ==, 0);
+
+  g_signal_handlers_disconnect_by_data (pipeline, &watch);
+}
+
+/* clear_finished leaves what is at work, in its place. */
+static void
+test_clear_finished (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  GListModel *documents = assay_pipeline_get_documents (pipeline);
+  g_autofree char *missing = g_build_filename (fixture->dir, "missing.pdf", NULL);
+  g_autofree char *a = write_report (fixture, "a.pdf", NULL);
+  AssayDocument *queued[2];
+
+  assay_pipeline_set_paused (pipeline, TRUE);
+  add_path (pipeline, missing);
+  queued[0] = add_path (pipeline, a);
+  add_path (pipeline, missing);
+  add_path (pipeline, missing);
+  queued[1] = add_path (pipeline, a);
+  add_path (pipeline, missing);
+
+  assay_pipeline_clear_finished (pipeline);
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 2);
+  g_assert_true (g_list_model_get_item (documents, 0) == (gpointer) queued[0]);
+  g_object_unref (queued[0]);
+  g_assert_true (g_list_model_get_item (documents, 1) == (gpointer) queued[1]);
+  g_object_unref (queued[1]);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_FAILED), ==, 0);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_QUEUED), ==, 2);
+
+  assay_pipeline_set_paused (pipeline, FALSE);
+  run_until_idle (pipeline);
+}
+
+static guint
+count_figures (JsonObject *result,
+               guint      *n_verified)
+{
+  JsonArray *figures = json_object_get_array_member (json_object_get_object_member (result, "extraction"),
+                                                     "figures");
+  guint n = json_array_get_length (figures);
+
+  *n_verified = 0;
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (figures, i), "verified"),
+                   "verified") == 0)
+      (*n_verified)++;
+
+  return n;
+}
+
+/* The summary a row shows is there when done, from the result built or the
+ * stored one; a window may let the pipeline drop the result once stored,
+ * and load it again from the store with what the document says. */
+static void
+test_summary_and_keep_results (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  g_autofree char *store_dir = g_build_filename (fixture->dir, "store", NULL);
+  g_autoptr(AssayStore) store = assay_store_new (store_dir);
+  g_autofree char *a = write_report (fixture, "a.pdf", NULL);
+  guint n_figures, n_verified;
+
+  {
+    g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+    AssayDocument *document;
+
+    assay_pipeline_set_store (pipeline, store, TRUE);
+    g_assert_true (assay_pipeline_get_store (pipeline) == store);
+    document = add_path (pipeline, a);
+    run_until_idle (pipeline);
+
+    g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+    n_figures = count_figures (result_object (document), &n_verified);
+    g_assert_cmpuint (n_figures, >, 0);
+    g_assert_cmpuint (assay_document_get_n_figures (document), ==, n_figures);
+    g_assert_cmpuint (assay_document_get_n_verified (document), ==, n_verified);
+    g_assert_cmpuint (n_verified, >, 0);
+    g_assert_nonnull (assay_document_get_template_key (document));
+    g_assert_true (g_str_has_suffix (assay_document_get_extractor_id (document), ".a1"));
+    g_assert_cmpint (assay_document_get_started_at (document), >, 0);
+    g_assert_cmpint (assay_document_get_finished_at (document), >=,
+                     assay_document_get_started_at (document));
+  }
+
+  {
+    g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+    g_autoptr(JsonNode) loaded = NULL;
+    g_autofree char *key = NULL;
+    g_autoptr(GError) error = NULL;
+    AssayDocument *document;
+
+    assay_pipeline_set_store (pipeline, store, TRUE);
+    assay_pipeline_set_keep_results (pipeline, FALSE);
+    document = add_path (pipeline, a);
+    run_until_idle (pipeline);
+
+    g_assert_true (assay_document_get_cached (document));
+    g_assert_null (assay_document_get_result (document));
+    g_assert_null (assay_document_get_result_text (document));
+    g_assert_cmpuint (assay_document_get_n_figures (document), ==, n_figures);
+    g_assert_cmpuint (assay_document_get_n_verified (document), ==, n_verified);
+
+    key = assay_store_dup_key (assay_pipeline_get_store (pipeline),
+                               assay_document_get_sha256 (document),
+                               assay_document_get_template_key (document),
+                               assay_document_get_extractor_id (document));
+    loaded = assay_store_load (store, key, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (loaded);
+  }
+
+  /* Not stored (no store): kept, whatever keep-results says. */
+  {
+    g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+    AssayDocument *document;
+
+    assay_pipeline_set_keep_results (pipeline, FALSE);
+    document = add_path (pipeline, a);
+    run_until_idle (pipeline);
+    g_assert_nonnull (assay_document_get_result (document));
+  }
+}
+
+static const char *
+template_of (AssayDocument *document)
+{
+  JsonObject *extraction = json_object_get_object_member (result_object (document), "extraction");
+
+  return json_object_get_string_member (extraction, "template");
+}
+
+/* A new template or extractor is for documents started after it. */
+static void
+test_settings_apply_later (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  g_autoptr(AssayTemplate) invoice = assay_template_lookup ("invoice");
+  g_autoptr(TestSlowExtractor) slow = g_object_new (TEST_TYPE_SLOW_EXTRACTOR, NULL);
+  g_autofree char *a = write_report (fixture, "a.pdf", NULL);
+  g_autofree char *b = write_report (fixture, "b.pdf", "Appendix\n");
+  g_autofree char *general_key = assay_template_get_cache_key (fixture->template_);
+  g_autofree char *invoice_key = assay_template_get_cache_key (invoice);
+  AssayDocument *doc_a, *doc_b;
+
+  g_assert_nonnull (invoice);
+  slow->delay_ms = 10;
+
+  doc_a = add_path (pipeline, a);   /* started: it is hashing */
+  g_assert_cmpint (assay_document_get_state (doc_a), ==, ASSAY_DOCUMENT_HASHING);
+  assay_pipeline_set_template (pipeline, invoice);
+  assay_pipeline_set_extractor (pipeline, ASSAY_EXTRACTOR (slow));
+  doc_b = add_path (pipeline, b);
+  run_until_idle (pipeline);
+
+  g_assert_cmpint (assay_document_get_state (doc_a), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_cmpint (assay_document_get_state (doc_b), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_cmpstr (template_of (doc_a), ==, "general");
+  g_assert_cmpstr (assay_document_get_template_key (doc_a), ==, general_key);
+  g_assert_cmpstr (assay_document_get_template_key (doc_b), ==, invoice_key);
+  g_assert_cmpstr (assay_document_get_extractor_id (doc_b), ==, "test-slow.a1");
+  g_assert_cmpstr (assay_document_get_extractor_id (doc_a), !=, "test-slow.a1");
+  /* The slow extractor answers with the template's name as its method. */
+  g_assert_cmpuint (slow->calls, ==, 1);
+
+  /* A retry is started again: with what is set now. */
+  assay_pipeline_retry (pipeline, doc_a);
+  run_until_idle (pipeline);
+  g_assert_cmpstr (assay_document_get_template_key (doc_a), ==, invoice_key);
+  g_assert_cmpuint (slow->calls, ==, 2);
+}
+
+static void
+test_retry_with_password (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  g_autofree char *plain = write_report (fixture, "plain.pdf", NULL);
+  g_autofree char *other = write_report (fixture, "other.pdf", "Other\n");
+  g_autofree char *locked1 = g_build_filename (fixture->dir, "locked1.pdf", NULL);
+  g_autofree char *locked2 = g_build_filename (fixture->dir, "locked2.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  AssayDocument *doc1, *doc2;
+
+  if (!assay_test_have_qpdf ())
+    {
+      g_test_skip ("qpdf is not installed");
+      return;
+    }
+
+  g_assert_true (assay_test_pdf_encrypt (plain, locked1, "one", "owner", &error));
+  g_assert_no_error (error);
+  g_assert_true (assay_test_pdf_encrypt (other, locked2, "two", "owner", &error));
+  g_assert_no_error (error);
+
+  doc1 = add_path (pipeline, locked1);
+  doc2 = add_path (pipeline, locked2);
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (doc1), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  g_assert_cmpint (assay_document_get_state (doc2), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_NEEDS_PASSWORD), ==, 2);
+
+  /* A wrong one: asked again. */
+  assay_pipeline_retry_with_password (pipeline, doc1, "wrong");
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (doc1), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+
+  assay_pipeline_retry_with_password (pipeline, doc1, "one");
+  g_assert_cmpint (assay_document_get_state (doc2), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (doc1), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_cmpint (assay_document_get_state (doc2), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  g_assert_null (strstr (assay_document_get_status_text (doc2), "two"));
+
+  /* The other document did not get that password. */
+  assay_pipeline_retry (pipeline, doc2);
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (doc2), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+}
+
+static void
+note_started (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  GPtrArray *order = user_data;
+
+  if (assay_document_get_state (ASSAY_DOCUMENT (object)) == ASSAY_DOCUMENT_HASHING)
+    g_ptr_array_add (order, object);
+}
+
+static void
+test_prioritize (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  g_autoptr(GPtrArray) docs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autofree char *a = write_report (fixture, "a.pdf", NULL);
+
+  assay_pipeline_set_paused (pipeline, TRUE);
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("doc-%u.pdf", i);
+      g_autofree char *path = write_report (fixture, name, name);
+      AssayDocument *document = add_path (pipeline, path);
+
+      g_signal_connect (document, "notify::state", G_CALLBACK (note_started), order);
+      g_ptr_array_add (docs, document);
+    }
+
+  assay_pipeline_prioritize (pipeline, g_ptr_array_index (docs, 4));
+  assay_pipeline_set_paused (pipeline, FALSE);
+  run_until_idle (pipeline);
+
+  g_assert_cmpuint (order->len, ==, 6);
+  g_assert_true (g_ptr_array_index (order, 0) == g_ptr_array_index (docs, 4));
+  g_assert_true (g_ptr_array_index (order, 1) == g_ptr_array_index (docs, 0));
+  for (guint i = 0; i < docs->len; i++)
+    g_signal_handlers_disconnect_by_data (g_ptr_array_index (docs, i), order);
+}
+
+static void
+wait_cancelled_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  gboolean *cancelled = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (assay_pipeline_wait_finish (ASSAY_PIPELINE (object), result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  *cancelled = TRUE;
+}
+
+/* The maintainer's finding: wait_async ignored its cancellable. */
+static void
+test_wait_cancellable (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(TestSlowExtractor) slow = g_object_new (TEST_TYPE_SLOW_EXTRACTOR, NULL);
+  g_autoptr(AssayPipeline) pipeline = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *a = write_report (fixture, "a.pdf", NULL);
+  gboolean cancelled = FALSE;
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  AssayDocument *document;
+
+  slow->delay_ms = 30000;
+  pipeline = assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (slow), fixture->template_);
+  document = add_path (pipeline, a);
+
+  assay_pipeline_wait_async (pipeline, cancellable, wait_cancelled_done, &cancelled);
+  while (assay_document_get_state (document) != ASSAY_DOCUMENT_EXTRACTING &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_EXTRACTING);
+
+  g_cancellable_cancel (cancellable);
+  while (!cancelled && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (cancelled);
+  g_assert_false (assay_document_is_finished (document));
+
+  /* Cancelled before it is called: at once. */
+  cancelled = FALSE;
+  assay_pipeline_wait_async (pipeline, cancellable, wait_cancelled_done, &cancelled);
+  while (!cancelled && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (cancelled);
+
+  assay_pipeline_cancel_all (pipeline);
+  run_until_idle (pipeline);
+}
+
+static gboolean
+has_tmp_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_str_has_suffix (name, ".tmp"))
+        return TRUE;
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && has_tmp_files (child))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_shutdown (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *store_dir = g_build_filename (fixture->dir, "store", NULL);
+  g_autoptr(AssayStore) store = assay_store_new (store_dir);
+  AssayPipeline *pipeline = new_offline_pipeline (fixture);
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *late = write_report (fixture, "late.pdf", NULL);
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  gboolean done = FALSE;
+  gboolean running = FALSE;
+  AssayDocument *late_doc;
+
+  assay_pipeline_set_store (pipeline, store, TRUE);
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("big-%u.pdf", i);
+      g_autofree char *path = i % 2 ? write_long_pdf (fixture, name, 300 + i) : write_report (fixture, name, name);
+
+      g_ptr_array_add (docs, g_object_ref (add_path (pipeline, path)));
+    }
+
+  while (!running && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      running = assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_READING) > 0 &&
+                assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_DONE) > 0;
+    }
+  g_assert_true (running);
+
+  assay_pipeline_shutdown (pipeline);
+  g_assert_cmpuint (assay_pipeline_get_n_unfinished (pipeline), ==, 0);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_QUEUED), ==, 0);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_READING), ==, 0);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_CANCELLED), >, 0);
+
+  /* No new work. */
+  late_doc = add_path (pipeline, late);
+  g_assert_cmpint (assay_document_get_state (late_doc), ==, ASSAY_DOCUMENT_CANCELLED);
+
+  /* The wait is for every job to have come back; then nothing is written. */
+  assay_pipeline_wait_async (pipeline, NULL, wait_done, &done);
+  g_object_add_weak_pointer (G_OBJECT (pipeline), (gpointer *) &pipeline);
+  g_object_unref (pipeline);
+  while ((!done || pipeline != NULL) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done);
+  g_assert_null (pipeline);   /* dropped once its jobs returned */
+  g_assert_false (has_tmp_files (store_dir));
+
+  for (guint i = 0; i < docs->len; i++)
+    {
+      AssayDocument *document = g_ptr_array_index (docs, i);
+      AssayDocumentState state = assay_document_get_state (document);
+
+      g_assert_true (state == ASSAY_DOCUMENT_DONE || state == ASSAY_DOCUMENT_CANCELLED ||
+                     state == ASSAY_DOCUMENT_DUPLICATE);
+    }
+}
+
+typedef struct
+{
+  GPtrArray *skipped;
+  gboolean   done;
+} AddFiles;
+
+static void
+files_added (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AddFiles *add = user_data;
+  g_autoptr(GError) error = NULL;
+
+  add->skipped = assay_pipeline_add_files_finish (ASSAY_PIPELINE (object), result, &error);
+  g_assert_no_error (error);
+  add->done = TRUE;
+}
+
+static void
+count_changes (GListModel *model,
+               guint       position,
+               guint       removed,
+               guint       added,
+               gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static gboolean
+skipped_has (GPtrArray  *skipped,
+             const char *suffix)
+{
+  for (guint i = 0; i < skipped->len; i++)
+    {
+      AssayInputFile *input = g_ptr_array_index (skipped, i);
+
+      if (g_str_has_suffix (input->path, suffix))
+        {
+          g_assert_nonnull (input->reason);
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+test_add_files (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  GListModel *documents = assay_pipeline_get_documents (pipeline);
+  g_autofree char *folder = g_build_filename (fixture->dir, "folder", NULL);
+  g_autofree char *notes = g_build_filename (fixture->dir, "notes.pdf", NULL);
+  g_autofree char *inner_text = g_build_filename (folder, "readme.txt", NULL);
+  g_autofree char *one = write_report (fixture, "one.pdf", NULL);
+  g_autofree char *in1 = NULL;
+  g_autofree char *in2 = NULL;
+  GFile *files[4];
+  AddFiles add = { NULL, FALSE };
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  guint n_changes = 0;
+  const char *expected[] = { "one.pdf", "1.pdf", "2.pdf" };
+
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  in1 = write_report (fixture, "folder/1.pdf", "one");
+  in2 = write_report (fixture, "folder/2.pdf", "two");
+  g_assert_true (g_file_set_contents (notes, "just some notes\n", -1, NULL));
+  g_assert_true (g_file_set_contents (inner_text, "read me\n", -1, NULL));
+
+  files[0] = g_file_new_for_path (one);
+  files[1] = g_file_new_for_path (notes);
+  files[2] = g_file_new_for_path (folder);
+  files[3] = g_file_new_for_uri ("http://127.0.0.1:9/remote.pdf");
+
+  g_signal_connect (documents, "items-changed", G_CALLBACK (count_changes), &n_changes);
+  assay_pipeline_add_files_async (pipeline, files, G_N_ELEMENTS (files), NULL, files_added, &add);
+  while (!add.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (add.done);
+
+  /* One change of the list for all of them, in the order given. */
+  g_assert_cmpuint (n_changes, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
+      g_assert_cmpstr (assay_document_get_name (document), ==, expected[i]);
+    }
+
+  g_assert_cmpuint (add.skipped->len, ==, 3);
+  g_assert_true (skipped_has (add.skipped, "notes.pdf"));
+  g_assert_true (skipped_has (add.skipped, "readme.txt"));
+  g_assert_true (skipped_has (add.skipped, "remote.pdf"));
+
+  run_until_idle (pipeline);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_DONE), ==, 3);
+
+  g_signal_handlers_disconnect_by_data (documents, &n_changes);
+  g_ptr_array_unref (add.skipped);
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_object_unref (files[i]);
+}
+
+/* Documents of a previous session: the finished ones as they were, without
+ * hashing or reading; the ones at work queued again. */
+static void
+test_restored (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  g_autoptr(GPtrArray) restored = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_restored_document_free);
+  g_autofree char *again = write_report (fixture, "again.pdf", NULL);
+  g_autofree char *gone = g_build_filename (fixture->dir, "gone.pdf", NULL);
+  GListModel *documents = assay_pipeline_get_documents (pipeline);
+  AssayRestoredDocument *entry;
+  AssayStageSnapshot hash_stage;
+  guint n_changes = 0;
+
+  entry = g_new0 (AssayRestoredDocument, 1);
+  entry->path = g_strdup (gone);   /* not there any more: not looked at */
+  entry->sha256 = g_strdup ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+  entry->state = ASSAY_DOCUMENT_DONE;
+  entry->template_key = g_strdup ("general-x");
+  entry->extractor_id = g_strdup ("offline.a1");
+  entry->n_pages = 3;
+  entry->n_figures = 5;
+  entry->n_verified = 4;
+  entry->title = g_strdup ("Report");
+  g_ptr_array_add (restored, entry);
+
+  entry = g_new0 (AssayRestoredDocument, 1);
+  entry->path = g_strdup ("/nowhere/broken.pdf");
+  entry->state = ASSAY_DOCUMENT_FAILED;
+  entry->error_stage = ASSAY_STAGE_READ;
+  entry->error_message = g_strdup ("The file is damaged");
+  g_ptr_array_add (restored, entry);
+
+  entry = g_new0 (AssayRestoredDocument, 1);
+  entry->path = g_strdup (again);
+  entry->state = ASSAY_DOCUMENT_EXTRACTING;   /* was at work */
+  g_ptr_array_add (restored, entry);
+
+  g_signal_connect (documents, "items-changed", G_CALLBACK (count_changes), &n_changes);
+  assay_pipeline_add_restored (pipeline, restored);
+  g_assert_cmpuint (n_changes, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 3);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_DONE), ==, 1);
+  g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_FAILED), ==, 1);
+  g_assert_cmpuint (assay_pipeline_get_n_unfinished (pipeline), ==, 1);
+
+  run_until_idle (pipeline);
+
+  {
+    g_autoptr(AssayDocument) done = g_list_model_get_item (documents, 0);
+    g_autoptr(AssayDocument) failed = g_list_model_get_item (documents, 1);
+    g_autoptr(AssayDocument) queued = g_list_model_get_item (documents, 2);
+
+    g_assert_cmpint (assay_document_get_state (done), ==, ASSAY_DOCUMENT_DONE);
+    g_assert_cmpuint (assay_document_get_n_figures (done), ==, 5);
+    g_assert_cmpstr (assay_document_get_title (done), ==, "Report");
+    g_assert_cmpstr (assay_document_get_template_key (done), ==, "general-x");
+    g_assert_null (assay_document_get_result (done));
+    g_assert_cmpint (assay_document_get_state (failed), ==, ASSAY_DOCUMENT_FAILED);
+    g_assert_cmpstr (assay_document_get_status_text (failed), ==, "The file is damaged");
+    g_assert_cmpint (assay_document_get_state (queued), ==, ASSAY_DOCUMENT_DONE);
+
+    /* Only the one at work was hashed. */
+    assay_metrics_snapshot (assay_pipeline_get_metrics (pipeline), ASSAY_STAGE_HASH, &hash_stage);
+    g_assert_cmpuint (hash_stage.done, ==, 1);
+
+    /* A restored failed document can be retried like any. */
+    assay_pipeline_retry (pipeline, failed);
+    run_until_idle (pipeline);
+    g_assert_cmpint (assay_document_get_state (failed), ==, ASSAY_DOCUMENT_FAILED);
+    g_assert_cmpint (assay_document_get_error_stage (failed), ==, ASSAY_STAGE_READ);
+  }
+
+  g_signal_handlers_disconnect_by_data (documents, &n_changes);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -675,6 +1376,16 @@ main (int   argc,
   ADD ("/assay/pipeline/remove", test_remove);
   ADD ("/assay/pipeline/paused", test_paused);
   ADD ("/assay/pipeline/bounded-and-overlapping", test_bounded_and_overlapping);
+  ADD ("/assay/pipeline/counts", test_counts);
+  ADD ("/assay/pipeline/clear-finished", test_clear_finished);
+  ADD ("/assay/pipeline/summary-and-keep-results", test_summary_and_keep_results);
+  ADD ("/assay/pipeline/settings-apply-later", test_settings_apply_later);
+  ADD ("/assay/pipeline/retry-with-password", test_retry_with_password);
+  ADD ("/assay/pipeline/prioritize", test_prioritize);
+  ADD ("/assay/pipeline/wait-cancellable", test_wait_cancellable);
+  ADD ("/assay/pipeline/shutdown", test_shutdown);
+  ADD ("/assay/pipeline/add-files", test_add_files);
+  ADD ("/assay/pipeline/restored", test_restored);
 
 #undef ADD
 

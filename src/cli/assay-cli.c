@@ -313,7 +313,6 @@ document_finished (AssayPipeline *pipeline,
   /* The output keeps what it needs: the batch forgets the document (not
    * from inside the pipeline's signal, though), which keeps memory flat
    * over thousands of documents. */
-  assay_document_set_result (document, NULL);
   g_ptr_array_add (run->to_forget, g_object_ref (document));
   if (run->forget_id == 0)
     run->forget_id = g_idle_add (forget_written, run);
@@ -679,6 +678,9 @@ start_run (Run     *run,
   assay_pipeline_set_store (run->pipeline, store, !run->no_cache);
   assay_pipeline_set_password (run->pipeline, run->password);
   assay_pipeline_set_trace (run->pipeline, run->trace);
+  /* The output takes each result as the document finishes; the documents
+   * need not hold theirs until they are forgotten. */
+  assay_pipeline_set_keep_results (run->pipeline, FALSE);
   g_signal_connect (run->pipeline, "document-finished", G_CALLBACK (document_finished), run);
 
   run->progress = assay_cli_progress_new (run->pipeline, isatty (STDERR_FILENO));

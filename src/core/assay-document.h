@@ -2,6 +2,11 @@
  *
  * Main thread only. Every state change, progress step and timing is a
  * notifying property, so a list row or the CLI's progress line can bind to it.
+ * Only the pipeline changes a document (assay-document-private.h); each
+ * property is notified only when its value changes.
+ *
+ * Times ("started-at", "finished-at", "waiting-until") are g_get_monotonic_time()
+ * microseconds, 0 when unset.
  */
 #pragma once
 
@@ -38,44 +43,29 @@ const char         *assay_document_get_path          (AssayDocument      *self);
 const char         *assay_document_get_name          (AssayDocument      *self);
 guint               assay_document_get_index         (AssayDocument      *self);
 const char         *assay_document_get_sha256        (AssayDocument      *self);
-void                assay_document_set_sha256        (AssayDocument      *self,
-                                                      const char         *sha256);
 goffset             assay_document_get_size          (AssayDocument      *self);
-void                assay_document_set_size          (AssayDocument      *self,
-                                                      goffset             size);
 AssayDocumentState  assay_document_get_state         (AssayDocument      *self);
-void                assay_document_set_state         (AssayDocument      *self,
-                                                      AssayDocumentState  state);
 gboolean            assay_document_is_finished       (AssayDocument      *self);
 double              assay_document_get_progress      (AssayDocument      *self);
-void                assay_document_set_progress      (AssayDocument      *self,
-                                                      double              progress);
 guint               assay_document_get_n_pages       (AssayDocument      *self);
-void                assay_document_set_n_pages       (AssayDocument      *self,
-                                                      guint               n_pages);
 gboolean            assay_document_get_cached        (AssayDocument      *self);
-void                assay_document_set_cached        (AssayDocument      *self,
-                                                      gboolean            cached);
 AssayStage          assay_document_get_error_stage   (AssayDocument      *self);
 const char         *assay_document_get_error_message (AssayDocument      *self);
-void                assay_document_fail              (AssayDocument      *self,
-                                                      AssayDocumentState  state,
-                                                      AssayStage          stage,
-                                                      const char         *message);
+const char         *assay_document_get_status_text   (AssayDocument      *self);
+gint64              assay_document_get_waiting_until (AssayDocument      *self);
+gint64              assay_document_get_started_at    (AssayDocument      *self);
+gint64              assay_document_get_finished_at   (AssayDocument      *self);
+guint               assay_document_get_n_figures     (AssayDocument      *self);
+guint               assay_document_get_n_verified    (AssayDocument      *self);
+const char         *assay_document_get_title         (AssayDocument      *self);
+gboolean            assay_document_get_timings       (AssayDocument      *self);
+const char         *assay_document_get_template_key  (AssayDocument      *self);
+const char         *assay_document_get_extractor_id  (AssayDocument      *self);
 const char         *assay_document_get_duplicate_of  (AssayDocument      *self);
-void                assay_document_set_duplicate_of  (AssayDocument      *self,
-                                                      const char         *original_path);
 JsonNode           *assay_document_get_result        (AssayDocument      *self);
-void                assay_document_set_result        (AssayDocument      *self,
-                                                      JsonNode           *result);
 GBytes             *assay_document_get_result_text   (AssayDocument      *self);
-void                assay_document_set_result_text   (AssayDocument      *self,
-                                                      GBytes             *text);
 double              assay_document_get_stage_ms      (AssayDocument      *self,
                                                       AssayStage          stage);
-void                assay_document_set_stage_ms      (AssayDocument      *self,
-                                                      AssayStage          stage,
-                                                      double              ms);
 const char         *assay_document_state_to_string   (AssayDocumentState  state);
 
 G_END_DECLS

@@ -20,6 +20,12 @@ typedef void (*AssayExtractProgress) (gpointer user_data,
                                       double   fraction,
                                       guint64  tokens);
 
+/* Called on the main thread when the extraction has to wait (a model
+ * server's rate limit) until @until_monotonic_us (g_get_monotonic_time()),
+ * and with 0 when the wait is over. */
+typedef void (*AssayExtractWaiting) (gpointer user_data,
+                                     gint64   until_monotonic_us);
+
 typedef struct
 {
   AssayPdfText         *text;          /* shared, read-only */
@@ -27,6 +33,7 @@ typedef struct
   const char           *display_name;  /* for messages: the file's basename */
   AssayExtractProgress  progress;      /* nullable */
   gpointer              progress_data;
+  AssayExtractWaiting   waiting;       /* nullable; called with progress_data */
 } AssayExtractRequest;
 
 #define ASSAY_TYPE_EXTRACTOR (assay_extractor_get_type ())

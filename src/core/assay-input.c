@@ -408,11 +408,17 @@ assay_input_identify (AssayInputFile  *self,
   return TRUE;
 }
 
-/* Judges a file found inside a folder by its first bytes, so that the
- * files that are not PDFs can be reported as skipped without ever becoming
- * documents. A PDF is left unidentified: hashing it is the pipeline's job. */
-static void
-sniff (AssayInputFile *self)
+/**
+ * assay_input_sniff:
+ *
+ * Judges a file by its first bytes, so that files that are not PDFs can
+ * be reported as skipped without ever becoming documents (the walk does
+ * this for files found in folders). A PDF, or a file that cannot be opened,
+ * is left unidentified: hashing it, and reporting why it cannot be read, is
+ * the pipeline's job. Blocking; any thread.
+ */
+void
+assay_input_sniff (AssayInputFile *self)
 {
   guint8 head[HEAD_SIZE];
   struct stat st;
@@ -622,7 +628,7 @@ walk_entry (Walk         *walk,
           AssayInputFile *file = g_ptr_array_index (walk->files, walk->files->len - 1);
 
           if (!file->explicit_ && !file->identified && g_str_equal (file->path, path))
-            sniff (file);
+            assay_input_sniff (file);
         }
     }
 

@@ -46,6 +46,7 @@ void            assay_input_file_free     (AssayInputFile  *self);
 gboolean        assay_input_identify      (AssayInputFile  *self,
                                            GCancellable    *cancellable,
                                            GError         **error);
+void            assay_input_sniff         (AssayInputFile  *self);
 GPtrArray      *assay_input_expand        (const char * const *paths,
                                            guint            max_entries,
                                            GCancellable    *cancellable,

@@ -295,16 +295,22 @@ chunk_split (ChunkState *cs)
 }
 
 static void
+chunk_count_deltas (ChunkState *cs,
+                    guint64     n_deltas)
+{
+  if (n_deltas < cs->last_deltas)
+    cs->last_deltas = 0;
+  cs->job->tokens += n_deltas - cs->last_deltas;
+  cs->last_deltas = n_deltas;
+}
+
+static void
 chunk_progress_cb (guint64  n_deltas,
                    gpointer user_data)
 {
   ChunkState *cs = user_data;
 
-  if (n_deltas < cs->last_deltas)
-    cs->last_deltas = 0;
-  cs->job->tokens += n_deltas - cs->last_deltas;
-  cs->last_deltas = n_deltas;
-
+  chunk_count_deltas (cs, n_deltas);
   job_report_progress (cs->job, FALSE);
 }
 
@@ -375,6 +381,9 @@ chunk_done_cb (GObject      *source,
       job_fail (job, g_steal_pointer (&error));
       return;
     }
+
+  /* Progress is coalesced: the last pieces of the answer count here. */
+  chunk_count_deltas (cs, result->n_deltas);
 
   add_usage (&job->prompt_tokens, result->prompt_tokens);
   add_usage (&job->completion_tokens, result->completion_tokens);

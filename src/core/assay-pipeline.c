@@ -22,9 +22,13 @@
 
 #include "config.h"
 
+#include <math.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "assay-analysis.h"
+#include "assay-document-private.h"
 #include "assay-pipeline.h"
 #include "assay-result.h"
 
@@ -47,6 +51,20 @@ typedef enum
   N_STEPS
 } Step;
 
+/* The states as the pipeline's counts group them. */
+typedef enum
+{
+  BUCKET_QUEUED,      /* queued, hashing */
+  BUCKET_RUNNING,     /* reading, extracting, analysing */
+  BUCKET_DONE,
+  BUCKET_FAILED,
+  BUCKET_NEEDS_PASSWORD,
+  BUCKET_CANCELLED,
+  BUCKET_DUPLICATE,
+  N_BUCKETS,
+  BUCKET_NONE = N_BUCKETS,   /* not counted (not in the list) */
+} Bucket;
+
 typedef struct
 {
   GQueue waiting;   /* DocState*, each holding a reference */
@@ -67,6 +85,18 @@ typedef struct
   AssayExtraction *extraction;
   gint64           step_started_us;
   gint64           last_progress_us;
+  /* What it is processed with, taken when it starts (identify): later
+   * settings apply to later documents. */
+  AssayExtractor  *extractor;
+  AssayTemplate   *template_;
+  char            *template_key;
+  char            *extractor_id;
+  char            *password;     /* nullable: its own, from retry_with_password */
+  gboolean         stored;       /* its result is in the store */
+  /* What the counts and the batch progress have of it */
+  Bucket           counted;
+  guint            batch;        /* 0: in no batch */
+  double           counted_progress;
 } DocState;
 
 /* Who processes a content. Identify jobs finish in any order; the
@@ -114,10 +144,46 @@ struct _AssayPipeline
   guint            n_unfinished;
   guint            next_index;
   gboolean         paused;        /* no new documents start */
+  gboolean         shut_down;     /* no new work at all */
+  gboolean         keep_results;
+  guint            n_jobs;        /* jobs in flight, cancelled ones too */
   GPtrArray       *waiters;       /* GTask* from wait_async */
+
+  guint            counts[N_BUCKETS];
+  guint            batch;         /* the current batch's number, from 1 */
+  guint            batch_total;   /* documents in it */
+  double           batch_sum;     /* the sum of their progress */
+  double           progress;      /* as last notified */
 };
 
 G_DEFINE_FINAL_TYPE (AssayPipeline, assay_pipeline, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_N_DOCUMENTS,
+  PROP_N_QUEUED,
+  PROP_N_RUNNING,
+  PROP_N_DONE,
+  PROP_N_FAILED,
+  PROP_N_NEEDS_PASSWORD,
+  PROP_N_CANCELLED,
+  PROP_N_DUPLICATES,
+  PROP_PROGRESS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The count property of each bucket. */
+static const guint bucket_prop[N_BUCKETS] = {
+  [BUCKET_QUEUED] = PROP_N_QUEUED,
+  [BUCKET_RUNNING] = PROP_N_RUNNING,
+  [BUCKET_DONE] = PROP_N_DONE,
+  [BUCKET_FAILED] = PROP_N_FAILED,
+  [BUCKET_NEEDS_PASSWORD] = PROP_N_NEEDS_PASSWORD,
+  [BUCKET_CANCELLED] = PROP_N_CANCELLED,
+  [BUCKET_DUPLICATE] = PROP_N_DUPLICATES,
+};
 
 enum {
   DOCUMENT_FINISHED,
@@ -158,6 +224,32 @@ static const double step_progress[N_STEPS + 1] = {
   0.0, 0.05, 0.60, 0.85, 0.97, 1.0
 };
 
+static Bucket
+bucket_of_state (AssayDocumentState state)
+{
+  switch (state)
+    {
+    case ASSAY_DOCUMENT_QUEUED:
+    case ASSAY_DOCUMENT_HASHING:
+      return BUCKET_QUEUED;
+    case ASSAY_DOCUMENT_READING:
+    case ASSAY_DOCUMENT_EXTRACTING:
+    case ASSAY_DOCUMENT_ANALYSING:
+      return BUCKET_RUNNING;
+    case ASSAY_DOCUMENT_DONE:
+      return BUCKET_DONE;
+    case ASSAY_DOCUMENT_FAILED:
+      return BUCKET_FAILED;
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD:
+      return BUCKET_NEEDS_PASSWORD;
+    case ASSAY_DOCUMENT_CANCELLED:
+      return BUCKET_CANCELLED;
+    case ASSAY_DOCUMENT_DUPLICATE:
+    default:
+      return BUCKET_DUPLICATE;
+    }
+}
+
 static AssayStage
 stage_of_state (AssayDocumentState state)
 {
@@ -180,8 +272,158 @@ doc_state_new (AssayDocument  *document,
   state->document = g_object_ref (document);
   state->input = input;
   state->cancellable = g_cancellable_new ();
+  state->counted = BUCKET_NONE;
 
   return state;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Counts and the batch's progress, kept up to date on every change of a    */
+/* document's state or progress: never a walk over the documents.            */
+
+static void
+notify_progress (AssayPipeline *self)
+{
+  double progress = 0.0;
+
+  /* Every unfinished document is in the current batch, so with none left
+   * it is complete (whatever rounding the running sum gathered). */
+  if (self->batch_total > 0 && self->n_unfinished == 0)
+    progress = 1.0;
+  else if (self->batch_total > 0)
+    progress = CLAMP (self->batch_sum / self->batch_total, 0.0, 1.0);
+
+  /* Not every step of every document: a thousandth is what a bar shows. */
+  if (fabs (progress - self->progress) >= 0.001 ||
+      (progress != self->progress && (progress == 0.0 || progress == 1.0)))
+    {
+      self->progress = progress;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+    }
+}
+
+static void
+count_bucket (AssayPipeline *self,
+              Bucket         bucket,
+              int            delta)
+{
+  if (bucket == BUCKET_NONE)
+    return;
+
+  g_assert (delta > 0 || self->counts[bucket] > 0);
+  self->counts[bucket] += delta;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[bucket_prop[bucket]]);
+}
+
+/* Brings the counts and the batch up to date with @state's document. */
+static void
+account (AssayPipeline *self,
+         DocState      *state)
+{
+  Bucket bucket = bucket_of_state (assay_document_get_state (state->document));
+
+  if (state->counted == BUCKET_NONE)
+    return;   /* not in the list (any more) */
+
+  /* Both counts change before either is notified: whoever hears one
+   * finds them all consistent. */
+  if (bucket != state->counted)
+    {
+      g_object_freeze_notify (G_OBJECT (self));
+      count_bucket (self, state->counted, -1);
+      count_bucket (self, bucket, +1);
+      state->counted = bucket;
+      g_object_thaw_notify (G_OBJECT (self));
+    }
+
+  if (state->batch != 0 && state->batch == self->batch)
+    {
+      double progress = assay_document_is_finished (state->document)
+                        ? 1.0 : assay_document_get_progress (state->document);
+
+      self->batch_sum += progress - state->counted_progress;
+      state->counted_progress = progress;
+      notify_progress (self);
+    }
+}
+
+/* @state's document joins the current batch, or starts one when nothing is
+ * left unfinished: progress is over what was added since the pipeline was
+ * last idle. */
+static void
+join_batch (AssayPipeline *self,
+            DocState      *state)
+{
+  if (self->n_unfinished == 0 || self->batch == 0)
+    {
+      self->batch++;
+      self->batch_total = 0;
+      self->batch_sum = 0.0;
+    }
+
+  if (state->batch == self->batch)
+    return;
+
+  state->batch = self->batch;
+  state->counted_progress = 0.0;
+  self->batch_total++;
+  account (self, state);
+  notify_progress (self);
+}
+
+/* @state's document enters the list: it is counted. */
+static void
+count_in (AssayPipeline *self,
+          DocState      *state)
+{
+  g_assert (state->counted == BUCKET_NONE);
+
+  state->counted = bucket_of_state (assay_document_get_state (state->document));
+  count_bucket (self, state->counted, +1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DOCUMENTS]);
+}
+
+/* @state's document leaves the list. */
+static void
+count_out (AssayPipeline *self,
+           DocState      *state)
+{
+  if (state->counted == BUCKET_NONE)
+    return;
+
+  count_bucket (self, state->counted, -1);
+  state->counted = BUCKET_NONE;
+
+  if (state->batch != 0 && state->batch == self->batch)
+    {
+      g_assert (self->batch_total > 0);
+      self->batch_total--;
+      self->batch_sum -= state->counted_progress;
+      if (self->batch_total == 0)
+        self->batch_sum = 0.0;
+      notify_progress (self);
+    }
+  state->batch = 0;
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DOCUMENTS]);
+}
+
+static void
+set_doc_state (AssayPipeline      *self,
+               DocState           *state,
+               AssayDocumentState  doc_state)
+{
+  _assay_document_set_state (state->document, doc_state);
+  account (self, state);
+}
+
+static void
+set_doc_progress (AssayPipeline *self,
+                  DocState      *state,
+                  double         progress)
+{
+  _assay_document_set_progress (state->document, progress);
+  account (self, state);
 }
 
 static void
@@ -194,6 +436,15 @@ doc_state_clear (gpointer data)
   g_clear_object (&state->cancellable);
   g_clear_pointer (&state->text, assay_pdf_text_unref);
   g_clear_pointer (&state->extraction, assay_extraction_free);
+  g_clear_object (&state->extractor);
+  g_clear_pointer (&state->template_, assay_template_unref);
+  g_clear_pointer (&state->template_key, g_free);
+  g_clear_pointer (&state->extractor_id, g_free);
+  if (state->password != NULL)
+    {
+      explicit_bzero (state->password, strlen (state->password));
+      g_clear_pointer (&state->password, g_free);
+    }
 }
 
 static DocState *
@@ -241,21 +492,35 @@ job_new (AssayPipeline *self,
 
   job->pipeline = g_object_ref (self);
   job->state = doc_state_ref (state);
+  self->n_jobs++;
   job->generation = state->generation;
   job->step = step;
 
   return job;
 }
 
+static void complete_waiters (AssayPipeline *self);
+
 static void
 job_free (Job *job)
 {
+  g_assert (job->pipeline->n_jobs > 0);
+  job->pipeline->n_jobs--;
+  if (job->pipeline->shut_down && job->pipeline->n_jobs == 0)
+    complete_waiters (job->pipeline);
+
   g_clear_object (&job->pipeline);
   g_clear_pointer (&job->state, doc_state_unref);
   g_free (job);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Job, job_free)
+
+static AssayPipeline *
+self_of (Job *job)
+{
+  return job->pipeline;
+}
 
 /* Called first by every callback: frees the stage slot and says whether the
  * result still matters. */
@@ -275,7 +540,7 @@ job_complete (Job      *job,
 
   if (current)
     {
-      assay_document_set_stage_ms (state->document, step_stage[job->step], ms);
+      _assay_document_set_stage_ms (state->document, step_stage[job->step], ms);
       if (self->trace != NULL)
         assay_trace_span (self->trace,
                           assay_document_get_index (state->document),
@@ -299,6 +564,11 @@ complete_waiters (AssayPipeline *self)
   if (self->n_unfinished > 0 || self->waiters->len == 0)
     return;
 
+  /* After a shutdown, waiting is for every job to have returned: nothing
+   * is being written any more. */
+  if (self->shut_down && self->n_jobs > 0)
+    return;
+
   waiters = g_steal_pointer (&self->waiters);
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
 
@@ -319,20 +589,26 @@ finish_document (AssayPipeline      *self,
   settle_claim (self, state);
 
   if (final_state == ASSAY_DOCUMENT_DONE || final_state == ASSAY_DOCUMENT_DUPLICATE)
-    assay_document_set_state (document, final_state);
+    _assay_document_set_state (document, final_state);
   else
-    assay_document_fail (document, final_state, stage, message);
+    _assay_document_fail (document, final_state, stage, message);
 
   if (final_state != ASSAY_DOCUMENT_DONE)
     {
       g_autoptr(JsonNode) result = assay_result_build_failure (document);
-      assay_document_set_result (document, result);
+      _assay_document_set_result (document, result);
     }
 
   g_assert (self->n_unfinished > 0);
   self->n_unfinished--;
+  account (self, state);
 
   g_signal_emit (self, signals[DOCUMENT_FINISHED], 0, document);
+
+  /* In a window's session the store has it: the summary stays, the
+   * result is loaded again when someone looks at it. */
+  if (!self->keep_results && state->stored && final_state == ASSAY_DOCUMENT_DONE)
+    _assay_document_set_result (document, NULL);
 
   complete_waiters (self);
 }
@@ -364,7 +640,7 @@ enqueue (AssayPipeline *self,
 {
   g_queue_push_tail (&self->steps[step].waiting, doc_state_ref (state));
   assay_metrics_queued (self->metrics, step_stage[step]);
-  assay_document_set_progress (state->document, step_progress[step]);
+  set_doc_progress (self, state, step_progress[step]);
 }
 
 static void
@@ -375,7 +651,7 @@ start_step (AssayPipeline *self,
   self->steps[step].running++;
   state->step_started_us = g_get_monotonic_time ();
   assay_metrics_started (self->metrics, step_stage[step]);
-  assay_document_set_state (state->document, step_state[step]);
+  set_doc_state (self, state, step_state[step]);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -391,6 +667,7 @@ typedef struct
   /* out */
   JsonNode       *cached;
   GBytes         *cached_text;   /* nullable: the writer serialises the tree */
+  AssayResultSummary summary;
   double          hash_ms;
   double          cache_ms;
 } IdentifyData;
@@ -404,6 +681,7 @@ identify_data_free (IdentifyData *data)
   g_clear_pointer (&data->extractor_id, g_free);
   g_clear_pointer (&data->cached, json_node_unref);
   g_clear_pointer (&data->cached_text, g_bytes_unref);
+  assay_result_summary_clear (&data->summary);
   g_free (data);
 }
 
@@ -439,6 +717,7 @@ identify_worker (GTask        *task,
         {
           assay_result_mark_cached (data->cached, data->input->path);
           data->cached_text = assay_result_mark_cached_text (stored_text, data->input->path);
+          assay_result_summarize (data->cached, &data->summary);
         }
       data->cache_ms = (g_get_monotonic_time () - start) / 1000.0;
     }
@@ -467,7 +746,7 @@ claim_content (AssayPipeline *self,
       if (other == NULL || claim->index < index)
         {
           release_text (self, state);
-          assay_document_set_duplicate_of (state->document, claim->path);
+          _assay_document_set_duplicate_of (state->document, claim->path);
           finish_document (self, state, ASSAY_DOCUMENT_DUPLICATE, ASSAY_STAGE_HASH, NULL);
           return FALSE;
         }
@@ -480,7 +759,7 @@ claim_content (AssayPipeline *self,
       other->generation++;
       g_cancellable_cancel (other->cancellable);
       claim->state = NULL;
-      assay_document_set_duplicate_of (other->document, state->input->path);
+      _assay_document_set_duplicate_of (other->document, state->input->path);
       finish_document (self, other, ASSAY_DOCUMENT_DUPLICATE, ASSAY_STAGE_HASH, NULL);
       doc_state_unref (other);
     }
@@ -523,8 +802,8 @@ identify_done (GObject      *object,
   state->input->sha256 = g_strdup (data->input->sha256);
   state->input->size = data->input->size;
 
-  assay_document_set_sha256 (state->document, state->input->sha256);
-  assay_document_set_size (state->document, state->input->size);
+  _assay_document_set_sha256 (state->document, state->input->sha256);
+  _assay_document_set_size (state->document, state->input->size);
 
   if (state->input->kind != ASSAY_INPUT_PDF)
     {
@@ -539,9 +818,12 @@ identify_done (GObject      *object,
   if (data->cached != NULL)
     {
       assay_metrics_finished (self->metrics, ASSAY_STAGE_CACHE, TRUE, data->cache_ms);
-      assay_document_set_cached (state->document, TRUE);
-      assay_document_set_result (state->document, data->cached);
-      assay_document_set_result_text (state->document, data->cached_text);
+      state->stored = TRUE;
+      _assay_document_set_cached (state->document, TRUE);
+      _assay_document_set_result (state->document, data->cached);
+      _assay_document_set_result_text (state->document, data->cached_text);
+      _assay_document_set_summary (state->document, data->summary.n_figures,
+                                   data->summary.n_verified, data->summary.title);
       finish_document (self, state, ASSAY_DOCUMENT_DONE, ASSAY_STAGE_CACHE, NULL);
       goto out;
     }
@@ -559,10 +841,21 @@ run_identify (AssayPipeline *self,
   g_autoptr(GTask) task = NULL;
   IdentifyData *data = g_new0 (IdentifyData, 1);
 
+  /* Settings changed from here on are for later documents. */
+  g_set_object (&state->extractor, self->extractor);
+  g_clear_pointer (&state->template_, assay_template_unref);
+  state->template_ = assay_template_ref (self->template_);
+  g_free (state->template_key);
+  state->template_key = g_strdup (self->template_key);
+  g_free (state->extractor_id);
+  state->extractor_id = g_strdup (self->extractor_id);
+  state->stored = FALSE;
+  _assay_document_set_processed_with (state->document, state->template_key, state->extractor_id);
+
   data->input = assay_input_file_new (state->input->path, state->input->explicit_);
   data->store = self->store ? g_object_ref (self->store) : NULL;
-  data->template_key = g_strdup (self->template_key);
-  data->extractor_id = g_strdup (self->extractor_id);
+  data->template_key = g_strdup (state->template_key);
+  data->extractor_id = g_strdup (state->extractor_id);
   data->read_cache = self->read_cache;
 
   start_step (self, state, STEP_IDENTIFY);
@@ -588,9 +881,9 @@ read_progress (gpointer user_data,
   if (state->removed || state->generation != job->generation || n_pages == 0)
     return;
 
-  assay_document_set_n_pages (state->document, n_pages);
-  assay_document_set_progress (state->document,
-                               step_progress[STEP_READ] + span * pages_done / n_pages);
+  _assay_document_set_pages_read (state->document, pages_done, n_pages);
+  set_doc_progress (self_of (job), state,
+                    step_progress[STEP_READ] + span * pages_done / n_pages);
 }
 
 static void
@@ -613,7 +906,7 @@ read_done (GObject      *object,
       goto out;
     }
 
-  assay_document_set_n_pages (state->document, text->n_pages);
+  _assay_document_set_n_pages (state->document, text->n_pages);
   state->text = g_steal_pointer (&text);
   enqueue (self, state, STEP_EXTRACT);
 
@@ -636,7 +929,7 @@ run_read (AssayPipeline *self,
   /* The job outlives the progress callbacks: they run before read_done. */
   assay_pdf_read_async (self->pool,
                         state->input->path,
-                        self->password,
+                        state->password != NULL ? state->password : self->password,
                         &self->limits,
                         PRIORITY_READ,
                         read_progress, job,
@@ -665,8 +958,23 @@ extract_progress (gpointer user_data,
     return;
   state->last_progress_us = now;
 
-  assay_document_set_progress (state->document,
-                               step_progress[STEP_EXTRACT] + span * CLAMP (fraction, 0.0, 1.0));
+  _assay_document_set_tokens (state->document, tokens);
+  set_doc_progress (self_of (job), state,
+                    step_progress[STEP_EXTRACT] + span * CLAMP (fraction, 0.0, 1.0));
+}
+
+static void
+extract_waiting (gpointer user_data,
+                 gint64   until_monotonic_us)
+{
+  Job *job = user_data;
+  DocState *state = job->state;
+
+  if (state->removed || state->generation != job->generation ||
+      assay_document_get_state (state->document) != ASSAY_DOCUMENT_EXTRACTING)
+    return;
+
+  _assay_document_set_waiting_until (state->document, until_monotonic_us);
 }
 
 static void
@@ -710,14 +1018,15 @@ run_extract (AssayPipeline *self,
   Job *job = job_new (self, state, STEP_EXTRACT);
   AssayExtractRequest request = {
     .text = state->text,
-    .template_ = self->template_,
+    .template_ = state->template_,
     .display_name = assay_document_get_name (state->document),
     .progress = extract_progress,
     .progress_data = job,
+    .waiting = extract_waiting,
   };
 
   start_step (self, state, STEP_EXTRACT);
-  assay_extractor_extract_async (self->extractor, &request, state->cancellable,
+  assay_extractor_extract_async (state->extractor, &request, state->cancellable,
                                  extract_done, job);
 }
 
@@ -729,6 +1038,7 @@ typedef struct
   AssayPdfText      *text;
   AssayExtraction   *extraction;
   AssayResultSource  source;
+  AssayResultSummary summary;   /* out */
 } AnalyseData;
 
 static void
@@ -737,6 +1047,7 @@ analyse_data_free (AnalyseData *data)
   g_clear_pointer (&data->text, assay_pdf_text_unref);
   g_clear_pointer (&data->extraction, assay_extraction_free);
   assay_result_source_clear (&data->source);
+  assay_result_summary_clear (&data->summary);
   g_free (data);
 }
 
@@ -748,6 +1059,7 @@ analyse_worker (GTask        *task,
 {
   AnalyseData *data = task_data;
   g_autoptr(AssayAnalysis) analysis = NULL;
+  JsonNode *node;
   GError *error = NULL;
   gint64 start = g_get_monotonic_time ();
 
@@ -760,9 +1072,9 @@ analyse_worker (GTask        *task,
 
   data->source.stage_ms[ASSAY_STAGE_ANALYSE] = (g_get_monotonic_time () - start) / 1000.0;
 
-  g_task_return_pointer (task,
-                         assay_result_build (&data->source, data->text, data->extraction, analysis),
-                         (GDestroyNotify) json_node_unref);
+  node = assay_result_build (&data->source, data->text, data->extraction, analysis);
+  assay_result_summarize (node, &data->summary);
+  g_task_return_pointer (task, node, (GDestroyNotify) json_node_unref);
 }
 
 static void
@@ -775,6 +1087,7 @@ analyse_done (GObject      *object,
   g_autoptr(JsonNode) node = g_task_propagate_pointer (G_TASK (result), &error);
   AssayPipeline *self = job->pipeline;
   DocState *state = job->state;
+  AnalyseData *data = g_task_get_task_data (G_TASK (result));
 
   if (!job_complete (job, node != NULL))
     goto out;
@@ -787,7 +1100,9 @@ analyse_done (GObject      *object,
 
   /* The text is not needed any more: let the next document in. */
   release_text (self, state);
-  assay_document_set_result (state->document, node);
+  _assay_document_set_result (state->document, node);
+  _assay_document_set_summary (state->document, data->summary.n_figures,
+                               data->summary.n_verified, data->summary.title);
 
   /* A result the offline extractor gave in place of a failed model is
    * not kept: the next run asks the model again. */
@@ -877,12 +1192,15 @@ store_done (GObject      *object,
 
   /* What was written is the result as text: a writer need not make it again. */
   if (ok)
-    assay_document_set_result_text (state->document, text);
+    {
+      state->stored = TRUE;
+      _assay_document_set_result_text (state->document, text);
+    }
 
   /* The result is complete either way; failing to keep it only costs
-   * the next run a re-read, so it is a warning, not a failure. */
+   * the next run a re-read, so it is a message, not a failure. */
   if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Could not keep the result of %s: %s",
+    g_message ("Could not keep the result of %s: %s",
                assay_document_get_name (state->document), error->message);
 
   if (!ok && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -903,7 +1221,7 @@ run_store (AssayPipeline *self,
 
   data->store = g_object_ref (self->store);
   data->key = assay_store_dup_key (self->store, state->input->sha256,
-                                   self->template_key, self->extractor_id);
+                                   state->template_key, state->extractor_id);
   data->result = json_node_ref (assay_document_get_result (state->document));
 
   start_step (self, state, STEP_STORE);
@@ -941,6 +1259,9 @@ can_start (AssayPipeline *self,
     return FALSE;
 
   if (step == STEP_IDENTIFY && self->paused)
+    return FALSE;
+
+  if (self->shut_down)
     return FALSE;
 
   return TRUE;
@@ -1052,12 +1373,99 @@ assay_pipeline_finalize (GObject *object)
 }
 
 static void
+assay_pipeline_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  AssayPipeline *self = ASSAY_PIPELINE (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_DOCUMENTS:
+      g_value_set_uint (value, assay_pipeline_get_n_documents (self));
+      break;
+
+    case PROP_N_QUEUED:
+      g_value_set_uint (value, self->counts[BUCKET_QUEUED]);
+      break;
+
+    case PROP_N_RUNNING:
+      g_value_set_uint (value, self->counts[BUCKET_RUNNING]);
+      break;
+
+    case PROP_N_DONE:
+      g_value_set_uint (value, self->counts[BUCKET_DONE]);
+      break;
+
+    case PROP_N_FAILED:
+      g_value_set_uint (value, self->counts[BUCKET_FAILED]);
+      break;
+
+    case PROP_N_NEEDS_PASSWORD:
+      g_value_set_uint (value, self->counts[BUCKET_NEEDS_PASSWORD]);
+      break;
+
+    case PROP_N_CANCELLED:
+      g_value_set_uint (value, self->counts[BUCKET_CANCELLED]);
+      break;
+
+    case PROP_N_DUPLICATES:
+      g_value_set_uint (value, self->counts[BUCKET_DUPLICATE]);
+      break;
+
+    case PROP_PROGRESS:
+      g_value_set_double (value, self->progress);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+#define COUNT_PROP(name) \
+  g_param_spec_uint (name, NULL, NULL, 0, G_MAXUINT, 0, \
+                     (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS))
+
+static void
 assay_pipeline_class_init (AssayPipelineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = assay_pipeline_dispose;
   object_class->finalize = assay_pipeline_finalize;
+  object_class->get_property = assay_pipeline_get_property;
+
+  /**
+   * AssayPipeline:n-documents:
+   *
+   * The documents in the list. The other counts split them by state:
+   * "n-queued" (queued or hashing), "n-running" (reading, extracting or
+   * analysing), "n-done", "n-failed", "n-needs-password", "n-cancelled",
+   * "n-duplicates". Each is kept as documents change, never counted by a
+   * walk over the list, and notified when it changes.
+   */
+  properties[PROP_N_DOCUMENTS] = COUNT_PROP ("n-documents");
+  properties[PROP_N_QUEUED] = COUNT_PROP ("n-queued");
+  properties[PROP_N_RUNNING] = COUNT_PROP ("n-running");
+  properties[PROP_N_DONE] = COUNT_PROP ("n-done");
+  properties[PROP_N_FAILED] = COUNT_PROP ("n-failed");
+  properties[PROP_N_NEEDS_PASSWORD] = COUNT_PROP ("n-needs-password");
+  properties[PROP_N_CANCELLED] = COUNT_PROP ("n-cancelled");
+  properties[PROP_N_DUPLICATES] = COUNT_PROP ("n-duplicates");
+  /**
+   * AssayPipeline:progress:
+   *
+   * From 0 to 1 over the current batch: the documents added (or retried)
+   * since the pipeline was last idle, a finished one counting as 1. Stays
+   * at 1 once the batch is finished, until the next document comes.
+   * Notified in steps of a thousandth.
+   */
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * AssayPipeline::document-finished:
@@ -1082,6 +1490,7 @@ assay_pipeline_init (AssayPipeline *self)
   self->metrics = assay_metrics_new ();
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->read_cache = TRUE;
+  self->keep_results = TRUE;
   assay_read_limits_init_default (&self->limits);
 
   for (guint step = 0; step < N_STEPS; step++)
@@ -1245,6 +1654,65 @@ assay_pipeline_dup_extractor_id (AssayPipeline *self)
   return assay_extractor_dup_id (self->extractor);
 }
 
+static DocState *
+insert_document (AssayPipeline        *self,
+                 const AssayInputFile *input,
+                 GPtrArray            *batch)
+{
+  g_autoptr(AssayDocument) document = NULL;
+  AssayInputFile *copy;
+  DocState *state;
+
+  copy = assay_input_file_new (input->path, input->explicit_);
+  copy->kind = input->kind;
+  copy->reason = g_strdup (input->reason);
+
+  document = assay_document_new (input->path, self->next_index++);
+  state = doc_state_new (document, copy);
+  g_hash_table_insert (self->states, document, state);
+  if (batch != NULL)
+    g_ptr_array_add (batch, g_object_ref (document));
+  else
+    g_list_store_append (self->documents, document);
+  count_in (self, state);
+
+  if (self->trace != NULL)
+    assay_trace_name_track (self->trace, assay_document_get_index (document),
+                            assay_document_get_name (document));
+
+  return state;
+}
+
+/* Queues @state's document, or finishes it at once when its input is known
+ * to be bad or the pipeline is shut down. */
+static void
+start_document (AssayPipeline *self,
+                DocState      *state)
+{
+  AssayInputKind kind = state->input->kind;
+
+  join_batch (self, state);
+  self->n_unfinished++;
+
+  if (self->shut_down)
+    finish_document (self, state, ASSAY_DOCUMENT_CANCELLED, ASSAY_STAGE_HASH, _("Cancelled"));
+  else if (kind == ASSAY_INPUT_MISSING || kind == ASSAY_INPUT_UNREADABLE)
+    finish_document (self, state, ASSAY_DOCUMENT_FAILED, ASSAY_STAGE_READ, state->input->reason);
+  else
+    enqueue (self, state, STEP_IDENTIFY);
+}
+
+/* One items-changed for many documents: a list view over 10,000 rows
+ * hears of them once. */
+static void
+append_batch (AssayPipeline *self,
+              GPtrArray     *batch)
+{
+  g_list_store_splice (self->documents,
+                       g_list_model_get_n_items (G_LIST_MODEL (self->documents)), 0,
+                       batch->pdata, batch->len);
+}
+
 /**
  * assay_pipeline_add:
  * @input: a file as found by assay_input_expand_async(); copied
@@ -1258,36 +1726,27 @@ AssayDocument *
 assay_pipeline_add (AssayPipeline        *self,
                     const AssayInputFile *input)
 {
-  g_autoptr(AssayDocument) document = NULL;
-  AssayInputFile *copy;
   DocState *state;
 
   g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (input != NULL, NULL);
 
-  copy = assay_input_file_new (input->path, input->explicit_);
-  copy->kind = input->kind;
-  copy->reason = g_strdup (input->reason);
+  state = insert_document (self, input, NULL);
+  start_document (self, state);
+  pump (self);
 
-  document = assay_document_new (input->path, self->next_index++);
-  state = doc_state_new (document, copy);
-  g_hash_table_insert (self->states, document, state);
-  g_list_store_append (self->documents, document);
-  self->n_unfinished++;
+  return state->document;
+}
 
-  if (self->trace != NULL)
-    assay_trace_name_track (self->trace, assay_document_get_index (document),
-                            assay_document_get_name (document));
-
-  if (input->kind == ASSAY_INPUT_MISSING || input->kind == ASSAY_INPUT_UNREADABLE)
-    finish_document (self, state, ASSAY_DOCUMENT_FAILED, ASSAY_STAGE_READ, input->reason);
-  else
-    {
-      enqueue (self, state, STEP_IDENTIFY);
-      pump (self);
-    }
-
-  return document;
+/* Takes a document out of the processing: out of its queue, its job's
+ * result to be dropped, its work told to stop. */
+static void
+stop_document (AssayPipeline *self,
+               DocState      *state)
+{
+  remove_from_queues (self, state);
+  state->generation++;
+  g_cancellable_cancel (state->cancellable);
 }
 
 /**
@@ -1309,27 +1768,69 @@ assay_pipeline_cancel (AssayPipeline *self,
   if (state == NULL || assay_document_is_finished (document))
     return;
 
-  remove_from_queues (self, state);
-  state->generation++;
-  g_cancellable_cancel (state->cancellable);
+  stop_document (self, state);
   finish_document (self, state, ASSAY_DOCUMENT_CANCELLED,
                    stage_of_state (assay_document_get_state (document)), _("Cancelled"));
   pump (self);
 }
 
+/**
+ * assay_pipeline_cancel_all:
+ *
+ * Cancels every unfinished document. The queues are emptied first, so no
+ * queued document is started only to be cancelled, and no queue is
+ * searched once per document.
+ */
 void
 assay_pipeline_cancel_all (AssayPipeline *self)
 {
-  guint n;
+  g_autoptr(GPtrArray) running = NULL;
+  GHashTableIter iter;
+  gpointer value;
 
   g_return_if_fail (ASSAY_IS_PIPELINE (self));
 
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->documents));
-  for (guint i = 0; i < n; i++)
+  g_object_ref (self);
+  g_object_freeze_notify (G_OBJECT (self));
+
+  for (guint step = 0; step < N_STEPS; step++)
     {
-      g_autoptr(AssayDocument) document = g_list_model_get_item (G_LIST_MODEL (self->documents), i);
-      assay_pipeline_cancel (self, document);
+      DocState *state;
+
+      while ((state = g_queue_pop_head (&self->steps[step].waiting)) != NULL)
+        {
+          assay_metrics_dequeued (self->metrics, step_stage[step]);
+          state->generation++;
+          g_cancellable_cancel (state->cancellable);
+          finish_document (self, state, ASSAY_DOCUMENT_CANCELLED,
+                           stage_of_state (assay_document_get_state (state->document)),
+                           _("Cancelled"));
+          doc_state_unref (state);
+        }
     }
+
+  /* What is left unfinished has a job running. */
+  running = g_ptr_array_new_with_free_func ((GDestroyNotify) doc_state_unref);
+  g_hash_table_iter_init (&iter, self->states);
+  while (self->n_unfinished > 0 && g_hash_table_iter_next (&iter, NULL, &value))
+    if (!assay_document_is_finished (((DocState *) value)->document))
+      g_ptr_array_add (running, doc_state_ref (value));
+
+  for (guint i = 0; i < running->len; i++)
+    {
+      DocState *state = g_ptr_array_index (running, i);
+
+      if (assay_document_is_finished (state->document))
+        continue;
+      stop_document (self, state);
+      finish_document (self, state, ASSAY_DOCUMENT_CANCELLED,
+                       stage_of_state (assay_document_get_state (state->document)),
+                       _("Cancelled"));
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
+  pump (self);
+  g_object_unref (self);
 }
 
 /**
@@ -1337,7 +1838,8 @@ assay_pipeline_cancel_all (AssayPipeline *self)
  *
  * Starts a finished document over (a cancelled or failed one, or one that
  * needed a password after a new password was set). A running one is
- * cancelled and restarted.
+ * cancelled and restarted. It is processed with the extractor and
+ * template set now.
  */
 void
 assay_pipeline_retry (AssayPipeline *self,
@@ -1349,7 +1851,7 @@ assay_pipeline_retry (AssayPipeline *self,
   g_return_if_fail (ASSAY_IS_DOCUMENT (document));
 
   state = g_hash_table_lookup (self->states, document);
-  if (state == NULL)
+  if (state == NULL || self->shut_down)
     return;
 
   if (!assay_document_is_finished (document))
@@ -1362,10 +1864,98 @@ assay_pipeline_retry (AssayPipeline *self,
   state->cancellable = g_cancellable_new ();
   release_text (self, state);
 
+  /* A restored document has only a sha256: let identify learn the rest. */
+  state->input->kind = ASSAY_INPUT_PDF;
+  g_clear_pointer (&state->input->reason, g_free);
+
+  join_batch (self, state);
   self->n_unfinished++;
-  assay_document_set_state (document, ASSAY_DOCUMENT_QUEUED);
+  set_doc_state (self, state, ASSAY_DOCUMENT_QUEUED);
   enqueue (self, state, STEP_IDENTIFY);
   pump (self);
+}
+
+/**
+ * assay_pipeline_retry_with_password:
+ * @password: tried on this document only; never logged
+ *
+ * Retries @document (one that needed a password) with @password. Other
+ * documents are not touched, and the pipeline's own password stays.
+ */
+void
+assay_pipeline_retry_with_password (AssayPipeline *self,
+                                    AssayDocument *document,
+                                    const char    *password)
+{
+  DocState *state;
+
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (ASSAY_IS_DOCUMENT (document));
+  g_return_if_fail (password != NULL);
+
+  state = g_hash_table_lookup (self->states, document);
+  if (state == NULL || self->shut_down)
+    return;
+
+  if (state->password != NULL)
+    explicit_bzero (state->password, strlen (state->password));
+  g_free (state->password);
+  state->password = g_strdup (password);
+
+  assay_pipeline_retry (self, document);
+}
+
+/**
+ * assay_pipeline_prioritize:
+ *
+ * Moves @document to the front of the queue of the stage it waits for, so
+ * that it is the next one started there (the one a person is looking at).
+ * A document at work or finished is left as it is.
+ */
+void
+assay_pipeline_prioritize (AssayPipeline *self,
+                           AssayDocument *document)
+{
+  DocState *state;
+
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (ASSAY_IS_DOCUMENT (document));
+
+  state = g_hash_table_lookup (self->states, document);
+  if (state == NULL)
+    return;
+
+  for (guint step = 0; step < N_STEPS; step++)
+    {
+      GQueue *queue = &self->steps[step].waiting;
+      GList *link = g_queue_find (queue, state);
+
+      if (link != NULL)
+        {
+          g_queue_unlink (queue, link);
+          g_queue_push_head_link (queue, link);
+          return;
+        }
+    }
+}
+
+static void
+remove_state (AssayPipeline *self,
+              DocState      *state,
+              gboolean       forget)
+{
+  AssayDocument *document = state->document;
+
+  if (!assay_document_is_finished (document))
+    assay_pipeline_cancel (self, document);
+
+  if (forget)
+    forget_content (self, state);
+
+  state->removed = TRUE;
+  state->generation++;
+  release_text (self, state);
+  count_out (self, state);
 }
 
 /**
@@ -1387,18 +1977,63 @@ assay_pipeline_remove (AssayPipeline *self,
   if (state == NULL)
     return;
 
-  if (!assay_document_is_finished (document))
-    assay_pipeline_cancel (self, document);
-
-  forget_content (self, state);
-
-  state->removed = TRUE;
-  state->generation++;
-  release_text (self, state);
-
+  g_object_ref (document);
+  remove_state (self, state, TRUE);
   if (g_list_store_find (self->documents, document, &position))
     g_list_store_remove (self->documents, position);
   g_hash_table_remove (self->states, document);
+  g_object_unref (document);
+}
+
+/**
+ * assay_pipeline_clear_finished:
+ *
+ * Takes every finished document out of the list (as
+ * assay_pipeline_remove() does), with one items-changed per run of
+ * neighbouring finished documents.
+ */
+void
+assay_pipeline_clear_finished (AssayPipeline *self)
+{
+  GListModel *model;
+  guint i;
+
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+
+  model = G_LIST_MODEL (self->documents);
+  g_object_freeze_notify (G_OBJECT (self));
+
+  i = g_list_model_get_n_items (model);
+  while (i > 0)
+    {
+      guint end = i;
+
+      /* [start, end) is a run of finished documents */
+      while (i > 0)
+        {
+          g_autoptr(AssayDocument) document = g_list_model_get_item (model, i - 1);
+          DocState *state;
+
+          if (!assay_document_is_finished (document))
+            break;
+
+          state = g_hash_table_lookup (self->states, document);
+          if (state != NULL)
+            {
+              remove_state (self, state, TRUE);
+              g_hash_table_remove (self->states, document);
+            }
+          i--;
+        }
+
+      if (end > i)
+        g_list_store_splice (self->documents, i, end - i, NULL, 0);
+
+      if (i > 0)
+        i--;   /* skip the unfinished one */
+    }
+
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /**
@@ -1425,6 +2060,7 @@ assay_pipeline_forget (AssayPipeline *self,
     return;
 
   state->removed = TRUE;
+  count_out (self, state);
   if (g_list_store_find (self->documents, document, &position))
     g_list_store_remove (self->documents, position);
   g_hash_table_remove (self->states, document);
@@ -1470,10 +2106,39 @@ assay_pipeline_get_peak_holding_text (AssayPipeline *self)
   return self->peak_holding;
 }
 
+/* A waiter whose cancellable fired: it completes now, with the error. */
+static gboolean
+waiter_cancelled (GCancellable *cancellable,
+                  gpointer      user_data)
+{
+  GTask *task = user_data;
+  AssayPipeline *self = g_task_get_source_object (task);
+
+  g_object_ref (task);
+  if (g_ptr_array_remove (self->waiters, task))
+    g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+destroy_source (gpointer data)
+{
+  GSource *source = data;
+
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
 /**
  * assay_pipeline_wait_async:
+ * @cancellable: (nullable): cancelling it completes the wait at once with
+ *   %G_IO_ERROR_CANCELLED (the documents go on)
  *
  * Completes when no document is left unfinished (at once if none is).
+ * After assay_pipeline_shutdown(), completes once every job has returned
+ * too: nothing is being read or written any more.
  */
 void
 assay_pipeline_wait_async (AssayPipeline       *self,
@@ -1490,10 +2155,23 @@ assay_pipeline_wait_async (AssayPipeline       *self,
   g_task_set_source_tag (task, assay_pipeline_wait_async);
   g_task_set_check_cancellable (task, TRUE);
 
-  if (self->n_unfinished == 0)
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  if (self->n_unfinished == 0 && (!self->shut_down || self->n_jobs == 0))
     {
       g_task_return_boolean (task, TRUE);
       return;
+    }
+
+  if (cancellable != NULL)
+    {
+      GSource *source = g_cancellable_source_new (cancellable);
+
+      g_source_set_callback (source, G_SOURCE_FUNC (waiter_cancelled), task, NULL);
+      g_source_set_name (source, "[assay] pipeline wait cancelled");
+      g_source_attach (source, g_main_context_get_thread_default ());
+      g_task_set_task_data (task, source, destroy_source);
     }
 
   g_ptr_array_add (self->waiters, g_steal_pointer (&task));
@@ -1508,4 +2186,505 @@ assay_pipeline_wait_finish (AssayPipeline  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * assay_pipeline_shutdown:
+ *
+ * Cancels every document and starts no new work, ever: documents added
+ * afterwards finish as cancelled at once. Running jobs are told to stop
+ * (readers are killed, requests aborted, a store write is either renamed
+ * into place whole or removed); their late results are dropped. Safe to
+ * call and then drop the last reference: the jobs hold the pipeline until
+ * they return. assay_pipeline_wait_async() then completes when they have.
+ */
+void
+assay_pipeline_shutdown (AssayPipeline *self)
+{
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+
+  if (self->shut_down)
+    return;
+
+  self->shut_down = TRUE;
+  assay_pipeline_cancel_all (self);
+  complete_waiters (self);
+}
+
+/**
+ * assay_pipeline_set_extractor:
+ *
+ * Documents started from now on (and retried ones) are extracted with
+ * @extractor, and stored under its id; those already started finish with
+ * the one they began with.
+ */
+void
+assay_pipeline_set_extractor (AssayPipeline  *self,
+                              AssayExtractor *extractor)
+{
+  g_autofree char *extractor_id = NULL;
+
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (ASSAY_IS_EXTRACTOR (extractor));
+
+  g_set_object (&self->extractor, extractor);
+  extractor_id = assay_extractor_dup_id (extractor);
+  g_free (self->extractor_id);
+  self->extractor_id = g_strdup_printf ("%s.a%d", extractor_id, ASSAY_ANALYSIS_VERSION);
+}
+
+/**
+ * assay_pipeline_set_template:
+ *
+ * Like assay_pipeline_set_extractor(), for what is extracted.
+ */
+void
+assay_pipeline_set_template (AssayPipeline *self,
+                             AssayTemplate *template_)
+{
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (template_ != NULL);
+
+  assay_template_ref (template_);
+  g_clear_pointer (&self->template_, assay_template_unref);
+  self->template_ = template_;
+  g_free (self->template_key);
+  self->template_key = assay_template_get_cache_key (template_);
+}
+
+/**
+ * assay_pipeline_get_store:
+ *
+ * Returns: (transfer none) (nullable): where results are kept. A
+ *   document's result is there under assay_store_dup_key() of its sha256,
+ *   #AssayDocument:template-key and #AssayDocument:extractor-id.
+ */
+AssayStore *
+assay_pipeline_get_store (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * assay_pipeline_set_keep_results:
+ * @keep: %FALSE drops a done document's result (JSON and text) once it is
+ *   in the store, right after #AssayPipeline::document-finished; the
+ *   document keeps its summary properties
+ *
+ * For a window holding thousands of documents: their results stay in the
+ * store, not in memory. Results that could not be stored are kept.
+ * Default %TRUE.
+ */
+void
+assay_pipeline_set_keep_results (AssayPipeline *self,
+                                 gboolean       keep)
+{
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+
+  self->keep_results = !!keep;
+}
+
+/**
+ * assay_pipeline_get_n_documents:
+ *
+ * Returns: the documents in the list
+ */
+guint
+assay_pipeline_get_n_documents (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), 0);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (self->documents));
+}
+
+/**
+ * assay_pipeline_get_progress:
+ *
+ * Returns: see #AssayPipeline:progress
+ */
+double
+assay_pipeline_get_progress (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), 0.0);
+
+  return self->progress;
+}
+
+/**
+ * assay_pipeline_get_n_in_state:
+ *
+ * Returns: how many documents of the list are in @state; queued and
+ *   hashing count together, as do reading, extracting and analysing
+ *   (the groups of the count properties)
+ */
+guint
+assay_pipeline_get_n_in_state (AssayPipeline      *self,
+                               AssayDocumentState  state)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), 0);
+
+  return self->counts[bucket_of_state (state)];
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files from a window: GFiles, folders expanded, what is not a PDF skipped   */
+
+typedef struct
+{
+  GPtrArray *skipped;   /* AssayInputFile* */
+  GPtrArray *inputs;    /* AssayInputFile*: what the walk found */
+} AddFilesData;
+
+static void
+add_files_data_free (AddFilesData *data)
+{
+  g_clear_pointer (&data->skipped, g_ptr_array_unref);
+  g_clear_pointer (&data->inputs, g_ptr_array_unref);
+  g_free (data);
+}
+
+/* On a worker: files named explicitly are looked at too (the walk sniffs
+ * only those it found in folders), so that a dropped text file is named
+ * as skipped instead of becoming a failed document. */
+static void
+sniff_worker (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  AddFilesData *data = task_data;
+
+  for (guint i = 0; i < data->inputs->len; i++)
+    {
+      AssayInputFile *input = g_ptr_array_index (data->inputs, i);
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+      if (!input->identified)
+        assay_input_sniff (input);
+    }
+
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+sniffed (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AssayPipeline *self = g_task_get_source_object (task);
+  AddFilesData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GPtrArray) states = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  batch = g_ptr_array_new_with_free_func (g_object_unref);
+  states = g_ptr_array_new ();
+  g_object_freeze_notify (G_OBJECT (self));
+
+  for (guint i = 0; i < data->inputs->len; i++)
+    {
+      AssayInputFile *input = g_ptr_array_index (data->inputs, i);
+
+      if (input->identified && input->kind != ASSAY_INPUT_PDF)
+        {
+          g_ptr_array_add (data->skipped, g_steal_pointer (&data->inputs->pdata[i]));
+          continue;
+        }
+
+      g_ptr_array_add (states, insert_document (self, input, batch));
+    }
+
+  append_batch (self, batch);
+  for (guint i = 0; i < states->len; i++)
+    start_document (self, g_ptr_array_index (states, i));
+
+  g_object_thaw_notify (G_OBJECT (self));
+  pump (self);
+
+  g_task_return_pointer (task, g_steal_pointer (&data->skipped), (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+files_expanded (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  AssayPipeline *self = g_task_get_source_object (task);
+  AddFilesData *data = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) sniff = NULL;
+
+  data->inputs = assay_input_expand_finish (result, &error);
+  if (data->inputs == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  sniff = g_task_new (NULL, g_task_get_cancellable (task), sniffed, g_object_ref (task));
+  g_task_set_source_tag (sniff, sniff_worker);
+  g_task_set_task_data (sniff, data, NULL);   /* owned by @task, which outlives it */
+  assay_worker_pool_run (self->pool, sniff, PRIORITY_IDENTIFY, sniff_worker);
+}
+
+/**
+ * assay_pipeline_add_files_async:
+ * @files: (array length=n_files): files and folders, as dropped or chosen
+ *   (document-portal paths included: any GFile with a local path)
+ *
+ * Expands folders (off the main thread, with assay_input_expand_async()),
+ * looks at the first bytes of every file, and adds the PDFs to the
+ * pipeline in the order given, in one change of the list. What is not a
+ * PDF, cannot be read or has no local path is not added but returned by
+ * assay_pipeline_add_files_finish(), each with its reason.
+ */
+void
+assay_pipeline_add_files_async (AssayPipeline       *self,
+                                GFile              **files,
+                                guint                n_files,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
+  AddFilesData *data;
+
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (files != NULL || n_files == 0);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, assay_pipeline_add_files_async);
+
+  data = g_new0 (AddFilesData, 1);
+  data->skipped = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_input_file_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) add_files_data_free);
+
+  paths = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n_files; i++)
+    {
+      char *path = g_file_get_path (files[i]);
+
+      if (path == NULL)
+        {
+          g_autofree char *uri = g_file_get_uri (files[i]);
+          AssayInputFile *input = assay_input_file_new (uri, TRUE);
+
+          input->kind = ASSAY_INPUT_MISSING;
+          input->reason = g_strdup (_("Not a file on this computer"));
+          input->identified = TRUE;
+          g_ptr_array_add (data->skipped, input);
+          continue;
+        }
+      g_ptr_array_add (paths, path);
+    }
+  g_ptr_array_add (paths, NULL);
+
+  assay_input_expand_async ((const char * const *) paths->pdata, cancellable,
+                            files_expanded, g_steal_pointer (&task));
+}
+
+/**
+ * assay_pipeline_add_files_finish:
+ *
+ * Returns: (transfer full) (element-type AssayInputFile): the files not
+ *   added, with their reason (possibly none), or %NULL with @error set
+ *   (cancelled)
+ */
+GPtrArray *
+assay_pipeline_add_files_finish (AssayPipeline  *self,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == assay_pipeline_add_files_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Documents of a previous session                                            */
+
+/**
+ * assay_restored_document_free:
+ */
+void
+assay_restored_document_free (AssayRestoredDocument *restored)
+{
+  if (restored == NULL)
+    return;
+
+  g_free (restored->path);
+  g_free (restored->sha256);
+  g_free (restored->template_key);
+  g_free (restored->extractor_id);
+  g_free (restored->title);
+  g_free (restored->error_message);
+  g_free (restored->duplicate_of);
+  g_free (restored);
+}
+
+static DocState *
+insert_restored (AssayPipeline               *self,
+                 const AssayRestoredDocument *restored,
+                 GPtrArray                   *batch)
+{
+  g_autoptr(AssayDocument) document = NULL;
+  AssayInputFile *input;
+  DocState *state;
+
+  document = _assay_document_new_restored (restored->path, self->next_index++,
+                                           restored->sha256, restored->state,
+                                           restored->template_key, restored->extractor_id);
+  _assay_document_restore (document, restored->n_pages, restored->size,
+                           restored->n_figures, restored->n_verified, restored->title,
+                           restored->cached, restored->error_stage, restored->error_message,
+                           restored->duplicate_of);
+
+  input = assay_input_file_new (restored->path, TRUE);
+  input->sha256 = g_strdup (restored->sha256);
+  input->size = restored->size;
+  input->identified = TRUE;
+
+  state = doc_state_new (document, input);
+  state->template_key = g_strdup (restored->template_key);
+  state->extractor_id = g_strdup (restored->extractor_id);
+  state->stored = restored->state == ASSAY_DOCUMENT_DONE;
+  g_hash_table_insert (self->states, document, state);
+  g_ptr_array_add (batch, g_object_ref (document));
+  count_in (self, state);
+
+  /* Its content is known: the same content dropped again is a duplicate
+   * of it, as within one session. */
+  if (restored->state == ASSAY_DOCUMENT_DONE && restored->sha256 != NULL &&
+      !g_hash_table_contains (self->by_sha256, restored->sha256))
+    {
+      Claim *claim = g_new0 (Claim, 1);
+
+      claim->path = g_strdup (restored->path);
+      claim->index = assay_document_get_index (document);
+      g_hash_table_insert (self->by_sha256, g_strdup (restored->sha256), claim);
+    }
+
+  return state;
+}
+
+/**
+ * assay_pipeline_add_restored:
+ * @restored: (element-type AssayRestoredDocument): documents of a
+ *   previous session, in their order, as assay_session_restore_finish()
+ *   gives them
+ *
+ * Puts them in the list with one change of it. Those that had finished
+ * (done, failed, needing a password, cancelled, duplicates) come back as
+ * they were, without reading, hashing or parsing anything: a done one's
+ * result is in the store, under its sha256, template key and extractor id.
+ * Those that were still at work are queued again as new documents.
+ */
+void
+assay_pipeline_add_restored (AssayPipeline *self,
+                             GPtrArray     *restored)
+{
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GPtrArray) queued = NULL;
+
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (restored != NULL);
+
+  batch = g_ptr_array_new_full (restored->len, g_object_unref);
+  queued = g_ptr_array_new ();
+  g_object_freeze_notify (G_OBJECT (self));
+
+  for (guint i = 0; i < restored->len; i++)
+    {
+      const AssayRestoredDocument *entry = g_ptr_array_index (restored, i);
+
+      if (entry->path == NULL)
+        continue;
+
+      if (entry->state >= ASSAY_DOCUMENT_DONE && !self->shut_down)
+        insert_restored (self, entry, batch);
+      else
+        {
+          g_autoptr(AssayInputFile) input = assay_input_file_new (entry->path, TRUE);
+
+          g_ptr_array_add (queued, insert_document (self, input, batch));
+        }
+    }
+
+  append_batch (self, batch);
+  for (guint i = 0; i < queued->len; i++)
+    start_document (self, g_ptr_array_index (queued, i));
+
+  g_object_thaw_notify (G_OBJECT (self));
+  pump (self);
+}
+
+/* ------------------------------------------ for assay-pipeline-result.c */
+
+AssayWorkerPool *
+_assay_pipeline_get_pool (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+
+  return self->pool;
+}
+
+/* The template key and extractor id of the store key @document's result
+ * is kept under: those it was processed with, or the pipeline's current
+ * ones for a document not processed yet. */
+void
+_assay_pipeline_get_store_key_parts (AssayPipeline  *self,
+                                     AssayDocument  *document,
+                                     const char    **template_key,
+                                     const char    **extractor_id)
+{
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (ASSAY_IS_DOCUMENT (document));
+
+  *template_key = assay_document_get_template_key (document);
+  *extractor_id = assay_document_get_extractor_id (document);
+  if (*template_key == NULL || *extractor_id == NULL)
+    {
+      *template_key = self->template_key;
+      *extractor_id = self->extractor_id;
+    }
+}
+
+/* Returns: (nullable): the password @document was opened with */
+const char *
+_assay_pipeline_get_password (AssayPipeline *self,
+                              AssayDocument *document)
+{
+  DocState *state;
+
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT (document), NULL);
+
+  state = g_hash_table_lookup (self->states, document);
+  if (state != NULL && state->password != NULL)
+    return state->password;
+
+  return self->password;
+}
+
+const AssayReadLimits *
+_assay_pipeline_get_read_limits (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+
+  return &self->limits;
 }

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "assay-document.h"
+#include "assay-document-result.h"
 #include "assay-extractor.h"
 #include "assay-input.h"
 #include "assay-metrics.h"
@@ -24,6 +25,28 @@ G_BEGIN_DECLS
 
 /* Part of the store key: bump when analysis results change meaning. */
 #define ASSAY_ANALYSIS_VERSION 1
+
+/* A document of a previous session (see assay-session.h). */
+typedef struct
+{
+  char               *path;
+  char               *sha256;         /* nullable before it was hashed */
+  AssayDocumentState  state;          /* a state before DONE: queued again */
+  char               *template_key;   /* what it was processed with */
+  char               *extractor_id;
+  goffset             size;
+  guint               n_pages;
+  guint               n_figures;
+  guint               n_verified;
+  char               *title;
+  gboolean            cached;
+  AssayStage          error_stage;
+  char               *error_message;  /* failed, needs-password, cancelled */
+  char               *duplicate_of;
+} AssayRestoredDocument;
+
+void            assay_restored_document_free   (AssayRestoredDocument  *restored);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayRestoredDocument, assay_restored_document_free)
 
 #define ASSAY_TYPE_PIPELINE (assay_pipeline_get_type ())
 G_DECLARE_FINAL_TYPE (AssayPipeline, assay_pipeline, ASSAY, PIPELINE, GObject)
@@ -67,5 +90,56 @@ void            assay_pipeline_wait_async      (AssayPipeline          *self,
 gboolean        assay_pipeline_wait_finish     (AssayPipeline          *self,
                                                 GAsyncResult           *result,
                                                 GError                **error);
+
+/* For a window */
+guint           assay_pipeline_get_n_documents (AssayPipeline          *self);
+guint           assay_pipeline_get_n_in_state  (AssayPipeline          *self,
+                                                AssayDocumentState      state);
+double          assay_pipeline_get_progress    (AssayPipeline          *self);
+void            assay_pipeline_add_files_async (AssayPipeline          *self,
+                                                GFile                 **files,
+                                                guint                   n_files,
+                                                GCancellable           *cancellable,
+                                                GAsyncReadyCallback     callback,
+                                                gpointer                user_data);
+GPtrArray      *assay_pipeline_add_files_finish (AssayPipeline         *self,
+                                                 GAsyncResult          *result,
+                                                 GError               **error);
+void            assay_pipeline_add_restored    (AssayPipeline          *self,
+                                                GPtrArray              *restored);
+void            assay_pipeline_retry_with_password (AssayPipeline      *self,
+                                                    AssayDocument      *document,
+                                                    const char         *password);
+void            assay_pipeline_prioritize      (AssayPipeline          *self,
+                                                AssayDocument          *document);
+void            assay_pipeline_set_extractor   (AssayPipeline          *self,
+                                                AssayExtractor         *extractor);
+void            assay_pipeline_set_template    (AssayPipeline          *self,
+                                                AssayTemplate          *template_);
+AssayStore     *assay_pipeline_get_store       (AssayPipeline          *self);
+void            assay_pipeline_set_keep_results (AssayPipeline         *self,
+                                                 gboolean               keep);
+void            assay_pipeline_clear_finished  (AssayPipeline          *self);
+void            assay_pipeline_shutdown        (AssayPipeline          *self);
+
+/* assay-pipeline-result.c: what the window shows of a document */
+void                 assay_pipeline_load_result_async  (AssayPipeline        *self,
+                                                        AssayDocument        *document,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+AssayDocumentResult *assay_pipeline_load_result_finish (AssayPipeline        *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+
+/* < private > for assay-pipeline-result.c */
+AssayWorkerPool       *_assay_pipeline_get_pool            (AssayPipeline  *self);
+void                   _assay_pipeline_get_store_key_parts (AssayPipeline  *self,
+                                                            AssayDocument  *document,
+                                                            const char    **template_key,
+                                                            const char    **extractor_id);
+const char            *_assay_pipeline_get_password        (AssayPipeline  *self,
+                                                            AssayDocument  *document);
+const AssayReadLimits *_assay_pipeline_get_read_limits     (AssayPipeline  *self);
 
 G_END_DECLS

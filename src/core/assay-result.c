@@ -326,3 +326,83 @@ assay_result_source_clear (AssayResultSource *source)
   g_clear_pointer (&source->path, g_free);
   g_clear_pointer (&source->sha256, g_free);
 }
+
+static JsonObject *
+get_object_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const char *
+get_string_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, name) : NULL;
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/**
+ * assay_result_summarize:
+ * @result: a result (see docs/result-schema.md), or %NULL
+ * @out: (out caller-allocates): cleared with assay_result_summary_clear()
+ *
+ * Reads the few members a list row shows: the number of key figures, of
+ * those verified, and the title (the extracted one, else the PDF's). A
+ * handful of member look-ups: cheap, any thread.
+ */
+void
+assay_result_summarize (JsonNode           *result,
+                        AssayResultSummary *out)
+{
+  JsonObject *object;
+  JsonObject *extraction;
+  JsonNode *figures;
+  const char *title;
+
+  g_return_if_fail (out != NULL);
+
+  memset (out, 0, sizeof *out);
+
+  if (result == NULL || !JSON_NODE_HOLDS_OBJECT (result))
+    return;
+
+  object = json_node_get_object (result);
+  extraction = get_object_member (object, "extraction");
+
+  figures = extraction != NULL ? json_object_get_member (extraction, "figures") : NULL;
+  if (figures != NULL && JSON_NODE_HOLDS_ARRAY (figures))
+    {
+      JsonArray *array = json_node_get_array (figures);
+      guint n = json_array_get_length (array);
+
+      out->n_figures = n;
+      for (guint i = 0; i < n; i++)
+        {
+          JsonNode *figure = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (figure) &&
+              g_strcmp0 (get_string_member (json_node_get_object (figure), "verified"),
+                         "verified") == 0)
+            out->n_verified++;
+        }
+    }
+
+  title = get_string_member (extraction, "title");
+  if (title == NULL || *title == '\0')
+    title = get_string_member (get_object_member (object, "source"), "title");
+  if (title != NULL && *title != '\0')
+    out->title = g_strdup (title);
+}
+
+void
+assay_result_summary_clear (AssayResultSummary *summary)
+{
+  g_clear_pointer (&summary->title, g_free);
+}

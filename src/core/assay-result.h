@@ -24,6 +24,14 @@ typedef struct
   double   stage_ms[ASSAY_N_STAGES];
 } AssayResultSource;
 
+/* What a list row shows of a done result. */
+typedef struct
+{
+  guint  n_figures;
+  guint  n_verified;   /* figures found on their page */
+  char  *title;        /* the extracted title, else the PDF's; nullable */
+} AssayResultSummary;
+
 JsonNode   *assay_result_build          (const AssayResultSource *source,
                                          const AssayPdfText      *text,
                                          const AssayExtraction   *extraction,
@@ -34,5 +42,8 @@ void        assay_result_mark_cached    (JsonNode                *stored,
 GBytes     *assay_result_mark_cached_text (GBytes                *stored,
                                            const char            *path);
 void        assay_result_source_clear   (AssayResultSource       *source);
+void        assay_result_summarize      (JsonNode                *result,
+                                         AssayResultSummary      *out);
+void        assay_result_summary_clear  (AssayResultSummary      *summary);
 
 G_END_DECLS
