@@ -125,6 +125,9 @@ quit_activated (GSimpleAction *action,
   AssayApplication *self = user_data;
   GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
+  if (self->probe != NULL)
+    assay_latency_probe_stop (self->probe);
+
   for (GList *l = windows; l != NULL; l = l->next)
     gtk_window_destroy (GTK_WINDOW (l->data));
   g_list_free (windows);

@@ -2,9 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A GtkListView over the pipeline's GListModel: rows exist only for what is
- * on screen (and a little around it), so ten thousand documents cost ten
- * thousand AssayDocuments and a screenful of widgets.
+ * A GtkListView over the pipeline's GListModel: rows exist only around what
+ * is on screen (at most 200 in GTK 4.8), so ten thousand documents cost ten
+ * thousand AssayDocuments and a bounded number of widgets. New documents
+ * reach the view through an AssayPacedListModel, so that those rows are
+ * not all built in one frame.
  *
  * One timer, at one second, runs while anything is unfinished: it moves the
  * times of the rows that exist (elapsed, estimate, countdown). The header
@@ -22,8 +24,14 @@
 
 #include "assay-document-list.h"
 #include "assay-document-row.h"
+#include "assay-paced-list-model.h"
 
 #define TICK_INTERVAL_MS 1000
+
+/* GTK 4.8's list view keeps up to 200 rows: new documents come into the
+ * view 20 a frame until that many are shown. */
+#define PACED_STEP  20
+#define PACED_LIMIT 200
 
 struct _AssayDocumentList
 {
@@ -302,7 +310,9 @@ set_pipeline (AssayDocumentList *self,
   documents = assay_pipeline_get_documents (pipeline);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIPELINE]);
 
-  self->selection = gtk_single_selection_new (g_object_ref (documents));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (assay_paced_list_model_new (documents,
+                                                                                      PACED_STEP,
+                                                                                      PACED_LIMIT)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);

@@ -24,6 +24,7 @@ struct _AssayDocumentRow
   AssayDocument  *document;
   GSignalGroup   *document_signals;
   char           *status;
+  int             shown_state;   /* the state the icon shows, -1 for none */
 
   /* Template children */
   GtkWidget      *box;
@@ -244,58 +245,33 @@ set_status (AssayDocumentRow *self,
   gtk_label_set_label (self->status_label, status);
 }
 
+/* What changes with the state: the icon, which parts show, the actions. */
 static void
-update (AssayDocumentRow *self)
+update_state (AssayDocumentRow *self)
 {
-  AssayDocument *document = self->document;
-  AssayDocumentState state;
-  const char *error_message;
+  AssayDocumentState state = assay_document_get_state (self->document);
+  gboolean running = state_is_running (state) || state == ASSAY_DOCUMENT_QUEUED;
+  gboolean finished = assay_document_is_finished (self->document);
   const char *css_class;
-  gboolean running, finished;
-  gint64 now = g_get_monotonic_time ();
 
-  if (document == NULL)
+  if ((int) state == self->shown_state)
     return;
 
-  state = assay_document_get_state (document);
-  running = state_is_running (state) || state == ASSAY_DOCUMENT_QUEUED;
-  finished = assay_document_is_finished (document);
+  if (self->shown_state >= 0 && state_css_class (self->shown_state) != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->stage_icon), state_css_class (self->shown_state));
+  self->shown_state = state;
 
   gtk_image_set_from_icon_name (self->stage_icon, state_icon_name (state));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, state_label (state),
                                   -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->stage_icon), state_label (state));
-  for (guint i = 0; i <= ASSAY_DOCUMENT_DUPLICATE; i++)
-    if (state_css_class (i) != NULL)
-      gtk_widget_remove_css_class (GTK_WIDGET (self->stage_icon), state_css_class (i));
   css_class = state_css_class (state);
   if (css_class != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->stage_icon), css_class);
 
-  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (document));
-
-  /* The title the document gives itself, when it has one, and where it is. */
-  if (assay_document_get_title (document) != NULL && *assay_document_get_title (document) != '\0')
-    {
-      g_autofree char *tooltip = g_strdup_printf ("%s\n%s", assay_document_get_title (document),
-                                                  assay_document_get_path (document));
-
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), tooltip);
-    }
-  else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), assay_document_get_path (document));
-
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state_is_running (state));
-  gtk_progress_bar_set_fraction (self->progress_bar, assay_document_get_progress (document));
-
-  error_message = assay_document_get_error_message (document);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label),
-                          (state == ASSAY_DOCUMENT_FAILED) && error_message != NULL);
-  gtk_label_set_label (self->error_label, state == ASSAY_DOCUMENT_FAILED ? error_message : NULL);
-
   gtk_widget_set_visible (self->password_box, state == ASSAY_DOCUMENT_NEEDS_PASSWORD);
-
   gtk_widget_set_visible (self->cancel_button, running);
   gtk_widget_set_visible (self->retry_button,
                           finished && state != ASSAY_DOCUMENT_DONE &&
@@ -304,11 +280,76 @@ update (AssayDocumentRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", finished);
 
-  set_status (self, compose_status (self, now));
-
   /* A state change may start work the list's timer has to follow. */
   if (running)
     gtk_widget_activate_action (GTK_WIDGET (self), "list.wake", NULL);
+}
+
+static void
+update_error (AssayDocumentRow *self)
+{
+  AssayDocumentState state = assay_document_get_state (self->document);
+  const char *message = assay_document_get_error_message (self->document);
+  gboolean show = state == ASSAY_DOCUMENT_FAILED && message != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), show);
+  if (show)
+    gtk_label_set_label (self->error_label, message);
+}
+
+static void
+update_tooltip (AssayDocumentRow *self)
+{
+  const char *title = assay_document_get_title (self->document);
+  const char *path = assay_document_get_path (self->document);
+
+  /* The title the document gives itself, when it has one, and where it is. */
+  if (title != NULL && *title != '\0')
+    {
+      g_autofree char *tooltip = g_strdup_printf ("%s\n%s", title, path);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), tooltip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), path);
+}
+
+/* Progress is the most frequent change: the bar only (the estimate moves
+ * with the list's timer). */
+static void
+progress_changed (AssayDocumentRow *self)
+{
+  gtk_progress_bar_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
+}
+
+static void
+state_changed (AssayDocumentRow *self)
+{
+  update_state (self);
+  update_error (self);
+  set_status (self, compose_status (self, g_get_monotonic_time ()));
+}
+
+static void
+summary_changed (AssayDocumentRow *self)
+{
+  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
+  update_tooltip (self);
+  set_status (self, compose_status (self, g_get_monotonic_time ()));
+}
+
+static void
+update (AssayDocumentRow *self)
+{
+  if (self->document == NULL)
+    return;
+
+  update_state (self);
+  update_error (self);
+  update_tooltip (self);
+  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
+  progress_changed (self);
+  set_status (self, compose_status (self, g_get_monotonic_time ()));
 }
 
 /**
@@ -538,19 +579,28 @@ assay_document_row_class_init (AssayDocumentRowClass *klass)
 static void
 assay_document_row_init (AssayDocumentRow *self)
 {
-  static const char * const notifications[] = {
-    "notify::state", "notify::progress", "notify::n-pages", "notify::cached",
-    "notify::error-message", "notify::status-text", "notify::waiting-until",
-    "notify::started-at", "notify::finished-at", "notify::n-figures", "notify::n-verified",
-    "notify::title",
+  static const struct { const char *signal; GCallback handler; } handlers[] = {
+    { "notify::state", G_CALLBACK (state_changed) },
+    { "notify::error-message", G_CALLBACK (state_changed) },
+    { "notify::progress", G_CALLBACK (progress_changed) },
+    { "notify::n-pages", G_CALLBACK (summary_changed) },
+    { "notify::cached", G_CALLBACK (summary_changed) },
+    { "notify::status-text", G_CALLBACK (summary_changed) },
+    { "notify::waiting-until", G_CALLBACK (summary_changed) },
+    { "notify::started-at", G_CALLBACK (summary_changed) },
+    { "notify::finished-at", G_CALLBACK (summary_changed) },
+    { "notify::n-figures", G_CALLBACK (summary_changed) },
+    { "notify::n-verified", G_CALLBACK (summary_changed) },
+    { "notify::title", G_CALLBACK (summary_changed) },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->shown_state = -1;
   self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
-  for (guint i = 0; i < G_N_ELEMENTS (notifications); i++)
-    g_signal_group_connect_object (self->document_signals, notifications[i],
-                                   G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
+    g_signal_group_connect_object (self->document_signals, handlers[i].signal,
+                                   handlers[i].handler, self, G_CONNECT_SWAPPED);
 }
 
 /**

@@ -66,6 +66,20 @@ assay_latency_probe_new (guint interval_ms)
   return self;
 }
 
+/**
+ * assay_latency_probe_stop:
+ *
+ * Stops sampling (the summary stays): what the application does once it
+ * is asked to quit is not part of what the probe measures.
+ */
+void
+assay_latency_probe_stop (AssayLatencyProbe *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_clear_handle_id (&self->source_id, g_source_remove);
+}
+
 void
 assay_latency_probe_free (AssayLatencyProbe *self)
 {

@@ -410,6 +410,9 @@ assay_window_init (AssayWindow *self)
 
   self->cancellable = g_cancellable_new ();
 
+  /* The batch yields the CPU to the main loop drawing it. */
+  assay_worker_pool_set_nice (pool, 10);
+
   /* Offline until the preferences say otherwise. */
   extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
   template_ = assay_template_lookup ("general");
