@@ -181,7 +181,10 @@ main (int    argc,
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* ASSAY_LOCALEDIR is for running from the build tree (the tests), where the
+   * catalogues are built under po/ but not installed. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("ASSAY_LOCALEDIR") != NULL
+                                   ? g_getenv ("ASSAY_LOCALEDIR") : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -865,7 +865,7 @@ set_death_error (GError               **error,
       log_stderr_tail ("the PDF reader ran out of memory", err_tail);
       if (memory_limited)
         g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_OUT_OF_MEMORY,
-                     _("The PDF reader ran out of memory (limit %" G_GSIZE_FORMAT " MiB); "
+                     _("The PDF reader ran out of memory (limit %zu MiB); "
                        "the file may be built to exhaust readers."),
                      limits->max_memory_bytes / (1024 * 1024));
       else
@@ -1078,7 +1078,7 @@ _assay_pdf_read_range_isolated_full (const char             *path,
 
     case OUTCOME_TOO_MUCH_MEMORY:
       g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_OUT_OF_MEMORY,
-                   _("The PDF reader ran out of memory (limit %" G_GSIZE_FORMAT " MiB); "
+                   _("The PDF reader ran out of memory (limit %zu MiB); "
                      "the file may be built to exhaust readers."),
                    limits->max_memory_bytes / (1024 * 1024));
       break;

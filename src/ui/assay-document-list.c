@@ -125,13 +125,18 @@ show_counts (AssayDocumentList *self)
 
   append_count (text, c->n_queued, g_strdup_printf (_("%u queued"), c->n_queued));
   append_count (text, c->n_running, g_strdup_printf (_("%u running"), c->n_running));
-  append_count (text, c->n_done, g_strdup_printf (_("%u done"), c->n_done));
+  append_count (text, c->n_done,
+                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u done", "%u done", c->n_done),
+                                 c->n_done));
   append_count (text, c->n_failed, g_strdup_printf (_("%u failed"), c->n_failed));
   append_count (text, c->n_needs_password,
                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u needs a password",
                                               "%u need a password", c->n_needs_password),
                                  c->n_needs_password));
-  append_count (text, c->n_cancelled, g_strdup_printf (_("%u cancelled"), c->n_cancelled));
+  append_count (text, c->n_cancelled,
+                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u cancelled", "%u cancelled",
+                                              c->n_cancelled),
+                                 c->n_cancelled));
   append_count (text, c->n_duplicates,
                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u duplicate", "%u duplicates",
                                               c->n_duplicates),

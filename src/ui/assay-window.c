@@ -130,7 +130,11 @@ document_finished (AssayWindow   *self,
   if (self->batch_done + self->batch_failed + self->batch_locked > 0)
     {
       parts = g_string_new (NULL);
-      append_part (parts, self->batch_done, g_strdup_printf (_("%u done"), self->batch_done));
+      /* Plural forms, even where English has one: French says "1 terminé", "2 terminés". */
+      append_part (parts, self->batch_done,
+                   g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u done", "%u done",
+                                                 self->batch_done),
+                                    self->batch_done));
       append_part (parts, self->batch_failed, g_strdup_printf (_("%u failed"), self->batch_failed));
       append_part (parts, self->batch_locked,
                    g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u needs a password",
