@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "assay-chart-geometry-private.h"
 #include "assay-chart-render.h"
@@ -300,6 +301,22 @@ draw_bar_values (cairo_t                    *cr,
         continue;
       step = magnitude > 0 ? pow (10, floor (log10 (magnitude)) - 2) : 1;
       text = assay_chart_format_tick (y[i], step, magnitude, unit);
+      {
+        /* Three significant digits, without trailing zeros: "60 M", not "60.0 M". */
+        char *dot = strchr (text, '.');
+
+        if (dot != NULL)
+          {
+            char *end = dot + strspn (dot + 1, "0123456789");
+            char *cut = end;
+
+            while (cut > dot && *cut == '0')
+              cut--;
+            if (cut == dot)
+              cut--;
+            memmove (cut + 1, end + 1, strlen (end + 1) + 1);
+          }
+      }
       layout = _assay_chart_layout (pango_cairo_create_context (cr), geom, text, 0.95, FALSE);
       pango_layout_get_pixel_size (layout, &w, &h);
       g_object_unref (pango_layout_get_context (layout));
