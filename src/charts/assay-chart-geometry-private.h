@@ -40,6 +40,11 @@ typedef struct
   double           *px, *py;       /* lines, scatter: one per mark */
   guint            *index;         /* item of each mark */
   gboolean          markers;       /* draw a dot at each point */
+  /* A dense line (downsampled) is drawn as the band its points cover in each
+   * pixel column: one simple polygon to fill instead of a zigzag to stroke,
+   * which cairo would tessellate with thousands of self-intersections. */
+  guint             n_band;
+  double           *band_x, *band_top, *band_bottom;
 } AssayChartSeriesGeom;
 
 typedef struct

@@ -300,6 +300,89 @@ span_color (GPtrArray  *names,
   return base + (int) i;
 }
 
+/* Per pixel column, the vertical extent of a dense line's points, made
+ * continuous from column to column. Pixels: top < bottom. */
+static void
+build_band (AssayChartGeometry   *self,
+            AssayChartSeriesGeom *g,
+            guint                 n_columns)
+{
+  g_autofree double *top = g_new (double, n_columns);
+  g_autofree double *bottom = g_new (double, n_columns);
+  g_autofree guint8 *used = g_new0 (guint8, n_columns);
+  guint k = 0;
+
+  for (guint m = 0; m < g->n_marks; m++)
+    {
+      double c = floor (g->px[m] - self->plot.x);
+      guint col = c < 0 ? 0 : c >= n_columns ? n_columns - 1 : (guint) c;
+
+      if (!used[col])
+        {
+          used[col] = 1;
+          top[col] = bottom[col] = g->py[m];
+        }
+      else
+        {
+          top[col] = MIN (top[col], g->py[m]);
+          bottom[col] = MAX (bottom[col], g->py[m]);
+        }
+    }
+
+  g->band_x = g_new (double, n_columns);
+  g->band_top = g_new (double, n_columns);
+  g->band_bottom = g_new (double, n_columns);
+  for (guint col = 0; col < n_columns; col++)
+    {
+      if (!used[col])
+        continue;
+      g->band_x[k] = self->plot.x + col + 0.5;
+      g->band_top[k] = top[col];
+      g->band_bottom[k] = bottom[col];
+      /* Meet the previous column halfway when the line jumps between them. */
+      if (k > 0)
+        {
+          if (g->band_top[k] > g->band_bottom[k - 1])
+            {
+              double mid = (g->band_top[k] + g->band_bottom[k - 1]) / 2;
+
+              g->band_bottom[k - 1] = mid;
+              g->band_top[k] = mid;
+            }
+          else if (g->band_bottom[k] < g->band_top[k - 1])
+            {
+              double mid = (g->band_bottom[k] + g->band_top[k - 1]) / 2;
+
+              g->band_top[k - 1] = mid;
+              g->band_bottom[k] = mid;
+            }
+        }
+      k++;
+    }
+  g->n_band = k;
+
+  /* A line's width across too: each column also covers its neighbours'
+   * extent, so a one-column spike is as wide as a stroked line. */
+  {
+    g_autofree double *t = g_memdup2 (g->band_top, k * sizeof (double));
+    g_autofree double *b = g_memdup2 (g->band_bottom, k * sizeof (double));
+
+    for (guint i = 0; i < k; i++)
+      {
+        if (i > 0 && g->band_x[i] - g->band_x[i - 1] < 1.5)
+          {
+            g->band_top[i] = MIN (g->band_top[i], t[i - 1]);
+            g->band_bottom[i] = MAX (g->band_bottom[i], b[i - 1]);
+          }
+        if (i + 1 < k && g->band_x[i + 1] - g->band_x[i] < 1.5)
+          {
+            g->band_top[i] = MIN (g->band_top[i], t[i + 1]);
+            g->band_bottom[i] = MAX (g->band_bottom[i], b[i + 1]);
+          }
+      }
+  }
+}
+
 static void
 build_marks (AssayChartGeometry *self)
 {
@@ -428,6 +511,9 @@ build_marks (AssayChartGeometry *self)
               }
             g->markers = g->kind == ASSAY_CHART_KIND_LINE && g->n_marks > 0 &&
                          g->n_marks <= self->plot.w / 14;
+            if (g->kind == ASSAY_CHART_KIND_LINE && n > 2 * n_columns && !pos->category &&
+                assay_chart_series_get_x_sorted (s))
+              build_band (self, g, n_columns);
           }
           break;
 
@@ -756,6 +842,9 @@ assay_chart_geometry_free (AssayChartGeometry *self)
       g_free (self->series[i].px);
       g_free (self->series[i].py);
       g_free (self->series[i].index);
+      g_free (self->series[i].band_x);
+      g_free (self->series[i].band_top);
+      g_free (self->series[i].band_bottom);
     }
   g_free (self->series);
   g_clear_pointer (&self->h.ticks, assay_chart_ticks_free);
