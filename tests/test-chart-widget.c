@@ -389,6 +389,48 @@ test_million_line (Fixture       *f,
   g_assert_cmpuint (assay_chart_geometry_get_n_marks (_assay_chart_get_geometry (f->chart), 0), <=, 4 * (guint) ceil (pw));
 }
 
+/* Above the synchronous limit the geometry comes from the worker pool: the
+ * frames meanwhile are not held up, and the chart draws once it arrives. */
+static void
+test_async_geometry (Fixture       *f,
+                     gconstpointer  data)
+{
+  const guint n = 2000000;
+  double *x = g_new (double, n);
+  double *y = g_new (double, n);
+  g_autoptr(AssayChartSeries) series = NULL;
+  AssayChartLayer *layer = assay_line_layer_new ();
+  gint64 deadline;
+  const AssayChartGeometry *geometry;
+
+  for (guint i = 0; i < n; i++)
+    {
+      x[i] = i;
+      y[i] = (i % 1000) * 0.5;
+    }
+  series = assay_chart_series_new_xy_take (ASSAY_CHART_KIND_LINE, "Two million", x, y, n);
+  wait_for_paints (f->window, 1);
+  assay_chart_add_layer (f->chart, layer);
+  assay_chart_layer_set_series (layer, series);
+
+  /* The first look starts the job and returns no geometry for this data. */
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_true (geometry == NULL || assay_chart_geometry_get_spec (geometry) != assay_chart_get_spec (f->chart));
+  g_assert_true (_assay_chart_geometry_pending (f->chart));
+
+  deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  while (_assay_chart_geometry_pending (f->chart) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (_assay_chart_geometry_pending (f->chart));
+
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_nonnull (geometry);
+  g_assert_true (assay_chart_geometry_get_spec (geometry) == assay_chart_get_spec (f->chart));
+  g_assert_cmpuint (assay_chart_geometry_get_n_marks (geometry, 0), >, 0);
+  wait_for_paints (f->window, 1);
+  save_screenshot (GTK_WIDGET (f->chart), "chart-line-async-light");
+}
+
 static void
 test_spans_and_scatter (Fixture       *f,
                         gconstpointer  data)
@@ -451,6 +493,7 @@ main (int   argc,
   g_test_add ("/assay/chart-widget/document-charts", Fixture, NULL, fixture_setup, test_document_charts, fixture_teardown);
   g_test_add ("/assay/chart-widget/model-layer", Fixture, NULL, fixture_setup, test_model_layer, fixture_teardown);
   g_test_add ("/assay/chart-widget/million-line", Fixture, NULL, fixture_setup, test_million_line, fixture_teardown);
+  g_test_add ("/assay/chart-widget/async-geometry", Fixture, NULL, fixture_setup, test_async_geometry, fixture_teardown);
   g_test_add ("/assay/chart-widget/spans-and-scatter", Fixture, NULL, fixture_setup, test_spans_and_scatter, fixture_teardown);
 
   return g_test_run ();

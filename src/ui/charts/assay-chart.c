@@ -226,8 +226,7 @@ start_geometry_job (AssayChart *self,
   task = g_task_new (self, self->cancellable, geometry_ready_cb, NULL);
   g_task_set_source_tag (task, start_geometry_job);
   g_task_set_task_data (task, job, geometry_job_free);
-  assay_worker_pool_run (assay_worker_pool_get_default (), g_steal_pointer (&task),
-                         G_PRIORITY_DEFAULT, geometry_thread);
+  assay_worker_pool_run (assay_worker_pool_get_default (), task, G_PRIORITY_DEFAULT, geometry_thread);
 }
 
 gboolean
