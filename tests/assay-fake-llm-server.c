@@ -45,6 +45,7 @@ struct _AssayFakeLlmServer
   GCond         cond;
   gboolean      ready;
   char         *fields;
+  char         *api_key;      /* nullable: when set, requests must carry it */
   guint         latency_ms;
   guint         length_above_pages;
   GQueue        faults;       /* QueuedFault* */
@@ -830,6 +831,32 @@ handle_cb (SoupServer        *server,
   Record *record;
   Reply *reply;
   guint delay;
+  gboolean key_refused;
+
+  g_mutex_lock (&self->mutex);
+  if (self->api_key != NULL)
+    {
+      g_autofree char *expected = g_strdup_printf ("Bearer %s", self->api_key);
+      const char *given = soup_message_headers_get_one (
+        soup_server_message_get_request_headers (msg), "Authorization");
+
+      key_refused = g_strcmp0 (given, expected) != 0;
+    }
+  else
+    key_refused = FALSE;
+  g_mutex_unlock (&self->mutex);
+
+  if (key_refused)
+    {
+      static const char refused[] =
+        "{\"error\":{\"message\":\"Incorrect API key provided.\","
+        "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}";
+
+      soup_server_message_set_status (msg, 401, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        refused, strlen (refused));
+      return;
+    }
 
   if (strcmp (method, "GET") == 0 && strcmp (path, "/v1/models") == 0)
     {
@@ -1020,6 +1047,7 @@ assay_fake_llm_server_free (AssayFakeLlmServer *self)
   g_free (self->fields);
   g_free (self->extra_members);
   g_rand_free (self->rand);
+  g_free (self->api_key);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
   g_free (self);
@@ -1058,6 +1086,18 @@ assay_fake_llm_server_set_latency (AssayFakeLlmServer *self,
 {
   g_mutex_lock (&self->mutex);
   self->latency_ms = latency_ms;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* With a key set, every request without "Authorization: Bearer KEY" gets
+ * a 401 as OpenAI sends it; %NULL accepts any request. */
+void
+assay_fake_llm_server_set_api_key (AssayFakeLlmServer *self,
+                                   const char         *api_key)
+{
+  g_mutex_lock (&self->mutex);
+  g_free (self->api_key);
+  self->api_key = g_strdup (api_key);
   g_mutex_unlock (&self->mutex);
 }
 

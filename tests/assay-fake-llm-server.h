@@ -69,6 +69,8 @@ void                assay_fake_llm_server_set_fields      (AssayFakeLlmServer   
                                                            const char              *fields_json);
 void                assay_fake_llm_server_set_latency     (AssayFakeLlmServer      *self,
                                                            guint                    latency_ms);
+void                assay_fake_llm_server_set_api_key     (AssayFakeLlmServer      *self,
+                                                           const char              *api_key);
 void                assay_fake_llm_server_set_length_above_pages (AssayFakeLlmServer *self,
                                                            guint                    n_pages);
 void                assay_fake_llm_server_push_fault      (AssayFakeLlmServer      *self,

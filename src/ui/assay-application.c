@@ -11,7 +11,6 @@
 #define G_LOG_DOMAIN "assay-application"
 
 #include "config.h"
-#include "assay-ui-config.h"
 
 #include <signal.h>
 
@@ -21,10 +20,8 @@
 #include "assay-application.h"
 #include "assay-latency-probe.h"
 #include "assay-resources.h"
+#include "assay-preferences-window.h"
 #include "assay-window.h"
-#if HAVE_ASSAY_PREFERENCES_WINDOW
-# include "assay-preferences-window.h"
-#endif
 
 #define LATENCY_PROBE_INTERVAL_MS 10
 
@@ -133,12 +130,10 @@ preferences_activated (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
 {
-#if HAVE_ASSAY_PREFERENCES_WINDOW
   AssayApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
 
   gtk_window_present (GTK_WINDOW (assay_preferences_window_new (parent)));
-#endif
 }
 
 static gboolean
@@ -177,12 +172,6 @@ assay_application_startup (GApplication *app)
   G_APPLICATION_CLASS (assay_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
-#if !HAVE_ASSAY_PREFERENCES_WINDOW
-  /* The preferences window is being built on another branch. */
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
-                                                                            "preferences")),
-                               FALSE);
-#endif
 
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self), accels[i].action,
