@@ -254,11 +254,14 @@ done <<< "$sources_json"
 
 # ---------------------------------------------------------------- the app's source and the manifest copy
 step "the app's source (tracked and new files of $here) and the manifest copy"
-mkdir -p "$W/proj"
+# flatpak-builder names its cache branches after the manifest's path: the copy
+# lives at a fixed place so that a rerun finds the modules it built before.
+proj=$cache/app-source
+rm -rf "$proj" && mkdir -p "$proj"
 (cd "$here" && git ls-files -z --cached --others --exclude-standard | grep -zv '^build-flatpak/' \
-   | xargs -0 tar -cf - --no-recursion 2>/dev/null) | tar -xf - -C "$W/proj"
-echo "source: $(cd "$here" && git rev-parse --short HEAD)$(cd "$here" && git diff --quiet HEAD -- . || echo ' + uncommitted changes'), $(find "$W/proj" -type f | wc -l) files"
-copy=$W/proj/flatpak/$app_id.json
+   | xargs -0 tar -cf - --no-recursion 2>/dev/null) | tar -xf - -C "$proj"
+echo "source: $(cd "$here" && git rev-parse --short HEAD)$(cd "$here" && git diff --quiet HEAD -- . || echo ' + uncommitted changes'), $(find "$proj" -type f | wc -l) files"
+copy=$proj/flatpak/$app_id.json
 python3 - "$manifest" "$copy" "$rt_branch" <<'PY'
 import json, sys
 m = json.load(open(sys.argv[1]))
@@ -278,7 +281,7 @@ PY
 # ---------------------------------------------------------------- build, offline
 step "flatpak-builder --download-only under unshare --net (fails if anything is not seeded)"
 state=$cache/builder-state
-cd "$W/proj"
+cd "$proj"
 unshare --net flatpak-builder --user --download-only --state-dir="$state" \
   --extra-sources="$W/seed" "$W/build-dir" "$copy" >/dev/null
 echo "all sources present"
