@@ -29,6 +29,7 @@
 # Everything else lives in a throwaway directory that is removed at the end.
 # Outputs (bundle, screenshots, log) go to $ASSAY_FLATPAK_OUT (default build-flatpak/).
 set -euo pipefail
+{ # the whole script is read before it runs: editing it meanwhile cannot break a run
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -396,3 +397,5 @@ if [ $record -eq 1 ]; then
   } > "$here/docs/flatpak-proof.md"
 fi
 [ $failures -eq 0 ]
+exit
+}
