@@ -989,6 +989,8 @@ extract_done (GObject      *object,
   DocState *state = job->state;
 
   extraction = assay_extractor_extract_finish (ASSAY_EXTRACTOR (object), result, &error);
+  if (!state->removed && state->generation == job->generation)
+    _assay_document_set_waiting_until (state->document, 0);
 
   if (!job_complete (job, extraction != NULL))
     goto out;

@@ -2,16 +2,17 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A GtkListView over the pipeline's GListModel: rows exist only for what is
- * on screen (and a little around it), so ten thousand documents cost ten
- * thousand AssayDocuments and a screenful of widgets.
+ * A GtkListView over the pipeline's GListModel: rows exist only around what
+ * is on screen (at most 200 in GTK 4.8), so ten thousand documents cost ten
+ * thousand AssayDocuments and a bounded number of widgets. New documents
+ * reach the view through an AssayPacedListModel, so that those rows are
+ * not all built in one frame.
  *
  * One timer, at one second, runs while anything is unfinished: it moves the
- * times of the rows that exist (elapsed, estimate, countdown) and counts the
- * documents per state for the header. A finished document refreshes the
- * counts from an idle, so that a burst of cached results costs one count.
- * (The core is gaining per-state counts as notifying pipeline properties;
- * the count here goes once they are in.)
+ * times of the rows that exist (elapsed, estimate, countdown). The header
+ * shows the pipeline's counts per state, refreshed from one low-priority
+ * idle however many counts changed, so that a burst of cached results
+ * costs one update of the header.
  */
 #define G_LOG_DOMAIN "assay-document-list"
 
@@ -23,8 +24,14 @@
 
 #include "assay-document-list.h"
 #include "assay-document-row.h"
+#include "assay-paced-list-model.h"
 
 #define TICK_INTERVAL_MS 1000
+
+/* GTK 4.8's list view keeps up to 200 rows: new documents come into the
+ * view 20 a frame until that many are shown. */
+#define PACED_STEP  20
+#define PACED_LIMIT 200
 
 struct _AssayDocumentList
 {
@@ -63,65 +70,24 @@ static void ensure_ticking (AssayDocumentList *self);
 /* ------------------------------------------------------------------------ */
 /* Counts                                                                    */
 
+/* From the pipeline's own counts: nothing walks the list. */
 static void
 count (AssayDocumentList   *self,
-       AssayDocumentCounts *counts,
-       gint64               now)
+       AssayDocumentCounts *counts)
 {
-  GListModel *documents = assay_pipeline_get_documents (self->pipeline);
-  guint n = g_list_model_get_n_items (documents);
-  double progress = 0.0;
+  AssayPipeline *p = self->pipeline;
 
-  memset (counts, 0, sizeof *counts);
-  counts->n_documents = n;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
-
-      _assay_document_note_state (document, now);
-
-      switch (assay_document_get_state (document))
-        {
-        case ASSAY_DOCUMENT_QUEUED:
-        case ASSAY_DOCUMENT_HASHING:
-          counts->n_queued++;
-          break;
-        case ASSAY_DOCUMENT_READING:
-        case ASSAY_DOCUMENT_EXTRACTING:
-        case ASSAY_DOCUMENT_ANALYSING:
-          counts->n_running++;
-          progress += assay_document_get_progress (document);
-          break;
-        case ASSAY_DOCUMENT_DONE:
-          counts->n_done++;
-          progress += 1.0;
-          break;
-        case ASSAY_DOCUMENT_FAILED:
-          counts->n_failed++;
-          progress += 1.0;
-          break;
-        case ASSAY_DOCUMENT_NEEDS_PASSWORD:
-          counts->n_needs_password++;
-          progress += 1.0;
-          break;
-        case ASSAY_DOCUMENT_CANCELLED:
-          counts->n_cancelled++;
-          progress += 1.0;
-          break;
-        case ASSAY_DOCUMENT_DUPLICATE:
-          counts->n_duplicates++;
-          progress += 1.0;
-          break;
-        default:
-          break;
-        }
-    }
-
-  counts->progress = n > 0 ? CLAMP (progress / n, 0.0, 1.0) : 0.0;
+  counts->n_documents = assay_pipeline_get_n_documents (p);
+  counts->n_queued = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_QUEUED);
+  counts->n_running = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_READING);
+  counts->n_done = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_DONE);
+  counts->n_failed = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_FAILED);
+  counts->n_needs_password = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  counts->n_cancelled = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_CANCELLED);
+  counts->n_duplicates = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_DUPLICATE);
+  counts->progress = assay_pipeline_get_progress (p);
 }
 
-/* Appends @part (consumed) when @n is not 0. */
 static void
 append_count (GString *text,
               guint    n,
@@ -194,7 +160,7 @@ assay_document_list_refresh (AssayDocumentList *self)
   g_return_if_fail (ASSAY_IS_DOCUMENT_LIST (self));
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  count (self, &self->counts, g_get_monotonic_time ());
+  count (self, &self->counts);
   show_counts (self);
 }
 
@@ -231,8 +197,6 @@ tick (gpointer user_data)
 
   for (guint i = 0; i < self->rows->len; i++)
     moving |= assay_document_row_tick (g_ptr_array_index (self->rows, i), now);
-
-  assay_document_list_refresh (self);
 
   if (moving || assay_pipeline_get_n_unfinished (self->pipeline) > 0)
     return G_SOURCE_CONTINUE;
@@ -315,8 +279,7 @@ documents_changed (AssayDocumentList *self,
 }
 
 static void
-document_finished (AssayDocumentList *self,
-                   AssayDocument     *document)
+counts_changed (AssayDocumentList *self)
 {
   queue_refresh (self);
 }
@@ -324,6 +287,12 @@ document_finished (AssayDocumentList *self,
 static void
 selection_changed (AssayDocumentList *self)
 {
+  AssayDocument *document = assay_document_list_get_selected_document (self);
+
+  /* The document a person looks at is the next one started. */
+  if (document != NULL)
+    assay_pipeline_prioritize (self->pipeline, document);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_DOCUMENT]);
 }
 
@@ -331,6 +300,11 @@ static void
 set_pipeline (AssayDocumentList *self,
               AssayPipeline     *pipeline)
 {
+  static const char * const count_notifications[] = {
+    "notify::n-documents", "notify::n-queued", "notify::n-running", "notify::n-done",
+    "notify::n-failed", "notify::n-needs-password", "notify::n-cancelled",
+    "notify::n-duplicates", "notify::progress",
+  };
   GListModel *documents;
 
   if (pipeline == self->pipeline)
@@ -341,7 +315,9 @@ set_pipeline (AssayDocumentList *self,
   documents = assay_pipeline_get_documents (pipeline);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIPELINE]);
 
-  self->selection = gtk_single_selection_new (g_object_ref (documents));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (assay_paced_list_model_new (documents,
+                                                                                      PACED_STEP,
+                                                                                      PACED_LIMIT)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -351,8 +327,9 @@ set_pipeline (AssayDocumentList *self,
 
   g_signal_connect_object (documents, "items-changed",
                            G_CALLBACK (documents_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (pipeline, "document-finished",
-                           G_CALLBACK (document_finished), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < G_N_ELEMENTS (count_notifications); i++)
+    g_signal_connect_object (pipeline, count_notifications[i],
+                             G_CALLBACK (counts_changed), self, G_CONNECT_SWAPPED);
 
   assay_document_list_refresh (self);
 }

@@ -32,6 +32,8 @@ probe_tick (gpointer user_data)
   gint64 late = MAX (0, now - self->due);
 
   g_array_append_val (self->lateness_us, late);
+  if (late > 20 * 1000)
+    g_debug ("main loop stalled for %.1f ms (sample %u)", late / 1000.0, self->lateness_us->len);
   self->due = now + (gint64) self->interval_ms * 1000;
 
   return G_SOURCE_CONTINUE;
@@ -62,6 +64,20 @@ assay_latency_probe_new (guint interval_ms)
   g_source_set_name_by_id (self->source_id, "[assay] latency probe");
 
   return self;
+}
+
+/**
+ * assay_latency_probe_stop:
+ *
+ * Stops sampling (the summary stays): what the application does once it
+ * is asked to quit is not part of what the probe measures.
+ */
+void
+assay_latency_probe_stop (AssayLatencyProbe *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_clear_handle_id (&self->source_id, g_source_remove);
 }
 
 void

@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 typedef struct _AssayLatencyProbe AssayLatencyProbe;
 
 AssayLatencyProbe *assay_latency_probe_new         (guint               interval_ms);
+void               assay_latency_probe_stop        (AssayLatencyProbe  *self);
 void               assay_latency_probe_free        (AssayLatencyProbe  *self);
 guint              assay_latency_probe_get_n_samples (AssayLatencyProbe *self);
 void               assay_latency_probe_summarize   (AssayLatencyProbe  *self,

@@ -184,22 +184,7 @@ clear_finished_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   AssayWindow *self = ASSAY_WINDOW (widget);
-  GListModel *documents = assay_pipeline_get_documents (self->pipeline);
-  g_autoptr(GPtrArray) finished = g_ptr_array_new_with_free_func (g_object_unref);
-
-  /* The core is gaining assay_pipeline_clear_finished(), which removes
-   * them in one change of the list. */
-  for (guint i = 0, n = g_list_model_get_n_items (documents); i < n; i++)
-    {
-      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
-
-      if (assay_document_is_finished (document))
-        g_ptr_array_add (finished, g_steal_pointer (&document));
-    }
-
-  for (guint i = 0; i < finished->len; i++)
-    assay_pipeline_remove (self->pipeline, g_ptr_array_index (finished, i));
-
+  assay_pipeline_clear_finished (self->pipeline);
   assay_document_list_refresh (self->document_list);
 }
 

@@ -18,7 +18,6 @@
 #include "assay-offline-extractor.h"
 #include "assay-store.h"
 #include "assay-template.h"
-#include "assay-ui-input.h"
 #include "assay-window-private.h"
 
 /* Skipped files named in one toast; the rest are counted. */
@@ -160,7 +159,7 @@ files_added (GObject      *object,
   g_autoptr(GString) names = NULL;
   g_autofree char *title = NULL;
 
-  skipped = _assay_ui_add_files_finish (ASSAY_PIPELINE (object), result, &error);
+  skipped = assay_pipeline_add_files_finish (ASSAY_PIPELINE (object), result, &error);
   self->pending_adds--;
 
   /* The window closed meanwhile. */
@@ -242,8 +241,8 @@ assay_window_add_files (AssayWindow  *self,
 
   self->pending_adds++;
   update_stack (self);
-  _assay_ui_add_files_async (self->pipeline, files, n_files, self->cancellable,
-                             files_added, g_object_ref (self));
+  assay_pipeline_add_files_async (self->pipeline, files, n_files, self->cancellable,
+                                  files_added, g_object_ref (self));
 }
 
 static void
@@ -314,7 +313,9 @@ assay_window_dispose (GObject *object)
     {
       g_signal_handlers_disconnect_by_data (self->pipeline, self);
       g_signal_handlers_disconnect_by_data (assay_pipeline_get_documents (self->pipeline), self);
-      assay_pipeline_cancel_all (self->pipeline);
+      /* Cancels everything; a store write in flight is finished whole or
+       * removed. The jobs hold the pipeline until they return. */
+      assay_pipeline_shutdown (self->pipeline);
     }
 
   _assay_window_settings_dispose (self);
@@ -415,12 +416,18 @@ assay_window_init (AssayWindow *self)
   self->cancellable = g_cancellable_new ();
   pool = _assay_window_settings_create_pool (self);
 
+  /* The batch yields the CPU to the main loop drawing it. */
+  assay_worker_pool_set_nice (pool, 10);
+
   /* Offline until the preferences say otherwise. */
   extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
   template_ = assay_template_lookup ("general");
   self->pipeline = assay_pipeline_new (pool, extractor, template_);
   store = assay_store_new_default ();
   assay_pipeline_set_store (self->pipeline, store, TRUE);
+  /* Thousands of results stay in the store, not in memory: the document
+   * view loads the one it shows. */
+  assay_pipeline_set_keep_results (self->pipeline, FALSE);
 
   assay_document_list_set_pipeline (self->document_list, self->pipeline);
 
