@@ -86,7 +86,8 @@ frames_drawn (gpointer user_data)
   return state->frames >= 3 && gtk_widget_get_mapped (state->widget);
 }
 
-/* Waits (at most 5 s) until @widget is mapped and a few frames went by, so
+/* Waits (at most 30 s: a sanitizer build on a loaded machine is slow)
+ * until @widget is mapped and a few frames went by, so
  * that layout and pending redraws are done. */
 void
 assay_test_ui_wait_drawn (GtkWidget *widget)
@@ -95,7 +96,7 @@ assay_test_ui_wait_drawn (GtkWidget *widget)
   guint id;
 
   id = gtk_widget_add_tick_callback (widget, frame_tick_cb, &state, NULL);
-  g_assert_true (assay_test_ui_wait (frames_drawn, &state, 5000));
+  g_assert_true (assay_test_ui_wait (frames_drawn, &state, 30000));
   gtk_widget_remove_tick_callback (widget, id);
 }
 

@@ -92,14 +92,19 @@ save_screenshot (GtkWidget  *widget,
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, file, NULL);
   g_autofree guchar *pixels = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width, height;
   GskRenderer *renderer;
   guint32 first;
   gboolean varied = FALSE;
 
   wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
   settle (300);
+
+  /* The size once drawn: a slow (sanitizer) run may not have one before. */
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
 
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
