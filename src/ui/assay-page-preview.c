@@ -52,6 +52,7 @@ struct _AssayPagePreview
   GtkPicture        *picture;
   GtkDrawingArea    *highlight_area;
   GtkLabel          *page_label;
+  GtkSpinner        *spinner;
   AdwStatusPage     *message_page;
 };
 
@@ -78,6 +79,7 @@ set_loading (AssayPagePreview *self,
     return;
 
   self->loading = loading;
+  gtk_spinner_set_spinning (self->spinner, loading);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -692,6 +694,7 @@ assay_page_preview_class_init (AssayPagePreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayPagePreview, picture);
   gtk_widget_class_bind_template_child (widget_class, AssayPagePreview, highlight_area);
   gtk_widget_class_bind_template_child (widget_class, AssayPagePreview, page_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayPagePreview, spinner);
   gtk_widget_class_bind_template_child (widget_class, AssayPagePreview, message_page);
 
   gtk_widget_class_install_action (widget_class, "preview.previous", NULL, previous_action);
