@@ -111,6 +111,8 @@ widget_title (GtkWidget *widget)
     return gtk_label_get_label (GTK_LABEL (widget));
   if (ADW_IS_STATUS_PAGE (widget))
     return adw_status_page_get_title (ADW_STATUS_PAGE (widget));
+  if (ADW_IS_PREFERENCES_PAGE (widget))
+    return adw_preferences_page_get_title (ADW_PREFERENCES_PAGE (widget));
   if (ADW_IS_PREFERENCES_GROUP (widget))
     return adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
   return NULL;

@@ -180,9 +180,25 @@ test_bindings (void)
   gtk_switch_set_active (fallback, TRUE);
   g_assert_true (g_settings_get_boolean (settings, "offline-fallback"));
 
-  /* Back to offline: the server rows go. */
+  /* Back to offline: the server rows go, and falling back means nothing. */
   adw_combo_row_set_selected (provider, 0);
   g_assert_false (gtk_widget_get_visible (url_row));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (GTK_WIDGET (fallback), ADW_TYPE_ACTION_ROW)));
+
+  {
+    GtkWidget *page = find_row (window, ADW_TYPE_PREFERENCES_PAGE, "Performance");
+    g_autofree char *shot = NULL;
+
+    adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+    shot = assay_test_ui_screenshot (GTK_WIDGET (window), "preferences-performance");
+    g_clear_pointer (&shot, g_free);
+    adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window),
+                                             ADW_PREFERENCES_PAGE (find_row (window, ADW_TYPE_PREFERENCES_PAGE,
+                                                                             "Extraction")));
+    assay_test_ui_set_dark (TRUE);
+    shot = assay_test_ui_screenshot (GTK_WIDGET (window), "preferences-offline-dark");
+    assay_test_ui_set_dark (FALSE);
+  }
 
   close_window (window);
 }

@@ -54,6 +54,7 @@ struct _AssayPreferencesWindow
   GtkImage             *connection_icon;
   GtkSpinner           *connection_spinner;
   AdwComboRow          *template_row;
+  AdwActionRow         *fallback_row;
   GtkSwitch            *fallback_switch;
   GtkAdjustment        *max_requests_adjustment;
   GtkAdjustment        *timeout_adjustment;
@@ -206,6 +207,7 @@ update_rows (AssayPreferencesWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->url_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->model_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->connection_row), remote);
+  gtk_widget_set_visible (GTK_WIDGET (self->fallback_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->api_key_row),
                           provider == ASSAY_SETTINGS_PROVIDER_OPENAI ||
                           provider == ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE);
@@ -773,6 +775,7 @@ assay_preferences_window_class_init (AssayPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, connection_icon);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, connection_spinner);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, template_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, fallback_row);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, fallback_switch);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, max_requests_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, timeout_adjustment);
