@@ -211,7 +211,9 @@ update_rows (AssayPreferencesWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->api_key_row),
                           provider == ASSAY_SETTINGS_PROVIDER_OPENAI ||
                           provider == ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE);
+  /* OpenAI itself is https only; a server of one's own may be plain http. */
   gtk_widget_set_visible (GTK_WIDGET (self->insecure_row),
+                          provider == ASSAY_SETTINGS_PROVIDER_OLLAMA ||
                           provider == ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.test-connection", remote);
 }

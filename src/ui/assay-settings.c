@@ -141,7 +141,7 @@ assay_settings_fill_llm_config (GSettings       *settings,
   config->max_requests = g_settings_get_uint (settings, "max-requests");
   config->timeout_seconds = g_settings_get_uint (settings, "timeout");
   config->retries = g_settings_get_uint (settings, "retries");
-  config->allow_insecure_http = provider == ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE &&
+  config->allow_insecure_http = provider != ASSAY_SETTINGS_PROVIDER_OPENAI &&
                                 g_settings_get_boolean (settings, "allow-insecure-http");
 
   return assay_llm_config_validate_endpoint (config, error);
