@@ -19,6 +19,7 @@
 #include "assay-application.h"
 #include "assay-document-row.h"
 #include "assay-test-pdf.h"
+#include "assay-test-ui.h"
 #include "assay-window.h"
 
 #define WAIT_LIMIT_S 90
@@ -99,6 +100,8 @@ save_screenshot (GtkWidget  *widget,
 
   wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
   settle (300);
+  /* Laid out and drawn again after a style change (slow under ASan). */
+  assay_test_ui_wait_drawn (widget);
 
   /* The size once drawn: a slow (sanitizer) run may not have one before. */
   width = gtk_widget_get_width (widget);
