@@ -34,7 +34,7 @@ for k in 1 2 4 8 16; do
     -o /dev/null "$tmp/pdfs" 2> "$tmp/stats" || true
   main_ms=$(grep -o 'main thread CPU: [0-9.]*' "$tmp/stats" | awk '{print $4}')
   exec {SERVER[1]}>&-
-  read -r _ requests _ max_in_flight <&"${SERVER[0]}"
+  read -r _ requests _ max_in_flight _ <&"${SERVER[0]}"
   wait "$SERVER_PID" 2>/dev/null || true
   read -r wall user sys < "$tmp/time"
   ideal=$(echo "$n / $k * $latency / 1000" | bc -l)

@@ -14,6 +14,8 @@
 #include "assay-fake-llm-server.h"
 
 #define DEFAULT_FIELDS "{\"author\": \"Ana Example\", \"date\": \"2024-03-01\", \"summary\": \"A test.\"}"
+/* The output allowance of a request that names none. */
+#define DEFAULT_MAX_TOKENS 4096
 
 typedef struct
 {
@@ -21,6 +23,7 @@ typedef struct
   char              *body;
   char              *retry_after;
   char              *retry_after_ms;
+  char              *ratelimit_reset;
 } QueuedFault;
 
 typedef struct
@@ -42,12 +45,21 @@ struct _AssayFakeLlmServer
   GCond         cond;
   gboolean      ready;
   char         *fields;
+  char         *api_key;      /* nullable: when set, requests must carry it */
   guint         latency_ms;
   guint         length_above_pages;
   GQueue        faults;       /* QueuedFault* */
   GPtrArray    *records;      /* Record* */
   guint         in_flight;
   guint         max_in_flight;
+  guint         stream_ms;
+  guint         answer_tokens;
+  char         *extra_members;
+  gint64        window_until;  /* a rate-limit window announced: monotonic µs */
+  guint         early;         /* chat requests that arrived inside it */
+  double        fault_rate;    /* random faults */
+  GRand        *rand;
+  guint         n_random_faults;
 };
 
 typedef struct
@@ -63,7 +75,18 @@ typedef struct
   GArray             *pages;   /* guint */
   gsize               request_bytes;
   gboolean            counted;
+  guint               index;      /* of the chat request */
+  gint64              max_tokens; /* the request's output allowance, 0: none */
+  GArray             *writes;     /* Write, when streaming */
+  guint               next_write;
+  GSource            *ticker;
+  gint64              stream_us;
+  gint64              stream_started;
 } Reply;
+
+static void stream_tick_stop (Reply              *reply);
+static void announce_window  (AssayFakeLlmServer *self,
+                              QueuedFault        *fault);
 
 static void
 queued_fault_free (gpointer data)
@@ -73,6 +96,7 @@ queued_fault_free (gpointer data)
   g_free (queued->body);
   g_free (queued->retry_after);
   g_free (queued->retry_after_ms);
+  g_free (queued->ratelimit_reset);
   g_free (queued);
 }
 
@@ -116,8 +140,10 @@ reply_free (gpointer data)
       g_source_destroy (reply->watch);
       g_clear_pointer (&reply->watch, g_source_unref);
     }
+  stream_tick_stop (reply);
   g_clear_pointer (&reply->fault, queued_fault_free);
   g_clear_pointer (&reply->pages, g_array_unref);
+  g_clear_pointer (&reply->writes, g_array_unref);
   g_free (reply);
 }
 
@@ -126,6 +152,7 @@ message_finished_cb (SoupServerMessage *msg,
                      gpointer           user_data)
 {
   reply_done (user_data);
+  stream_tick_stop (user_data);
 }
 
 /* The answer content for the pages the request's text has. */
@@ -152,7 +179,12 @@ build_answer (AssayFakeLlmServer *self,
                               "\"raw\": \"%u\", \"unit\": null, \"period\": null, \"page\": %u}",
                               i > 0 ? ", " : "", page, page * 100, page * 100, page);
     }
-  g_string_append (str, "]}");
+  g_string_append (str, "]");
+  g_mutex_lock (&self->mutex);
+  if (self->extra_members != NULL)
+    g_string_append_printf (str, ", %s", self->extra_members);
+  g_mutex_unlock (&self->mutex);
+  g_string_append (str, "}");
 
   if (reply->fault != NULL && reply->fault->fault.kind == ASSAY_FAKE_LLM_FAULT_PROSE)
     {
@@ -180,6 +212,254 @@ append (SoupServerMessage *msg,
                             text, strlen (text));
 }
 
+/* One write of a streamed body: an HTTP chunk of its own. */
+typedef struct
+{
+  char     *data;
+  gsize     length;
+  gboolean  end_of_tick;   /* the next write goes out in a later tick */
+} Write;
+
+static void
+write_clear (gpointer data)
+{
+  g_free (((Write *) data)->data);
+}
+
+static void
+add_write (GArray     *writes,
+           const char *data,
+           gsize       length,
+           gboolean    end_of_tick)
+{
+  Write write = { g_strndup (data, length), length, end_of_tick };
+
+  g_array_append_val (writes, write);
+}
+
+/* An event's bytes, cut in the middle of its first multi-byte character
+ * when it has one, so that the character arrives in two reads. */
+static void
+add_event (GArray     *writes,
+           const char *event)
+{
+  gsize length = strlen (event);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if ((guchar) event[i] >= 0xc0)
+        {
+          add_write (writes, event, i + 1, TRUE);
+          add_write (writes, event + i + 1, length - i - 1, FALSE);
+          return;
+        }
+    }
+
+  add_write (writes, event, length, FALSE);
+}
+
+static guint32
+next_random (guint32 *state)
+{
+  *state = *state * 1103515245u + 12345u;
+  return (*state >> 16) & 0x7fff;
+}
+
+static void
+stream_tick_stop (Reply *reply)
+{
+  if (reply->ticker != NULL)
+    {
+      g_source_destroy (reply->ticker);
+      g_clear_pointer (&reply->ticker, g_source_unref);
+    }
+}
+
+/* Sends the writes that are due by now: spread evenly over stream_ms. */
+static gboolean
+stream_tick_cb (gpointer user_data)
+{
+  Reply *reply = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (reply->msg);
+  gint64 elapsed = g_get_monotonic_time () - reply->stream_started;
+  guint due;
+
+  if (reply->stream_us <= 0 || elapsed >= reply->stream_us)
+    due = reply->writes->len;
+  else
+    due = (guint) ((guint64) reply->writes->len * elapsed / reply->stream_us);
+  due = MAX (due, reply->next_write + 1);
+
+  while (reply->next_write < MIN (due, reply->writes->len))
+    {
+      Write *write = &g_array_index (reply->writes, Write, reply->next_write++);
+
+      soup_message_body_append (body, SOUP_MEMORY_COPY, write->data, write->length);
+      if (write->end_of_tick)
+        break;
+    }
+
+  if (reply->next_write >= reply->writes->len)
+    {
+      soup_message_body_complete (body);
+      g_clear_pointer (&reply->ticker, g_source_unref);
+      soup_server_message_unpause (reply->msg);
+      return G_SOURCE_REMOVE;
+    }
+
+  soup_server_message_unpause (reply->msg);
+  return G_SOURCE_CONTINUE;
+}
+
+static char *
+sse_event (const char *json,
+           gboolean    crlf)
+{
+  return g_strconcat ("data: ", json, crlf ? "\r\n\r\n" : "\n\n", NULL);
+}
+
+/* The streamed body of an answer, token by token as real servers send it:
+ * an event (or NDJSON line) per token of 1 to 9 bytes, comment lines now
+ * and then, CRLF or LF line ends (one or the other per response). */
+static GArray *
+build_stream (Reply      *reply,
+              const char *answer,
+              gsize       answer_len,
+              const char *finish,
+              guint      *n_tokens)
+{
+  AssayFakeLlmFaultKind kind = reply->fault != NULL ? reply->fault->fault.kind : ASSAY_FAKE_LLM_FAULT_NONE;
+  GArray *writes = g_array_new (FALSE, TRUE, sizeof (Write));
+  guint32 random = reply->index * 2654435761u + 1;
+  gboolean crlf = reply->index % 2 == 1;
+  const char *nl = crlf ? "\r\n" : "\n";
+  GPtrArray *tokens = g_ptr_array_new_with_free_func (g_free);
+
+  g_array_set_clear_func (writes, write_clear);
+
+  for (gsize at = 0; at < answer_len;)
+    {
+      gsize size = 1 + next_random (&random) % 9;
+      gsize end = MIN (at + size, answer_len);
+
+      while (end < answer_len && ((guchar) answer[end] & 0xc0) == 0x80)
+        end++;
+      g_ptr_array_add (tokens, g_strndup (answer + at, end - at));
+      at = end;
+    }
+  *n_tokens = tokens->len;
+
+  if (!reply->ollama)
+    {
+      g_autofree char *comment = g_strconcat (": ping", nl, nl, NULL);
+      g_autofree char *role = NULL;
+      g_autofree char *event = NULL;
+
+      add_write (writes, comment, strlen (comment), FALSE);
+      role = g_strdup ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+                       "\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,"
+                       "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
+                       "\"logprobs\":null,\"finish_reason\":null}]}");
+      event = sse_event (role, crlf);
+      add_write (writes, event, strlen (event), FALSE);
+    }
+
+  for (guint i = 0; i < tokens->len; i++)
+    {
+      g_autofree char *quoted = json_quote (g_ptr_array_index (tokens, i));
+      g_autofree char *event = NULL;
+
+      if (reply->ollama)
+        event = g_strdup_printf ("{\"model\":\"fake\",\"created_at\":\"2024-03-01T00:00:00Z\","
+                                 "\"message\":{\"role\":\"assistant\",\"content\":%s},"
+                                 "\"done\":false}%s", quoted, nl);
+      else
+        {
+          g_autofree char *json =
+            g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+                             "\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,"
+                             "\"delta\":{\"content\":%s},\"logprobs\":null,"
+                             "\"finish_reason\":null}]}", quoted);
+
+          event = sse_event (json, crlf);
+        }
+      add_event (writes, event);
+
+      if (!reply->ollama && i % 64 == 63)
+        {
+          g_autofree char *comment = g_strconcat (": keep-alive", nl, NULL);
+
+          add_write (writes, comment, strlen (comment), FALSE);
+        }
+
+      if (i == tokens->len / 2 && kind == ASSAY_FAKE_LLM_FAULT_STREAM_CUT)
+        goto out;
+
+      if (i == tokens->len / 2 && kind == ASSAY_FAKE_LLM_FAULT_STREAM_ERROR)
+        {
+          g_autofree char *error = NULL;
+
+          if (reply->ollama)
+            error = g_strconcat ("{\"error\":\"the model runner crashed\"}", nl, NULL);
+          else
+            error = sse_event ("{\"error\":{\"message\":\"The model runner crashed\","
+                               "\"type\":\"server_error\"}}", crlf);
+          add_write (writes, error, strlen (error), FALSE);
+          goto out;
+        }
+
+      if (i == tokens->len / 2 && kind == ASSAY_FAKE_LLM_FAULT_BROKEN_JSON)
+        {
+          g_autofree char *broken = NULL;
+
+          if (reply->ollama)
+            broken = g_strconcat ("{\"model\":\"fake\",\"message\":{\"content\":\"x", nl, NULL);
+          else
+            broken = sse_event ("{\"id\":\"chatcmpl-fake\",\"choices\":[{\"delta\":{\"content\":\"x", crlf);
+          add_write (writes, broken, strlen (broken), FALSE);
+        }
+    }
+
+  if (reply->ollama)
+    {
+      g_autofree char *last =
+        g_strdup_printf ("{\"model\":\"fake\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
+                         "\"done\":true,\"done_reason\":\"%s\",\"prompt_eval_count\":%"
+                         G_GSIZE_FORMAT ",\"eval_count\":%u}%s",
+                         finish, reply->request_bytes / 4, tokens->len, nl);
+
+      add_write (writes, last, strlen (last), FALSE);
+    }
+  else
+    {
+      g_autofree char *json =
+        g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+                         "\"created\":1700000000,\"model\":\"fake\",\"choices\":[{\"index\":0,"
+                         "\"delta\":{},\"logprobs\":null,\"finish_reason\":\"%s\"}]}", finish);
+      g_autofree char *last = sse_event (json, crlf);
+      g_autofree char *done = g_strconcat ("data: [DONE]", nl, nl, NULL);
+
+      add_write (writes, last, strlen (last), FALSE);
+      if (reply->include_usage)
+        {
+          g_autofree char *usage_json =
+            g_strdup_printf ("{\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\","
+                             "\"choices\":[],\"usage\":{\"prompt_tokens\":%" G_GSIZE_FORMAT ","
+                             "\"completion_tokens\":%u,\"total_tokens\":%" G_GSIZE_FORMAT "}}",
+                             reply->request_bytes / 4, tokens->len,
+                             reply->request_bytes / 4 + tokens->len);
+          g_autofree char *usage = sse_event (usage_json, crlf);
+
+          add_write (writes, usage, strlen (usage), FALSE);
+        }
+      add_write (writes, done, strlen (done), FALSE);
+    }
+
+out:
+  g_ptr_array_unref (tokens);
+  return writes;
+}
+
 static void
 send_answer (Reply *reply)
 {
@@ -190,15 +470,20 @@ send_answer (Reply *reply)
   g_autofree char *answer = build_answer (self, reply);
   const char *finish = "stop";
   gsize answer_len = strlen (answer);
-  guint n_pieces = 6;
+  guint n_tokens = (guint) (answer_len / 4);
   guint length_above;
+  guint answer_tokens;
+  guint stream_ms;
 
   g_mutex_lock (&self->mutex);
   length_above = self->length_above_pages;
+  answer_tokens = self->answer_tokens;
+  stream_ms = self->stream_ms;
   g_mutex_unlock (&self->mutex);
 
   if (kind == ASSAY_FAKE_LLM_FAULT_LENGTH ||
-      (length_above > 0 && reply->pages->len > length_above))
+      (length_above > 0 && reply->pages->len > length_above) ||
+      (answer_tokens > 0 && (reply->max_tokens > 0 ? reply->max_tokens : DEFAULT_MAX_TOKENS) < answer_tokens))
     {
       answer[answer_len / 2] = '\0';
       answer_len /= 2;
@@ -231,14 +516,18 @@ send_answer (Reply *reply)
         body = g_strdup_printf ("{\"model\":\"fake\",\"message\":{\"role\":\"assistant\","
                                 "\"content\":%s},\"done\":true,\"done_reason\":\"%s\","
                                 "\"prompt_eval_count\":%" G_GSIZE_FORMAT ",\"eval_count\":%u}",
-                                quoted, finish, reply->request_bytes / 4, n_pieces);
+                                quoted, finish, reply->request_bytes / 4, n_tokens);
       else
         body = g_strdup_printf ("{\"id\":\"fake-1\",\"object\":\"chat.completion\","
                                 "\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
                                 "\"content\":%s},\"finish_reason\":\"%s\"}],"
                                 "\"usage\":{\"prompt_tokens\":%" G_GSIZE_FORMAT ","
                                 "\"completion_tokens\":%u}}",
-                                quoted, finish, reply->request_bytes / 4, n_pieces);
+                                quoted, finish, reply->request_bytes / 4, n_tokens);
+
+      /* Broken JSON: the body stops a third of the way in. */
+      if (kind == ASSAY_FAKE_LLM_FAULT_BROKEN_JSON)
+        body[strlen (body) / 3] = '\0';
 
       soup_message_headers_set_content_type (headers, "application/json", NULL);
       append (msg, body);
@@ -251,68 +540,28 @@ send_answer (Reply *reply)
                                          reply->ollama ? "application/x-ndjson" : "text/event-stream",
                                          NULL);
 
-  for (guint i = 0; i < n_pieces; i++)
+  reply->writes = build_stream (reply, answer, answer_len, finish, &n_tokens);
+  reply->stream_us = (gint64) stream_ms * 1000;
+  reply->stream_started = g_get_monotonic_time ();
+
+  if (stream_ms == 0)
     {
-      gsize start = answer_len * i / n_pieces;
-      gsize end = answer_len * (i + 1) / n_pieces;
-      g_autofree char *piece = g_strndup (answer + start, end - start);
-      g_autofree char *quoted = json_quote (piece);
-      g_autofree char *line = NULL;
-
-      /* Keep UTF-8 whole: the answers here are ASCII. */
-      if (reply->ollama)
-        line = g_strdup_printf ("{\"model\":\"fake\",\"message\":{\"role\":\"assistant\","
-                                "\"content\":%s},\"done\":false}\n", quoted);
-      else
-        line = g_strdup_printf ("data: {\"id\":\"fake-1\",\"choices\":[{\"index\":0,"
-                                "\"delta\":{\"content\":%s},\"finish_reason\":null}]}\n\n", quoted);
-      append (msg, line);
-
-      if (i == n_pieces / 2 && kind == ASSAY_FAKE_LLM_FAULT_STREAM_CUT)
+      /* Every event its own chunk, all at once. */
+      for (guint i = 0; i < reply->writes->len; i++)
         {
-          soup_message_body_complete (soup_server_message_get_response_body (msg));
-          return;
-        }
+          Write *write = &g_array_index (reply->writes, Write, i);
 
-      if (i == n_pieces / 2 && kind == ASSAY_FAKE_LLM_FAULT_STREAM_ERROR)
-        {
-          if (reply->ollama)
-            append (msg, "{\"error\":\"the model runner crashed\"}\n");
-          else
-            append (msg, "data: {\"error\":{\"message\":\"The model runner crashed\","
-                    "\"type\":\"server_error\"}}\n\n");
-          soup_message_body_complete (soup_server_message_get_response_body (msg));
-          return;
+          soup_message_body_append (soup_server_message_get_response_body (msg),
+                                    SOUP_MEMORY_COPY, write->data, write->length);
         }
+      soup_message_body_complete (soup_server_message_get_response_body (msg));
+      return;
     }
 
-  if (reply->ollama)
-    {
-      g_autofree char *last =
-        g_strdup_printf ("{\"model\":\"fake\",\"message\":{\"role\":\"assistant\",\"content\":\"\"},"
-                         "\"done\":true,\"done_reason\":\"%s\",\"prompt_eval_count\":%"
-                         G_GSIZE_FORMAT ",\"eval_count\":%u}\n",
-                         finish, reply->request_bytes / 4, n_pieces);
-      append (msg, last);
-    }
-  else
-    {
-      g_autofree char *last =
-        g_strdup_printf ("data: {\"id\":\"fake-1\",\"choices\":[{\"index\":0,\"delta\":{},"
-                         "\"finish_reason\":\"%s\"}]}\n\n", finish);
-      append (msg, last);
-      if (reply->include_usage)
-        {
-          g_autofree char *usage =
-            g_strdup_printf ("data: {\"id\":\"fake-1\",\"choices\":[],\"usage\":{"
-                             "\"prompt_tokens\":%" G_GSIZE_FORMAT ",\"completion_tokens\":%u}}\n\n",
-                             reply->request_bytes / 4, n_pieces);
-          append (msg, usage);
-        }
-      append (msg, "data: [DONE]\n\n");
-    }
-
-  soup_message_body_complete (soup_server_message_get_response_body (msg));
+  /* The first writes go now; the rest from a 1 ms ticker. */
+  reply->ticker = g_timeout_source_new (1);
+  g_source_set_callback (reply->ticker, stream_tick_cb, reply, NULL);
+  g_source_attach (reply->ticker, self->context);
 }
 
 /* The request counts as in flight from its arrival until its answer is
@@ -343,6 +592,14 @@ send_reply (Reply *reply)
         soup_message_headers_replace (headers, "retry-after", reply->fault->retry_after);
       if (reply->fault->retry_after_ms != NULL)
         soup_message_headers_replace (headers, "retry-after-ms", reply->fault->retry_after_ms);
+      if (reply->fault->ratelimit_reset != NULL)
+        {
+          soup_message_headers_replace (headers, "x-ratelimit-limit-requests", "60");
+          soup_message_headers_replace (headers, "x-ratelimit-remaining-requests", "0");
+          soup_message_headers_replace (headers, "x-ratelimit-reset-requests",
+                                        reply->fault->ratelimit_reset);
+        }
+      announce_window (reply->self, reply->fault);
       soup_server_message_set_status (msg, reply->fault->fault.status, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
                                         body, strlen (body));
@@ -350,6 +607,66 @@ send_reply (Reply *reply)
     }
 
   send_answer (reply);
+}
+
+/* "1s", "6m0s", "20ms", "1.5s": Go durations as OpenAI sends them. */
+static gint64
+parse_duration_ms (const char *text)
+{
+  double total = 0;
+  const char *p = text;
+
+  while (p != NULL && *p != '\0')
+    {
+      char *end = NULL;
+      double value = g_ascii_strtod (p, &end);
+
+      if (end == p)
+        return -1;
+      p = end;
+      if (g_str_has_prefix (p, "ms"))
+        total += value, p += 2;
+      else if (*p == 's')
+        total += value * 1000, p++;
+      else if (*p == 'm')
+        total += value * 60000, p++;
+      else if (*p == 'h')
+        total += value * 3600000, p++;
+      else
+        return -1;
+    }
+
+  return (gint64) total;
+}
+
+/* A 429 or 503 that names a delay opens a window for every client: until
+ * it ends, each chat request that arrives is counted early and refused. */
+static void
+announce_window (AssayFakeLlmServer *self,
+                 QueuedFault        *fault)
+{
+  gint64 ms = -1;
+
+  if (fault->retry_after_ms != NULL)
+    ms = (gint64) g_ascii_strtod (fault->retry_after_ms, NULL);
+  else if (fault->retry_after != NULL && g_ascii_isdigit (fault->retry_after[0]))
+    ms = (gint64) (g_ascii_strtod (fault->retry_after, NULL) * 1000);
+  else if (fault->retry_after != NULL)
+    {
+      g_autoptr(GDateTime) date = soup_date_time_new_from_http_string (fault->retry_after);
+
+      if (date != NULL)
+        ms = (g_date_time_to_unix (date) - g_get_real_time () / G_USEC_PER_SEC) * 1000;
+    }
+  else if (fault->ratelimit_reset != NULL)
+    ms = parse_duration_ms (fault->ratelimit_reset);
+
+  if (ms <= 0)
+    return;
+
+  g_mutex_lock (&self->mutex);
+  self->window_until = MAX (self->window_until, g_get_monotonic_time () + ms * 1000);
+  g_mutex_unlock (&self->mutex);
 }
 
 static gboolean
@@ -418,6 +735,11 @@ parse_request (Reply      *reply,
   reply->stream = json_object_get_boolean_member_with_default (object, "stream", FALSE);
   if (json_object_has_member (object, "stream_options"))
     reply->include_usage = TRUE;
+  reply->max_tokens = json_object_get_int_member_with_default (object, "max_tokens", 0);
+  if (json_object_has_member (object, "options") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "options")))
+    reply->max_tokens = json_object_get_int_member_with_default (
+      json_object_get_object_member (object, "options"), "num_predict", reply->max_tokens);
 
   if (!json_object_has_member (object, "messages"))
     return;
@@ -443,6 +765,58 @@ parse_request (Reply      *reply,
     }
 }
 
+/* One of the faults a hostile endpoint shows, at random. */
+static QueuedFault *
+random_fault (GRand *rand)
+{
+  QueuedFault *queued = g_new0 (QueuedFault, 1);
+
+  switch (g_rand_int_range (rand, 0, 9))
+    {
+    case 0:
+      queued->fault.kind = ASSAY_FAKE_LLM_FAULT_STATUS;
+      queued->fault.status = 429;
+      queued->body = g_strdup ("{\"error\":{\"message\":\"Rate limit reached\","
+                               "\"code\":\"rate_limit_exceeded\"}}");
+      queued->retry_after = g_strdup ("1");
+      break;
+    case 1:
+      queued->fault.kind = ASSAY_FAKE_LLM_FAULT_STATUS;
+      queued->fault.status = 429;
+      queued->body = g_strdup ("{\"error\":{\"message\":\"Rate limit reached\"}}");
+      queued->retry_after_ms = g_strdup ("700");
+      break;
+    case 2:
+      queued->fault.kind = ASSAY_FAKE_LLM_FAULT_STATUS;
+      queued->fault.status = 500;
+      queued->body = g_strdup ("{\"error\":{\"message\":\"Internal error\"}}");
+      break;
+    case 3:
+      queued->fault.kind = ASSAY_FAKE_LLM_FAULT_STATUS;
+      queued->fault.status = 503;
+      queued->body = g_strdup ("{\"error\":{\"message\":\"Overloaded\"}}");
+      queued->ratelimit_reset = g_strdup ("800ms");
+      break;
+    case 4:
+      queued->fault.kind = ASSAY_FAKE_LLM_FAULT_DISCONNECT;
+      break;
+    case 5:
+      queued->fault.kind = ASSAY_FAKE_LLM_FAULT_BROKEN_JSON;
+      break;
+    case 6:
+      queued->fault.kind = ASSAY_FAKE_LLM_FAULT_LENGTH;
+      break;
+    case 7:
+      queued->fault.kind = ASSAY_FAKE_LLM_FAULT_PROSE;
+      break;
+    default:
+      queued->fault.kind = ASSAY_FAKE_LLM_FAULT_STREAM_CUT;
+      break;
+    }
+
+  return queued;
+}
+
 static void
 handle_cb (SoupServer        *server,
            SoupServerMessage *msg,
@@ -457,6 +831,32 @@ handle_cb (SoupServer        *server,
   Record *record;
   Reply *reply;
   guint delay;
+  gboolean key_refused;
+
+  g_mutex_lock (&self->mutex);
+  if (self->api_key != NULL)
+    {
+      g_autofree char *expected = g_strdup_printf ("Bearer %s", self->api_key);
+      const char *given = soup_message_headers_get_one (
+        soup_server_message_get_request_headers (msg), "Authorization");
+
+      key_refused = g_strcmp0 (given, expected) != 0;
+    }
+  else
+    key_refused = FALSE;
+  g_mutex_unlock (&self->mutex);
+
+  if (key_refused)
+    {
+      static const char refused[] =
+        "{\"error\":{\"message\":\"Incorrect API key provided.\","
+        "\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}";
+
+      soup_server_message_set_status (msg, 401, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        refused, strlen (refused));
+      return;
+    }
 
   if (strcmp (method, "GET") == 0 && strcmp (path, "/v1/models") == 0)
     {
@@ -504,8 +904,30 @@ handle_cb (SoupServer        *server,
     soup_server_message_get_request_headers (msg), "Authorization"));
 
   g_mutex_lock (&self->mutex);
+  reply->index = self->records->len;
   g_ptr_array_add (self->records, record);
   reply->fault = g_queue_pop_head (&self->faults);
+  if (self->window_until > record->arrival)
+    {
+      /* Inside an announced window: the client should not have sent it. */
+      g_autofree char *left = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               (self->window_until - record->arrival + 999) / 1000);
+
+      self->early++;
+      g_clear_pointer (&reply->fault, queued_fault_free);
+      reply->fault = g_new0 (QueuedFault, 1);
+      reply->fault->fault.kind = ASSAY_FAKE_LLM_FAULT_STATUS;
+      reply->fault->fault.status = 429;
+      reply->fault->body = g_strdup ("{\"error\":{\"message\":\"Rate limit reached (sent inside "
+                                     "the announced window)\",\"code\":\"rate_limit_exceeded\"}}");
+      reply->fault->retry_after_ms = g_steal_pointer (&left);
+    }
+  else if (reply->fault == NULL && self->fault_rate > 0 &&
+           g_rand_double (self->rand) < self->fault_rate)
+    {
+      self->n_random_faults++;
+      reply->fault = random_fault (self->rand);
+    }
   self->in_flight++;
   self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
   reply->counted = TRUE;
@@ -584,6 +1006,7 @@ assay_fake_llm_server_new (void)
   g_queue_init (&self->faults);
   self->records = g_ptr_array_new_with_free_func (record_free);
   self->fields = g_strdup (DEFAULT_FIELDS);
+  self->rand = g_rand_new_with_seed (1);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->thread = g_thread_new ("fake-llm-server", server_thread, self);
@@ -622,6 +1045,9 @@ assay_fake_llm_server_free (AssayFakeLlmServer *self)
   g_queue_clear_full (&self->faults, queued_fault_free);
   g_ptr_array_unref (self->records);
   g_free (self->fields);
+  g_free (self->extra_members);
+  g_rand_free (self->rand);
+  g_free (self->api_key);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
   g_free (self);
@@ -663,6 +1089,18 @@ assay_fake_llm_server_set_latency (AssayFakeLlmServer *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/* With a key set, every request without "Authorization: Bearer KEY" gets
+ * a 401 as OpenAI sends it; %NULL accepts any request. */
+void
+assay_fake_llm_server_set_api_key (AssayFakeLlmServer *self,
+                                   const char         *api_key)
+{
+  g_mutex_lock (&self->mutex);
+  g_free (self->api_key);
+  self->api_key = g_strdup (api_key);
+  g_mutex_unlock (&self->mutex);
+}
+
 /* Answers with finish_reason "length" (half the JSON) whenever the text
  * has more than @n_pages page markers; 0 turns it off. */
 void
@@ -684,6 +1122,7 @@ assay_fake_llm_server_push_fault (AssayFakeLlmServer      *self,
   queued->body = g_strdup (fault->body);
   queued->retry_after = g_strdup (fault->retry_after);
   queued->retry_after_ms = g_strdup (fault->retry_after_ms);
+  queued->ratelimit_reset = g_strdup (fault->ratelimit_reset);
 
   g_mutex_lock (&self->mutex);
   g_queue_push_tail (&self->faults, queued);
@@ -780,6 +1219,10 @@ assay_fake_llm_server_reset (AssayFakeLlmServer *self)
   g_queue_init (&self->faults);
   self->max_in_flight = self->in_flight;
   self->length_above_pages = 0;
+  self->window_until = 0;
+  self->early = 0;
+  self->answer_tokens = 0;
+  g_clear_pointer (&self->extra_members, g_free);
   g_mutex_unlock (&self->mutex);
 }
 
@@ -888,4 +1331,80 @@ assay_fake_llm_install_offline_resolver (void)
   g_autoptr(GResolver) resolver = g_object_new (assay_fake_resolver_get_type (), NULL);
 
   g_resolver_set_default (resolver);
+}
+
+/* Streams each answer over @stream_ms (0: every event at once, still one
+ * chunk each). */
+void
+assay_fake_llm_server_set_stream_ms (AssayFakeLlmServer *self,
+                                     guint               stream_ms)
+{
+  g_mutex_lock (&self->mutex);
+  self->stream_ms = stream_ms;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* An answer needs @tokens of output: a request whose allowance
+ * (max_tokens, num_predict, or 4096 when it names none) is smaller gets
+ * half of it with finish reason "length". 0 turns it off. */
+void
+assay_fake_llm_server_set_answer_tokens (AssayFakeLlmServer *self,
+                                         guint               tokens)
+{
+  g_mutex_lock (&self->mutex);
+  self->answer_tokens = tokens;
+  g_mutex_unlock (&self->mutex);
+}
+
+/* Top-level members added to every answer, as JSON text ("\"a\": 1"). */
+void
+assay_fake_llm_server_set_extra_members (AssayFakeLlmServer *self,
+                                         const char         *members)
+{
+  g_mutex_lock (&self->mutex);
+  g_free (self->extra_members);
+  self->extra_members = g_strdup (members);
+  g_mutex_unlock (&self->mutex);
+}
+
+/* A fraction of chat requests (not inside a window, with no queued fault)
+ * gets a random fault: 429 with Retry-After or retry-after-ms, 500, 503
+ * with x-ratelimit headers, a dropped connection, broken JSON, a cut-off
+ * answer, JSON in prose, a stream that stops. */
+void
+assay_fake_llm_server_set_random_faults (AssayFakeLlmServer *self,
+                                         double              rate,
+                                         guint32             seed)
+{
+  g_mutex_lock (&self->mutex);
+  self->fault_rate = rate;
+  g_rand_set_seed (self->rand, seed);
+  g_mutex_unlock (&self->mutex);
+}
+
+guint
+assay_fake_llm_server_get_random_faults (AssayFakeLlmServer *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->mutex);
+  n = self->n_random_faults;
+  g_mutex_unlock (&self->mutex);
+
+  return n;
+}
+
+/* Chat requests that arrived inside a rate-limit window the server had
+ * announced (by a 429 or 503 with Retry-After, retry-after-ms or
+ * x-ratelimit-reset-requests). */
+guint
+assay_fake_llm_server_get_early_requests (AssayFakeLlmServer *self)
+{
+  guint n;
+
+  g_mutex_lock (&self->mutex);
+  n = self->early;
+  g_mutex_unlock (&self->mutex);
+
+  return n;
 }

@@ -269,7 +269,7 @@ test_done (Fixture       *fixture,
   g_assert_cmpuint (strlen (assay_document_get_sha256 (doc_a)), ==, 64);
 
   object = result_object (doc_b);
-  g_assert_cmpstr (json_object_get_string_member (object, "result_version"), ==, "assay-result/1");
+  g_assert_cmpstr (json_object_get_string_member (object, "result_version"), ==, "assay-result/2");
   g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "done");
   source = json_object_get_object_member (object, "source");
   g_assert_cmpstr (json_object_get_string_member (source, "path"), ==, b);

@@ -24,5 +24,8 @@ if [ -z "$display" ]; then
   exit 99
 fi
 
+# Services the bus starts (portals, a keyring) write to its standard
+# output; only CMD's own output goes to ours (a TAP stream must stay clean).
+exec 4>&1
 DISPLAY=":$display" GDK_BACKEND=x11 GSK_RENDERER=cairo NO_AT_BRIDGE=1 \
-  dbus-run-session -- "$@"
+  dbus-run-session -- sh -c 'exec "$@" >&4 4>&-' sh "$@" >&2

@@ -164,11 +164,14 @@ print_stats (Run *run)
               main_cpu.tv_sec * 1000.0 + main_cpu.tv_nsec / 1e6);
   if (run->llm != NULL)
     {
-      g_printerr (_("model: %" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " retries, "
-                    "%" G_GUINT64_FORMAT " repairs, %" G_GINT64_FORMAT " prompt and %"
-                    G_GINT64_FORMAT " completion tokens, at most %u in flight\n"),
-                  llm_stats.requests, llm_stats.retries, llm_stats.repairs,
-                  llm_stats.prompt_tokens, llm_stats.completion_tokens,
+      /* Plain %llu/%lld, not G_GUINT64_FORMAT: xgettext cuts a msgid at such a macro. */
+      g_printerr (_("model: %llu requests, %llu retries, %llu repairs, %lld prompt and "
+                    "%lld completion tokens, at most %u in flight\n"),
+                  (unsigned long long) llm_stats.requests,
+                  (unsigned long long) llm_stats.retries,
+                  (unsigned long long) llm_stats.repairs,
+                  (long long) llm_stats.prompt_tokens,
+                  (long long) llm_stats.completion_tokens,
                   llm_stats.max_in_flight);
     }
 }

@@ -48,7 +48,7 @@ fail (Parser       *parser,
     return;
 
   g_set_error (parser->error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               _("Not valid JSON at byte %" G_GSIZE_FORMAT ": %s"),
+               _("Not valid JSON at byte %zu: %s"),
                (gsize) (at - parser->start), what);
 }
 

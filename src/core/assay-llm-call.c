@@ -16,7 +16,16 @@
 
 /* An error body is read this far for its message, no further. */
 #define MAX_ERROR_BODY (64 * 1024)
-#define READ_SIZE      (16 * 1024)
+#define READ_SIZE      (64 * 1024)
+/* A wake-up reads what has arrived for at most this long before it lets
+ * the main loop run again. */
+#define READ_BUDGET_US 1000
+/* A streamed body is read at most this often: what arrives in between
+ * waits in the socket buffer and is read in one go, instead of one main
+ * loop dispatch per token. */
+#define READ_PACE_MS   8
+/* Streamed progress reaches the caller at most 20 times a second. */
+#define PROGRESS_INTERVAL_US (50 * 1000)
 
 struct _AssayLlmDispatcher
 {
@@ -25,6 +34,8 @@ struct _AssayLlmDispatcher
   char                    *host;
   GQueue                   queue;      /* Call*, each with a reference */
   AssayLlmDispatcherStats  stats;
+  gint64                   blocked_until;  /* rate-limit window: monotonic µs, 0 none */
+  guint                    unblock_id;
 };
 
 typedef struct
@@ -38,7 +49,9 @@ typedef struct
   AssayLlmStreamFormat   format;
   gint64                 deadline;        /* monotonic µs, 0: none */
   AssayLlmCallProgress   progress;
+  AssayLlmCallWaiting    waiting;
   gpointer               progress_data;
+  gint64                 waiting_until;   /* what the caller was last told */
   GSource               *cancel_source;
   guint                  retries_done;
   guint                  retry_id;
@@ -54,9 +67,15 @@ typedef struct
   guint                  status;
   gboolean               holds_slot;
   gboolean               timed_out;
-  guint                  timeout_id;
+  gboolean               at_eof;          /* the body was read to its end */
+  gboolean               read_any;        /* this wake-up read something */
+  gint64                 window_ms;       /* the rate-limit window the response announced */
+  GSource               *timer;           /* inactivity, against last_activity */
+  gint64                 last_activity;   /* monotonic µs of the last byte */
+  GSource               *read_source;     /* waiting for the stream to be readable */
   guint64                last_deltas;
-  char                   chunk[READ_SIZE];
+  gint64                 last_progress;
+  char                  *chunk;           /* READ_SIZE bytes */
 } Call;
 
 static void dispatcher_pump    (AssayLlmDispatcher *self);
@@ -116,6 +135,7 @@ dispatcher_clear (gpointer data)
   /* Every call holds a reference: nothing can be queued now. */
   g_assert (g_queue_is_empty (&self->queue));
 
+  g_clear_handle_id (&self->unblock_id, g_source_remove);
   g_clear_object (&self->session);
   g_clear_pointer (&self->config, assay_llm_config_free);
   g_clear_pointer (&self->host, g_free);
@@ -165,8 +185,15 @@ call_clear (gpointer data)
   g_assert (call->task == NULL);
   g_assert (call->msg == NULL);
   g_assert (call->retry_id == 0);
-  g_assert (call->timeout_id == 0);
+  g_assert (call->read_source == NULL);
   g_assert (!call->holds_slot);
+
+  if (call->timer != NULL)
+    {
+      g_source_destroy (call->timer);
+      g_clear_pointer (&call->timer, g_source_unref);
+    }
+  g_clear_pointer (&call->chunk, g_free);
 
   if (call->cancel_source != NULL)
     {
@@ -192,17 +219,72 @@ call_unref (gpointer data)
   g_rc_box_release_full (data, call_clear);
 }
 
+/* Tells the caller until when the call waits for a rate limit (0: no
+ * longer), once per change. */
+static void
+call_set_waiting (Call   *call,
+                  gint64  until)
+{
+  if (call->waiting_until == until)
+    return;
+
+  call->waiting_until = until;
+  if (call->waiting != NULL && call->task != NULL)
+    call->waiting (until, call->progress_data);
+}
+
+static gboolean
+dispatcher_unblock_cb (gpointer user_data)
+{
+  AssayLlmDispatcher *self = user_data;
+
+  self->unblock_id = 0;
+  dispatcher_pump (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The endpoint asked every client to hold new requests for @window_ms:
+ * none is sent before then; those on the wire go on. */
+static void
+dispatcher_block (AssayLlmDispatcher *self,
+                  gint64              window_ms)
+{
+  gint64 until = g_get_monotonic_time () + window_ms * 1000;
+
+  if (until <= self->blocked_until)
+    return;
+
+  g_debug ("The model server %s asks to hold requests for %" G_GINT64_FORMAT " ms",
+           self->host, window_ms);
+  self->blocked_until = until;
+  self->stats.rate_limit_windows++;
+  g_clear_handle_id (&self->unblock_id, g_source_remove);
+}
+
 /* Ends the attempt on the wire, if any, and frees its slot. */
 static void
 call_end_attempt (Call *call)
 {
-  g_clear_handle_id (&call->timeout_id, g_source_remove);
+  if (call->timer != NULL)
+    g_source_set_ready_time (call->timer, -1);
 
   if (call->holds_slot)
     {
       call->holds_slot = FALSE;
       call->dispatcher->stats.in_flight--;
     }
+
+  if (call->read_source != NULL)
+    {
+      g_source_destroy (call->read_source);
+      g_clear_pointer (&call->read_source, g_source_unref);
+    }
+
+  /* A body not read to its end: abort the message, do not reuse the
+   * connection. */
+  if (call->stream != NULL && call->attempt_cancellable != NULL && !call->at_eof)
+    g_cancellable_cancel (call->attempt_cancellable);
 
   g_clear_object (&call->stream);
   g_clear_object (&call->msg);
@@ -212,7 +294,10 @@ call_end_attempt (Call *call)
   call->received = 0;
   call->status = 0;
   call->timed_out = FALSE;
+  call->at_eof = FALSE;
+  call->window_ms = -1;
   call->last_deltas = 0;
+  call->last_progress = 0;
 }
 
 /* Gives the caller its answer; later events of the call are dropped. */
@@ -320,6 +405,10 @@ call_retry_or_fail (Call   *call,
            call->dispatcher->host, delay_ms, call->retries_done + 1, error->message);
   g_error_free (error);
 
+  /* The server named the delay: the document shows it waits. */
+  if (retry_after_ms > 0)
+    call_set_waiting (call, g_get_monotonic_time () + (gint64) delay_ms * 1000);
+
   call->retries_done++;
   call->dispatcher->stats.retries++;
   call->retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms,
@@ -352,24 +441,65 @@ call_attempt_failed (Call   *call,
   dispatcher_pump (call->dispatcher);
 }
 
+/* The inactivity timer is one source per call, set to fire when
+ * `timeout_seconds` have passed since the last byte; reads only move the
+ * timestamp, and the timer, when it fires early, moves itself. */
+static gboolean
+ready_time_dispatch (GSource     *source,
+                     GSourceFunc  callback,
+                     gpointer     user_data)
+{
+  g_source_set_ready_time (source, -1);
+
+  return callback (user_data);
+}
+
+static GSourceFuncs ready_time_funcs = { NULL, NULL, ready_time_dispatch, NULL, NULL, NULL };
+
+static void call_read_failed (Call   *call,
+                              GError *error);
+
 static gboolean
 call_timeout_cb (gpointer user_data)
 {
   Call *call = user_data;
+  gint64 due = call->last_activity +
+               (gint64) call->dispatcher->config->timeout_seconds * G_USEC_PER_SEC;
 
-  call->timeout_id = 0;
+  if (call->attempt_cancellable == NULL)
+    return G_SOURCE_CONTINUE;
+
+  if (g_get_monotonic_time () < due)
+    {
+      g_source_set_ready_time (call->timer, due);
+      return G_SOURCE_CONTINUE;
+    }
+
   call->timed_out = TRUE;
-  g_cancellable_cancel (call->attempt_cancellable);
+  if (call->read_source != NULL)
+    call_read_failed (call, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out"));
+  else
+    g_cancellable_cancel (call->attempt_cancellable);
 
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
 static void
 call_arm_timeout (Call *call)
 {
-  g_clear_handle_id (&call->timeout_id, g_source_remove);
-  call->timeout_id = g_timeout_add (call->dispatcher->config->timeout_seconds * 1000,
-                                    call_timeout_cb, call);
+  call->last_activity = g_get_monotonic_time ();
+
+  if (call->timer == NULL)
+    {
+      call->timer = g_source_new (&ready_time_funcs, sizeof (GSource));
+      g_source_set_static_name (call->timer, "assay-llm-call-timeout");
+      g_source_set_callback (call->timer, call_timeout_cb, call, NULL);
+      g_source_attach (call->timer, g_main_context_get_thread_default ());
+    }
+
+  g_source_set_ready_time (call->timer,
+                           call->last_activity +
+                           (gint64) call->dispatcher->config->timeout_seconds * G_USEC_PER_SEC);
 }
 
 static void
@@ -402,10 +532,14 @@ call_finish_error_status (Call *call)
   else
     {
       if (assay_llm_retry_status_is_retryable (status, server_error.code))
-        retry_after = assay_llm_retry_parse_retry_after (
-          soup_message_headers_get_one (headers, "retry-after-ms"),
-          soup_message_headers_get_one (headers, "retry-after"),
-          g_get_real_time () / G_USEC_PER_SEC);
+        {
+          retry_after = assay_llm_retry_parse_retry_after (
+            soup_message_headers_get_one (headers, "retry-after-ms"),
+            soup_message_headers_get_one (headers, "retry-after"),
+            g_get_real_time () / G_USEC_PER_SEC);
+          if (retry_after < 0 && call->window_ms > 0)
+            retry_after = call->window_ms;
+        }
 
       error = assay_llm_retry_error_for_status (status, &server_error,
                                                 dispatcher->config->model,
@@ -467,13 +601,199 @@ status_is_success (guint status)
   return status >= 200 && status < 300;
 }
 
+/* The stream failed, or the timer ran out, while reading. Takes @error. */
+static void
+call_read_failed (Call   *call,
+                  GError *error)
+{
+  call_attempt_failed (call, error);
+}
+
+/* Handles @n bytes in call->chunk. Returns FALSE when the attempt ended. */
+static gboolean
+call_handle_data (Call  *call,
+                  gsize  n)
+{
+  AssayLlmConfig *config = call->dispatcher->config;
+  g_autoptr(GError) error = NULL;
+
+  call->received += n;
+
+  if (!status_is_success (call->status))
+    {
+      g_byte_array_append (call->buffer, (const guint8 *) call->chunk,
+                           MIN (n, MAX_ERROR_BODY - MIN (call->buffer->len, MAX_ERROR_BODY)));
+      if (call->received >= MAX_ERROR_BODY)
+        {
+          call_finish_error_status (call);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  if (call->raw)
+    {
+      if (call->received > config->max_response_bytes)
+        {
+          call_attempt_failed (call,
+                               g_error_new_literal (ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TOO_LARGE,
+                                                    _("The model server’s answer is larger than "
+                                                      "the size limit.")));
+          return FALSE;
+        }
+      g_byte_array_append (call->buffer, (const guint8 *) call->chunk, n);
+      return TRUE;
+    }
+
+  if (!assay_llm_stream_decoder_feed (call->decoder, call->chunk, n, &error))
+    {
+      call_attempt_failed (call, g_steal_pointer (&error));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Progress once per wake-up at most, and at most 20 times a second. */
+static void
+call_report_progress (Call   *call,
+                      gint64  now)
+{
+  guint64 deltas;
+
+  if (call->progress == NULL || call->decoder == NULL)
+    return;
+
+  deltas = assay_llm_stream_decoder_get_n_deltas (call->decoder);
+  if (deltas == call->last_deltas || now - call->last_progress < PROGRESS_INTERVAL_US)
+    return;
+
+  call->last_deltas = deltas;
+  call->last_progress = now;
+  call->progress (deltas, call->progress_data);
+}
+
+static void
+call_handle_eof (Call *call)
+{
+  call->at_eof = TRUE;
+  if (status_is_success (call->status))
+    call_finish_success (call);
+  else
+    call_finish_error_status (call);
+}
+
+static void call_wait_readable (Call *call);
+static void call_pace_read     (Call *call);
+
+/* The stream has bytes (or an end, or an error): read everything that
+ * has arrived, in blocks, without going back to the main loop for each
+ * small chunk, for at most READ_BUDGET_US. */
+static gboolean
+call_readable_cb (GObject  *pollable,
+                  gpointer  user_data)
+{
+  Call *call = call_ref (user_data);
+  gint64 start = g_get_monotonic_time ();
+  gint64 now = start;
+  gboolean reading = TRUE;
+
+  g_clear_pointer (&call->read_source, g_source_unref);
+
+  while (reading)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n;
+
+      if (call->task == NULL)
+        {
+          call_end_attempt (call);
+          dispatcher_pump (call->dispatcher);
+          break;
+        }
+
+      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (call->stream),
+                                                    call->chunk, READ_SIZE, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          call_report_progress (call, now);
+          /* Data came: more is likely on its way; come back for it in a
+           * while. Nothing came: wait until something does. */
+          if (call->read_any)
+            call_pace_read (call);
+          else
+            call_wait_readable (call);
+          call->read_any = FALSE;
+          break;
+        }
+
+      if (n < 0)
+        {
+          call_read_failed (call, g_steal_pointer (&error));
+          break;
+        }
+
+      if (n == 0)
+        {
+          call_handle_eof (call);
+          break;
+        }
+
+      call->read_any = TRUE;
+      reading = call_handle_data (call, n);
+
+      now = g_get_monotonic_time ();
+      call->last_activity = now;
+      if (reading && now - start >= READ_BUDGET_US)
+        {
+          /* Let the rest of the main loop run; the source fires again at
+           * once when more is buffered. */
+          call_report_progress (call, now);
+          call_wait_readable (call);
+          break;
+        }
+    }
+
+  call_unref (call);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+call_pace_cb (gpointer user_data)
+{
+  return call_readable_cb (NULL, user_data);
+}
+
+static void
+call_pace_read (Call *call)
+{
+  g_assert (call->read_source == NULL);
+
+  call->read_source = g_timeout_source_new (READ_PACE_MS);
+  g_source_set_callback (call->read_source, call_pace_cb, call_ref (call), call_unref);
+  g_source_attach (call->read_source, g_main_context_get_thread_default ());
+}
+
+static void
+call_wait_readable (Call *call)
+{
+  g_assert (call->read_source == NULL);
+
+  call->read_source =
+    g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (call->stream), NULL);
+  g_source_set_callback (call->read_source, G_SOURCE_FUNC (call_readable_cb),
+                         call_ref (call), call_unref);
+  g_source_attach (call->read_source, g_main_context_get_thread_default ());
+}
+
+/* Streams that cannot be polled: one asynchronous read at a time. */
 static void
 call_read_cb (GObject      *source,
               GAsyncResult *res,
               gpointer      user_data)
 {
   Call *call = user_data;
-  AssayLlmConfig *config = call->dispatcher->config;
   g_autoptr(GError) error = NULL;
   gssize n;
 
@@ -489,51 +809,13 @@ call_read_cb (GObject      *source,
       dispatcher_pump (call->dispatcher);
     }
   else if (n == 0)
-    {
-      if (status_is_success (call->status))
-        call_finish_success (call);
-      else
-        call_finish_error_status (call);
-    }
+    call_handle_eof (call);
   else
     {
-      call_arm_timeout (call);
-      call->received += n;
-
-      if (!status_is_success (call->status))
+      call->last_activity = g_get_monotonic_time ();
+      if (call_handle_data (call, n))
         {
-          g_byte_array_append (call->buffer, (const guint8 *) call->chunk,
-                               MIN ((gsize) n, MAX_ERROR_BODY - MIN (call->buffer->len, MAX_ERROR_BODY)));
-          if (call->received >= MAX_ERROR_BODY)
-            call_finish_error_status (call);
-          else
-            call_read_next (call);
-        }
-      else if (call->raw)
-        {
-          if (call->received > config->max_response_bytes)
-            call_attempt_failed (call,
-                                 g_error_new_literal (ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TOO_LARGE,
-                                                      _("The model server’s answer is larger than "
-                                                        "the size limit.")));
-          else
-            {
-              g_byte_array_append (call->buffer, (const guint8 *) call->chunk, n);
-              call_read_next (call);
-            }
-        }
-      else if (!assay_llm_stream_decoder_feed (call->decoder, call->chunk, n, &error))
-        call_attempt_failed (call, g_steal_pointer (&error));
-      else
-        {
-          guint64 deltas = assay_llm_stream_decoder_get_n_deltas (call->decoder);
-
-          if (deltas != call->last_deltas && call->progress != NULL)
-            {
-              call->last_deltas = deltas;
-              call->progress (deltas, call->progress_data);
-            }
-
+          call_report_progress (call, call->last_activity);
           call_read_next (call);
         }
     }
@@ -544,9 +826,16 @@ call_read_cb (GObject      *source,
 static void
 call_read_next (Call *call)
 {
+  if (G_IS_POLLABLE_INPUT_STREAM (call->stream) &&
+      g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (call->stream)))
+    {
+      call_wait_readable (call);
+      return;
+    }
+
   g_input_stream_read_async (call->stream,
                              call->chunk,
-                             sizeof call->chunk,
+                             READ_SIZE,
                              G_PRIORITY_DEFAULT,
                              call->attempt_cancellable,
                              call_read_cb,
@@ -574,8 +863,24 @@ call_sent_cb (GObject      *source,
     }
   else
     {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (call->msg);
+
       call->stream = stream;
       call->status = soup_message_get_status (call->msg);
+
+      /* A limit announced on any response holds for every request to the
+       * endpoint, not only this one's retry. */
+      call->window_ms = assay_llm_retry_rate_limit_ms (
+        call->status,
+        soup_message_headers_get_one (headers, "retry-after-ms"),
+        soup_message_headers_get_one (headers, "retry-after"),
+        soup_message_headers_get_one (headers, "x-ratelimit-remaining-requests"),
+        soup_message_headers_get_one (headers, "x-ratelimit-reset-requests"),
+        soup_message_headers_get_one (headers, "x-ratelimit-remaining-tokens"),
+        soup_message_headers_get_one (headers, "x-ratelimit-reset-tokens"),
+        g_get_real_time () / G_USEC_PER_SEC);
+      if (call->window_ms > 0)
+        dispatcher_block (call->dispatcher, call->window_ms);
 
       if (!status_is_success (call->status))
         call->buffer = g_byte_array_new ();
@@ -634,6 +939,7 @@ call_start_attempt (Call *call)
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (call->msg, "application/json", call->body);
 
+  call_set_waiting (call, 0);
   call->attempt_cancellable = g_cancellable_new ();
   call->holds_slot = TRUE;
   dispatcher->stats.in_flight++;
@@ -654,6 +960,23 @@ call_start_attempt (Call *call)
 static void
 dispatcher_pump (AssayLlmDispatcher *self)
 {
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->blocked_until > now)
+    {
+      /* Inside a rate-limit window: each waiting call learns until when,
+       * and the queue moves again when it ends. */
+      for (GList *l = self->queue.head; l != NULL; l = l->next)
+        call_set_waiting (l->data, self->blocked_until);
+
+      if (self->unblock_id == 0)
+        self->unblock_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                               (guint) ((self->blocked_until - now + 999) / 1000),
+                                               dispatcher_unblock_cb, self, NULL);
+      return;
+    }
+  self->blocked_until = 0;
+
   while (self->stats.in_flight < self->config->max_requests && !g_queue_is_empty (&self->queue))
     {
       Call *call = g_queue_pop_head (&self->queue);
@@ -676,6 +999,9 @@ dispatcher_pump (AssayLlmDispatcher *self)
  *   none
  * @progress: (nullable) (scope call): called as a streamed answer grows;
  *   @progress_data must live until the call completes
+ * @waiting: (nullable) (scope call): called with the monotonic time until
+ *   which the call waits for the endpoint's rate limit, and with 0 when
+ *   it no longer does
  *
  * Main thread. Queues the request until a slot is free.
  */
@@ -688,6 +1014,7 @@ assay_llm_dispatcher_call_async (AssayLlmDispatcher   *self,
                                  AssayLlmStreamFormat  format,
                                  gint64                deadline,
                                  AssayLlmCallProgress  progress,
+                                 AssayLlmCallWaiting   waiting,
                                  gpointer              progress_data,
                                  GCancellable         *cancellable,
                                  GAsyncReadyCallback   callback,
@@ -712,7 +1039,9 @@ assay_llm_dispatcher_call_async (AssayLlmDispatcher   *self,
   call->format = format;
   call->deadline = deadline;
   call->progress = progress;
+  call->waiting = waiting;
   call->progress_data = progress_data;
+  call->chunk = g_malloc (READ_SIZE);
 
   if (cancellable != NULL)
     {

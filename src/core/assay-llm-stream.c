@@ -274,6 +274,689 @@ apply_ollama (AssayLlmStreamDecoder *self,
     }
 }
 
+/* A scan of one streamed chunk without building a JSON tree.
+ *
+ * Streamed answers come as hundreds of small objects, one per token; a
+ * json-glib parser per object (a GObject, a scanner, a node per value and a
+ * hash table per object) costs more than everything else done per token.
+ * This walks the object once, checking its syntax completely, and keeps
+ * where the few members the decoder reads are. Anything unusual (an error
+ * member, content as an array of parts, invalid UTF-8, deep nesting)
+ * makes it give up, and the object goes through json-glib as before. */
+
+typedef struct
+{
+  const char *start;      /* the raw string's text between its quotes */
+  gsize       length;
+  gboolean    escaped;    /* has backslashes */
+} ScanString;
+
+typedef enum
+{
+  SCAN_ABSENT,
+  SCAN_NULL,
+  SCAN_STRING,
+  SCAN_OTHER,
+} ScanKind;
+
+typedef struct
+{
+  ScanKind   kind;
+  ScanString string;
+} ScanValue;
+
+typedef struct
+{
+  /* OpenAI: choices[0].delta / .message, usage */
+  gboolean   have_choices;    /* a non-empty array whose first element is an object */
+  gboolean   have_delta;      /* choices[0].delta is an object */
+  gboolean   have_message;    /* choices[0].message is an object (or Ollama's message) */
+  ScanValue  delta[4];        /* content, refusal, reasoning_content, reasoning */
+  ScanValue  message[4];
+  ScanValue  finish_reason;
+  gboolean   have_usage;
+  gint64     prompt_tokens;
+  gint64     completion_tokens;
+  /* Ollama */
+  int        done;            /* -1 absent or not a boolean, else 0 or 1 */
+  ScanValue  done_reason;
+  gint64     prompt_eval_count;
+  gint64     eval_count;
+  gboolean   have_done;
+} ScanResult;
+
+enum { SCAN_CONTENT, SCAN_REFUSAL, SCAN_REASONING_CONTENT, SCAN_REASONING };
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+  ScanResult *out;
+  gboolean    give_up;
+} Scanner;
+
+#define SCAN_MAX_DEPTH 32
+
+/* Where a value sits, as far as the decoder cares. */
+typedef enum
+{
+  AT_NOWHERE,
+  AT_ROOT,
+  AT_CHOICES,            /* the root's "choices" array */
+  AT_CHOICE,             /* its first element */
+  AT_DELTA,              /* choices[0].delta */
+  AT_MESSAGE,            /* choices[0].message, or the root's "message" (Ollama) */
+  AT_USAGE,              /* the root's "usage" */
+} ScanPlace;
+
+static void
+scan_space (Scanner *scan)
+{
+  while (scan->p < scan->end &&
+         (*scan->p == ' ' || *scan->p == '\t' || *scan->p == '\n' || *scan->p == '\r'))
+    scan->p++;
+}
+
+static gboolean
+scan_string (Scanner    *scan,
+             ScanString *out)
+{
+  const char *p = scan->p + 1;
+  gboolean escaped = FALSE;
+
+  g_assert (*scan->p == '"');
+
+  while (p < scan->end)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"')
+        {
+          out->start = scan->p + 1;
+          out->length = p - (scan->p + 1);
+          out->escaped = escaped;
+          scan->p = p + 1;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return FALSE;
+      if (c == '\\')
+        {
+          escaped = TRUE;
+          p++;
+          if (p >= scan->end)
+            return FALSE;
+          switch (*p)
+            {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+              p++;
+              break;
+            case 'u':
+              if (scan->end - p < 5 || !g_ascii_isxdigit (p[1]) || !g_ascii_isxdigit (p[2]) ||
+                  !g_ascii_isxdigit (p[3]) || !g_ascii_isxdigit (p[4]))
+                return FALSE;
+              p += 5;
+              break;
+            default:
+              return FALSE;
+            }
+          continue;
+        }
+      p++;
+    }
+
+  return FALSE;
+}
+
+/* A JSON number; *@integer says whether it had no fraction or exponent. */
+static gboolean
+scan_number (Scanner  *scan,
+             double   *value,
+             gboolean *integer)
+{
+  const char *p = scan->p;
+  char buffer[64];
+
+  *integer = TRUE;
+  if (p < scan->end && *p == '-')
+    p++;
+  if (p >= scan->end || !g_ascii_isdigit (*p))
+    return FALSE;
+  if (*p == '0')
+    p++;
+  else
+    while (p < scan->end && g_ascii_isdigit (*p))
+      p++;
+  if (p < scan->end && *p == '.')
+    {
+      *integer = FALSE;
+      p++;
+      if (p >= scan->end || !g_ascii_isdigit (*p))
+        return FALSE;
+      while (p < scan->end && g_ascii_isdigit (*p))
+        p++;
+    }
+  if (p < scan->end && (*p == 'e' || *p == 'E'))
+    {
+      *integer = FALSE;
+      p++;
+      if (p < scan->end && (*p == '+' || *p == '-'))
+        p++;
+      if (p >= scan->end || !g_ascii_isdigit (*p))
+        return FALSE;
+      while (p < scan->end && g_ascii_isdigit (*p))
+        p++;
+    }
+
+  if ((gsize) (p - scan->p) >= sizeof buffer)
+    *value = *integer ? 1e18 : g_ascii_strtod (scan->p, NULL);
+  else
+    {
+      memcpy (buffer, scan->p, p - scan->p);
+      buffer[p - scan->p] = '\0';
+      *value = g_ascii_strtod (buffer, NULL);
+    }
+  scan->p = p;
+
+  return TRUE;
+}
+
+/* As the decoder's int_member(): -1 when not a number or out of range. */
+static gint64
+scan_count (double   value,
+            gboolean integer)
+{
+  if (integer)
+    return value < 0 ? -1 : value > 9e15 ? G_MAXINT64 : (gint64) value;
+
+  return value >= 0 && value < 1e15 ? (gint64) value : -1;
+}
+
+static gboolean scan_value (Scanner   *scan,
+                            ScanPlace  place,
+                            guint      depth,
+                            ScanValue *value,
+                            gint64    *count,
+                            int       *boolean);
+
+static ScanPlace
+scan_member_place (ScanPlace   parent,
+                   ScanString *key,
+                   ScanValue **value,
+                   gint64    **count,
+                   int       **boolean,
+                   ScanResult *out)
+{
+#define KEY_IS(name) (key->length == sizeof (name) - 1 && memcmp (key->start, name, sizeof (name) - 1) == 0)
+  *value = NULL;
+  *count = NULL;
+  *boolean = NULL;
+
+  if (key->escaped)
+    return AT_NOWHERE;
+
+  switch (parent)
+    {
+    case AT_ROOT:
+      if (KEY_IS ("choices"))
+        return AT_CHOICES;
+      if (KEY_IS ("message"))
+        return AT_MESSAGE;
+      if (KEY_IS ("usage"))
+        return AT_USAGE;
+      if (KEY_IS ("done"))
+        *boolean = &out->done;
+      else if (KEY_IS ("done_reason"))
+        *value = &out->done_reason;
+      else if (KEY_IS ("prompt_eval_count"))
+        *count = &out->prompt_eval_count;
+      else if (KEY_IS ("eval_count"))
+        *count = &out->eval_count;
+      break;
+
+    case AT_CHOICE:
+      if (KEY_IS ("delta"))
+        return AT_DELTA;
+      if (KEY_IS ("message"))
+        return AT_MESSAGE;
+      if (KEY_IS ("finish_reason"))
+        *value = &out->finish_reason;
+      break;
+
+    case AT_DELTA:
+    case AT_MESSAGE:
+      {
+        ScanValue *values = parent == AT_DELTA ? out->delta : out->message;
+
+        if (KEY_IS ("content"))
+          *value = &values[SCAN_CONTENT];
+        else if (KEY_IS ("refusal"))
+          *value = &values[SCAN_REFUSAL];
+        else if (KEY_IS ("reasoning_content"))
+          *value = &values[SCAN_REASONING_CONTENT];
+        else if (KEY_IS ("reasoning"))
+          *value = &values[SCAN_REASONING];
+      }
+      break;
+
+    case AT_USAGE:
+      if (KEY_IS ("prompt_tokens"))
+        *count = &out->prompt_tokens;
+      else if (KEY_IS ("completion_tokens"))
+        *count = &out->completion_tokens;
+      break;
+
+    case AT_NOWHERE:
+    case AT_CHOICES:
+    default:
+      break;
+    }
+
+  return AT_NOWHERE;
+#undef KEY_IS
+}
+
+static gboolean
+scan_object (Scanner   *scan,
+             ScanPlace  place,
+             guint      depth)
+{
+  ScanResult *out = scan->out;
+
+  scan->p++;  /* { */
+  scan_space (scan);
+  if (scan->p < scan->end && *scan->p == '}')
+    {
+      scan->p++;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      ScanString key;
+      ScanValue *value;
+      gint64 *count;
+      int *boolean;
+      ScanPlace child;
+
+      if (scan->p >= scan->end || *scan->p != '"' || !scan_string (scan, &key))
+        return FALSE;
+
+      /* Members that need the whole tree to make sense of. */
+      if (place == AT_ROOT && key.length == 5 && memcmp (key.start, "error", 5) == 0)
+        scan->give_up = TRUE;
+
+      child = scan_member_place (place, &key, &value, &count, &boolean, out);
+
+      scan_space (scan);
+      if (scan->p >= scan->end || *scan->p != ':')
+        return FALSE;
+      scan->p++;
+      scan_space (scan);
+
+      if (!scan_value (scan, child, depth + 1, value, count, boolean))
+        return FALSE;
+
+      scan_space (scan);
+      if (scan->p >= scan->end)
+        return FALSE;
+      if (*scan->p == '}')
+        {
+          scan->p++;
+          return TRUE;
+        }
+      if (*scan->p != ',')
+        return FALSE;
+      scan->p++;
+      scan_space (scan);
+    }
+}
+
+static gboolean
+scan_array (Scanner   *scan,
+            ScanPlace  place,
+            guint      depth)
+{
+  guint index = 0;
+
+  scan->p++;  /* [ */
+  scan_space (scan);
+  if (scan->p < scan->end && *scan->p == ']')
+    {
+      scan->p++;
+      return TRUE;
+    }
+
+  for (;; index++)
+    {
+      ScanPlace child = AT_NOWHERE;
+
+      if (place == AT_CHOICES && index == 0)
+        {
+          if (scan->p < scan->end && *scan->p == '{')
+            {
+              scan->out->have_choices = TRUE;
+              child = AT_CHOICE;
+            }
+        }
+
+      if (!scan_value (scan, child, depth + 1, NULL, NULL, NULL))
+        return FALSE;
+
+      scan_space (scan);
+      if (scan->p >= scan->end)
+        return FALSE;
+      if (*scan->p == ']')
+        {
+          scan->p++;
+          return TRUE;
+        }
+      if (*scan->p != ',')
+        return FALSE;
+      scan->p++;
+      scan_space (scan);
+    }
+}
+
+static gboolean
+scan_literal (Scanner    *scan,
+              const char *word)
+{
+  gsize length = strlen (word);
+
+  if ((gsize) (scan->end - scan->p) < length || memcmp (scan->p, word, length) != 0)
+    return FALSE;
+  scan->p += length;
+
+  return TRUE;
+}
+
+static gboolean
+scan_value (Scanner   *scan,
+            ScanPlace  place,
+            guint      depth,
+            ScanValue *value,
+            gint64    *count,
+            int       *boolean)
+{
+  char c;
+
+  if (depth > SCAN_MAX_DEPTH || scan->p >= scan->end)
+    return FALSE;
+
+  c = *scan->p;
+
+  if (value != NULL)
+    value->kind = SCAN_OTHER;
+  if (count != NULL)
+    *count = -1;
+  if (boolean != NULL)
+    *boolean = -1;
+
+  switch (c)
+    {
+    case '{':
+      if (place == AT_DELTA)
+        scan->out->have_delta = TRUE;
+      else if (place == AT_MESSAGE)
+        scan->out->have_message = TRUE;
+      else if (place == AT_USAGE)
+        scan->out->have_usage = TRUE;
+      else if (place != AT_ROOT && place != AT_CHOICE && place != AT_USAGE)
+        place = AT_NOWHERE;
+      return scan_object (scan, place, depth);
+
+    case '[':
+      /* Content as an array of parts: json-glib's path knows it. */
+      if (value != NULL)
+        scan->give_up = TRUE;
+      return scan_array (scan, place == AT_CHOICES ? AT_CHOICES : AT_NOWHERE, depth);
+
+    case '"':
+      {
+        ScanString string;
+
+        if (!scan_string (scan, &string))
+          return FALSE;
+        if (value != NULL)
+          {
+            value->kind = SCAN_STRING;
+            value->string = string;
+          }
+        return TRUE;
+      }
+
+    case 't':
+      if (boolean != NULL)
+        *boolean = 1;
+      return scan_literal (scan, "true");
+
+    case 'f':
+      if (boolean != NULL)
+        *boolean = 0;
+      return scan_literal (scan, "false");
+
+    case 'n':
+      if (value != NULL)
+        value->kind = SCAN_NULL;
+      return scan_literal (scan, "null");
+
+    default:
+      {
+        double number;
+        gboolean integer;
+
+        if (!scan_number (scan, &number, &integer))
+          return FALSE;
+        if (count != NULL)
+          *count = scan_count (number, integer);
+        return TRUE;
+      }
+    }
+}
+
+/* Appends the JSON string @string's value to @to, escapes decoded.
+ * Returns FALSE on an escape json-glib would reject (a lone surrogate). */
+static gboolean
+scan_append_string (GString          *to,
+                    const ScanString *string)
+{
+  const char *p = string->start;
+  const char *end = string->start + string->length;
+
+  if (!string->escaped)
+    {
+      g_string_append_len (to, p, string->length);
+      return TRUE;
+    }
+
+  while (p < end)
+    {
+      const char *backslash = memchr (p, '\\', end - p);
+      gunichar c;
+
+      if (backslash == NULL)
+        {
+          g_string_append_len (to, p, end - p);
+          break;
+        }
+      g_string_append_len (to, p, backslash - p);
+      p = backslash + 1;
+
+      switch (*p)
+        {
+        case 'b': g_string_append_c (to, '\b'); p++; break;
+        case 'f': g_string_append_c (to, '\f'); p++; break;
+        case 'n': g_string_append_c (to, '\n'); p++; break;
+        case 'r': g_string_append_c (to, '\r'); p++; break;
+        case 't': g_string_append_c (to, '\t'); p++; break;
+        case 'u':
+          c = (g_ascii_xdigit_value (p[1]) << 12) | (g_ascii_xdigit_value (p[2]) << 8) |
+              (g_ascii_xdigit_value (p[3]) << 4) | g_ascii_xdigit_value (p[4]);
+          p += 5;
+          if (c >= 0xd800 && c < 0xdc00)
+            {
+              gunichar low;
+
+              if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+                return FALSE;
+              low = (g_ascii_xdigit_value (p[2]) << 12) | (g_ascii_xdigit_value (p[3]) << 8) |
+                    (g_ascii_xdigit_value (p[4]) << 4) | g_ascii_xdigit_value (p[5]);
+              if (low < 0xdc00 || low >= 0xe000)
+                return FALSE;
+              c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+              p += 6;
+            }
+          else if (c >= 0xdc00 && c < 0xe000)
+            return FALSE;
+          if (c == 0)
+            return FALSE;
+          g_string_append_unichar (to, c);
+          break;
+        default:  /* " \ / */
+          g_string_append_c (to, *p);
+          p++;
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Scans @json (one object). Returns FALSE when the caller should use
+ * json-glib instead: not an object, not valid, or not a simple chunk. */
+static gboolean
+scan_chunk (const char *json,
+            gsize       length,
+            ScanResult *out)
+{
+  Scanner scan = { json, json + length, out, FALSE };
+
+  memset (out, 0, sizeof *out);
+  out->prompt_tokens = out->completion_tokens = -1;
+  out->prompt_eval_count = out->eval_count = -1;
+  out->done = -1;
+
+  scan_space (&scan);
+  if (scan.p >= scan.end || *scan.p != '{')
+    return FALSE;
+  if (!scan_value (&scan, AT_ROOT, 0, NULL, NULL, NULL) || scan.give_up)
+    return FALSE;
+  scan_space (&scan);
+  if (scan.p != scan.end)
+    return FALSE;
+
+  /* Strings that are not UTF-8, or escapes that do not decode, go the
+   * careful way. */
+  if (!g_utf8_validate_len (json, length, NULL))
+    return FALSE;
+
+  {
+    const ScanValue *values[] = {
+      &out->delta[0], &out->delta[1], &out->delta[2], &out->delta[3],
+      &out->message[0], &out->message[1], &out->message[2], &out->message[3],
+      &out->finish_reason, &out->done_reason,
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+      {
+        if (values[i]->kind == SCAN_STRING && values[i]->string.escaped)
+          {
+            g_autoptr(GString) scratch = g_string_new (NULL);
+
+            if (!scan_append_string (scratch, &values[i]->string))
+              return FALSE;
+          }
+      }
+  }
+
+  return TRUE;
+}
+
+/* The fast path's append_content(): only string content. */
+static void
+scan_append_content (AssayLlmStreamDecoder *self,
+                     GString               *to,
+                     const ScanValue       *value)
+{
+  if (value->kind == SCAN_STRING && value->string.length > 0)
+    {
+      gsize before = to->len;
+
+      if (!scan_append_string (to, &value->string))
+        g_string_truncate (to, before);
+      else if (to->len > before)
+        self->n_deltas++;
+    }
+}
+
+static void
+scan_set_string (char            **to,
+                 const ScanValue  *value)
+{
+  if (value->kind == SCAN_STRING)
+    {
+      g_autoptr(GString) str = g_string_sized_new (value->string.length);
+
+      if (scan_append_string (str, &value->string))
+        {
+          g_free (*to);
+          *to = g_string_free (g_steal_pointer (&str), FALSE);
+        }
+    }
+}
+
+/* apply_openai() on a scanned chunk. */
+static void
+scan_apply_openai (AssayLlmStreamDecoder *self,
+                   const ScanResult      *scan)
+{
+  if (scan->have_choices)
+    {
+      const ScanValue *values = scan->have_delta ? scan->delta : scan->have_message ? scan->message : NULL;
+
+      if (values != NULL)
+        {
+          guint64 before = self->n_deltas;
+
+          scan_append_content (self, self->content, &values[SCAN_CONTENT]);
+          scan_append_content (self, self->refusal, &values[SCAN_REFUSAL]);
+
+          if (self->n_deltas == before &&
+              (values[SCAN_REASONING_CONTENT].kind == SCAN_STRING ||
+               values[SCAN_REASONING].kind == SCAN_STRING))
+            self->n_deltas++;
+        }
+
+      scan_set_string (&self->finish_reason, &scan->finish_reason);
+    }
+
+  if (scan->have_usage)
+    {
+      self->prompt_tokens = scan->prompt_tokens;
+      self->completion_tokens = scan->completion_tokens;
+    }
+}
+
+/* apply_ollama() on a scanned line. */
+static void
+scan_apply_ollama (AssayLlmStreamDecoder *self,
+                   const ScanResult      *scan)
+{
+  if (scan->have_message)
+    scan_append_content (self, self->content, &scan->message[SCAN_CONTENT]);
+
+  if (scan->done == 1)
+    {
+      self->done = TRUE;
+      scan_set_string (&self->finish_reason, &scan->done_reason);
+      if (self->finish_reason == NULL)
+        self->finish_reason = g_strdup ("stop");
+      self->prompt_tokens = scan->prompt_eval_count;
+      self->completion_tokens = scan->eval_count;
+    }
+}
+
 static JsonParser *
 parse_object (const char  *json,
               gsize        length,
@@ -327,6 +1010,17 @@ sse_dispatch (AssayLlmStreamDecoder  *self,
       g_string_truncate (self->data, 0);
       return TRUE;
     }
+
+  {
+    ScanResult scan;
+
+    if (scan_chunk (data, strlen (data), &scan))
+      {
+        scan_apply_openai (self, &scan);
+        g_string_truncate (self->data, 0);
+        return TRUE;
+      }
+  }
 
   parser = parse_object (data, strlen (data), &object);
   if (object == NULL)
@@ -414,6 +1108,16 @@ ndjson_line (AssayLlmStreamDecoder  *self,
     start++;
   if (start == length || self->done)
     return TRUE;
+
+  {
+    ScanResult scan;
+
+    if (scan_chunk (line + start, length - start, &scan))
+      {
+        scan_apply_ollama (self, &scan);
+        return TRUE;
+      }
+  }
 
   parser = parse_object (line + start, length - start, &object);
   if (object == NULL)

@@ -1013,6 +1013,8 @@ extract_done (GObject      *object,
   DocState *state = job->state;
 
   extraction = assay_extractor_extract_finish (ASSAY_EXTRACTOR (object), result, &error);
+  if (!state->removed && state->generation == job->generation)
+    _assay_document_set_waiting_until (state->document, 0);
 
   if (!job_complete (job, extraction != NULL))
     goto out;
@@ -2690,4 +2692,60 @@ assay_pipeline_add_restored (AssayPipeline *self,
 
   g_object_thaw_notify (G_OBJECT (self));
   pump (self);
+}
+
+/* ------------------------------------------ for assay-pipeline-result.c */
+
+AssayWorkerPool *
+_assay_pipeline_get_pool (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+
+  return self->pool;
+}
+
+/* The template key and extractor id of the store key @document's result
+ * is kept under: those it was processed with, or the pipeline's current
+ * ones for a document not processed yet. */
+void
+_assay_pipeline_get_store_key_parts (AssayPipeline  *self,
+                                     AssayDocument  *document,
+                                     const char    **template_key,
+                                     const char    **extractor_id)
+{
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (ASSAY_IS_DOCUMENT (document));
+
+  *template_key = assay_document_get_template_key (document);
+  *extractor_id = assay_document_get_extractor_id (document);
+  if (*template_key == NULL || *extractor_id == NULL)
+    {
+      *template_key = self->template_key;
+      *extractor_id = self->extractor_id;
+    }
+}
+
+/* Returns: (nullable): the password @document was opened with */
+const char *
+_assay_pipeline_get_password (AssayPipeline *self,
+                              AssayDocument *document)
+{
+  DocState *state;
+
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT (document), NULL);
+
+  state = g_hash_table_lookup (self->states, document);
+  if (state != NULL && state->password != NULL)
+    return state->password;
+
+  return self->password;
+}
+
+const AssayReadLimits *
+_assay_pipeline_get_read_limits (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+
+  return &self->limits;
 }

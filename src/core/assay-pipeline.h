@@ -11,9 +11,11 @@
 #include <gio/gio.h>
 
 #include "assay-document.h"
+#include "assay-document-result.h"
 #include "assay-extractor.h"
 #include "assay-input.h"
 #include "assay-metrics.h"
+#include "assay-page-image.h"
 #include "assay-pdf-reader.h"
 #include "assay-store.h"
 #include "assay-template.h"
@@ -22,8 +24,9 @@
 
 G_BEGIN_DECLS
 
-/* Part of the store key: bump when analysis results change meaning (2: one
- * date reader, no 31 February, month first on dollar pages). */
+/* Part of the store key: bump when analysis results change meaning
+ * (2: one date reader, no 31 February, month first on dollar pages; figures
+ * and fields carry "rects"). */
 #define ASSAY_ANALYSIS_VERSION 2
 
 /* A document of a previous session (see assay-session.h). */
@@ -121,5 +124,35 @@ void            assay_pipeline_set_keep_results (AssayPipeline         *self,
                                                  gboolean               keep);
 void            assay_pipeline_clear_finished  (AssayPipeline          *self);
 void            assay_pipeline_shutdown        (AssayPipeline          *self);
+
+/* assay-pipeline-result.c: what the window shows of a document */
+void                 assay_pipeline_load_result_async  (AssayPipeline        *self,
+                                                        AssayDocument        *document,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+AssayDocumentResult *assay_pipeline_load_result_finish (AssayPipeline        *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+void                 assay_pipeline_render_page_async  (AssayPipeline        *self,
+                                                        AssayDocument        *document,
+                                                        guint                 page,
+                                                        guint                 width_px,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+AssayPageImage      *assay_pipeline_render_page_finish (AssayPipeline        *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+
+/* < private > for assay-pipeline-result.c */
+AssayWorkerPool       *_assay_pipeline_get_pool            (AssayPipeline  *self);
+void                   _assay_pipeline_get_store_key_parts (AssayPipeline  *self,
+                                                            AssayDocument  *document,
+                                                            const char    **template_key,
+                                                            const char    **extractor_id);
+const char            *_assay_pipeline_get_password        (AssayPipeline  *self,
+                                                            AssayDocument  *document);
+const AssayReadLimits *_assay_pipeline_get_read_limits     (AssayPipeline  *self);
 
 G_END_DECLS

@@ -1,0 +1,655 @@
+/* assay-document-row.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A row follows its document through a GSignalGroup, so that a recycled
+ * row drops the previous document's handlers in one step. Times that move
+ * on their own (elapsed, the estimate, a rate-limit countdown) are not
+ * ticked here: the list runs one timer for the rows it shows and calls
+ * assay_document_row_tick().
+ */
+#define G_LOG_DOMAIN "assay-document-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "assay-document-row.h"
+
+struct _AssayDocumentRow
+{
+  GtkWidget       parent_instance;
+
+  AssayPipeline  *pipeline;
+  AssayDocument  *document;
+  GSignalGroup   *document_signals;
+  char           *status;
+  int             shown_state;   /* the state the icon shows, -1 for none */
+
+  /* Template children */
+  GtkWidget      *box;
+  GtkImage       *stage_icon;
+  GtkLabel       *name_label;
+  GtkWidget      *cached_badge;
+  GtkLabel       *status_label;
+  GtkProgressBar *progress_bar;
+  GtkLabel       *error_label;
+  GtkWidget      *password_box;
+  GtkPasswordEntry *password_entry;
+  GtkWidget      *cancel_button;
+  GtkWidget      *retry_button;
+  GtkWidget      *remove_button;
+};
+
+enum {
+  PROP_0,
+  PROP_PIPELINE,
+  PROP_DOCUMENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (AssayDocumentRow, assay_document_row, GTK_TYPE_WIDGET)
+
+static gboolean
+state_is_running (AssayDocumentState state)
+{
+  return state == ASSAY_DOCUMENT_HASHING || state == ASSAY_DOCUMENT_READING ||
+         state == ASSAY_DOCUMENT_EXTRACTING || state == ASSAY_DOCUMENT_ANALYSING;
+}
+
+/* "0:42", "12:05", "1:02:03" */
+static char *
+format_duration (gint64 us)
+{
+  gint64 s = MAX (0, us) / G_USEC_PER_SEC;
+
+  if (s >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", (int) (s / 3600), (int) (s / 60 % 60), (int) (s % 60));
+
+  return g_strdup_printf ("%d:%02d", (int) (s / 60), (int) (s % 60));
+}
+
+/* ------------------------------------------------------------------------ */
+
+static const char *
+state_icon_name (AssayDocumentState state)
+{
+  switch (state)
+    {
+    case ASSAY_DOCUMENT_QUEUED:         return "document-open-recent-symbolic";
+    case ASSAY_DOCUMENT_HASHING:        return "content-loading-symbolic";
+    case ASSAY_DOCUMENT_READING:        return "view-paged-symbolic";
+    case ASSAY_DOCUMENT_EXTRACTING:     return "edit-find-symbolic";
+    case ASSAY_DOCUMENT_ANALYSING:      return "x-office-spreadsheet-symbolic";
+    case ASSAY_DOCUMENT_DONE:           return "emblem-ok-symbolic";
+    case ASSAY_DOCUMENT_FAILED:         return "dialog-error-symbolic";
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD: return "dialog-password-symbolic";
+    case ASSAY_DOCUMENT_CANCELLED:      return "process-stop-symbolic";
+    case ASSAY_DOCUMENT_DUPLICATE:      return "edit-copy-symbolic";
+    default:                            return "document-open-recent-symbolic";
+    }
+}
+
+static const char *
+state_label (AssayDocumentState state)
+{
+  switch (state)
+    {
+    case ASSAY_DOCUMENT_QUEUED:         return _("Queued");
+    case ASSAY_DOCUMENT_HASHING:        return _("Checking the file");
+    case ASSAY_DOCUMENT_READING:        return _("Reading");
+    case ASSAY_DOCUMENT_EXTRACTING:     return _("Extracting");
+    case ASSAY_DOCUMENT_ANALYSING:      return _("Analysing");
+    case ASSAY_DOCUMENT_DONE:           return _("Done");
+    case ASSAY_DOCUMENT_FAILED:         return _("Failed");
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD: return _("Needs a password");
+    case ASSAY_DOCUMENT_CANCELLED:      return _("Cancelled");
+    case ASSAY_DOCUMENT_DUPLICATE:      return _("Duplicate");
+    default:                            return "";
+    }
+}
+
+static const char *
+state_css_class (AssayDocumentState state)
+{
+  switch (state)
+    {
+    case ASSAY_DOCUMENT_DONE:           return "success";
+    case ASSAY_DOCUMENT_FAILED:         return "error";
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD: return "warning";
+    case ASSAY_DOCUMENT_QUEUED:
+    case ASSAY_DOCUMENT_HASHING:
+    case ASSAY_DOCUMENT_READING:
+    case ASSAY_DOCUMENT_EXTRACTING:
+    case ASSAY_DOCUMENT_ANALYSING:
+    case ASSAY_DOCUMENT_CANCELLED:
+    case ASSAY_DOCUMENT_DUPLICATE:
+    default:                            return NULL;
+    }
+}
+
+/* The status line: what is happening, the pages, how long it has taken
+ * and, once there is enough progress to tell, how long it may still take;
+ * while a rate limit holds, the seconds left. */
+static char *
+compose_status (AssayDocumentRow *self,
+                gint64            now)
+{
+  AssayDocument *document = self->document;
+  AssayDocumentState state = assay_document_get_state (document);
+  guint n_pages = assay_document_get_n_pages (document);
+  gint64 started = assay_document_get_started_at (document);
+  gint64 waiting_until = assay_document_get_waiting_until (document);
+  const char *status_text = assay_document_get_status_text (document);
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  if (state_is_running (state) && waiting_until > now)
+    {
+      guint seconds = (guint) ((waiting_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+
+      g_string_append_printf (line,
+                              g_dngettext (GETTEXT_PACKAGE,
+                                           "Waiting %u second for the model server’s rate limit",
+                                           "Waiting %u seconds for the model server’s rate limit",
+                                           seconds),
+                              seconds);
+      return g_string_free (g_steal_pointer (&line), FALSE);
+    }
+
+  if (state_is_running (state) && status_text != NULL && *status_text != '\0')
+    g_string_append (line, status_text);
+  else if (state == ASSAY_DOCUMENT_DUPLICATE && assay_document_get_duplicate_of (document) != NULL)
+    {
+      g_autofree char *original = g_path_get_basename (assay_document_get_duplicate_of (document));
+
+      g_string_append_printf (line, _("Same content as %s"), original);
+    }
+  else
+    g_string_append (line, state_label (state));
+
+  if (n_pages > 0 && !(state_is_running (state) && status_text != NULL && *status_text != '\0'))
+    {
+      g_string_append (line, " · ");
+      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u page", "%u pages", n_pages),
+                              n_pages);
+    }
+
+  if (state_is_running (state) && started > 0)
+    {
+      g_autofree char *elapsed = format_duration (now - started);
+      double progress = assay_document_get_progress (document);
+
+      g_string_append (line, " · ");
+      g_string_append (line, elapsed);
+
+      if (progress >= 0.05 && progress < 1.0 && now - started > 2 * G_USEC_PER_SEC)
+        {
+          gint64 left = (gint64) ((now - started) * (1.0 - progress) / progress);
+          g_autofree char *eta = format_duration (left + G_USEC_PER_SEC - 1);
+
+          g_string_append (line, " · ");
+          /* Translators: an estimate of the time left, e.g. "about 0:12 left" */
+          g_string_append_printf (line, _("about %s left"), eta);
+        }
+    }
+  if (state == ASSAY_DOCUMENT_DONE)
+    {
+      guint n_figures = assay_document_get_n_figures (document);
+      guint n_verified = assay_document_get_n_verified (document);
+
+      g_string_append (line, " · ");
+      /* Translators: key figures found in a document, and how many of them
+       * were found again on their page, e.g. "12 figures, 11 verified" */
+      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u figure, %u verified",
+                                                 "%u figures, %u verified", n_figures),
+                              n_figures, n_verified);
+    }
+
+  if (state == ASSAY_DOCUMENT_DONE && !assay_document_get_cached (document) && started > 0)
+    {
+      gint64 finished = assay_document_get_finished_at (document);
+
+      if (finished > started && finished - started < 10 * G_USEC_PER_SEC)
+        {
+          g_string_append (line, " · ");
+          /* Translators: how long the document took, e.g. "in 2.4 s" */
+          g_string_append_printf (line, _("in %.1f s"), (finished - started) / (double) G_USEC_PER_SEC);
+        }
+      else if (finished > started)
+        {
+          g_autofree char *took = format_duration (finished - started);
+
+          g_string_append (line, " · ");
+          /* Translators: how long the document took, e.g. "in 1:04" */
+          g_string_append_printf (line, _("in %s"), took);
+        }
+    }
+
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+static void
+set_status (AssayDocumentRow *self,
+            char             *status)
+{
+  if (g_strcmp0 (self->status, status) == 0)
+    {
+      g_free (status);
+      return;
+    }
+
+  g_free (self->status);
+  self->status = status;
+  gtk_label_set_label (self->status_label, status);
+}
+
+/* What changes with the state: the icon, which parts show, the actions. */
+static void
+update_state (AssayDocumentRow *self)
+{
+  AssayDocumentState state = assay_document_get_state (self->document);
+  gboolean running = state_is_running (state) || state == ASSAY_DOCUMENT_QUEUED;
+  gboolean finished = assay_document_is_finished (self->document);
+  const char *css_class;
+
+  if ((int) state == self->shown_state)
+    return;
+
+  if (self->shown_state >= 0 && state_css_class (self->shown_state) != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->stage_icon), state_css_class (self->shown_state));
+  self->shown_state = state;
+
+  gtk_image_set_from_icon_name (self->stage_icon, state_icon_name (state));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, state_label (state),
+                                  -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stage_icon), state_label (state));
+  css_class = state_css_class (state);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->stage_icon), css_class);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state_is_running (state));
+  gtk_widget_set_visible (self->password_box, state == ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  gtk_widget_set_visible (self->cancel_button, running);
+  gtk_widget_set_visible (self->retry_button,
+                          finished && state != ASSAY_DOCUMENT_DONE &&
+                          state != ASSAY_DOCUMENT_DUPLICATE &&
+                          state != ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", running);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", finished);
+
+  /* A state change may start work the list's timer has to follow. */
+  if (running)
+    gtk_widget_activate_action (GTK_WIDGET (self), "list.wake", NULL);
+}
+
+static void
+update_error (AssayDocumentRow *self)
+{
+  AssayDocumentState state = assay_document_get_state (self->document);
+  const char *message = assay_document_get_error_message (self->document);
+  gboolean show = state == ASSAY_DOCUMENT_FAILED && message != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), show);
+  if (show)
+    gtk_label_set_label (self->error_label, message);
+}
+
+static void
+update_tooltip (AssayDocumentRow *self)
+{
+  const char *title = assay_document_get_title (self->document);
+  const char *path = assay_document_get_path (self->document);
+
+  /* The title the document gives itself, when it has one, and where it is. */
+  if (title != NULL && *title != '\0')
+    {
+      g_autofree char *tooltip = g_strdup_printf ("%s\n%s", title, path);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), tooltip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), path);
+}
+
+/* Progress is the most frequent change: the bar only (the estimate moves
+ * with the list's timer). */
+static void
+progress_changed (AssayDocumentRow *self)
+{
+  gtk_progress_bar_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
+}
+
+static void
+state_changed (AssayDocumentRow *self)
+{
+  update_state (self);
+  update_error (self);
+  set_status (self, compose_status (self, g_get_monotonic_time ()));
+}
+
+static void
+summary_changed (AssayDocumentRow *self)
+{
+  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
+  update_tooltip (self);
+  set_status (self, compose_status (self, g_get_monotonic_time ()));
+}
+
+static void
+update (AssayDocumentRow *self)
+{
+  if (self->document == NULL)
+    return;
+
+  update_state (self);
+  update_error (self);
+  update_tooltip (self);
+  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
+  progress_changed (self);
+  set_status (self, compose_status (self, g_get_monotonic_time ()));
+}
+
+/**
+ * assay_document_row_tick:
+ * @now: monotonic µs
+ *
+ * Brings the times shown up to date.
+ *
+ * Returns: %TRUE while the row shows a time that keeps moving
+ */
+gboolean
+assay_document_row_tick (AssayDocumentRow *self,
+                         gint64            now)
+{
+  AssayDocumentState state;
+
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), FALSE);
+
+  if (self->document == NULL)
+    return FALSE;
+
+  state = assay_document_get_state (self->document);
+  if (!state_is_running (state))
+    return FALSE;
+
+  set_status (self, compose_status (self, now));
+  return TRUE;
+}
+
+/**
+ * assay_document_row_get_status:
+ *
+ * Returns: (nullable): the status line as shown
+ */
+const char *
+assay_document_row_get_status (AssayDocumentRow *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), NULL);
+
+  return self->status;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Actions                                                                   */
+
+static void
+row_cancel (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+
+  if (self->document != NULL && self->pipeline != NULL)
+    assay_pipeline_cancel (self->pipeline, self->document);
+}
+
+static void
+row_retry (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+
+  if (self->document != NULL && self->pipeline != NULL)
+    assay_pipeline_retry (self->pipeline, self->document);
+}
+
+static void
+row_remove (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+  g_autoptr(AssayDocument) document = NULL;
+
+  if (self->document == NULL || self->pipeline == NULL)
+    return;
+
+  /* Removing unbinds this row: hold the document until done. */
+  document = g_object_ref (self->document);
+  assay_pipeline_remove (self->pipeline, document);
+}
+
+static void
+row_unlock (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+
+  if (self->document == NULL || self->pipeline == NULL || password == NULL || *password == '\0')
+    return;
+
+  /* For this document only: the pipeline's own password stays. */
+  assay_pipeline_retry_with_password (self->pipeline, self->document, password);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+}
+
+static void
+password_activated (AssayDocumentRow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "row.unlock", NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                   */
+
+static void
+assay_document_row_dispose (GObject *object)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (object);
+
+  if (self->document_signals != NULL)
+    g_signal_group_set_target (self->document_signals, NULL);
+  g_clear_object (&self->document);
+  g_clear_object (&self->pipeline);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_ROW);
+
+  G_OBJECT_CLASS (assay_document_row_parent_class)->dispose (object);
+}
+
+static void
+assay_document_row_finalize (GObject *object)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (object);
+
+  g_clear_object (&self->document_signals);
+  g_clear_pointer (&self->status, g_free);
+
+  G_OBJECT_CLASS (assay_document_row_parent_class)->finalize (object);
+}
+
+static void
+assay_document_row_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PIPELINE:
+      g_value_set_object (value, self->pipeline);
+      break;
+
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+assay_document_row_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_PIPELINE:
+      self->pipeline = g_value_dup_object (value);
+      break;
+
+    case PROP_DOCUMENT:
+      assay_document_row_set_document (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+assay_document_row_class_init (AssayDocumentRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = assay_document_row_dispose;
+  object_class->finalize = assay_document_row_finalize;
+  object_class->get_property = assay_document_row_get_property;
+  object_class->set_property = assay_document_row_set_property;
+
+  properties[PROP_PIPELINE] =
+    g_param_spec_object ("pipeline", NULL, NULL,
+                         ASSAY_TYPE_PIPELINE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL,
+                         ASSAY_TYPE_DOCUMENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/assayapp/Assay/ui/assay-document-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, box);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, stage_icon);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, name_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cached_badge);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, password_box);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, password_entry);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, remove_button);
+  gtk_widget_class_bind_template_callback (widget_class, password_activated);
+
+  gtk_widget_class_install_action (widget_class, "row.cancel", NULL, row_cancel);
+  gtk_widget_class_install_action (widget_class, "row.retry", NULL, row_retry);
+  gtk_widget_class_install_action (widget_class, "row.remove", NULL, row_remove);
+  gtk_widget_class_install_action (widget_class, "row.unlock", NULL, row_unlock);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "documentrow");
+}
+
+static void
+assay_document_row_init (AssayDocumentRow *self)
+{
+  static const struct { const char *signal; GCallback handler; } handlers[] = {
+    { "notify::state", G_CALLBACK (state_changed) },
+    { "notify::error-message", G_CALLBACK (state_changed) },
+    { "notify::progress", G_CALLBACK (progress_changed) },
+    { "notify::n-pages", G_CALLBACK (summary_changed) },
+    { "notify::cached", G_CALLBACK (summary_changed) },
+    { "notify::status-text", G_CALLBACK (summary_changed) },
+    { "notify::waiting-until", G_CALLBACK (summary_changed) },
+    { "notify::started-at", G_CALLBACK (summary_changed) },
+    { "notify::finished-at", G_CALLBACK (summary_changed) },
+    { "notify::n-figures", G_CALLBACK (summary_changed) },
+    { "notify::n-verified", G_CALLBACK (summary_changed) },
+    { "notify::title", G_CALLBACK (summary_changed) },
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->shown_state = -1;
+  self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
+  for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
+    g_signal_group_connect_object (self->document_signals, handlers[i].signal,
+                                   handlers[i].handler, self, G_CONNECT_SWAPPED);
+}
+
+/**
+ * assay_document_row_new:
+ * @pipeline: runs the row's cancel, retry and remove
+ *
+ * Returns: (transfer full): a row showing no document yet
+ */
+GtkWidget *
+assay_document_row_new (AssayPipeline *pipeline)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (pipeline), NULL);
+
+  return g_object_new (ASSAY_TYPE_DOCUMENT_ROW, "pipeline", pipeline, NULL);
+}
+
+AssayDocument *
+assay_document_row_get_document (AssayDocumentRow *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), NULL);
+
+  return self->document;
+}
+
+/**
+ * assay_document_row_set_document:
+ * @document: (nullable): the document to show
+ */
+void
+assay_document_row_set_document (AssayDocumentRow *self,
+                                 AssayDocument    *document)
+{
+  g_return_if_fail (ASSAY_IS_DOCUMENT_ROW (self));
+  g_return_if_fail (!document || ASSAY_IS_DOCUMENT (document));
+
+  if (self->document == document)
+    return;
+
+  if (self->document != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
+
+  g_set_object (&self->document, document);
+  g_signal_group_set_target (self->document_signals, document);
+
+  if (document != NULL)
+    {
+      gtk_label_set_label (self->name_label, assay_document_get_name (document));
+      update (self);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}

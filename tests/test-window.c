@@ -1,0 +1,475 @@
+/* test-window.c — the window and its list of documents, under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs through tests/with-display.sh. The application is registered on the
+ * private session bus (which runs its startup: resources, style sheet,
+ * accelerators) and its window is driven directly: files added as a drop
+ * adds them, real PDFs written by the test, one encrypted with qpdf. Each
+ * case saves screenshots (light and dark) in the build directory.
+ */
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "assay-application.h"
+#include "assay-document-row.h"
+#include "assay-test-pdf.h"
+#include "assay-window.h"
+
+#define WAIT_LIMIT_S 90
+
+static AssayApplication *app;
+static char *tmp_dir;
+
+/* Runs the main loop until @done says so, or fails the test after
+ * @limit_s seconds. */
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+wait_until (Condition    done,
+            gpointer     data,
+            guint        limit_s,
+            const char  *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) limit_s * G_USEC_PER_SEC;
+  guint wake_id = g_timeout_add (20, wake, NULL);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up after %u s waiting for %s", limit_s, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (wake_id);
+}
+
+static gboolean
+time_passed (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* Lets frames be laid out and drawn (not a synchronisation: what follows
+ * only looks at what is drawn). */
+static void
+settle (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  wait_until (time_passed, &until, ms / 1000 + 5, "time to pass");
+}
+
+static gboolean
+widget_is_drawn (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+/* Saves @widget as drawn now to NAME.png in the build directory, and
+ * checks that the picture is not one flat colour. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_BUILT, file, NULL);
+  g_autofree guchar *pixels = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer;
+  guint32 first;
+  gboolean varied = FALSE;
+
+  wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
+  settle (300);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+
+  pixels = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (texture, pixels, (gsize) width * 4);
+  first = ((guint32 *) pixels)[0];
+  for (gsize i = 0; i < (gsize) width * height && !varied; i++)
+    varied = ((guint32 *) pixels)[i] != first;
+  g_assert_true (varied);
+}
+
+static void
+set_dark (gboolean dark)
+{
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
+}
+
+static void
+screenshots (GtkWidget  *window,
+             const char *name)
+{
+  g_autofree char *light = g_strconcat (name, "-light", NULL);
+  g_autofree char *dark = g_strconcat (name, "-dark", NULL);
+
+  set_dark (FALSE);
+  save_screenshot (window, light);
+  set_dark (TRUE);
+  save_screenshot (window, dark);
+  set_dark (FALSE);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static AssayWindow *
+new_window (int width,
+            int height)
+{
+  AssayWindow *window = assay_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until (widget_is_drawn, window, 10, "the window to map");
+
+  return window;
+}
+
+static void
+close_window (AssayWindow *window)
+{
+  g_autoptr(AssayPipeline) pipeline = g_object_ref (assay_window_get_pipeline (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (100);
+  /* The window gave its pipeline up: nothing else holds it. */
+  g_assert_finalize_object (g_steal_pointer (&pipeline));
+}
+
+static GFile *
+write_pdf (const char *dir,
+           const char *name,
+           const char *text)
+{
+  const char *pages[] = { text, "Page two\nTotal revenue 1,234.50 EUR" };
+  g_autofree char *path = assay_test_pdf_write_temp (dir, name, pages, G_N_ELEMENTS (pages));
+
+  return g_file_new_for_path (path);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_empty (void)
+{
+  AssayWindow *window = new_window (1000, 700);
+  GtkWidget *status = find_descendant (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
+
+  g_assert_nonnull (status);
+  g_assert_true (gtk_widget_is_visible (status));
+  g_assert_null (assay_window_get_selected_document (window));
+  g_assert_cmpuint (g_list_model_get_n_items (assay_pipeline_get_documents (assay_window_get_pipeline (window))), ==, 0);
+
+  screenshots (GTK_WIDGET (window), "window-empty");
+
+  /* Narrow: the invitation still fits. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 640);
+  settle (300);
+  screenshots (GTK_WIDGET (window), "window-empty-narrow");
+
+  close_window (window);
+}
+
+typedef struct
+{
+  AssayWindow *window;
+  guint        n_done;
+  guint        n_needs_password;
+} Expect;
+
+static gboolean
+counts_reached (gpointer data)
+{
+  Expect *expect = data;
+  AssayDocumentList *list = assay_window_get_document_list (expect->window);
+  AssayDocumentCounts counts;
+
+  assay_document_list_refresh (list);
+  assay_document_list_get_counts (list, &counts);
+
+  return counts.n_done == expect->n_done && counts.n_needs_password == expect->n_needs_password &&
+         counts.n_queued + counts.n_running == 0;
+}
+
+static void
+test_documents (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "batch", NULL);
+  g_autofree char *sub = g_build_filename (dir, "folder", NULL);
+  g_autofree char *text_path = g_build_filename (sub, "notes.txt", NULL);
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) single = NULL;
+  g_autoptr(GFile) not_pdf = NULL;
+  g_autoptr(GListModel) documents = NULL;
+  AssayWindow *window = new_window (1100, 720);
+  AssayDocumentList *list = assay_window_get_document_list (window);
+  AssayDocumentCounts counts;
+  Expect expect = { window, 6, 0 };
+  GtkWidget *row;
+  GtkWidget *leaflet;
+
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("invoice-%u.pdf", i);
+      g_autofree char *text = g_strdup_printf ("Invoice %u\nDate: 2024-03-0%u\nAmount due: %u00.00 EUR",
+                                               i, i + 1, i + 1);
+      g_autoptr(GFile) file = write_pdf (sub, name, text);
+    }
+  g_assert_true (g_file_set_contents (text_path, "not a PDF at all\n", -1, NULL));
+  single = write_pdf (dir, "annual-report.pdf", "Annual report 2023\nNet income 42,000 EUR");
+  folder = g_file_new_for_path (sub);
+  not_pdf = g_file_new_for_path ("/etc/hostname");
+
+  {
+    GFile *files[] = { single, folder, not_pdf };
+
+    assay_window_add_files (window, files, G_N_ELEMENTS (files));
+  }
+
+  wait_until (counts_reached, &expect, WAIT_LIMIT_S, "six documents done");
+
+  assay_document_list_get_counts (list, &counts);
+  /* The text file in the folder and the one named are not documents. */
+  g_assert_cmpuint (counts.n_documents, ==, 6);
+  g_assert_cmpuint (counts.n_failed, ==, 0);
+  g_assert_cmpfloat (counts.progress, ==, 1.0);
+
+  documents = g_object_ref (assay_pipeline_get_documents (assay_window_get_pipeline (window)));
+  {
+    g_autoptr(AssayDocument) first = g_list_model_get_item (documents, 0);
+
+    g_assert_cmpstr (assay_document_get_name (first), ==, "annual-report.pdf");
+    settle (200);
+    row = assay_document_list_find_row (list, first);
+    g_assert_nonnull (row);
+    g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "Done"));
+    g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "2 pages"));
+  }
+
+  /* Alt+Down selects the first document, then the next one. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-document", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-document", NULL));
+  g_assert_nonnull (assay_window_get_selected_document (window));
+  g_assert_cmpstr (assay_document_get_name (assay_window_get_selected_document (window)), ==, "invoice-0.pdf");
+
+  screenshots (GTK_WIDGET (window), "window-documents");
+
+  /* Narrow: list and view fold into one column, showing the view of the
+   * selected document with a way back. */
+  leaflet = find_descendant (GTK_WIDGET (window), ADW_TYPE_LEAFLET);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  settle (400);
+  g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-list", NULL));
+  settle (400);
+  screenshots (GTK_WIDGET (window), "window-documents-narrow");
+
+  /* Running the same files again takes them from the store. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-finished", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 0);
+  {
+    GFile *files[] = { folder };
+
+    assay_window_add_files (window, files, G_N_ELEMENTS (files));
+  }
+  expect.n_done = 5;
+  wait_until (counts_reached, &expect, WAIT_LIMIT_S, "five cached documents");
+  {
+    g_autoptr(AssayDocument) first = g_list_model_get_item (documents, 0);
+
+    g_assert_true (assay_document_get_cached (first));
+  }
+
+  close_window (window);
+}
+
+static gboolean
+state_is (gpointer data)
+{
+  AssayDocument *document = ((gpointer *) data)[0];
+  AssayDocumentState state = GPOINTER_TO_INT (((gpointer *) data)[1]);
+
+  return assay_document_get_state (document) == state;
+}
+
+static void
+test_password (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "locked", NULL);
+  g_autofree char *locked_path = g_build_filename (dir, "statement-locked.pdf", NULL);
+  g_autoptr(GFile) plain = NULL;
+  g_autoptr(GFile) locked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayDocument) document = NULL;
+  AssayWindow *window;
+  AssayDocumentList *list;
+  GtkWidget *row, *entry;
+  gpointer wait_data[2];
+
+  if (!assay_test_have_qpdf ())
+    {
+      g_test_fail_printf ("qpdf is needed to encrypt a PDF");
+      return;
+    }
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  plain = write_pdf (dir, "statement.pdf", "Bank statement\nBalance 9,876.00 EUR");
+  g_assert_true (assay_test_pdf_encrypt (g_file_peek_path (plain), locked_path, "s3cret", "owner", &error));
+  g_assert_no_error (error);
+  locked = g_file_new_for_path (locked_path);
+
+  window = new_window (1100, 720);
+  list = assay_window_get_document_list (window);
+  {
+    GFile *files[] = { locked };
+
+    assay_window_add_files (window, files, 1);
+  }
+
+  {
+    Expect expect = { window, 0, 1 };
+
+    wait_until (counts_reached, &expect, WAIT_LIMIT_S, "the document to need a password");
+  }
+
+  document = g_list_model_get_item (assay_pipeline_get_documents (assay_window_get_pipeline (window)), 0);
+  settle (200);
+  row = assay_document_list_find_row (list, document);
+  g_assert_nonnull (row);
+  entry = find_descendant (row, GTK_TYPE_PASSWORD_ENTRY);
+  g_assert_nonnull (entry);
+  g_assert_true (gtk_widget_is_visible (entry));
+
+  screenshots (GTK_WIDGET (window), "window-password");
+
+  /* The password, typed in the row, opens that document. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "s3cret");
+  /* As pressing Enter in it does. */
+  g_signal_emit_by_name (find_descendant (entry, GTK_TYPE_TEXT), "activate");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+
+  wait_data[0] = document;
+  wait_data[1] = GINT_TO_POINTER (ASSAY_DOCUMENT_DONE);
+  wait_until (state_is, wait_data, WAIT_LIMIT_S, "the unlocked document to be done");
+  g_assert_cmpuint (assay_document_get_n_pages (document), ==, 2);
+
+  settle (200);
+  g_assert_false (gtk_widget_is_visible (entry));
+
+  close_window (window);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    {
+      g_remove (path);
+      return;
+    }
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data_dir = NULL;
+  int status;
+
+  tmp_dir = g_dir_make_tmp ("assay-test-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* Results go to a store of the test's own; set before GLib reads it. */
+  data_dir = g_build_filename (tmp_dir, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  g_setenv ("GTK_A11Y", "none", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  adw_init ();
+
+  app = assay_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  /* Keep the application up between windows. */
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/assay/window/empty", test_empty);
+  g_test_add_func ("/assay/window/documents", test_documents);
+  g_test_add_func ("/assay/window/password", test_password);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+
+  return status;
+}
