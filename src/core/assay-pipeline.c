@@ -389,8 +389,8 @@ typedef struct
   char           *extractor_id;
   gboolean        read_cache;
   /* out */
-  JsonNode       *cached;
-  GBytes         *cached_text;   /* nullable: the writer serialises the tree */
+  JsonNode       *cached;        /* the stored result's digest */
+  GBytes         *cached_text;   /* the whole result, spliced; set with @cached */
   double          hash_ms;
   double          cache_ms;
 } IdentifyData;
@@ -434,11 +434,15 @@ identify_worker (GTask        *task,
       key = assay_store_dup_key (data->store, data->input->sha256,
                                  data->template_key, data->extractor_id);
       /* A miss or an unreadable entry both mean: process the document. */
-      data->cached = assay_store_load_full (data->store, key, &stored_text, cancellable, &load_error);
+      /* The digest only; the result's text is copied, not parsed. */
+      data->cached = assay_store_load_digest (data->store, key, &stored_text, cancellable, &load_error);
       if (data->cached != NULL)
         {
           assay_result_mark_cached (data->cached, data->input->path);
           data->cached_text = assay_result_mark_cached_text (stored_text, data->input->path);
+          /* A digest stands for its text: one that cannot be spliced is redone. */
+          if (data->cached_text == NULL)
+            g_clear_pointer (&data->cached, json_node_unref);
         }
       data->cache_ms = (g_get_monotonic_time () - start) / 1000.0;
     }
