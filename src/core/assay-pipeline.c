@@ -689,9 +689,9 @@ typedef struct
   char           *extractor_id;
   gboolean        read_cache;
   /* out */
-  JsonNode       *cached;
-  GBytes         *cached_text;   /* nullable: the writer serialises the tree */
-  AssayResultSummary summary;
+  JsonNode       *cached;        /* the stored result's digest */
+  GBytes         *cached_text;   /* the whole result, spliced; set with @cached */
+  AssayResultSummary summary;    /* of the digest: what a list row shows */
   double          hash_ms;
   double          cache_ms;
 } IdentifyData;
@@ -736,12 +736,17 @@ identify_worker (GTask        *task,
       key = assay_store_dup_key (data->store, data->input->sha256,
                                  data->template_key, data->extractor_id);
       /* A miss or an unreadable entry both mean: process the document. */
-      data->cached = assay_store_load_full (data->store, key, &stored_text, cancellable, &load_error);
+      /* The digest only; the result's text is copied, not parsed. */
+      data->cached = assay_store_load_digest (data->store, key, &stored_text, cancellable, &load_error);
       if (data->cached != NULL)
         {
           assay_result_mark_cached (data->cached, data->input->path);
           data->cached_text = assay_result_mark_cached_text (stored_text, data->input->path);
-          assay_result_summarize (data->cached, &data->summary);
+          /* A digest stands for its text: one that cannot be spliced is redone. */
+          if (data->cached_text == NULL)
+            g_clear_pointer (&data->cached, json_node_unref);
+          else
+            assay_result_summarize (data->cached, &data->summary);
         }
       data->cache_ms = (g_get_monotonic_time () - start) / 1000.0;
     }
