@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "assay-llm-buffered.h"
 #include "assay-llm-call.h"
 #include "assay-llm-retry.h"
 
@@ -24,6 +25,8 @@
  * waits in the socket buffer and is read in one go, instead of one main
  * loop dispatch per token. */
 #define READ_PACE_MS   8
+/* A wait for readability looks again after this long in any case. */
+#define READ_RECHECK_US (250 * 1000)
 /* Streamed progress reaches the caller at most 20 times a second. */
 #define PROGRESS_INTERVAL_US (50 * 1000)
 
@@ -36,6 +39,7 @@ struct _AssayLlmDispatcher
   AssayLlmDispatcherStats  stats;
   gint64                   blocked_until;  /* rate-limit window: monotonic µs, 0 none */
   guint                    unblock_id;
+  guint                    pump_id;
 };
 
 typedef struct
@@ -78,9 +82,10 @@ typedef struct
   char                  *chunk;           /* READ_SIZE bytes */
 } Call;
 
-static void dispatcher_pump    (AssayLlmDispatcher *self);
-static void call_start_attempt (Call               *call);
-static void call_read_next     (Call               *call);
+static void dispatcher_pump     (AssayLlmDispatcher *self);
+static void dispatcher_pump_now (AssayLlmDispatcher *self);
+static void call_start_attempt  (Call               *call);
+static void call_read_next      (Call               *call);
 
 /**
  * assay_llm_dispatcher_new:
@@ -97,6 +102,7 @@ AssayLlmDispatcher *
 assay_llm_dispatcher_new (const AssayLlmConfig *config)
 {
   AssayLlmDispatcher *self;
+  g_autoptr(GProxyResolver) resolver = NULL;
   guint k;
 
   g_return_val_if_fail (config != NULL, NULL);
@@ -109,11 +115,13 @@ assay_llm_dispatcher_new (const AssayLlmConfig *config)
   if (self->host == NULL)
     self->host = g_strdup ("?");
   g_queue_init (&self->queue);
+  resolver = assay_llm_buffered_proxy_resolver_new ();
   self->session = soup_session_new_with_options ("max-conns", k + 4,
                                                  "max-conns-per-host", k + 2,
                                                  "timeout", 0,
                                                  "idle-timeout", 60,
                                                  "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                                 "proxy-resolver", resolver,
                                                  NULL);
 
   return self;
@@ -136,6 +144,7 @@ dispatcher_clear (gpointer data)
   g_assert (g_queue_is_empty (&self->queue));
 
   g_clear_handle_id (&self->unblock_id, g_source_remove);
+  g_clear_handle_id (&self->pump_id, g_source_remove);
   g_clear_object (&self->session);
   g_clear_pointer (&self->config, assay_llm_config_free);
   g_clear_pointer (&self->host, g_free);
@@ -239,7 +248,7 @@ dispatcher_unblock_cb (gpointer user_data)
   AssayLlmDispatcher *self = user_data;
 
   self->unblock_id = 0;
-  dispatcher_pump (self);
+  dispatcher_pump_now (self);
 
   return G_SOURCE_REMOVE;
 }
@@ -260,6 +269,8 @@ dispatcher_block (AssayLlmDispatcher *self,
   self->blocked_until = until;
   self->stats.rate_limit_windows++;
   g_clear_handle_id (&self->unblock_id, g_source_remove);
+  self->unblock_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) window_ms + 1,
+                                         dispatcher_unblock_cb, self, NULL);
 }
 
 /* Ends the attempt on the wire, if any, and frees its slot. */
@@ -475,6 +486,10 @@ call_timeout_cb (gpointer user_data)
       return G_SOURCE_CONTINUE;
     }
 
+  g_debug ("No byte from %s for %u s (%s, %" G_GSIZE_FORMAT " bytes of the body read)",
+           call->dispatcher->host, call->dispatcher->config->timeout_seconds,
+           call->stream == NULL ? "waiting for the response headers" : "reading the body",
+           call->received);
   call->timed_out = TRUE;
   if (call->read_source != NULL)
     call_read_failed (call, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out"));
@@ -784,6 +799,10 @@ call_wait_readable (Call *call)
     g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (call->stream), NULL);
   g_source_set_callback (call->read_source, G_SOURCE_FUNC (call_readable_cb),
                          call_ref (call), call_unref);
+  /* libsoup's source can miss that its message became readable (seen
+   * about once in a few hundred responses: the body complete, the source
+   * never dispatched); look again now and then whatever it says. */
+  g_source_set_ready_time (call->read_source, g_get_monotonic_time () + READ_RECHECK_US);
   g_source_attach (call->read_source, g_main_context_get_thread_default ());
 }
 
@@ -957,8 +976,32 @@ call_start_attempt (Call *call)
                            call_ref (call));
 }
 
+
+static gboolean
+dispatcher_pump_cb (gpointer user_data)
+{
+  AssayLlmDispatcher *self = user_data;
+
+  self->pump_id = 0;
+  dispatcher_pump_now (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* New requests start from a source just below the default priority: what
+ * has already arrived on the other connections (a 429 announcing a rate
+ * limit above all) is handled first. */
 static void
 dispatcher_pump (AssayLlmDispatcher *self)
+{
+  if (self->pump_id != 0 || g_queue_is_empty (&self->queue))
+    return;
+
+  self->pump_id = g_idle_add_full (G_PRIORITY_DEFAULT + 1, dispatcher_pump_cb, self, NULL);
+}
+
+static void
+dispatcher_pump_now (AssayLlmDispatcher *self)
 {
   gint64 now = g_get_monotonic_time ();
 
