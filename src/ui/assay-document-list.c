@@ -226,6 +226,18 @@ list_wake (GtkWidget  *widget,
 /* ------------------------------------------------------------------------ */
 /* Rows                                                                      */
 
+/* A row can go without a teardown that still names it (GTK 4.8 may clear
+ * the item's child first): a weak reference keeps the list of rows the
+ * timer ticks free of finalized ones. */
+static void
+row_finalized_cb (gpointer  data,
+                  GObject  *where_the_object_was)
+{
+  AssayDocumentList *self = data;
+
+  g_ptr_array_remove_fast (self->rows, where_the_object_was);
+}
+
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
@@ -234,6 +246,7 @@ setup_row (GtkSignalListItemFactory *factory,
   GtkWidget *row = assay_document_row_new (self->pipeline);
 
   g_ptr_array_add (self->rows, row);
+  g_object_weak_ref (G_OBJECT (row), row_finalized_cb, self);
   gtk_list_item_set_child (item, row);
 }
 
@@ -244,8 +257,8 @@ teardown_row (GtkSignalListItemFactory *factory,
 {
   GtkWidget *row = gtk_list_item_get_child (item);
 
-  if (row != NULL)
-    g_ptr_array_remove_fast (self->rows, row);
+  if (row != NULL && g_ptr_array_remove_fast (self->rows, row))
+    g_object_weak_unref (G_OBJECT (row), row_finalized_cb, self);
 }
 
 static void
@@ -344,6 +357,10 @@ assay_document_list_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+
+  for (guint i = 0; i < self->rows->len; i++)
+    g_object_weak_unref (g_ptr_array_index (self->rows, i), row_finalized_cb, self);
+  g_ptr_array_set_size (self->rows, 0);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_LIST);
 
