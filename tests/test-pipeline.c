@@ -856,7 +856,10 @@ test_summary_and_keep_results (Fixture       *fixture,
     g_assert_cmpuint (assay_document_get_n_verified (document), ==, n_verified);
     g_assert_cmpuint (n_verified, >, 0);
     g_assert_nonnull (assay_document_get_template_key (document));
-    g_assert_true (g_str_has_suffix (assay_document_get_extractor_id (document), ".a1"));
+    {
+      g_autofree char *suffix = g_strdup_printf (".a%d", ASSAY_ANALYSIS_VERSION);
+      g_assert_true (g_str_has_suffix (assay_document_get_extractor_id (document), suffix));
+    }
     g_assert_cmpint (assay_document_get_started_at (document), >, 0);
     g_assert_cmpint (assay_document_get_finished_at (document), >=,
                      assay_document_get_started_at (document));
@@ -938,8 +941,8 @@ test_settings_apply_later (Fixture       *fixture,
   g_assert_cmpstr (template_of (doc_a), ==, "general");
   g_assert_cmpstr (assay_document_get_template_key (doc_a), ==, general_key);
   g_assert_cmpstr (assay_document_get_template_key (doc_b), ==, invoice_key);
-  g_assert_cmpstr (assay_document_get_extractor_id (doc_b), ==, "test-slow.a1");
-  g_assert_cmpstr (assay_document_get_extractor_id (doc_a), !=, "test-slow.a1");
+  g_assert_true (g_str_has_prefix (assay_document_get_extractor_id (doc_b), "test-slow.a"));
+  g_assert_false (g_str_has_prefix (assay_document_get_extractor_id (doc_a), "test-slow.a"));
   /* The slow extractor answers with the template's name as its method. */
   g_assert_cmpuint (slow->calls, ==, 1);
 
