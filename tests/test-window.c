@@ -18,6 +18,7 @@
 
 #include "assay-application.h"
 #include "assay-document-row.h"
+#include "assay-session.h"
 #include "assay-test-pdf.h"
 #include "assay-window.h"
 
@@ -409,6 +410,78 @@ test_password (void)
   close_window (window);
 }
 
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
+documents_restored (gpointer data)
+{
+  AssayWindow *window = data;
+  AssayPipeline *pipeline = assay_window_get_pipeline (window);
+
+  return assay_pipeline_get_n_documents (pipeline) == 2 &&
+         assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_DONE) == 2;
+}
+
+/* Closing the window saves its list; the next window with the session
+ * shows the same documents, done, without processing them again. */
+static void
+test_session (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "session", NULL);
+  g_autofree char *path = g_build_filename (dir, "session.json", NULL);
+  g_autoptr(GFile) a = NULL;
+  g_autoptr(GFile) b = NULL;
+  g_autoptr(AssaySession) session = NULL;
+  g_autoptr(AssaySession) next_session = NULL;
+  g_autoptr(AssayDocument) first = NULL;
+  AssayWindow *window;
+  gpointer weak;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  a = write_pdf (dir, "contract.pdf", "Service contract\nFee 2,500.00 EUR per month");
+  b = write_pdf (dir, "offer.pdf", "Offer 17\nValid until 2024-09-30\nTotal 980.00 EUR");
+
+  window = new_window (1000, 700);
+  session = assay_session_new (assay_worker_pool_get_default (), path);
+  assay_window_set_session (window, session);
+  {
+    GFile *files[] = { a, b };
+    Expect expect = { window, 2, 0 };
+
+    assay_window_add_files (window, files, G_N_ELEMENTS (files));
+    wait_until (counts_reached, &expect, WAIT_LIMIT_S, "two documents done");
+  }
+
+  /* Closing saves the session, then the window goes. */
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_until (pointer_cleared, &weak, 30, "the window to close");
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  window = new_window (1000, 700);
+  next_session = assay_session_new (assay_worker_pool_get_default (), path);
+  assay_window_set_session (window, next_session);
+  wait_until (documents_restored, window, 30, "the previous session's documents");
+
+  first = g_list_model_get_item (assay_pipeline_get_documents (assay_window_get_pipeline (window)), 0);
+  g_assert_cmpstr (assay_document_get_name (first), ==, "contract.pdf");
+  g_assert_cmpuint (assay_document_get_n_pages (first), ==, 2);
+
+  screenshots (GTK_WIDGET (window), "window-restored");
+
+  /* Closed for good: the session written, the window and its pipeline gone. */
+  g_clear_object (&next_session);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_until (pointer_cleared, &weak, 30, "the restored window to close");
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -462,6 +535,7 @@ main (int    argc,
   g_test_add_func ("/assay/window/empty", test_empty);
   g_test_add_func ("/assay/window/documents", test_documents);
   g_test_add_func ("/assay/window/password", test_password);
+  g_test_add_func ("/assay/window/session", test_session);
 
   status = g_test_run ();
 

@@ -31,6 +31,7 @@ struct _AssayApplication
   AdwApplication     parent_instance;
 
   AssayLatencyProbe *probe;
+  gboolean           session_given;   /* to the first window */
   guint              sigint_id;
   guint              sigterm_id;
 };
@@ -60,10 +61,23 @@ get_or_create_window (AssayApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  AssayWindow *new_window;
+
   if (ASSAY_IS_WINDOW (window))
     return ASSAY_WINDOW (window);
 
-  return assay_window_new (self);
+  new_window = assay_window_new (self);
+
+  /* The first window carries the session on: last time's documents. */
+  if (!self->session_given)
+    {
+      g_autoptr(AssaySession) session = assay_session_new (assay_worker_pool_get_default (), NULL);
+
+      self->session_given = TRUE;
+      assay_window_set_session (new_window, session);
+    }
+
+  return new_window;
 }
 
 /* The probe measures the running application: it starts once the first
@@ -112,8 +126,8 @@ assay_application_open (GApplication  *app,
   present (self, window);
 }
 
-/* Ctrl+Q, SIGINT and SIGTERM: every window closes (and cancels what it
- * runs), then the application quits. */
+/* Ctrl+Q, SIGINT and SIGTERM: every window closes (saving the session,
+ * then cancelling what it runs); the application quits with the last. */
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
@@ -125,11 +139,12 @@ quit_activated (GSimpleAction *action,
   if (self->probe != NULL)
     assay_latency_probe_stop (self->probe);
 
-  for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (GTK_WINDOW (l->data));
-  g_list_free (windows);
+  if (windows == NULL)
+    g_application_quit (G_APPLICATION (self));
 
-  g_application_quit (G_APPLICATION (self));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
 }
 
 static void

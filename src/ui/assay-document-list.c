@@ -144,7 +144,9 @@ show_counts (AssayDocumentList *self)
   gtk_label_set_label (self->counts_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->counts_label), text->len > 0);
 
+  /* The batch's progress, while there is one. */
   gtk_progress_bar_set_fraction (self->overall_progress, c->progress);
+  gtk_widget_set_visible (GTK_WIDGET (self->overall_progress), n_unfinished > 0);
   gtk_widget_set_sensitive (self->cancel_all_button, n_unfinished > 0);
   gtk_widget_set_sensitive (self->clear_finished_button, n_finished > 0);
 }
