@@ -18,6 +18,8 @@
 
 #include "assay-application.h"
 #include "assay-document-row.h"
+#include "assay-document-private.h"
+#include "assay-offline-extractor.h"
 #include "assay-session.h"
 #include "assay-test-pdf.h"
 #include "assay-window.h"
@@ -93,14 +95,15 @@ save_screenshot (GtkWidget  *widget,
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, file, NULL);
   g_autofree guchar *pixels = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width, height;
   GskRenderer *renderer;
   guint32 first;
   gboolean varied = FALSE;
 
   wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
   settle (300);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
 
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
@@ -482,6 +485,100 @@ test_session (void)
   wait_until (pointer_cleared, &weak, 30, "the restored window to close");
 }
 
+static gboolean
+label_shows (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_shows (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Rows in each state, driven directly: the stage, the times, the
+ * rate-limit countdown (moved by ticks, as the list's one timer does), a
+ * failure's message, the cached badge. */
+static void
+test_rows (void)
+{
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (1);
+  g_autoptr(AssayExtractor) extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_pipeline_new (pool, extractor, template_);
+  g_autoptr(AssayDocument) waiting = assay_document_new ("/srv/reports/annual-report-2023.pdf", 0);
+  g_autoptr(AssayDocument) reading = assay_document_new ("/srv/reports/board-minutes.pdf", 1);
+  g_autoptr(AssayDocument) failed = assay_document_new ("/srv/reports/broken.pdf", 2);
+  g_autoptr(AssayDocument) cached = assay_document_new ("/srv/reports/invoice-0042.pdf", 3);
+  GtkWidget *window = adw_application_window_new (GTK_APPLICATION (app));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  AssayDocument *documents[] = { waiting, reading, failed, cached };
+  GtkWidget *rows[G_N_ELEMENTS (documents)];
+  gint64 now;
+  const char *status;
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      rows[i] = assay_document_row_new (pipeline);
+      assay_document_row_set_document (ASSAY_DOCUMENT_ROW (rows[i]), documents[i]);
+      gtk_box_append (GTK_BOX (box), rows[i]);
+    }
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 440, 420);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Reading: the core's status, elapsed time, then an estimate. */
+  _assay_document_set_n_pages (reading, 20);
+  _assay_document_set_state (reading, ASSAY_DOCUMENT_READING);
+  _assay_document_set_pages_read (reading, 5, 20);
+  _assay_document_set_progress (reading, 0.25);
+  now = g_get_monotonic_time ();
+  assay_document_row_tick (ASSAY_DOCUMENT_ROW (rows[1]), now + 8 * G_USEC_PER_SEC);
+  status = assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[1]));
+  g_assert_true (g_str_has_prefix (status, "Reading page 6 of 20"));
+  g_assert_nonnull (strstr (status, "0:08"));
+  /* 8 s for a quarter: about 24 s more (rounded up). */
+  g_assert_true (strstr (status, "about 0:24 left") != NULL || strstr (status, "about 0:25 left") != NULL);
+
+  /* Extracting, held by a rate limit: a countdown that moves with ticks. */
+  _assay_document_set_state (waiting, ASSAY_DOCUMENT_READING);
+  _assay_document_set_state (waiting, ASSAY_DOCUMENT_EXTRACTING);
+  now = g_get_monotonic_time ();
+  _assay_document_set_waiting_until (waiting, now + 12 * G_USEC_PER_SEC);
+  assay_document_row_tick (ASSAY_DOCUMENT_ROW (rows[0]), now);
+  g_assert_cmpstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[0])), ==,
+                   "Rate limit: waiting 12 s");
+  assay_document_row_tick (ASSAY_DOCUMENT_ROW (rows[0]), now + 5 * G_USEC_PER_SEC);
+  g_assert_cmpstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[0])), ==,
+                   "Rate limit: waiting 7 s");
+
+  /* Failed: the message is shown; cached: the badge. */
+  _assay_document_set_state (failed, ASSAY_DOCUMENT_READING);
+  _assay_document_fail (failed, ASSAY_DOCUMENT_FAILED, ASSAY_STAGE_READ,
+                        "The file is damaged: its cross-reference table is missing");
+  g_assert_true (label_shows (rows[2], "The file is damaged: its cross-reference table is missing"));
+  g_assert_cmpstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[2])), ==, "Failed while reading");
+  _assay_document_set_n_pages (cached, 1);
+  _assay_document_set_cached (cached, TRUE);
+  _assay_document_set_summary (cached, 4, 4, "Invoice 0042");
+  _assay_document_set_state (cached, ASSAY_DOCUMENT_DONE);
+  g_assert_true (label_shows (rows[3], "Cached"));
+  g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
+                                   "Done"));
+  g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
+                            "4 figures, 4 verified"));
+
+  screenshots (window, "rows");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -536,6 +633,7 @@ main (int    argc,
   g_test_add_func ("/assay/window/documents", test_documents);
   g_test_add_func ("/assay/window/password", test_password);
   g_test_add_func ("/assay/window/session", test_session);
+  g_test_add_func ("/assay/window/rows", test_rows);
 
   status = g_test_run ();
 
