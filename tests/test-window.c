@@ -579,6 +579,103 @@ test_rows (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gsize
+resident_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmRSS:");
+
+  return line != NULL ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
+
+static guint
+count_rows (GtkWidget *widget)
+{
+  guint n = ASSAY_IS_DOCUMENT_ROW (widget) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_rows (child);
+
+  return n;
+}
+
+static gboolean
+all_shown (gpointer data)
+{
+  AssayWindow *window = data;
+  AssayDocumentList *list = assay_window_get_document_list (window);
+  GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_LIST_VIEW);
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view)));
+
+  return g_list_model_get_n_items (model) == 10000;
+}
+
+/* Ten thousand documents (a previous session's, so nothing runs): the
+ * view builds a bounded number of rows, moving through the list costs
+ * no more, and memory stays small. */
+static void
+test_ten_thousand (void)
+{
+  g_autoptr(GPtrArray) restored = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_restored_document_free);
+  AssayWindow *window = new_window (1000, 700);
+  AssayDocumentList *list = assay_window_get_document_list (window);
+  gsize rss_before = resident_kib ();
+  gsize rss_after;
+  gint64 start;
+  double add_ms;
+
+  for (guint i = 0; i < 10000; i++)
+    {
+      AssayRestoredDocument *doc = g_new0 (AssayRestoredDocument, 1);
+
+      doc->path = g_strdup_printf ("/srv/archive/%04u/statement-%05u.pdf", i / 100, i);
+      doc->sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, doc->path, -1);
+      doc->state = i % 50 == 7 ? ASSAY_DOCUMENT_FAILED : ASSAY_DOCUMENT_DONE;
+      doc->template_key = g_strdup ("general");
+      doc->extractor_id = g_strdup ("offline.a1");
+      doc->n_pages = 1 + i % 9;
+      doc->n_figures = i % 13;
+      doc->n_verified = i % 13;
+      doc->error_stage = ASSAY_STAGE_READ;
+      doc->error_message = doc->state == ASSAY_DOCUMENT_FAILED ? g_strdup ("The file is damaged") : NULL;
+      g_ptr_array_add (restored, doc);
+    }
+
+  start = g_get_monotonic_time ();
+  assay_pipeline_add_restored (assay_window_get_pipeline (window), restored);
+  add_ms = (g_get_monotonic_time () - start) / 1000.0;
+  wait_until (all_shown, window, 30, "ten thousand documents in the view");
+  settle (300);
+  g_test_message ("10,000 documents: added in %.1f ms; %u rows", add_ms,
+                  count_rows (GTK_WIDGET (list)));
+  g_assert_cmpuint (count_rows (GTK_WIDGET (list)), <=, 250);
+
+  /* Moving the selection far down and back builds no more rows. */
+  assay_document_list_select (list, 7500);
+  settle (300);
+  g_assert_cmpstr (assay_document_get_name (assay_window_get_selected_document (window)), ==,
+                   "statement-07500.pdf");
+  assay_document_list_select_relative (list, 1);
+  g_assert_cmpstr (assay_document_get_name (assay_window_get_selected_document (window)), ==,
+                   "statement-07501.pdf");
+  settle (200);
+  g_assert_cmpuint (count_rows (GTK_WIDGET (list)), <=, 250);
+  g_assert_nonnull (assay_document_list_find_row (list, assay_window_get_selected_document (window)));
+
+  rss_after = resident_kib ();
+  g_test_message ("resident memory: %zu KiB before, %zu KiB with 10,000 documents", rss_before, rss_after);
+  g_assert_cmpuint (rss_after, <, rss_before + 100 * 1024);
+
+  screenshots (GTK_WIDGET (window), "window-ten-thousand");
+  close_window (window);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -634,6 +731,7 @@ main (int    argc,
   g_test_add_func ("/assay/window/password", test_password);
   g_test_add_func ("/assay/window/session", test_session);
   g_test_add_func ("/assay/window/rows", test_rows);
+  g_test_add_func ("/assay/window/ten-thousand", test_ten_thousand);
 
   status = g_test_run ();
 

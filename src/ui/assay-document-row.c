@@ -214,11 +214,14 @@ compose_status (AssayDocumentRow *self,
       guint n_verified = assay_document_get_n_verified (document);
 
       g_string_append (line, " · ");
-      /* Translators: key figures found in a document, and how many of them
-       * were found again on their page, e.g. "12 figures, 11 verified" */
-      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u figure, %u verified",
-                                                 "%u figures, %u verified", n_figures),
-                              n_figures, n_verified);
+      if (n_figures == 0)
+        g_string_append (line, _("no key figures"));
+      else
+        /* Translators: key figures found in a document, and how many of them
+         * were found again on their page, e.g. "12 figures, 11 verified" */
+        g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u figure, %u verified",
+                                                   "%u figures, %u verified", n_figures),
+                                n_figures, n_verified);
     }
 
   if (state == ASSAY_DOCUMENT_DONE && !assay_document_get_cached (document) && started > 0)
