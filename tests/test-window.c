@@ -579,6 +579,83 @@ test_rows (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+n_documents_is (gpointer data)
+{
+  AssayWindow *window = ((gpointer *) data)[0];
+  guint n = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+
+  return assay_pipeline_get_n_documents (assay_window_get_pipeline (window)) == n;
+}
+
+static gboolean
+nothing_unfinished (gpointer data)
+{
+  return assay_pipeline_get_n_unfinished (assay_window_get_pipeline (data)) == 0;
+}
+
+/* Cancel all (Escape) stops what is queued and running; a cancelled row
+ * can be retried and gets done. */
+static void
+test_cancel_all (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "cancel", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(AssayDocument) cancelled = NULL;
+  AssayWindow *window;
+  AssayPipeline *pipeline;
+  gpointer data[2];
+  guint n_cancelled;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("note-%02u.pdf", i);
+      g_autofree char *text = g_strdup_printf ("Note %u\nAmount 1%u.50 EUR", i, i);
+      g_autoptr(GFile) file = write_pdf (dir, name, text);
+    }
+
+  window = new_window (1000, 700);
+  pipeline = assay_window_get_pipeline (window);
+  {
+    GFile *files[] = { folder };
+
+    assay_window_add_files (window, files, 1);
+  }
+  data[0] = window;
+  data[1] = GUINT_TO_POINTER (40);
+  wait_until (n_documents_is, data, WAIT_LIMIT_S, "forty documents in the list");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-all", NULL));
+  wait_until (nothing_unfinished, window, WAIT_LIMIT_S, "nothing left running");
+  n_cancelled = assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_CANCELLED);
+  g_test_message ("%u of 40 cancelled", n_cancelled);
+  g_assert_cmpuint (n_cancelled, >, 0);
+  g_assert_cmpuint (n_cancelled + assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_DONE), ==, 40);
+
+  /* Retry one from its row. */
+  for (guint i = 0; i < 40 && cancelled == NULL; i++)
+    {
+      g_autoptr(AssayDocument) document = g_list_model_get_item (assay_pipeline_get_documents (pipeline), i);
+
+      if (assay_document_get_state (document) == ASSAY_DOCUMENT_CANCELLED)
+        cancelled = g_steal_pointer (&document);
+    }
+  assay_document_list_select (assay_window_get_document_list (window),
+                              assay_document_get_index (cancelled));
+  settle (200);
+  {
+    GtkWidget *row = assay_document_list_find_row (assay_window_get_document_list (window), cancelled);
+    gpointer wait_data[2] = { cancelled, GINT_TO_POINTER (ASSAY_DOCUMENT_DONE) };
+
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_activate_action (row, "row.retry", NULL));
+    wait_until (state_is, wait_data, WAIT_LIMIT_S, "the retried document to be done");
+  }
+
+  close_window (window);
+}
+
 static gsize
 resident_kib (void)
 {
@@ -731,6 +808,7 @@ main (int    argc,
   g_test_add_func ("/assay/window/password", test_password);
   g_test_add_func ("/assay/window/session", test_session);
   g_test_add_func ("/assay/window/rows", test_rows);
+  g_test_add_func ("/assay/window/cancel-all", test_cancel_all);
   g_test_add_func ("/assay/window/ten-thousand", test_ten_thousand);
 
   status = g_test_run ();
