@@ -32,6 +32,8 @@ struct _AssayApplication
 
   AssayLatencyProbe *probe;
   gboolean           session_given;   /* to the first window */
+  gint64             created_at;      /* monotonic µs, about when the process started */
+  double             first_frame_ms;  /* -1 until the first window drew */
   guint              sigint_id;
   guint              sigterm_id;
 };
@@ -89,8 +91,32 @@ start_probe (gpointer user_data)
 
   if (self->probe == NULL)
     self->probe = assay_latency_probe_new (LATENCY_PROBE_INTERVAL_MS);
+  if (self->first_frame_ms >= 0)
+    assay_latency_probe_set_first_frame (self->probe, self->first_frame_ms);
 
   return G_SOURCE_REMOVE;
+}
+
+/* Launch to first frame: the first window's first paint. */
+static void
+first_paint (GdkFrameClock    *clock,
+             AssayApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_paint, self);
+
+  self->first_frame_ms = (g_get_monotonic_time () - self->created_at) / 1000.0;
+  g_debug ("First frame %.1f ms after start", self->first_frame_ms);
+  if (self->probe != NULL)
+    assay_latency_probe_set_first_frame (self->probe, self->first_frame_ms);
+}
+
+static void
+first_window_mapped (GtkWidget        *window,
+                     AssayApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (window, first_window_mapped, self);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (first_paint), self);
 }
 
 static void
@@ -99,6 +125,8 @@ present (AssayApplication *self,
 {
   const char *probe_path = g_getenv ("ASSAY_LATENCY_PROBE");
 
+  if (self->first_frame_ms < 0 && !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_signal_connect (window, "map", G_CALLBACK (first_window_mapped), self);
   gtk_window_present (GTK_WINDOW (window));
 
   if (probe_path != NULL && *probe_path != '\0' && self->probe == NULL)
@@ -255,6 +283,8 @@ assay_application_class_init (AssayApplicationClass *klass)
 static void
 assay_application_init (AssayApplication *self)
 {
+  self->created_at = g_get_monotonic_time ();
+  self->first_frame_ms = -1;
 }
 
 /**
