@@ -124,7 +124,7 @@ static void
 spec_changed (AssayChart *self)
 {
   g_clear_pointer (&self->spec, assay_chart_spec_unref);
-  self->has_hover = FALSE;
+  self->has_hover = FALSE;   /* the keyboard's item stays, checked against the new data when used */
   invalidate_geometry (self);
 }
 
@@ -583,7 +583,7 @@ assay_chart_snapshot (GtkWidget   *widget,
       index = self->focus_index;
       mark = TRUE;
     }
-  if (mark && assay_chart_spec_get_series (assay_chart_geometry_get_spec (geometry), series) != NULL)
+  if (mark && series < assay_chart_spec_get_n_series (assay_chart_geometry_get_spec (geometry)))
     {
       double x, y, w, h, px, py, pw, ph;
       cairo_t *cr;
