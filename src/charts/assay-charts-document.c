@@ -303,7 +303,7 @@ safe_stem (const char *name)
  *
  * Writes NAME-key-figures, NAME-distribution, NAME-benford,
  * NAME-figures-per-page and NAME-numbers-per-page, each as .svg and .png,
- * atomically. Charts without data are written with their empty text, so a
+ * atomically; the key figures are taller than @height when there are many. Charts without data are written with their empty text, so a
  * folder always holds the same set.
  *
  * Returns: whether every file was written
@@ -341,6 +341,15 @@ assay_charts_export_document_full (const AssayChartsDocument *doc,
   for (guint c = 0; c < G_N_ELEMENTS (charts); c++)
     {
       g_autoptr(AssayChartSpec) spec = charts[c].build (doc);
+      guint chart_height = height;
+
+      /* Horizontal bars get room for their labels: about 24 px a bar. */
+      if (assay_chart_spec_get_horizontal (spec) && assay_chart_spec_get_n_series (spec) > 0)
+        {
+          guint n = assay_chart_series_get_n_items (assay_chart_spec_get_series (spec, 0));
+
+          chart_height = MAX (height, MIN (4000, 110 + 24 * n));
+        }
 
       for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
         {
@@ -348,7 +357,7 @@ assay_charts_export_document_full (const AssayChartsDocument *doc,
           g_autofree char *path = g_build_filename (dir, file, NULL);
           AssayChartFormat format = f == 0 ? ASSAY_CHART_FORMAT_SVG : ASSAY_CHART_FORMAT_PNG;
 
-          if (!assay_chart_export (spec, palette, format, width, height, path, error))
+          if (!assay_chart_export (spec, palette, format, width, chart_height, path, error))
             return FALSE;
           if (written != NULL)
             g_ptr_array_add (written, g_steal_pointer (&path));
