@@ -189,6 +189,22 @@ test_document (void)
   doc.page_numbers = page_numbers;
 
   g_assert_no_error (error);
+
+  /* A bar leads back to its figure (Employees, in another unit, has none),
+   * a page bar to its page, a Benford bar to its digit. */
+  {
+    g_autoptr(AssayChartSpec) key = assay_charts_document_key_figures (&doc);
+    g_autoptr(AssayChartSpec) per_page = assay_charts_document_numbers_per_page (&doc);
+    g_autoptr(AssayChartSpec) benford = assay_charts_document_benford (&doc);
+    AssayChartSeries *bars = assay_chart_spec_get_series (key, 0);
+
+    g_assert_cmpuint (assay_chart_series_get_n_items (bars), ==, 3);
+    g_assert_cmpuint (assay_chart_series_get_id (bars, 2), ==, 2);
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 2), ==, "Net profit");
+    g_assert_cmpuint (assay_chart_series_get_id (assay_chart_spec_get_series (per_page, 0), 4), ==, 5);
+    g_assert_cmpuint (assay_chart_series_get_id (assay_chart_spec_get_series (benford, 0), 0), ==, 1);
+  }
+
   marked_palette (&palette);
   g_assert_true (assay_charts_export_document_full (&doc, dir, &palette, 0, 0, written, &error));
   g_assert_no_error (error);

@@ -289,6 +289,7 @@ test_benford (Fixture       *f,
                          "pressed", 1, x + w / 2, y + h - 2);
   g_assert_cmpint (got[0], ==, 0);
   g_assert_cmpint (got[1], ==, 3);
+  g_assert_cmpuint (assay_chart_get_item_id (f->chart, got[0], got[1]), ==, 4);   /* the digit */
 
   /* The keyboard: Right moves to the fifth bar, Enter activates it. */
   g_signal_emit_by_name (find_controller (GTK_WIDGET (f->chart), GTK_TYPE_EVENT_CONTROLLER_KEY),

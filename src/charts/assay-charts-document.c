@@ -35,7 +35,8 @@ with_document (const AssayChartsDocument *doc,
  * Horizontal bars of the key figures that share the most common unit (bars
  * in different units on one axis would mislead); the others are counted in
  * the subtitle. A log axis when the values span three orders of magnitude.
- * Each bar's tooltip names its page.
+ * Each bar's tooltip names its page; its id (assay_chart_series_get_id()) is
+ * the index of its figure in @doc, so a click can select that figure.
  *
  * Returns: (transfer full): the chart
  */
@@ -46,6 +47,7 @@ assay_charts_document_key_figures (const AssayChartsDocument *doc)
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(AssayChartSeries) series = NULL;
   g_autofree char *title = with_document (doc, _("Key figures"));
   AssayChartSpec *spec = assay_chart_spec_new (title);
@@ -85,6 +87,7 @@ assay_charts_document_key_figures (const AssayChartsDocument *doc)
         }
       g_ptr_array_add (labels, (gpointer) doc->figure_labels[i]);
       g_array_append_val (values, v);
+      g_array_append_val (ids, i);
       if (doc->figure_pages != NULL && doc->figure_pages[i] > 0)
         g_ptr_array_add (notes, g_strdup_printf (_("Page %u — click to show it"), doc->figure_pages[i]));
       else
@@ -102,6 +105,7 @@ assay_charts_document_key_figures (const AssayChartsDocument *doc)
   series = assay_chart_series_new_bars (NULL, (const char * const *) labels->pdata,
                                         (const double *) (gpointer) values->data, values->len);
   assay_chart_series_set_notes (series, (const char * const *) notes->pdata);
+  assay_chart_series_set_ids (series, (const guint *) (gpointer) ids->data);
   assay_chart_series_set_unit (series, unit != NULL && unit[0] != '\0' ? unit : NULL);
   assay_chart_spec_add_series (spec, series);
   assay_chart_spec_set_horizontal (spec, TRUE);
@@ -184,6 +188,7 @@ AssayChartSpec *
 assay_charts_document_benford (const AssayChartsDocument *doc)
 {
   static const char * const digits[9] = { "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+  static const guint digit_ids[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
   g_autofree char *title = with_document (doc, _("First digits (Benford’s law)"));
   AssayChartSpec *spec = assay_chart_spec_new (title);
 
@@ -205,6 +210,7 @@ assay_charts_document_benford (const AssayChartsDocument *doc)
           pos[d] = d;
         }
       observed = assay_chart_series_new_bars (_("Observed"), digits, obs, 9);
+      assay_chart_series_set_ids (observed, digit_ids);
       expected = assay_chart_series_new_xy (ASSAY_CHART_KIND_LINE, _("Expected (Benford)"), pos, exp_, 9);
       assay_chart_spec_add_series (spec, observed);
       assay_chart_spec_add_series (spec, expected);
@@ -227,11 +233,16 @@ per_page (const AssayChartsDocument *doc,
   AssayChartSpec *spec = assay_chart_spec_new (title);
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(AssayChartSeries) series = NULL;
+  g_autofree guint *pages = g_new (guint, MAX (n_pages, 1));
 
   for (guint p = 0; p < n_pages; p++)
-    g_ptr_array_add (labels, g_strdup_printf ("%u", p + 1));
+    {
+      g_ptr_array_add (labels, g_strdup_printf ("%u", p + 1));
+      pages[p] = p + 1;
+    }
   g_ptr_array_add (labels, NULL);
   series = assay_chart_series_new_bars (value_title, (const char * const *) labels->pdata, counts, n_pages);
+  assay_chart_series_set_ids (series, pages);   /* a bar leads to its page */
   assay_chart_spec_add_series (spec, series);
   assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, _("Page"), NULL, ASSAY_CHART_SCALE_LINEAR);
   assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_Y, value_title, NULL, ASSAY_CHART_SCALE_LINEAR);

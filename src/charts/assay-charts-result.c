@@ -177,8 +177,8 @@ assay_charts_export_result_json (JsonObject              *document,
       guint page = to_count (get_number (figure, "page"));
       const char *label = get_string (figure, "label");
 
-      if (figure == NULL || !isfinite (value))
-        continue;
+      /* Every figure, so that a bar's id is the figure's position in the
+       * result (those without a value get no bar). */
       g_ptr_array_add (labels, (gpointer) (label != NULL ? label : ""));
       g_ptr_array_add (units, (gpointer) get_string (figure, "unit"));
       g_array_append_val (values, value);

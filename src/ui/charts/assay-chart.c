@@ -1022,3 +1022,31 @@ assay_chart_get_focus_item (AssayChart *self,
     *index = self->focus_index;
   return self->has_focus_item;
 }
+
+/**
+ * assay_chart_get_item_id:
+ * @self: a chart
+ * @series: a series, as "activated" gives it
+ * @index: an item of it
+ *
+ * What an item stands for: the id its series gave it
+ * (assay_chart_series_set_ids(): a key figure's index in its document, a
+ * page number, a digit), else its index — for a layer over a model, the
+ * item's position in the model.
+ *
+ * Returns: the id, or @index when @series does not exist
+ */
+guint
+assay_chart_get_item_id (AssayChart *self,
+                         guint       series,
+                         guint       index)
+{
+  AssayChartSpec *spec;
+
+  g_return_val_if_fail (ASSAY_IS_CHART (self), index);
+
+  spec = ensure_spec (self);
+  if (series >= assay_chart_spec_get_n_series (spec))
+    return index;
+  return assay_chart_series_get_id (assay_chart_spec_get_series (spec, series), index);
+}
