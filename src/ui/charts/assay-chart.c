@@ -66,9 +66,13 @@ enum {
   N_SIGNALS
 };
 
-G_DEFINE_FINAL_TYPE (AssayChart, assay_chart, GTK_TYPE_WIDGET)
+static void assay_chart_buildable_init (GtkBuildableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AssayChart, assay_chart, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, assay_chart_buildable_init))
 
 static GParamSpec *properties[N_PROPS];
+static GtkBuildableIface *parent_buildable;
 static guint signals[N_SIGNALS];
 
 static void
@@ -781,6 +785,26 @@ assay_chart_init (AssayChart *self)
 
   g_signal_connect_object (manager, "notify::dark", G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (manager, "notify::high-contrast", G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* In a .ui file, <child> elements that are layers stack as layers. */
+static void
+assay_chart_buildable_add_child (GtkBuildable *buildable,
+                                 GtkBuilder   *builder,
+                                 GObject      *child,
+                                 const char   *type)
+{
+  if (ASSAY_IS_CHART_LAYER (child))
+    assay_chart_add_layer (ASSAY_CHART (buildable), ASSAY_CHART_LAYER (child));
+  else
+    parent_buildable->add_child (buildable, builder, child, type);
+}
+
+static void
+assay_chart_buildable_init (GtkBuildableIface *iface)
+{
+  parent_buildable = g_type_interface_peek_parent (iface);
+  iface->add_child = assay_chart_buildable_add_child;
 }
 
 /**
