@@ -176,6 +176,24 @@ assay_charts_benford_verdict_text (const char *verdict)
 }
 
 /**
+ * assay_charts_benford_verdict_tone:
+ * @verdict: (nullable): a verdict as the result names it
+ *
+ * Returns: how to show it: conformity good, marginal a warning, none bad
+ */
+AssayChartTone
+assay_charts_benford_verdict_tone (const char *verdict)
+{
+  if (g_strcmp0 (verdict, "close") == 0 || g_strcmp0 (verdict, "acceptable") == 0)
+    return ASSAY_CHART_TONE_GOOD;
+  if (g_strcmp0 (verdict, "marginal") == 0)
+    return ASSAY_CHART_TONE_WARNING;
+  if (g_strcmp0 (verdict, "nonconforming") == 0)
+    return ASSAY_CHART_TONE_BAD;
+  return ASSAY_CHART_TONE_NEUTRAL;
+}
+
+/**
  * assay_charts_document_benford:
  * @doc: the document's analysis
  *
@@ -218,6 +236,7 @@ assay_charts_document_benford (const AssayChartsDocument *doc)
                                                doc->benford_n),
                                   assay_charts_benford_verdict_text (doc->benford_verdict), doc->benford_n);
       assay_chart_spec_set_subtitle (spec, subtitle);
+      assay_chart_spec_set_subtitle_tone (spec, assay_charts_benford_verdict_tone (doc->benford_verdict));
     }
   return spec;
 }

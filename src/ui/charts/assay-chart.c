@@ -296,6 +296,12 @@ G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (context, &fg);
   if (gtk_style_context_lookup_color (context, "accent_bg_color", &accent))
     palette.series[0] = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "success_color", &accent))
+    palette.good = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "warning_color", &accent))
+    palette.warning = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "error_color", &accent))
+    palette.bad = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
 G_GNUC_END_IGNORE_DEPRECATIONS
 
   palette.foreground = (AssayChartColor) { fg.red, fg.green, fg.blue, fg.alpha };
