@@ -289,6 +289,7 @@ test_benford (Fixture       *f,
                          "pressed", 1, x + w / 2, y + h - 2);
   g_assert_cmpint (got[0], ==, 0);
   g_assert_cmpint (got[1], ==, 3);
+  g_assert_cmpuint (assay_chart_get_item_id (f->chart, got[0], got[1]), ==, 4);   /* the digit */
 
   /* The keyboard: Right moves to the fifth bar, Enter activates it. */
   g_signal_emit_by_name (find_controller (GTK_WIDGET (f->chart), GTK_TYPE_EVENT_CONTROLLER_KEY),
@@ -359,6 +360,55 @@ test_model_layer (Fixture       *f,
   g_assert_cmpuint (assay_chart_series_get_n_items (assay_chart_spec_get_series (spec, 0)), ==, 5);
   g_assert_cmpuint (assay_chart_geometry_get_n_marks (_assay_chart_get_geometry (f->chart), 0), ==, 5);
   save_screenshot (GTK_WIDGET (f->chart), "chart-model-light");
+}
+
+/* In a .ui file: layers as children, read through expressions. */
+static void
+test_builder (Fixture       *f,
+              gconstpointer  data)
+{
+  static const char ui[] =
+    "<interface>"
+    "  <object class='AssayChart' id='chart'>"
+    "    <property name='title'>From a .ui file</property>"
+    "    <child>"
+    "      <object class='AssayColumnLayer' id='layer'>"
+    "        <property name='title'>Values</property>"
+    "        <property name='y-expression'><lookup name='value' type='GtkAdjustment'/></property>"
+    "        <property name='label-expression'><lookup name='upper' type='GtkAdjustment'/></property>"
+    "      </object>"
+    "    </child>"
+    "  </object>"
+    "</interface>";
+  g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+  g_autoptr(GListStore) store = g_list_store_new (GTK_TYPE_ADJUSTMENT);
+  g_autoptr(GError) error = NULL;
+  AssayChart *chart;
+  AssayChartSeries *series;
+
+  g_type_ensure (ASSAY_TYPE_CHART);
+  g_type_ensure (ASSAY_TYPE_COLUMN_LAYER);
+  g_assert_true (gtk_builder_add_from_string (builder, ui, -1, &error));
+  g_assert_no_error (error);
+  chart = ASSAY_CHART (gtk_builder_get_object (builder, "chart"));
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GtkAdjustment) adjustment = gtk_adjustment_new (i * 10 + 5, 0, 1000 + i, 1, 1, 0);
+
+      g_list_store_append (store, adjustment);
+    }
+  assay_chart_layer_set_model (ASSAY_CHART_LAYER (gtk_builder_get_object (builder, "layer")), G_LIST_MODEL (store));
+
+  g_assert_cmpuint (assay_chart_spec_get_n_series (assay_chart_get_spec (chart)), ==, 1);
+  series = assay_chart_spec_get_series (assay_chart_get_spec (chart), 0);
+  g_assert_cmpuint (assay_chart_series_get_n_items (series), ==, 4);
+  g_assert_cmpfloat (assay_chart_series_get_y (series)[2], ==, 25);
+  g_assert_nonnull (assay_chart_series_get_label (series, 3));
+  g_assert_cmpfloat (g_ascii_strtod (assay_chart_series_get_label (series, 3), NULL), ==, 1003);
+
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (chart));
+  wait_for_paints (f->window, 1);
+  save_screenshot (GTK_WIDGET (chart), "chart-builder-light");
 }
 
 static void
@@ -492,6 +542,7 @@ main (int   argc,
   g_test_add ("/assay/chart-widget/benford", Fixture, NULL, fixture_setup, test_benford, fixture_teardown);
   g_test_add ("/assay/chart-widget/document-charts", Fixture, NULL, fixture_setup, test_document_charts, fixture_teardown);
   g_test_add ("/assay/chart-widget/model-layer", Fixture, NULL, fixture_setup, test_model_layer, fixture_teardown);
+  g_test_add ("/assay/chart-widget/builder", Fixture, NULL, fixture_setup, test_builder, fixture_teardown);
   g_test_add ("/assay/chart-widget/million-line", Fixture, NULL, fixture_setup, test_million_line, fixture_teardown);
   g_test_add ("/assay/chart-widget/async-geometry", Fixture, NULL, fixture_setup, test_async_geometry, fixture_teardown);
   g_test_add ("/assay/chart-widget/spans-and-scatter", Fixture, NULL, fixture_setup, test_spans_and_scatter, fixture_teardown);

@@ -31,6 +31,9 @@ struct _AssayApplication
   AdwApplication     parent_instance;
 
   AssayLatencyProbe *probe;
+  gboolean           session_given;   /* to the first window */
+  gint64             created_at;      /* monotonic µs, about when the process started */
+  double             first_frame_ms;  /* -1 until the first window drew */
   guint              sigint_id;
   guint              sigterm_id;
 };
@@ -60,10 +63,23 @@ get_or_create_window (AssayApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  AssayWindow *new_window;
+
   if (ASSAY_IS_WINDOW (window))
     return ASSAY_WINDOW (window);
 
-  return assay_window_new (self);
+  new_window = assay_window_new (self);
+
+  /* The first window carries the session on: last time's documents. */
+  if (!self->session_given)
+    {
+      g_autoptr(AssaySession) session = assay_session_new (assay_worker_pool_get_default (), NULL);
+
+      self->session_given = TRUE;
+      assay_window_set_session (new_window, session);
+    }
+
+  return new_window;
 }
 
 /* The probe measures the running application: it starts once the first
@@ -75,8 +91,32 @@ start_probe (gpointer user_data)
 
   if (self->probe == NULL)
     self->probe = assay_latency_probe_new (LATENCY_PROBE_INTERVAL_MS);
+  if (self->first_frame_ms >= 0)
+    assay_latency_probe_set_first_frame (self->probe, self->first_frame_ms);
 
   return G_SOURCE_REMOVE;
+}
+
+/* Launch to first frame: the first window's first paint. */
+static void
+first_paint (GdkFrameClock    *clock,
+             AssayApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_paint, self);
+
+  self->first_frame_ms = (g_get_monotonic_time () - self->created_at) / 1000.0;
+  g_debug ("First frame %.1f ms after start", self->first_frame_ms);
+  if (self->probe != NULL)
+    assay_latency_probe_set_first_frame (self->probe, self->first_frame_ms);
+}
+
+static void
+first_window_mapped (GtkWidget        *window,
+                     AssayApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (window, first_window_mapped, self);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (first_paint), self);
 }
 
 static void
@@ -85,6 +125,8 @@ present (AssayApplication *self,
 {
   const char *probe_path = g_getenv ("ASSAY_LATENCY_PROBE");
 
+  if (self->first_frame_ms < 0 && !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_signal_connect (window, "map", G_CALLBACK (first_window_mapped), self);
   gtk_window_present (GTK_WINDOW (window));
 
   if (probe_path != NULL && *probe_path != '\0' && self->probe == NULL)
@@ -112,8 +154,8 @@ assay_application_open (GApplication  *app,
   present (self, window);
 }
 
-/* Ctrl+Q, SIGINT and SIGTERM: every window closes (and cancels what it
- * runs), then the application quits. */
+/* Ctrl+Q, SIGINT and SIGTERM: every window closes (saving the session,
+ * then cancelling what it runs); the application quits with the last. */
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
@@ -125,11 +167,12 @@ quit_activated (GSimpleAction *action,
   if (self->probe != NULL)
     assay_latency_probe_stop (self->probe);
 
-  for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (GTK_WINDOW (l->data));
-  g_list_free (windows);
+  if (windows == NULL)
+    g_application_quit (G_APPLICATION (self));
 
-  g_application_quit (G_APPLICATION (self));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
 }
 
 static void
@@ -245,6 +288,8 @@ assay_application_class_init (AssayApplicationClass *klass)
 static void
 assay_application_init (AssayApplication *self)
 {
+  self->created_at = g_get_monotonic_time ();
+  self->first_frame_ms = -1;
 }
 
 /**

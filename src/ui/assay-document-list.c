@@ -9,7 +9,8 @@
  * not all built in one frame.
  *
  * One timer, at one second, runs while anything is unfinished: it moves the
- * times of the rows that exist (elapsed, estimate, countdown). The header
+ * times (elapsed, estimate, countdown) of the rows that exist, the list
+ * view's children, never kept elsewhere (GTK recycles them). The header
  * shows the pipeline's counts per state, refreshed from one low-priority
  * idle however many counts changed, so that a burst of cached results
  * costs one update of the header.
@@ -39,7 +40,6 @@ struct _AssayDocumentList
 
   AssayPipeline       *pipeline;
   GtkSingleSelection  *selection;
-  GPtrArray           *rows;         /* AssayDocumentRow*, unowned: those the factory made */
   AssayDocumentCounts  counts;
   guint                tick_id;
   guint                refresh_id;
@@ -144,7 +144,9 @@ show_counts (AssayDocumentList *self)
   gtk_label_set_label (self->counts_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->counts_label), text->len > 0);
 
+  /* The batch's progress, while there is one. */
   gtk_progress_bar_set_fraction (self->overall_progress, c->progress);
+  gtk_widget_set_visible (GTK_WIDGET (self->overall_progress), n_unfinished > 0);
   gtk_widget_set_sensitive (self->cancel_all_button, n_unfinished > 0);
   gtk_widget_set_sensitive (self->clear_finished_button, n_finished > 0);
 }
@@ -195,8 +197,15 @@ tick (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
   gboolean moving = FALSE;
 
-  for (guint i = 0; i < self->rows->len; i++)
-    moving |= assay_document_row_tick (g_ptr_array_index (self->rows, i), now);
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+
+      if (ASSAY_IS_DOCUMENT_ROW (row))
+        moving |= assay_document_row_tick (ASSAY_DOCUMENT_ROW (row), now);
+    }
 
   if (moving || assay_pipeline_get_n_unfinished (self->pipeline) > 0)
     return G_SOURCE_CONTINUE;
@@ -226,39 +235,12 @@ list_wake (GtkWidget  *widget,
 /* ------------------------------------------------------------------------ */
 /* Rows                                                                      */
 
-/* A row can go without a teardown that still names it (GTK 4.8 may clear
- * the item's child first): a weak reference keeps the list of rows the
- * timer ticks free of finalized ones. */
-static void
-row_finalized_cb (gpointer  data,
-                  GObject  *where_the_object_was)
-{
-  AssayDocumentList *self = data;
-
-  g_ptr_array_remove_fast (self->rows, where_the_object_was);
-}
-
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            AssayDocumentList        *self)
 {
-  GtkWidget *row = assay_document_row_new (self->pipeline);
-
-  g_ptr_array_add (self->rows, row);
-  g_object_weak_ref (G_OBJECT (row), row_finalized_cb, self);
-  gtk_list_item_set_child (item, row);
-}
-
-static void
-teardown_row (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              AssayDocumentList        *self)
-{
-  GtkWidget *row = gtk_list_item_get_child (item);
-
-  if (row != NULL && g_ptr_array_remove_fast (self->rows, row))
-    g_object_weak_unref (G_OBJECT (row), row_finalized_cb, self);
+  gtk_list_item_set_child (item, assay_document_row_new (self->pipeline));
 }
 
 static void
@@ -358,26 +340,12 @@ assay_document_list_dispose (GObject *object)
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
 
-  for (guint i = 0; i < self->rows->len; i++)
-    g_object_weak_unref (g_ptr_array_index (self->rows, i), row_finalized_cb, self);
-  g_ptr_array_set_size (self->rows, 0);
-
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_LIST);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->pipeline);
 
   G_OBJECT_CLASS (assay_document_list_parent_class)->dispose (object);
-}
-
-static void
-assay_document_list_finalize (GObject *object)
-{
-  AssayDocumentList *self = ASSAY_DOCUMENT_LIST (object);
-
-  g_clear_pointer (&self->rows, g_ptr_array_unref);
-
-  G_OBJECT_CLASS (assay_document_list_parent_class)->finalize (object);
 }
 
 static void
@@ -429,7 +397,6 @@ assay_document_list_class_init (AssayDocumentListClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = assay_document_list_dispose;
-  object_class->finalize = assay_document_list_finalize;
   object_class->get_property = assay_document_list_get_property;
   object_class->set_property = assay_document_list_set_property;
 
@@ -468,10 +435,7 @@ assay_document_list_init (AssayDocumentList *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->rows = g_ptr_array_new ();
-
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row), self, 0);
-  g_signal_connect_object (factory, "teardown", G_CALLBACK (teardown_row), self, 0);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row), self, 0);
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_row), self, 0);
   gtk_list_view_set_factory (self->list_view, factory);
@@ -612,12 +576,16 @@ assay_document_list_find_row (AssayDocumentList *self,
 {
   g_return_val_if_fail (ASSAY_IS_DOCUMENT_LIST (self), NULL);
 
-  for (guint i = 0; i < self->rows->len; i++)
+  /* The list view's children are its list items; each holds a row. */
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
     {
-      AssayDocumentRow *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *row = gtk_widget_get_first_child (item);
 
-      if (assay_document_row_get_document (row) == document)
-        return GTK_WIDGET (row);
+      if (ASSAY_IS_DOCUMENT_ROW (row) &&
+          assay_document_row_get_document (ASSAY_DOCUMENT_ROW (row)) == document)
+        return row;
     }
 
   return NULL;

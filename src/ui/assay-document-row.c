@@ -25,6 +25,7 @@ struct _AssayDocumentRow
   GSignalGroup   *document_signals;
   char           *status;
   int             shown_state;   /* the state the icon shows, -1 for none */
+  gboolean        shown_waiting; /* the icon shows a rate limit's wait */
 
   /* Template children */
   GtkWidget      *box;
@@ -112,6 +113,21 @@ state_label (AssayDocumentState state)
 }
 
 static const char *
+failed_label (AssayStage stage)
+{
+  switch (stage)
+    {
+    case ASSAY_STAGE_HASH:
+    case ASSAY_STAGE_CACHE:
+    case ASSAY_STAGE_READ:    return _("Failed while reading");
+    case ASSAY_STAGE_EXTRACT: return _("Failed while extracting");
+    case ASSAY_STAGE_ANALYSE: return _("Failed while analysing");
+    case ASSAY_STAGE_STORE:   return _("Failed while storing the result");
+    default:                  return _("Failed");
+    }
+}
+
+static const char *
 state_css_class (AssayDocumentState state)
 {
   switch (state)
@@ -149,17 +165,15 @@ compose_status (AssayDocumentRow *self,
     {
       guint seconds = (guint) ((waiting_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 
-      g_string_append_printf (line,
-                              g_dngettext (GETTEXT_PACKAGE,
-                                           "Waiting %u second for the model server’s rate limit",
-                                           "Waiting %u seconds for the model server’s rate limit",
-                                           seconds),
-                              seconds);
+      /* Translators: the model server asked to wait; %u is seconds left */
+      g_string_append_printf (line, _("Rate limit: waiting %u s"), seconds);
       return g_string_free (g_steal_pointer (&line), FALSE);
     }
 
   if (state_is_running (state) && status_text != NULL && *status_text != '\0')
     g_string_append (line, status_text);
+  else if (state == ASSAY_DOCUMENT_FAILED)
+    g_string_append (line, failed_label (assay_document_get_error_stage (document)));
   else if (state == ASSAY_DOCUMENT_DUPLICATE && assay_document_get_duplicate_of (document) != NULL)
     {
       g_autofree char *original = g_path_get_basename (assay_document_get_duplicate_of (document));
@@ -200,11 +214,14 @@ compose_status (AssayDocumentRow *self,
       guint n_verified = assay_document_get_n_verified (document);
 
       g_string_append (line, " · ");
-      /* Translators: key figures found in a document, and how many of them
-       * were found again on their page, e.g. "12 figures, 11 verified" */
-      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u figure, %u verified",
-                                                 "%u figures, %u verified", n_figures),
-                              n_figures, n_verified);
+      if (n_figures == 0)
+        g_string_append (line, _("no key figures"));
+      else
+        /* Translators: key figures found in a document, and how many of them
+         * were found again on their page, e.g. "12 figures, 11 verified" */
+        g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u figure, %u verified",
+                                                   "%u figures, %u verified", n_figures),
+                                n_figures, n_verified);
     }
 
   if (state == ASSAY_DOCUMENT_DONE && !assay_document_get_cached (document) && started > 0)
@@ -243,6 +260,8 @@ set_status (AssayDocumentRow *self,
   g_free (self->status);
   self->status = status;
   gtk_label_set_label (self->status_label, status);
+  /* All of it, when the row is too narrow to show it. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
 }
 
 /* What changes with the state: the icon, which parts show, the actions. */
@@ -262,6 +281,7 @@ update_state (AssayDocumentRow *self)
   self->shown_state = state;
 
   gtk_image_set_from_icon_name (self->stage_icon, state_icon_name (state));
+  self->shown_waiting = FALSE;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, state_label (state),
                                   -1);
@@ -330,9 +350,25 @@ state_changed (AssayDocumentRow *self)
   set_status (self, compose_status (self, g_get_monotonic_time ()));
 }
 
+/* While a rate limit holds, an alarm clock instead of the stage. */
+static void
+update_waiting (AssayDocumentRow *self)
+{
+  AssayDocumentState state = assay_document_get_state (self->document);
+  gboolean waiting = state_is_running (state) &&
+                     assay_document_get_waiting_until (self->document) > g_get_monotonic_time ();
+
+  if (waiting == self->shown_waiting)
+    return;
+
+  self->shown_waiting = waiting;
+  gtk_image_set_from_icon_name (self->stage_icon, waiting ? "alarm-symbolic" : state_icon_name (state));
+}
+
 static void
 summary_changed (AssayDocumentRow *self)
 {
+  update_waiting (self);
   gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
   update_tooltip (self);
   set_status (self, compose_status (self, g_get_monotonic_time ()));
@@ -345,6 +381,7 @@ update (AssayDocumentRow *self)
     return;
 
   update_state (self);
+  update_waiting (self);
   update_error (self);
   update_tooltip (self);
   gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
@@ -375,6 +412,7 @@ assay_document_row_tick (AssayDocumentRow *self,
   if (!state_is_running (state))
     return FALSE;
 
+  update_waiting (self);
   set_status (self, compose_status (self, now));
   return TRUE;
 }

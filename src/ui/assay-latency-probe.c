@@ -22,6 +22,7 @@ struct _AssayLatencyProbe
   guint    source_id;
   gint64   due;          /* monotonic µs */
   GArray  *lateness_us;  /* gint64 */
+  double   first_frame_ms; /* launch to first frame, or -1 */
 };
 
 static gboolean
@@ -57,6 +58,7 @@ assay_latency_probe_new (guint interval_ms)
   self = g_new0 (AssayLatencyProbe, 1);
   self->interval_ms = interval_ms;
   self->lateness_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->first_frame_ms = -1;
   self->due = g_get_monotonic_time () + (gint64) interval_ms * 1000;
   /* At the default priority: a busy main loop delays it as much as it
    * delays an input event or a redraw. */
@@ -89,6 +91,22 @@ assay_latency_probe_free (AssayLatencyProbe *self)
   g_clear_handle_id (&self->source_id, g_source_remove);
   g_clear_pointer (&self->lateness_us, g_array_unref);
   g_free (self);
+}
+
+/**
+ * assay_latency_probe_set_first_frame:
+ * @ms: from the start of the application to its first window's first
+ *   frame drawn
+ *
+ * Written with the summary, as "first_frame_ms".
+ */
+void
+assay_latency_probe_set_first_frame (AssayLatencyProbe *self,
+                                     double             ms)
+{
+  g_return_if_fail (self != NULL);
+
+  self->first_frame_ms = ms;
 }
 
 guint
@@ -185,6 +203,11 @@ assay_latency_probe_write (AssayLatencyProbe  *self,
   json_builder_add_double_value (builder, p99);
   json_builder_set_member_name (builder, "max_ms");
   json_builder_add_double_value (builder, max);
+  if (self->first_frame_ms >= 0)
+    {
+      json_builder_set_member_name (builder, "first_frame_ms");
+      json_builder_add_double_value (builder, self->first_frame_ms);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

@@ -173,9 +173,19 @@ cancel_all_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   AssayWindow *self = ASSAY_WINDOW (widget);
+  guint n = assay_pipeline_get_n_unfinished (self->pipeline);
+  g_autofree char *title = NULL;
+
+  if (n == 0)
+    return;
 
   assay_pipeline_cancel_all (self->pipeline);
   assay_document_list_refresh (self->document_list);
+
+  /* Said, since Escape does it: each can be retried from its row. */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cancelled %u document",
+                                        "Cancelled %u documents", n), n);
+  assay_window_add_toast (self, title);
 }
 
 static void

@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "assay-session.h"
 #include "assay-window.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,11 @@ struct _AssayWindow
   GCancellable         *cancellable;
 
   AssayPipeline        *pipeline;
+  AssaySession         *session;        /* nullable: the application's, for one window */
+  GPtrArray            *waiting_files;  /* GFile*, added once the session is restored */
+  guint                 restoring : 1;
+  guint                 session_closing : 1;
+  guint                 session_closed : 1;
   GtkWidget            *document_view;  /* in view_stack, or NULL */
   GtkNativeDialog      *file_chooser;   /* while the Open dialog is up */
 

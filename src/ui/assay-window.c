@@ -239,10 +239,112 @@ assay_window_add_files (AssayWindow  *self,
   if (n_files == 0)
     return;
 
+  /* The previous session's documents come first. */
+  if (self->restoring)
+    {
+      for (guint i = 0; i < n_files; i++)
+        g_ptr_array_add (self->waiting_files, g_object_ref (files[i]));
+      return;
+    }
+
   self->pending_adds++;
   update_stack (self);
   assay_pipeline_add_files_async (self->pipeline, files, n_files, self->cancellable,
                                   files_added, g_object_ref (self));
+}
+
+static void
+session_restored (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(AssayWindow) self = user_data;
+  g_autoptr(GPtrArray) restored = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autoptr(GError) error = NULL;
+
+  restored = assay_session_restore_finish (ASSAY_SESSION (object), result, &error);
+  self->restoring = FALSE;
+
+  /* The window closed meanwhile. */
+  if (self->pipeline == NULL)
+    return;
+
+  if (restored != NULL)
+    assay_pipeline_add_restored (self->pipeline, restored);
+  else
+    g_message ("The previous session could not be restored: %s", error->message);
+
+  assay_session_watch (self->session, self->pipeline);
+  update_stack (self);
+
+  waiting = g_steal_pointer (&self->waiting_files);
+  self->waiting_files = g_ptr_array_new_with_free_func (g_object_unref);
+  assay_window_add_files (self, (GFile **) waiting->pdata, waiting->len);
+}
+
+/**
+ * assay_window_set_session:
+ * @session: where the window's list is kept from one start to the next
+ *
+ * Restores the previous session's documents into the window's pipeline
+ * (files added meanwhile come after them) and keeps the session up to
+ * date from then on; closing the window saves it. Once, before the
+ * window is used.
+ */
+void
+assay_window_set_session (AssayWindow  *self,
+                          AssaySession *session)
+{
+  g_return_if_fail (ASSAY_IS_WINDOW (self));
+  g_return_if_fail (ASSAY_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  self->restoring = TRUE;
+  assay_session_restore_async (session, self->cancellable, session_restored, g_object_ref (self));
+}
+
+static void
+session_closed (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(AssayWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GApplication *app = g_application_get_default ();
+
+  if (!assay_session_close_finish (ASSAY_SESSION (object), result, &error))
+    g_message ("The session could not be saved: %s", error->message);
+
+  self->session_closed = TRUE;
+  gtk_window_destroy (GTK_WINDOW (self));
+  if (app != NULL)
+    g_application_release (app);
+}
+
+/* Closing saves the session first (the documents at work as queued), then
+ * the window goes and its pipeline is shut down. */
+static gboolean
+assay_window_close_request (GtkWindow *window)
+{
+  AssayWindow *self = ASSAY_WINDOW (window);
+  GApplication *app = g_application_get_default ();
+
+  if (self->session != NULL && !self->restoring && !self->session_closed)
+    {
+      if (!self->session_closing)
+        {
+          self->session_closing = TRUE;
+          if (app != NULL)
+            g_application_hold (app);
+          gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+          assay_session_close_async (self->session, NULL, session_closed, g_object_ref (self));
+        }
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (assay_window_parent_class)->close_request (window);
 }
 
 static void
@@ -323,6 +425,8 @@ assay_window_dispose (GObject *object)
   self->document_view = NULL;
 
   g_clear_object (&self->pipeline);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->waiting_files, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (assay_window_parent_class)->dispose (object);
@@ -356,9 +460,12 @@ assay_window_class_init (AssayWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = assay_window_dispose;
   object_class->get_property = assay_window_get_property;
+
+  window_class->close_request = assay_window_close_request;
 
   /**
    * AssayWindow:pipeline:
@@ -414,6 +521,7 @@ assay_window_init (AssayWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->waiting_files = g_ptr_array_new_with_free_func (g_object_unref);
   pool = _assay_window_settings_create_pool (self);
 
   /* The batch yields the CPU to the main loop drawing it. */

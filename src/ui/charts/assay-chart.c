@@ -66,9 +66,13 @@ enum {
   N_SIGNALS
 };
 
-G_DEFINE_FINAL_TYPE (AssayChart, assay_chart, GTK_TYPE_WIDGET)
+static void assay_chart_buildable_init (GtkBuildableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AssayChart, assay_chart, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, assay_chart_buildable_init))
 
 static GParamSpec *properties[N_PROPS];
+static GtkBuildableIface *parent_buildable;
 static guint signals[N_SIGNALS];
 
 static void
@@ -124,7 +128,7 @@ static void
 spec_changed (AssayChart *self)
 {
   g_clear_pointer (&self->spec, assay_chart_spec_unref);
-  self->has_hover = FALSE;
+  self->has_hover = FALSE;   /* the keyboard's item stays, checked against the new data when used */
   invalidate_geometry (self);
 }
 
@@ -292,6 +296,12 @@ G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (context, &fg);
   if (gtk_style_context_lookup_color (context, "accent_bg_color", &accent))
     palette.series[0] = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "success_color", &accent))
+    palette.good = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "warning_color", &accent))
+    palette.warning = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "error_color", &accent))
+    palette.bad = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
 G_GNUC_END_IGNORE_DEPRECATIONS
 
   palette.foreground = (AssayChartColor) { fg.red, fg.green, fg.blue, fg.alpha };
@@ -583,7 +593,7 @@ assay_chart_snapshot (GtkWidget   *widget,
       index = self->focus_index;
       mark = TRUE;
     }
-  if (mark && assay_chart_spec_get_series (assay_chart_geometry_get_spec (geometry), series) != NULL)
+  if (mark && series < assay_chart_spec_get_n_series (assay_chart_geometry_get_spec (geometry)))
     {
       double x, y, w, h, px, py, pw, ph;
       cairo_t *cr;
@@ -781,6 +791,26 @@ assay_chart_init (AssayChart *self)
 
   g_signal_connect_object (manager, "notify::dark", G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (manager, "notify::high-contrast", G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* In a .ui file, <child> elements that are layers stack as layers. */
+static void
+assay_chart_buildable_add_child (GtkBuildable *buildable,
+                                 GtkBuilder   *builder,
+                                 GObject      *child,
+                                 const char   *type)
+{
+  if (ASSAY_IS_CHART_LAYER (child))
+    assay_chart_add_layer (ASSAY_CHART (buildable), ASSAY_CHART_LAYER (child));
+  else
+    parent_buildable->add_child (buildable, builder, child, type);
+}
+
+static void
+assay_chart_buildable_init (GtkBuildableIface *iface)
+{
+  parent_buildable = g_type_interface_peek_parent (iface);
+  iface->add_child = assay_chart_buildable_add_child;
 }
 
 /**
@@ -1021,4 +1051,32 @@ assay_chart_get_focus_item (AssayChart *self,
   if (index != NULL)
     *index = self->focus_index;
   return self->has_focus_item;
+}
+
+/**
+ * assay_chart_get_item_id:
+ * @self: a chart
+ * @series: a series, as "activated" gives it
+ * @index: an item of it
+ *
+ * What an item stands for: the id its series gave it
+ * (assay_chart_series_set_ids(): a key figure's index in its document, a
+ * page number, a digit), else its index — for a layer over a model, the
+ * item's position in the model.
+ *
+ * Returns: the id, or @index when @series does not exist
+ */
+guint
+assay_chart_get_item_id (AssayChart *self,
+                         guint       series,
+                         guint       index)
+{
+  AssayChartSpec *spec;
+
+  g_return_val_if_fail (ASSAY_IS_CHART (self), index);
+
+  spec = ensure_spec (self);
+  if (series >= assay_chart_spec_get_n_series (spec))
+    return index;
+  return assay_chart_series_get_id (assay_chart_spec_get_series (spec, series), index);
 }

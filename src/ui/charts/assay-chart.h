@@ -45,5 +45,8 @@ void             assay_chart_get_palette     (AssayChart        *self,
 gboolean         assay_chart_get_focus_item  (AssayChart        *self,
                                               guint             *series,
                                               guint             *index);
+guint            assay_chart_get_item_id     (AssayChart        *self,
+                                              guint              series,
+                                              guint              index);
 
 G_END_DECLS
