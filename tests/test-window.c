@@ -185,15 +185,20 @@ new_window (int width,
   return window;
 }
 
+static gboolean pointer_cleared (gpointer data);
+
 static void
 close_window (AssayWindow *window)
 {
-  g_autoptr(AssayPipeline) pipeline = g_object_ref (assay_window_get_pipeline (window));
+  AssayPipeline *pipeline = g_object_ref (assay_window_get_pipeline (window));
+  gpointer weak = pipeline;
 
+  g_object_add_weak_pointer (G_OBJECT (pipeline), &weak);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (100);
-  /* The window gave its pipeline up: nothing else holds it. */
-  g_assert_finalize_object (g_steal_pointer (&pipeline));
+  g_object_unref (pipeline);
+  /* The window gave its pipeline up; what it had started (a page render, a
+   * result being parsed) lets go once its cancellation comes back. */
+  g_assert_true (assay_test_ui_wait (pointer_cleared, &weak, 10000));
 }
 
 static GFile *
