@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
@@ -704,12 +705,23 @@ static void call_pace_read     (Call *call);
 /* The stream has bytes (or an end, or an error): read everything that
  * has arrived, in blocks, without going back to the main loop for each
  * small chunk, for at most READ_BUDGET_US. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static gboolean
 call_readable_cb (GObject  *pollable,
                   gpointer  user_data)
 {
   Call *call = call_ref (user_data);
+  AssayLlmDispatcher *dispatcher = assay_llm_dispatcher_ref (call->dispatcher);
   gint64 start = g_get_monotonic_time ();
+  gint64 cpu_start = thread_cpu_us ();
   gint64 now = start;
   gboolean reading = TRUE;
 
@@ -769,6 +781,9 @@ call_readable_cb (GObject  *pollable,
         }
     }
 
+  dispatcher->stats.max_read_dispatch_us = MAX (dispatcher->stats.max_read_dispatch_us,
+                                                thread_cpu_us () - cpu_start);
+  assay_llm_dispatcher_unref (dispatcher);
   call_unref (call);
 
   return G_SOURCE_REMOVE;
