@@ -75,6 +75,7 @@ typedef struct
   gboolean               at_eof;          /* the body was read to its end */
   gboolean               read_any;        /* this wake-up read something */
   gint64                 window_ms;       /* the rate-limit window the response announced */
+  gint64                 wait_started;    /* when the wait for readability began, 0 none */
   GSource               *timer;           /* inactivity, against last_activity */
   gint64                 last_activity;   /* monotonic µs of the last byte */
   GSource               *read_source;     /* waiting for the stream to be readable */
@@ -727,6 +728,13 @@ call_readable_cb (GObject  *pollable,
 
   g_clear_pointer (&call->read_source, g_source_unref);
 
+  if (call->wait_started > 0 && start - call->wait_started >= READ_RECHECK_US &&
+      call->stream != NULL &&
+      g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (call->stream)))
+    g_debug ("A response from %s became readable without its source firing",
+             call->dispatcher->host);
+  call->wait_started = 0;
+
   while (reading)
     {
       g_autoptr(GError) error = NULL;
@@ -744,9 +752,9 @@ call_readable_cb (GObject  *pollable,
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           call_report_progress (call, now);
-          /* Data came: more is likely on its way; come back for it in a
-           * while. Nothing came: wait until something does. */
-          if (call->read_any)
+          /* A stream gave data: more is likely on its way; come back for
+           * it in a while. Otherwise wait until something comes. */
+          if (call->read_any && call->decoder != NULL && call->format != ASSAY_LLM_STREAM_WHOLE)
             call_pace_read (call);
           else
             call_wait_readable (call);
@@ -817,7 +825,8 @@ call_wait_readable (Call *call)
   /* libsoup's source can miss that its message became readable (seen
    * about once in a few hundred responses: the body complete, the source
    * never dispatched); look again now and then whatever it says. */
-  g_source_set_ready_time (call->read_source, g_get_monotonic_time () + READ_RECHECK_US);
+  call->wait_started = g_get_monotonic_time ();
+  g_source_set_ready_time (call->read_source, call->wait_started + READ_RECHECK_US);
   g_source_attach (call->read_source, g_main_context_get_thread_default ());
 }
 
