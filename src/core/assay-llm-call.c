@@ -25,7 +25,7 @@
 /* A streamed body is read at most this often: what arrives in between
  * waits in the socket buffer and is read in one go, instead of one main
  * loop dispatch per token. */
-#define READ_PACE_MS   8
+#define READ_PACE_MS   16
 /* A wait for readability looks again after this long in any case. */
 #define READ_RECHECK_US (250 * 1000)
 /* Streamed progress reaches the caller at most 20 times a second. */
