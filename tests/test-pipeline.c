@@ -22,6 +22,7 @@ struct _TestSlowExtractor
 {
   GObject parent_instance;
   guint   delay_ms;
+  guint   waiting_ms;   /* tells the request it waits this long for a rate limit */
   guint   in_flight;
   guint   max_in_flight;
   guint   calls;
@@ -70,6 +71,9 @@ slow_extract_async (AssayExtractor            *extractor,
   self->calls++;
   self->in_flight++;
   self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
+  if (self->waiting_ms > 0 && request->waiting != NULL)
+    request->waiting (request->progress_data,
+                      g_get_monotonic_time () + (gint64) self->waiting_ms * 1000);
   g_timeout_add_full (G_PRIORITY_DEFAULT, self->delay_ms, slow_answer, task, g_object_unref);
 }
 
@@ -1422,6 +1426,51 @@ test_restored (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (documents, &n_changes);
 }
 
+static void
+waiting_changed (AssayDocument *document,
+                 GParamSpec    *pspec,
+                 gpointer       user_data)
+{
+  gint64 *seen = user_data;
+  gint64 until = assay_document_get_waiting_until (document);
+
+  if (until > 0)
+    {
+      /* Told once per change, and only while extracting. */
+      g_assert_cmpint (until, !=, *seen);
+      g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_EXTRACTING);
+      *seen = until;
+    }
+}
+
+/* An extractor that waits for a rate limit says until when; the document
+ * shows it as "waiting-until" (notified) and clears it when extraction ends. */
+static void
+test_waiting_until (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(TestSlowExtractor) extractor = g_object_new (TEST_TYPE_SLOW_EXTRACTOR, NULL);
+  g_autoptr(AssayPipeline) pipeline = NULL;
+  g_autofree char *path = write_report (fixture, "a.pdf", NULL);
+  AssayDocument *document;
+  gint64 seen = 0;
+  gint64 before;
+
+  extractor->delay_ms = 50;
+  extractor->waiting_ms = 40;
+  pipeline = assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (extractor), fixture->template_);
+  document = add_path (pipeline, path);
+  g_assert_cmpint (assay_document_get_waiting_until (document), ==, 0);
+  g_signal_connect (document, "notify::waiting-until", G_CALLBACK (waiting_changed), &seen);
+
+  before = g_get_monotonic_time ();
+  run_until_idle (pipeline);
+
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_cmpint (seen, >, before + 40 * 1000);
+  g_assert_cmpint (assay_document_get_waiting_until (document), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1451,6 +1500,7 @@ main (int   argc,
   ADD ("/assay/pipeline/add-files", test_add_files);
   ADD ("/assay/pipeline/add-files-again", test_add_files_again);
   ADD ("/assay/pipeline/restored", test_restored);
+  ADD ("/assay/pipeline/waiting-until", test_waiting_until);
 
 #undef ADD
 
