@@ -200,7 +200,7 @@ test_folder_json (void)
   g_assert_cmpstr (outcome.err, ==, "");
 
   run = parse_output (parser, outcome.out);
-  g_assert_cmpstr (json_object_get_string_member (run, "result_version"), ==, "assay-result/1");
+  g_assert_cmpstr (json_object_get_string_member (run, "result_version"), ==, "assay-result/2");
   g_assert_cmpstr (json_object_get_string_member (run, "template"), ==, "invoice");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (run, "documents")), ==, 3);
 

@@ -269,7 +269,7 @@ test_done (Fixture       *fixture,
   g_assert_cmpuint (strlen (assay_document_get_sha256 (doc_a)), ==, 64);
 
   object = result_object (doc_b);
-  g_assert_cmpstr (json_object_get_string_member (object, "result_version"), ==, "assay-result/1");
+  g_assert_cmpstr (json_object_get_string_member (object, "result_version"), ==, "assay-result/2");
   g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "done");
   source = json_object_get_object_member (object, "source");
   g_assert_cmpstr (json_object_get_string_member (source, "path"), ==, b);
@@ -790,8 +790,12 @@ test_clear_finished (Fixture       *fixture,
   g_autofree char *a = write_report (fixture, "a.pdf", NULL);
   AssayDocument *queued[2];
 
+  AssayDocument *gone;
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+
   assay_pipeline_set_paused (pipeline, TRUE);
-  add_path (pipeline, missing);
+  gone = add_path (pipeline, missing);
+  g_object_add_weak_pointer (G_OBJECT (gone), (gpointer *) &gone);
   queued[0] = add_path (pipeline, a);
   add_path (pipeline, missing);
   add_path (pipeline, missing);
@@ -806,6 +810,11 @@ test_clear_finished (Fixture       *fixture,
   g_object_unref (queued[1]);
   g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_FAILED), ==, 0);
   g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_QUEUED), ==, 2);
+
+  /* Let go of soon after, not in the same call. */
+  while (gone != NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (gone);
 
   assay_pipeline_set_paused (pipeline, FALSE);
   run_until_idle (pipeline);

@@ -18,9 +18,10 @@
 #include "assay-json.h"
 #include "assay-result.h"
 
-/* Pairs whose estimated shingle similarity reaches this are reported: two
- * documents sharing 90% of their text score about 0.81, and the LSH bands
- * surface pairs above ~0.71 reliably. */
+/* A document whose estimated shingle similarity to its group's
+ * representative reaches this is listed in the group: two documents
+ * sharing 90% of their text score about 0.81, and the LSH bands surface
+ * pairs above ~0.71 reliably. */
 #define DUPLICATE_THRESHOLD 0.75
 
 typedef enum
@@ -337,9 +338,9 @@ summary_to_json (const AssayCliSummary *summary)
 }
 
 /* Writes `"name": value` one level under the run object: small members
- * pretty, the ones that grow with the number of documents (skipped files,
- * the corpus view) compact, so that the end of a long run does not build a
- * second, indented copy of them in memory. */
+ * pretty, the ones that grow with the number of documents (skipped files)
+ * compact, so that the end of a long run does not build a second, indented
+ * copy of them in memory. */
 static void
 write_member (FILE       *out,
               const char *name,
@@ -357,6 +358,23 @@ write_member (FILE       *out,
         fputs ("  ", out);
     }
   fprintf (out, "%s\n", last ? "" : ",");
+}
+
+static gboolean
+write_to_file (const char  *text,
+               gsize        length,
+               gpointer     user_data,
+               GError     **error)
+{
+  if (fwrite (text, 1, length, user_data) != length)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not write the output: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -388,7 +406,6 @@ write_output (AssayCliOutput  *self,
       g_autoptr(JsonNode) template_name = json_node_init_string (json_node_alloc (), data->template_name);
       g_autoptr(JsonNode) extractor = json_node_init_string (json_node_alloc (), data->extractor_id);
       g_autoptr(JsonNode) summary = summary_to_json (&data->summary);
-      g_autoptr(JsonNode) corpus = assay_corpus_to_json (self->corpus, DUPLICATE_THRESHOLD);
       g_autoptr(JsonArray) skipped = json_array_new ();
       g_autoptr(JsonNode) skipped_node = json_node_new (JSON_NODE_ARRAY);
 
@@ -408,7 +425,11 @@ write_output (AssayCliOutput  *self,
         }
       fputs (self->entries->len > 0 ? "\n  ],\n" : "],\n", out);
       write_member (out, "skipped", skipped_node, FALSE, FALSE);
-      write_member (out, "corpus", corpus, FALSE, FALSE);
+      /* The corpus view grows with the documents: written item by item. */
+      fputs ("  \"corpus\": ", out);
+      if (ok)
+        ok = assay_corpus_write (self->corpus, DUPLICATE_THRESHOLD, write_to_file, out, error);
+      fputs (",\n", out);
       write_member (out, "summary", summary, TRUE, TRUE);
       fputs ("}\n", out);
     }

@@ -22,7 +22,7 @@
 #include "assay-latency-probe.h"
 #include "assay-resources.h"
 #include "assay-preferences-window.h"
-#include "assay-window.h"
+#include "assay-window-private.h"
 
 #define LATENCY_PROBE_INTERVAL_MS 10
 
@@ -204,8 +204,13 @@ preferences_activated (GSimpleAction *action,
 {
   AssayApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *preferences = assay_preferences_window_new (parent);
 
-  gtk_window_present (GTK_WINDOW (assay_preferences_window_new (parent)));
+  /* A new API key is in the keyring, not the settings: apply on closing. */
+  if (ASSAY_IS_WINDOW (parent))
+    g_signal_connect_object (preferences, "destroy",
+                             G_CALLBACK (_assay_window_apply_settings), parent, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static gboolean

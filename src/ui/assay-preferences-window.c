@@ -35,6 +35,9 @@ struct _AssayPreferencesWindow
   GCancellable         *test_cancellable;    /* the current connection test */
   guint                 refresh_source;
   char                 *key_endpoint;        /* the address the key row's text belongs to */
+  guint                 key_edits;           /* edits of the key row by the user */
+  guint                 key_edits_at_lookup;
+  gboolean              setting_key;
   char                 *connection_message;
   AssayConnectionState  connection_state;
   gboolean              loading_models;
@@ -378,8 +381,13 @@ key_looked_up_cb (GObject      *object,
 
   if (error != NULL)
     g_message ("The keyring could not be asked for the API key: %s", error->message);
-  else
-    gtk_editable_set_text (GTK_EDITABLE (self->api_key_row), key != NULL ? key : "");
+  else if (self->key_edits == self->key_edits_at_lookup)
+    {
+      /* What the user typed meanwhile wins over what was stored. */
+      self->setting_key = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->api_key_row), key != NULL ? key : "");
+      self->setting_key = FALSE;
+    }
   secret_password_free (key);
 
   g_free (self->key_endpoint);
@@ -411,6 +419,7 @@ refresh_cb (gpointer user_data)
   url = assay_settings_dup_url (self->settings);
   if (url != NULL && get_typed_key (self) != NULL && g_strcmp0 (url, self->key_endpoint) != 0)
     {
+      self->key_edits_at_lookup = self->key_edits;
       assay_api_key_lookup_async (url, self->models_cancellable,
                                   key_looked_up_cb, g_object_ref (self));
       return G_SOURCE_REMOVE;
@@ -497,6 +506,13 @@ api_key_applied_cb (AssayPreferencesWindow *self)
   assay_api_key_store_async (url, gtk_editable_get_text (GTK_EDITABLE (self->api_key_row)),
                              self->cancellable, key_stored_cb, g_object_ref (self));
   schedule_refresh (self, 0);
+}
+
+static void
+key_edited_cb (AssayPreferencesWindow *self)
+{
+  if (!self->setting_key)
+    self->key_edits++;
 }
 
 static void
@@ -644,6 +660,8 @@ assay_preferences_window_constructed (GObject *object)
                            G_CALLBACK (url_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::workers",
                            G_CALLBACK (update_workers_subtitle), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->api_key_row, "changed",
+                           G_CALLBACK (key_edited_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model_row, "notify::selected",
                            G_CALLBACK (model_selected_cb), self, G_CONNECT_SWAPPED);
 

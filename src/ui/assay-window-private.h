@@ -29,6 +29,11 @@ struct _AssayWindow
   GtkWidget            *document_view;  /* in view_stack, or NULL */
   GtkNativeDialog      *file_chooser;   /* while the Open dialog is up */
 
+  /* The preferences, applied to the pipeline (assay-window-settings.c). */
+  GSettings            *settings;
+  GCancellable         *apply_cancellable;
+  guint                 apply_source;
+
   /* The batch: from the first file added while nothing ran to the last
    * document finished. */
   guint                 batch_done;
@@ -54,5 +59,8 @@ struct _AssayWindow
 void _assay_window_class_actions_init (AssayWindowClass *klass);
 void _assay_window_actions_update     (AssayWindow      *self);
 void _assay_window_dnd_init           (AssayWindow      *self);
+void _assay_window_settings_init      (AssayWindow      *self);
+void _assay_window_settings_dispose   (AssayWindow      *self);
+void _assay_window_apply_settings     (AssayWindow      *self);
 
 G_END_DECLS

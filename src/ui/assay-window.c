@@ -420,6 +420,7 @@ assay_window_dispose (GObject *object)
       assay_pipeline_shutdown (self->pipeline);
     }
 
+  _assay_window_settings_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_WINDOW);
   self->document_view = NULL;
 
@@ -543,6 +544,7 @@ assay_window_init (AssayWindow *self)
                            G_CALLBACK (document_finished), self, G_CONNECT_SWAPPED);
 
   _assay_window_dnd_init (self);
+  _assay_window_settings_init (self);
   update_stack (self);
 
   if (g_str_has_suffix (APP_ID, ".Devel"))
