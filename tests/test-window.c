@@ -296,8 +296,10 @@ test_documents (void)
     settle (200);
     row = assay_document_list_find_row (list, first);
     g_assert_nonnull (row);
-    g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "Done"));
-    g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "2 pages"));
+    /* Done (the icon says so): its pages, its figures, how long it took. */
+    g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "2 pages · "));
+    g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "verified"));
+    g_assert_true (g_str_has_suffix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), " s"));
   }
 
   /* Alt+Down selects the first document, then the next one. */
@@ -570,7 +572,7 @@ test_rows (void)
   _assay_document_set_state (cached, ASSAY_DOCUMENT_DONE);
   g_assert_true (label_shows (rows[3], "Cached"));
   g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
-                                   "Done"));
+                                   "1 page · "));
   g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
                             "4 figures, 4 verified"));
 
