@@ -90,7 +90,6 @@ save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *file = g_strconcat (name, ".png", NULL);
@@ -103,11 +102,20 @@ save_screenshot (GtkWidget  *widget,
 
   wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
   settle (300);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A window still waiting for its new size (a slow build, a resize just
+   * asked for) draws nothing yet: try again a few frames later. */
+  for (guint attempt = 0; node == NULL && attempt < 50; attempt++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      if (attempt > 0)
+        settle (100);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
@@ -166,6 +174,12 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
 static AssayWindow *
 new_window (int width,
             int height)
@@ -182,12 +196,13 @@ new_window (int width,
 static void
 close_window (AssayWindow *window)
 {
-  g_autoptr(AssayPipeline) pipeline = g_object_ref (assay_window_get_pipeline (window));
+  gpointer pipeline = assay_window_get_pipeline (window);
 
+  g_object_add_weak_pointer (G_OBJECT (pipeline), &pipeline);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (100);
-  /* The window gave its pipeline up: nothing else holds it. */
-  g_assert_finalize_object (g_steal_pointer (&pipeline));
+  /* The window gave its pipeline up: once the jobs it shut down have
+   * returned (they hold it until then), nothing holds it. */
+  wait_until (pointer_cleared, &pipeline, 60, "the window's pipeline to be finalized");
 }
 
 static GFile *
@@ -414,12 +429,6 @@ test_password (void)
   g_assert_false (gtk_widget_is_visible (entry));
 
   close_window (window);
-}
-
-static gboolean
-pointer_cleared (gpointer data)
-{
-  return *(gpointer *) data == NULL;
 }
 
 static gboolean
