@@ -4,6 +4,7 @@
 #
 #   bench/scaling-and-cache.sh [BUILD_DIR]
 #   LOOK_ALIKE_MAX=1000 bench/scaling-and-cache.sh [BUILD_DIR]   # skip the 10,000
+#   LOOK_ALIKE_MAX=0 bench/scaling-and-cache.sh [BUILD_DIR]      # first part only
 #
 # Writes 1,000 distinct 3-page reports with tests/make-pdfs (a fixed seed),
 # then runs `assay --headless` over the first 100 and over all 1,000 with an
@@ -56,6 +57,7 @@ printf 'cached re-run / cold run, median of 5: %.3f\n' "$(echo "$smedian / $s100
 
 # Look-alike documents: memory and output as the batch grows.
 max=${LOOK_ALIKE_MAX:-10000}
+[ "$max" -ge 100 ] || exit 0
 "$make_pdfs" --alike "$tmp/alike" "$max" 17
 alike() { # n
   local n=$1

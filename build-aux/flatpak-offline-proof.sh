@@ -261,7 +261,8 @@ proj=$cache/app-source
 rm -rf "$proj" && mkdir -p "$proj"
 (cd "$here" && git ls-files -z --cached --others --exclude-standard | grep -zv '^build-flatpak/' \
    | xargs -0 tar -cf - --no-recursion 2>/dev/null) | tar -xf - -C "$proj"
-echo "source: $(cd "$here" && git rev-parse --short HEAD)$(cd "$here" && git diff --quiet HEAD -- . || echo ' + uncommitted changes'), $(find "$proj" -type f | wc -l) files"
+source_rev="$(cd "$here" && git rev-parse --short HEAD)$(cd "$here" && git diff --quiet HEAD -- . || echo ' + uncommitted changes')"
+echo "source: $source_rev, $(find "$proj" -type f | wc -l) files"
 copy=$proj/flatpak/$app_id.json
 python3 - "$manifest" "$copy" "$rt_branch" <<'PY'
 import json, sys
@@ -387,7 +388,7 @@ if [ $record -eq 1 ]; then
     echo "# Offline Flatpak proof: the last run"
     echo
     echo "Output of \`build-aux/flatpak-offline-proof.sh --record\` on $(date -u '+%Y-%m-%d %H:%M UTC'),"
-    echo "at $(cd "$here" && git rev-parse --short HEAD). Times in brackets: since the start, and the step's own."
+    echo "of the source at $source_rev. Times in brackets: since the start, and the step's own."
     echo "Screenshots (\`import -window root\`, trimmed to the window): [English](flatpak-window.png),"
     echo "[German](flatpak-window-de.png), [French](flatpak-window-fr.png)."
     echo

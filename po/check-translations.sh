@@ -43,7 +43,7 @@ run de --headless --no-cache "$tmp/notes.pdf"
 expect de "a document's error in the JSON" "$tmp/out" "keine PDF-Datei (sieht aus wie reiner Text)"
 
 run fr --headless --help
-expect fr "--help" "$tmp/out" "Fonctionner sans fenêtre : traiter les fichiers et écrire les résultats"
+expect fr "--help" "$tmp/out" "Fonctionne sans fenêtre : traite les fichiers et écrit les résultats"
 run fr --headless --format xml "$tmp/notes.pdf"
 expect fr "usage error" "$tmp/out" "Format « xml » inconnu : utilisez json ou csv."
 run fr --headless --no-cache "$tmp/notes.pdf"

@@ -9,6 +9,7 @@
 
 #include "assay-chart-export.h"
 #include "assay-charts-document.h"
+#include "assay-charts-result.h"
 
 typedef struct
 {
@@ -188,6 +189,22 @@ test_document (void)
   doc.page_numbers = page_numbers;
 
   g_assert_no_error (error);
+
+  /* A bar leads back to its figure (Employees, in another unit, has none),
+   * a page bar to its page, a Benford bar to its digit. */
+  {
+    g_autoptr(AssayChartSpec) key = assay_charts_document_key_figures (&doc);
+    g_autoptr(AssayChartSpec) per_page = assay_charts_document_numbers_per_page (&doc);
+    g_autoptr(AssayChartSpec) benford = assay_charts_document_benford (&doc);
+    AssayChartSeries *bars = assay_chart_spec_get_series (key, 0);
+
+    g_assert_cmpuint (assay_chart_series_get_n_items (bars), ==, 3);
+    g_assert_cmpuint (assay_chart_series_get_id (bars, 2), ==, 2);
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 2), ==, "Net profit");
+    g_assert_cmpuint (assay_chart_series_get_id (assay_chart_spec_get_series (per_page, 0), 4), ==, 5);
+    g_assert_cmpuint (assay_chart_series_get_id (assay_chart_spec_get_series (benford, 0), 0), ==, 1);
+  }
+
   marked_palette (&palette);
   g_assert_true (assay_charts_export_document_full (&doc, dir, &palette, 0, 0, written, &error));
   g_assert_no_error (error);
@@ -258,6 +275,74 @@ test_document_empty (void)
   g_rmdir (dir);
 }
 
+/* From a headless run's JSON (docs/result-schema.md): the done document's
+ * charts, none for a failed one, "-2" for a second document of the same name. */
+static const char run_json[] =
+  "{ \"result_version\": \"assay-result/1\", \"documents\": ["
+  "  { \"status\": \"done\", \"source\": { \"name\": \"report.pdf\", \"pages\": 3 },"
+  "    \"extraction\": { \"title\": \"Q3 report\", \"figures\": ["
+  "      { \"label\": \"Revenue\", \"value\": 1234500000, \"unit\": \"USD\", \"page\": 2 },"
+  "      { \"label\": \"Costs\", \"value\": 800000000, \"unit\": \"USD\", \"page\": 3 },"
+  "      { \"label\": \"Staff\", \"value\": 120, \"page\": 3 } ] },"
+  "    \"analysis\": {"
+  "      \"histogram\": { \"scale\": \"log\", \"edges\": [1, 10, 100, 1000], \"counts\": [12, 30, 14] },"
+  "      \"benford\": { \"n\": 56, \"observed\": [0.3, 0.18, 0.12, 0.1, 0.08, 0.07, 0.06, 0.05, 0.04],"
+  "                     \"expected\": [0.301, 0.176, 0.125, 0.097, 0.079, 0.067, 0.058, 0.051, 0.046],"
+  "                     \"verdict\": \"close\" },"
+  "      \"pages\": [ { \"page\": 1, \"numbers\": 4 }, { \"page\": 2, \"numbers\": 40 },"
+  "                   { \"page\": 3, \"numbers\": 12 } ] } },"
+  "  { \"status\": \"failed\", \"source\": { \"name\": \"broken.pdf\" },"
+  "    \"error\": { \"stage\": \"read\", \"message\": \"not a PDF\" } },"
+  "  { \"status\": \"done\", \"source\": { \"name\": \"report.pdf\" } } ] }";
+
+static void
+test_run_json (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("assay-chart-json-XXXXXX", &error);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
+  AssayChartPalette palette;
+  guint n_report = 0, n_second = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_data (parser, run_json, -1, &error));
+  g_assert_no_error (error);
+  marked_palette (&palette);
+  g_assert_true (assay_charts_export_run_json (json_node_get_object (json_parser_get_root (parser)),
+                                               dir, &palette, written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (written->len, ==, 20);
+
+  for (guint i = 0; i < written->len; i++)
+    {
+      const char *path = g_ptr_array_index (written, i);
+      g_autofree char *base = g_path_get_basename (path);
+      g_autofree char *contents = NULL;
+      gsize len;
+
+      g_assert_null (strstr (base, "broken"));
+      if (g_str_has_prefix (base, "report-2-"))
+        n_second++;
+      else if (g_str_has_prefix (base, "report-"))
+        n_report++;
+      if (g_str_equal (base, "report-key-figures.svg"))
+        {
+          g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+          g_assert_cmpuint (parse_svg (contents, len, MAGENTA).n_subpaths, ==, 2);   /* the USD two */
+        }
+      else if (g_str_equal (base, "report-numbers-per-page.svg"))
+        {
+          g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+          g_assert_cmpuint (parse_svg (contents, len, MAGENTA).n_subpaths, ==, 3);
+        }
+      g_unlink (path);
+    }
+  g_assert_cmpuint (n_report, ==, 10);
+  g_assert_cmpuint (n_second, ==, 10);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -268,6 +353,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-export/png-size", test_png_size);
   g_test_add_func ("/assay/chart-export/document", test_document);
   g_test_add_func ("/assay/chart-export/document-empty", test_document_empty);
+  g_test_add_func ("/assay/chart-export/run-json", test_run_json);
 
   return g_test_run ();
 }

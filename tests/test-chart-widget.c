@@ -289,6 +289,7 @@ test_benford (Fixture       *f,
                          "pressed", 1, x + w / 2, y + h - 2);
   g_assert_cmpint (got[0], ==, 0);
   g_assert_cmpint (got[1], ==, 3);
+  g_assert_cmpuint (assay_chart_get_item_id (f->chart, got[0], got[1]), ==, 4);   /* the digit */
 
   /* The keyboard: Right moves to the fifth bar, Enter activates it. */
   g_signal_emit_by_name (find_controller (GTK_WIDGET (f->chart), GTK_TYPE_EVENT_CONTROLLER_KEY),
@@ -298,6 +299,52 @@ test_benford (Fixture       *f,
                          "key-pressed", GDK_KEY_Return, 0, 0, &handled);
   g_assert_cmpint (got[1], ==, 4);
   g_assert_true (gtk_widget_get_focusable (GTK_WIDGET (f->chart)));
+}
+
+static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!assay_chart_export_finish (ASSAY_CHART (object), result, error) && *error == NULL)
+    g_assert_not_reached ();
+  g_object_set_data (object, "test-exported", GINT_TO_POINTER (1));
+}
+
+/* Export from the window: the look on screen, written on the worker pool. */
+static void
+test_export_async (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(AssayChartSpec) spec = assay_charts_document_benford (sample_document ());
+  g_autofree char *path = screenshot_path ("chart-benford-export-dark");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  cairo_surface_t *surface;
+  guint32 corner;
+
+  assay_chart_set_spec (f->chart, spec);
+  set_style (ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_for_paints (f->window, 1);
+  assay_chart_export_async (f->chart, file, ASSAY_CHART_FORMAT_PNG, 640, 360, NULL, export_done_cb, &error);
+  deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  while (g_object_get_data (G_OBJECT (f->chart), "test-exported") == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_object_get_data (G_OBJECT (f->chart), "test-exported"));
+  set_style (ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  surface = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 640);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 360);
+  /* The dark window's background, not transparency. */
+  corner = *(guint32 *) cairo_image_surface_get_data (surface);
+  g_assert_cmpuint (corner >> 24, ==, 0xff);
+  g_assert_cmpuint (corner & 0xff, <, 0x60);
+  cairo_surface_destroy (surface);
 }
 
 static void
@@ -359,6 +406,55 @@ test_model_layer (Fixture       *f,
   g_assert_cmpuint (assay_chart_series_get_n_items (assay_chart_spec_get_series (spec, 0)), ==, 5);
   g_assert_cmpuint (assay_chart_geometry_get_n_marks (_assay_chart_get_geometry (f->chart), 0), ==, 5);
   save_screenshot (GTK_WIDGET (f->chart), "chart-model-light");
+}
+
+/* In a .ui file: layers as children, read through expressions. */
+static void
+test_builder (Fixture       *f,
+              gconstpointer  data)
+{
+  static const char ui[] =
+    "<interface>"
+    "  <object class='AssayChart' id='chart'>"
+    "    <property name='title'>From a .ui file</property>"
+    "    <child>"
+    "      <object class='AssayColumnLayer' id='layer'>"
+    "        <property name='title'>Values</property>"
+    "        <property name='y-expression'><lookup name='value' type='GtkAdjustment'/></property>"
+    "        <property name='label-expression'><lookup name='upper' type='GtkAdjustment'/></property>"
+    "      </object>"
+    "    </child>"
+    "  </object>"
+    "</interface>";
+  g_autoptr(GtkBuilder) builder = gtk_builder_new ();
+  g_autoptr(GListStore) store = g_list_store_new (GTK_TYPE_ADJUSTMENT);
+  g_autoptr(GError) error = NULL;
+  AssayChart *chart;
+  AssayChartSeries *series;
+
+  g_type_ensure (ASSAY_TYPE_CHART);
+  g_type_ensure (ASSAY_TYPE_COLUMN_LAYER);
+  g_assert_true (gtk_builder_add_from_string (builder, ui, -1, &error));
+  g_assert_no_error (error);
+  chart = ASSAY_CHART (gtk_builder_get_object (builder, "chart"));
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GtkAdjustment) adjustment = gtk_adjustment_new (i * 10 + 5, 0, 1000 + i, 1, 1, 0);
+
+      g_list_store_append (store, adjustment);
+    }
+  assay_chart_layer_set_model (ASSAY_CHART_LAYER (gtk_builder_get_object (builder, "layer")), G_LIST_MODEL (store));
+
+  g_assert_cmpuint (assay_chart_spec_get_n_series (assay_chart_get_spec (chart)), ==, 1);
+  series = assay_chart_spec_get_series (assay_chart_get_spec (chart), 0);
+  g_assert_cmpuint (assay_chart_series_get_n_items (series), ==, 4);
+  g_assert_cmpfloat (assay_chart_series_get_y (series)[2], ==, 25);
+  g_assert_nonnull (assay_chart_series_get_label (series, 3));
+  g_assert_cmpfloat (g_ascii_strtod (assay_chart_series_get_label (series, 3), NULL), ==, 1003);
+
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (chart));
+  wait_for_paints (f->window, 1);
+  save_screenshot (GTK_WIDGET (chart), "chart-builder-light");
 }
 
 static void
@@ -490,8 +586,10 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/assay/chart-widget/benford", Fixture, NULL, fixture_setup, test_benford, fixture_teardown);
+  g_test_add ("/assay/chart-widget/export-async", Fixture, NULL, fixture_setup, test_export_async, fixture_teardown);
   g_test_add ("/assay/chart-widget/document-charts", Fixture, NULL, fixture_setup, test_document_charts, fixture_teardown);
   g_test_add ("/assay/chart-widget/model-layer", Fixture, NULL, fixture_setup, test_model_layer, fixture_teardown);
+  g_test_add ("/assay/chart-widget/builder", Fixture, NULL, fixture_setup, test_builder, fixture_teardown);
   g_test_add ("/assay/chart-widget/million-line", Fixture, NULL, fixture_setup, test_million_line, fixture_teardown);
   g_test_add ("/assay/chart-widget/async-geometry", Fixture, NULL, fixture_setup, test_async_geometry, fixture_teardown);
   g_test_add ("/assay/chart-widget/spans-and-scatter", Fixture, NULL, fixture_setup, test_spans_and_scatter, fixture_teardown);

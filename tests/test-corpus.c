@@ -280,14 +280,16 @@ test_corpus_look_alike (void)
   JsonArray *groups, *members;
   const guint n = 1000;
 
-  for (guint i = 0; i < n; i++)
+  /* Added last first, at their positions: listed by position. */
+  for (guint i = n; i-- > 0;)
     {
       g_autoptr(GString) text = g_string_new (NULL);
       g_autofree char *signature = NULL;
       g_autofree char *json = NULL;
+      g_autoptr(JsonNode) node = NULL;
       AssayMinhash sig;
 
-      for (guint w = 0; w < 400; w++)
+      for (guint w = 0; w < 200; w++)
         g_string_append_printf (text, "w%u ", w);
       g_string_append_printf (text, "document %u", i);
       assay_minhash_init (&sig);
@@ -295,7 +297,8 @@ test_corpus_look_alike (void)
       signature = assay_minhash_to_string (&sig);
       json = g_strdup_printf ("{ \"status\": \"done\", \"source\": { \"path\": \"/r/%04u.pdf\" },"
                               "  \"analysis\": { \"signature\": \"%s\" } }", i, signature);
-      add_json (corpus, json);
+      node = json_from_string (json, NULL);
+      assay_corpus_add_result_at (corpus, 10 * i, node);
     }
 
   root = assay_corpus_to_json (corpus, 0.75);
@@ -317,6 +320,10 @@ test_corpus_look_alike (void)
       g_assert_true (g_hash_table_add (seen, g_strdup (expected)));
       g_assert_cmpfloat (json_object_get_double_member (member, "similarity"), >=, 0.75);
     }
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (object, "by_document"), 0), "path"), ==, "/r/0000.pdf");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (object, "by_document"), n - 1), "path"), ==, "/r/0999.pdf");
 
   assert_write_matches (corpus, 0.75);
 }

@@ -291,6 +291,25 @@ test_result (Fixture       *fixture,
 
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
     shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-analysis");
+    g_clear_pointer (&shot, g_free);
+  }
+
+  /* Wide: results and page side by side; narrow: one above the other. */
+  {
+    GtkWidget *paned = assay_test_ui_find (GTK_WIDGET (fixture->view), GTK_TYPE_PANED, NULL);
+
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)), ==,
+                     GTK_ORIENTATION_HORIZONTAL);
+    gtk_window_set_default_size (fixture->window, 400, 820);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)), ==,
+                     GTK_ORIENTATION_VERTICAL);
+    /* Side by side it could not get that narrow; one above the other it can. */
+    gtk_window_set_default_size (fixture->window, 401, 820);
+    gtk_window_set_default_size (fixture->window, 400, 820);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 420);
+    shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-narrow");
   }
 }
 

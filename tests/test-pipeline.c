@@ -1293,6 +1293,58 @@ test_add_files (Fixture       *fixture,
     g_object_unref (files[i]);
 }
 
+static GPtrArray *
+add_files_and_wait (AssayPipeline *pipeline,
+                    GFile        **files,
+                    guint          n_files)
+{
+  AddFiles add = { NULL, FALSE };
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+
+  assay_pipeline_add_files_async (pipeline, files, n_files, NULL, files_added, &add);
+  while (!add.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (add.done);
+
+  return add.skipped;
+}
+
+/* Dropping the same files again lists none of them twice; a cancelled one
+ * dropped again is tried again, a done one is left as it is. */
+static void
+test_add_files_again (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  GListModel *documents = assay_pipeline_get_documents (pipeline);
+  g_autofree char *one = write_report (fixture, "one.pdf", NULL);
+  g_autofree char *two = write_report (fixture, "two.pdf", "two");
+  g_autoptr(GFile) file_one = g_file_new_for_path (one);
+  g_autoptr(GFile) file_two = g_file_new_for_path (two);
+  GFile *files[] = { file_one, file_two };
+  g_autoptr(AssayDocument) first = NULL;
+  g_autoptr(AssayDocument) second = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
+
+  skipped = add_files_and_wait (pipeline, files, G_N_ELEMENTS (files));
+  g_assert_cmpuint (skipped->len, ==, 0);
+  g_clear_pointer (&skipped, g_ptr_array_unref);
+  first = g_list_model_get_item (documents, 0);
+  second = g_list_model_get_item (documents, 1);
+  assay_pipeline_cancel (pipeline, second);
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (first), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_cmpint (assay_document_get_state (second), ==, ASSAY_DOCUMENT_CANCELLED);
+
+  skipped = add_files_and_wait (pipeline, files, G_N_ELEMENTS (files));
+  g_assert_cmpuint (skipped->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 2);
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (first), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_false (assay_document_get_cached (first));
+  g_assert_cmpint (assay_document_get_state (second), ==, ASSAY_DOCUMENT_DONE);
+}
+
 /* Documents of a previous session: the finished ones as they were, without
  * hashing or reading; the ones at work queued again. */
 static void
@@ -1397,6 +1449,7 @@ main (int   argc,
   ADD ("/assay/pipeline/wait-cancellable", test_wait_cancellable);
   ADD ("/assay/pipeline/shutdown", test_shutdown);
   ADD ("/assay/pipeline/add-files", test_add_files);
+  ADD ("/assay/pipeline/add-files-again", test_add_files_again);
   ADD ("/assay/pipeline/restored", test_restored);
 
 #undef ADD

@@ -23,6 +23,7 @@
 #include "assay-offline-extractor.h"
 #include "assay-session.h"
 #include "assay-test-pdf.h"
+#include "assay-test-ui.h"
 #include "assay-window.h"
 
 #define WAIT_LIMIT_S 90
@@ -102,6 +103,14 @@ save_screenshot (GtkWidget  *widget,
 
   wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
   settle (300);
+  /* Laid out and drawn again after a style change (slow under ASan). */
+  assay_test_ui_wait_drawn (widget);
+
+  /* The size once drawn: a slow (sanitizer) run may not have one before. */
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
 
   /* A window still waiting for its new size (a slow build, a resize just
    * asked for) draws nothing yet: try again a few frames later. */

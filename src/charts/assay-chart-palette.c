@@ -77,6 +77,9 @@ assay_chart_palette_init (AssayChartPalette *palette,
       assay_chart_color_parse (&palette->grid, hc ? "#ffffff50" : "#ffffff1c");
       assay_chart_color_parse (&palette->axis, hc ? "#ffffff" : "#ffffff70");
       assay_chart_color_parse (&palette->hover, "#ffffff");
+      assay_chart_color_parse (&palette->good, "#8ff0a4");
+      assay_chart_color_parse (&palette->warning, "#f8e45c");
+      assay_chart_color_parse (&palette->bad, "#ff7b63");
     }
   else
     {
@@ -86,6 +89,9 @@ assay_chart_palette_init (AssayChartPalette *palette,
       assay_chart_color_parse (&palette->grid, hc ? "#00000050" : "#00000018");
       assay_chart_color_parse (&palette->axis, hc ? "#000000" : "#00000060");
       assay_chart_color_parse (&palette->hover, "#000000");
+      assay_chart_color_parse (&palette->good, hc ? "#136f43" : "#1b8553");
+      assay_chart_color_parse (&palette->warning, hc ? "#7a5500" : "#9c6e03");
+      assay_chart_color_parse (&palette->bad, hc ? "#a51d2d" : "#c01c28");
     }
 
   series = hc ? (dark ? hc_dark_series : hc_series) : (dark ? dark_series : light_series);

@@ -32,6 +32,9 @@ typedef struct
   AssayChartColor grid;
   AssayChartColor axis;
   AssayChartColor hover;        /* the hover ring and guide */
+  AssayChartColor good;         /* a subtitle's tone: libadwaita's success, warning, error */
+  AssayChartColor warning;
+  AssayChartColor bad;
   AssayChartColor series[ASSAY_CHART_N_SERIES_COLORS];
   char            font[64];     /* Pango font family */
   double          font_size;    /* points at 96 dpi */

@@ -194,9 +194,25 @@ assay_chart_render_frame (cairo_t                  *cr,
   draw_text (cr, geom, &palette->foreground, assay_chart_spec_get_title (spec),
              ASSAY_CHART_MARGIN, geom->title_y, ALIGN_START, FALSE, 1.25, TRUE,
              geom->width - 2 * ASSAY_CHART_MARGIN);
-  draw_text (cr, geom, &palette->dim, assay_chart_spec_get_subtitle (spec),
-             ASSAY_CHART_MARGIN, geom->subtitle_y, ALIGN_START, FALSE, 1, FALSE,
-             geom->width - 2 * ASSAY_CHART_MARGIN);
+  if (assay_chart_spec_get_subtitle (spec) != NULL)
+    {
+      AssayChartTone tone = assay_chart_spec_get_subtitle_tone (spec);
+      const AssayChartColor *color = tone == ASSAY_CHART_TONE_GOOD ? &palette->good
+                                   : tone == ASSAY_CHART_TONE_WARNING ? &palette->warning
+                                   : tone == ASSAY_CHART_TONE_BAD ? &palette->bad : NULL;
+      double x = ASSAY_CHART_MARGIN;
+
+      /* A verdict: a dot and the words in its colour. */
+      if (color != NULL)
+        {
+          set_color (cr, color, 1);
+          cairo_arc (cr, x + 4, geom->subtitle_y + geom->text_height / 2, 4, 0, 2 * G_PI);
+          cairo_fill (cr);
+          x += 14;
+        }
+      draw_text (cr, geom, color != NULL ? color : &palette->dim, assay_chart_spec_get_subtitle (spec),
+                 x, geom->subtitle_y, ALIGN_START, FALSE, 1, color != NULL, geom->width - x - ASSAY_CHART_MARGIN);
+    }
 
   for (guint i = 0; i < geom->legend->len; i++)
     {

@@ -30,6 +30,7 @@ struct _AssayChartSeries
   guint           *rows;
   char           **labels;
   char           **notes;
+  guint           *ids;           /* NULL: an item's id is its index */
   char           **row_labels;
   guint            n_rows;
   int              color;
@@ -431,6 +432,7 @@ assay_chart_series_unref (AssayChartSeries *self)
   g_free (self->rows);
   g_strfreev (self->labels);
   g_strfreev (self->notes);
+  g_free (self->ids);
   g_strfreev (self->row_labels);
   g_free (self);
 }
@@ -448,6 +450,35 @@ assay_chart_series_set_notes (AssayChartSeries   *self,
 
   g_strfreev (self->notes);
   self->notes = copy_labels (notes, self->n);
+}
+
+/**
+ * assay_chart_series_set_ids:
+ * @self: a series not yet shared
+ * @ids: (array) (nullable): one number per item that the caller chose, e.g.
+ *   the index of the key figure a bar shows, or the page a bar counts
+ *
+ * Lets an "activated" item lead back to what it shows.
+ */
+void
+assay_chart_series_set_ids (AssayChartSeries *self,
+                            const guint      *ids)
+{
+  g_return_if_fail (self != NULL);
+
+  g_clear_pointer (&self->ids, g_free);
+  if (ids != NULL)
+    self->ids = g_memdup2 (ids, MAX (self->n, 1) * sizeof (guint));
+}
+
+/* Returns: the id given to item @index (assay_chart_series_set_ids()), else @index */
+guint
+assay_chart_series_get_id (AssayChartSeries *self,
+                           guint             index)
+{
+  g_return_val_if_fail (self != NULL, index);
+
+  return self->ids != NULL && index < self->n ? self->ids[index] : index;
 }
 
 /**

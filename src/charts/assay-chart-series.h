@@ -68,6 +68,10 @@ void              assay_chart_series_unref           (AssayChartSeries    *self)
 
 void              assay_chart_series_set_notes       (AssayChartSeries    *self,
                                                       const char * const  *notes);
+void              assay_chart_series_set_ids         (AssayChartSeries    *self,
+                                                      const guint         *ids);
+guint             assay_chart_series_get_id          (AssayChartSeries    *self,
+                                                      guint                index);
 void              assay_chart_series_set_color       (AssayChartSeries    *self,
                                                       int                  palette_index);
 void              assay_chart_series_set_unit        (AssayChartSeries    *self,

@@ -29,6 +29,7 @@ struct _AssayChartSpec
   char            *empty_text;
   Axis             axes[2];
   GPtrArray       *series;
+  AssayChartTone   subtitle_tone;
   guint            horizontal : 1;
   guint            show_legend : 1;
 };
@@ -108,6 +109,7 @@ assay_chart_spec_copy (AssayChartSpec *self)
       copy->axes[i].title = g_strdup (self->axes[i].title);
       copy->axes[i].unit = g_strdup (self->axes[i].unit);
     }
+  copy->subtitle_tone = self->subtitle_tone;
   copy->horizontal = self->horizontal;
   copy->show_legend = self->show_legend;
   for (guint i = 0; i < self->series->len; i++)
@@ -133,6 +135,26 @@ assay_chart_spec_set_subtitle (AssayChartSpec *self,
 
   g_free (self->subtitle);
   self->subtitle = g_strdup (subtitle);
+}
+
+/**
+ * assay_chart_spec_set_subtitle_tone:
+ * @self: a chart description not yet shared
+ * @tone: shows the subtitle as good, a warning or bad news (a verdict)
+ */
+void
+assay_chart_spec_set_subtitle_tone (AssayChartSpec *self,
+                                    AssayChartTone  tone)
+{
+  g_return_if_fail (self != NULL);
+
+  self->subtitle_tone = tone;
+}
+
+AssayChartTone
+assay_chart_spec_get_subtitle_tone (AssayChartSpec *self)
+{
+  return self->subtitle_tone;
 }
 
 /**

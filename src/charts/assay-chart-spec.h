@@ -21,6 +21,14 @@ typedef enum
   ASSAY_CHART_AXIS_Y,   /* the value axis */
 } AssayChartAxisId;
 
+typedef enum
+{
+  ASSAY_CHART_TONE_NEUTRAL,
+  ASSAY_CHART_TONE_GOOD,      /* e.g. conforms to Benford's law */
+  ASSAY_CHART_TONE_WARNING,
+  ASSAY_CHART_TONE_BAD,
+} AssayChartTone;
+
 typedef struct _AssayChartSpec AssayChartSpec;
 
 #define ASSAY_TYPE_CHART_SPEC (assay_chart_spec_get_type ())
@@ -35,6 +43,9 @@ void              assay_chart_spec_set_title       (AssayChartSpec    *self,
                                                     const char        *title);
 void              assay_chart_spec_set_subtitle    (AssayChartSpec    *self,
                                                     const char        *subtitle);
+void              assay_chart_spec_set_subtitle_tone (AssayChartSpec  *self,
+                                                    AssayChartTone     tone);
+AssayChartTone    assay_chart_spec_get_subtitle_tone (AssayChartSpec  *self);
 void              assay_chart_spec_set_axis        (AssayChartSpec    *self,
                                                     AssayChartAxisId   axis,
                                                     const char        *title,

@@ -35,7 +35,8 @@ with_document (const AssayChartsDocument *doc,
  * Horizontal bars of the key figures that share the most common unit (bars
  * in different units on one axis would mislead); the others are counted in
  * the subtitle. A log axis when the values span three orders of magnitude.
- * Each bar's tooltip names its page.
+ * Each bar's tooltip names its page; its id (assay_chart_series_get_id()) is
+ * the index of its figure in @doc, so a click can select that figure.
  *
  * Returns: (transfer full): the chart
  */
@@ -46,6 +47,7 @@ assay_charts_document_key_figures (const AssayChartsDocument *doc)
   g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(AssayChartSeries) series = NULL;
   g_autofree char *title = with_document (doc, _("Key figures"));
   AssayChartSpec *spec = assay_chart_spec_new (title);
@@ -85,6 +87,7 @@ assay_charts_document_key_figures (const AssayChartsDocument *doc)
         }
       g_ptr_array_add (labels, (gpointer) doc->figure_labels[i]);
       g_array_append_val (values, v);
+      g_array_append_val (ids, i);
       if (doc->figure_pages != NULL && doc->figure_pages[i] > 0)
         g_ptr_array_add (notes, g_strdup_printf (_("Page %u — click to show it"), doc->figure_pages[i]));
       else
@@ -102,6 +105,7 @@ assay_charts_document_key_figures (const AssayChartsDocument *doc)
   series = assay_chart_series_new_bars (NULL, (const char * const *) labels->pdata,
                                         (const double *) (gpointer) values->data, values->len);
   assay_chart_series_set_notes (series, (const char * const *) notes->pdata);
+  assay_chart_series_set_ids (series, (const guint *) (gpointer) ids->data);
   assay_chart_series_set_unit (series, unit != NULL && unit[0] != '\0' ? unit : NULL);
   assay_chart_spec_add_series (spec, series);
   assay_chart_spec_set_horizontal (spec, TRUE);
@@ -172,6 +176,24 @@ assay_charts_benford_verdict_text (const char *verdict)
 }
 
 /**
+ * assay_charts_benford_verdict_tone:
+ * @verdict: (nullable): a verdict as the result names it
+ *
+ * Returns: how to show it: conformity good, marginal a warning, none bad
+ */
+AssayChartTone
+assay_charts_benford_verdict_tone (const char *verdict)
+{
+  if (g_strcmp0 (verdict, "close") == 0 || g_strcmp0 (verdict, "acceptable") == 0)
+    return ASSAY_CHART_TONE_GOOD;
+  if (g_strcmp0 (verdict, "marginal") == 0)
+    return ASSAY_CHART_TONE_WARNING;
+  if (g_strcmp0 (verdict, "nonconforming") == 0)
+    return ASSAY_CHART_TONE_BAD;
+  return ASSAY_CHART_TONE_NEUTRAL;
+}
+
+/**
  * assay_charts_document_benford:
  * @doc: the document's analysis
  *
@@ -184,6 +206,7 @@ AssayChartSpec *
 assay_charts_document_benford (const AssayChartsDocument *doc)
 {
   static const char * const digits[9] = { "1", "2", "3", "4", "5", "6", "7", "8", "9" };
+  static const guint digit_ids[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 };
   g_autofree char *title = with_document (doc, _("First digits (Benford’s law)"));
   AssayChartSpec *spec = assay_chart_spec_new (title);
 
@@ -205,6 +228,7 @@ assay_charts_document_benford (const AssayChartsDocument *doc)
           pos[d] = d;
         }
       observed = assay_chart_series_new_bars (_("Observed"), digits, obs, 9);
+      assay_chart_series_set_ids (observed, digit_ids);
       expected = assay_chart_series_new_xy (ASSAY_CHART_KIND_LINE, _("Expected (Benford)"), pos, exp_, 9);
       assay_chart_spec_add_series (spec, observed);
       assay_chart_spec_add_series (spec, expected);
@@ -212,6 +236,7 @@ assay_charts_document_benford (const AssayChartsDocument *doc)
                                                doc->benford_n),
                                   assay_charts_benford_verdict_text (doc->benford_verdict), doc->benford_n);
       assay_chart_spec_set_subtitle (spec, subtitle);
+      assay_chart_spec_set_subtitle_tone (spec, assay_charts_benford_verdict_tone (doc->benford_verdict));
     }
   return spec;
 }
@@ -227,11 +252,16 @@ per_page (const AssayChartsDocument *doc,
   AssayChartSpec *spec = assay_chart_spec_new (title);
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(AssayChartSeries) series = NULL;
+  g_autofree guint *pages = g_new (guint, MAX (n_pages, 1));
 
   for (guint p = 0; p < n_pages; p++)
-    g_ptr_array_add (labels, g_strdup_printf ("%u", p + 1));
+    {
+      g_ptr_array_add (labels, g_strdup_printf ("%u", p + 1));
+      pages[p] = p + 1;
+    }
   g_ptr_array_add (labels, NULL);
   series = assay_chart_series_new_bars (value_title, (const char * const *) labels->pdata, counts, n_pages);
+  assay_chart_series_set_ids (series, pages);   /* a bar leads to its page */
   assay_chart_spec_add_series (spec, series);
   assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, _("Page"), NULL, ASSAY_CHART_SCALE_LINEAR);
   assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_Y, value_title, NULL, ASSAY_CHART_SCALE_LINEAR);
@@ -303,7 +333,7 @@ safe_stem (const char *name)
  *
  * Writes NAME-key-figures, NAME-distribution, NAME-benford,
  * NAME-figures-per-page and NAME-numbers-per-page, each as .svg and .png,
- * atomically. Charts without data are written with their empty text, so a
+ * atomically; the key figures are taller than @height when there are many. Charts without data are written with their empty text, so a
  * folder always holds the same set.
  *
  * Returns: whether every file was written
@@ -341,6 +371,15 @@ assay_charts_export_document_full (const AssayChartsDocument *doc,
   for (guint c = 0; c < G_N_ELEMENTS (charts); c++)
     {
       g_autoptr(AssayChartSpec) spec = charts[c].build (doc);
+      guint chart_height = height;
+
+      /* Horizontal bars get room for their labels: about 24 px a bar. */
+      if (assay_chart_spec_get_horizontal (spec) && assay_chart_spec_get_n_series (spec) > 0)
+        {
+          guint n = assay_chart_series_get_n_items (assay_chart_spec_get_series (spec, 0));
+
+          chart_height = MAX (height, MIN (4000, 110 + 24 * n));
+        }
 
       for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
         {
@@ -348,7 +387,7 @@ assay_charts_export_document_full (const AssayChartsDocument *doc,
           g_autofree char *path = g_build_filename (dir, file, NULL);
           AssayChartFormat format = f == 0 ? ASSAY_CHART_FORMAT_SVG : ASSAY_CHART_FORMAT_PNG;
 
-          if (!assay_chart_export (spec, palette, format, width, height, path, error))
+          if (!assay_chart_export (spec, palette, format, width, chart_height, path, error))
             return FALSE;
           if (written != NULL)
             g_ptr_array_add (written, g_steal_pointer (&path));

@@ -44,6 +44,7 @@ AssayChartSpec *assay_charts_document_benford       (const AssayChartsDocument *
 AssayChartSpec *assay_charts_document_figures_per_page (const AssayChartsDocument *doc);
 AssayChartSpec *assay_charts_document_numbers_per_page (const AssayChartsDocument *doc);
 const char     *assay_charts_benford_verdict_text   (const char                *verdict);
+AssayChartTone  assay_charts_benford_verdict_tone   (const char                *verdict);
 
 gboolean        assay_charts_export_document        (const AssayChartsDocument *doc,
                                                      const char                *dir,

@@ -15,7 +15,6 @@
 
 #include "assay-cli-output.h"
 #include "assay-corpus.h"
-#include "assay-json.h"
 #include "assay-result.h"
 
 /* A document whose estimated shingle similarity to its group's
@@ -209,13 +208,8 @@ static char *
 node_to_json (JsonNode *node,
               gboolean  pretty)
 {
-  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
 
-  /* Documents, the bulk of a run: the faster writer. */
-  if (!pretty)
-    return assay_json_to_string (node, NULL);
-
-  generator = json_generator_new ();
   json_generator_set_pretty (generator, pretty);
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, node);
@@ -230,12 +224,28 @@ spool_document (AssayCliOutput *self,
                 GBytes         *compact)
 {
   g_autofree char *made = NULL;
+  g_autoptr(JsonNode) whole = NULL;
   const char *text;
   SpoolEntry entry;
   gsize length;
 
+  /* By input index: the corpus view does not depend on which document
+   * finished first. */
   if (self->corpus != NULL)
-    assay_corpus_add_result (self->corpus, result);
+    assay_corpus_add_result_at (self->corpus, index, result);
+
+  /* A cached result came as its digest (assay_store_load_digest()) and
+   * its text: CSV rows need the whole of it. */
+  if (self->format == ASSAY_CLI_FORMAT_CSV && compact != NULL &&
+      json_object_has_member (json_node_get_object (result), "digest"))
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      gconstpointer data = g_bytes_get_data (compact, &length);
+
+      if (json_parser_load_from_data (parser, data, (gssize) length, NULL) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        result = whole = json_parser_steal_root (parser);
+    }
 
   /* The compact text, when it came along, is written as it is. */
   if (self->format == ASSAY_CLI_FORMAT_JSON && compact != NULL)

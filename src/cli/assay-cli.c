@@ -472,7 +472,9 @@ parse_options (Run     *run,
       N_("List the models the server at --llm-url offers, and exit"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, &run->version,
       N_("Show the version and exit"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &run->paths, NULL, N_("FILE|FOLDER…") },
+    /* No arg_description: the context's parameter string names the files already, and
+     * GLib would print both ("FILE|FOLDER… FILE|FOLDER… — …"). */
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &run->paths, NULL, NULL },
     { NULL }
   };
 

@@ -20,6 +20,7 @@ typedef struct
 {
   const char   *path;          /* nullable, in strings */
   const char   *sha256;        /* nullable, in strings */
+  guint         position;      /* where it comes in the run; the index's id */
   guint         n_figures;
   guint         n_verified;
   guint         n_totals;
@@ -329,11 +330,34 @@ nullable_chunk (AssayCorpus *self,
  * its figures (label, value, unit, period, verified) and its MinHash
  * signature. Only documents whose status is "done" contribute; others, and
  * nodes that are not objects, are ignored. Members of the wrong type are
- * treated as absent.
+ * treated as absent. A digest (assay_store_load_digest()) has all it needs.
+ * Documents are listed in the order added; see
+ * assay_corpus_add_result_at() to give another.
  */
 void
 assay_corpus_add_result (AssayCorpus *self,
                          JsonNode    *document_result)
+{
+  g_return_if_fail (self != NULL);
+
+  assay_corpus_add_result_at (self, self->documents->len, document_result);
+}
+
+/**
+ * assay_corpus_add_result_at:
+ * @position: where the document comes in the run (its input index, say),
+ *   each document its own: the corpus view lists documents in this order
+ *   and makes the earliest member of a group its representative, however
+ *   the results came in
+ * @document_result: (transfer none): one document of the result format
+ *
+ * assay_corpus_add_result() at a position. Use one or the other for one
+ * corpus, not both.
+ */
+void
+assay_corpus_add_result_at (AssayCorpus *self,
+                            guint        position,
+                            JsonNode    *document_result)
 {
   JsonObject *root, *source, *analysis;
   JsonArray *figures;
@@ -358,6 +382,7 @@ assay_corpus_add_result (AssayCorpus *self,
   g_array_set_size (self->documents, self->documents->len + 1);
   doc = &g_array_index (self->documents, Document, self->documents->len - 1);
   memset (doc, 0, sizeof *doc);
+  doc->position = position;
   doc->path = nullable_chunk (self, get_string (source, "path"));
   doc->sha256 = nullable_chunk (self, get_string (source, "sha256"));
   /* 1-based so that a group's last_document 0 means none. */
@@ -365,7 +390,7 @@ assay_corpus_add_result (AssayCorpus *self,
 
   /* Kept in the index only: one copy per document. */
   if (assay_minhash_from_string (&minhash, get_string (analysis, "signature")))
-    assay_minhash_index_add (self->index, document - 1, &minhash);
+    assay_minhash_index_add (self->index, position, &minhash);
 
   if (figures != NULL)
     {
@@ -512,6 +537,29 @@ document_to_json (const Document *doc)
   return json_builder_get_root (builder);
 }
 
+static int
+compare_positions (gconstpointer a,
+                   gconstpointer b)
+{
+  const Document *x = a;
+  const Document *y = b;
+
+  return (x->position > y->position) - (x->position < y->position);
+}
+
+/* The documents are sorted by position when the view is made. */
+static const Document *
+lookup_document (AssayCorpus *self,
+                 guint        position)
+{
+  Document key = { .position = position };
+  const Document *doc = bsearch (&key, self->documents->data, self->documents->len,
+                                 sizeof (Document), compare_positions);
+
+  g_assert (doc != NULL);
+  return doc;
+}
+
 /* One group: @members[0] is the representative, the others follow. */
 static JsonNode *
 duplicate_group_to_json (AssayCorpus              *self,
@@ -519,7 +567,7 @@ duplicate_group_to_json (AssayCorpus              *self,
                          guint                     n_members)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  const Document *doc = &g_array_index (self->documents, Document, members[0].id);
+  const Document *doc = lookup_document (self, members[0].id);
 
   g_assert (members[0].id == members[0].representative);
 
@@ -531,7 +579,7 @@ duplicate_group_to_json (AssayCorpus              *self,
   json_builder_begin_array (builder);
   for (guint m = 1; m < n_members; m++)
     {
-      doc = &g_array_index (self->documents, Document, members[m].id);
+      doc = lookup_document (self, members[m].id);
       json_builder_begin_object (builder);
       assay_json_builder_add_nullable_string (builder, "path", doc->path);
       assay_json_builder_add_number (builder, "similarity", members[m].similarity);
@@ -587,6 +635,7 @@ foreach_item (AssayCorpus *self,
       break;
 
     case LIST_BY_DOCUMENT:
+      g_array_sort (self->documents, compare_positions);
       for (guint i = 0; i < self->documents->len; i++)
         if (!func (document_to_json (&g_array_index (self->documents, Document, i)), user_data))
           return FALSE;
@@ -594,7 +643,10 @@ foreach_item (AssayCorpus *self,
 
     case LIST_NEAR_DUPLICATE_GROUPS:
       {
-        g_autoptr(GArray) members = assay_minhash_index_find_groups (self->index, threshold);
+        g_autoptr(GArray) members = NULL;
+
+        g_array_sort (self->documents, compare_positions);
+        members = assay_minhash_index_find_groups (self->index, threshold);
 
         for (guint i = 0, end; i < members->len; i = end)
           {
@@ -641,7 +693,7 @@ append_item (JsonNode *item,
  * figures whose normalised label contains "total" (null when there are
  * none); `near_duplicate_groups` lists groups of near-duplicates found
  * with the LSH index (assay_minhash_index_find_groups()): each a
- * representative, the earliest document of the group, and every other
+ * representative, the first document of the group by position, and every other
  * member with its similarity to it, so the list grows with the documents,
  * never with the pairs. Sums mix units when a label has several:
  * `units` lists them, most frequent first.

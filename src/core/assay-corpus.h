@@ -21,6 +21,9 @@ AssayCorpus *assay_corpus_new          (void);
 void         assay_corpus_free         (AssayCorpus *self);
 void         assay_corpus_add_result   (AssayCorpus *self,
                                         JsonNode    *document_result);
+void         assay_corpus_add_result_at (AssayCorpus *self,
+                                         guint        position,
+                                         JsonNode    *document_result);
 guint        assay_corpus_get_n_documents (AssayCorpus *self);
 JsonNode    *assay_corpus_to_json      (AssayCorpus *self,
                                         double       duplicate_threshold);

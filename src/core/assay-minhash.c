@@ -463,6 +463,16 @@ compare_memberships (gconstpointer a,
   return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
+static int
+compare_entry_ids (gconstpointer a,
+                   gconstpointer b)
+{
+  const Entry *x = a;
+  const Entry *y = b;
+
+  return (x->id > y->id) - (x->id < y->id);
+}
+
 static double
 compare_entries (AssayMinhashIndex *self,
                  guint              x,
@@ -522,7 +532,7 @@ link_bucket (AssayMinhashIndex *self,
     }
 }
 
-/* Splits one linked set (members in the order added) into groups around
+/* Splits one linked set (members by id) into groups around
  * representatives: the first member is one; each later member joins the
  * representative of this set it resembles most, comparing the latest
  * MAX_TRIES of them, or becomes one itself. Similarity is not transitive,
@@ -569,7 +579,7 @@ split_set (AssayMinhashIndex *self,
         }
     }
 
-  /* Each representative with its members, both in the order added;
+  /* Each representative with its members, both by id;
    * a representative nothing joined is no group. */
   for (guint r = 0; r < reps->len; r++)
     {
@@ -608,9 +618,9 @@ split_set (AssayMinhashIndex *self,
  * assay_minhash_index_get_n_comparisons().
  *
  * Returns: (transfer full) (element-type AssayMinhashMember): the members
- *   of every group of two or more, group by group in the order their
- *   representatives (the earliest member of each) were added; within a
- *   group the representative first, then the others in the order added.
+ *   of every group of two or more, group by group in the order of their
+ *   representatives' ids (the smallest id of each group); within a group
+ *   the representative first, then the others by id.
  */
 GArray *
 assay_minhash_index_find_groups (AssayMinhashIndex *self,
@@ -629,6 +639,10 @@ assay_minhash_index_find_groups (AssayMinhashIndex *self,
   if (n < 2)
     return groups;
 
+  /* In the order of ids from here on: that is the order groups are given
+   * in and which member represents its group. */
+  g_array_sort (self->entries, compare_entry_ids);
+
   parent = g_new (guint, n);
   for (guint i = 0; i < n; i++)
     parent[i] = i;
@@ -646,7 +660,7 @@ assay_minhash_index_find_groups (AssayMinhashIndex *self,
         }
       g_array_sort (keys, compare_band_keys);
 
-      /* Entries with the same key sit together, in the order added. */
+      /* Entries with the same key sit together, by id. */
       for (guint start = 0, end; start < n; start = end)
         {
           guint64 key = g_array_index (keys, BandKey, start).key;
@@ -660,7 +674,7 @@ assay_minhash_index_find_groups (AssayMinhashIndex *self,
     }
   g_clear_pointer (&keys, g_array_unref);
 
-  /* Sets in the order of their earliest entry, members in the order added. */
+  /* Sets in the order of their first entry, members by id. */
   memberships = g_array_sized_new (FALSE, FALSE, sizeof (Membership), n);
   for (guint i = 0; i < n; i++)
     {

@@ -689,9 +689,9 @@ typedef struct
   char           *extractor_id;
   gboolean        read_cache;
   /* out */
-  JsonNode       *cached;
-  GBytes         *cached_text;   /* nullable: the writer serialises the tree */
-  AssayResultSummary summary;
+  JsonNode       *cached;        /* the stored result's digest */
+  GBytes         *cached_text;   /* the whole result, spliced; set with @cached */
+  AssayResultSummary summary;    /* of the digest: what a list row shows */
   double          hash_ms;
   double          cache_ms;
 } IdentifyData;
@@ -736,12 +736,17 @@ identify_worker (GTask        *task,
       key = assay_store_dup_key (data->store, data->input->sha256,
                                  data->template_key, data->extractor_id);
       /* A miss or an unreadable entry both mean: process the document. */
-      data->cached = assay_store_load_full (data->store, key, &stored_text, cancellable, &load_error);
+      /* The digest only; the result's text is copied, not parsed. */
+      data->cached = assay_store_load_digest (data->store, key, &stored_text, cancellable, &load_error);
       if (data->cached != NULL)
         {
           assay_result_mark_cached (data->cached, data->input->path);
           data->cached_text = assay_result_mark_cached_text (stored_text, data->input->path);
-          assay_result_summarize (data->cached, &data->summary);
+          /* A digest stands for its text: one that cannot be spliced is redone. */
+          if (data->cached_text == NULL)
+            g_clear_pointer (&data->cached, json_node_unref);
+          else
+            assay_result_summarize (data->cached, &data->summary);
         }
       data->cache_ms = (g_get_monotonic_time () - start) / 1000.0;
     }
@@ -2428,6 +2433,26 @@ sniff_worker (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The documents in the list by path (transfer container: the documents
+ * are the list's). One pass, so that adding files stays linear however
+ * many are listed. */
+static GHashTable *
+listed_by_path (AssayPipeline *self)
+{
+  GListModel *documents = G_LIST_MODEL (self->documents);
+  guint n = g_list_model_get_n_items (documents);
+  GHashTable *listed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
+
+      g_hash_table_insert (listed, (gpointer) assay_document_get_path (document), document);
+    }
+
+  return listed;
+}
+
 static void
 sniffed (GObject      *object,
          GAsyncResult *result,
@@ -2439,6 +2464,7 @@ sniffed (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) batch = NULL;
   g_autoptr(GPtrArray) states = NULL;
+  g_autoptr(GHashTable) listed = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -2448,15 +2474,29 @@ sniffed (GObject      *object,
 
   batch = g_ptr_array_new_with_free_func (g_object_unref);
   states = g_ptr_array_new ();
+  listed = listed_by_path (self);
   g_object_freeze_notify (G_OBJECT (self));
 
   for (guint i = 0; i < data->inputs->len; i++)
     {
       AssayInputFile *input = g_ptr_array_index (data->inputs, i);
+      AssayDocument *document;
 
       if (input->identified && input->kind != ASSAY_INPUT_PDF)
         {
           g_ptr_array_add (data->skipped, g_steal_pointer (&data->inputs->pdata[i]));
+          continue;
+        }
+
+      /* A file dropped again is not listed twice; dropping a failed or
+       * cancelled one again is asking for another try. */
+      document = g_hash_table_lookup (listed, input->path);
+      if (document != NULL)
+        {
+          AssayDocumentState state = assay_document_get_state (document);
+
+          if (state == ASSAY_DOCUMENT_FAILED || state == ASSAY_DOCUMENT_CANCELLED)
+            assay_pipeline_retry (self, document);
           continue;
         }
 

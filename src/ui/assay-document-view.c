@@ -18,10 +18,19 @@
 #include <adwaita.h>
 
 #include "assay-document-view.h"
+#include "assay-page-preview.h"
+
+/* Results and page side by side from this width, one above the other
+ * below it (with some hysteresis, so that a width in between stays). */
+#define WIDE_FROM   760
+#define NARROW_FROM 700
 
 struct _AssayDocumentView
 {
   GtkWidget            parent_instance;
+
+  gboolean             wide;
+  guint                orientation_source;
 
   AssayPipeline       *pipeline;
   AssayDocument       *document;
@@ -50,6 +59,7 @@ struct _AssayDocumentView
   AdwActionRow        *outliers_row;
   GtkBox              *charts_box;
   GtkPaned            *paned;
+  AssayPagePreview    *preview;
 };
 
 G_DEFINE_FINAL_TYPE (AssayDocumentView, assay_document_view, GTK_TYPE_WIDGET)
@@ -246,8 +256,9 @@ humanize_name (const char *name)
   return g_strconcat (first, g_utf8_next_char (spaced), NULL);
 }
 
-/* Shows where a figure or field is: the page preview's job, once pages
- * can be rendered. */
+/* Shows where a figure or field is. One found on its page (or another)
+ * is shown there, marked; one that was not found shows the page the
+ * extraction named, with nothing marked. */
 static void
 highlight (AssayDocumentView *self,
            AssayVerification  verification,
@@ -256,6 +267,10 @@ highlight (AssayDocumentView *self,
            const AssayRect   *rects,
            guint              n_rects)
 {
+  if (verification == ASSAY_VERIFICATION_VERIFIED && verified_page > 0)
+    assay_page_preview_set_highlight (self->preview, verified_page, rects, n_rects);
+  else
+    assay_page_preview_set_highlight (self->preview, page, NULL, 0);
 }
 
 static void
@@ -290,7 +305,7 @@ field_activated_cb (AdwActionRow *row,
 
   g_assert (ASSAY_IS_RESULT_FIELD (field));
 
-  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->figures_selection));
+  gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
   rects = assay_result_field_get_rects (field, &n_rects);
   highlight (self,
              assay_result_field_get_verification (field),
@@ -546,13 +561,14 @@ show_result (AssayDocumentView   *self,
   gtk_widget_set_visible (GTK_WIDGET (self->fields_list), g_list_model_get_n_items (fields) > 0);
 
   gtk_sort_list_model_set_model (self->figures_sorted, figures);
-  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->figures_selection));
+  gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
   gtk_widget_set_visible (GTK_WIDGET (self->figures_scroller), n_figures > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->figures_empty), n_figures == 0);
 
   set_warnings (self, result);
   set_analysis (self, result);
 
+  assay_page_preview_set_document (self->preview, self->pipeline, self->document);
   show_page (self, "result");
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
@@ -567,6 +583,7 @@ clear_result (AssayDocumentView *self)
   g_clear_object (&self->result);
   gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
   gtk_sort_list_model_set_model (self->figures_sorted, NULL);
+  assay_page_preview_set_document (self->preview, NULL, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
 }
 
@@ -824,6 +841,7 @@ assay_document_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_clear_handle_id (&self->orientation_source, g_source_remove);
   if (self->document_signals != NULL)
     g_signal_group_set_target (self->document_signals, NULL);
   if (self->fields_list != NULL)
@@ -862,6 +880,18 @@ assay_document_view_get_property (GObject    *object,
     }
 }
 
+static void assay_document_view_measure       (GtkWidget      *widget,
+                                               GtkOrientation  orientation,
+                                               int             for_size,
+                                               int            *minimum,
+                                               int            *natural,
+                                               int            *minimum_baseline,
+                                               int            *natural_baseline);
+static void assay_document_view_size_allocate (GtkWidget      *widget,
+                                               int             width,
+                                               int             height,
+                                               int             baseline);
+
 static void
 assay_document_view_class_init (AssayDocumentViewClass *klass)
 {
@@ -879,9 +909,11 @@ assay_document_view_class_init (AssayDocumentViewClass *klass)
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ASSAY_TYPE_PAGE_PREVIEW);
   g_type_ensure (ASSAY_TYPE_RESULT_FIGURE);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = assay_document_view_measure;
+  widget_class->size_allocate = assay_document_view_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "assaydocumentview");
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assayapp/Assay/ui/assay-document-view.ui");
@@ -905,11 +937,82 @@ assay_document_view_class_init (AssayDocumentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, outliers_row);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, charts_box);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, paned);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, preview);
   gtk_widget_class_bind_template_callback (widget_class, format_page);
   gtk_widget_class_bind_template_callback (widget_class, verification_rank);
   gtk_widget_class_bind_template_callback (widget_class, verification_icon);
   gtk_widget_class_bind_template_callback (widget_class, verification_text);
   gtk_widget_class_bind_template_callback (widget_class, verification_classes);
+}
+
+/* The first time the divider can move in an orientation: half for the
+ * results, half for the page. After that it stays where the user puts it. */
+static void
+paned_sized_cb (AssayDocumentView *self)
+{
+  int max = 0;
+
+  g_object_get (self->paned, "max-position", &max, NULL);
+  if (max <= 0)
+    return;
+
+  g_signal_handlers_disconnect_by_func (self->paned, paned_sized_cb, self);
+  gtk_paned_set_position (self->paned, max / 2);
+}
+
+static gboolean
+update_orientation_cb (gpointer user_data)
+{
+  AssayDocumentView *self = user_data;
+
+  self->orientation_source = 0;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned),
+                                  self->wide ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  g_signal_handlers_disconnect_by_func (self->paned, paned_sized_cb, self);
+  g_signal_connect_object (self->paned, "notify::max-position",
+                           G_CALLBACK (paned_sized_cb), self, G_CONNECT_SWAPPED);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+assay_document_view_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->stack), orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+assay_document_view_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (widget);
+  gboolean wide = self->wide ? width >= NARROW_FROM : width >= WIDE_FROM;
+
+  /* Not during the allocation: the next frame lays out the new orientation. */
+  if (wide != self->wide)
+    {
+      self->wide = wide;
+      if (self->orientation_source == 0)
+        {
+          self->orientation_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_orientation_cb,
+                                                      self, NULL);
+          g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->orientation_source),
+                                    "[assay] document view orientation");
+        }
+    }
+
+  gtk_widget_allocate (GTK_WIDGET (self->stack), width, height, baseline, NULL);
 }
 
 static void
@@ -926,7 +1029,8 @@ assay_document_view_init (AssayDocumentView *self)
   g_signal_connect_object (self->figures_selection, "notify::selected-item",
                            G_CALLBACK (figure_selected_cb), self, G_CONNECT_SWAPPED);
 
-  gtk_paned_set_position (self->paned, 520);
+  g_signal_connect_object (self->paned, "notify::max-position",
+                           G_CALLBACK (paned_sized_cb), self, G_CONNECT_SWAPPED);
   show_page (self, "empty");
 }
 

@@ -141,7 +141,7 @@ assay_settings_fill_llm_config (GSettings       *settings,
   config->max_requests = g_settings_get_uint (settings, "max-requests");
   config->timeout_seconds = g_settings_get_uint (settings, "timeout");
   config->retries = g_settings_get_uint (settings, "retries");
-  config->allow_insecure_http = provider == ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE &&
+  config->allow_insecure_http = provider != ASSAY_SETTINGS_PROVIDER_OPENAI &&
                                 g_settings_get_boolean (settings, "allow-insecure-http");
 
   return assay_llm_config_validate_endpoint (config, error);
@@ -245,6 +245,27 @@ assay_settings_get_n_workers (GSettings *settings)
 
   n = g_settings_get_uint (settings, "workers");
   return n > 0 ? n : MAX (1, g_get_num_processors ());
+}
+
+/**
+ * assay_settings_dup_pool:
+ *
+ * Returns: (transfer full): the worker pool the "workers" key asks for: the
+ * process-wide pool (one worker per core) when it is 0, else a new pool of
+ * that many workers. Read once, when a pipeline is made.
+ */
+AssayWorkerPool *
+assay_settings_dup_pool (GSettings *settings)
+{
+  guint n;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  n = g_settings_get_uint (settings, "workers");
+  if (n == 0)
+    return g_object_ref (assay_worker_pool_get_default ());
+
+  return assay_worker_pool_new (n);
 }
 
 /**

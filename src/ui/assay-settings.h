@@ -50,6 +50,7 @@ AssayExtractor        *assay_settings_create_extractor_for_pool (GSettings      
                                                                  GError                **error);
 AssayTemplate         *assay_settings_create_template           (GSettings              *settings);
 guint                  assay_settings_get_n_workers             (GSettings              *settings);
+AssayWorkerPool       *assay_settings_dup_pool                  (GSettings              *settings);
 guint                  assay_settings_get_max_active            (GSettings              *settings);
 char                  *assay_settings_describe_error            (const GError           *error,
                                                                  const char             *url);

@@ -31,6 +31,7 @@ struct _AssayWindow
 
   /* The preferences, applied to the pipeline (assay-window-settings.c). */
   GSettings            *settings;
+  AssayWorkerPool      *pool;           /* the pipeline's, as "workers" asked at start */
   GCancellable         *apply_cancellable;
   guint                 apply_source;
 
@@ -59,6 +60,7 @@ struct _AssayWindow
 void _assay_window_class_actions_init (AssayWindowClass *klass);
 void _assay_window_actions_update     (AssayWindow      *self);
 void _assay_window_dnd_init           (AssayWindow      *self);
+AssayWorkerPool *_assay_window_settings_create_pool (AssayWindow *self);
 void _assay_window_settings_init      (AssayWindow      *self);
 void _assay_window_settings_dispose   (AssayWindow      *self);
 void _assay_window_apply_settings     (AssayWindow      *self);

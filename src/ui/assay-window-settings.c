@@ -61,7 +61,7 @@ _assay_window_apply_settings (AssayWindow *self)
   g_clear_object (&self->apply_cancellable);
   self->apply_cancellable = g_cancellable_new ();
 
-  assay_settings_apply_async (self->settings, self->pipeline, NULL, self->apply_cancellable,
+  assay_settings_apply_async (self->settings, self->pipeline, self->pool, self->apply_cancellable,
                               applied_cb, g_object_ref (self));
 }
 
@@ -111,6 +111,26 @@ offer_ollama_cb (gpointer user_data)
 }
 
 /**
+ * _assay_window_settings_create_pool:
+ *
+ * From assay_window_init(), before the pipeline is made: the settings, and
+ * the worker pool they ask for ("workers", read once).
+ *
+ * Returns: (transfer none): the pool
+ */
+AssayWorkerPool *
+_assay_window_settings_create_pool (AssayWindow *self)
+{
+  g_assert (ASSAY_IS_WINDOW (self));
+  g_assert (self->settings == NULL);
+
+  self->settings = g_settings_new (ASSAY_SETTINGS_SCHEMA_ID);
+  self->pool = assay_settings_dup_pool (self->settings);
+
+  return self->pool;
+}
+
+/**
  * _assay_window_settings_init:
  *
  * From assay_window_init(), once the pipeline exists.
@@ -122,8 +142,8 @@ _assay_window_settings_init (AssayWindow *self)
 
   g_assert (ASSAY_IS_WINDOW (self));
   g_assert (ASSAY_IS_PIPELINE (self->pipeline));
+  g_assert (G_IS_SETTINGS (self->settings));
 
-  self->settings = g_settings_new (ASSAY_SETTINGS_SCHEMA_ID);
   g_signal_connect_object (self->settings, "changed",
                            G_CALLBACK (settings_changed_cb), self, G_CONNECT_SWAPPED);
   _assay_window_apply_settings (self);
@@ -147,4 +167,5 @@ _assay_window_settings_dispose (AssayWindow *self)
   g_cancellable_cancel (self->apply_cancellable);
   g_clear_object (&self->apply_cancellable);
   g_clear_object (&self->settings);
+  g_clear_object (&self->pool);
 }

@@ -513,7 +513,7 @@ assay_window_class_init (AssayWindowClass *klass)
 static void
 assay_window_init (AssayWindow *self)
 {
-  AssayWorkerPool *pool = assay_worker_pool_get_default ();
+  AssayWorkerPool *pool;
   g_autoptr(AssayExtractor) extractor = NULL;
   g_autoptr(AssayTemplate) template_ = NULL;
   g_autoptr(AssayStore) store = NULL;
@@ -522,6 +522,7 @@ assay_window_init (AssayWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->waiting_files = g_ptr_array_new_with_free_func (g_object_unref);
+  pool = _assay_window_settings_create_pool (self);
 
   /* The batch yields the CPU to the main loop drawing it. */
   assay_worker_pool_set_nice (pool, 10);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "assay-chart-layer.h"
 #include "assay-chart-private.h"
 #include "assay-chart-render.h"
@@ -26,6 +28,9 @@ typedef struct
   AssayChartLabelFunc  label_func;
   gpointer             accessor_data;
   GDestroyNotify       accessor_destroy;
+  GtkExpression       *x_expression;
+  GtkExpression       *y_expression;
+  GtkExpression       *label_expression;
   char                *title;
   int                  color;
   int                  index;      /* in the chart's series; -1: none */
@@ -37,6 +42,9 @@ enum {
   PROP_MODEL,
   PROP_TITLE,
   PROP_COLOR,
+  PROP_X_EXPRESSION,
+  PROP_Y_EXPRESSION,
+  PROP_LABEL_EXPRESSION,
   N_PROPS
 };
 
@@ -77,6 +85,59 @@ apply_series (AssayChartLayer  *self,
   notify_chart (self);
 }
 
+static double
+evaluate_number (GtkExpression *expression,
+                 gpointer       item)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_auto(GValue) number = G_VALUE_INIT;
+
+  if (!gtk_expression_evaluate (expression, item, &value))
+    return NAN;
+  g_value_init (&number, G_TYPE_DOUBLE);
+  if (!g_value_type_transformable (G_VALUE_TYPE (&value), G_TYPE_DOUBLE) ||
+      !g_value_transform (&value, &number))
+    return NAN;
+  return g_value_get_double (&number);
+}
+
+static double
+x_from_expression (gpointer item,
+                   gpointer user_data)
+{
+  AssayChartLayerPrivate *priv = user_data;
+
+  return evaluate_number (priv->x_expression, item);
+}
+
+static double
+y_from_expression (gpointer item,
+                   gpointer user_data)
+{
+  AssayChartLayerPrivate *priv = user_data;
+
+  return evaluate_number (priv->y_expression, item);
+}
+
+static char *
+label_from_expression (gpointer item,
+                       gpointer user_data)
+{
+  AssayChartLayerPrivate *priv = user_data;
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_auto(GValue) text = G_VALUE_INIT;
+
+  if (!gtk_expression_evaluate (priv->label_expression, item, &value))
+    return NULL;
+  g_value_init (&text, G_TYPE_STRING);
+  if (!g_value_type_transformable (G_VALUE_TYPE (&value), G_TYPE_STRING) ||
+      !g_value_transform (&value, &text))
+    return NULL;
+  return g_value_dup_string (&text);
+}
+
+static void rebuild (AssayChartLayer *self);
+
 static AssayChartSeries *
 assay_chart_layer_real_build_series (AssayChartLayer *self,
                                      GListModel      *model)
@@ -84,10 +145,36 @@ assay_chart_layer_real_build_series (AssayChartLayer *self,
   AssayChartLayerPrivate *priv = assay_chart_layer_get_instance_private (self);
   AssayChartKind kind = ASSAY_CHART_LAYER_GET_CLASS (self)->kind;
 
-  if (priv->y_func == NULL || kind == ASSAY_CHART_KIND_HISTOGRAM)
+  if (kind == ASSAY_CHART_KIND_HISTOGRAM)
+    return NULL;
+  /* Expressions (as in a .ui file) win over accessor functions. */
+  if (priv->y_expression != NULL)
+    return assay_chart_series_new_from_model (kind, priv->title, model,
+                                              priv->x_expression != NULL ? x_from_expression : NULL,
+                                              y_from_expression,
+                                              priv->label_expression != NULL ? label_from_expression : NULL,
+                                              priv);
+  if (priv->y_func == NULL)
     return NULL;
   return assay_chart_series_new_from_model (kind, priv->title, model, priv->x_func, priv->y_func,
                                             priv->label_func, priv->accessor_data);
+}
+
+static void
+set_expression (AssayChartLayer  *self,
+                GtkExpression   **field,
+                GtkExpression    *expression,
+                guint             prop_id)
+{
+  AssayChartLayerPrivate *priv = assay_chart_layer_get_instance_private (self);
+
+  if (*field == expression)
+    return;
+  g_clear_pointer (field, gtk_expression_unref);
+  *field = expression != NULL ? gtk_expression_ref (expression) : NULL;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  if (priv->model != NULL)
+    rebuild (self);
 }
 
 static void
@@ -166,6 +253,9 @@ assay_chart_layer_dispose (GObject *object)
   g_clear_pointer (&priv->series, assay_chart_series_unref);
   if (priv->accessor_destroy != NULL)
     g_clear_pointer (&priv->accessor_data, priv->accessor_destroy);
+  g_clear_pointer (&priv->x_expression, gtk_expression_unref);
+  g_clear_pointer (&priv->y_expression, gtk_expression_unref);
+  g_clear_pointer (&priv->label_expression, gtk_expression_unref);
 
   G_OBJECT_CLASS (assay_chart_layer_parent_class)->dispose (object);
 }
@@ -203,6 +293,15 @@ assay_chart_layer_get_property (GObject    *object,
     case PROP_COLOR:
       g_value_set_int (value, assay_chart_layer_get_color (self));
       break;
+    case PROP_X_EXPRESSION:
+      gtk_value_set_expression (value, ((AssayChartLayerPrivate *) assay_chart_layer_get_instance_private (self))->x_expression);
+      break;
+    case PROP_Y_EXPRESSION:
+      gtk_value_set_expression (value, ((AssayChartLayerPrivate *) assay_chart_layer_get_instance_private (self))->y_expression);
+      break;
+    case PROP_LABEL_EXPRESSION:
+      gtk_value_set_expression (value, ((AssayChartLayerPrivate *) assay_chart_layer_get_instance_private (self))->label_expression);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -229,6 +328,18 @@ assay_chart_layer_set_property (GObject      *object,
       break;
     case PROP_COLOR:
       assay_chart_layer_set_color (self, g_value_get_int (value));
+      break;
+    case PROP_X_EXPRESSION:
+      set_expression (self, &((AssayChartLayerPrivate *) assay_chart_layer_get_instance_private (self))->x_expression,
+                      gtk_value_get_expression (value), PROP_X_EXPRESSION);
+      break;
+    case PROP_Y_EXPRESSION:
+      set_expression (self, &((AssayChartLayerPrivate *) assay_chart_layer_get_instance_private (self))->y_expression,
+                      gtk_value_get_expression (value), PROP_Y_EXPRESSION);
+      break;
+    case PROP_LABEL_EXPRESSION:
+      set_expression (self, &((AssayChartLayerPrivate *) assay_chart_layer_get_instance_private (self))->label_expression,
+                      gtk_value_get_expression (value), PROP_LABEL_EXPRESSION);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -267,6 +378,17 @@ assay_chart_layer_class_init (AssayChartLayerClass *klass)
     g_param_spec_int ("color", NULL, NULL,
                       -1, G_MAXINT, -1,
                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /* For .ui files: what to read of each item, e.g. <lookup name="value"
+   * type="AssayResultFigure"/>; a number (or what converts to one), a string. */
+  properties[PROP_X_EXPRESSION] =
+    gtk_param_spec_expression ("x-expression", NULL, NULL,
+                               (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_Y_EXPRESSION] =
+    gtk_param_spec_expression ("y-expression", NULL, NULL,
+                               (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_LABEL_EXPRESSION] =
+    gtk_param_spec_expression ("label-expression", NULL, NULL,
+                               (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_css_name (widget_class, "chartlayer");
