@@ -44,7 +44,7 @@ for mode in stream no-stream; do
   wait "$SERVER_PID" 2>/dev/null || true
   main_ms=$(grep -o 'main thread CPU: [0-9.]*' "$tmp/stats-$mode" | awk '{print $4}')
   stall=$(grep -o 'longest main-loop stall: [0-9.]*' "$tmp/stats-$mode" | awk '{print $4}' || true)
-  done_n=$(grep -o '"state" *: *"done"' "$tmp/out-$mode.json" | wc -l || true)
+  done_n=$(grep -o '"status":"done"' "$tmp/out-$mode.json" | wc -l || true)
   wall=$(echo "$end - $start" | bc -l)
   printf '%-10s %8.2f %8.2f %7.3f %10d %16.2f %12s %10s\n' "$mode" "$wall" "$ideal" \
     "$(echo "$wall / $ideal" | bc -l)" "$requests" "$(echo "$main_ms / $n" | bc -l)" \

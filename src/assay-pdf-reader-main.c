@@ -8,9 +8,16 @@
  *   assay-pdf-reader [--first-page=N] [--end-page=N] [--max-pages=N]
  *                    [--max-text-bytes=N] [--max-memory=N] [--timeout-ms=N]
  *                    [--password-stdin] -- FILE
+ *   assay-pdf-reader --render-page=N --render-width=PX [--max-memory=N]
+ *                    [--timeout-ms=N] [--password-stdin] -- FILE
+ *
+ * The second form renders page N (0-based) PX pixels wide and answers with
+ * the pixels.
  *
  * For the tests only, $ASSAY_PDF_READER_TEST_HOOK makes it misbehave:
- * "crash", "stall", "garbage" or "oom" (see assay-pdf-reader-private.h).
+ * "crash", "stall", "garbage", "oom", "lying-image", "huge-image" or
+ * "lying-boxes" (see
+ * assay-pdf-reader-private.h).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -126,6 +133,17 @@ run_test_hook (int out_fd)
       _assay_pdf_reader_write_garbage (out_fd);
       return TRUE;
     }
+  else if (g_str_equal (hook, "lying-boxes"))
+    {
+      _assay_pdf_reader_write_lying_boxes (out_fd);
+      return TRUE;
+    }
+  else if (g_str_equal (hook, "lying-image") || g_str_equal (hook, "huge-image"))
+    {
+      _assay_pdf_reader_write_hello (out_fd);
+      _assay_pdf_reader_write_lying_image (out_fd, g_str_equal (hook, "huge-image"));
+      return TRUE;
+    }
   else if (g_str_equal (hook, "oom"))
     {
       /* Allocate and touch until a limit stops it: the address-space
@@ -160,6 +178,8 @@ main (int    argc,
   gint64 max_text_bytes = 0;
   gint64 max_memory = 0;
   gint64 timeout_ms = 0;
+  gint64 render_page = -1;
+  gint64 render_width = 0;
   gint64 deadline_us = 0;
   gboolean password_stdin = FALSE;
   g_auto(GStrv) files = NULL;
@@ -173,6 +193,8 @@ main (int    argc,
     { "max-memory", 0, 0, G_OPTION_ARG_INT64, &max_memory, "Address space limit", "BYTES" },
     { "timeout-ms", 0, 0, G_OPTION_ARG_INT64, &timeout_ms, "Wall time limit", "MS" },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin, "Read the password from stdin", NULL },
+    { "render-page", 0, 0, G_OPTION_ARG_INT64, &render_page, "Render this page (0-based) instead", "N" },
+    { "render-width", 0, 0, G_OPTION_ARG_INT64, &render_width, "Width of the rendered page", "PX" },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, "FILE" },
     { NULL }
   };
@@ -205,7 +227,9 @@ main (int    argc,
       first_page < 0 || first_page > G_MAXUINT || end_page < 0 || end_page > G_MAXUINT ||
       (end_page != 0 && end_page <= first_page) ||
       max_pages < 0 || max_pages > G_MAXUINT || max_text_bytes < 0 ||
-      max_memory < 0 || timeout_ms < 0)
+      max_memory < 0 || timeout_ms < 0 ||
+      render_page < -1 || render_page > G_MAXUINT ||
+      (render_page >= 0 && (render_width < 1 || render_width > ASSAY_PDF_MAX_RENDER_SIDE)))
     {
       g_printerr ("assay-pdf-reader: %s\n",
                   error != NULL ? error->message : "bad arguments (this is a helper for assay)");
@@ -231,6 +255,22 @@ main (int    argc,
 
   if (!_assay_pdf_reader_write_hello (out_fd))
     return 3;
+
+  if (render_page >= 0)
+    {
+      g_autoptr(AssayPageImage) image = NULL;
+
+      image = _assay_pdf_render_page_full (files[0], password, (guint) render_page,
+                                           (guint) render_width, ASSAY_PDF_MAX_RENDER_PIXELS,
+                                           &error);
+      if (password != NULL)
+        memset (password, 0, strlen (password));
+
+      if (image == NULL)
+        return _assay_pdf_reader_write_error (out_fd, error) ? 0 : 3;
+
+      return _assay_pdf_reader_write_image (out_fd, image) ? 0 : 3;
+    }
 
   text = _assay_pdf_read_range_full (files[0], password,
                                      (guint) first_page, (guint) end_page,

@@ -56,6 +56,7 @@ struct _AssayFakeLlmServer
   guint         answer_tokens;
   char         *extra_members;
   gint64        window_until;  /* a rate-limit window announced: monotonic µs */
+  gint64        window_from;
   guint         early;         /* chat requests that arrived inside it */
   double        fault_rate;    /* random faults */
   GRand        *rand;
@@ -665,7 +666,12 @@ announce_window (AssayFakeLlmServer *self,
     return;
 
   g_mutex_lock (&self->mutex);
-  self->window_until = MAX (self->window_until, g_get_monotonic_time () + ms * 1000);
+  if (g_get_monotonic_time () + ms * 1000 > self->window_until)
+    {
+      if (self->window_until < g_get_monotonic_time ())
+        self->window_from = g_get_monotonic_time ();
+      self->window_until = g_get_monotonic_time () + ms * 1000;
+    }
   g_mutex_unlock (&self->mutex);
 }
 
@@ -914,6 +920,11 @@ handle_cb (SoupServer        *server,
                                                (self->window_until - record->arrival + 999) / 1000);
 
       self->early++;
+      if (g_getenv ("ASSAY_FAKE_LLM_DEBUG") != NULL)
+        g_printerr ("fake-llm-server: request %u arrived %.1f ms after a window opened, "
+                    "%.1f ms before it ends\n", reply->index,
+                    (record->arrival - self->window_from) / 1000.0,
+                    (self->window_until - record->arrival) / 1000.0);
       g_clear_pointer (&reply->fault, queued_fault_free);
       reply->fault = g_new0 (QueuedFault, 1);
       reply->fault->fault.kind = ASSAY_FAKE_LLM_FAULT_STATUS;

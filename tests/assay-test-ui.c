@@ -86,7 +86,8 @@ frames_drawn (gpointer user_data)
   return state->frames >= 3 && gtk_widget_get_mapped (state->widget);
 }
 
-/* Waits (at most 5 s) until @widget is mapped and a few frames went by, so
+/* Waits (at most 30 s: a sanitizer build on a loaded machine is slow)
+ * until @widget is mapped and a few frames went by, so
  * that layout and pending redraws are done. */
 void
 assay_test_ui_wait_drawn (GtkWidget *widget)
@@ -95,7 +96,7 @@ assay_test_ui_wait_drawn (GtkWidget *widget)
   guint id;
 
   id = gtk_widget_add_tick_callback (widget, frame_tick_cb, &state, NULL);
-  g_assert_true (assay_test_ui_wait (frames_drawn, &state, 5000));
+  g_assert_true (assay_test_ui_wait (frames_drawn, &state, 30000));
   gtk_widget_remove_tick_callback (widget, id);
 }
 
@@ -110,6 +111,8 @@ widget_title (GtkWidget *widget)
     return gtk_label_get_label (GTK_LABEL (widget));
   if (ADW_IS_STATUS_PAGE (widget))
     return adw_status_page_get_title (ADW_STATUS_PAGE (widget));
+  if (ADW_IS_PREFERENCES_PAGE (widget))
+    return adw_preferences_page_get_title (ADW_PREFERENCES_PAGE (widget));
   if (ADW_IS_PREFERENCES_GROUP (widget))
     return adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (widget));
   return NULL;
@@ -213,4 +216,30 @@ assay_test_ui_set_dark (gboolean dark)
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                            : ADW_COLOR_SCHEME_FORCE_LIGHT);
+}
+
+/**
+ * assay_test_ui_read_png:
+ *
+ * Returns: (transfer full): the pixels of a screenshot, GDK_MEMORY_DEFAULT
+ *   (cairo's ARGB32, native-endian)
+ */
+guchar *
+assay_test_ui_read_png (const char *path,
+                        int        *width,
+                        int        *height,
+                        gsize      *stride)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_texture_new_from_filename (path, &error);
+  guchar *pixels;
+
+  g_assert_no_error (error);
+  *width = gdk_texture_get_width (texture);
+  *height = gdk_texture_get_height (texture);
+  *stride = (gsize) *width * 4;
+  pixels = g_malloc (*stride * *height);
+  gdk_texture_download (texture, pixels, *stride);
+
+  return pixels;
 }

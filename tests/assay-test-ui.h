@@ -25,5 +25,9 @@ GtkWidget  *assay_test_ui_find_toplevel   (GType                  type);
 char       *assay_test_ui_screenshot      (GtkWidget             *widget,
                                            const char            *name);
 void        assay_test_ui_set_dark        (gboolean               dark);
+guchar     *assay_test_ui_read_png        (const char            *path,
+                                           int                   *width,
+                                           int                   *height,
+                                           gsize                 *stride);
 
 G_END_DECLS

@@ -2,10 +2,13 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   make-pdfs DIR N [PAGES]
+ *   make-pdfs [--alike] DIR N [PAGES]
  *
  * Each file is a short financial report or invoice with figures drawn from a
  * fixed-seed generator, so runs are repeatable and no two files are equal.
+ * With --alike every file is the same report (one vendor's invoices, one
+ * template's reports) but for its document number in the last line of each
+ * page: the contents, and so the hashes, differ, the text hardly does.
  */
 #include "config.h"
 
@@ -44,12 +47,13 @@ grouped (double value)
 static char *
 make_page (GRand *rand,
            guint  doc,
-           guint  page)
+           guint  page,
+           guint  heading)
 {
   GString *text = g_string_new (NULL);
   guint year = 2015 + g_rand_int_range (rand, 0, 10);
 
-  g_string_append_printf (text, "Northwind Holdings %u — Annual report %u\n", doc, year);
+  g_string_append_printf (text, "Northwind Holdings %u — Annual report %u\n", heading, year);
   g_string_append_printf (text, "Section %u                              %u        %u\n",
                           page + 1, year, year - 1);
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -76,10 +80,18 @@ main (int   argc,
 {
   guint n, n_pages;
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261122);
+  gboolean alike = argc > 1 && g_str_equal (argv[1], "--alike");
+
+  if (alike)
+    {
+      argv[1] = argv[0];
+      argv++;
+      argc--;
+    }
 
   if (argc < 3)
     {
-      g_printerr ("usage: %s DIR N [PAGES]\n", argv[0]);
+      g_printerr ("usage: %s [--alike] DIR N [PAGES]\n", argv[0]);
       return 2;
     }
 
@@ -93,8 +105,11 @@ main (int   argc,
       g_autofree char *name = g_strdup_printf ("report-%05u.pdf", doc);
       g_autofree char *path = NULL;
 
+      /* Alike: the same figures for every document, from the same seed. */
+      if (alike)
+        g_rand_set_seed (rand, 20261122);
       for (guint page = 0; page < n_pages; page++)
-        g_ptr_array_add (pages, make_page (rand, doc, page));
+        g_ptr_array_add (pages, make_page (rand, doc, page, alike ? 1 : doc));
 
       path = assay_test_pdf_write_temp (argv[1], name, (const char * const *) pages->pdata, n_pages);
     }

@@ -200,7 +200,7 @@ test_folder_json (void)
   g_assert_cmpstr (outcome.err, ==, "");
 
   run = parse_output (parser, outcome.out);
-  g_assert_cmpstr (json_object_get_string_member (run, "result_version"), ==, "assay-result/1");
+  g_assert_cmpstr (json_object_get_string_member (run, "result_version"), ==, "assay-result/2");
   g_assert_cmpstr (json_object_get_string_member (run, "template"), ==, "invoice");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (run, "documents")), ==, 3);
 
@@ -337,6 +337,62 @@ test_cache_and_password (void)
   }
 }
 
+/* A cached run reads each stored result's digest and copies its text:
+ * its documents, corpus view and CSV rows are those of the cold run. */
+static void
+test_cached_equals_cold (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *a = write_invoice (dir, "a.pdf", "A-1");
+  g_autofree char *b = write_invoice (dir, "b.pdf", "B-22");
+  g_auto(AssayTestOutcome) cold = { 0 };
+  g_auto(AssayTestOutcome) cached = { 0 };
+  g_auto(AssayTestOutcome) cold_csv = { 0 };
+  g_auto(AssayTestOutcome) cached_csv = { 0 };
+  g_autoptr(JsonParser) cold_parser = json_parser_new ();
+  g_autoptr(JsonParser) cached_parser = json_parser_new ();
+  JsonObject *cold_run, *cached_run;
+  JsonObject *cached_corpus;
+
+  run_assay (&cold, (const char *[]) { "--headless", a, b, NULL });
+  g_assert_cmpint (cold.status, ==, 0);
+  run_assay (&cached, (const char *[]) { "--headless", a, b, NULL });
+  g_assert_cmpint (cached.status, ==, 0);
+  cold_run = parse_output (cold_parser, cold.out);
+  cached_run = parse_output (cached_parser, cached.out);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *cold_doc = document_at (cold_run, i);
+      JsonObject *cached_doc = document_at (cached_run, i);
+
+      g_assert_false (json_object_get_boolean_member (cold_doc, "cached"));
+      g_assert_true (json_object_get_boolean_member (cached_doc, "cached"));
+      json_object_set_boolean_member (cached_doc, "cached", FALSE);
+    }
+  /* All the rest, figures, analysis and timings included. */
+  g_assert_true (json_node_equal (json_object_get_member (cold_run, "documents"),
+                                  json_object_get_member (cached_run, "documents")));
+
+  /* The corpus view, from digests, is the same, documents in input order. */
+  cached_corpus = json_object_get_object_member (cached_run, "corpus");
+  g_assert_cmpint (json_object_get_int_member (cached_corpus, "documents"), ==, 2);
+  g_assert_true (json_node_equal (json_object_get_member (cold_run, "corpus"),
+                                  json_object_get_member (cached_run, "corpus")));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (cached_corpus, "by_document"), 1), "path"), ==, b);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (cached_run, "summary"),
+                                               "cached"), ==, 2);
+
+  /* CSV needs what a digest leaves out (raw, page, snippet): the same rows. */
+  run_assay (&cached_csv, (const char *[]) { "--headless", "--format", "csv", a, b, NULL });
+  g_assert_cmpint (cached_csv.status, ==, 0);
+  run_assay (&cold_csv, (const char *[]) { "--headless", "--no-cache", "--format", "csv", a, b, NULL });
+  g_assert_cmpint (cold_csv.status, ==, 0);
+  g_assert_nonnull (strstr (cold_csv.out, ",verified,"));
+  g_assert_cmpstr (cached_csv.out, ==, cold_csv.out);
+}
+
 static void
 test_stats_and_trace (void)
 {
@@ -419,6 +475,7 @@ main (int   argc,
   g_test_add_func ("/assay/cli/failures-and-exit-status", test_failures_and_exit_status);
   g_test_add_func ("/assay/cli/csv", test_csv);
   g_test_add_func ("/assay/cli/cache-and-password", test_cache_and_password);
+  g_test_add_func ("/assay/cli/cached-equals-cold", test_cached_equals_cold);
   g_test_add_func ("/assay/cli/stats-and-trace", test_stats_and_trace);
   g_test_add_func ("/assay/cli/interrupt", test_interrupt);
 

@@ -61,6 +61,51 @@ assert_units (JsonObject  *label,
     g_assert_cmpstr (json_array_get_string_element (units, i), ==, expected[i]);
 }
 
+static gboolean
+append_text (const char  *text,
+             gsize        length,
+             gpointer     user_data,
+             GError     **error)
+{
+  g_string_append_len (user_data, text, length);
+  return TRUE;
+}
+
+static gboolean
+fail_after_some (const char  *text,
+                 gsize        length,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  guint *calls = user_data;
+
+  if (++*calls < 3)
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "full");
+  return FALSE;
+}
+
+/* The streamed text is the tree's text, byte for byte; a failing write
+ * stops it at once with its error. */
+static void
+assert_write_matches (AssayCorpus *corpus,
+                      double       threshold)
+{
+  g_autoptr(JsonNode) root = assay_corpus_to_json (corpus, threshold);
+  g_autofree char *expected = json_to_string (root, FALSE);
+  g_autoptr(GString) written = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  guint calls = 0;
+
+  g_assert_true (assay_corpus_write (corpus, threshold, append_text, written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (written->str, ==, expected);
+
+  g_assert_false (assay_corpus_write (corpus, threshold, fail_after_some, &calls, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_cmpuint (calls, ==, 3);
+}
+
 static void
 test_corpus_aggregate (void)
 {
@@ -206,14 +251,81 @@ test_corpus_aggregate (void)
   g_assert_cmpint (json_object_get_int_member (item, "verified"), ==, 1);
   g_assert_cmpfloat (json_object_get_double_member (item, "total"), ==, 7.0);
 
-  /* a and b share 191 of 201 shingles (J = 0.95); f shares nothing. */
-  array = json_object_get_array_member (object, "near_duplicates");
+  /* a and b share 191 of 201 shingles (J = 0.95); f shares nothing: one
+   * group, a (added first) its representative, b its one other member. */
+  array = json_object_get_array_member (object, "near_duplicate_groups");
   g_assert_cmpuint (json_array_get_length (array), ==, 1);
-  item = array_object (object, "near_duplicates", 0);
-  g_assert_cmpstr (json_object_get_string_member (item, "a"), ==, "/r/a.pdf");
-  g_assert_cmpstr (json_object_get_string_member (item, "b"), ==, "/r/b.pdf");
+  item = array_object (object, "near_duplicate_groups", 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "representative"), ==, "/r/a.pdf");
+  g_assert_cmpint (json_object_get_int_member (item, "documents"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (item, "members")), ==, 1);
+  item = array_object (item, "members", 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "path"), ==, "/r/b.pdf");
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (item, "similarity"),
                                   191.0 / 201, 0.1);
+
+  assert_write_matches (corpus, 0.5);
+}
+
+/* A thousand look-alikes (one template, a word changed in each) make one
+ * group listing each document once: the corpus view grows with the
+ * documents, not with the half million pairs. */
+static void
+test_corpus_look_alike (void)
+{
+  g_autoptr(AssayCorpus) corpus = assay_corpus_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonObject *object, *group;
+  JsonArray *groups, *members;
+  const guint n = 1000;
+
+  /* Added last first, at their positions: listed by position. */
+  for (guint i = n; i-- > 0;)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autofree char *signature = NULL;
+      g_autofree char *json = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      AssayMinhash sig;
+
+      for (guint w = 0; w < 200; w++)
+        g_string_append_printf (text, "w%u ", w);
+      g_string_append_printf (text, "document %u", i);
+      assay_minhash_init (&sig);
+      assay_minhash_add_text (&sig, text->str, text->len);
+      signature = assay_minhash_to_string (&sig);
+      json = g_strdup_printf ("{ \"status\": \"done\", \"source\": { \"path\": \"/r/%04u.pdf\" },"
+                              "  \"analysis\": { \"signature\": \"%s\" } }", i, signature);
+      node = json_from_string (json, NULL);
+      assay_corpus_add_result_at (corpus, 10 * i, node);
+    }
+
+  root = assay_corpus_to_json (corpus, 0.75);
+  object = json_node_get_object (root);
+  groups = json_object_get_array_member (object, "near_duplicate_groups");
+  g_assert_cmpuint (json_array_get_length (groups), ==, 1);
+  group = json_array_get_object_element (groups, 0);
+  g_assert_cmpstr (json_object_get_string_member (group, "representative"), ==, "/r/0000.pdf");
+  g_assert_cmpint (json_object_get_int_member (group, "documents"), ==, n);
+  members = json_object_get_array_member (group, "members");
+  g_assert_cmpuint (json_array_get_length (members), ==, n - 1);
+  for (guint i = 0; i < n - 1; i++)
+    {
+      JsonObject *member = json_array_get_object_element (members, i);
+      g_autofree char *expected = g_strdup_printf ("/r/%04u.pdf", i + 1);
+
+      /* In the order added, each once, each like the representative. */
+      g_assert_cmpstr (json_object_get_string_member (member, "path"), ==, expected);
+      g_assert_true (g_hash_table_add (seen, g_strdup (expected)));
+      g_assert_cmpfloat (json_object_get_double_member (member, "similarity"), >=, 0.75);
+    }
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (object, "by_document"), 0), "path"), ==, "/r/0000.pdf");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (object, "by_document"), n - 1), "path"), ==, "/r/0999.pdf");
+
+  assert_write_matches (corpus, 0.75);
 }
 
 static void
@@ -226,7 +338,8 @@ test_corpus_empty (void)
   g_assert_cmpuint (assay_corpus_get_n_documents (corpus), ==, 0);
   g_assert_cmpstr (json, ==,
                    "{\"documents\":0,\"by_label\":[],\"by_period\":[],"
-                   "\"by_document\":[],\"near_duplicates\":[]}");
+                   "\"by_document\":[],\"near_duplicate_groups\":[]}");
+  assert_write_matches (corpus, 0.8);
 }
 
 int
@@ -236,6 +349,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/assay/corpus/aggregate", test_corpus_aggregate);
+  g_test_add_func ("/assay/corpus/look-alike", test_corpus_look_alike);
   g_test_add_func ("/assay/corpus/empty", test_corpus_empty);
 
   return g_test_run ();

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <cairo.h>
 #include <glib/gstdio.h>
 
 #include "assay-document-private.h"
@@ -290,6 +291,113 @@ test_from_pipeline (Fixture       *fixture,
   g_assert_finalize_object (result);
 }
 
+/* Where assay-test-pdf.c draws: Sans 10 pt, baselines from 56 pt down
+ * every 14 pt, from x = 56 pt. */
+#define TEST_MARGIN      56.0
+#define TEST_LINE_HEIGHT 14.0
+
+static double
+text_advance (const char *text)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 8, 8);
+  cairo_t *cr = cairo_create (surface);
+  cairo_text_extents_t extents;
+
+  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 10.0);
+  cairo_text_extents (cr, text, &extents);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+
+  return extents.x_advance;
+}
+
+static void
+assert_rect_around (const AssayRect *rect,
+                    double           x,
+                    double           width,
+                    double           baseline)
+{
+  /* a few points of tolerance: glyph boxes come from the font's bounding box */
+  g_assert_cmpfloat_with_epsilon (rect->x, x, 2.0);
+  g_assert_cmpfloat_with_epsilon (rect->width, width, 3.0);
+  g_assert_cmpfloat (rect->y, <, baseline);
+  g_assert_cmpfloat (rect->y, >, baseline - 14.0);
+  g_assert_cmpfloat (rect->y + rect->height, >, baseline - 1.0);
+  g_assert_cmpfloat (rect->y + rect->height, <, baseline + 6.0);
+}
+
+/* A figure at a known place gets rectangles around that place, in the
+ * result JSON and in the objects. */
+static void
+test_rects (Fixture       *fixture,
+            gconstpointer  data)
+{
+  static const char *pages[] = {
+    "Annual report 2023\nAcme Widgets Ltd\n\n\n\n\nRevenue 1,234.5\nNet income 210.3\n",
+    "Notes\n\n\nOperating costs 800.2\nTotal assets 5,600.0\n",
+  };
+  g_autoptr(AssayPipeline) pipeline = new_pipeline (fixture);
+  g_autofree char *path = assay_test_pdf_write_temp (fixture->dir, "placed.pdf", pages, 2);
+  g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
+  AssayDocument *document = assay_pipeline_add (pipeline, input);
+  g_autoptr(GError) error = NULL;
+  AssayDocumentResult *result;
+  AssayResultFigure *figure;
+  const AssayRect *rects;
+  guint n_rects = 0;
+  JsonObject *extraction;
+  JsonArray *figures;
+  gboolean saw_rects = FALSE;
+
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+
+  /* In the JSON: [[x, y, w, h]] on verified figures */
+  extraction = json_object_get_object_member (json_node_get_object (assay_document_get_result (document)),
+                                              "extraction");
+  figures = json_object_get_array_member (extraction, "figures");
+  for (guint i = 0; i < json_array_get_length (figures); i++)
+    {
+      JsonObject *f = json_array_get_object_element (figures, i);
+
+      if (json_object_has_member (f, "rects"))
+        {
+          JsonArray *r = json_object_get_array_member (f, "rects");
+
+          g_assert_cmpstr (json_object_get_string_member (f, "verified"), ==, "verified");
+          g_assert_cmpuint (json_array_get_length (r), >=, 1);
+          g_assert_cmpuint (json_array_get_length (json_array_get_array_element (r, 0)), ==, 4);
+          saw_rects = TRUE;
+        }
+    }
+  g_assert_true (saw_rects);
+
+  result = load_result (pipeline, document, NULL, &error);
+  g_assert_no_error (error);
+
+  /* line 6 of page 1, after "Revenue " */
+  figure = find_figure (result, 1234.5);
+  g_assert_nonnull (figure);
+  g_assert_cmpuint (assay_result_figure_get_verified_page (figure), ==, 1);
+  rects = assay_result_figure_get_rects (figure, &n_rects);
+  g_assert_cmpuint (n_rects, ==, 1);
+  g_test_message ("rect %.2f %.2f %.2f %.2f, expected x %.2f w %.2f", rects[0].x, rects[0].y, rects[0].width, rects[0].height, TEST_MARGIN + text_advance ("Revenue "), text_advance ("1,234.5"));
+  assert_rect_around (&rects[0], TEST_MARGIN + text_advance ("Revenue "), text_advance ("1,234.5"),
+                      TEST_MARGIN + 6 * TEST_LINE_HEIGHT);
+
+  /* line 4 of page 2, after "Total assets " */
+  figure = find_figure (result, 5600.0);
+  g_assert_nonnull (figure);
+  g_assert_cmpuint (assay_result_figure_get_verified_page (figure), ==, 2);
+  rects = assay_result_figure_get_rects (figure, &n_rects);
+  g_assert_cmpuint (n_rects, ==, 1);
+  assert_rect_around (&rects[0], TEST_MARGIN + text_advance ("Total assets "), text_advance ("5,600.0"),
+                      TEST_MARGIN + 4 * TEST_LINE_HEIGHT);
+
+  g_assert_finalize_object (result);
+}
+
 static void
 test_cancelled (Fixture       *fixture,
                 gconstpointer  data)
@@ -549,6 +657,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   ADD ("/assay/document-result/from-pipeline", test_from_pipeline);
+  ADD ("/assay/document-result/rects", test_rects);
   ADD ("/assay/document-result/cancelled", test_cancelled);
   ADD ("/assay/document-result/stale", test_stale);
   ADD ("/assay/document-result/no-result-yet", test_no_result_yet);

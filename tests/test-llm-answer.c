@@ -93,17 +93,11 @@ test_validate_problems (void)
   static const BadAnswer cases[] = {
     { "I could not find anything.", "contains no JSON object" },
     { "{\"title\": \"x\", \"fields\": {", "incomplete or invalid JSON" },
-    /* missing field */
+    /* a required field missing */
     { "{\"title\": null, \"document_type\": \"invoice\", \"fields\": {\"invoice_number\": \"1\", "
       "\"issue_date\": null, \"due_date\": null, \"issuer\": null, \"recipient\": null, "
-      "\"currency\": null, \"subtotal\": null, \"total\": 5}, \"figures\": []}",
-      "fields.tax is missing" },
-    /* extra field */
-    { "{\"title\": null, \"document_type\": \"invoice\", \"fields\": {\"invoice_number\": \"1\", "
-      "\"issue_date\": null, \"due_date\": null, \"issuer\": null, \"recipient\": null, "
-      "\"currency\": null, \"subtotal\": null, \"tax\": null, \"total\": 5, \"vat_id\": \"x\"}, "
-      "\"figures\": []}",
-      "unexpected member \"vat_id\"" },
+      "\"currency\": null, \"subtotal\": null, \"tax\": 5}, \"figures\": []}",
+      "fields.total is missing" },
     /* a number written as text */
     { "{\"title\": null, \"document_type\": \"invoice\", \"fields\": {\"invoice_number\": \"1\", "
       "\"issue_date\": null, \"due_date\": null, \"issuer\": null, \"recipient\": null, "
@@ -125,11 +119,11 @@ test_validate_problems (void)
       "\"issue_date\": null, \"due_date\": null, \"issuer\": null, \"recipient\": null, "
       "\"currency\": null, \"subtotal\": null, \"tax\": null, \"total\": 1}, \"figures\": []}",
       "fields.invoice_number is required" },
-    /* extra top-level member, unknown document type */
+    /* an extra top-level member is no problem; an unknown document type is */
     { "{\"title\": null, \"document_type\": \"memo\", \"notes\": 1, \"fields\": {\"invoice_number\": \"1\", "
       "\"issue_date\": null, \"due_date\": null, \"issuer\": null, \"recipient\": null, "
       "\"currency\": null, \"subtotal\": null, \"tax\": null, \"total\": 1}, \"figures\": []}",
-      "unexpected top-level member \"notes\"" },
+      "\"document_type\" must be one of" },
     { "{\"title\": null, \"document_type\": \"memo\", \"fields\": {\"invoice_number\": \"1\", "
       "\"issue_date\": null, \"due_date\": null, \"issuer\": null, \"recipient\": null, "
       "\"currency\": null, \"subtotal\": null, \"tax\": null, \"total\": 1}, \"figures\": []}",
@@ -156,8 +150,9 @@ test_validate_problems (void)
       "\"figures\" must be an array" },
     { "{\"title\": 5, \"document_type\": \"invoice\", \"fields\": [], \"figures\": []}",
       "\"fields\" must be an object" },
+    /* what the template needs cannot be read */
     { "{\"document_type\": \"invoice\", \"fields\": {}, \"figures\": []}",
-      "The top-level member \"title\" is missing" },
+      "fields.invoice_number is missing" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -205,6 +200,72 @@ test_validate_fixups (void)
   g_assert_cmpuint (warnings->len, ==, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (warnings, 0), "Revenue"));
   g_assert_nonnull (strstr (g_ptr_array_index (warnings, 0), "page 9"));
+}
+
+/* What a person would keep: members the template does not name are left
+ * out with one warning, never a repair round or a failure; fields put at
+ * the top level are read as fields; optional ones may be missing. */
+static void
+test_validate_extra_members (void)
+{
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonNode) answer = NULL;
+  JsonObject *object, *fields, *figure;
+  const char *warning;
+
+  answer = validate ("{\"title\": \"T\", \"document_type\": \"invoice\", \"notes\": \"n\", "
+                     "\"confidence\": 0.9, \"fields\": {\"invoice_number\": \"7\", \"total\": 5, "
+                     "\"vat_id\": \"DE1\"}, \"figures\": [{\"label\": \"Total\", \"value\": 5, "
+                     "\"raw\": \"5\", \"page\": 1, \"bbox\": [1, 2]}]}",
+                     "invoice", problems, warnings);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_nonnull (answer);
+  object = json_node_get_object (answer);
+  g_assert_false (json_object_has_member (object, "notes"));
+  g_assert_false (json_object_has_member (object, "confidence"));
+  fields = json_object_get_object_member (object, "fields");
+  g_assert_false (json_object_has_member (fields, "vat_id"));
+  g_assert_cmpstr (json_object_get_string_member (fields, "invoice_number"), ==, "7");
+  g_assert_true (json_object_get_null_member (fields, "tax"));
+  figure = json_array_get_object_element (json_object_get_array_member (object, "figures"), 0);
+  g_assert_false (json_object_has_member (figure, "bbox"));
+  g_assert_true (json_object_get_null_member (figure, "unit"));
+  g_assert_cmpuint (warnings->len, ==, 1);
+  warning = g_ptr_array_index (warnings, 0);
+  g_assert_nonnull (strstr (warning, "notes"));
+  g_assert_nonnull (strstr (warning, "confidence"));
+  g_assert_nonnull (strstr (warning, "fields.vat_id"));
+  g_assert_nonnull (strstr (warning, "figures[].bbox"));
+  g_assert_nonnull (strstr (warning, "left out"));
+  g_clear_pointer (&answer, json_node_unref);
+
+  /* The issue's case: the general template's fields at the top level,
+   * next to an empty "fields", no title. They are read as the fields. */
+  g_ptr_array_set_size (warnings, 0);
+  answer = validate ("{\"author\": \"Ana\", \"date\": \"2024-03-01\", \"summary\": \"S.\", "
+                     "\"document_type\": \"general\", \"figures\": []}",
+                     "general", problems, warnings);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_nonnull (answer);
+  object = json_node_get_object (answer);
+  g_assert_true (json_object_get_null_member (object, "title"));
+  fields = json_object_get_object_member (object, "fields");
+  g_assert_cmpstr (json_object_get_string_member (fields, "author"), ==, "Ana");
+  g_assert_cmpstr (json_object_get_string_member (fields, "date"), ==, "2024-03-01");
+  g_assert_cmpuint (warnings->len, ==, 0);
+  g_clear_pointer (&answer, json_node_unref);
+
+  /* Both: the top-level copies are extra and left out. */
+  answer = validate ("{\"title\": null, \"document_type\": \"general\", \"author\": \"X\", "
+                     "\"fields\": {\"author\": \"Ana\", \"date\": null, \"summary\": null}, "
+                     "\"figures\": []}",
+                     "general", problems, warnings);
+  g_assert_nonnull (answer);
+  fields = json_object_get_object_member (json_node_get_object (answer), "fields");
+  g_assert_cmpstr (json_object_get_string_member (fields, "author"), ==, "Ana");
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (warnings, 0), "(author)"));
 }
 
 static void
@@ -388,6 +449,7 @@ main (int   argc,
   g_test_add_func ("/assay/llm-answer/validate-valid", test_validate_valid);
   g_test_add_func ("/assay/llm-answer/validate-problems", test_validate_problems);
   g_test_add_func ("/assay/llm-answer/validate-fixups", test_validate_fixups);
+  g_test_add_func ("/assay/llm-answer/validate-extra-members", test_validate_extra_members);
   g_test_add_func ("/assay/llm-answer/repair-prompt", test_repair_prompt);
   g_test_add_func ("/assay/llm-answer/problem-cap", test_problem_cap);
   g_test_add_func ("/assay/llm-answer/merge-and-convert", test_merge_and_convert);

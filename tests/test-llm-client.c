@@ -603,18 +603,326 @@ test_length_split (Fixture       *fixture,
   g_assert_cmpuint (stats.splits, ==, 1);
   outcome_clear (&outcome);
 
-  /* One page that is always cut off cannot be split forever. */
+  /* One page that is always cut off cannot be split forever: it is asked
+   * once more with a larger allowance, then it fails. */
   assay_fake_llm_server_reset (fixture->server);
   {
     g_autoptr(AssayPdfText) one = make_text (1, 300);
     AssayFakeLlmFault length = { ASSAY_FAKE_LLM_FAULT_LENGTH };
 
     assay_fake_llm_server_push_fault (fixture->server, &length);
+    assay_fake_llm_server_push_fault (fixture->server, &length);
     extract (client, one, "general", &outcome);
     g_assert_error (outcome.error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TRUNCATED);
     g_assert_nonnull (strstr (outcome.error->message, "cut off"));
+    g_assert_nonnull (strstr (outcome.error->message, "even for the smallest part"));
+    g_assert_cmpuint (assay_fake_llm_server_get_requests (fixture->server), ==, 2);
     outcome_clear (&outcome);
   }
+}
+
+/* A smallest part cut off at the output limit is asked once more with a
+ * larger allowance: max_tokens (OpenAI, which otherwise leaves it to the
+ * server) or num_predict (Ollama). */
+static void
+test_length_raises_limit (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  for (guint p = 0; p < 2; p++)
+    {
+      AssayLlmProvider provider = p ? ASSAY_LLM_PROVIDER_OLLAMA : ASSAY_LLM_PROVIDER_OPENAI;
+      g_autoptr(AssayLlmConfig) config = make_config (fixture, provider, TRUE);
+      g_autoptr(AssayLlmClient) client = make_client (config);
+      g_autoptr(AssayPdfText) one = make_text (1, 300);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autofree char *first = NULL;
+      g_autofree char *second = NULL;
+      JsonObject *request;
+      AssayLlmClientStats stats;
+      Outcome outcome = { 0 };
+      gint64 limit_first, limit_second;
+
+      /* The answer needs more than the first allowance (4096 by the
+       * server's default for OpenAI; num_predict 2048 for Ollama). */
+      assay_fake_llm_server_reset (fixture->server);
+      assay_fake_llm_server_set_answer_tokens (fixture->server, 5000);
+      extract (client, one, "general", &outcome);
+      g_assert_no_error (outcome.error);
+      assert_general_answer (outcome.extraction, 1);
+      g_assert_cmpuint (assay_fake_llm_server_get_requests (fixture->server), ==, 2);
+      assay_llm_client_get_stats (client, &stats);
+      g_assert_cmpuint (stats.raised_limits, ==, 1);
+      g_assert_cmpuint (stats.splits, ==, 0);
+
+      first = assay_fake_llm_server_dup_body (fixture->server, 0);
+      second = assay_fake_llm_server_dup_body (fixture->server, 1);
+      if (p == 0)
+        {
+          request = parse_body (parser, first);
+          g_assert_false (json_object_has_member (request, "max_tokens"));
+          request = parse_body (parser, second);
+          limit_second = json_object_get_int_member (request, "max_tokens");
+          g_assert_cmpint (limit_second, >, 5000);
+        }
+      else
+        {
+          request = parse_body (parser, first);
+          limit_first = json_object_get_int_member (json_object_get_object_member (request, "options"),
+                                                    "num_predict");
+          request = parse_body (parser, second);
+          limit_second = json_object_get_int_member (json_object_get_object_member (request, "options"),
+                                                     "num_predict");
+          g_assert_cmpint (limit_second, >, limit_first);
+          g_assert_cmpint (limit_second, >, 5000);
+          g_assert_cmpint (limit_second, <=, 8192);
+        }
+      outcome_clear (&outcome);
+
+      /* An answer that does not fit even then fails with the message of
+       * a cut-off answer, after exactly one more request. */
+      assay_fake_llm_server_reset (fixture->server);
+      assay_fake_llm_server_set_answer_tokens (fixture->server, 100000);
+      extract (client, one, "general", &outcome);
+      g_assert_error (outcome.error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TRUNCATED);
+      g_assert_nonnull (strstr (outcome.error->message, "even for the smallest part"));
+      g_assert_cmpuint (assay_fake_llm_server_get_requests (fixture->server), ==, 2);
+      outcome_clear (&outcome);
+    }
+}
+
+/* Members the template does not name: left out with a warning on the
+ * document, in one request, never a repair round or a failure. */
+static void
+test_extra_members (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  for (guint p = 0; p < 2; p++)
+    {
+      AssayLlmProvider provider = p ? ASSAY_LLM_PROVIDER_OLLAMA : ASSAY_LLM_PROVIDER_OPENAI;
+      g_autoptr(AssayLlmConfig) config = make_config (fixture, provider, p == 0);
+      g_autoptr(AssayLlmClient) client = make_client (config);
+      g_autoptr(AssayPdfText) text = make_text (2, 300);
+      AssayLlmClientStats stats;
+      Outcome outcome = { 0 };
+      gboolean warned = FALSE;
+
+      assay_fake_llm_server_reset (fixture->server);
+      assay_fake_llm_server_set_extra_members (fixture->server,
+                                               "\"author\": \"A. Nother\", \"notes\": [1, 2], "
+                                               "\"confidence\": 0.93");
+      extract (client, text, "general", &outcome);
+      g_assert_no_error (outcome.error);
+      assert_general_answer (outcome.extraction, 2);
+      g_assert_cmpuint (assay_fake_llm_server_get_requests (fixture->server), ==, 1);
+      assay_llm_client_get_stats (client, &stats);
+      g_assert_cmpuint (stats.repairs, ==, 0);
+      for (guint i = 0; i < outcome.extraction->warnings->len; i++)
+        {
+          const char *warning = g_ptr_array_index (outcome.extraction->warnings, i);
+
+          if (strstr (warning, "left out") != NULL)
+            {
+              g_assert_nonnull (strstr (warning, "notes"));
+              g_assert_nonnull (strstr (warning, "confidence"));
+              warned = TRUE;
+            }
+        }
+      g_assert_true (warned);
+      outcome_clear (&outcome);
+    }
+}
+
+/* Streamed token by token as real servers do, over 40 ms: an event per
+ * token of 1-9 bytes, comment lines, CRLF (odd requests) and LF (even
+ * ones), every multi-byte character cut across two writes. The answer
+ * comes out byte for byte, for both providers. */
+static void
+test_stream_token_by_token (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  static const char summary[] = "Überschuss von 12 400 € — café, naïve, Zürich, 東京, 😀 and \"quotes\" \\ done.";
+  g_autofree char *fields = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *quoted = NULL;
+
+  json_node_set_string (node, summary);
+  quoted = json_to_string (node, FALSE);
+  fields = g_strdup_printf ("{\"author\": \"Ana Example\", \"date\": \"2024-03-01\", "
+                            "\"summary\": %s}", quoted);
+  assay_fake_llm_server_set_fields (fixture->server, fields);
+  assay_fake_llm_server_set_stream_ms (fixture->server, 40);
+
+  for (guint p = 0; p < 2; p++)
+    {
+      AssayLlmProvider provider = p ? ASSAY_LLM_PROVIDER_OLLAMA : ASSAY_LLM_PROVIDER_OPENAI;
+      g_autoptr(AssayLlmConfig) config = make_config (fixture, provider, TRUE);
+      g_autoptr(AssayLlmClient) client = make_client (config);
+
+      /* Two documents: one over LF, one over CRLF. */
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr(AssayPdfText) text = make_text (2, 300);
+          Outcome outcome = { 0 };
+
+          extract (client, text, "general", &outcome);
+          g_assert_no_error (outcome.error);
+          assert_general_answer (outcome.extraction, 2);
+          g_assert_cmpstr (assay_extraction_get_field (outcome.extraction, "summary")->value, ==,
+                           summary);
+          /* Every token counted, progress coalesced. */
+          g_assert_cmpint (outcome.extraction->completion_tokens, >, 60);
+          g_assert_cmpuint (outcome.last_tokens, ==, outcome.extraction->completion_tokens);
+          g_assert_cmpuint (outcome.n_progress, <, outcome.extraction->completion_tokens / 4);
+          outcome_clear (&outcome);
+        }
+    }
+
+  assay_fake_llm_server_set_stream_ms (fixture->server, 0);
+}
+
+typedef struct
+{
+  Outcome  outcome;
+  gint64   waiting_until;   /* the last value told */
+  gint64   max_waiting_until;
+  guint    n_waiting;
+} Waiter;
+
+static void
+waiting_cb (gpointer user_data,
+            gint64   until_monotonic_us)
+{
+  Waiter *waiter = user_data;
+
+  waiter->waiting_until = until_monotonic_us;
+  if (until_monotonic_us > 0)
+    {
+      waiter->n_waiting++;
+      waiter->max_waiting_until = MAX (waiter->max_waiting_until, until_monotonic_us);
+    }
+}
+
+static void
+waiter_progress_cb (gpointer user_data,
+                    double   fraction,
+                    guint64  tokens)
+{
+}
+
+static void
+waiter_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Waiter *waiter = user_data;
+
+  waiter->outcome.extraction = assay_extractor_extract_finish (ASSAY_EXTRACTOR (source), result,
+                                                               &waiter->outcome.error);
+  waiter->outcome.done = TRUE;
+}
+
+/* A rate limit the server announces holds for the endpoint: while it runs
+ * no slot sends anything (the server counts what arrives inside its
+ * window), requests in flight finish, and every waiting document is told
+ * until when. Retry-After in seconds, retry-after-ms, an HTTP date and
+ * x-ratelimit-remaining-requests: 0 with x-ratelimit-reset-requests. */
+static void
+test_rate_limit_window (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  static const struct { const char *after; const char *after_ms; const char *reset; guint status; gint64 min_ms; } cases[] = {
+    { NULL, "700", NULL, 429, 700 },
+    { "1", NULL, NULL, 429, 1000 },
+    { NULL, NULL, "800ms", 503, 800 },
+    { NULL, NULL, "0m1s", 429, 1000 },
+    { "date", NULL, NULL, 503, 1000 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr(AssayLlmConfig) config = make_config (fixture, ASSAY_LLM_PROVIDER_OPENAI, c % 2 == 0);
+      g_autoptr(AssayLlmClient) client = NULL;
+      g_autoptr(AssayTemplate) template = assay_template_lookup ("general");
+      g_autoptr(AssayPdfText) text = make_text (1, 300);
+      g_autofree char *date = NULL;
+      AssayFakeLlmFault fault = { ASSAY_FAKE_LLM_FAULT_STATUS, cases[c].status,
+                                  "{\"error\":{\"message\":\"Slow down\",\"code\":\"rate_limit_exceeded\"}}",
+                                  cases[c].after, cases[c].after_ms };
+      Waiter waiters[8] = { 0 };
+      gint64 first_arrival, window_end, last_before = 0;
+      guint n_requests, n_told = 0;
+
+      g_test_message ("case %u", c);
+      if (g_strcmp0 (cases[c].after, "date") == 0)
+        {
+          /* Two seconds from now, to the second: at least one left. */
+          g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+          g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 2);
+
+          date = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+          fault.retry_after = date;
+        }
+      fault.ratelimit_reset = cases[c].reset;
+
+      assay_fake_llm_server_reset (fixture->server);
+      assay_fake_llm_server_set_latency (fixture->server, 150);
+      assay_fake_llm_server_push_fault (fixture->server, &fault);
+      config->max_requests = 4;
+      config->retries = 3;
+      client = make_client (config);
+
+      for (guint i = 0; i < G_N_ELEMENTS (waiters); i++)
+        {
+          AssayExtractRequest request = { 0 };
+
+          request.text = text;
+          request.template_ = template;
+          request.display_name = "test.pdf";
+          request.progress = waiter_progress_cb;
+          request.progress_data = &waiters[i];
+          request.waiting = waiting_cb;
+          assay_extractor_extract_async (ASSAY_EXTRACTOR (client), &request, NULL,
+                                         waiter_done_cb, &waiters[i]);
+        }
+
+      for (guint i = 0; i < G_N_ELEMENTS (waiters); i++)
+        wait_for (&waiters[i].outcome.done);
+
+      /* Nothing arrived inside the window, across all four slots. */
+      g_assert_cmpuint (assay_fake_llm_server_get_early_requests (fixture->server), ==, 0);
+
+      /* The first four went out at once; the 429 came after 150 ms and
+       * the other three were answered. Then nothing until the window ended. */
+      n_requests = assay_fake_llm_server_get_requests (fixture->server);
+      g_assert_cmpuint (n_requests, ==, 9);
+      first_arrival = assay_fake_llm_server_get_arrival (fixture->server, 0);
+      window_end = first_arrival + (150 + cases[c].min_ms) * 1000;
+      for (guint i = 4; i < n_requests; i++)
+        {
+          gint64 arrival = assay_fake_llm_server_get_arrival (fixture->server, i);
+
+          g_assert_cmpint (arrival, >=, window_end);
+          last_before = MAX (last_before, arrival);
+        }
+
+      for (guint i = 0; i < G_N_ELEMENTS (waiters); i++)
+        {
+          g_assert_no_error (waiters[i].outcome.error);
+          assert_general_answer (waiters[i].outcome.extraction, 1);
+          /* Told it no longer waits at the end. */
+          g_assert_cmpint (waiters[i].waiting_until, ==, 0);
+          if (waiters[i].n_waiting > 0)
+            {
+              n_told++;
+              g_assert_cmpint (waiters[i].max_waiting_until, >=, window_end - 100 * 1000);
+            }
+          outcome_clear (&waiters[i].outcome);
+        }
+      /* The four queued documents and the one that got the 429. */
+      g_assert_cmpuint (n_told, >=, 5);
+    }
+
+  assay_fake_llm_server_set_latency (fixture->server, 0);
 }
 
 static void
@@ -1043,6 +1351,10 @@ main (int   argc,
   add_fixture_test ("/assay/llm-client/oversized", NULL, test_oversized);
   add_fixture_test ("/assay/llm-client/answers", NULL, test_answers);
   add_fixture_test ("/assay/llm-client/length-split", NULL, test_length_split);
+  add_fixture_test ("/assay/llm-client/length-raises-limit", NULL, test_length_raises_limit);
+  add_fixture_test ("/assay/llm-client/extra-members", NULL, test_extra_members);
+  add_fixture_test ("/assay/llm-client/stream-token-by-token", NULL, test_stream_token_by_token);
+  add_fixture_test ("/assay/llm-client/rate-limit-window", NULL, test_rate_limit_window);
   add_fixture_test ("/assay/llm-client/chunked-document", NULL, test_chunked_document);
   add_fixture_test ("/assay/llm-client/json-mode-fallback", NULL, test_json_mode_fallback);
   add_fixture_test ("/assay/llm-client/connection-refused", NULL, test_connection_refused);

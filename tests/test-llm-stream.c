@@ -45,6 +45,64 @@ decode (AssayLlmStreamFormat   format,
   return g_steal_pointer (&decoder);
 }
 
+/* Chunks the quick scan reads and chunks it leaves to json-glib give the
+ * same answer: escapes, \u escapes with surrogate pairs, content as an
+ * array of parts, usage null, members in any order, reasoning deltas. */
+static void
+test_sse_scan (void)
+{
+  static const char stream[] =
+    "data: {\"choices\":[{\"delta\":{\"content\":\"a\\\"b\\\\c\\/d\\n\\t\"}}],\"usage\":null}\n\n"
+    "data: {\"choices\":[{\"finish_reason\":null,\"delta\":{\"content\":\"\\u00e9\\ud83d\\ude00\\u6771\"},\"index\":0}]}\r\n\r\n"
+    "data: {\"choices\":[{\"delta\":{\"content\":[{\"type\":\"text\",\"text\":\"[part]\"}]}}]}\n\n"
+    "data: {\"choices\":[{\"delta\":{\"reasoning_content\":\"hmm\"}}]}\n\n"
+    "data: {\"x\":{\"choices\":[{\"delta\":{\"content\":\"NOT THIS\"}}]},\"choices\":[{\"delta\":{\"content\":\" end\"}},"
+    "{\"delta\":{\"content\":\"nor this\"}}]}\n\n"
+    "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"length\"}],\"usage\":{\"completion_tokens\":5.0,\"prompt_tokens\":3}}\n\n"
+    "data: [DONE]\n\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayLlmStreamDecoder) decoder =
+    decode (ASSAY_LLM_STREAM_SSE, stream, strlen (stream), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==,
+                   "a\"b\\c/d\n\t\xc3\xa9\xf0\x9f\x98\x80\xe6\x9d\xb1[part] end");
+  g_assert_cmpstr (assay_llm_stream_decoder_get_finish_reason (decoder), ==, "length");
+  g_assert_cmpint (assay_llm_stream_decoder_get_prompt_tokens (decoder), ==, 3);
+  g_assert_cmpint (assay_llm_stream_decoder_get_completion_tokens (decoder), ==, 5);
+  /* Four content deltas and one of reasoning. */
+  g_assert_cmpuint (assay_llm_stream_decoder_get_n_deltas (decoder), ==, 5);
+}
+
+/* What the quick scan must not accept (json-glib then decides): a lone
+ * surrogate, trailing garbage, a trailing comma, an error member. */
+static void
+test_sse_scan_rejects (void)
+{
+  static const char * const streams[] = {
+    "data: {\"choices\":[{\"delta\":{\"content\":\"\\ud83d\"}}]}\n\n",
+    "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]} trailing\n\n",
+    "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}],}\n\n",
+    "data: {\"choices\":[],\"error\":{\"message\":\"boom\"}}\n\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (streams); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AssayLlmStreamDecoder) decoder = NULL;
+      int expected;
+      g_autofree char *stream = g_strconcat (streams[i],
+                                             "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+                                             "data: [DONE]\n\n", NULL);
+
+      g_test_message ("stream %u", i);
+      decoder = decode (ASSAY_LLM_STREAM_SSE, stream, strlen (stream), &error);
+      g_assert_null (decoder);
+      expected = i == 3 ? ASSAY_LLM_ERROR_MODEL : ASSAY_LLM_ERROR_STREAM;
+      g_assert_error (error, ASSAY_LLM_ERROR, expected);
+    }
+}
+
 static void
 test_sse_basic (void)
 {
@@ -486,6 +544,8 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/assay/llm-stream/sse-basic", test_sse_basic);
+  g_test_add_func ("/assay/llm-stream/sse-scan", test_sse_scan);
+  g_test_add_func ("/assay/llm-stream/sse-scan-rejects", test_sse_scan_rejects);
   g_test_add_func ("/assay/llm-stream/sse-line-ends", test_sse_line_ends);
   g_test_add_func ("/assay/llm-stream/sse-cut-before-done", test_sse_cut_before_done);
   g_test_add_func ("/assay/llm-stream/sse-finish-without-done", test_sse_finish_without_done);

@@ -156,7 +156,7 @@ test_minhash_index (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (2024);
   g_autoptr(AssayMinhashIndex) index = assay_minhash_index_new ();
-  g_autoptr(GArray) pairs = NULL;
+  g_autoptr(GArray) members = NULL;
   g_autofree AssayMinhash *sigs = g_new (AssayMinhash, N_DOCS + N_NEAR);
   guint found = 0;
   AssayMinhash empty;
@@ -187,7 +187,7 @@ test_minhash_index (void)
         }
     }
 
-  /* Ids in reverse order: pairs still come out with a < b, sorted. */
+  /* Ids need not follow the order added: groups follow the ids. */
   for (guint i = 0; i < N_DOCS + N_NEAR; i++)
     assay_minhash_index_add (index, 100000 - i, &sigs[i]);
   /* Empty documents are not indexed. */
@@ -196,35 +196,38 @@ test_minhash_index (void)
   assay_minhash_index_add (index, 8, &empty);
   g_assert_cmpuint (assay_minhash_index_get_size (index), ==, N_DOCS + N_NEAR);
 
-  pairs = assay_minhash_index_find_pairs (index, 0.6);
+  members = assay_minhash_index_find_groups (index, 0.6);
 
   /* Far fewer comparisons than the 2.01 million pairs: only the near-
    * duplicates (and at most a few chance collisions) share a band. */
-  g_test_message ("%" G_GUINT64_FORMAT " comparisons, %u pairs",
-                  assay_minhash_index_get_n_comparisons (index), pairs->len);
+  g_test_message ("%" G_GUINT64_FORMAT " comparisons, %u members",
+                  assay_minhash_index_get_n_comparisons (index), members->len);
   g_assert_cmpuint (assay_minhash_index_get_n_comparisons (index), <=, N_DOCS);
-  g_assert_cmpuint (assay_minhash_index_get_n_comparisons (index), >=, pairs->len);
 
-  for (guint i = 0; i < pairs->len; i++)
+  /* Groups of two: the near-duplicate (the smaller id, though added
+   * later) as representative, then the original; nothing unrelated;
+   * groups by id. */
+  g_assert_cmpuint (members->len % 2, ==, 0);
+  for (guint i = 0; i < members->len; i += 2)
     {
-      const AssayMinhashPair *pair = &g_array_index (pairs, AssayMinhashPair, i);
-      guint first = 100000 - pair->b;    /* the smaller id is the later doc */
-      guint second = 100000 - pair->a;
+      const AssayMinhashMember *rep = &g_array_index (members, AssayMinhashMember, i);
+      const AssayMinhashMember *member = &g_array_index (members, AssayMinhashMember, i + 1);
+      guint copy = 100000 - rep->id;
+      guint original = 100000 - member->id;
 
-      g_assert_cmpuint (pair->a, <, pair->b);
+      g_assert_cmpuint (rep->representative, ==, rep->id);
+      g_assert_cmpfloat (rep->similarity, ==, 1.0);
+      g_assert_cmpuint (member->representative, ==, rep->id);
+      g_assert_cmpuint (original, <, N_NEAR);
+      g_assert_cmpuint (copy, ==, N_DOCS + original);
       if (i > 0)
-        {
-          const AssayMinhashPair *prev = &g_array_index (pairs, AssayMinhashPair, i - 1);
-          g_assert_true (prev->a < pair->a || (prev->a == pair->a && prev->b < pair->b));
-        }
-
-      /* Only original/near-duplicate pairs; nothing unrelated. */
-      g_assert_cmpuint (first, <, N_NEAR);
-      g_assert_cmpuint (second, ==, N_DOCS + first);
-      g_assert_cmpfloat (pair->similarity, >=, 0.6);
-      g_assert_cmpfloat_with_epsilon (pair->similarity,
-                                      assay_minhash_similarity (&sigs[first], &sigs[second]),
-                                      1e-15);
+        g_assert_cmpuint (g_array_index (members, AssayMinhashMember, i - 2).id, <, rep->id);
+      g_assert_cmpfloat (member->similarity, >=, 0.6);
+      /* The index keeps 16 bits a slot: a chance agreement at most. */
+      g_assert_cmpfloat (member->similarity, >=,
+                         assay_minhash_similarity (&sigs[original], &sigs[copy]));
+      g_assert_cmpfloat (member->similarity, <=,
+                         assay_minhash_similarity (&sigs[original], &sigs[copy]) + 2.0 / 128);
       found++;
     }
 
@@ -236,11 +239,12 @@ static void
 test_minhash_index_duplicates (void)
 {
   g_autoptr(AssayMinhashIndex) index = assay_minhash_index_new ();
-  g_autoptr(GArray) pairs = NULL;
+  g_autoptr(GArray) members = NULL;
   g_autoptr(GArray) again = NULL;
   AssayMinhash a, b;
 
-  /* Three identical documents share every band: 3 pairs, each once. */
+  /* Three identical documents share every band: one group of three, two
+   * comparisons (the later bands find them linked already). */
   signature_of (&a, "the quick brown fox jumps over the lazy dog and runs away");
   signature_of (&b, "an entirely different text about quarterly revenue and costs");
   assay_minhash_index_add (index, 5, &a);
@@ -248,20 +252,111 @@ test_minhash_index_duplicates (void)
   assay_minhash_index_add (index, 9, &b);
   assay_minhash_index_add (index, 3, &a);
 
-  pairs = assay_minhash_index_find_pairs (index, 0.9);
-  g_assert_cmpuint (pairs->len, ==, 3);
-  g_assert_cmpuint (g_array_index (pairs, AssayMinhashPair, 0).a, ==, 2);
-  g_assert_cmpuint (g_array_index (pairs, AssayMinhashPair, 0).b, ==, 3);
-  g_assert_cmpuint (g_array_index (pairs, AssayMinhashPair, 1).a, ==, 2);
-  g_assert_cmpuint (g_array_index (pairs, AssayMinhashPair, 1).b, ==, 5);
-  g_assert_cmpuint (g_array_index (pairs, AssayMinhashPair, 2).a, ==, 3);
-  g_assert_cmpuint (g_array_index (pairs, AssayMinhashPair, 2).b, ==, 5);
-  g_assert_cmpfloat (g_array_index (pairs, AssayMinhashPair, 0).similarity, ==, 1.0);
-  g_assert_cmpuint (assay_minhash_index_get_n_comparisons (index), ==, 3);
+  members = assay_minhash_index_find_groups (index, 0.9);
+  g_assert_cmpuint (members->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const guint expected[] = { 2, 3, 5 };
+      const AssayMinhashMember *member = &g_array_index (members, AssayMinhashMember, i);
+
+      g_assert_cmpuint (member->id, ==, expected[i]);
+      g_assert_cmpuint (member->representative, ==, 2);
+      g_assert_cmpfloat (member->similarity, ==, 1.0);
+    }
+  /* Two links, and two members compared with the representative. */
+  g_assert_cmpuint (assay_minhash_index_get_n_comparisons (index), ==, 4);
 
   /* A threshold above 1 keeps nothing. */
-  again = assay_minhash_index_find_pairs (index, 1.01);
+  again = assay_minhash_index_find_groups (index, 1.01);
   g_assert_cmpuint (again->len, ==, 0);
+}
+
+/* Words "w<first>" … "w<first + n - 1>". */
+static void
+signature_of_range (AssayMinhash *sig,
+                    guint         first,
+                    guint         n,
+                    const char   *suffix)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "w%u ", first + i);
+  g_string_append (text, suffix);
+  assay_minhash_init (sig);
+  assay_minhash_add_text (sig, text->str, text->len);
+}
+
+/* 5,000 documents that all look alike: one group, found with a number of
+ * comparisons linear in the documents (all pairs would be 12.5 million). */
+static void
+test_minhash_index_look_alike (void)
+{
+  g_autoptr(AssayMinhashIndex) index = assay_minhash_index_new ();
+  g_autoptr(GArray) members = NULL;
+  const guint n = 5000;
+  AssayMinhash sig;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *suffix = g_strdup_printf ("copy %u", i);
+
+      signature_of_range (&sig, 0, 100, suffix);
+      assay_minhash_index_add (index, i, &sig);
+    }
+
+  members = assay_minhash_index_find_groups (index, 0.75);
+  g_test_message ("%" G_GUINT64_FORMAT " comparisons", assay_minhash_index_get_n_comparisons (index));
+  g_assert_cmpuint (members->len, ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const AssayMinhashMember *member = &g_array_index (members, AssayMinhashMember, i);
+
+      g_assert_cmpuint (member->id, ==, i);
+      g_assert_cmpuint (member->representative, ==, 0);
+      g_assert_cmpfloat (member->similarity, >=, 0.75);
+    }
+  g_assert_cmpuint (assay_minhash_index_get_n_comparisons (index), <=, 3 * n);
+}
+
+/* A chain: each step like the one before, the ends unlike. Every member's
+ * similarity is to its own representative, and reaches the threshold. */
+static void
+test_minhash_index_chain (void)
+{
+  g_autoptr(AssayMinhashIndex) index = assay_minhash_index_new ();
+  g_autoptr(GArray) members = NULL;
+  g_autofree AssayMinhash *sigs = g_new (AssayMinhash, 40);
+  guint n_groups = 0;
+
+  /* Windows of 400 words moving by 20: J(step) = 380/420 = 0.90. */
+  for (guint i = 0; i < 40; i++)
+    {
+      signature_of_range (&sigs[i], i * 20, 400, "");
+      assay_minhash_index_add (index, i, &sigs[i]);
+    }
+
+  members = assay_minhash_index_find_groups (index, 0.75);
+  for (guint i = 0; i < members->len; i++)
+    {
+      const AssayMinhashMember *member = &g_array_index (members, AssayMinhashMember, i);
+
+      if (member->id == member->representative)
+        {
+          n_groups++;
+          continue;
+        }
+      g_assert_cmpfloat (member->similarity, >=, 0.75);
+      g_assert_cmpfloat (member->similarity, >=,
+                         assay_minhash_similarity (&sigs[member->id], &sigs[member->representative]));
+      g_assert_cmpfloat (member->similarity, <=,
+                         assay_minhash_similarity (&sigs[member->id], &sigs[member->representative]) + 2.0 / 128);
+      g_assert_cmpuint (member->representative, <, member->id);
+    }
+
+  /* The ends share nothing: not one group; yet steps are grouped. */
+  g_assert_cmpuint (n_groups, >, 1);
+  g_assert_cmpuint (members->len, >=, 30);
 }
 
 int
@@ -275,6 +370,8 @@ main (int   argc,
   g_test_add_func ("/assay/minhash/string", test_minhash_string);
   g_test_add_func ("/assay/minhash/index", test_minhash_index);
   g_test_add_func ("/assay/minhash/index-duplicates", test_minhash_index_duplicates);
+  g_test_add_func ("/assay/minhash/index-look-alike", test_minhash_index_look_alike);
+  g_test_add_func ("/assay/minhash/index-chain", test_minhash_index_chain);
 
   return g_test_run ();
 }

@@ -569,6 +569,105 @@ test_fuzz (void)
   g_string_free (buf, TRUE);
 }
 
+/* One reading of dates for the core: the offline extractor's fields
+ * (assay_date_parse()) and the analysis's scan agree. */
+static const struct
+{
+  const char     *text;
+  AssayDateOrder  order;
+  gboolean        full_only;
+  const char     *iso;      /* NULL: no date */
+  gsize           end;
+} date_cases[] = {
+  /* the offline extractor's cases */
+  { "march 1st, 2024", ASSAY_DATE_DAY_FIRST, TRUE, "2024-03-01", 15 },
+  { "March 1st, 2024\n", ASSAY_DATE_DAY_FIRST, TRUE, "2024-03-01", 15 },
+  { "1-mar-2024", ASSAY_DATE_DAY_FIRST, TRUE, "2024-03-01", 10 },
+  { "1st mar. 2024", ASSAY_DATE_DAY_FIRST, TRUE, "2024-03-01", 13 },
+  { "15 march 2024", ASSAY_DATE_DAY_FIRST, TRUE, "2024-03-15", 13 },
+  { "01.03.2024", ASSAY_DATE_DAY_FIRST, TRUE, "2024-03-01", 10 },
+  { "04/05/2024", ASSAY_DATE_DAY_FIRST, TRUE, "2024-05-04", 10 },
+  { "04/05/2024", ASSAY_DATE_MONTH_FIRST, TRUE, "2024-04-05", 10 },
+  { "13/05/2024", ASSAY_DATE_MONTH_FIRST, TRUE, "2024-05-13", 10 },
+  { "04.05.2024", ASSAY_DATE_MONTH_FIRST, TRUE, "2024-05-04", 10 },   /* a dot: day first */
+  { "2024-02-29", ASSAY_DATE_DAY_FIRST, TRUE, "2024-02-29", 10 },
+  { "2023-02-29", ASSAY_DATE_DAY_FIRST, TRUE, NULL, 0 },
+  { "31/02/2024", ASSAY_DATE_DAY_FIRST, TRUE, NULL, 0 },
+  { "01/03/24", ASSAY_DATE_DAY_FIRST, TRUE, "2024-03-01", 8 },
+  { "01/03/75", ASSAY_DATE_DAY_FIRST, TRUE, "1975-03-01", 8 },
+  { "2024-03-01T10:30:00Z", ASSAY_DATE_DAY_FIRST, TRUE, "2024-03-01", 20 },
+  { "sept. 3, 2024", ASSAY_DATE_DAY_FIRST, TRUE, "2024-09-03", 13 },
+  { "3. M\xc3\xa4rz 2024", ASSAY_DATE_DAY_FIRST, TRUE, "2024-03-03", 13 },
+  { "1 janvier 2024", ASSAY_DATE_DAY_FIRST, TRUE, "2024-01-01", 14 },
+  /* the analysis's partial dates: only when asked for */
+  { "March 2024", ASSAY_DATE_DAY_FIRST, TRUE, NULL, 0 },
+  { "March 2024", ASSAY_DATE_DAY_FIRST, FALSE, "2024-03", 10 },
+  { "03/2024", ASSAY_DATE_DAY_FIRST, FALSE, "2024-03", 7 },
+  { "3rd March", ASSAY_DATE_DAY_FIRST, FALSE, "--03-03", 9 },
+  { "3rd march", ASSAY_DATE_DAY_FIRST, FALSE, NULL, 0 },   /* lower case, no year */
+  /* not dates */
+  { "12345", ASSAY_DATE_DAY_FIRST, FALSE, NULL, 0 },
+  { "1.2.3", ASSAY_DATE_DAY_FIRST, FALSE, NULL, 0 },
+  { "maybe 5, 2024", ASSAY_DATE_DAY_FIRST, FALSE, NULL, 0 },
+  { "", ASSAY_DATE_DAY_FIRST, FALSE, NULL, 0 },
+};
+
+static void
+test_date_parse (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (date_cases); i++)
+    {
+      AssayDate date = { 0 };
+      gboolean found = assay_date_parse (date_cases[i].text, strlen (date_cases[i].text),
+                                         date_cases[i].order, date_cases[i].full_only, &date);
+
+      g_test_message ("%s", date_cases[i].text);
+      if (date_cases[i].iso == NULL)
+        g_assert_false (found);
+      else
+        {
+          g_autofree char *iso = NULL;
+
+          g_assert_true (found);
+          iso = assay_date_to_iso (&date);
+          g_assert_cmpstr (iso, ==, date_cases[i].iso);
+          g_assert_cmpuint (date.start, ==, 0);
+          g_assert_cmpuint (date.end, ==, date_cases[i].end);
+        }
+    }
+}
+
+static double
+first_date (const char *text)
+{
+  g_autoptr(GArray) numbers = assay_numbers_scan (text, strlen (text));
+
+  for (guint i = 0; i < numbers->len; i++)
+    if (g_array_index (numbers, AssayNumber, i).kind == ASSAY_NUMBER_DATE)
+      return g_array_index (numbers, AssayNumber, i).value;
+
+  return -1;
+}
+
+/* The scan reads a page's ambiguous dates as the offline extractor reads
+ * that page's date fields. */
+static void
+test_date_order (void)
+{
+  g_assert_cmpint (assay_date_order_for_text ("Total 12 EUR", 12), ==, ASSAY_DATE_DAY_FIRST);
+  g_assert_cmpint (assay_date_order_for_text ("Total $12", 9), ==, ASSAY_DATE_MONTH_FIRST);
+  g_assert_cmpint (assay_date_order_for_text ("Total 12 USD", 12), ==, ASSAY_DATE_MONTH_FIRST);
+  g_assert_cmpint (assay_date_order_for_text ("Total 12 USD", 8), ==, ASSAY_DATE_DAY_FIRST);
+
+  g_assert_cmpfloat (first_date ("Invoice of 04/05/2024 for 12 EUR"), ==, 20240504);
+  g_assert_cmpfloat (first_date ("Invoice of 04/05/2024 for $12"), ==, 20240405);
+  g_assert_cmpfloat (first_date ("Invoice of 04.05.2024 for $12"), ==, 20240504);
+  g_assert_cmpfloat (first_date ("Invoice of 13/05/2024 for $12"), ==, 20240513);
+  /* No 31 February, for either reader. */
+  g_assert_cmpfloat (first_date ("Signed 31/02/2024 here"), ==, -1);
+  g_assert_cmpfloat (first_date ("Signed 29/02/2024 here"), ==, 20240229);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -583,6 +682,8 @@ main (int   argc,
   g_test_add_func ("/assay/numbers/equal", test_equal);
   g_test_add_func ("/assay/numbers/kinds", test_kinds);
   g_test_add_func ("/assay/numbers/fuzz", test_fuzz);
+  g_test_add_func ("/assay/numbers/date/parse", test_date_parse);
+  g_test_add_func ("/assay/numbers/date/order", test_date_order);
 
   return g_test_run ();
 }

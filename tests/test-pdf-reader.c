@@ -693,6 +693,66 @@ test_helper_garbage (void)
 }
 
 static void
+test_helper_lying_boxes (void)
+{
+  g_autofree char *path = write_numbered_pdf ("ten.pdf", 10);
+  g_autoptr(GError) error = NULL;
+  AssayReadLimits limits = default_limits ();
+  AssayPdfText *text;
+
+  g_setenv (ASSAY_PDF_READER_TEST_HOOK_ENV, "lying-boxes", TRUE);
+  text = assay_pdf_read_range_isolated (path, NULL, 0, 0, &limits, NULL, &error);
+  g_unsetenv (ASSAY_PDF_READER_TEST_HOOK_ENV);
+  g_assert_null (text);
+  g_assert_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_CRASHED);
+  g_assert_nonnull (strstr (error->message, "malformed"));
+}
+
+/* Runs of digits come with their boxes, the same in this process and
+ * through the helper; pages without a digit have none. */
+static void
+test_digit_boxes (void)
+{
+  const char *pages[] = { "Revenue 1,234.5 and 42\nNo numbers on this line", "Only words here" };
+  g_autofree char *path = tmp_path ("boxes.pdf");
+  g_autoptr(GError) error = NULL;
+  AssayReadLimits limits = default_limits ();
+  g_autoptr(AssayPdfText) here = NULL;
+  g_autoptr(AssayPdfText) there = NULL;
+  const AssayPageText *page;
+  const AssayTextBox *box;
+
+  assay_test_pdf_write (path, pages, 2, NULL, &error);
+  g_assert_no_error (error);
+
+  here = assay_pdf_read_range (path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+  there = assay_pdf_read_range_isolated (path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+
+  page = assay_pdf_text_find_page (here, 0);
+  g_assert_nonnull (page->boxes);
+  g_assert_cmpuint (page->boxes->len, ==, 2);
+  box = &g_array_index (page->boxes, AssayTextBox, 0);
+  g_assert_cmpuint (box->end - box->start, ==, strlen ("1,234.5"));
+  g_assert_true (strncmp (page->text + box->start, "1,234.5", box->end - box->start) == 0);
+  /* first line: baseline at 56 pt, from x = 56 pt */
+  g_assert_cmpfloat (box->x, >, 60);
+  g_assert_cmpfloat (box->y, <, 56);
+  g_assert_cmpfloat (box->y + box->height, >, 55);
+  g_assert_cmpfloat (box->height, <, 16);
+  box = &g_array_index (page->boxes, AssayTextBox, 1);
+  g_assert_true (strncmp (page->text + box->start, "42", box->end - box->start) == 0);
+  g_assert_null (assay_pdf_text_find_page (here, 1)->boxes);
+
+  g_assert_nonnull (assay_pdf_text_find_page (there, 0)->boxes);
+  g_assert_cmpuint (assay_pdf_text_find_page (there, 0)->boxes->len, ==, 2);
+  g_assert_true (memcmp (assay_pdf_text_find_page (there, 0)->boxes->data, page->boxes->data,
+                         2 * sizeof (AssayTextBox)) == 0);
+  g_assert_null (assay_pdf_text_find_page (there, 1)->boxes);
+}
+
+static void
 test_helper_out_of_memory (void)
 {
   g_autofree char *path = write_numbered_pdf ("ten.pdf", 10);
@@ -1211,6 +1271,8 @@ main (int    argc,
   g_test_add_func ("/assay/pdf-reader/helper/timeout", test_helper_timeout);
   g_test_add_func ("/assay/pdf-reader/helper/crash", test_helper_crash);
   g_test_add_func ("/assay/pdf-reader/helper/garbage", test_helper_garbage);
+  g_test_add_func ("/assay/pdf-reader/helper/lying-boxes", test_helper_lying_boxes);
+  g_test_add_func ("/assay/pdf-reader/read/digit-boxes", test_digit_boxes);
   g_test_add_func ("/assay/pdf-reader/helper/out-of-memory", test_helper_out_of_memory);
   g_test_add_func ("/assay/pdf-reader/helper/cancel", test_helper_cancel);
   g_test_add_func ("/assay/pdf-reader/async/fan-out", test_async_fan_out);

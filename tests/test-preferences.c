@@ -18,11 +18,15 @@
 
 #include "assay-api-key.h"
 #include "assay-fake-llm-server.h"
+#include "assay-offline-extractor.h"
 #include "assay-preferences-window.h"
 #include "assay-settings.h"
+#include "assay-test-pdf.h"
 #include "assay-test-ui.h"
 
 #define WAIT_MS 20000
+
+static void remove_tree (const char *path);
 
 static GPid keyring_pid;
 
@@ -176,9 +180,25 @@ test_bindings (void)
   gtk_switch_set_active (fallback, TRUE);
   g_assert_true (g_settings_get_boolean (settings, "offline-fallback"));
 
-  /* Back to offline: the server rows go. */
+  /* Back to offline: the server rows go, and falling back means nothing. */
   adw_combo_row_set_selected (provider, 0);
   g_assert_false (gtk_widget_get_visible (url_row));
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (GTK_WIDGET (fallback), ADW_TYPE_ACTION_ROW)));
+
+  {
+    GtkWidget *page = find_row (window, ADW_TYPE_PREFERENCES_PAGE, "Performance");
+    g_autofree char *shot = NULL;
+
+    adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+    shot = assay_test_ui_screenshot (GTK_WIDGET (window), "preferences-performance");
+    g_clear_pointer (&shot, g_free);
+    adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window),
+                                             ADW_PREFERENCES_PAGE (find_row (window, ADW_TYPE_PREFERENCES_PAGE,
+                                                                             "Extraction")));
+    assay_test_ui_set_dark (TRUE);
+    shot = assay_test_ui_screenshot (GTK_WIDGET (window), "preferences-offline-dark");
+    assay_test_ui_set_dark (FALSE);
+  }
 
   close_window (window);
 }
@@ -485,6 +505,125 @@ test_keyring (void)
   assay_fake_llm_server_free (server);
 }
 
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  GError   *error;
+} Applied;
+
+static void
+applied_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Applied *applied = user_data;
+
+  applied->ok = assay_settings_apply_finish (result, &applied->error);
+  applied->done = TRUE;
+}
+
+static gboolean
+applied_done (gpointer user_data)
+{
+  return ((Applied *) user_data)->done;
+}
+
+static gboolean
+apply (GSettings      *settings,
+       AssayPipeline  *pipeline,
+       GError        **error)
+{
+  Applied applied = { FALSE, FALSE, NULL };
+
+  assay_settings_apply_async (settings, pipeline, NULL, NULL, applied_cb, &applied);
+  g_assert_true (assay_test_ui_wait (applied_done, &applied, WAIT_MS));
+  if (applied.error != NULL)
+    g_propagate_error (error, applied.error);
+
+  return applied.ok;
+}
+
+static gboolean
+document_finished (gpointer user_data)
+{
+  return assay_document_is_finished (user_data);
+}
+
+/* The settings and the key in the keyring become what the pipeline runs:
+ * a document added afterwards is extracted by the model, with the key. */
+static void
+test_apply (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (ASSAY_SETTINGS_SCHEMA_ID);
+  AssayFakeLlmServer *server = assay_fake_llm_server_new ();
+  g_autofree char *base = assay_fake_llm_server_dup_url (server, "http");
+  g_autofree char *url = g_strdup_printf ("%s/v1", base);
+  g_autofree char *dir = g_dir_make_tmp ("assay-test-apply-XXXXXX", NULL);
+  g_autofree char *store_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *id = NULL;
+  g_autofree char *authorization = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(AssayOfflineExtractor) offline = assay_offline_extractor_new (assay_worker_pool_get_default ());
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = NULL;
+  g_autoptr(AssayStore) store = assay_store_new (store_dir);
+  g_autoptr(AssayInputFile) input = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *pages[] = { "Quarterly note\nRevenue: 1,200\n=== Page 1 ===\n" };
+  KeyCall call = { FALSE };
+  AssayDocument *document;
+
+  reset_settings (settings);
+  pipeline = assay_pipeline_new (assay_worker_pool_get_default (), ASSAY_EXTRACTOR (offline), template_);
+  assay_pipeline_set_store (pipeline, store, FALSE);
+
+  /* Offline: as it is. */
+  g_assert_true (apply (settings, pipeline, &error));
+  g_assert_no_error (error);
+  id = assay_pipeline_dup_extractor_id (pipeline);
+  g_assert_true (g_str_has_prefix (id, "offline"));
+  g_clear_pointer (&id, g_free);
+
+  /* A server without a model: extraction stays offline, and it says why. */
+  g_settings_set_enum (settings, "provider", ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE);
+  g_settings_set_string (settings, "url", url);
+  g_settings_set_boolean (settings, "offline-fallback", FALSE);
+  g_settings_set_string (settings, "template", "invoice");
+  g_assert_false (apply (settings, pipeline, &error));
+  g_assert_error (error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_CONFIG);
+  g_test_message ("without a model: %s", error->message);
+  g_clear_error (&error);
+  id = assay_pipeline_dup_extractor_id (pipeline);
+  g_assert_true (g_str_has_prefix (id, "offline"));
+  g_clear_pointer (&id, g_free);
+
+  /* With a model and the key in the keyring: the model, with the key. */
+  assay_fake_llm_server_set_api_key (server, "sk-applied");
+  assay_api_key_store_async (url, "sk-applied", NULL, key_stored_cb, &call);
+  g_assert_true (assay_test_ui_wait (call_done, &call, WAIT_MS));
+  g_settings_set_string (settings, "template", "general");
+  g_settings_set_string (settings, "model", "alpha-1b");
+  g_assert_true (apply (settings, pipeline, &error));
+  g_assert_no_error (error);
+  id = assay_pipeline_dup_extractor_id (pipeline);
+  g_assert_true (g_str_has_prefix (id, "llm-openai-alpha-1b"));
+
+  path = assay_test_pdf_write_temp (dir, "note.pdf", pages, G_N_ELEMENTS (pages));
+  input = assay_input_file_new (path, TRUE);
+  document = assay_pipeline_add (pipeline, input);
+  g_assert_true (assay_test_ui_wait (document_finished, document, WAIT_MS));
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_cmpuint (assay_fake_llm_server_get_requests (server), >=, 1);
+  authorization = assay_fake_llm_server_dup_authorization (server, 0);
+  g_assert_cmpstr (authorization, ==, "Bearer sk-applied");
+
+  assay_pipeline_cancel_all (pipeline);
+  g_clear_object (&pipeline);
+  assay_fake_llm_server_free (server);
+  remove_tree (dir);
+}
+
 static gboolean
 dialog_shown (gpointer user_data)
 {
@@ -598,6 +737,7 @@ main (int   argc,
   g_test_add_func ("/assay/preferences/bindings", test_bindings);
   g_test_add_func ("/assay/preferences/test-connection", test_connection);
   g_test_add_func ("/assay/preferences/keyring", test_keyring);
+  g_test_add_func ("/assay/preferences/apply", test_apply);
   g_test_add_func ("/assay/preferences/offer-ollama", test_offer_ollama);
 
   status = g_test_run ();

@@ -214,23 +214,60 @@ assert_corrupt_is_miss (AssayStore *store,
 {
   g_autofree char *path = result_path (store, key);
   g_autofree char *shard = g_path_get_dirname (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) loaded = NULL;
 
   g_assert_cmpint (g_mkdir_with_parents (shard, 0700), ==, 0);
+
+  /* Through load() and through load_digest() alike. */
+  for (guint digest = 0; digest < 2; digest++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) loaded = NULL;
+      g_autoptr(GBytes) text = NULL;
+
+      g_file_set_contents (path, contents, length, &error);
+      g_assert_no_error (error);
+
+      if (digest)
+        loaded = assay_store_load_digest (store, key, &text, NULL, &error);
+      else
+        loaded = assay_store_load (store, key, NULL, &error);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+      g_assert_null (loaded);
+      g_assert_null (text);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      g_clear_error (&error);
+
+      /* Once removed, it is a plain miss. */
+      loaded = assay_store_load (store, key, NULL, &error);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+      g_assert_null (loaded);
+    }
+}
+
+/* A file whose digest is fine but whose result is not: a digest load
+ * takes it (it does not parse the result), a whole load refuses it. */
+static void
+assert_corrupt_is_full_miss (AssayStore *store,
+                             const char *key,
+                             const char *contents,
+                             gssize      length)
+{
+  g_autofree char *path = result_path (store, key);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) digest = NULL;
+  g_autoptr(JsonNode) loaded = NULL;
+  g_autoptr(GBytes) text = NULL;
+
   g_file_set_contents (path, contents, length, &error);
   g_assert_no_error (error);
+  digest = assay_store_load_digest (store, key, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (digest);
 
   loaded = assay_store_load (store, key, NULL, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_assert_null (loaded);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  g_clear_error (&error);
-
-  /* Once removed, it is a plain miss. */
-  loaded = assay_store_load (store, key, NULL, &error);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-  g_assert_null (loaded);
 }
 
 static void
@@ -252,9 +289,102 @@ test_corrupt (void)
   assert_corrupt_is_miss (store, key, "{\"result_version\": \"other/1\"}", -1);
   assert_corrupt_is_miss (store, key, "{\"result_version\": 1}", -1);
 
+  /* What an earlier version wrote: the result alone, no digest. */
+  assert_corrupt_is_miss (store, key, "{\"result_version\":\"assay-result/1\",\"title\":\"old\"}", -1);
+  /* A digest whose result is cut short, or longer, or not an object. */
+  {
+    g_autoptr(JsonNode) result = make_result ("whole", 1);
+    g_autofree char *path = result_path (store, key);
+    g_autofree char *contents = NULL;
+    g_autofree char *longer = NULL;
+    gsize length;
+
+    g_assert_true (assay_store_save (store, key, result, NULL, &error));
+    g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+    assert_corrupt_is_miss (store, key, contents, length - 3);
+    assert_corrupt_is_miss (store, key, contents, strchr (contents, '\n') + 1 - contents);
+    longer = g_strdup_printf ("%.*s }\n", (int) length - 1, contents);
+    assert_corrupt_is_miss (store, key, longer, -1);
+    contents[length - 2] = ']';
+    assert_corrupt_is_miss (store, key, contents, length);
+    /* A damaged result of the right length passes the digest's check,
+     * and the whole load still finds it. */
+    contents[length - 2] = '}';
+    contents[strchr (contents, '\n') + 2 - contents] = '!';
+    assert_corrupt_is_full_miss (store, key, contents, length);
+  }
+
   /* What load would refuse is never saved. */
   g_assert_false (assay_store_save (store, key, not_result, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+}
+
+/* A result shaped like Assay's: the digest keeps what a run needs. */
+static void
+test_digest (void)
+{
+  static const char result_text[] =
+    "{\"result_version\":\"assay-result/2\",\"status\":\"done\",\"cached\":false,"
+    "\"source\":{\"path\":\"/r/a.pdf\",\"name\":\"a.pdf\",\"sha256\":\"9f\",\"size\":10,"
+    "\"pages\":3,\"characters\":900,\"title\":null,\"author\":\"A\"},"
+    "\"extraction\":{\"method\":\"offline\",\"provider\":null,\"model\":null,"
+    "\"template\":\"general\",\"document_type\":\"report\",\"title\":\"Q3\","
+    "\"fields\":[{\"name\":\"total\",\"value\":\"12\"}],"
+    "\"figures\":[{\"label\":\"Revenue\",\"value\":921.5,\"raw\":\"921.6\",\"unit\":null,"
+    "\"period\":\"2024\",\"page\":1,\"snippet\":\"Revenue 921.6\",\"verified\":\"verified\","
+    "\"verified_page\":1}],\"warnings\":[],\"usage\":{\"prompt_tokens\":0},\"fell_back\":false},"
+    "\"analysis\":{\"numbers\":{\"count\":5},\"histogram\":{},\"pages\":[],"
+    "\"verification\":{\"total\":1,\"verified\":1,\"unverified\":0,\"wrong_page\":0},"
+    "\"signature\":\"mh1:xyz\"},\"timings\":{\"read_ms\":1.5},\"warnings\":[\"w\"]}";
+  static const char digest_text[] =
+    "{\"result_version\":\"assay-result/2\",\"status\":\"done\",\"cached\":false,"
+    "\"warnings\":[\"w\"],"
+    "\"source\":{\"path\":\"/r/a.pdf\",\"name\":\"a.pdf\",\"sha256\":\"9f\",\"size\":10,"
+    "\"pages\":3,\"title\":null},"
+    "\"extraction\":{\"method\":\"offline\",\"provider\":null,\"model\":null,"
+    "\"template\":\"general\",\"document_type\":\"report\",\"title\":\"Q3\","
+    "\"fell_back\":false,\"usage\":{\"prompt_tokens\":0},"
+    "\"figures\":[{\"label\":\"Revenue\",\"value\":921.5,\"unit\":null,\"period\":\"2024\","
+    "\"verified\":\"verified\"}]},"
+    "\"analysis\":{\"verification\":{\"total\":1,\"verified\":1,\"unverified\":0,\"wrong_page\":0},"
+    "\"signature\":\"mh1:xyz\"},"
+    "\"digest\":{\"result_length\":%u}}";
+  g_autofree char *dir = make_store_dir ();
+  g_autoptr(AssayStore) store = assay_store_new (dir);
+  g_autofree char *key = assay_store_dup_key (store, SHA_A, "general", "offline-1");
+  g_autofree char *path = result_path (store, key);
+  g_autoptr(JsonNode) result = json_from_string (result_text, NULL);
+  g_autoptr(JsonNode) digest = NULL;
+  g_autoptr(JsonNode) loaded = NULL;
+  g_autoptr(GBytes) saved_text = NULL;
+  g_autoptr(GBytes) text = NULL;
+  g_autoptr(GBytes) full_text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *digest_written = NULL;
+  g_autofree char *expected_digest = g_strdup_printf (digest_text, (guint) strlen (result_text));
+  g_autofree char *expected_file = g_strdup_printf ("%s\n%s\n", expected_digest, result_text);
+  g_autofree char *contents = NULL;
+
+  g_assert_true (assay_store_save_full (store, key, result, &saved_text, NULL, &error));
+  g_assert_no_error (error);
+  /* The text handed back is the result's line, as json-glib writes it. */
+  g_assert_cmpmem (g_bytes_get_data (saved_text, NULL), g_bytes_get_size (saved_text),
+                   result_text, strlen (result_text));
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, expected_file);
+
+  digest = assay_store_load_digest (store, key, &text, NULL, &error);
+  g_assert_no_error (error);
+  digest_written = json_to_string (digest, FALSE);
+  g_assert_cmpstr (digest_written, ==, expected_digest);
+  g_assert_cmpmem (g_bytes_get_data (text, NULL), g_bytes_get_size (text),
+                   result_text, strlen (result_text));
+
+  loaded = assay_store_load_full (store, key, &full_text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (loaded, result));
+  g_assert_true (g_bytes_equal (full_text, text));
 }
 
 static void
@@ -479,10 +609,16 @@ check_store_files (AssayStore *store,
         {
           g_autofree char *path = g_build_filename (shard, name, NULL);
           g_autofree char *key = NULL;
+          g_autofree char *contents = NULL;
           g_autoptr(JsonParser) parser = json_parser_new ();
+          g_autoptr(JsonParser) digest_parser = json_parser_new ();
           g_autoptr(JsonNode) loaded = NULL;
+          g_autoptr(JsonNode) digest = NULL;
+          g_autoptr(GBytes) text = NULL;
           g_autoptr(GError) error = NULL;
           JsonObject *object;
+          const char *newline;
+          gsize length;
 
           if (name[0] == '.')
             {
@@ -494,8 +630,14 @@ check_store_files (AssayStore *store,
           g_assert_true (g_str_has_suffix (name, ".json"));
           key = g_strndup (name, strlen (name) - strlen (".json"));
 
-          /* Parse the file itself, then through the store. */
-          json_parser_load_from_file (parser, path, &error);
+          /* Parse the file itself, its two lines, then through the store. */
+          g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+          newline = strchr (contents, '\n');
+          g_assert_nonnull (newline);
+          g_assert_cmpint (contents[length - 1], ==, '\n');
+          json_parser_load_from_data (digest_parser, contents, newline - contents, &error);
+          g_assert_no_error (error);
+          json_parser_load_from_data (parser, newline + 1, contents + length - 1 - (newline + 1), &error);
           g_assert_no_error (error);
           object = json_node_get_object (json_parser_get_root (parser));
           g_assert_cmpstr (json_object_get_string_member (object, "title"), ==, key);
@@ -506,6 +648,11 @@ check_store_files (AssayStore *store,
           loaded = assay_store_load (store, key, NULL, &error);
           g_assert_no_error (error);
           g_assert_true (json_node_equal (loaded, json_parser_get_root (parser)));
+          digest = assay_store_load_digest (store, key, &text, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_true (json_node_equal (digest, json_parser_get_root (digest_parser)));
+          g_assert_cmpmem (g_bytes_get_data (text, NULL), g_bytes_get_size (text),
+                           newline + 1, contents + length - 1 - (newline + 1));
           (*n_results)++;
         }
     }
@@ -613,6 +760,7 @@ main (int    argc,
   g_test_add_func ("/assay/store/default-directory", test_default_directory);
   g_test_add_func ("/assay/store/key", test_key);
   g_test_add_func ("/assay/store/round-trip", test_round_trip);
+  g_test_add_func ("/assay/store/digest", test_digest);
   g_test_add_func ("/assay/store/corrupt", test_corrupt);
   g_test_add_func ("/assay/store/cancelled", test_cancelled);
   g_test_add_func ("/assay/store/stale-tmp", test_stale_tmp);

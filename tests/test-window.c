@@ -18,7 +18,11 @@
 
 #include "assay-application.h"
 #include "assay-document-row.h"
+#include "assay-document-private.h"
+#include "assay-offline-extractor.h"
+#include "assay-session.h"
 #include "assay-test-pdf.h"
+#include "assay-test-ui.h"
 #include "assay-window.h"
 
 #define WAIT_LIMIT_S 90
@@ -92,14 +96,21 @@ save_screenshot (GtkWidget  *widget,
   g_autofree char *file = g_strconcat (name, ".png", NULL);
   g_autofree char *path = g_test_build_filename (G_TEST_BUILT, file, NULL);
   g_autofree guchar *pixels = NULL;
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  int width, height;
   GskRenderer *renderer;
   guint32 first;
   gboolean varied = FALSE;
 
   wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
   settle (300);
+  /* Laid out and drawn again after a style change (slow under ASan). */
+  assay_test_ui_wait_drawn (widget);
+
+  /* The size once drawn: a slow (sanitizer) run may not have one before. */
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
 
   gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
   node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
@@ -409,6 +420,346 @@ test_password (void)
   close_window (window);
 }
 
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
+documents_restored (gpointer data)
+{
+  AssayWindow *window = data;
+  AssayPipeline *pipeline = assay_window_get_pipeline (window);
+
+  return assay_pipeline_get_n_documents (pipeline) == 2 &&
+         assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_DONE) == 2;
+}
+
+/* Closing the window saves its list; the next window with the session
+ * shows the same documents, done, without processing them again. */
+static void
+test_session (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "session", NULL);
+  g_autofree char *path = g_build_filename (dir, "session.json", NULL);
+  g_autoptr(GFile) a = NULL;
+  g_autoptr(GFile) b = NULL;
+  g_autoptr(AssaySession) session = NULL;
+  g_autoptr(AssaySession) next_session = NULL;
+  g_autoptr(AssayDocument) first = NULL;
+  AssayWindow *window;
+  gpointer weak;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  a = write_pdf (dir, "contract.pdf", "Service contract\nFee 2,500.00 EUR per month");
+  b = write_pdf (dir, "offer.pdf", "Offer 17\nValid until 2024-09-30\nTotal 980.00 EUR");
+
+  window = new_window (1000, 700);
+  session = assay_session_new (assay_worker_pool_get_default (), path);
+  assay_window_set_session (window, session);
+  {
+    GFile *files[] = { a, b };
+    Expect expect = { window, 2, 0 };
+
+    assay_window_add_files (window, files, G_N_ELEMENTS (files));
+    wait_until (counts_reached, &expect, WAIT_LIMIT_S, "two documents done");
+  }
+
+  /* Closing saves the session, then the window goes. */
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_until (pointer_cleared, &weak, 30, "the window to close");
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+
+  window = new_window (1000, 700);
+  next_session = assay_session_new (assay_worker_pool_get_default (), path);
+  assay_window_set_session (window, next_session);
+  wait_until (documents_restored, window, 30, "the previous session's documents");
+
+  first = g_list_model_get_item (assay_pipeline_get_documents (assay_window_get_pipeline (window)), 0);
+  g_assert_cmpstr (assay_document_get_name (first), ==, "contract.pdf");
+  g_assert_cmpuint (assay_document_get_n_pages (first), ==, 2);
+
+  screenshots (GTK_WIDGET (window), "window-restored");
+
+  /* Closed for good: the session written, the window and its pipeline gone. */
+  g_clear_object (&next_session);
+  weak = window;
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_close (GTK_WINDOW (window));
+  wait_until (pointer_cleared, &weak, 30, "the restored window to close");
+}
+
+static gboolean
+label_shows (GtkWidget  *widget,
+             const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (label_shows (child, text))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Rows in each state, driven directly: the stage, the times, the
+ * rate-limit countdown (moved by ticks, as the list's one timer does), a
+ * failure's message, the cached badge. */
+static void
+test_rows (void)
+{
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (1);
+  g_autoptr(AssayExtractor) extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_pipeline_new (pool, extractor, template_);
+  g_autoptr(AssayDocument) waiting = assay_document_new ("/srv/reports/annual-report-2023.pdf", 0);
+  g_autoptr(AssayDocument) reading = assay_document_new ("/srv/reports/board-minutes.pdf", 1);
+  g_autoptr(AssayDocument) failed = assay_document_new ("/srv/reports/broken.pdf", 2);
+  g_autoptr(AssayDocument) cached = assay_document_new ("/srv/reports/invoice-0042.pdf", 3);
+  GtkWidget *window = adw_application_window_new (GTK_APPLICATION (app));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  AssayDocument *documents[] = { waiting, reading, failed, cached };
+  GtkWidget *rows[G_N_ELEMENTS (documents)];
+  gint64 now;
+  const char *status;
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      rows[i] = assay_document_row_new (pipeline);
+      assay_document_row_set_document (ASSAY_DOCUMENT_ROW (rows[i]), documents[i]);
+      gtk_box_append (GTK_BOX (box), rows[i]);
+    }
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 440, 420);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* Reading: the core's status, elapsed time, then an estimate. */
+  _assay_document_set_n_pages (reading, 20);
+  _assay_document_set_state (reading, ASSAY_DOCUMENT_READING);
+  _assay_document_set_pages_read (reading, 5, 20);
+  _assay_document_set_progress (reading, 0.25);
+  now = g_get_monotonic_time ();
+  assay_document_row_tick (ASSAY_DOCUMENT_ROW (rows[1]), now + 8 * G_USEC_PER_SEC);
+  status = assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[1]));
+  g_assert_true (g_str_has_prefix (status, "Reading page 6 of 20"));
+  g_assert_nonnull (strstr (status, "0:08"));
+  /* 8 s for a quarter: about 24 s more (rounded up). */
+  g_assert_true (strstr (status, "about 0:24 left") != NULL || strstr (status, "about 0:25 left") != NULL);
+
+  /* Extracting, held by a rate limit: a countdown that moves with ticks. */
+  _assay_document_set_state (waiting, ASSAY_DOCUMENT_READING);
+  _assay_document_set_state (waiting, ASSAY_DOCUMENT_EXTRACTING);
+  now = g_get_monotonic_time ();
+  _assay_document_set_waiting_until (waiting, now + 12 * G_USEC_PER_SEC);
+  assay_document_row_tick (ASSAY_DOCUMENT_ROW (rows[0]), now);
+  g_assert_cmpstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[0])), ==,
+                   "Rate limit: waiting 12 s");
+  assay_document_row_tick (ASSAY_DOCUMENT_ROW (rows[0]), now + 5 * G_USEC_PER_SEC);
+  g_assert_cmpstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[0])), ==,
+                   "Rate limit: waiting 7 s");
+
+  /* Failed: the message is shown; cached: the badge. */
+  _assay_document_set_state (failed, ASSAY_DOCUMENT_READING);
+  _assay_document_fail (failed, ASSAY_DOCUMENT_FAILED, ASSAY_STAGE_READ,
+                        "The file is damaged: its cross-reference table is missing");
+  g_assert_true (label_shows (rows[2], "The file is damaged: its cross-reference table is missing"));
+  g_assert_cmpstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[2])), ==, "Failed while reading");
+  _assay_document_set_n_pages (cached, 1);
+  _assay_document_set_cached (cached, TRUE);
+  _assay_document_set_summary (cached, 4, 4, "Invoice 0042");
+  _assay_document_set_state (cached, ASSAY_DOCUMENT_DONE);
+  g_assert_true (label_shows (rows[3], "Cached"));
+  g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
+                                   "Done"));
+  g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
+                            "4 figures, 4 verified"));
+
+  screenshots (window, "rows");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+n_documents_is (gpointer data)
+{
+  AssayWindow *window = ((gpointer *) data)[0];
+  guint n = GPOINTER_TO_UINT (((gpointer *) data)[1]);
+
+  return assay_pipeline_get_n_documents (assay_window_get_pipeline (window)) == n;
+}
+
+static gboolean
+nothing_unfinished (gpointer data)
+{
+  return assay_pipeline_get_n_unfinished (assay_window_get_pipeline (data)) == 0;
+}
+
+/* Cancel all (Escape) stops what is queued and running; a cancelled row
+ * can be retried and gets done. */
+static void
+test_cancel_all (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "cancel", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autoptr(AssayDocument) cancelled = NULL;
+  AssayWindow *window;
+  AssayPipeline *pipeline;
+  gpointer data[2];
+  guint n_cancelled;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("note-%02u.pdf", i);
+      g_autofree char *text = g_strdup_printf ("Note %u\nAmount 1%u.50 EUR", i, i);
+      g_autoptr(GFile) file = write_pdf (dir, name, text);
+    }
+
+  window = new_window (1000, 700);
+  pipeline = assay_window_get_pipeline (window);
+  {
+    GFile *files[] = { folder };
+
+    assay_window_add_files (window, files, 1);
+  }
+  data[0] = window;
+  data[1] = GUINT_TO_POINTER (40);
+  wait_until (n_documents_is, data, WAIT_LIMIT_S, "forty documents in the list");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-all", NULL));
+  wait_until (nothing_unfinished, window, WAIT_LIMIT_S, "nothing left running");
+  n_cancelled = assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_CANCELLED);
+  g_test_message ("%u of 40 cancelled", n_cancelled);
+  g_assert_cmpuint (n_cancelled, >, 0);
+  g_assert_cmpuint (n_cancelled + assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_DONE), ==, 40);
+
+  /* Retry one from its row. */
+  for (guint i = 0; i < 40 && cancelled == NULL; i++)
+    {
+      g_autoptr(AssayDocument) document = g_list_model_get_item (assay_pipeline_get_documents (pipeline), i);
+
+      if (assay_document_get_state (document) == ASSAY_DOCUMENT_CANCELLED)
+        cancelled = g_steal_pointer (&document);
+    }
+  assay_document_list_select (assay_window_get_document_list (window),
+                              assay_document_get_index (cancelled));
+  settle (200);
+  {
+    GtkWidget *row = assay_document_list_find_row (assay_window_get_document_list (window), cancelled);
+    gpointer wait_data[2] = { cancelled, GINT_TO_POINTER (ASSAY_DOCUMENT_DONE) };
+
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_activate_action (row, "row.retry", NULL));
+    wait_until (state_is, wait_data, WAIT_LIMIT_S, "the retried document to be done");
+  }
+
+  close_window (window);
+}
+
+static gsize
+resident_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return 0;
+  line = strstr (status, "VmRSS:");
+
+  return line != NULL ? (gsize) g_ascii_strtoull (line + 6, NULL, 10) : 0;
+}
+
+static guint
+count_rows (GtkWidget *widget)
+{
+  guint n = ASSAY_IS_DOCUMENT_ROW (widget) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_rows (child);
+
+  return n;
+}
+
+static gboolean
+all_shown (gpointer data)
+{
+  AssayWindow *window = data;
+  AssayDocumentList *list = assay_window_get_document_list (window);
+  GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_LIST_VIEW);
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view)));
+
+  return g_list_model_get_n_items (model) == 10000;
+}
+
+/* Ten thousand documents (a previous session's, so nothing runs): the
+ * view builds a bounded number of rows, moving through the list costs
+ * no more, and memory stays small. */
+static void
+test_ten_thousand (void)
+{
+  g_autoptr(GPtrArray) restored = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_restored_document_free);
+  AssayWindow *window = new_window (1000, 700);
+  AssayDocumentList *list = assay_window_get_document_list (window);
+  gsize rss_before = resident_kib ();
+  gsize rss_after;
+  gint64 start;
+  double add_ms;
+
+  for (guint i = 0; i < 10000; i++)
+    {
+      AssayRestoredDocument *doc = g_new0 (AssayRestoredDocument, 1);
+
+      doc->path = g_strdup_printf ("/srv/archive/%04u/statement-%05u.pdf", i / 100, i);
+      doc->sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, doc->path, -1);
+      doc->state = i % 50 == 7 ? ASSAY_DOCUMENT_FAILED : ASSAY_DOCUMENT_DONE;
+      doc->template_key = g_strdup ("general");
+      doc->extractor_id = g_strdup ("offline.a1");
+      doc->n_pages = 1 + i % 9;
+      doc->n_figures = i % 13;
+      doc->n_verified = i % 13;
+      doc->error_stage = ASSAY_STAGE_READ;
+      doc->error_message = doc->state == ASSAY_DOCUMENT_FAILED ? g_strdup ("The file is damaged") : NULL;
+      g_ptr_array_add (restored, doc);
+    }
+
+  start = g_get_monotonic_time ();
+  assay_pipeline_add_restored (assay_window_get_pipeline (window), restored);
+  add_ms = (g_get_monotonic_time () - start) / 1000.0;
+  wait_until (all_shown, window, 30, "ten thousand documents in the view");
+  settle (300);
+  g_test_message ("10,000 documents: added in %.1f ms; %u rows", add_ms,
+                  count_rows (GTK_WIDGET (list)));
+  g_assert_cmpuint (count_rows (GTK_WIDGET (list)), <=, 250);
+
+  /* Moving the selection far down and back builds no more rows. */
+  assay_document_list_select (list, 7500);
+  settle (300);
+  g_assert_cmpstr (assay_document_get_name (assay_window_get_selected_document (window)), ==,
+                   "statement-07500.pdf");
+  assay_document_list_select_relative (list, 1);
+  g_assert_cmpstr (assay_document_get_name (assay_window_get_selected_document (window)), ==,
+                   "statement-07501.pdf");
+  settle (200);
+  g_assert_cmpuint (count_rows (GTK_WIDGET (list)), <=, 250);
+  g_assert_nonnull (assay_document_list_find_row (list, assay_window_get_selected_document (window)));
+
+  rss_after = resident_kib ();
+  g_test_message ("resident memory: %zu KiB before, %zu KiB with 10,000 documents", rss_before, rss_after);
+  g_assert_cmpuint (rss_after, <, rss_before + 100 * 1024);
+
+  screenshots (GTK_WIDGET (window), "window-ten-thousand");
+  close_window (window);
+}
+
 static void
 remove_tree (const char *path)
 {
@@ -462,6 +813,10 @@ main (int    argc,
   g_test_add_func ("/assay/window/empty", test_empty);
   g_test_add_func ("/assay/window/documents", test_documents);
   g_test_add_func ("/assay/window/password", test_password);
+  g_test_add_func ("/assay/window/session", test_session);
+  g_test_add_func ("/assay/window/rows", test_rows);
+  g_test_add_func ("/assay/window/cancel-all", test_cancel_all);
+  g_test_add_func ("/assay/window/ten-thousand", test_ten_thousand);
 
   status = g_test_run ();
 

@@ -15,12 +15,12 @@
 
 #include "assay-cli-output.h"
 #include "assay-corpus.h"
-#include "assay-json.h"
 #include "assay-result.h"
 
-/* Pairs whose estimated shingle similarity reaches this are reported: two
- * documents sharing 90% of their text score about 0.81, and the LSH bands
- * surface pairs above ~0.71 reliably. */
+/* A document whose estimated shingle similarity to its group's
+ * representative reaches this is listed in the group: two documents
+ * sharing 90% of their text score about 0.81, and the LSH bands surface
+ * pairs above ~0.71 reliably. */
 #define DUPLICATE_THRESHOLD 0.75
 
 typedef enum
@@ -208,13 +208,8 @@ static char *
 node_to_json (JsonNode *node,
               gboolean  pretty)
 {
-  g_autoptr(JsonGenerator) generator = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
 
-  /* Documents, the bulk of a run: the faster writer. */
-  if (!pretty)
-    return assay_json_to_string (node, NULL);
-
-  generator = json_generator_new ();
   json_generator_set_pretty (generator, pretty);
   json_generator_set_indent (generator, 2);
   json_generator_set_root (generator, node);
@@ -229,12 +224,28 @@ spool_document (AssayCliOutput *self,
                 GBytes         *compact)
 {
   g_autofree char *made = NULL;
+  g_autoptr(JsonNode) whole = NULL;
   const char *text;
   SpoolEntry entry;
   gsize length;
 
+  /* By input index: the corpus view does not depend on which document
+   * finished first. */
   if (self->corpus != NULL)
-    assay_corpus_add_result (self->corpus, result);
+    assay_corpus_add_result_at (self->corpus, index, result);
+
+  /* A cached result came as its digest (assay_store_load_digest()) and
+   * its text: CSV rows need the whole of it. */
+  if (self->format == ASSAY_CLI_FORMAT_CSV && compact != NULL &&
+      json_object_has_member (json_node_get_object (result), "digest"))
+    {
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      gconstpointer data = g_bytes_get_data (compact, &length);
+
+      if (json_parser_load_from_data (parser, data, (gssize) length, NULL) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        result = whole = json_parser_steal_root (parser);
+    }
 
   /* The compact text, when it came along, is written as it is. */
   if (self->format == ASSAY_CLI_FORMAT_JSON && compact != NULL)
@@ -337,9 +348,9 @@ summary_to_json (const AssayCliSummary *summary)
 }
 
 /* Writes `"name": value` one level under the run object: small members
- * pretty, the ones that grow with the number of documents (skipped files,
- * the corpus view) compact, so that the end of a long run does not build a
- * second, indented copy of them in memory. */
+ * pretty, the ones that grow with the number of documents (skipped files)
+ * compact, so that the end of a long run does not build a second, indented
+ * copy of them in memory. */
 static void
 write_member (FILE       *out,
               const char *name,
@@ -357,6 +368,23 @@ write_member (FILE       *out,
         fputs ("  ", out);
     }
   fprintf (out, "%s\n", last ? "" : ",");
+}
+
+static gboolean
+write_to_file (const char  *text,
+               gsize        length,
+               gpointer     user_data,
+               GError     **error)
+{
+  if (fwrite (text, 1, length, user_data) != length)
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not write the output: %s"), g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static gboolean
@@ -388,7 +416,6 @@ write_output (AssayCliOutput  *self,
       g_autoptr(JsonNode) template_name = json_node_init_string (json_node_alloc (), data->template_name);
       g_autoptr(JsonNode) extractor = json_node_init_string (json_node_alloc (), data->extractor_id);
       g_autoptr(JsonNode) summary = summary_to_json (&data->summary);
-      g_autoptr(JsonNode) corpus = assay_corpus_to_json (self->corpus, DUPLICATE_THRESHOLD);
       g_autoptr(JsonArray) skipped = json_array_new ();
       g_autoptr(JsonNode) skipped_node = json_node_new (JSON_NODE_ARRAY);
 
@@ -408,7 +435,11 @@ write_output (AssayCliOutput  *self,
         }
       fputs (self->entries->len > 0 ? "\n  ],\n" : "],\n", out);
       write_member (out, "skipped", skipped_node, FALSE, FALSE);
-      write_member (out, "corpus", corpus, FALSE, FALSE);
+      /* The corpus view grows with the documents: written item by item. */
+      fputs ("  \"corpus\": ", out);
+      if (ok)
+        ok = assay_corpus_write (self->corpus, DUPLICATE_THRESHOLD, write_to_file, out, error);
+      fputs (",\n", out);
       write_member (out, "summary", summary, TRUE, TRUE);
       fputs ("}\n", out);
     }

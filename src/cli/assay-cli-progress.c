@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 
 #include <glib/gi18n.h>
@@ -48,6 +49,9 @@ draw_bar (AssayCliProgress *self)
   double elapsed = (g_get_monotonic_time () - self->started_us) / (double) G_USEC_PER_SEC;
   char bar[BAR_WIDTH + 1];
   guint filled;
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait_until = 0;
+  guint n_waiting = 0;
 
   if (self->n_total == 0)
     return;
@@ -59,6 +63,11 @@ draw_bar (AssayCliProgress *self)
       per_state[assay_document_get_state (document)]++;
       if (!assay_document_is_finished (document))
         done += assay_document_get_progress (document);
+      if (assay_document_get_waiting_until (document) > now)
+        {
+          n_waiting++;
+          wait_until = MAX (wait_until, assay_document_get_waiting_until (document));
+        }
     }
 
   filled = (guint) (MIN (done / self->n_total, 1.0) * BAR_WIDTH);
@@ -75,6 +84,14 @@ draw_bar (AssayCliProgress *self)
            per_state[ASSAY_DOCUMENT_EXTRACTING],
            per_state[ASSAY_DOCUMENT_ANALYSING],
            elapsed);
+  if (n_waiting > 0)
+    /* Translators: after the progress line: documents held back by the
+     * model server's rate limit, and the seconds left */
+    fprintf (stderr, g_dngettext (GETTEXT_PACKAGE,
+                                  " · %u waiting %.0f s for the model server’s rate limit",
+                                  " · %u waiting %.0f s for the model server’s rate limit",
+                                  n_waiting),
+             n_waiting, ceil ((wait_until - now) / (double) G_USEC_PER_SEC));
   fflush (stderr);
   self->bar_shown = TRUE;
 }

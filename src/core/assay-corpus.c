@@ -14,14 +14,17 @@
 #include "assay-json.h"
 #include "assay-minhash.h"
 
+/* About 40 bytes and the two strings, packed in a string chunk: what the
+ * corpus keeps of a document besides its signature (in the index). */
 typedef struct
 {
-  char         *path;          /* nullable */
-  char         *sha256;        /* nullable */
+  const char   *path;          /* nullable, in strings */
+  const char   *sha256;        /* nullable, in strings */
+  guint         position;      /* where it comes in the run; the index's id */
   guint         n_figures;
   guint         n_verified;
-  double        total;         /* sum of the "total" figures */
   guint         n_totals;
+  double        total;         /* sum of the "total" figures */
 } Document;
 
 typedef struct
@@ -38,21 +41,12 @@ typedef struct
 
 struct _AssayCorpus
 {
-  GPtrArray  *documents;       /* Document* */
+  GArray     *documents;       /* Document */
+  GStringChunk *strings;       /* the documents' paths and hashes */
   AssayMinhashIndex *index;    /* signatures, id = index in documents */
   GHashTable *labels;          /* key → Group* */
   GHashTable *periods;         /* key → Group* */
 };
-
-static void
-document_free (gpointer data)
-{
-  Document *doc = data;
-
-  g_free (doc->path);
-  g_free (doc->sha256);
-  g_free (doc);
-}
 
 static void
 group_free (gpointer data)
@@ -74,7 +68,8 @@ assay_corpus_new (void)
 {
   AssayCorpus *self = g_new0 (AssayCorpus, 1);
 
-  self->documents = g_ptr_array_new_with_free_func (document_free);
+  self->documents = g_array_new (FALSE, FALSE, sizeof (Document));
+  self->strings = g_string_chunk_new (16 * 1024);
   self->index = assay_minhash_index_new ();
   /* The key is the group's own string: freed with the group. */
   self->labels = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, group_free);
@@ -89,7 +84,8 @@ assay_corpus_free (AssayCorpus *self)
   if (self == NULL)
     return;
 
-  g_clear_pointer (&self->documents, g_ptr_array_unref);
+  g_clear_pointer (&self->documents, g_array_unref);
+  g_clear_pointer (&self->strings, g_string_chunk_free);
   g_clear_pointer (&self->index, assay_minhash_index_free);
   g_clear_pointer (&self->labels, g_hash_table_unref);
   g_clear_pointer (&self->periods, g_hash_table_unref);
@@ -319,6 +315,13 @@ add_figure (AssayCorpus *self,
     }
 }
 
+static const char *
+nullable_chunk (AssayCorpus *self,
+                const char  *str)
+{
+  return str != NULL ? g_string_chunk_insert (self->strings, str) : NULL;
+}
+
 /**
  * assay_corpus_add_result:
  * @document_result: (transfer none): one document of the result format
@@ -327,11 +330,34 @@ add_figure (AssayCorpus *self,
  * its figures (label, value, unit, period, verified) and its MinHash
  * signature. Only documents whose status is "done" contribute; others, and
  * nodes that are not objects, are ignored. Members of the wrong type are
- * treated as absent.
+ * treated as absent. A digest (assay_store_load_digest()) has all it needs.
+ * Documents are listed in the order added; see
+ * assay_corpus_add_result_at() to give another.
  */
 void
 assay_corpus_add_result (AssayCorpus *self,
                          JsonNode    *document_result)
+{
+  g_return_if_fail (self != NULL);
+
+  assay_corpus_add_result_at (self, self->documents->len, document_result);
+}
+
+/**
+ * assay_corpus_add_result_at:
+ * @position: where the document comes in the run (its input index, say),
+ *   each document its own: the corpus view lists documents in this order
+ *   and makes the earliest member of a group its representative, however
+ *   the results came in
+ * @document_result: (transfer none): one document of the result format
+ *
+ * assay_corpus_add_result() at a position. Use one or the other for one
+ * corpus, not both.
+ */
+void
+assay_corpus_add_result_at (AssayCorpus *self,
+                            guint        position,
+                            JsonNode    *document_result)
 {
   JsonObject *root, *source, *analysis;
   JsonArray *figures;
@@ -353,16 +379,18 @@ assay_corpus_add_result (AssayCorpus *self,
   analysis = get_object (root, "analysis");
   figures = get_array (get_object (root, "extraction"), "figures");
 
-  doc = g_new0 (Document, 1);
-  doc->path = g_strdup (get_string (source, "path"));
-  doc->sha256 = g_strdup (get_string (source, "sha256"));
-  g_ptr_array_add (self->documents, doc);
+  g_array_set_size (self->documents, self->documents->len + 1);
+  doc = &g_array_index (self->documents, Document, self->documents->len - 1);
+  memset (doc, 0, sizeof *doc);
+  doc->position = position;
+  doc->path = nullable_chunk (self, get_string (source, "path"));
+  doc->sha256 = nullable_chunk (self, get_string (source, "sha256"));
   /* 1-based so that a group's last_document 0 means none. */
   document = self->documents->len;
 
   /* Kept in the index only: one copy per document. */
   if (assay_minhash_from_string (&minhash, get_string (analysis, "signature")))
-    assay_minhash_index_add (self->index, document - 1, &minhash);
+    assay_minhash_index_add (self->index, position, &minhash);
 
   if (figures != NULL)
     {
@@ -446,112 +474,216 @@ add_units (JsonBuilder *builder,
   json_builder_end_array (builder);
 }
 
-static void
-add_by_label (AssayCorpus *self,
-              JsonBuilder *builder)
+/* The corpus object is made of four lists, each of items built one at a
+ * time: assay_corpus_to_json() gathers them in a tree, assay_corpus_write()
+ * writes each and lets it go, so that writing the corpus view of a large
+ * run never holds more than one item. */
+
+static JsonNode *
+label_to_json (const Group *group)
 {
-  g_autoptr(GPtrArray) groups = sorted_groups (self->labels);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  json_builder_set_member_name (builder, "by_label");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < groups->len; i++)
-    {
-      const Group *group = g_ptr_array_index (groups, i);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "label");
+  json_builder_add_string_value (builder, group->key);
+  json_builder_set_member_name (builder, "count");
+  json_builder_add_int_value (builder, (gint64) group->count);
+  assay_json_builder_add_number (builder, "sum", group->sum);
+  assay_json_builder_add_number (builder, "min", group->min);
+  assay_json_builder_add_number (builder, "max", group->max);
+  assay_json_builder_add_number (builder, "mean", group->sum / (double) group->count);
+  json_builder_set_member_name (builder, "documents");
+  json_builder_add_int_value (builder, group->documents);
+  add_units (builder, group->units);
+  json_builder_end_object (builder);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "label");
-      json_builder_add_string_value (builder, group->key);
-      json_builder_set_member_name (builder, "count");
-      json_builder_add_int_value (builder, (gint64) group->count);
-      assay_json_builder_add_number (builder, "sum", group->sum);
-      assay_json_builder_add_number (builder, "min", group->min);
-      assay_json_builder_add_number (builder, "max", group->max);
-      assay_json_builder_add_number (builder, "mean", group->sum / (double) group->count);
-      json_builder_set_member_name (builder, "documents");
-      json_builder_add_int_value (builder, group->documents);
-      add_units (builder, group->units);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
 }
 
-static void
-add_by_period (AssayCorpus *self,
-               JsonBuilder *builder)
+static JsonNode *
+period_to_json (const Group *group)
 {
-  g_autoptr(GPtrArray) groups = sorted_groups (self->periods);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  json_builder_set_member_name (builder, "by_period");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < groups->len; i++)
-    {
-      const Group *group = g_ptr_array_index (groups, i);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "period");
+  json_builder_add_string_value (builder, group->key);
+  json_builder_set_member_name (builder, "count");
+  json_builder_add_int_value (builder, (gint64) group->count);
+  assay_json_builder_add_number (builder, "sum", group->sum);
+  json_builder_set_member_name (builder, "documents");
+  json_builder_add_int_value (builder, group->documents);
+  json_builder_end_object (builder);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "period");
-      json_builder_add_string_value (builder, group->key);
-      json_builder_set_member_name (builder, "count");
-      json_builder_add_int_value (builder, (gint64) group->count);
-      assay_json_builder_add_number (builder, "sum", group->sum);
-      json_builder_set_member_name (builder, "documents");
-      json_builder_add_int_value (builder, group->documents);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
 }
 
-static void
-add_by_document (AssayCorpus *self,
-                 JsonBuilder *builder)
+static JsonNode *
+document_to_json (const Document *doc)
 {
-  json_builder_set_member_name (builder, "by_document");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < self->documents->len; i++)
-    {
-      const Document *doc = g_ptr_array_index (self->documents, i);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
 
+  json_builder_begin_object (builder);
+  assay_json_builder_add_nullable_string (builder, "path", doc->path);
+  assay_json_builder_add_nullable_string (builder, "sha256", doc->sha256);
+  json_builder_set_member_name (builder, "figures");
+  json_builder_add_int_value (builder, doc->n_figures);
+  json_builder_set_member_name (builder, "verified");
+  json_builder_add_int_value (builder, doc->n_verified);
+  assay_json_builder_add_number (builder, "total", doc->n_totals > 0 ? doc->total : NAN);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static int
+compare_positions (gconstpointer a,
+                   gconstpointer b)
+{
+  const Document *x = a;
+  const Document *y = b;
+
+  return (x->position > y->position) - (x->position < y->position);
+}
+
+/* The documents are sorted by position when the view is made. */
+static const Document *
+lookup_document (AssayCorpus *self,
+                 guint        position)
+{
+  Document key = { .position = position };
+  const Document *doc = bsearch (&key, self->documents->data, self->documents->len,
+                                 sizeof (Document), compare_positions);
+
+  g_assert (doc != NULL);
+  return doc;
+}
+
+/* One group: @members[0] is the representative, the others follow. */
+static JsonNode *
+duplicate_group_to_json (AssayCorpus              *self,
+                         const AssayMinhashMember *members,
+                         guint                     n_members)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const Document *doc = lookup_document (self, members[0].id);
+
+  g_assert (members[0].id == members[0].representative);
+
+  json_builder_begin_object (builder);
+  assay_json_builder_add_nullable_string (builder, "representative", doc->path);
+  json_builder_set_member_name (builder, "documents");
+  json_builder_add_int_value (builder, n_members);
+  json_builder_set_member_name (builder, "members");
+  json_builder_begin_array (builder);
+  for (guint m = 1; m < n_members; m++)
+    {
+      doc = lookup_document (self, members[m].id);
       json_builder_begin_object (builder);
       assay_json_builder_add_nullable_string (builder, "path", doc->path);
-      assay_json_builder_add_nullable_string (builder, "sha256", doc->sha256);
-      json_builder_set_member_name (builder, "figures");
-      json_builder_add_int_value (builder, doc->n_figures);
-      json_builder_set_member_name (builder, "verified");
-      json_builder_add_int_value (builder, doc->n_verified);
-      assay_json_builder_add_number (builder, "total", doc->n_totals > 0 ? doc->total : NAN);
+      assay_json_builder_add_number (builder, "similarity", members[m].similarity);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
 }
 
-static void
-add_near_duplicates (AssayCorpus *self,
-                     JsonBuilder *builder,
-                     double       threshold)
+typedef enum
 {
-  g_autoptr(GArray) pairs = assay_minhash_index_find_pairs (self->index, threshold);
+  LIST_BY_LABEL,
+  LIST_BY_PERIOD,
+  LIST_BY_DOCUMENT,
+  LIST_NEAR_DUPLICATE_GROUPS,
+  N_LISTS
+} List;
 
-  json_builder_set_member_name (builder, "near_duplicates");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < pairs->len; i++)
+static const char * const list_names[N_LISTS] = {
+  "by_label", "by_period", "by_document", "near_duplicate_groups",
+};
+
+typedef gboolean (*ItemFunc) (JsonNode *item,
+                              gpointer  user_data);
+
+/* Calls @func with each item of @list, in order, until it returns FALSE.
+ * Returns: FALSE when @func did */
+static gboolean
+foreach_item (AssayCorpus *self,
+              List         list,
+              double       threshold,
+              ItemFunc     func,
+              gpointer     user_data)
+{
+  switch (list)
     {
-      const AssayMinhashPair *pair = &g_array_index (pairs, AssayMinhashPair, i);
-      const Document *a = g_ptr_array_index (self->documents, pair->a);
-      const Document *b = g_ptr_array_index (self->documents, pair->b);
+    case LIST_BY_LABEL:
+    case LIST_BY_PERIOD:
+      {
+        gboolean labels = list == LIST_BY_LABEL;
+        g_autoptr(GPtrArray) groups = sorted_groups (labels ? self->labels : self->periods);
 
-      json_builder_begin_object (builder);
-      assay_json_builder_add_nullable_string (builder, "a", a->path);
-      assay_json_builder_add_nullable_string (builder, "b", b->path);
-      assay_json_builder_add_number (builder, "similarity", pair->similarity);
-      json_builder_end_object (builder);
+        for (guint i = 0; i < groups->len; i++)
+          {
+            const Group *group = g_ptr_array_index (groups, i);
+
+            if (!func (labels ? label_to_json (group) : period_to_json (group), user_data))
+              return FALSE;
+          }
+      }
+      break;
+
+    case LIST_BY_DOCUMENT:
+      g_array_sort (self->documents, compare_positions);
+      for (guint i = 0; i < self->documents->len; i++)
+        if (!func (document_to_json (&g_array_index (self->documents, Document, i)), user_data))
+          return FALSE;
+      break;
+
+    case LIST_NEAR_DUPLICATE_GROUPS:
+      {
+        g_autoptr(GArray) members = NULL;
+
+        g_array_sort (self->documents, compare_positions);
+        members = assay_minhash_index_find_groups (self->index, threshold);
+
+        for (guint i = 0, end; i < members->len; i = end)
+          {
+            const AssayMinhashMember *first = &g_array_index (members, AssayMinhashMember, i);
+
+            for (end = i + 1;
+                 end < members->len &&
+                 g_array_index (members, AssayMinhashMember, end).representative == first->id;
+                 end++)
+              ;
+            if (!func (duplicate_group_to_json (self, first, end - i), user_data))
+              return FALSE;
+          }
+      }
+      break;
+
+    case N_LISTS:
+    default:
+      g_assert_not_reached ();
     }
-  json_builder_end_array (builder);
+
+  return TRUE;
+}
+
+static gboolean
+append_item (JsonNode *item,
+             gpointer  user_data)
+{
+  json_array_add_element (user_data, item);
+  return TRUE;
 }
 
 /**
  * assay_corpus_to_json:
  * @duplicate_threshold: the least estimated Jaccard similarity of word
- *   shingles for two documents to be listed as near-duplicates (0.8 is a
- *   good default)
+ *   shingles of a document to its group's representative for it to be
+ *   listed as a near-duplicate (0.8 is a good default)
  *
  * Aggregates what was added, as the "corpus" object of the result format:
  * `by_label` groups figures by normalised label (case-folded, whitespace
@@ -559,8 +691,11 @@ add_near_duplicates (AssayCorpus *self,
  * first, then by label; `by_period` likewise by period; `by_document`
  * lists the documents in the order added, where `total` is the sum of the
  * figures whose normalised label contains "total" (null when there are
- * none); `near_duplicates` lists pairs of documents, in the order added,
- * found with the LSH index. Sums mix units when a label has several:
+ * none); `near_duplicate_groups` lists groups of near-duplicates found
+ * with the LSH index (assay_minhash_index_find_groups()): each a
+ * representative, the first document of the group by position, and every other
+ * member with its similarity to it, so the list grows with the documents,
+ * never with the pairs. Sums mix units when a label has several:
  * `units` lists them, most frequent first.
  *
  * Returns: (transfer full): the corpus object. The thread that owns @self.
@@ -569,18 +704,101 @@ JsonNode *
 assay_corpus_to_json (AssayCorpus *self,
                       double       duplicate_threshold)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  JsonObject *object;
+  JsonNode *root;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "documents");
-  json_builder_add_int_value (builder, self->documents->len);
-  add_by_label (self, builder);
-  add_by_period (self, builder);
-  add_by_document (self, builder);
-  add_near_duplicates (self, builder, duplicate_threshold);
-  json_builder_end_object (builder);
+  object = json_object_new ();
+  json_object_set_int_member (object, "documents", self->documents->len);
+  for (List list = 0; list < N_LISTS; list++)
+    {
+      JsonArray *array = json_array_new ();
 
-  return json_builder_get_root (builder);
+      foreach_item (self, list, duplicate_threshold, append_item, array);
+      json_object_set_array_member (object, list_names[list], array);
+    }
+
+  root = json_node_init_object (json_node_alloc (), object);
+  json_object_unref (object);
+
+  return root;
+}
+
+typedef struct
+{
+  AssayCorpusWriteFunc  func;
+  gpointer              user_data;
+  GError              **error;
+  gboolean              first;
+} Writer;
+
+static gboolean
+write_text (Writer     *writer,
+            const char *text,
+            gsize       length)
+{
+  return writer->func (text, length, writer->user_data, writer->error);
+}
+
+static gboolean
+write_item (JsonNode *item,
+            gpointer  user_data)
+{
+  Writer *writer = user_data;
+  g_autoptr(JsonNode) owned = item;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (!writer->first && !write_text (writer, ",", 1))
+    return FALSE;
+  writer->first = FALSE;
+
+  text = json_to_string (owned, FALSE);
+  length = strlen (text);
+  return write_text (writer, text, length);
+}
+
+/**
+ * assay_corpus_write:
+ * @func: (scope call): called with each piece of the text in turn; it
+ *   returns %FALSE, setting its error, to stop
+ *
+ * Writes what assay_corpus_to_json() returns as compact JSON, the same
+ * text json_to_string() would give, one item of a list at a time, without
+ * building the tree: memory stays that of the corpus, however many
+ * documents there are. The thread that owns @self.
+ *
+ * Returns: %TRUE, or %FALSE with the error @func set
+ */
+gboolean
+assay_corpus_write (AssayCorpus           *self,
+                    double                 duplicate_threshold,
+                    AssayCorpusWriteFunc   func,
+                    gpointer               user_data,
+                    GError               **error)
+{
+  Writer writer = { func, user_data, error, TRUE };
+  g_autofree char *head = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  head = g_strdup_printf ("{\"documents\":%u", self->documents->len);
+  if (!write_text (&writer, head, strlen (head)))
+    return FALSE;
+
+  for (List list = 0; list < N_LISTS; list++)
+    {
+      g_autofree char *name = g_strdup_printf (",\"%s\":[", list_names[list]);
+
+      writer.first = TRUE;
+      if (!write_text (&writer, name, strlen (name)) ||
+          !foreach_item (self, list, duplicate_threshold, write_item, &writer) ||
+          !write_text (&writer, "]", 1))
+        return FALSE;
+    }
+
+  return write_text (&writer, "}", 1);
 }

@@ -16,7 +16,7 @@
 
 /* At most this many rectangles are kept per figure or field: a hostile or
  * damaged result cannot make the window draw millions of them. */
-#define MAX_RECTS 64
+#define MAX_RECTS ASSAY_MAX_RECTS
 
 enum {
   PROP_0,

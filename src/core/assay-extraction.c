@@ -31,6 +31,7 @@ assay_figure_free (AssayFigure *figure)
   g_free (figure->unit);
   g_free (figure->period);
   g_free (figure->snippet);
+  g_free (figure->rects);
   g_free (figure);
 }
 
@@ -44,6 +45,7 @@ assay_field_free (AssayField *field)
   g_free (field->value);
   g_free (field->unit);
   g_free (field->snippet);
+  g_free (field->rects);
   g_free (field);
 }
 
@@ -415,6 +417,30 @@ assay_field_type_from_string (const char     *str,
 
 /* ----------------------------------------------------------------- to JSON */
 
+/* "rects": [[x, y, width, height], …] to a hundredth of a point; absent
+ * when not known. */
+static void
+add_rects_json (JsonBuilder     *builder,
+                const AssayRect *rects,
+                guint            n_rects)
+{
+  if (n_rects == 0)
+    return;
+
+  json_builder_set_member_name (builder, "rects");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_rects; i++)
+    {
+      const double v[4] = { rects[i].x, rects[i].y, rects[i].width, rects[i].height };
+
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < 4; j++)
+        json_builder_add_double_value (builder, round (v[j] * 100.0) / 100.0);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+}
+
 static void
 add_field_json (JsonBuilder      *builder,
                 const AssayField *field)
@@ -448,6 +474,7 @@ add_field_json (JsonBuilder      *builder,
   json_builder_add_string_value (builder, assay_verification_to_string (field->verified));
   json_builder_set_member_name (builder, "verified_page");
   json_builder_add_int_value (builder, field->verified_page);
+  add_rects_json (builder, field->rects, field->n_rects);
 
   json_builder_end_object (builder);
 }
@@ -475,6 +502,7 @@ add_figure_json (JsonBuilder       *builder,
   json_builder_add_string_value (builder, assay_verification_to_string (figure->verified));
   json_builder_set_member_name (builder, "verified_page");
   json_builder_add_int_value (builder, figure->verified_page);
+  add_rects_json (builder, figure->rects, figure->n_rects);
 
   json_builder_end_object (builder);
 }
@@ -691,6 +719,50 @@ read_verification (JsonObject        *object,
   return TRUE;
 }
 
+/* "rects" is optional and only a drawing aid: entries that are not four
+ * finite numbers, with no negative size, are skipped, not refused. */
+static void
+read_rects (JsonObject  *object,
+            AssayRect  **rects,
+            guint       *n_rects)
+{
+  JsonNode *node = json_object_get_member (object, "rects");
+  JsonArray *array;
+  guint len;
+
+  *rects = NULL;
+  *n_rects = 0;
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+
+  array = json_node_get_array (node);
+  len = MIN (json_array_get_length (array), ASSAY_MAX_RECTS);
+  for (guint i = 0; i < len; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonArray *quad;
+      double v[4];
+      gboolean ok = TRUE;
+
+      if (!JSON_NODE_HOLDS_ARRAY (element) ||
+          json_array_get_length (quad = json_node_get_array (element)) != 4)
+        continue;
+      for (guint j = 0; j < 4 && ok; j++)
+        {
+          JsonNode *n = json_array_get_element (quad, j);
+
+          ok = (node_is_value_of (n, G_TYPE_DOUBLE) || node_is_value_of (n, G_TYPE_INT64)) &&
+               isfinite (v[j] = json_node_get_double (n));
+        }
+      if (!ok || v[2] < 0 || v[3] < 0)
+        continue;
+
+      if (*rects == NULL)
+        *rects = g_new0 (AssayRect, len);
+      (*rects)[(*n_rects)++] = (AssayRect) { v[0], v[1], v[2], v[3] };
+    }
+}
+
 static AssayField *
 field_from_json (JsonNode    *node,
                  guint        index,
@@ -745,6 +817,7 @@ field_from_json (JsonNode    *node,
 
   field->page = (guint) page;
   field->verified_page = (guint) verified_page;
+  read_rects (object, &field->rects, &field->n_rects);
 
   return g_ptr_array_steal_index (holder, 0);
 }
@@ -786,6 +859,7 @@ figure_from_json (JsonNode    *node,
 
   figure->page = (guint) page;
   figure->verified_page = (guint) verified_page;
+  read_rects (object, &figure->rects, &figure->n_rects);
 
   return g_ptr_array_steal_index (holder, 0);
 }

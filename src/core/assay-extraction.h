@@ -18,6 +18,18 @@ typedef enum
   ASSAY_VERIFICATION_UNVERIFIED,  /* it does not: never present it as fact */
 } AssayVerification;
 
+/* PDF points, origin at the top-left corner of the page */
+typedef struct
+{
+  double x;
+  double y;
+  double width;
+  double height;
+} AssayRect;
+
+/* Rectangles kept per figure or field at most */
+#define ASSAY_MAX_RECTS 8
+
 typedef struct
 {
   char              *label;     /* "Total revenue" */
@@ -29,6 +41,8 @@ typedef struct
   char              *snippet;   /* the source line, trimmed; nullable */
   AssayVerification  verified;
   guint              verified_page; /* 1-based page where it was found, 0 if none */
+  AssayRect         *rects;     /* where on verified_page; NULL when not known */
+  guint              n_rects;
 } AssayFigure;
 
 typedef enum
@@ -51,6 +65,8 @@ typedef struct
   char              *snippet;   /* nullable */
   AssayVerification  verified;
   guint              verified_page;
+  AssayRect         *rects;     /* where on verified_page; NULL when not known */
+  guint              n_rects;
 } AssayField;
 
 typedef struct

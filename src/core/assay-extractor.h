@@ -20,9 +20,10 @@ typedef void (*AssayExtractProgress) (gpointer user_data,
                                       double   fraction,
                                       guint64  tokens);
 
-/* Called on the main thread when the extraction has to wait (a model
- * server's rate limit) until @until_monotonic_us (g_get_monotonic_time()),
- * and with 0 when the wait is over. */
+/* Called on the main thread when the extraction starts or stops waiting
+ * for the model server's rate limit: @until_monotonic_us is the
+ * g_get_monotonic_time() it waits until, 0 when it no longer waits. Gets
+ * the request's progress_data. */
 typedef void (*AssayExtractWaiting) (gpointer user_data,
                                      gint64   until_monotonic_us);
 

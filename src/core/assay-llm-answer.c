@@ -347,19 +347,34 @@ validate_field (JsonBuilder              *builder,
     }
 }
 
+/* Records a member the template does not name, once, for the warning. */
+static void
+add_dropped (GPtrArray  *dropped,
+             const char *name)
+{
+  if (dropped->len < 20 && !g_ptr_array_find_with_equal_func (dropped, name, g_str_equal, NULL))
+    g_ptr_array_add (dropped, g_strndup (name, 64));
+}
+
+/* @node: the answer's "fields", or %NULL when it has none; @top: the
+ * answer's top level, where a model may have put fields instead. A field
+ * the template does not need may be missing (it is null); members the
+ * template does not name go into @dropped. */
 static void
 validate_fields (JsonBuilder   *builder,
                  JsonNode      *node,
+                 JsonObject    *top,
                  AssayTemplate *template_,
-                 GPtrArray     *problems)
+                 GPtrArray     *problems,
+                 GPtrArray     *dropped)
 {
-  JsonObject *object;
+  JsonObject *object = NULL;
   g_autoptr(GList) members = NULL;
 
   json_builder_set_member_name (builder, "fields");
   json_builder_begin_object (builder);
 
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node != NULL && !JSON_NODE_HOLDS_OBJECT (node))
     {
       add_problem (problems, "\"fields\" must be an object with one member per template field, "
                    "not %s.", describe_kind (node));
@@ -367,28 +382,49 @@ validate_fields (JsonBuilder   *builder,
       return;
     }
 
-  object = json_node_get_object (node);
+  if (node != NULL)
+    object = json_node_get_object (node);
 
   for (guint i = 0; i < assay_template_get_n_fields (template_); i++)
     {
       const AssayTemplateField *field = assay_template_get_field (template_, i);
+      JsonNode *value = NULL;
 
-      if (!json_object_has_member (object, field->name))
+      if (object != NULL && json_object_has_member (object, field->name))
+        value = json_object_get_member (object, field->name);
+      else if (json_object_has_member (top, field->name) &&
+               strcmp (field->name, "title") != 0 && strcmp (field->name, "figures") != 0 &&
+               strcmp (field->name, "fields") != 0 && strcmp (field->name, "document_type") != 0)
+        value = json_object_get_member (top, field->name);   /* put at the top level */
+
+      if (value == NULL)
         {
-          add_problem (problems, "fields.%s is missing; give it (null when the document does "
-                       "not say).", field->name);
+          if (field->required)
+            add_problem (problems, "fields.%s is missing; give it (null when the document does "
+                         "not say).", field->name);
+          else
+            {
+              json_builder_set_member_name (builder, field->name);
+              json_builder_add_null_value (builder);
+            }
           continue;
         }
 
-      validate_field (builder, field, json_object_get_member (object, field->name), problems);
+      validate_field (builder, field, value, problems);
     }
 
-  members = json_object_get_members (object);
-  for (const GList *l = members; l != NULL; l = l->next)
+  if (object != NULL)
     {
-      if (assay_template_find_field (template_, l->data) == NULL)
-        add_problem (problems, "fields has an unexpected member \"%.64s\"; remove it.",
-                     (const char *)l->data);
+      members = json_object_get_members (object);
+      for (const GList *l = members; l != NULL; l = l->next)
+        {
+          if (assay_template_find_field (template_, l->data) == NULL)
+            {
+              g_autofree char *name = g_strdup_printf ("fields.%s", (const char *) l->data);
+
+              add_dropped (dropped, name);
+            }
+        }
     }
 
   json_builder_end_object (builder);
@@ -416,12 +452,14 @@ validate_figure (JsonBuilder *builder,
                  guint        first_page,
                  guint        last_page,
                  GPtrArray   *problems,
-                 GPtrArray   *warnings)
+                 GPtrArray   *warnings,
+                 GPtrArray   *dropped)
 {
   static const char * const known[] = { "label", "value", "raw", "unit", "period", "page", NULL };
   JsonObject *object;
   g_autoptr(GList) members = NULL;
   JsonNode *label, *value, *raw, *unit, *period, *page;
+  g_autoptr(JsonNode) null_node = NULL;
   gboolean ok = TRUE;
   gint64 page_number = 0;
 
@@ -437,15 +475,17 @@ validate_figure (JsonBuilder *builder,
     {
       if (!g_strv_contains (known, l->data))
         {
-          add_problem (problems, "figures[%u] has an unexpected member \"%.64s\"; remove it.",
-                       index, (const char *)l->data);
-          ok = FALSE;
+          g_autofree char *name = g_strdup_printf ("figures[].%s", (const char *) l->data);
+
+          add_dropped (dropped, name);
         }
     }
 
+  /* unit and period may be left out: they are null then. */
   for (guint i = 0; known[i] != NULL; i++)
     {
-      if (!json_object_has_member (object, known[i]))
+      if (!json_object_has_member (object, known[i]) &&
+          strcmp (known[i], "unit") != 0 && strcmp (known[i], "period") != 0)
         {
           add_problem (problems, "figures[%u].%s is missing.", index, known[i]);
           ok = FALSE;
@@ -455,12 +495,15 @@ validate_figure (JsonBuilder *builder,
   if (!ok)
     return FALSE;
 
-  label = json_object_get_member (object, "label");
-  value = json_object_get_member (object, "value");
-  raw = json_object_get_member (object, "raw");
-  unit = json_object_get_member (object, "unit");
-  period = json_object_get_member (object, "period");
-  page = json_object_get_member (object, "page");
+  {
+    null_node = json_node_new (JSON_NODE_NULL);
+    label = json_object_get_member (object, "label");
+    value = json_object_get_member (object, "value");
+    raw = json_object_get_member (object, "raw");
+    unit = json_object_has_member (object, "unit") ? json_object_get_member (object, "unit") : null_node;
+    period = json_object_has_member (object, "period") ? json_object_get_member (object, "period") : null_node;
+    page = json_object_get_member (object, "page");
+  }
 
   if (!is_string (label) || json_node_get_string (label)[0] == '\0')
     {
@@ -575,6 +618,7 @@ assay_llm_answer_validate (const char    *text,
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GList) members = NULL;
+  g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
   guint problems_before;
   JsonObject *object;
   JsonNode *node;
@@ -605,19 +649,17 @@ assay_llm_answer_validate (const char    *text,
   builder = json_builder_new ();
   json_builder_begin_object (builder);
 
+  /* Members the template does not name are left out (a template field
+   * put at the top level is read as that field); missing ones are null. */
   members = json_object_get_members (object);
   for (const GList *l = members; l != NULL; l = l->next)
     {
-      if (!g_strv_contains (known, l->data))
-        add_problem (problems, "The answer has an unexpected top-level member \"%.64s\"; the "
-                     "only members are title, document_type, fields and figures.",
-                     (const char *)l->data);
-    }
-
-  for (guint i = 0; known[i] != NULL; i++)
-    {
-      if (!json_object_has_member (object, known[i]))
-        add_problem (problems, "The top-level member \"%s\" is missing.", known[i]);
+      if (!g_strv_contains (known, l->data) &&
+          (assay_template_find_field (template_, l->data) == NULL ||
+           (json_object_has_member (object, "fields") &&
+            JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "fields")) &&
+            json_object_has_member (json_object_get_object_member (object, "fields"), l->data))))
+        add_dropped (dropped, l->data);
     }
 
   /* title */
@@ -654,8 +696,9 @@ assay_llm_answer_validate (const char    *text,
     }
 
   /* fields */
-  if (json_object_has_member (object, "fields"))
-    validate_fields (builder, json_object_get_member (object, "fields"), template_, problems);
+  validate_fields (builder,
+                   json_object_has_member (object, "fields") ? json_object_get_member (object, "fields") : NULL,
+                   object, template_, problems, dropped);
 
   /* figures */
   json_builder_set_member_name (builder, "figures");
@@ -668,7 +711,7 @@ assay_llm_answer_validate (const char    *text,
 
       for (guint i = 0; i < n && i < ASSAY_LLM_ANSWER_MAX_FIGURES; i++)
         validate_figure (builder, json_array_get_element (figures, i), i,
-                         first_page, last_page, problems, warnings);
+                         first_page, last_page, problems, warnings, dropped);
 
       if (n > ASSAY_LLM_ANSWER_MAX_FIGURES && warnings != NULL)
         g_ptr_array_add (warnings,
@@ -686,6 +729,17 @@ assay_llm_answer_validate (const char    *text,
 
   if (problems->len > problems_before)
     return NULL;
+
+  if (dropped->len > 0 && warnings != NULL)
+    {
+      g_autofree char *names = NULL;
+
+      g_ptr_array_add (dropped, NULL);
+      names = g_strjoinv (", ", (char **) dropped->pdata);
+      g_ptr_array_add (warnings,
+                       g_strdup_printf (_("The model’s answer had members the template does not "
+                                          "name (%s); they were left out."), names));
+    }
 
   return json_builder_get_root (builder);
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
+#include "assay-llm-buffered.h"
 #include "assay-llm-call.h"
 #include "assay-llm-retry.h"
 
@@ -24,6 +25,8 @@
  * waits in the socket buffer and is read in one go, instead of one main
  * loop dispatch per token. */
 #define READ_PACE_MS   8
+/* A wait for readability looks again after this long in any case. */
+#define READ_RECHECK_US (250 * 1000)
 /* Streamed progress reaches the caller at most 20 times a second. */
 #define PROGRESS_INTERVAL_US (50 * 1000)
 
@@ -34,6 +37,9 @@ struct _AssayLlmDispatcher
   char                    *host;
   GQueue                   queue;      /* Call*, each with a reference */
   AssayLlmDispatcherStats  stats;
+  gint64                   blocked_until;  /* rate-limit window: monotonic µs, 0 none */
+  guint                    unblock_id;
+  guint                    pump_id;
 };
 
 typedef struct
@@ -47,7 +53,9 @@ typedef struct
   AssayLlmStreamFormat   format;
   gint64                 deadline;        /* monotonic µs, 0: none */
   AssayLlmCallProgress   progress;
+  AssayLlmCallWaiting    waiting;
   gpointer               progress_data;
+  gint64                 waiting_until;   /* what the caller was last told */
   GSource               *cancel_source;
   guint                  retries_done;
   guint                  retry_id;
@@ -65,6 +73,7 @@ typedef struct
   gboolean               timed_out;
   gboolean               at_eof;          /* the body was read to its end */
   gboolean               read_any;        /* this wake-up read something */
+  gint64                 window_ms;       /* the rate-limit window the response announced */
   GSource               *timer;           /* inactivity, against last_activity */
   gint64                 last_activity;   /* monotonic µs of the last byte */
   GSource               *read_source;     /* waiting for the stream to be readable */
@@ -73,9 +82,10 @@ typedef struct
   char                  *chunk;           /* READ_SIZE bytes */
 } Call;
 
-static void dispatcher_pump    (AssayLlmDispatcher *self);
-static void call_start_attempt (Call               *call);
-static void call_read_next     (Call               *call);
+static void dispatcher_pump     (AssayLlmDispatcher *self);
+static void dispatcher_pump_now (AssayLlmDispatcher *self);
+static void call_start_attempt  (Call               *call);
+static void call_read_next      (Call               *call);
 
 /**
  * assay_llm_dispatcher_new:
@@ -92,6 +102,7 @@ AssayLlmDispatcher *
 assay_llm_dispatcher_new (const AssayLlmConfig *config)
 {
   AssayLlmDispatcher *self;
+  g_autoptr(GProxyResolver) resolver = NULL;
   guint k;
 
   g_return_val_if_fail (config != NULL, NULL);
@@ -104,11 +115,13 @@ assay_llm_dispatcher_new (const AssayLlmConfig *config)
   if (self->host == NULL)
     self->host = g_strdup ("?");
   g_queue_init (&self->queue);
+  resolver = assay_llm_buffered_proxy_resolver_new ();
   self->session = soup_session_new_with_options ("max-conns", k + 4,
                                                  "max-conns-per-host", k + 2,
                                                  "timeout", 0,
                                                  "idle-timeout", 60,
                                                  "user-agent", PACKAGE_NAME "/" PACKAGE_VERSION,
+                                                 "proxy-resolver", resolver,
                                                  NULL);
 
   return self;
@@ -130,6 +143,8 @@ dispatcher_clear (gpointer data)
   /* Every call holds a reference: nothing can be queued now. */
   g_assert (g_queue_is_empty (&self->queue));
 
+  g_clear_handle_id (&self->unblock_id, g_source_remove);
+  g_clear_handle_id (&self->pump_id, g_source_remove);
   g_clear_object (&self->session);
   g_clear_pointer (&self->config, assay_llm_config_free);
   g_clear_pointer (&self->host, g_free);
@@ -213,6 +228,51 @@ call_unref (gpointer data)
   g_rc_box_release_full (data, call_clear);
 }
 
+/* Tells the caller until when the call waits for a rate limit (0: no
+ * longer), once per change. */
+static void
+call_set_waiting (Call   *call,
+                  gint64  until)
+{
+  if (call->waiting_until == until)
+    return;
+
+  call->waiting_until = until;
+  if (call->waiting != NULL && call->task != NULL)
+    call->waiting (until, call->progress_data);
+}
+
+static gboolean
+dispatcher_unblock_cb (gpointer user_data)
+{
+  AssayLlmDispatcher *self = user_data;
+
+  self->unblock_id = 0;
+  dispatcher_pump_now (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The endpoint asked every client to hold new requests for @window_ms:
+ * none is sent before then; those on the wire go on. */
+static void
+dispatcher_block (AssayLlmDispatcher *self,
+                  gint64              window_ms)
+{
+  gint64 until = g_get_monotonic_time () + window_ms * 1000;
+
+  if (until <= self->blocked_until)
+    return;
+
+  g_debug ("The model server %s asks to hold requests for %" G_GINT64_FORMAT " ms",
+           self->host, window_ms);
+  self->blocked_until = until;
+  self->stats.rate_limit_windows++;
+  g_clear_handle_id (&self->unblock_id, g_source_remove);
+  self->unblock_id = g_timeout_add_full (G_PRIORITY_DEFAULT, (guint) window_ms + 1,
+                                         dispatcher_unblock_cb, self, NULL);
+}
+
 /* Ends the attempt on the wire, if any, and frees its slot. */
 static void
 call_end_attempt (Call *call)
@@ -246,6 +306,7 @@ call_end_attempt (Call *call)
   call->status = 0;
   call->timed_out = FALSE;
   call->at_eof = FALSE;
+  call->window_ms = -1;
   call->last_deltas = 0;
   call->last_progress = 0;
 }
@@ -355,6 +416,10 @@ call_retry_or_fail (Call   *call,
            call->dispatcher->host, delay_ms, call->retries_done + 1, error->message);
   g_error_free (error);
 
+  /* The server named the delay: the document shows it waits. */
+  if (retry_after_ms > 0)
+    call_set_waiting (call, g_get_monotonic_time () + (gint64) delay_ms * 1000);
+
   call->retries_done++;
   call->dispatcher->stats.retries++;
   call->retry_id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay_ms,
@@ -421,6 +486,10 @@ call_timeout_cb (gpointer user_data)
       return G_SOURCE_CONTINUE;
     }
 
+  g_debug ("No byte from %s for %u s (%s, %" G_GSIZE_FORMAT " bytes of the body read)",
+           call->dispatcher->host, call->dispatcher->config->timeout_seconds,
+           call->stream == NULL ? "waiting for the response headers" : "reading the body",
+           call->received);
   call->timed_out = TRUE;
   if (call->read_source != NULL)
     call_read_failed (call, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out"));
@@ -478,10 +547,14 @@ call_finish_error_status (Call *call)
   else
     {
       if (assay_llm_retry_status_is_retryable (status, server_error.code))
-        retry_after = assay_llm_retry_parse_retry_after (
-          soup_message_headers_get_one (headers, "retry-after-ms"),
-          soup_message_headers_get_one (headers, "retry-after"),
-          g_get_real_time () / G_USEC_PER_SEC);
+        {
+          retry_after = assay_llm_retry_parse_retry_after (
+            soup_message_headers_get_one (headers, "retry-after-ms"),
+            soup_message_headers_get_one (headers, "retry-after"),
+            g_get_real_time () / G_USEC_PER_SEC);
+          if (retry_after < 0 && call->window_ms > 0)
+            retry_after = call->window_ms;
+        }
 
       error = assay_llm_retry_error_for_status (status, &server_error,
                                                 dispatcher->config->model,
@@ -726,6 +799,10 @@ call_wait_readable (Call *call)
     g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (call->stream), NULL);
   g_source_set_callback (call->read_source, G_SOURCE_FUNC (call_readable_cb),
                          call_ref (call), call_unref);
+  /* libsoup's source can miss that its message became readable (seen
+   * about once in a few hundred responses: the body complete, the source
+   * never dispatched); look again now and then whatever it says. */
+  g_source_set_ready_time (call->read_source, g_get_monotonic_time () + READ_RECHECK_US);
   g_source_attach (call->read_source, g_main_context_get_thread_default ());
 }
 
@@ -805,8 +882,24 @@ call_sent_cb (GObject      *source,
     }
   else
     {
+      SoupMessageHeaders *headers = soup_message_get_response_headers (call->msg);
+
       call->stream = stream;
       call->status = soup_message_get_status (call->msg);
+
+      /* A limit announced on any response holds for every request to the
+       * endpoint, not only this one's retry. */
+      call->window_ms = assay_llm_retry_rate_limit_ms (
+        call->status,
+        soup_message_headers_get_one (headers, "retry-after-ms"),
+        soup_message_headers_get_one (headers, "retry-after"),
+        soup_message_headers_get_one (headers, "x-ratelimit-remaining-requests"),
+        soup_message_headers_get_one (headers, "x-ratelimit-reset-requests"),
+        soup_message_headers_get_one (headers, "x-ratelimit-remaining-tokens"),
+        soup_message_headers_get_one (headers, "x-ratelimit-reset-tokens"),
+        g_get_real_time () / G_USEC_PER_SEC);
+      if (call->window_ms > 0)
+        dispatcher_block (call->dispatcher, call->window_ms);
 
       if (!status_is_success (call->status))
         call->buffer = g_byte_array_new ();
@@ -865,6 +958,7 @@ call_start_attempt (Call *call)
   if (call->body != NULL)
     soup_message_set_request_body_from_bytes (call->msg, "application/json", call->body);
 
+  call_set_waiting (call, 0);
   call->attempt_cancellable = g_cancellable_new ();
   call->holds_slot = TRUE;
   dispatcher->stats.in_flight++;
@@ -882,9 +976,50 @@ call_start_attempt (Call *call)
                            call_ref (call));
 }
 
+
+static gboolean
+dispatcher_pump_cb (gpointer user_data)
+{
+  AssayLlmDispatcher *self = user_data;
+
+  self->pump_id = 0;
+  dispatcher_pump_now (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* New requests start from a source just below the default priority: what
+ * has already arrived on the other connections (a 429 announcing a rate
+ * limit above all) is handled first. */
 static void
 dispatcher_pump (AssayLlmDispatcher *self)
 {
+  if (self->pump_id != 0 || g_queue_is_empty (&self->queue))
+    return;
+
+  self->pump_id = g_idle_add_full (G_PRIORITY_DEFAULT + 1, dispatcher_pump_cb, self, NULL);
+}
+
+static void
+dispatcher_pump_now (AssayLlmDispatcher *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (self->blocked_until > now)
+    {
+      /* Inside a rate-limit window: each waiting call learns until when,
+       * and the queue moves again when it ends. */
+      for (GList *l = self->queue.head; l != NULL; l = l->next)
+        call_set_waiting (l->data, self->blocked_until);
+
+      if (self->unblock_id == 0)
+        self->unblock_id = g_timeout_add_full (G_PRIORITY_DEFAULT,
+                                               (guint) ((self->blocked_until - now + 999) / 1000),
+                                               dispatcher_unblock_cb, self, NULL);
+      return;
+    }
+  self->blocked_until = 0;
+
   while (self->stats.in_flight < self->config->max_requests && !g_queue_is_empty (&self->queue))
     {
       Call *call = g_queue_pop_head (&self->queue);
@@ -907,6 +1042,9 @@ dispatcher_pump (AssayLlmDispatcher *self)
  *   none
  * @progress: (nullable) (scope call): called as a streamed answer grows;
  *   @progress_data must live until the call completes
+ * @waiting: (nullable) (scope call): called with the monotonic time until
+ *   which the call waits for the endpoint's rate limit, and with 0 when
+ *   it no longer does
  *
  * Main thread. Queues the request until a slot is free.
  */
@@ -919,6 +1057,7 @@ assay_llm_dispatcher_call_async (AssayLlmDispatcher   *self,
                                  AssayLlmStreamFormat  format,
                                  gint64                deadline,
                                  AssayLlmCallProgress  progress,
+                                 AssayLlmCallWaiting   waiting,
                                  gpointer              progress_data,
                                  GCancellable         *cancellable,
                                  GAsyncReadyCallback   callback,
@@ -943,6 +1082,7 @@ assay_llm_dispatcher_call_async (AssayLlmDispatcher   *self,
   call->format = format;
   call->deadline = deadline;
   call->progress = progress;
+  call->waiting = waiting;
   call->progress_data = progress_data;
   call->chunk = g_malloc (READ_SIZE);
 

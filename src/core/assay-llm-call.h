@@ -6,6 +6,10 @@
  * assay-llm-retry.h), waiting on a main-loop timeout without holding a
  * slot, times out when no byte arrived for `timeout_seconds`, caps the
  * response size, and decodes the body with an AssayLlmStreamDecoder.
+ * A rate limit the endpoint announces (a 429 or 503 with retry-after-ms
+ * or Retry-After, or x-ratelimit-remaining-requests/-tokens: 0 with its
+ * x-ratelimit-reset-*) holds every new request of the dispatcher until it
+ * ends; requests on the wire finish.
  * Cancelling a call's cancellable completes it at once with
  * G_IO_ERROR_CANCELLED and aborts its request.
  *
@@ -39,10 +43,15 @@ typedef struct
   guint64 retries;
   guint   in_flight;
   guint   max_in_flight;     /* the most seen at once, client side */
+  guint64 rate_limit_windows; /* windows the endpoint announced (429/503, x-ratelimit-*) */
 } AssayLlmDispatcherStats;
 
 /* Called on the main thread as a streamed answer grows. */
 typedef void (*AssayLlmCallProgress) (guint64  n_deltas,
+                                      gpointer user_data);
+/* Called on the main thread when the call starts or stops waiting for the
+ * endpoint's rate limit: @until_us monotonic, 0 when it no longer waits. */
+typedef void (*AssayLlmCallWaiting)  (gint64   until_us,
                                       gpointer user_data);
 
 AssayLlmDispatcher *assay_llm_dispatcher_new        (const AssayLlmConfig     *config);
@@ -58,6 +67,7 @@ void                assay_llm_dispatcher_call_async (AssayLlmDispatcher       *s
                                                      AssayLlmStreamFormat      format,
                                                      gint64                    deadline,
                                                      AssayLlmCallProgress      progress,
+                                                     AssayLlmCallWaiting       waiting,
                                                      gpointer                  progress_data,
                                                      GCancellable             *cancellable,
                                                      GAsyncReadyCallback       callback,

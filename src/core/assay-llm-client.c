@@ -49,7 +49,9 @@ typedef struct
   AssayLlmOutputMode  mode_sent;
   gboolean            repaired;
   gboolean            replaced;   /* split into two others */
+  guint               output_tokens;  /* a larger output allowance, after a cut-off; 0: the job's */
   guint64             last_deltas;
+  gint64              waiting_until;  /* rate limit, monotonic µs, 0 none */
   JsonNode           *answer;
 } ChunkState;
 
@@ -60,7 +62,9 @@ struct _Job
   AssayPdfText          *text;
   AssayTemplate         *template_;
   AssayExtractProgress   progress;
+  AssayExtractWaiting    waiting;
   gpointer               progress_data;
+  gint64                 waiting_until;  /* what the caller was last told */
   char                  *system_prompt;
   JsonNode              *schema;
   guint                  context_tokens;
@@ -116,6 +120,29 @@ job_free (gpointer data)
   g_free (job);
 }
 
+/* The latest time any of the job's requests waits for (0: none). */
+static void
+job_update_waiting (Job *job)
+{
+  gint64 until = 0;
+
+  if (!job->completed)
+    for (guint i = 0; i < job->chunks->len; i++)
+      {
+        ChunkState *cs = g_ptr_array_index (job->chunks, i);
+
+        if (!cs->replaced && cs->answer == NULL)
+          until = MAX (until, cs->waiting_until);
+      }
+
+  if (until != job->waiting_until)
+    {
+      job->waiting_until = until;
+      if (job->waiting != NULL)
+        job->waiting (job->progress_data, until);
+    }
+}
+
 static void
 job_stop_sources (Job *job)
 {
@@ -144,6 +171,7 @@ job_fail (Job    *job,
   job->completed = TRUE;
   g_cancellable_cancel (job->cancellable);
   job_stop_sources (job);
+  job_update_waiting (job);
   g_task_return_error (task, error);
 }
 
@@ -227,6 +255,7 @@ job_succeed (Job *job)
   job_report_progress (job, TRUE);
   job->completed = TRUE;
   job_stop_sources (job);
+  job_update_waiting (job);
   g_task_return_pointer (job->task, extraction, (GDestroyNotify) assay_extraction_free);
 }
 
@@ -315,6 +344,16 @@ chunk_progress_cb (guint64  n_deltas,
 }
 
 static void
+chunk_waiting_cb (gint64   until_us,
+                  gpointer user_data)
+{
+  ChunkState *cs = user_data;
+
+  cs->waiting_until = until_us;
+  job_update_waiting (cs->job);
+}
+
+static void
 add_usage (gint64 *total,
            gint64  value)
 {
@@ -334,6 +373,40 @@ join_problems (GPtrArray *problems,
     g_string_append_printf (str, "%s%s", i > 0 ? " " : "", (const char *) g_ptr_array_index (problems, i));
 
   return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+/* Sends @cs again with a larger output allowance (max_tokens or
+ * num_predict) than the last, once. Returns FALSE when it was tried or no
+ * more fits the context. */
+static gboolean
+chunk_raise_output_limit (ChunkState *cs)
+{
+  Job *job = cs->job;
+  gsize prompt = 0;
+  guint allowance;
+
+  if (cs->output_tokens > 0)
+    return FALSE;
+
+  for (guint i = 0; i < cs->messages->len; i++)
+    prompt += assay_llm_estimate_tokens (((AssayLlmMessage *) g_ptr_array_index (cs->messages, i))->content, -1);
+  prompt += PROMPT_OVERHEAD;
+
+  if (prompt >= job->context_tokens)
+    return FALSE;
+
+  allowance = MAX (2 * job->max_output_tokens, 8192);
+  allowance = (guint) MIN ((gsize) allowance, job->context_tokens - prompt);
+  if (allowance <= job->max_output_tokens)
+    return FALSE;
+
+  g_debug ("An answer for page %u was cut off; asking again with %u output tokens",
+           assay_llm_chunk_first_page (cs->chunk), allowance);
+  cs->output_tokens = allowance;
+  job->client->stats.raised_limits++;
+  chunk_send (cs);
+
+  return TRUE;
 }
 
 static void
@@ -393,6 +466,11 @@ chunk_done_cb (GObject      *source,
   if (g_strcmp0 (result->finish_reason, "length") == 0)
     {
       if (chunk_split (cs))
+        return;
+
+      /* The smallest part still did not fit the answer: once more with a
+       * larger output allowance. */
+      if (chunk_raise_output_limit (cs))
         return;
 
       job_fail (job, g_error_new (ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TRUNCATED,
@@ -463,11 +541,13 @@ chunk_send (ChunkState *cs)
   options.schema = job->schema;
   options.stream = config->stream;
   options.context_tokens = job->context_tokens;
-  options.max_output_tokens = job->max_output_tokens;
+  options.max_output_tokens = cs->output_tokens > 0 ? cs->output_tokens : job->max_output_tokens;
+  options.raise_output_limit = cs->output_tokens > 0;
 
   body = assay_llm_request_build_chat_body (&options, cs->messages);
   cs->mode_sent = client->mode;
   cs->last_deltas = 0;
+  cs->waiting_until = 0;
 
   if (!config->stream)
     format = ASSAY_LLM_STREAM_WHOLE;
@@ -479,7 +559,7 @@ chunk_send (ChunkState *cs)
   g_object_ref (job->task);
   assay_llm_dispatcher_call_async (client->dispatcher, "POST", client->chat_url, body,
                                    FALSE, format, job->deadline,
-                                   chunk_progress_cb, cs,
+                                   chunk_progress_cb, chunk_waiting_cb, cs,
                                    job->cancellable,
                                    chunk_done_cb, cs);
 }
@@ -553,6 +633,7 @@ assay_llm_client_extract_async (AssayExtractor            *extractor,
   job->text = assay_pdf_text_ref (request->text);
   job->template_ = assay_template_ref (request->template_);
   job->progress = request->progress;
+  job->waiting = request->waiting;
   job->progress_data = request->progress_data;
   job->chunks = g_ptr_array_new_with_free_func (chunk_state_free);
   job->warnings = g_ptr_array_new_with_free_func (g_free);
@@ -846,7 +927,7 @@ assay_llm_client_list_models_async (AssayLlmClient      *self,
   g_task_set_source_tag (task, assay_llm_client_list_models_async);
 
   assay_llm_dispatcher_call_async (self->dispatcher, "GET", self->models_url, NULL,
-                                   TRUE, ASSAY_LLM_STREAM_WHOLE, 0, NULL, NULL,
+                                   TRUE, ASSAY_LLM_STREAM_WHOLE, 0, NULL, NULL, NULL,
                                    cancellable, models_done_cb, task);
 }
 

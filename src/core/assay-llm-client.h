@@ -23,6 +23,7 @@ typedef struct
   guint64 retries;
   guint64 repairs;            /* answers sent back once for repair */
   guint64 splits;             /* chunks halved after a cut-off answer */
+  guint64 raised_limits;      /* smallest parts asked again with a larger output allowance */
   gint64  prompt_tokens;      /* summed over requests the server reported */
   gint64  completion_tokens;
   guint   max_in_flight;      /* the most requests at once, client side */

@@ -220,6 +220,12 @@ assay_llm_request_build_chat_body (const AssayLlmRequestOptions *options,
       json_builder_set_member_name (builder, "temperature");
       json_builder_add_int_value (builder, 0);
 
+      if (options->raise_output_limit && options->max_output_tokens > 0)
+        {
+          json_builder_set_member_name (builder, "max_tokens");
+          json_builder_add_int_value (builder, options->max_output_tokens);
+        }
+
       if (options->stream)
         {
           json_builder_set_member_name (builder, "stream_options");

@@ -36,6 +36,8 @@ typedef struct
   gboolean            stream;
   guint               context_tokens; /* Ollama num_ctx */
   guint               max_output_tokens; /* Ollama num_predict; 0: not set */
+  gboolean            raise_output_limit; /* OpenAI: send max_tokens too (it is left to
+                                           * the server otherwise) */
 } AssayLlmRequestOptions;
 
 AssayLlmMessage *assay_llm_message_new                (const char                   *role,

@@ -126,6 +126,119 @@ assay_llm_retry_parse_retry_after (const char *retry_after_ms,
 }
 
 /**
+ * assay_llm_retry_parse_duration:
+ * @duration: (nullable): an `x-ratelimit-reset-*` value: a Go duration
+ *   such as "1s", "6m0s", "20ms", "1h2m3.5s", or plain seconds ("2", "0.5")
+ *
+ * Returns: the duration in milliseconds, or -1 when it does not parse
+ */
+gint64
+assay_llm_retry_parse_duration (const char *duration)
+{
+  const char *p = duration;
+  double total = 0;
+  gboolean any = FALSE;
+
+  if (duration == NULL)
+    return -1;
+
+  while (g_ascii_isspace (*p))
+    p++;
+
+  while (*p != '\0' && !g_ascii_isspace (*p))
+    {
+      char *end = NULL;
+      double value = g_ascii_strtod (p, &end);
+
+      if (end == p || !isfinite (value) || value < 0)
+        return -1;
+      p = end;
+
+      if (g_str_has_prefix (p, "ms"))
+        total += value, p += 2;
+      else if (g_str_has_prefix (p, "us") || g_str_has_prefix (p, "\xc2\xb5s"))
+        total += value / 1000, p += p[0] == 'u' ? 2 : 3;
+      else if (g_str_has_prefix (p, "ns"))
+        total += value / 1e6, p += 2;
+      else if (*p == 's')
+        total += value * 1000, p++;
+      else if (*p == 'm')
+        total += value * 60 * 1000, p++;
+      else if (*p == 'h')
+        total += value * 3600 * 1000, p++;
+      else if (*p == '\0' || g_ascii_isspace (*p))
+        total += value * 1000;   /* bare seconds */
+      else
+        return -1;
+      any = TRUE;
+    }
+
+  while (g_ascii_isspace (*p))
+    p++;
+  if (!any || *p != '\0' || total >= 1e12)
+    return -1;
+
+  return (gint64) ceil (total);
+}
+
+/**
+ * assay_llm_retry_rate_limit_ms:
+ * @status: the response's HTTP status
+ * @retry_after_ms: (nullable): the `retry-after-ms` header
+ * @retry_after: (nullable): the `retry-after` header (seconds or HTTP date)
+ * @remaining_requests: (nullable): `x-ratelimit-remaining-requests`
+ * @reset_requests: (nullable): `x-ratelimit-reset-requests`
+ * @remaining_tokens: (nullable): `x-ratelimit-remaining-tokens`
+ * @reset_tokens: (nullable): `x-ratelimit-reset-tokens`
+ * @now_unix_seconds: the current time, for a date
+ *
+ * How long the endpoint asks every client to hold new requests: the
+ * Retry-After of a 429 or 503, or, on any response, the reset time of a
+ * request or token budget that is used up (remaining 0). The longer of
+ * the two when both are given, at most %ASSAY_LLM_RATE_LIMIT_MAX_MS.
+ *
+ * Returns: milliseconds, or -1 when the response announces no window
+ */
+gint64
+assay_llm_retry_rate_limit_ms (guint       status,
+                               const char *retry_after_ms,
+                               const char *retry_after,
+                               const char *remaining_requests,
+                               const char *reset_requests,
+                               const char *remaining_tokens,
+                               const char *reset_tokens,
+                               gint64      now_unix_seconds)
+{
+  gint64 window = -1;
+  const char *remaining[] = { remaining_requests, remaining_tokens };
+  const char *reset[] = { reset_requests, reset_tokens };
+
+  if (status == 429 || status == 503)
+    window = assay_llm_retry_parse_retry_after (retry_after_ms, retry_after, now_unix_seconds);
+
+  for (guint i = 0; i < G_N_ELEMENTS (remaining); i++)
+    {
+      char *end = NULL;
+      gint64 left;
+
+      if (remaining[i] == NULL)
+        continue;
+      left = g_ascii_strtoll (remaining[i], &end, 10);
+      while (end != NULL && g_ascii_isspace (*end))
+        end++;
+      if (end == remaining[i] || *end != '\0' || left > 0)
+        continue;
+
+      window = MAX (window, assay_llm_retry_parse_duration (reset[i]));
+    }
+
+  if (window <= 0)
+    return -1;
+
+  return MIN (window, ASSAY_LLM_RATE_LIMIT_MAX_MS);
+}
+
+/**
  * assay_llm_retry_backoff_ms:
  * @retry_index: 0 for the first retry
  * @jitter: a random number in [0, 1)

@@ -16,6 +16,8 @@ G_BEGIN_DECLS
 #define ASSAY_LLM_RETRY_INITIAL_MS   500
 #define ASSAY_LLM_RETRY_MAX_MS       8000
 #define ASSAY_LLM_RETRY_AFTER_MAX_MS 60000
+/* The longest rate-limit window an endpoint may announce. */
+#define ASSAY_LLM_RATE_LIMIT_MAX_MS  (10 * 60 * 1000)
 
 typedef struct
 {
@@ -29,6 +31,15 @@ gboolean  assay_llm_retry_status_is_retryable  (guint                       stat
 gboolean  assay_llm_retry_error_is_retryable   (const GError               *error);
 gint64    assay_llm_retry_parse_retry_after    (const char                 *retry_after_ms,
                                                 const char                 *retry_after,
+                                                gint64                      now_unix_seconds);
+gint64    assay_llm_retry_parse_duration       (const char                 *duration);
+gint64    assay_llm_retry_rate_limit_ms        (guint                       status,
+                                                const char                 *retry_after_ms,
+                                                const char                 *retry_after,
+                                                const char                 *remaining_requests,
+                                                const char                 *reset_requests,
+                                                const char                 *remaining_tokens,
+                                                const char                 *reset_tokens,
                                                 gint64                      now_unix_seconds);
 guint     assay_llm_retry_backoff_ms           (guint                       retry_index,
                                                 double                      jitter,

@@ -30,20 +30,24 @@ G_STATIC_ASSERT (N_BANDS * BAND_ROWS == ASSAY_MINHASH_SIZE);
 #define FNV_OFFSET G_GUINT64_CONSTANT (0xcbf29ce484222325)
 #define FNV_PRIME G_GUINT64_CONSTANT (0x100000001b3)
 
-/* The index keeps the signatures only. Bands are bucketed when pairs are
- * asked for, one band at a time, by sorting (band key, entry) pairs: the
- * memory that needs is 16 bytes per document for one band, where a hash
- * table of buckets per band cost about 1.5 KiB per document. */
+/* The index keeps the signatures only, and of each slot its low 16 bits
+ * (b-bit MinHash): 260 bytes a document instead of 520. Two different
+ * slots agree in their low 16 bits with probability 2⁻¹⁶, so an estimate
+ * is off by at most that much on average, far below the 1/128 step of the
+ * estimate itself. Bands are bucketed when groups are asked for, one band
+ * at a time, by sorting (band key, entry) pairs: 16 bytes per document for
+ * one band, where a hash table of buckets per band cost about 1.5 KiB per
+ * document. */
 struct _AssayMinhashIndex
 {
   GArray     *entries;        /* Entry */
-  guint64     n_comparisons;  /* candidate pairs whose similarity was computed */
+  guint64     n_comparisons;  /* pairs of signatures whose similarity was computed */
 };
 
 typedef struct
 {
-  guint        id;
-  AssayMinhash signature;
+  guint   id;
+  guint16 slots[ASSAY_MINHASH_SIZE];
 } Entry;
 
 typedef struct
@@ -357,17 +361,17 @@ assay_minhash_index_free (AssayMinhashIndex *self)
 }
 
 static guint64
-band_key (const AssayMinhash *signature,
-          guint               band)
+band_key (const Entry *entry,
+          guint        band)
 {
   guint64 h = mix64 ((band + 1) * MIX_GOLDEN);
+  guint64 four = 0;
 
-  for (guint r = 0; r < BAND_ROWS; r += 2)
+  for (guint r = 0; r < BAND_ROWS; r++)
     {
-      guint64 two = (guint64) signature->slots[band * BAND_ROWS + r] << 32 |
-                    signature->slots[band * BAND_ROWS + r + 1];
-
-      h = mix64 (h ^ two) + MIX_GOLDEN;
+      four = four << 16 | entry->slots[band * BAND_ROWS + r];
+      if (r % 4 == 3)
+        h = mix64 (h ^ four) + MIX_GOLDEN;
     }
 
   return h;
@@ -375,9 +379,9 @@ band_key (const AssayMinhash *signature,
 
 /**
  * assay_minhash_index_add:
- * @id: the caller's id for the document, reported by find_pairs; give each
+ * @id: the caller's id for the document, reported by find_groups; give each
  *   document its own
- * @signature: (transfer none): copied
+ * @signature: (transfer none): copied (the low 16 bits of each slot)
  *
  * Empty signatures (no shingles) are not indexed: they resemble nothing.
  */
@@ -395,7 +399,8 @@ assay_minhash_index_add (AssayMinhashIndex  *self,
     return;
 
   entry.id = id;
-  entry.signature = *signature;
+  for (guint i = 0; i < ASSAY_MINHASH_SIZE; i++)
+    entry.slots[i] = (guint16) signature->slots[i];
   g_array_append_val (self->entries, entry);
 }
 
@@ -411,120 +416,292 @@ compare_band_keys (gconstpointer a,
   return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
-static int
-compare_guint64 (gconstpointer a,
-                 gconstpointer b)
+/* Union-find over entries, with path halving; the root is the set's
+ * earliest entry (unions keep the smaller index), which makes the result
+ * independent of the order links are found in. */
+static guint
+set_find (guint *parent,
+          guint  x)
 {
-  guint64 x = *(const guint64 *) a;
-  guint64 y = *(const guint64 *) b;
+  while (parent[x] != x)
+    {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
 
-  return (x > y) - (x < y);
+  return x;
+}
+
+static void
+set_union (guint *parent,
+           guint  x,
+           guint  y)
+{
+  x = set_find (parent, x);
+  y = set_find (parent, y);
+  if (x < y)
+    parent[y] = x;
+  else if (y < x)
+    parent[x] = y;
+}
+
+typedef struct
+{
+  guint root;
+  guint entry;
+} Membership;
+
+static int
+compare_memberships (gconstpointer a,
+                     gconstpointer b)
+{
+  const Membership *x = a;
+  const Membership *y = b;
+
+  if (x->root != y->root)
+    return x->root < y->root ? -1 : 1;
+  return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
 static int
-compare_pairs (gconstpointer a,
-               gconstpointer b)
+compare_entry_ids (gconstpointer a,
+                   gconstpointer b)
 {
-  const AssayMinhashPair *x = a;
-  const AssayMinhashPair *y = b;
+  const Entry *x = a;
+  const Entry *y = b;
 
-  if (x->a != y->a)
-    return x->a < y->a ? -1 : 1;
-  return (x->b > y->b) - (x->b < y->b);
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static double
+compare_entries (AssayMinhashIndex *self,
+                 guint              x,
+                 guint              y)
+{
+  const Entry *a = &g_array_index (self->entries, Entry, x);
+  const Entry *b = &g_array_index (self->entries, Entry, y);
+  guint equal = 0;
+
+  self->n_comparisons++;
+  for (guint i = 0; i < ASSAY_MINHASH_SIZE; i++)
+    equal += a->slots[i] == b->slots[i];
+
+  return (double) equal / ASSAY_MINHASH_SIZE;
+}
+
+/* Links each entry of one band's bucket to an earlier entry of the same
+ * bucket it resembles. The entries just before it are looked at, at most
+ * MAX_SCAN of them, and compared only when they belong to another set than
+ * any entry compared already, at most MAX_TRIES times; an entry already in
+ * the set of the one before it costs nothing, which is the case of every
+ * band after the first when all documents look alike. */
+static void
+link_bucket (AssayMinhashIndex *self,
+             const BandKey     *bucket,
+             guint              size,
+             guint             *parent,
+             double             threshold)
+{
+  for (guint k = 1; k < size; k++)
+    {
+      guint tried[ASSAY_MINHASH_MAX_TRIES];
+      guint n_tried = 0;
+      guint e = bucket[k].entry;
+
+      for (guint j = k; j > 0 && k - j < ASSAY_MINHASH_MAX_SCAN && n_tried < ASSAY_MINHASH_MAX_TRIES; j--)
+        {
+          guint f = bucket[j - 1].entry;
+          guint root = set_find (parent, f);
+          gboolean seen = FALSE;
+
+          if (root == set_find (parent, e))
+            break;
+
+          for (guint t = 0; t < n_tried && !seen; t++)
+            seen = tried[t] == root;
+          if (seen)
+            continue;
+
+          tried[n_tried++] = root;
+          if (compare_entries (self, e, f) >= threshold)
+            {
+              set_union (parent, e, f);
+              break;
+            }
+        }
+    }
+}
+
+/* Splits one linked set (members by id) into groups around
+ * representatives: the first member is one; each later member joins the
+ * representative of this set it resembles most, comparing the latest
+ * MAX_TRIES of them, or becomes one itself. Similarity is not transitive,
+ * so a chain of look-alikes linked step by step may give several groups. */
+static void
+split_set (AssayMinhashIndex *self,
+           const Membership  *members,
+           guint              n_members,
+           double             threshold,
+           GArray            *out)
+{
+  g_autoptr(GArray) reps = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree guint *rep_of = g_new (guint, n_members);
+  g_autofree double *similarity = g_new (double, n_members);
+
+  for (guint i = 0; i < n_members; i++)
+    {
+      guint best = G_MAXUINT;
+      double best_similarity = -1.0;
+
+      /* The latest representatives: a chain of look-alikes moves on. */
+      for (guint r = reps->len; r > 0 && reps->len - r < ASSAY_MINHASH_MAX_TRIES; r--)
+        {
+          guint rep = g_array_index (reps, guint, r - 1);
+          double s = compare_entries (self, members[i].entry, members[rep].entry);
+
+          if (s >= threshold && s > best_similarity)
+            {
+              best = rep;
+              best_similarity = s;
+            }
+        }
+
+      if (best == G_MAXUINT)
+        {
+          g_array_append_val (reps, i);
+          rep_of[i] = i;
+          similarity[i] = 1.0;
+        }
+      else
+        {
+          rep_of[i] = best;
+          similarity[i] = best_similarity;
+        }
+    }
+
+  /* Each representative with its members, both by id;
+   * a representative nothing joined is no group. */
+  for (guint r = 0; r < reps->len; r++)
+    {
+      guint rep = g_array_index (reps, guint, r);
+      guint rep_id = g_array_index (self->entries, Entry, members[rep].entry).id;
+      guint first = out->len;
+
+      for (guint i = rep; i < n_members; i++)
+        if (rep_of[i] == rep)
+          {
+            AssayMinhashMember member;
+
+            member.id = g_array_index (self->entries, Entry, members[i].entry).id;
+            member.representative = rep_id;
+            member.similarity = similarity[i];
+            g_array_append_val (out, member);
+          }
+
+      if (out->len - first < 2)
+        g_array_set_size (out, first);
+    }
 }
 
 /**
- * assay_minhash_index_find_pairs:
- * @threshold: the least estimated similarity to report
+ * assay_minhash_index_find_groups:
+ * @threshold: the least estimated similarity of a member to its group's
+ *   representative
  *
- * Gathers the pairs that share an LSH bucket, computes each distinct
- * candidate's estimated similarity once, and keeps those at or above
- * @threshold. Work grows with the number of candidates, not with all
- * n² pairs; see assay_minhash_index_get_n_comparisons().
+ * Groups near-duplicates. Signatures that share an LSH bucket are linked
+ * when they resemble each other (union-find, a bounded number of
+ * comparisons per signature and band); each linked set is then split
+ * around representatives, its members compared with at most
+ * %ASSAY_MINHASH_MAX_TRIES representatives each. Time grows as n log n
+ * and memory as n, however alike the documents: a thousand copies of one
+ * document cost about a thousand comparisons, not half a million. See
+ * assay_minhash_index_get_n_comparisons().
  *
- * Returns: (transfer full) (element-type AssayMinhashPair): each pair once,
- *   with a < b, sorted by a then b.
+ * Returns: (transfer full) (element-type AssayMinhashMember): the members
+ *   of every group of two or more, group by group in the order of their
+ *   representatives' ids (the smallest id of each group); within a group
+ *   the representative first, then the others by id.
  */
 GArray *
-assay_minhash_index_find_pairs (AssayMinhashIndex *self,
-                                double             threshold)
+assay_minhash_index_find_groups (AssayMinhashIndex *self,
+                                 double             threshold)
 {
-  g_autoptr(GArray) candidates = NULL;
   g_autoptr(GArray) keys = NULL;
-  GArray *pairs;
+  g_autoptr(GArray) memberships = NULL;
+  g_autofree guint *parent = NULL;
+  guint n;
+  GArray *groups;
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  pairs = g_array_new (FALSE, FALSE, sizeof (AssayMinhashPair));
-  candidates = g_array_new (FALSE, FALSE, sizeof (guint64));
-  keys = g_array_sized_new (FALSE, FALSE, sizeof (BandKey), self->entries->len);
+  n = self->entries->len;
+  groups = g_array_new (FALSE, FALSE, sizeof (AssayMinhashMember));
+  if (n < 2)
+    return groups;
 
+  /* In the order of ids from here on: that is the order groups are given
+   * in and which member represents its group. */
+  g_array_sort (self->entries, compare_entry_ids);
+
+  parent = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    parent[i] = i;
+
+  keys = g_array_sized_new (FALSE, FALSE, sizeof (BandKey), n);
   for (guint band = 0; band < N_BANDS; band++)
     {
-      g_array_set_size (keys, self->entries->len);
-      for (guint i = 0; i < self->entries->len; i++)
+      g_array_set_size (keys, n);
+      for (guint i = 0; i < n; i++)
         {
           BandKey *k = &g_array_index (keys, BandKey, i);
 
-          k->key = band_key (&g_array_index (self->entries, Entry, i).signature, band);
+          k->key = band_key (&g_array_index (self->entries, Entry, i), band);
           k->entry = i;
         }
       g_array_sort (keys, compare_band_keys);
 
-      /* Entries with the same key sit together, in index order. */
-      for (guint start = 0, end; start < keys->len; start = end)
+      /* Entries with the same key sit together, by id. */
+      for (guint start = 0, end; start < n; start = end)
         {
           guint64 key = g_array_index (keys, BandKey, start).key;
 
-          for (end = start + 1; end < keys->len && g_array_index (keys, BandKey, end).key == key; end++)
+          for (end = start + 1; end < n && g_array_index (keys, BandKey, end).key == key; end++)
             ;
-          for (guint i = start; i < end; i++)
-            for (guint j = i + 1; j < end; j++)
-              {
-                guint64 pair = (guint64) g_array_index (keys, BandKey, i).entry << 32 |
-                               g_array_index (keys, BandKey, j).entry;
-                g_array_append_val (candidates, pair);
-              }
+          if (end - start > 1)
+            link_bucket (self, &g_array_index (keys, BandKey, start), end - start,
+                         parent, threshold);
         }
     }
+  g_clear_pointer (&keys, g_array_unref);
 
-  /* A pair may share several bands: sort, then take each once. */
-  g_array_sort (candidates, compare_guint64);
-
-  for (guint i = 0; i < candidates->len; i++)
+  /* Sets in the order of their first entry, members by id. */
+  memberships = g_array_sized_new (FALSE, FALSE, sizeof (Membership), n);
+  for (guint i = 0; i < n; i++)
     {
-      guint64 pair = g_array_index (candidates, guint64, i);
-      const Entry *x, *y;
-      double similarity;
+      Membership m = { set_find (parent, i), i };
+      g_array_append_val (memberships, m);
+    }
+  g_array_sort (memberships, compare_memberships);
 
-      if (i > 0 && pair == g_array_index (candidates, guint64, i - 1))
-        continue;
+  for (guint start = 0, end; start < n; start = end)
+    {
+      guint root = g_array_index (memberships, Membership, start).root;
 
-      x = &g_array_index (self->entries, Entry, pair >> 32);
-      y = &g_array_index (self->entries, Entry, pair & G_MAXUINT32);
-      similarity = assay_minhash_similarity (&x->signature, &y->signature);
-      self->n_comparisons++;
-
-      if (similarity >= threshold && x->id != y->id)
-        {
-          AssayMinhashPair found;
-
-          found.a = MIN (x->id, y->id);
-          found.b = MAX (x->id, y->id);
-          found.similarity = similarity;
-          g_array_append_val (pairs, found);
-        }
+      for (end = start + 1; end < n && g_array_index (memberships, Membership, end).root == root; end++)
+        ;
+      if (end - start > 1)
+        split_set (self, &g_array_index (memberships, Membership, start), end - start,
+                   threshold, groups);
     }
 
-  g_array_sort (pairs, compare_pairs);
-  return pairs;
+  return groups;
 }
 
 /**
  * assay_minhash_index_get_n_comparisons:
  *
- * Returns: how many candidate pairs find_pairs has compared so far, over
- *   all its calls; a measure of the work the banding saved.
+ * Returns: how many pairs of signatures find_groups has compared so far,
+ *   over all its calls; a measure of the work the banding saved.
  */
 guint64
 assay_minhash_index_get_n_comparisons (AssayMinhashIndex *self)

@@ -2,8 +2,9 @@
  *
  * A signature summarises a document's set of word shingles; the Jaccard
  * similarity of two sets is estimated by the fraction of equal slots. The
- * index buckets signatures by bands so that candidate pairs are found in
- * roughly linear time rather than by comparing every pair.
+ * index buckets signatures by bands and groups near-duplicates around
+ * representatives in about n log n time and linear memory, rather than by
+ * comparing, or listing, every pair.
  */
 #pragma once
 
@@ -19,12 +20,16 @@ typedef struct
   guint32 n_shingles;            /* 0: empty document, similarity undefined */
 } AssayMinhash;
 
+/* Bounds on the work per signature when grouping (see find_groups). */
+#define ASSAY_MINHASH_MAX_TRIES 8    /* comparisons per signature and band, and representatives tried */
+#define ASSAY_MINHASH_MAX_SCAN 64    /* bucket neighbours looked at per signature and band */
+
 typedef struct
 {
-  guint  a;                      /* ids given to assay_minhash_index_add, a < b */
-  guint  b;
-  double similarity;             /* estimated Jaccard similarity */
-} AssayMinhashPair;
+  guint  id;                     /* a member, as given to assay_minhash_index_add */
+  guint  representative;         /* its group's representative; id itself for that one */
+  double similarity;             /* estimated Jaccard similarity to the representative */
+} AssayMinhashMember;
 
 typedef struct _AssayMinhashIndex AssayMinhashIndex;
 
@@ -43,8 +48,8 @@ void                assay_minhash_index_free    (AssayMinhashIndex   *self);
 void                assay_minhash_index_add     (AssayMinhashIndex   *self,
                                                  guint                id,
                                                  const AssayMinhash  *signature);
-GArray             *assay_minhash_index_find_pairs (AssayMinhashIndex *self,
-                                                    double             threshold);
+GArray             *assay_minhash_index_find_groups (AssayMinhashIndex *self,
+                                                     double             threshold);
 guint64             assay_minhash_index_get_n_comparisons (AssayMinhashIndex *self);
 guint               assay_minhash_index_get_size (AssayMinhashIndex *self);
 

@@ -87,9 +87,13 @@
  *    parts 0): 2024-03-01, 2024/03/01, 01/03/2024, 1.3.2024, 01.03.24,
  *    01-03-24, 03/2024 (month/year), 3 March 2024, 3rd March, 3. März 2024,
  *    03-Mar-2024, March 3, 2024, March 2024. Numeric dates are read day
- *    first unless the second number exceeds 12 (then month first). A
- *    two-digit year is 20yy below 70, else 19yy. Month names in English,
- *    German and French; without a year the month must be capitalised.
+ *    first unless the second number exceeds 12 (then month first), or the
+ *    text reads month first (assay_date_order_for_text(): "$" or "USD" in
+ *    it) and the separator is not a dot. A two-digit year is 20yy below
+ *    70, else 19yy; four-digit years 1000-2999. A day must exist in its
+ *    month (no 31 February). Month names in English, German and French;
+ *    without a year the month must be capitalised. The offline extractor
+ *    reads its date fields with the same rules (assay_date_parse()).
  * 6. Times "10:30", "9:05:59": identifiers.
  * 7. At the start of a line and followed by text: "1." "2)" "(3)" and
  *    section numbers "2.3.1 Methods", "2.3 Results" (two parts need a
@@ -1580,6 +1584,7 @@ typedef struct
   gsize       len;
   GArray     *out;
   gsize       floor;           /* look-backs stop here: the last match ends here */
+  AssayDateOrder date_order;
   guint       n_page_lines;
   gsize       page_start[2];
   gsize       page_end[2];
@@ -1869,13 +1874,45 @@ year_at (const char *text,
 }
 
 static gboolean
-match_date (Scan     *sc,
-            gsize     s,
-            gunichar  prev,
-            gsize    *next)
+date_found (AssayDate *out,
+            gboolean   full_only,
+            guint      year,
+            guint      month,
+            guint      day,
+            gsize      start,
+            gsize      end)
 {
-  const char *text = sc->text;
-  gsize len = sc->len;
+  /* A day that is not in its month (31 February) makes no date; without a
+   * year, 29 February is allowed. */
+  if (month < 1 || month > 12 ||
+      (full_only && (year == 0 || day == 0)) ||
+      (day > 0 && !g_date_valid_dmy ((GDateDay) day, (GDateMonth) month,
+                                     (GDateYear) (year > 0 ? year : 2000))))
+    return FALSE;
+
+  out->year = year;
+  out->month = month;
+  out->day = day;
+  out->start = start;
+  out->end = end;
+
+  return TRUE;
+}
+
+/* The one reading of dates in the core (the analysis's scan and the
+ * offline extractor's fields both come here). @s is where the digits of
+ * the date start; a month name before them is looked for back to @floor.
+ * @prev is the character before @s. */
+static gboolean
+scan_date (const char     *text,
+           gsize           len,
+           gsize           floor,
+           gsize           s,
+           gunichar        prev,
+           AssayDateOrder  order,
+           gboolean        full_only,
+           AssayDate      *out)
+{
   gsize a_len = digit_run (text, len, s);
   gsize p = s + a_len;
   guint sep = byte_at (text, len, p);
@@ -1921,38 +1958,29 @@ match_date (Scan     *sc,
 
           if (tail_ok && a_len == 4 && b_len <= 2 && c_len <= 2 &&
               a >= 1000 && a <= 2999 && bv >= 1 && bv <= 12 && cv >= 1 && cv <= 31)
-            {
-              emit_date (sc, (guint) a, (guint) bv, (guint) cv, s, end);
-              *next = end;
-              return TRUE;
-            }
+            return date_found (out, full_only, (guint) a, (guint) bv, (guint) cv, s, end);
           if (tail_ok && a_len <= 2 && b_len <= 2 &&
               (c_len == 4 || (c_len == 2 && (sep != '.' || (a_len == 2 && b_len == 2)))) &&
               a >= 1 && a <= 31 && bv >= 1 && bv <= 31 && (a <= 12 || bv <= 12))
             {
               guint day = (guint) a, mon = (guint) bv;
 
-              if (bv > 12)
+              /* Day first, unless the second number cannot be a month or
+               * the text reads month first ("$", "USD" on the page) and
+               * the separator is not a dot */
+              if (bv > 12 || (a <= 12 && order == ASSAY_DATE_MONTH_FIRST && sep != '.'))
                 {
                   day = (guint) bv;
                   mon = (guint) a;
                 }
               if (c_len == 2 || (cv >= 1000 && cv <= 2999))
-                {
-                  emit_date (sc, full_year (cv, c_len), mon, day, s, end);
-                  *next = end;
-                  return TRUE;
-                }
+                return date_found (out, full_only, full_year (cv, c_len), mon, day, s, end);
             }
         }
       else if (a_len == 2 && (sep == '/' || sep == '.') && b_len == 4 &&
                a >= 1 && a <= 12 && is_year_value (bv) && number_ends_at (text, len, q) &&
                !(byte_in (byte_at (text, len, q), "-/") && is_digit (byte_at (text, len, q + 1))))
-        {
-          emit_date (sc, (guint) bv, (guint) a, 0, s, q);
-          *next = q;
-          return TRUE;
-        }
+        return date_found (out, full_only, (guint) bv, (guint) a, 0, s, q);
     }
 
   /* day then month name: 3 March 2024, 3rd March, 3. März 2024, 03-Mar-2024 */
@@ -1995,24 +2023,20 @@ match_date (Scan     *sc,
           if (y > 0)
             end = y;
           if (y > 0 || capital)
-            {
-              emit_date (sc, y > 0 ? year : 0, month, (guint) a, s, end);
-              *next = end;
-              return TRUE;
-            }
+            return date_found (out, full_only, y > 0 ? year : 0, month, (guint) a, s, end);
         }
     }
 
   /* month name then day or year: March 3, 2024; Mar. 3; March 2024 */
   q = s;
-  n = space_before (text, q, sc->floor);
+  n = space_before (text, q, floor);
   if (n == 0)
     return FALSE;
   q -= n;
-  dotted = q > sc->floor && text[q - 1] == '.';
+  dotted = q > floor && text[q - 1] == '.';
   if (dotted)
     q--;
-  ws = letters_before (text, q, sc->floor, 16);
+  ws = letters_before (text, q, floor, 16);
   if (ws == q || (dotted && q - ws > 4) || is_wordish (char_before (text, ws, 0, &n)) ||
       (month = month_lookup (text + ws, q - ws)) == 0)
     return FALSE;
@@ -2035,21 +2059,30 @@ match_date (Scan     *sc,
       if (y > 0)
         end = y;
       if (y > 0 || capital)
-        {
-          emit_date (sc, y > 0 ? year : 0, month, (guint) a, ws, end);
-          *next = end;
-          return TRUE;
-        }
+        return date_found (out, full_only, y > 0 ? year : 0, month, (guint) a, ws, end);
     }
   else if (a_len == 4 && is_year_value (a) && is_ascii_upper ((guchar) text[ws]) &&
            number_ends_at (text, len, s + 4))
-    {
-      emit_date (sc, (guint) a, month, 0, ws, s + 4);
-      *next = s + 4;
-      return TRUE;
-    }
+    return date_found (out, full_only, (guint) a, month, 0, ws, s + 4);
 
   return FALSE;
+}
+
+static gboolean
+match_date (Scan     *sc,
+            gsize     s,
+            gunichar  prev,
+            gsize    *next)
+{
+  AssayDate date;
+
+  if (!scan_date (sc->text, sc->len, sc->floor, s, prev, sc->date_order, FALSE, &date))
+    return FALSE;
+
+  emit_date (sc, date.year, date.month, date.day, date.start, date.end);
+  *next = date.end;
+
+  return TRUE;
 }
 
 /* 10:30, 9:05:59 */
@@ -2714,6 +2747,7 @@ assay_numbers_scan (const char *text,
 
   sc.text = text;
   sc.len = MIN (length, (gsize) G_MAXUINT);
+  sc.date_order = assay_date_order_for_text (text, sc.len);
   find_page_lines (&sc);
 
   while (i < sc.len)
@@ -2808,4 +2842,103 @@ assay_numbers_equal (double a,
   tolerance = 0.5 * (decimals < G_N_ELEMENTS (pow10_table) ?
                      1.0 / pow10_table[decimals] : pow (10.0, -(double) decimals));
   return fabs (a - b) <= tolerance + 1e-9 * MAX (fabs (a), fabs (b));
+}
+
+/**
+ * assay_date_order_for_text:
+ * @text: a page, or any text the date is in
+ *
+ * Returns: %ASSAY_DATE_MONTH_FIRST when the text deals in US dollars
+ *   ("$" or "USD" in it), else %ASSAY_DATE_DAY_FIRST: how an ambiguous
+ *   numeric date (04/05/2024) is read
+ */
+AssayDateOrder
+assay_date_order_for_text (const char *text,
+                           gsize       length)
+{
+  g_return_val_if_fail (text != NULL || length == 0, ASSAY_DATE_DAY_FIRST);
+
+  if (length == 0)
+    return ASSAY_DATE_DAY_FIRST;
+
+  if (memchr (text, '$', length) != NULL || g_strstr_len (text, (gssize) length, "USD") != NULL)
+    return ASSAY_DATE_MONTH_FIRST;
+
+  return ASSAY_DATE_DAY_FIRST;
+}
+
+/**
+ * assay_date_parse:
+ * @text: a date at its very start (digits, or a month name); need not be
+ *   NUL-terminated
+ * @length: bytes of @text
+ * @order: how ambiguous numeric dates are read
+ * @full_only: %TRUE accepts only dates with a day, a month and a year
+ * @out: (out): the date; start is 0 and end where the date ends
+ *
+ * Reads a date by the rules of assay_numbers_scan() (see the top of
+ * assay-numbers.c): the core has one reading of dates.
+ *
+ * Returns: %TRUE when @text starts with a date
+ */
+gboolean
+assay_date_parse (const char     *text,
+                  gsize           length,
+                  AssayDateOrder  order,
+                  gboolean        full_only,
+                  AssayDate      *out)
+{
+  gsize s = 0;
+  gunichar prev = NO_CHAR;
+  AssayDate date;
+
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  length = MIN (length, (gsize) G_MAXUINT);
+  if (length == 0)
+    return FALSE;
+
+  if (!is_digit ((guchar) text[0]))
+    {
+      /* a month name, then the digits of its day or year */
+      gsize n = letters_at (text, length, 0, 16);
+
+      if (n == 0)
+        return FALSE;
+      s = n;
+      if (byte_at (text, length, s) == '.')
+        s++;
+      n = space_at (text, length, s);
+      if (n == 0)
+        return FALSE;
+      s += n;
+      if (!is_digit (byte_at (text, length, s)))
+        return FALSE;
+      prev = ' ';
+    }
+
+  if (!scan_date (text, length, 0, s, prev, order, full_only, &date) || date.start != 0)
+    return FALSE;
+
+  *out = date;
+  return TRUE;
+}
+
+/**
+ * assay_date_to_iso:
+ *
+ * Returns: (transfer full): "2024-03-01", or "2024-03" without a day,
+ *   "--03-01" without a year (ISO 8601)
+ */
+char *
+assay_date_to_iso (const AssayDate *date)
+{
+  g_return_val_if_fail (date != NULL, NULL);
+
+  if (date->year == 0)
+    return g_strdup_printf ("--%02u-%02u", date->month, date->day);
+  if (date->day == 0)
+    return g_strdup_printf ("%04u-%02u", date->year, date->month);
+  return g_strdup_printf ("%04u-%02u-%02u", date->year, date->month, date->day);
 }

@@ -37,6 +37,22 @@ typedef struct
   guint            end;
 } AssayNumber;
 
+/* How an ambiguous numeric date (04/05/2024) is read. */
+typedef enum
+{
+  ASSAY_DATE_DAY_FIRST,
+  ASSAY_DATE_MONTH_FIRST,
+} AssayDateOrder;
+
+typedef struct
+{
+  guint  year;    /* 0 when not written */
+  guint  month;   /* 1..12 */
+  guint  day;     /* 0 when not written */
+  gsize  start;   /* bytes */
+  gsize  end;
+} AssayDate;
+
 gboolean     assay_number_parse           (const char   *text,
                                            gssize        length,
                                            AssayNumber  *out);
@@ -47,5 +63,13 @@ const char  *assay_number_kind_to_string  (AssayNumberKind kind);
 gboolean     assay_numbers_equal          (double        a,
                                            double        b,
                                            guint         decimals);
+AssayDateOrder assay_date_order_for_text  (const char   *text,
+                                           gsize         length);
+gboolean     assay_date_parse             (const char   *text,
+                                           gsize         length,
+                                           AssayDateOrder order,
+                                           gboolean      full_only,
+                                           AssayDate    *out);
+char        *assay_date_to_iso            (const AssayDate *date);
 
 G_END_DECLS

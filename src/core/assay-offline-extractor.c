@@ -286,7 +286,7 @@ typedef struct
   const char  *currency;       /* ISO code from that note, or NULL */
   char         years[MAX_YEARS][16];
   guint        n_years;
-  gboolean     us_dates;
+  AssayDateOrder date_order;
   guint        recipient_lines; /* lines left in a "Bill to" block */
   gboolean     issuer_next;    /* the previous line was a bare "From:" */
   gboolean     recipient_next; /* the previous line was a bare "Bill to:" */
@@ -365,71 +365,6 @@ guess_document_type (Extractor *self)
 
 /* --------------------------------------------------------------- dates */
 
-static const char * const month_names[] = {
-  "january", "february", "march", "april", "may", "june", "july",
-  "august", "september", "october", "november", "december",
-};
-
-/* 1..12 when @p starts a month name or its three-letter abbreviation. */
-static int
-match_month (const char  *p,
-             const char **out)
-{
-  if (strncmp (p, "sept", 4) == 0 && !g_ascii_isalpha (p[4]))
-    {
-      *out = p[4] == '.' ? p + 5 : p + 4;
-      return 9;
-    }
-
-  for (guint m = 0; m < G_N_ELEMENTS (month_names); m++)
-    {
-      gsize len = strlen (month_names[m]);
-
-      if (strncmp (p, month_names[m], len) == 0 && !g_ascii_isalpha (p[len]))
-        {
-          *out = p + len;
-          return (int) m + 1;
-        }
-      if (strncmp (p, month_names[m], 3) == 0 && !g_ascii_isalpha (p[3]))
-        {
-          *out = p[3] == '.' ? p + 4 : p + 3;
-          return (int) m + 1;
-        }
-    }
-
-  return 0;
-}
-
-static int
-read_digits (const char **p,
-             guint        max_digits,
-             guint       *n_digits)
-{
-  int value = 0;
-  guint n = 0;
-
-  while (n < max_digits && g_ascii_isdigit (**p))
-    {
-      value = value * 10 + (**p - '0');
-      (*p)++;
-      n++;
-    }
-
-  *n_digits = n;
-  return value;
-}
-
-static const char *
-skip_ordinal (const char *p)
-{
-  if ((strncmp (p, "st", 2) == 0 || strncmp (p, "nd", 2) == 0 ||
-       strncmp (p, "rd", 2) == 0 || strncmp (p, "th", 2) == 0) &&
-      !g_ascii_isalpha (p[2]))
-    return p + 2;
-
-  return p;
-}
-
 static const char *
 skip_chars (const char *p,
             const char *chars,
@@ -441,94 +376,18 @@ skip_chars (const char *p,
   return p;
 }
 
-/* Parses a date at the start of @p (lowercase text) into an ISO string. */
+/* A whole date (day, month and year) at the start of @p, read by the
+ * core's one date reader (assay_date_parse()), as an ISO string. */
 static char *
-parse_date (const char *p,
-            gboolean    us)
+parse_date (const char     *p,
+            AssayDateOrder  order)
 {
-  int y, m, d;
-  guint n;
+  AssayDate date;
 
-  if (g_ascii_isdigit (*p))
-    {
-      guint na;
-      int a = read_digits (&p, 4, &na);
-
-      if (g_ascii_isdigit (*p))
-        return NULL;
-
-      if ((*p == '/' || *p == '.' || *p == '-') && g_ascii_isdigit (p[1]))
-        {
-          char sep = *p++;
-          guint nb, nc;
-          int b = read_digits (&p, 2, &nb);
-          int c;
-
-          if (*p != sep || !g_ascii_isdigit (p[1]))
-            return NULL;
-          p++;
-          c = read_digits (&p, 4, &nc);
-          if (g_ascii_isdigit (*p))
-            return NULL;
-
-          if (na == 4)
-            {
-              if (nc > 2)
-                return NULL;
-              y = a, m = b, d = c;
-            }
-          else
-            {
-              if (nc != 2 && nc != 4)
-                return NULL;
-              y = nc == 4 ? c : (c < 70 ? 2000 + c : 1900 + c);
-              if (a > 12)
-                d = a, m = b;
-              else if (b > 12)
-                m = a, d = b;
-              else if (us && sep != '.')
-                m = a, d = b;
-              else
-                d = a, m = b;
-            }
-        }
-      else
-        {
-          /* 1 March 2024, 1st Mar. 2024, 01-Mar-2024 */
-          if (na > 2)
-            return NULL;
-          d = a;
-          p = skip_ordinal (p);
-          p = skip_chars (p, ". -", 3);
-          if ((m = match_month (p, &p)) == 0)
-            return NULL;
-          p = skip_chars (p, " -,.", 3);
-          y = read_digits (&p, 4, &n);
-          if (n != 4 || g_ascii_isdigit (*p))
-            return NULL;
-        }
-    }
-  else if ((m = match_month (p, &p)) != 0)
-    {
-      /* March 1, 2024; Mar 1st 2024 */
-      p = skip_chars (p, " ", 3);
-      d = read_digits (&p, 2, &n);
-      if (n == 0 || g_ascii_isdigit (*p))
-        return NULL;
-      p = skip_ordinal (p);
-      p = skip_chars (p, ", ", 3);
-      y = read_digits (&p, 4, &n);
-      if (n != 4 || g_ascii_isdigit (*p))
-        return NULL;
-    }
-  else
+  if (!assay_date_parse (p, strlen (p), order, TRUE, &date))
     return NULL;
 
-  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
-      !g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
-    return NULL;
-
-  return g_strdup_printf ("%04d-%02d-%02d", y, m, d);
+  return assay_date_to_iso (&date);
 }
 
 typedef struct
@@ -589,7 +448,7 @@ find_dates (Extractor       *self,
           if (strncmp (p, "on ", 3) == 0)
             p += 3;
 
-          iso = parse_date (p, state->us_dates);
+          iso = parse_date (p, state->date_order);
           if (iso == NULL)
             continue;
 
@@ -1845,7 +1704,7 @@ process_page (Extractor  *self,
   guint next_number = 0;
   guint index = 0;
 
-  state.us_dates = strchr (text, '$') != NULL || strstr (text, "USD") != NULL;
+  state.date_order = assay_date_order_for_text (text, strlen (text));
 
   numbers = assay_numbers_scan (text, len);
   if (numbers == NULL)

@@ -9,6 +9,7 @@
  */
 #pragma once
 
+#include "assay-page-image.h"
 #include "assay-pdf-reader.h"
 
 G_BEGIN_DECLS
@@ -19,7 +20,10 @@ G_BEGIN_DECLS
 /* The environment variable naming a test-only misbehaviour of the helper:
  * "crash" (raise SIGSEGV before reading), "stall" (sleep up to 120 s before
  * reading), "garbage" (write a frame with an impossible length), "oom"
- * (allocate until the address-space limit stops it). Ignored when unset. */
+ * (allocate until the address-space limit stops it), "lying-image" (an
+ * image whose sizes do not match its bytes), "huge-image" (an image frame
+ * claiming more pixels than allowed), "lying-boxes" (digit boxes outside
+ * the page's text). Ignored when unset. */
 #define ASSAY_PDF_READER_TEST_HOOK_ENV "ASSAY_PDF_READER_TEST_HOOK"
 
 /* Longest password handed to the helper; PDF passwords are at most 127 bytes. */
@@ -73,7 +77,31 @@ char         *_assay_pdf_text_sanitize            (const char             *data,
 void          _assay_pdf_set_timeout_error        (GError                **error,
                                                    guint                   timeout_seconds);
 
+/* Rendering one page: pixels at most, and the longest side (cairo's limit
+ * is 32767). 16 Mi pixels is a page 3,000 px wide at A4's shape, 64 MiB. */
+#define ASSAY_PDF_MAX_RENDER_PIXELS ((gsize) 16 * 1024 * 1024)
+#define ASSAY_PDF_MAX_RENDER_SIDE   16384
+
+AssayPageImage *_assay_pdf_render_page_full     (const char             *path,
+                                                 const char             *password,
+                                                 guint                   page_index,
+                                                 guint                   width_px,
+                                                 gsize                   max_pixels,
+                                                 GError                **error);
+AssayPageImage *_assay_pdf_render_page_isolated (const char             *path,
+                                                 const char             *password,
+                                                 guint                   page_index,
+                                                 guint                   width_px,
+                                                 const AssayReadLimits  *limits,
+                                                 GCancellable           *cancellable,
+                                                 GError                **error);
+
 /* The helper's side of the protocol (see assay-pdf-reader-process.c). */
+gboolean      _assay_pdf_reader_write_image       (int                     fd,
+                                                   const AssayPageImage   *image);
+gboolean      _assay_pdf_reader_write_lying_image (int                     fd,
+                                                   gboolean                huge);
+gboolean      _assay_pdf_reader_write_lying_boxes (int                     fd);
 gboolean      _assay_pdf_reader_write_hello       (int                     fd);
 gboolean      _assay_pdf_reader_write_result      (int                     fd,
                                                    const AssayPdfText     *text,

@@ -25,9 +25,26 @@
  *   'P' page       index u32, flags u8 (bit 0: has a text layer), then the
  *                  page text (the rest of the payload). Indices increase
  *                  strictly and lie in the range asked for.
+ *   'B' boxes      index u32 of the page just sent, then per run of digits
+ *                  start u32, end u32 (bytes of that page's text) and x, y,
+ *                  width, height as f32 (PDF points, top-left origin): at
+ *                  most ASSAY_MAX_TEXT_BOXES_FOR (text bytes), sorted,
+ *                  disjoint, inside the text. At most once per page, right
+ *                  after its 'P'; absent when the page has no digits.
  *   'W' warning    a person-readable warning.
  *   'E' error      code u32 (an AssayReadError), then the message. Last.
  *   'Z' end        cut_page u32 (0xFFFFFFFF: the text was not cut). Last.
+ *
+ * Asked to render a page (--render-page), the helper answers 'H', then
+ * 'I' or 'E':
+ *
+ *   'I' image      page index u32, n_pages u32, page width f64, page height
+ *                  f64 (points), width u32, height u32, stride u32 (pixels,
+ *                  stride = width * 4), then stride * height bytes of cairo
+ *                  ARGB32. Last. The parent checks each size against what
+ *                  it asked for and against ASSAY_PDF_MAX_RENDER_PIXELS
+ *                  before it takes the pixels, and the frame's length
+ *                  before it buffers it.
  *
  * After 'E' or 'Z' the helper exits with status 0. The parent checks every
  * length against its limits before it buffers the payload, so a corrupt or
@@ -47,6 +64,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <poll.h>
@@ -71,16 +89,22 @@
 #define STDERR_TAIL        8192             /* bytes of the helper's stderr kept */
 #define REAP_GRACE_US      (2 * G_USEC_PER_SEC)
 #define READ_CHUNK         65536
+#define BOX_BYTES          24
+#define MAX_COORDINATE     1e6              /* points; PDF pages are at most 14400 */
 
 enum
 {
   FRAME_HELLO    = 'H',
   FRAME_METADATA = 'M',
   FRAME_PAGE     = 'P',
+  FRAME_BOXES    = 'B',
   FRAME_WARNING  = 'W',
   FRAME_ERROR    = 'E',
   FRAME_END      = 'Z',
+  FRAME_IMAGE    = 'I',
 };
+
+#define IMAGE_HEADER 36
 
 /* ---------------------------------------------------------------------- */
 /* The helper's side                                                      */
@@ -114,6 +138,16 @@ put_u32 (GByteArray *out,
   guint32 le = GUINT32_TO_LE (value);
 
   g_byte_array_append (out, (const guint8 *) &le, 4);
+}
+
+static void
+put_f32 (GByteArray *out,
+         float       value)
+{
+  guint32 bits;
+
+  memcpy (&bits, &value, 4);
+  put_u32 (out, bits);
 }
 
 static void
@@ -232,6 +266,26 @@ _assay_pdf_reader_write_result (int                 fd,
       head[4] = page->has_text_layer ? 1 : 0;
       if (!write_frame (fd, FRAME_PAGE, head, sizeof head, page->text, strlen (page->text)))
         return FALSE;
+
+      if (page->boxes != NULL && page->boxes->len > 0)
+        {
+          g_autoptr(GByteArray) boxes = g_byte_array_sized_new (4 + page->boxes->len * BOX_BYTES);
+
+          put_u32 (boxes, page->index);
+          for (guint b = 0; b < page->boxes->len; b++)
+            {
+              const AssayTextBox *box = &g_array_index (page->boxes, AssayTextBox, b);
+
+              put_u32 (boxes, box->start);
+              put_u32 (boxes, box->end);
+              put_f32 (boxes, box->x);
+              put_f32 (boxes, box->y);
+              put_f32 (boxes, box->width);
+              put_f32 (boxes, box->height);
+            }
+          if (!write_frame (fd, FRAME_BOXES, boxes->data, boxes->len, NULL, 0))
+            return FALSE;
+        }
     }
 
   for (guint i = 0; i < text->warnings->len && i < MAX_WARNINGS; i++)
@@ -254,6 +308,98 @@ _assay_pdf_reader_write_error (int           fd,
   return write_message_frame (fd, FRAME_ERROR, code, TRUE, error->message);
 }
 
+static void
+put_f64 (GByteArray *out,
+         double      value)
+{
+  guint64 bits;
+
+  memcpy (&bits, &value, 8);
+  put_i64 (out, (gint64) bits);
+}
+
+static gboolean
+write_image_frame (int           fd,
+                   guint         page_index,
+                   guint         n_pages,
+                   double        page_width,
+                   double        page_height,
+                   guint         width,
+                   guint         height,
+                   guint         stride,
+                   const guint8 *pixels,
+                   gsize         n_bytes)
+{
+  g_autoptr(GByteArray) head = g_byte_array_new ();
+
+  put_u32 (head, page_index);
+  put_u32 (head, n_pages);
+  put_f64 (head, page_width);
+  put_f64 (head, page_height);
+  put_u32 (head, width);
+  put_u32 (head, height);
+  put_u32 (head, stride);
+  g_assert (head->len == IMAGE_HEADER);
+
+  return write_frame (fd, FRAME_IMAGE, head->data, head->len, pixels, n_bytes);
+}
+
+/**
+ * _assay_pdf_reader_write_image:
+ *
+ * The helper's answer to a render request. Helper only.
+ */
+gboolean
+_assay_pdf_reader_write_image (int                   fd,
+                               const AssayPageImage *image)
+{
+  gsize n_bytes;
+  const guint8 *pixels = g_bytes_get_data (image->pixels, &n_bytes);
+
+  return write_image_frame (fd, image->page - 1, image->n_pages,
+                            image->page_width, image->page_height,
+                            image->width, image->height, image->stride,
+                            pixels, n_bytes);
+}
+
+/* Test hooks: an image whose byte count does not match its sizes, or one
+ * claiming far more pixels than allowed (without sending them). */
+gboolean
+_assay_pdf_reader_write_lying_image (int      fd,
+                                     gboolean huge)
+{
+  static const guint8 pixels[64 * 4 * 10] = { 0 };
+
+  if (huge)
+    {
+      guint8 header[FRAME_HEADER] = { FRAME_IMAGE, 0xF0, 0xFF, 0xFF, 0x7F };
+
+      return write_all (fd, header, sizeof header) &&
+             write_all (fd, pixels, sizeof pixels);
+    }
+
+  /* says 64 x 20, sends 64 x 10 */
+  return write_image_frame (fd, 0, 1, 595, 842, 64, 20, 64 * 4, pixels, sizeof pixels);
+}
+
+/* Test hook: a well-formed read whose boxes point past the page's text. */
+gboolean
+_assay_pdf_reader_write_lying_boxes (int fd)
+{
+  g_autoptr(AssayPdfText) text = assay_pdf_text_new ();
+  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (AssayTextBox));
+  AssayTextBox box = { 0, 400, 10, 10, 20, 10 };
+
+  text->n_pages = 1;
+  assay_pdf_text_add_page (text, 0, g_strdup ("Total 1,234"), TRUE);
+  g_array_append_val (boxes, box);
+  /* not through take_boxes, which would drop it */
+  ((AssayPageText *) g_ptr_array_index (text->pages, 0))->boxes = g_steal_pointer (&boxes);
+
+  return _assay_pdf_reader_write_hello (fd) &&
+         _assay_pdf_reader_write_result (fd, text, ASSAY_PDF_NOT_CUT);
+}
+
 /* Test hook: a page frame claiming 4 GiB. */
 gboolean
 _assay_pdf_reader_write_garbage (int fd)
@@ -269,6 +415,10 @@ _assay_pdf_reader_write_garbage (int fd)
 typedef struct
 {
   const AssayReadLimits *limits;
+  gboolean               render;         /* rendering one page, not reading */
+  guint                  render_page;    /* 0-based */
+  guint                  render_width;
+  AssayPageImage        *image;          /* after 'I' */
   guint                  first_page;
   guint                  end_page;       /* as asked; 0: to the end */
   gboolean               got_hello;
@@ -278,12 +428,14 @@ typedef struct
   GError                *child_error;    /* from 'E' */
   gint64                 last_index;
   gsize                  text_bytes;
+  gboolean               boxes_allowed;  /* the last frame was that page's 'P' */
 } Parser;
 
 static void
 parser_clear (Parser *parser)
 {
   g_clear_pointer (&parser->text, assay_pdf_text_unref);
+  g_clear_pointer (&parser->image, assay_page_image_free);
   g_clear_error (&parser->child_error);
 }
 
@@ -291,6 +443,17 @@ static gsize
 max_payload (const Parser *parser,
              guint8        kind)
 {
+  /* A render answers with an image or an error, nothing else. */
+  if (parser->render)
+    {
+      if (kind == FRAME_IMAGE)
+        return IMAGE_HEADER + ASSAY_PDF_MAX_RENDER_PIXELS * 4;
+      if (kind != FRAME_HELLO && kind != FRAME_ERROR)
+        return 0;
+    }
+  else if (kind == FRAME_IMAGE)
+    return 0;
+
   switch (kind)
     {
     case FRAME_HELLO:
@@ -299,6 +462,8 @@ max_payload (const Parser *parser,
       return 20 + 7 * (4 + MAX_STRING);
     case FRAME_PAGE:
       return 5 + (parser->limits->max_text_bytes > 0 ? parser->limits->max_text_bytes : MAX_PAGE_TEXT);
+    case FRAME_BOXES:
+      return 4 + (gsize) ASSAY_MAX_TEXT_BOXES * BOX_BYTES;
     case FRAME_WARNING:
       return MAX_MESSAGE;
     case FRAME_ERROR:
@@ -343,6 +508,18 @@ get_i64 (Reader *r,
   *value = (gint64) GUINT64_FROM_LE (le);
   r->p += 8;
   r->left -= 8;
+  return TRUE;
+}
+
+static gboolean
+get_f32 (Reader *r,
+         float  *value)
+{
+  guint32 bits;
+
+  if (!get_u32 (r, &bits))
+    return FALSE;
+  memcpy (value, &bits, 4);
   return TRUE;
 }
 
@@ -433,6 +610,110 @@ parse_page (Parser       *parser,
 }
 
 static gboolean
+get_f64 (Reader *r,
+         double *value)
+{
+  gint64 bits;
+
+  if (!get_i64 (r, &bits))
+    return FALSE;
+  memcpy (value, &bits, 8);
+  return TRUE;
+}
+
+/* The rendered page: every size checked against what was asked and against
+ * the limits before the pixels are taken. */
+static gboolean
+parse_image (Parser       *parser,
+             const guint8 *payload,
+             gsize         len)
+{
+  Reader r = { payload, len };
+  guint32 page_index, n_pages, width, height, stride;
+  double page_width, page_height;
+  AssayPageImage *image;
+
+  if (!get_u32 (&r, &page_index) || !get_u32 (&r, &n_pages) ||
+      !get_f64 (&r, &page_width) || !get_f64 (&r, &page_height) ||
+      !get_u32 (&r, &width) || !get_u32 (&r, &height) || !get_u32 (&r, &stride))
+    return FALSE;
+
+  if (page_index != parser->render_page || page_index >= n_pages ||
+      !isfinite (page_width) || !isfinite (page_height) ||
+      page_width < 1 || page_width > MAX_COORDINATE ||
+      page_height < 1 || page_height > MAX_COORDINATE ||
+      width == 0 || width > parser->render_width || width > ASSAY_PDF_MAX_RENDER_SIDE ||
+      height == 0 || height > ASSAY_PDF_MAX_RENDER_SIDE ||
+      (guint64) width * height > ASSAY_PDF_MAX_RENDER_PIXELS ||
+      stride != width * 4 ||
+      r.left != (gsize) stride * height)
+    return FALSE;
+
+  image = g_new0 (AssayPageImage, 1);
+  image->page = page_index + 1;
+  image->n_pages = n_pages;
+  image->page_width = page_width;
+  image->page_height = page_height;
+  image->width = width;
+  image->height = height;
+  image->stride = stride;
+  image->pixels = g_bytes_new (r.p, r.left);
+  parser->image = image;
+  parser->finished = TRUE;
+
+  return TRUE;
+}
+
+/* Boxes of the page just received: every one checked before it is kept. */
+static gboolean
+parse_boxes (Parser       *parser,
+             const guint8 *payload,
+             gsize         len)
+{
+  Reader r = { payload, len };
+  g_autoptr(GArray) boxes = NULL;
+  AssayPageText *page;
+  guint32 index;
+  gsize text_len;
+  gsize n;
+  guint32 previous_end = 0;
+
+  if (!parser->boxes_allowed || !get_u32 (&r, &index) || (gint64) index != parser->last_index ||
+      r.left == 0 || r.left % BOX_BYTES != 0)
+    return FALSE;
+
+  page = g_ptr_array_index (parser->text->pages, parser->text->pages->len - 1);
+  text_len = strlen (page->text);
+  n = r.left / BOX_BYTES;
+  if (n > ASSAY_MAX_TEXT_BOXES_FOR (text_len))
+    return FALSE;
+
+  boxes = g_array_sized_new (FALSE, FALSE, sizeof (AssayTextBox), (guint) n);
+  for (gsize i = 0; i < n; i++)
+    {
+      AssayTextBox box;
+
+      if (!get_u32 (&r, &box.start) || !get_u32 (&r, &box.end) ||
+          !get_f32 (&r, &box.x) || !get_f32 (&r, &box.y) ||
+          !get_f32 (&r, &box.width) || !get_f32 (&r, &box.height))
+        return FALSE;
+
+      if (box.start < previous_end || box.start >= box.end || box.end > text_len ||
+          !isfinite (box.x) || !isfinite (box.y) || !isfinite (box.width) || !isfinite (box.height) ||
+          fabsf (box.x) > MAX_COORDINATE || fabsf (box.y) > MAX_COORDINATE ||
+          box.width < 0 || box.width > MAX_COORDINATE || box.height < 0 || box.height > MAX_COORDINATE)
+        return FALSE;
+
+      previous_end = box.end;
+      g_array_append_val (boxes, box);
+    }
+
+  parser->boxes_allowed = FALSE;
+  assay_pdf_text_take_boxes (parser->text, g_steal_pointer (&boxes));
+  return TRUE;
+}
+
+static gboolean
 parse_frame (Parser       *parser,
              guint8        kind,
              const guint8 *payload,
@@ -451,13 +732,23 @@ parse_frame (Parser       *parser,
       return parser->got_hello;
     }
 
+  if (kind == FRAME_IMAGE)
+    return parser->render && parse_image (parser, payload, len);
+  if (parser->render && kind != FRAME_ERROR)
+    return FALSE;
+
+  if (kind == FRAME_BOXES)
+    return parse_boxes (parser, payload, len);
+  parser->boxes_allowed = FALSE;
+
   switch (kind)
     {
     case FRAME_METADATA:
       return parse_metadata (parser, payload, len);
 
     case FRAME_PAGE:
-      return parse_page (parser, payload, len);
+      parser->boxes_allowed = parse_page (parser, payload, len);
+      return parser->boxes_allowed;
 
     case FRAME_WARNING:
       if (parser->text == NULL || parser->text->warnings->len >= MAX_WARNINGS)
@@ -473,7 +764,7 @@ parse_frame (Parser       *parser,
 
         if (!get_u32 (&r, &code))
           return FALSE;
-        if (code > ASSAY_READ_ERROR_CRASHED)
+        if (code > ASSAY_READ_ERROR_NO_SUCH_PAGE)
           code = ASSAY_READ_ERROR_DAMAGED;
         message = _assay_pdf_text_sanitize ((const char *) r.p, r.left);
         parser->child_error = g_error_new_literal (ASSAY_READ_ERROR, (int) code, message);
@@ -893,6 +1184,7 @@ build_argv (const char            *helper,
             gboolean               with_password,
             guint                  first_page,
             guint                  end_page,
+            const Parser          *parser,
             const AssayReadLimits *limits,
             gint64                 deadline_us)
 {
@@ -911,6 +1203,11 @@ build_argv (const char            *helper,
   g_ptr_array_add (argv, g_strdup_printf ("--max-memory=%" G_GSIZE_FORMAT,
                                           limits->max_memory_bytes));
   g_ptr_array_add (argv, g_strdup_printf ("--timeout-ms=%" G_GINT64_FORMAT, timeout_ms));
+  if (parser->render)
+    {
+      g_ptr_array_add (argv, g_strdup_printf ("--render-page=%u", parser->render_page));
+      g_ptr_array_add (argv, g_strdup_printf ("--render-width=%u", parser->render_width));
+    }
   if (with_password)
     g_ptr_array_add (argv, g_strdup ("--password-stdin"));
   g_ptr_array_add (argv, g_strdup ("--"));
@@ -925,6 +1222,7 @@ spawn_helper (const char             *path,
               const char             *password,
               guint                   first_page,
               guint                   end_page,
+              const Parser           *parser,
               const AssayReadLimits  *limits,
               gint64                  deadline_us,
               GError                **error)
@@ -982,7 +1280,7 @@ spawn_helper (const char             *path,
       g_subprocess_launcher_take_stdin_fd (launcher, fds[0]);
     }
 
-  argv = build_argv (helper, path, password != NULL, first_page, end_page, limits, deadline_us);
+  argv = build_argv (helper, path, password != NULL, first_page, end_page, parser, limits, deadline_us);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &local_error);
   if (process == NULL)
     {
@@ -1010,47 +1308,34 @@ close_pipe (GInputStream *stream)
     g_input_stream_close (stream, NULL, NULL);
 }
 
-/**
- * _assay_pdf_read_range_isolated_full:
- * @deadline_us: g_get_monotonic_time() at which the helper is killed, or 0
- * @cut_page: (out): where max_text_bytes cut the text, or %ASSAY_PDF_NOT_CUT
+/* Runs the helper for @parser (set up by the caller) to the end: spawns,
+ * pumps, kills on timeout, cancellation or a corrupt stream, reaps, and
+ * turns every way it can end into @error. Worker thread; blocks.
  *
- * assay_pdf_read_range_isolated() without the derived warnings. Worker
- * thread; blocks until the helper is gone.
- */
-AssayPdfText *
-_assay_pdf_read_range_isolated_full (const char             *path,
-                                     const char             *password,
-                                     guint                   first_page,
-                                     guint                   end_page,
-                                     const AssayReadLimits  *limits,
-                                     gint64                  deadline_us,
-                                     GCancellable           *cancellable,
-                                     guint                  *cut_page,
-                                     GError                **error)
+ * Returns: TRUE when the helper gave a whole answer that is not an error */
+static gboolean
+run_helper (Parser                 *parser,
+            const char             *path,
+            const char             *password,
+            const AssayReadLimits  *limits,
+            gint64                  deadline_us,
+            GCancellable           *cancellable,
+            GError                **error)
 {
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GByteArray) err_tail = g_byte_array_new ();
-  Parser parser = { 0 };
+  gboolean ok = FALSE;
   Outcome outcome;
-  AssayPdfText *text = NULL;
-
-  *cut_page = ASSAY_PDF_NOT_CUT;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
+    return FALSE;
 
-  process = spawn_helper (path, password, first_page, end_page, limits, deadline_us, error);
+  process = spawn_helper (path, password, parser->first_page, parser->end_page, parser,
+                          limits, deadline_us, error);
   if (process == NULL)
-    return NULL;
+    return FALSE;
 
-  parser.limits = limits;
-  parser.first_page = first_page;
-  parser.end_page = end_page;
-  parser.last_index = -1;
-  parser.cut_page = ASSAY_PDF_NOT_CUT;
-
-  outcome = pump (&parser,
+  outcome = pump (parser,
                   g_subprocess_get_identifier (process),
                   limits->max_memory_bytes,
                   pipe_fd (g_subprocess_get_stdout_pipe (process)),
@@ -1096,17 +1381,19 @@ _assay_pdf_read_range_isolated_full (const char             *path,
       break;
 
     case OUTCOME_EOF:
-      if (!parser.finished)
+      if (!parser->finished)
         set_death_error (error, process, limits, err_tail);
       else
         {
           /* A whole answer: take it, but a helper that then failed (a
-           * sanitizer's leak report, a crash on exit) is a bug to see. */
+           * sanitizer's leak report, a crash on exit) is a bug to see. A
+           * message, not a warning: a file can make poppler crash on
+           * exit, and that must not end an app run with fatal warnings. */
           if (!g_subprocess_get_successful (process))
             {
               g_autofree char *tail = _assay_pdf_text_sanitize ((const char *) err_tail->data,
                                                                 err_tail->len);
-              g_warning ("The PDF reader answered, then failed (%s %d): %s",
+              g_message ("The PDF reader answered, then failed (%s %d): %s",
                          g_subprocess_get_if_signaled (process) ? "signal" : "status",
                          g_subprocess_get_if_signaled (process)
                            ? g_subprocess_get_term_sig (process)
@@ -1115,15 +1402,12 @@ _assay_pdf_read_range_isolated_full (const char             *path,
             }
 
           /* The helper only knows the time left, not the whole limit. */
-          if (g_error_matches (parser.child_error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_TIMEOUT))
+          if (g_error_matches (parser->child_error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_TIMEOUT))
             _assay_pdf_set_timeout_error (error, limits->timeout_seconds);
-          else if (parser.child_error != NULL)
-            g_propagate_error (error, g_steal_pointer (&parser.child_error));
+          else if (parser->child_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&parser->child_error));
           else
-            {
-              text = g_steal_pointer (&parser.text);
-              *cut_page = parser.cut_page;
-            }
+            ok = TRUE;
         }
       break;
 
@@ -1131,9 +1415,102 @@ _assay_pdf_read_range_isolated_full (const char             *path,
       g_assert_not_reached ();
     }
 
+  return ok;
+}
+
+/**
+ * _assay_pdf_read_range_isolated_full:
+ * @deadline_us: g_get_monotonic_time() at which the helper is killed, or 0
+ * @cut_page: (out): where max_text_bytes cut the text, or %ASSAY_PDF_NOT_CUT
+ *
+ * assay_pdf_read_range_isolated() without the derived warnings. Worker
+ * thread; blocks until the helper is gone.
+ */
+AssayPdfText *
+_assay_pdf_read_range_isolated_full (const char             *path,
+                                     const char             *password,
+                                     guint                   first_page,
+                                     guint                   end_page,
+                                     const AssayReadLimits  *limits,
+                                     gint64                  deadline_us,
+                                     GCancellable           *cancellable,
+                                     guint                  *cut_page,
+                                     GError                **error)
+{
+  Parser parser = { 0 };
+  AssayPdfText *text = NULL;
+
+  *cut_page = ASSAY_PDF_NOT_CUT;
+
+  parser.limits = limits;
+  parser.first_page = first_page;
+  parser.end_page = end_page;
+  parser.last_index = -1;
+  parser.cut_page = ASSAY_PDF_NOT_CUT;
+
+  if (run_helper (&parser, path, password, limits, deadline_us, cancellable, error))
+    {
+      text = g_steal_pointer (&parser.text);
+      *cut_page = parser.cut_page;
+    }
+
   parser_clear (&parser);
 
   return text;
+}
+
+/* Rendering gets less time than reading a whole document: a person waits. */
+#define RENDER_TIMEOUT_S 30
+
+/**
+ * _assay_pdf_render_page_isolated:
+ * @page_index: 0-based
+ * @width_px: the width wanted (at most %ASSAY_PDF_MAX_RENDER_SIDE); the
+ *   image may be narrower to stay within %ASSAY_PDF_MAX_RENDER_PIXELS
+ * @limits: max_memory_bytes applies, and timeout_seconds up to 30 s
+ * @cancellable: (nullable): kills the helper at once
+ *
+ * Renders one page in an assay-pdf-reader helper: poppler never runs in
+ * this process. Every size the helper reports is checked before its pixels
+ * are taken. Worker thread (it blocks); always reaps the helper.
+ *
+ * Returns: (transfer full): the image, or %NULL with @error set in
+ *   %ASSAY_READ_ERROR (NO_SUCH_PAGE, NEEDS_PASSWORD, CRASHED…) or
+ *   %G_IO_ERROR_CANCELLED
+ */
+AssayPageImage *
+_assay_pdf_render_page_isolated (const char             *path,
+                                 const char             *password,
+                                 guint                   page_index,
+                                 guint                   width_px,
+                                 const AssayReadLimits  *limits,
+                                 GCancellable           *cancellable,
+                                 GError                **error)
+{
+  Parser parser = { 0 };
+  AssayReadLimits render_limits = *limits;
+  AssayPageImage *image = NULL;
+  gint64 deadline_us;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (width_px > 0 && width_px <= ASSAY_PDF_MAX_RENDER_SIDE, NULL);
+
+  if (render_limits.timeout_seconds == 0 || render_limits.timeout_seconds > RENDER_TIMEOUT_S)
+    render_limits.timeout_seconds = RENDER_TIMEOUT_S;
+  deadline_us = g_get_monotonic_time () + (gint64) render_limits.timeout_seconds * G_USEC_PER_SEC;
+
+  parser.limits = &render_limits;
+  parser.render = TRUE;
+  parser.render_page = page_index;
+  parser.render_width = width_px;
+  parser.last_index = -1;
+
+  if (run_helper (&parser, path, password, &render_limits, deadline_us, cancellable, error))
+    image = g_steal_pointer (&parser.image);
+
+  parser_clear (&parser);
+
+  return image;
 }
 
 /**

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -413,6 +414,105 @@ read_metadata (PopplerDocument *document,
 }
 
 static gboolean
+has_digit (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_isdigit (*p))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+is_number_separator (char c)
+{
+  return c == '.' || c == ',' || c == '\'';
+}
+
+static void
+push_box (GArray       *boxes,
+          AssayTextBox *box,
+          guint         max)
+{
+  if (boxes->len < max)
+    g_array_append_val (boxes, *box);
+}
+
+/* The boxes of @text's runs of digits (separators between two digits
+ * belong to the run), from poppler's layout of @page: one rectangle per
+ * character of the text poppler_page_get_text() gave, top-left origin.
+ * Only for pages with a digit; the layout reuses the text poppler already
+ * built for get_text, so this costs a walk over the characters.
+ *
+ * Returns: (transfer full) (nullable) */
+static GArray *
+digit_boxes (PopplerPage *page,
+             const char  *text)
+{
+  g_autofree PopplerRectangle *rects = NULL;
+  guint n_rects = 0;
+  GArray *boxes;
+  AssayTextBox box = { 0 };
+  gboolean open = FALSE;
+  gboolean after_separator = FALSE;
+  guint max = ASSAY_MAX_TEXT_BOXES_FOR (strlen (text));
+  guint i = 0;
+
+  if (!has_digit (text) || !poppler_page_get_text_layout (page, &rects, &n_rects))
+    return NULL;
+
+  boxes = g_array_new (FALSE, FALSE, sizeof (AssayTextBox));
+
+  for (const char *p = text; *p != '\0' && i < n_rects; p = g_utf8_next_char (p), i++)
+    {
+      const PopplerRectangle *r = &rects[i];
+      double x1 = MIN (r->x1, r->x2), x2 = MAX (r->x1, r->x2);
+      double y1 = MIN (r->y1, r->y2), y2 = MAX (r->y1, r->y2);
+
+      if (g_ascii_isdigit (*p))
+        {
+          double h = MAX (y2 - y1, box.height);
+
+          /* The same run goes on while the characters stay on one line. */
+          if (open && fabs (y1 - box.y) <= 0.5 * h && x1 >= box.x - 0.5)
+            {
+              double right = MAX (box.x + box.width, x2);
+              double bottom = MAX (box.y + box.height, y2);
+
+              box.y = MIN (box.y, y1);
+              box.width = right - box.x;
+              box.height = bottom - box.y;
+              box.end = (guint32) (g_utf8_next_char (p) - text);
+            }
+          else
+            {
+              if (open)
+                push_box (boxes, &box, max);
+              box = (AssayTextBox) { (guint32) (p - text), (guint32) (g_utf8_next_char (p) - text),
+                                     x1, y1, x2 - x1, y2 - y1 };
+              open = TRUE;
+            }
+          after_separator = FALSE;
+        }
+      else if (open && !after_separator && is_number_separator (*p) && g_ascii_isdigit (p[1]))
+        after_separator = TRUE;
+      else if (open)
+        {
+          push_box (boxes, &box, max);
+          open = FALSE;
+          after_separator = FALSE;
+        }
+    }
+  if (open)
+    push_box (boxes, &box, max);
+
+  if (boxes->len == 0)
+    g_clear_pointer (&boxes, g_array_unref);
+
+  return boxes;
+}
+
+static gboolean
 read_pages (PopplerDocument        *document,
             AssayPdfText           *text,
             guint                   first_page,
@@ -433,6 +533,7 @@ read_pages (PopplerDocument        *document,
       PopplerPage *page;
       char *raw;
       char *clean;
+      GArray *boxes = NULL;
       gsize len;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -459,8 +560,11 @@ read_pages (PopplerDocument        *document,
         }
 
       raw = poppler_page_get_text (page);
-      g_object_unref (page);
       clean = _assay_pdf_text_sanitize (raw, raw != NULL ? strlen (raw) : 0);
+      /* The layout indexes poppler's text: only when nothing was repaired. */
+      if (raw != NULL && strcmp (raw, clean) == 0)
+        boxes = digit_boxes (page, clean);
+      g_object_unref (page);
       g_free (raw);
       len = strlen (clean);
 
@@ -468,12 +572,14 @@ read_pages (PopplerDocument        *document,
         {
           _assay_pdf_text_cut_utf8 (clean, limits->max_text_bytes - total_bytes);
           assay_pdf_text_add_page (text, i, clean, !is_blank (clean));
+          assay_pdf_text_take_boxes (text, boxes);
           *cut_page = i;
           break;
         }
 
       total_bytes += len;
       assay_pdf_text_add_page (text, i, clean, !is_blank (clean));
+      assay_pdf_text_take_boxes (text, boxes);
     }
 
   /* One warning, however broken the page tree: the count is bounded by the
@@ -597,6 +703,140 @@ _assay_pdf_read_range_full (const char             *path,
     return NULL;
 
   return g_steal_pointer (&text);
+}
+
+/* Opens @path for the helper: the checks and errors of reading. */
+static PopplerDocument *
+open_checked (const char  *path,
+              const char  *password,
+              GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *absolute = NULL;
+  g_autofree char *uri = NULL;
+  PopplerDocument *document;
+
+  if (!check_file (path, error))
+    return NULL;
+
+  absolute = g_canonicalize_filename (path, NULL);
+  uri = g_filename_to_uri (absolute, NULL, &local_error);
+  if (uri == NULL)
+    {
+      g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_UNREADABLE,
+                   _("The file name cannot be used: %s"), local_error->message);
+      return NULL;
+    }
+
+  document = open_document (absolute, uri, password, &local_error);
+  if (document == NULL)
+    set_open_error (error, local_error, password);
+
+  return document;
+}
+
+/**
+ * _assay_pdf_render_page_full:
+ * @page_index: 0-based
+ * @width_px: the width wanted; the image is narrower when the page at that
+ *   width would have more than @max_pixels pixels or a side over
+ *   %ASSAY_PDF_MAX_RENDER_SIDE
+ *
+ * Renders one page with poppler in this process, on white (poppler leaves
+ * the background transparent). Meant for the helper; any thread.
+ *
+ * Returns: (transfer full): the image, or %NULL with @error set
+ */
+AssayPageImage *
+_assay_pdf_render_page_full (const char  *path,
+                             const char  *password,
+                             guint        page_index,
+                             guint        width_px,
+                             gsize        max_pixels,
+                             GError     **error)
+{
+  g_autoptr(GObject) document = NULL;   /* PopplerDocument: no autoptr in 22.12 */
+  g_autoptr(GObject) page = NULL;
+  AssayPageImage *image;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  double page_width = 0, page_height = 0;
+  double scale;
+  double width, height;
+  int n_pages;
+
+  g_return_val_if_fail (width_px > 0, NULL);
+
+  document = (GObject *) open_checked (path, password, error);
+  if (document == NULL)
+    return NULL;
+
+  n_pages = poppler_document_get_n_pages (POPPLER_DOCUMENT (document));
+  if (n_pages > 0 && page_index < (guint) n_pages)
+    page = (GObject *) poppler_document_get_page (POPPLER_DOCUMENT (document), (int) page_index);
+  if (page == NULL)
+    {
+      g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_NO_SUCH_PAGE,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "There is no page %u: the document has %d page.",
+                                "There is no page %u: the document has %d pages.",
+                                MAX (n_pages, 0)),
+                   page_index + 1, MAX (n_pages, 0));
+      return NULL;
+    }
+
+  poppler_page_get_size (POPPLER_PAGE (page), &page_width, &page_height);
+  if (!(page_width >= 1 && page_height >= 1 && page_width <= 1e6 && page_height <= 1e6))
+    {
+      g_set_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_DAMAGED,
+                   _("Page %u has no usable size; the file is probably damaged."), page_index + 1);
+      return NULL;
+    }
+
+  width = MIN (width_px, ASSAY_PDF_MAX_RENDER_SIDE);
+  scale = width / page_width;
+  if (page_height * scale > ASSAY_PDF_MAX_RENDER_SIDE)
+    scale = ASSAY_PDF_MAX_RENDER_SIDE / page_height;
+  if (page_width * scale * page_height * scale > (double) max_pixels)
+    scale = sqrt ((double) max_pixels / (page_width * page_height));
+  width = MAX (1, floor (page_width * scale));
+  height = MAX (1, floor (page_height * scale));
+  while (width * height > (double) max_pixels && height > 1)
+    height--;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) width, (int) height);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      g_set_error_literal (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_OUT_OF_MEMORY,
+                           _("There is not enough memory to show this page."));
+      return NULL;
+    }
+
+  cr = cairo_create (surface);
+  cairo_scale (cr, width / page_width, height / page_height);
+  poppler_page_render (POPPLER_PAGE (page), cr);
+  /* Paint white behind what poppler drew. */
+  cairo_identity_matrix (cr);
+  cairo_set_operator (cr, CAIRO_OPERATOR_DEST_OVER);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+
+  image = g_new0 (AssayPageImage, 1);
+  image->width = (guint) width;
+  image->height = (guint) height;
+  image->stride = (guint) cairo_image_surface_get_stride (surface);
+  image->page_width = page_width;
+  image->page_height = page_height;
+  image->page = page_index + 1;
+  image->n_pages = (guint) n_pages;
+  image->pixels = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                              (gsize) image->stride * image->height,
+                                              (GDestroyNotify) cairo_surface_destroy, surface);
+
+  return image;
 }
 
 /**
@@ -920,12 +1160,14 @@ merge_parts (ReadState *state)
             {
               _assay_pdf_text_cut_utf8 (page_text, max_bytes - total);
               assay_pdf_text_add_page (merged, page->index, page_text, page->has_text_layer);
+              assay_pdf_text_take_boxes (merged, g_steal_pointer (&page->boxes));
               cut_page = page->index;
               break;
             }
 
           total += len;
           assay_pdf_text_add_page (merged, page->index, page_text, page->has_text_layer);
+          assay_pdf_text_take_boxes (merged, g_steal_pointer (&page->boxes));
 
           if (page->index == part->cut_page)
             {

@@ -34,6 +34,7 @@ typedef enum
   ASSAY_READ_ERROR_TIMEOUT,          /* took longer than the time limit */
   ASSAY_READ_ERROR_OUT_OF_MEMORY,    /* the reader hit its memory limit */
   ASSAY_READ_ERROR_CRASHED,          /* the reader process died */
+  ASSAY_READ_ERROR_NO_SUCH_PAGE,     /* rendering: the page is not in the document */
 } AssayReadError;
 
 typedef struct

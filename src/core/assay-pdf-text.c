@@ -16,6 +16,7 @@ page_text_free (gpointer data)
   AssayPageText *page = data;
 
   g_free (page->text);
+  g_clear_pointer (&page->boxes, g_array_unref);
   g_free (page);
 }
 
@@ -92,6 +93,41 @@ assay_pdf_text_add_page (AssayPdfText *self,
   g_ptr_array_add (self->pages, page);
 }
 
+/**
+ * assay_pdf_text_take_boxes:
+ * @boxes: (transfer full) (nullable): #AssayTextBox sorted by start
+ *
+ * Gives the page added last the boxes of its runs of digits; boxes past
+ * the end of its text (cut by a limit) are dropped. Only while building,
+ * on the thread that owns @self.
+ */
+void
+assay_pdf_text_take_boxes (AssayPdfText *self,
+                           GArray       *boxes)
+{
+  AssayPageText *page;
+  gsize len;
+  guint keep = 0;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->pages->len > 0);
+
+  if (boxes == NULL)
+    return;
+
+  page = g_ptr_array_index (self->pages, self->pages->len - 1);
+  len = strlen (page->text);
+  while (keep < boxes->len && g_array_index (boxes, AssayTextBox, keep).end <= len)
+    keep++;
+  g_array_set_size (boxes, keep);
+
+  g_clear_pointer (&page->boxes, g_array_unref);
+  if (keep > 0)
+    page->boxes = boxes;
+  else
+    g_array_unref (boxes);
+}
+
 static int
 compare_pages (gconstpointer a,
                gconstpointer b)
@@ -120,6 +156,25 @@ const char *
 assay_pdf_text_get_page (const AssayPdfText *self,
                          guint               index)
 {
+  const AssayPageText *page;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  page = assay_pdf_text_find_page (self, index);
+
+  return page != NULL ? page->text : NULL;
+}
+
+/**
+ * assay_pdf_text_find_page:
+ *
+ * Returns: (transfer none) (nullable): page @index (0-based), or %NULL when
+ * that page was not read.
+ */
+const AssayPageText *
+assay_pdf_text_find_page (const AssayPdfText *self,
+                          guint               index)
+{
   g_return_val_if_fail (self != NULL, NULL);
 
   /* Pages are sorted and usually dense: try the direct slot first. */
@@ -127,14 +182,14 @@ assay_pdf_text_get_page (const AssayPdfText *self,
     {
       const AssayPageText *page = g_ptr_array_index (self->pages, index);
       if (page->index == index)
-        return page->text;
+        return page;
     }
 
   for (guint i = 0; i < self->pages->len; i++)
     {
       const AssayPageText *page = g_ptr_array_index (self->pages, i);
       if (page->index == index)
-        return page->text;
+        return page;
     }
 
   return NULL;

@@ -10,11 +10,32 @@
 
 G_BEGIN_DECLS
 
+/* Where a run of digits (with the separators inside it: "1,234.5") of a
+ * page's text is drawn: bytes [start, end) of the text, a box in PDF
+ * points with the origin at the page's top-left corner. A run that wraps
+ * onto the next line is two boxes. */
+typedef struct
+{
+  guint32 start;
+  guint32 end;
+  float   x;
+  float   y;
+  float   width;
+  float   height;
+} AssayTextBox;
+
+/* Boxes kept per page at most: more than any real table, and never more
+ * than a quarter of the page's bytes (plus a few), so that a page of
+ * "1 1 1 1 …" cannot make the boxes outweigh the text. */
+#define ASSAY_MAX_TEXT_BOXES 8192
+#define ASSAY_MAX_TEXT_BOXES_FOR(text_len) MIN (ASSAY_MAX_TEXT_BOXES, (text_len) / 4 + 16)
+
 typedef struct
 {
   guint    index;            /* 0-based page index */
   char    *text;             /* UTF-8, never NULL ("" for an empty page) */
   gboolean has_text_layer;   /* FALSE: a scanned/image-only page */
+  GArray  *boxes;            /* AssayTextBox sorted by start; NULL: not known */
 } AssayPageText;
 
 typedef struct
@@ -41,8 +62,12 @@ void           assay_pdf_text_add_page         (AssayPdfText *self,
                                                 guint         index,
                                                 char         *text,
                                                 gboolean      has_text_layer);
+void           assay_pdf_text_take_boxes       (AssayPdfText *self,
+                                                GArray       *boxes);
 void           assay_pdf_text_sort_pages       (AssayPdfText *self);
 const char    *assay_pdf_text_get_page         (const AssayPdfText *self,
+                                                guint               index);
+const AssayPageText *assay_pdf_text_find_page  (const AssayPdfText *self,
                                                 guint               index);
 gsize          assay_pdf_text_count_visible_chars (const AssayPdfText *self);
 guint          assay_pdf_text_count_empty_pages (const AssayPdfText *self);

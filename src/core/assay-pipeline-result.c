@@ -11,8 +11,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
+#include "assay-pdf-reader-private.h"
 #include "assay-pipeline.h"
 
 /* A person is waiting for these: ahead of every batch step. */
@@ -195,6 +198,157 @@ assay_pipeline_load_result_finish (AssayPipeline  *self,
   g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == assay_pipeline_load_result_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------ render page */
+
+typedef struct
+{
+  char            *path;
+  char            *password;
+  guint            page_index;
+  guint            width_px;
+  AssayReadLimits  limits;
+} RenderData;
+
+static void
+render_data_free (gpointer data)
+{
+  RenderData *render = data;
+
+  g_free (render->path);
+  if (render->password != NULL)
+    {
+      memset (render->password, 0, strlen (render->password));
+      g_free (render->password);
+    }
+  g_free (render);
+}
+
+/* On a worker, waiting on the helper: nothing here touches a main-thread
+ * object. Cancelling kills the helper. */
+static void
+render_page_worker (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  RenderData *render = task_data;
+  GError *error = NULL;
+  AssayPageImage *image;
+
+  image = _assay_pdf_render_page_isolated (render->path, render->password,
+                                           render->page_index, render->width_px,
+                                           &render->limits, cancellable, &error);
+  if (image == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, image, (GDestroyNotify) assay_page_image_free);
+}
+
+static void
+render_page_done (GObject      *object,
+                  GAsyncResult *res,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) outer = user_data;
+  GError *error = NULL;
+  AssayPageImage *image;
+
+  image = g_task_propagate_pointer (G_TASK (res), &error);
+  if (image == NULL)
+    g_task_return_error (outer, error);
+  else
+    g_task_return_pointer (outer, image, (GDestroyNotify) assay_page_image_free);
+}
+
+/**
+ * assay_pipeline_render_page_async:
+ * @document: a document of this pipeline
+ * @page: 1-based
+ * @width_px: the width wanted, 1 to 16384; the image is narrower when the
+ *   page at that width would pass 16 Mi pixels
+ *
+ * Renders a page of @document in an assay-pdf-reader helper (poppler never
+ * runs in this process), with the password the document was read with, on
+ * the worker pool ahead of batch work. Cancelling kills the helper. Main
+ * thread.
+ */
+void
+assay_pipeline_render_page_async (AssayPipeline       *self,
+                                  AssayDocument       *document,
+                                  guint                page,
+                                  guint                width_px,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) inner = NULL;
+  RenderData *render;
+  guint n_pages;
+
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (ASSAY_IS_DOCUMENT (document));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, assay_pipeline_render_page_async);
+  g_task_set_check_cancellable (task, TRUE);
+
+  n_pages = assay_document_get_n_pages (document);
+  if (page == 0 || (n_pages > 0 && page > n_pages))
+    {
+      if (n_pages > 0)
+        g_task_return_new_error (task, ASSAY_READ_ERROR, ASSAY_READ_ERROR_NO_SUCH_PAGE,
+                                 g_dngettext (GETTEXT_PACKAGE,
+                                              "There is no page %u: the document has %u page.",
+                                              "There is no page %u: the document has %u pages.",
+                                              n_pages),
+                                 page, n_pages);
+      else
+        g_task_return_new_error (task, ASSAY_READ_ERROR, ASSAY_READ_ERROR_NO_SUCH_PAGE,
+                                 _("There is no page %u."), page);
+      return;
+    }
+  if (width_px == 0 || width_px > ASSAY_PDF_MAX_RENDER_SIDE)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("A page cannot be shown %u pixels wide."), width_px);
+      return;
+    }
+
+  render = g_new0 (RenderData, 1);
+  render->path = g_strdup (assay_document_get_path (document));
+  render->password = g_strdup (_assay_pipeline_get_password (self, document));
+  render->page_index = page - 1;
+  render->width_px = width_px;
+  render->limits = *_assay_pipeline_get_read_limits (self);
+
+  inner = g_task_new (NULL, cancellable, render_page_done, g_steal_pointer (&task));
+  g_task_set_source_tag (inner, render_page_worker);
+  g_task_set_task_data (inner, render, render_data_free);
+  assay_worker_pool_run (_assay_pipeline_get_pool (self), inner,
+                         PRIORITY_INTERACTIVE, render_page_worker);
+}
+
+/**
+ * assay_pipeline_render_page_finish:
+ *
+ * Returns: (transfer full): the page, or %NULL with an error:
+ *   %ASSAY_READ_ERROR_NO_SUCH_PAGE, another %ASSAY_READ_ERROR (the file
+ *   changed, needs a password, the helper failed), %G_IO_ERROR_CANCELLED
+ */
+AssayPageImage *
+assay_pipeline_render_page_finish (AssayPipeline  *self,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == assay_pipeline_render_page_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -148,8 +148,11 @@ struct _AssayPipeline
   gboolean         keep_results;
   guint            n_jobs;        /* jobs in flight, cancelled ones too */
   GPtrArray       *waiters;       /* GTask* from wait_async */
+  GPtrArray       *to_free;       /* DocState* of cleared documents */
+  guint            free_source;
 
   guint            counts[N_BUCKETS];
+  guint            bulk;          /* > 0: counts are notified when it ends */
   guint            batch;         /* the current batch's number, from 1 */
   guint            batch_total;   /* documents in it */
   double           batch_sum;     /* the sum of their progress */
@@ -312,7 +315,27 @@ count_bucket (AssayPipeline *self,
 
   g_assert (delta > 0 || self->counts[bucket] > 0);
   self->counts[bucket] += delta;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[bucket_prop[bucket]]);
+  if (self->bulk == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[bucket_prop[bucket]]);
+}
+
+/* Many documents leaving the list at once: their counts are notified
+ * once, at the end, instead of three times per document. */
+static void
+begin_bulk (AssayPipeline *self)
+{
+  self->bulk++;
+}
+
+static void
+end_bulk (AssayPipeline *self)
+{
+  g_assert (self->bulk > 0);
+  if (--self->bulk > 0)
+    return;
+
+  for (guint prop = PROP_N_DOCUMENTS; prop <= PROP_N_DUPLICATES; prop++)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
 }
 
 /* Brings the counts and the batch up to date with @state's document. */
@@ -405,7 +428,8 @@ count_out (AssayPipeline *self,
     }
   state->batch = 0;
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DOCUMENTS]);
+  if (self->bulk == 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DOCUMENTS]);
 }
 
 static void
@@ -665,9 +689,9 @@ typedef struct
   char           *extractor_id;
   gboolean        read_cache;
   /* out */
-  JsonNode       *cached;
-  GBytes         *cached_text;   /* nullable: the writer serialises the tree */
-  AssayResultSummary summary;
+  JsonNode       *cached;        /* the stored result's digest */
+  GBytes         *cached_text;   /* the whole result, spliced; set with @cached */
+  AssayResultSummary summary;    /* of the digest: what a list row shows */
   double          hash_ms;
   double          cache_ms;
 } IdentifyData;
@@ -712,12 +736,17 @@ identify_worker (GTask        *task,
       key = assay_store_dup_key (data->store, data->input->sha256,
                                  data->template_key, data->extractor_id);
       /* A miss or an unreadable entry both mean: process the document. */
-      data->cached = assay_store_load_full (data->store, key, &stored_text, cancellable, &load_error);
+      /* The digest only; the result's text is copied, not parsed. */
+      data->cached = assay_store_load_digest (data->store, key, &stored_text, cancellable, &load_error);
       if (data->cached != NULL)
         {
           assay_result_mark_cached (data->cached, data->input->path);
           data->cached_text = assay_result_mark_cached_text (stored_text, data->input->path);
-          assay_result_summarize (data->cached, &data->summary);
+          /* A digest stands for its text: one that cannot be spliced is redone. */
+          if (data->cached_text == NULL)
+            g_clear_pointer (&data->cached, json_node_unref);
+          else
+            assay_result_summarize (data->cached, &data->summary);
         }
       data->cache_ms = (g_get_monotonic_time () - start) / 1000.0;
     }
@@ -989,6 +1018,8 @@ extract_done (GObject      *object,
   DocState *state = job->state;
 
   extraction = assay_extractor_extract_finish (ASSAY_EXTRACTOR (object), result, &error);
+  if (!state->removed && state->generation == job->generation)
+    _assay_document_set_waiting_until (state->document, 0);
 
   if (!job_complete (job, extraction != NULL))
     goto out;
@@ -1349,6 +1380,9 @@ assay_pipeline_dispose (GObject *object)
 
   g_clear_pointer (&self->states, g_hash_table_unref);
   g_clear_pointer (&self->by_sha256, g_hash_table_unref);
+  g_clear_handle_id (&self->free_source, g_source_remove);
+  if (self->to_free != NULL)
+    g_ptr_array_set_size (self->to_free, 0);
   g_clear_object (&self->documents);
   g_clear_object (&self->extractor);
   g_clear_object (&self->store);
@@ -1368,6 +1402,7 @@ assay_pipeline_finalize (GObject *object)
   g_clear_pointer (&self->template_key, g_free);
   g_clear_pointer (&self->metrics, assay_metrics_free);
   g_clear_pointer (&self->waiters, g_ptr_array_unref);
+  g_clear_pointer (&self->to_free, g_ptr_array_unref);
 
   G_OBJECT_CLASS (assay_pipeline_parent_class)->finalize (object);
 }
@@ -1489,6 +1524,7 @@ assay_pipeline_init (AssayPipeline *self)
   self->by_sha256 = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, claim_free);
   self->metrics = assay_metrics_new ();
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->to_free = g_ptr_array_new_with_free_func ((GDestroyNotify) doc_state_unref);
   self->read_cache = TRUE;
   self->keep_results = TRUE;
   assay_read_limits_init_default (&self->limits);
@@ -1985,6 +2021,23 @@ assay_pipeline_remove (AssayPipeline *self,
   g_object_unref (document);
 }
 
+/* Lets go of documents taken out of the list a few hundred per main-loop
+ * iteration: finalising 10,000 at once would hold the window up. (Anyone
+ * else holding one keeps it, as always.) */
+static gboolean
+free_some (gpointer user_data)
+{
+  AssayPipeline *self = user_data;
+  guint n = MIN (self->to_free->len, 500);
+
+  g_ptr_array_remove_range (self->to_free, self->to_free->len - n, n);
+  if (self->to_free->len > 0)
+    return G_SOURCE_CONTINUE;
+
+  self->free_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * assay_pipeline_clear_finished:
  *
@@ -2002,6 +2055,7 @@ assay_pipeline_clear_finished (AssayPipeline *self)
 
   model = G_LIST_MODEL (self->documents);
   g_object_freeze_notify (G_OBJECT (self));
+  begin_bulk (self);
 
   i = g_list_model_get_n_items (model);
   while (i > 0)
@@ -2021,7 +2075,10 @@ assay_pipeline_clear_finished (AssayPipeline *self)
           if (state != NULL)
             {
               remove_state (self, state, TRUE);
-              g_hash_table_remove (self->states, document);
+              /* Freed a few at a time later, with the document (the list's
+               * reference goes in the splice, the state keeps one). */
+              g_hash_table_steal (self->states, document);
+              g_ptr_array_add (self->to_free, state);
             }
           i--;
         }
@@ -2033,7 +2090,14 @@ assay_pipeline_clear_finished (AssayPipeline *self)
         i--;   /* skip the unfinished one */
     }
 
+  end_bulk (self);
   g_object_thaw_notify (G_OBJECT (self));
+
+  if (self->to_free->len > 0 && self->free_source == 0)
+    {
+      self->free_source = g_idle_add (free_some, self);
+      g_source_set_name_by_id (self->free_source, "[assay] free cleared documents");
+    }
 }
 
 /**
@@ -2560,6 +2624,8 @@ insert_restored (AssayPipeline               *self,
   input->identified = TRUE;
 
   state = doc_state_new (document, input);
+  /* Nothing runs for it until a retry, which makes its own. */
+  g_clear_object (&state->cancellable);
   state->template_key = g_strdup (restored->template_key);
   state->extractor_id = g_strdup (restored->extractor_id);
   state->stored = restored->state == ASSAY_DOCUMENT_DONE;

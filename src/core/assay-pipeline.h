@@ -15,6 +15,7 @@
 #include "assay-extractor.h"
 #include "assay-input.h"
 #include "assay-metrics.h"
+#include "assay-page-image.h"
 #include "assay-pdf-reader.h"
 #include "assay-store.h"
 #include "assay-template.h"
@@ -23,8 +24,10 @@
 
 G_BEGIN_DECLS
 
-/* Part of the store key: bump when analysis results change meaning. */
-#define ASSAY_ANALYSIS_VERSION 1
+/* Part of the store key: bump when analysis results change meaning
+ * (2: one date reader, no 31 February, month first on dollar pages; figures
+ * and fields carry "rects"). */
+#define ASSAY_ANALYSIS_VERSION 2
 
 /* A document of a previous session (see assay-session.h). */
 typedef struct
@@ -129,6 +132,16 @@ void                 assay_pipeline_load_result_async  (AssayPipeline        *se
                                                         GAsyncReadyCallback   callback,
                                                         gpointer              user_data);
 AssayDocumentResult *assay_pipeline_load_result_finish (AssayPipeline        *self,
+                                                        GAsyncResult         *result,
+                                                        GError              **error);
+void                 assay_pipeline_render_page_async  (AssayPipeline        *self,
+                                                        AssayDocument        *document,
+                                                        guint                 page,
+                                                        guint                 width_px,
+                                                        GCancellable         *cancellable,
+                                                        GAsyncReadyCallback   callback,
+                                                        gpointer              user_data);
+AssayPageImage      *assay_pipeline_render_page_finish (AssayPipeline        *self,
                                                         GAsyncResult         *result,
                                                         GError              **error);
 

@@ -1,6 +1,6 @@
 /* assay-result-types.h — small types shared by the result objects
  *
- * AssayRect is where a figure's text is on its page; the enum GTypes wrap
+ * The enum GTypes wrap
  * the extraction's enums so that result objects can expose them as
  * properties. Any thread.
  */
@@ -12,14 +12,8 @@
 
 G_BEGIN_DECLS
 
-/* PDF points, origin at the top-left corner of the page */
-typedef struct
-{
-  double x;
-  double y;
-  double width;
-  double height;
-} AssayRect;
+/* AssayRect (PDF points, top-left origin of the page) comes from
+ * assay-extraction.h. */
 
 #define ASSAY_TYPE_VERIFICATION (assay_verification_get_type ())
 #define ASSAY_TYPE_FIELD_TYPE   (assay_field_type_get_type ())

@@ -257,7 +257,7 @@ quote_json_string (const char *str)
 {
   g_autoptr(JsonNode) node = json_node_init_string (json_node_alloc (), str);
 
-  return assay_json_to_string (node, NULL);
+  return json_to_string (node, FALSE);
 }
 
 /**

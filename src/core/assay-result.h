@@ -14,7 +14,7 @@
 
 G_BEGIN_DECLS
 
-#define ASSAY_RESULT_VERSION "assay-result/1"
+#define ASSAY_RESULT_VERSION "assay-result/2"
 
 typedef struct
 {

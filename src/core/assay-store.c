@@ -4,6 +4,10 @@
  *
  * Layout: <directory>/<first two hex digits of the sha256>/<key>.json, where
  * <key> is "<sha256>+<template>+<extractor>" (see assay_store_dup_key()).
+ * A file holds two lines, each one compact JSON object written by
+ * JsonGenerator: the result's digest (see digest_of()), then the result.
+ * A cached run parses the digest only and copies the result's text as it
+ * is: it never parses what it only copies.
  * A save writes ".<key>.XXXXXX.tmp" in the same shard, fsyncs it, renames it
  * over "<key>.json" and fsyncs the shard directory. Temporary files left by a
  * killed process are never read and are removed by a later save into the same
@@ -24,7 +28,6 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "assay-json.h"
 #include "assay-store.h"
 
 /* A key part longer than this, or with characters outside [A-Za-z0-9._-],
@@ -408,14 +411,197 @@ is_result_object (JsonNode *node)
   return version != NULL && g_str_has_prefix (version, RESULT_VERSION_PREFIX);
 }
 
+/* Members of a result that a run needs without the rest: what the corpus
+ * view, a progress line or a list row reads. Figures keep only these. */
+static const char * const digest_top[] = { "result_version", "status", "cached", "warnings", "error", NULL };
+static const char * const digest_source[] = { "path", "name", "sha256", "size", "pages", "title", NULL };
+static const char * const digest_extraction[] = { "method", "provider", "model", "template", "document_type",
+                                                  "title", "fell_back", "usage", NULL };
+static const char * const digest_figure[] = { "label", "value", "unit", "period", "verified", NULL };
+static const char * const digest_analysis[] = { "verification", "signature", NULL };
+
+static void
+copy_members (JsonObject         *to,
+              JsonObject         *from,
+              const char * const *names)
+{
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      JsonNode *node = json_object_get_member (from, names[i]);
+
+      if (node != NULL)
+        json_object_set_member (to, names[i], json_node_copy (node));
+    }
+}
+
+static JsonObject *
+get_object_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static void
+copy_part (JsonObject         *to,
+           JsonObject         *from,
+           const char         *name,
+           const char * const *names,
+           JsonObject        **part)
+{
+  JsonObject *source = get_object_member (from, name);
+  JsonObject *copy;
+
+  *part = NULL;
+  if (source == NULL)
+    return;
+
+  copy = json_object_new ();
+  copy_members (copy, source, names);
+  json_object_set_object_member (to, name, copy);
+  *part = source;
+}
+
+/* The digest of @result, whose text is @length bytes: the members named
+ * above, in the result's shape, and "digest": {"result_length": N}, which
+ * marks it as a digest and lets a load check the result's line without
+ * parsing it. */
+static JsonNode *
+digest_of (JsonNode *result,
+           gsize     length)
+{
+  JsonObject *object = json_node_get_object (result);
+  JsonObject *digest = json_object_new ();
+  JsonObject *marker = json_object_new ();
+  JsonObject *extraction, *source, *analysis;
+  JsonNode *figures;
+  JsonNode *node;
+
+  copy_members (digest, object, digest_top);
+  copy_part (digest, object, "source", digest_source, &source);
+  copy_part (digest, object, "extraction", digest_extraction, &extraction);
+  copy_part (digest, object, "analysis", digest_analysis, &analysis);
+
+  figures = extraction != NULL ? json_object_get_member (extraction, "figures") : NULL;
+  if (figures != NULL && JSON_NODE_HOLDS_ARRAY (figures))
+    {
+      JsonArray *from = json_node_get_array (figures);
+      JsonArray *to = json_array_sized_new (json_array_get_length (from));
+
+      for (guint i = 0; i < json_array_get_length (from); i++)
+        {
+          JsonNode *figure = json_array_get_element (from, i);
+          JsonObject *copy = json_object_new ();
+
+          if (JSON_NODE_HOLDS_OBJECT (figure))
+            copy_members (copy, json_node_get_object (figure), digest_figure);
+          json_array_add_object_element (to, copy);
+        }
+      json_object_set_array_member (get_object_member (digest, "extraction"), "figures", to);
+    }
+
+  json_object_set_int_member (marker, "result_length", (gint64) length);
+  json_object_set_object_member (digest, "digest", marker);
+
+  node = json_node_init_object (json_node_alloc (), digest);
+  json_object_unref (digest);
+
+  return node;
+}
+
+static JsonNode *
+parse_object (const char  *data,
+              gsize        length,
+              GError     **error)
+{
+  /* Not immutable: callers annotate what they load (assay_result_mark_cached()). */
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) length, error))
+    return NULL;
+
+  root = json_parser_steal_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_clear_pointer (&root, json_node_unref);
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                           _("not a JSON object"));
+    }
+
+  return root;
+}
+
+/* Splits a stored file into its digest and result lines and parses the
+ * digest, checking it against the result line's length and ends; parses
+ * the result too when @full. Returns the digest, or with @full the result;
+ * sets *result_offset and *result_length to the result line. */
+static JsonNode *
+parse_stored (const char  *contents,
+              gsize        length,
+              gboolean     full,
+              gsize       *result_offset,
+              gsize       *result_length,
+              GError     **error)
+{
+  g_autoptr(JsonNode) digest = NULL;
+  const char *newline = memchr (contents, '\n', length);
+  JsonObject *marker;
+  gsize offset;
+
+  if (newline == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                           _("not in the layout of this version"));
+      return NULL;
+    }
+
+  digest = parse_object (contents, newline - contents, error);
+  if (digest == NULL)
+    return NULL;
+
+  offset = newline + 1 - contents;
+  marker = get_object_member (json_node_get_object (digest), "digest");
+  if (!is_result_object (digest) || marker == NULL ||
+      json_object_get_int_member_with_default (marker, "result_length", -1) != (gint64) (length - offset - 1) ||
+      length - offset < 3 || contents[offset] != '{' ||
+      contents[length - 2] != '}' || contents[length - 1] != '\n')
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                           _("its two parts do not match"));
+      return NULL;
+    }
+
+  *result_offset = offset;
+  *result_length = length - offset - 1;
+
+  if (full)
+    {
+      JsonNode *result = parse_object (contents + offset, *result_length, error);
+
+      if (result != NULL && !is_result_object (result))
+        {
+          g_clear_pointer (&result, json_node_unref);
+          g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                               _("not an Assay result"));
+        }
+      return result;
+    }
+
+  return g_steal_pointer (&digest);
+}
+
 /**
  * assay_store_load:
  * @key: a key from assay_store_dup_key()
  *
  * Reads the result saved under @key. A missing result fails with
- * %G_IO_ERROR_NOT_FOUND. A file that does not parse, is not a JSON object or
- * whose "result_version" does not start with "assay-result/" fails with
- * %G_IO_ERROR_INVALID_DATA and is removed: callers treat both as a miss.
+ * %G_IO_ERROR_NOT_FOUND. A file that does not parse, is not a JSON object,
+ * whose "result_version" does not start with "assay-result/", whose digest
+ * does not match its result, or that an earlier version wrote (one line, no
+ * digest) fails with %G_IO_ERROR_INVALID_DATA and is removed: callers treat
+ * both as a miss.
  * Other errors (a permission problem, say) leave the file alone.
  *
  * Blocking; any thread, concurrently with loads and saves of any key.
@@ -431,22 +617,13 @@ assay_store_load (AssayStore    *self,
   return assay_store_load_full (self, key, NULL, cancellable, error);
 }
 
-/**
- * assay_store_load_full:
- * @text: (out) (optional) (transfer full): the stored bytes, which are the
- *   compact serialisation of the result returned
- *
- * assay_store_load(), also handing over the text as stored, so that a
- * caller who needs it as text does not serialise the result again.
- *
- * Returns: (transfer full) (nullable): the result object, or %NULL with @error set
- */
-JsonNode *
-assay_store_load_full (AssayStore    *self,
-                       const char    *key,
-                       GBytes       **text,
-                       GCancellable  *cancellable,
-                       GError       **error)
+static JsonNode *
+load_stored (AssayStore    *self,
+             const char    *key,
+             gboolean       full,
+             GBytes       **text,
+             GCancellable  *cancellable,
+             GError       **error)
 {
   g_autofree char *shard = NULL;
   g_autofree char *basename = NULL;
@@ -458,6 +635,8 @@ assay_store_load_full (AssayStore    *self,
   struct stat st_read;
   struct stat st_now;
   gsize length = 0;
+  gsize result_offset = 0;
+  gsize result_length = 0;
   int fd;
 
   g_return_val_if_fail (ASSAY_IS_STORE (self), NULL);
@@ -498,20 +677,22 @@ assay_store_load_full (AssayStore    *self,
 
   if (contents != NULL)
     {
-      /* Faster than JsonParser, whose parse dominated cached runs. */
-      root = assay_json_parse (contents, length, &parse_error);
+      root = parse_stored (contents, length, full, &result_offset, &result_length, &parse_error);
 
-      if (is_result_object (root))
+      if (root != NULL)
         {
           if (text != NULL)
-            *text = g_bytes_new_take (g_steal_pointer (&contents), length);
+            {
+              g_autoptr(GBytes) all = g_bytes_new_take (g_steal_pointer (&contents), length);
+
+              *text = g_bytes_new_from_bytes (all, result_offset, result_length);
+            }
           return g_steal_pointer (&root);
         }
 
       g_set_error (&local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("The saved result “%s” is damaged (%s); it will be recomputed"),
-                   path,
-                   parse_error != NULL ? parse_error->message : _("not an Assay result"));
+                   path, parse_error->message);
     }
 
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA))
@@ -529,6 +710,58 @@ assay_store_load_full (AssayStore    *self,
   g_propagate_error (error, g_steal_pointer (&local_error));
 
   return NULL;
+}
+
+/**
+ * assay_store_load_full:
+ * @text: (out) (optional) (transfer full): the result's text as stored,
+ *   the compact serialisation of the result returned
+ *
+ * assay_store_load(), also handing over the text as stored, so that a
+ * caller who needs it as text does not serialise the result again.
+ *
+ * Returns: (transfer full) (nullable): the result object, or %NULL with @error set
+ */
+JsonNode *
+assay_store_load_full (AssayStore    *self,
+                       const char    *key,
+                       GBytes       **text,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  return load_stored (self, key, TRUE, text, cancellable, error);
+}
+
+/**
+ * assay_store_load_digest:
+ * @text: (out) (transfer full): the result's text as stored, the compact
+ *   serialisation of the whole result
+ *
+ * What a run needs of a stored result without parsing all of it: its
+ * digest, a result object with only `result_version`, `status`, `cached`,
+ * `warnings`, `error`, `source` (path, name, sha256, size, pages, title),
+ * `extraction` (method, provider, model, template, document_type, title,
+ * fell_back, usage, and figures with label, value, unit, period and
+ * verified only), `analysis` (verification, signature), and a member
+ * `"digest": {"result_length": N}` that tells it from a whole result. The
+ * whole result is @text, not parsed: parse it where it is needed. Fails as
+ * assay_store_load() does, except that damage inside the result's text
+ * that keeps its length is not seen.
+ *
+ * Blocking; any thread, concurrently with loads and saves of any key.
+ *
+ * Returns: (transfer full) (nullable): the digest, or %NULL with @error set
+ */
+JsonNode *
+assay_store_load_digest (AssayStore    *self,
+                         const char    *key,
+                         GBytes       **text,
+                         GCancellable  *cancellable,
+                         GError       **error)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return load_stored (self, key, FALSE, text, cancellable, error);
 }
 
 static gboolean
@@ -699,6 +932,8 @@ assay_store_save_full (AssayStore    *self,
   g_autofree char *path = NULL;
   g_autofree char *tmp_path = NULL;
   g_autofree char *data = NULL;
+  g_autoptr(JsonNode) digest = NULL;
+  g_autofree char *digest_text = NULL;
   gboolean created_shard;
   gsize length = 0;
   int saved_errno = 0;
@@ -737,9 +972,10 @@ assay_store_save_full (AssayStore    *self,
 
   clean_stale_tmp_files (self, shard);
 
-  /* Faster than JsonGenerator, with doubles in the fewest digits that
-   * read back exactly (0.1, not 0.10000000000000001). */
-  data = assay_json_to_string (result, &length);
+  data = json_to_string (result, FALSE);
+  length = strlen (data);
+  digest = digest_of (result, length);
+  digest_text = json_to_string (digest, FALSE);
 
   tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX.tmp", shard, G_DIR_SEPARATOR, key);
   fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
@@ -752,7 +988,10 @@ assay_store_save_full (AssayStore    *self,
       return FALSE;
     }
 
-  if (!write_all (fd, data, length, cancellable, &saved_errno))
+  if (!write_all (fd, digest_text, strlen (digest_text), cancellable, &saved_errno) ||
+      !write_all (fd, "\n", 1, cancellable, &saved_errno) ||
+      !write_all (fd, data, length, cancellable, &saved_errno) ||
+      !write_all (fd, "\n", 1, cancellable, &saved_errno))
     goto failed;
 
   do

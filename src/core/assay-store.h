@@ -6,6 +6,11 @@
  * old file or the new one, never a partial one. A file that does not parse is
  * treated as absent. Blocking calls: run them on a worker thread.
  *
+ * Each file holds the result's digest (what a run needs of it: see
+ * assay_store_load_digest()) and then the result, each one line of compact
+ * JSON, so that a cached run parses the digest and copies the result's text
+ * without parsing it.
+ *
  * load() fails with G_IO_ERROR_NOT_FOUND for a missing result and with
  * G_IO_ERROR_INVALID_DATA for a damaged one (which it removes): both are
  * cache misses. save() refuses a node that load() would reject (an object
@@ -33,6 +38,11 @@ JsonNode   *assay_store_load         (AssayStore   *self,
                                       GCancellable *cancellable,
                                       GError      **error);
 JsonNode   *assay_store_load_full    (AssayStore   *self,
+                                      const char   *key,
+                                      GBytes      **text,
+                                      GCancellable *cancellable,
+                                      GError      **error);
+JsonNode   *assay_store_load_digest  (AssayStore   *self,
                                       const char   *key,
                                       GBytes      **text,
                                       GCancellable *cancellable,

@@ -295,7 +295,7 @@ assay_trace_free (AssayTrace *self)
     return;
 
   if (!assay_trace_close (self, &error))
-    g_warning ("%s", error->message);
+    g_message ("%s", error->message);
 
   g_free (self->path);
   g_free (self);

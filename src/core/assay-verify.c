@@ -27,18 +27,39 @@
 
 typedef struct
 {
-  double value;
-  guint  page;      /* 1-based */
-  guint8 decimals;
+  double  value;
+  guint   page;      /* 1-based */
+  guint8  decimals;
+  guint32 start;     /* bytes of the page's text where it is written */
+  guint32 end;
 } Entry;
+
+/* Where a digit string of page_tokens / any_tokens is written. */
+typedef struct
+{
+  guint   page;
+  guint32 start;
+  guint32 end;
+} Spot;
+
+/* Where a number was found: page 0 when nowhere; start == end when the
+ * place on the page is not known. */
+typedef struct
+{
+  guint   page;
+  guint32 start;
+  guint32 end;
+} Match;
 
 struct _AssayPageNumbers
 {
   GArray     *all;          /* Entry, sorted by (value, page) */
   GArray    **per_page;     /* [page - 1]: Entry sorted by value; NULL when unread */
   guint       n_pages;
-  GHashTable *page_tokens;  /* "page:±digits" */
-  GHashTable *any_tokens;   /* "±digits" -> lowest page */
+  GHashTable *page_tokens;  /* "page:±digits" -> 1 + index into spots (first on the page) */
+  GHashTable *any_tokens;   /* "±digits" -> 1 + index into spots (on the lowest page) */
+  GArray     *spots;        /* Spot */
+  AssayPdfText *text;       /* for the boxes of the runs of digits */
 };
 
 typedef struct
@@ -65,9 +86,11 @@ add_entry (GArray *page_entries,
            GArray *all,
            double  value,
            guint   page,
-           guint   decimals)
+           guint   decimals,
+           gsize   start,
+           gsize   end)
 {
-  Entry entry = { value, page, (guint8) MIN (decimals, 255) };
+  Entry entry = { value, page, (guint8) MIN (decimals, 255), (guint32) start, (guint32) end };
 
   if (!isfinite (value))
     return;
@@ -176,14 +199,27 @@ add_token (AssayPageNumbers *self,
            GString          *key)
 {
   gpointer lowest;
+  char *page_key;
+  Spot spot = { page, (guint32) (start - text), (guint32) (end - text) };
+  gpointer slot;
 
   if (!make_token_key (start, end, preceded_by_minus (text, start), key))
     return;
 
-  g_hash_table_add (self->page_tokens, g_strdup_printf ("%u:%s", page, key->str));
+  page_key = g_strdup_printf ("%u:%s", page, key->str);
+  if (g_hash_table_contains (self->page_tokens, page_key))
+    {
+      g_free (page_key);
+      return;
+    }
+
+  g_array_append_val (self->spots, spot);
+  slot = GUINT_TO_POINTER (self->spots->len);
+  g_hash_table_insert (self->page_tokens, page_key, slot);
   lowest = g_hash_table_lookup (self->any_tokens, key->str);
-  if (lowest == NULL || GPOINTER_TO_UINT (lowest) > page)
-    g_hash_table_insert (self->any_tokens, g_strdup (key->str), GUINT_TO_POINTER (page));
+  if (lowest == NULL ||
+      g_array_index (self->spots, Spot, GPOINTER_TO_UINT (lowest) - 1).page > page)
+    g_hash_table_insert (self->any_tokens, g_strdup (key->str), slot);
 }
 
 static void
@@ -244,6 +280,9 @@ assay_page_numbers_new (const AssayPdfText *text)
   self->all = g_array_new (FALSE, FALSE, sizeof (Entry));
   self->page_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->any_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->spots = g_array_new (FALSE, FALSE, sizeof (Spot));
+  /* Immutable once built: keeping it only costs a reference. */
+  self->text = assay_pdf_text_ref ((AssayPdfText *) text);
 
   for (guint i = 0; i < text->pages->len; i++)
     {
@@ -268,11 +307,11 @@ assay_page_numbers_new (const AssayPdfText *text)
         {
           const AssayNumber *n = &g_array_index (numbers, AssayNumber, j);
 
-          add_entry (entries, self->all, n->value, page_no, n->decimals);
+          add_entry (entries, self->all, n->value, page_no, n->decimals, n->start, n->end);
           /* "1.2 billion" also stands for a figure given as 1.2, and
            * "12.5%" for 12.5 whatever the scanner made of the percent. */
           if (n->mantissa != n->value)
-            add_entry (entries, self->all, n->mantissa, page_no, n->decimals);
+            add_entry (entries, self->all, n->mantissa, page_no, n->decimals, n->start, n->end);
         }
 
       g_array_sort (entries, compare_entries);
@@ -296,6 +335,8 @@ assay_page_numbers_free (AssayPageNumbers *self)
   g_clear_pointer (&self->all, g_array_unref);
   g_clear_pointer (&self->page_tokens, g_hash_table_unref);
   g_clear_pointer (&self->any_tokens, g_hash_table_unref);
+  g_clear_pointer (&self->spots, g_array_unref);
+  g_clear_pointer (&self->text, assay_pdf_text_unref);
   g_free (self);
 }
 
@@ -328,7 +369,7 @@ lower_bound (GArray *entries,
   return lo;
 }
 
-static gboolean
+static const Entry *
 candidate_on_page (AssayPageNumbers *self,
                    guint             page,
                    const Candidate  *candidate)
@@ -337,7 +378,7 @@ candidate_on_page (AssayPageNumbers *self,
   double w = window_for (candidate);
 
   if (page == 0 || page > self->n_pages || (entries = self->per_page[page - 1]) == NULL)
-    return FALSE;
+    return NULL;
 
   for (guint i = lower_bound (entries, candidate->value - w); i < entries->len; i++)
     {
@@ -346,19 +387,21 @@ candidate_on_page (AssayPageNumbers *self,
       if (entry->value > candidate->value + w)
         break;
       if (assay_numbers_equal (entry->value, candidate->value, candidate->decimals))
-        return TRUE;
+        return entry;
     }
 
-  return FALSE;
+  return NULL;
 }
 
-/* The matching page nearest @prefer (the lowest when @prefer is 0), or 0. */
-static guint
+/* The matching entry on the page nearest @prefer (the lowest when @prefer
+ * is 0), or NULL. */
+static const Entry *
 candidate_on_any_page (AssayPageNumbers *self,
                        const Candidate  *candidate,
                        guint             prefer)
 {
   double w = window_for (candidate);
+  const Entry *best_entry = NULL;
   guint best = 0;
   guint scanned = 0;
 
@@ -386,10 +429,13 @@ candidate_on_any_page (AssayPageNumbers *self,
         best_distance = best > prefer ? best - prefer : prefer - best;
 
       if (distance < best_distance || (distance == best_distance && entry->page < best))
-        best = entry->page;
+        {
+          best = entry->page;
+          best_entry = entry;
+        }
     }
 
-  return best;
+  return best_entry;
 }
 
 static guint
@@ -505,9 +551,24 @@ raw_token_key (const char *raw,
   return make_token_key (raw, raw + strlen (raw), value < 0, key);
 }
 
-/* Where the number is: @page when it is there, else the nearest page that
- * has it, else 0. */
-static guint
+static Match
+match_entry (const Entry *entry)
+{
+  return (Match) { entry->page, entry->start, entry->end };
+}
+
+static Match
+match_spot (AssayPageNumbers *self,
+            gpointer          slot)
+{
+  const Spot *spot = &g_array_index (self->spots, Spot, GPOINTER_TO_UINT (slot) - 1);
+
+  return (Match) { spot->page, spot->start, spot->end };
+}
+
+/* Where the number is: on @page when it is there, else on the nearest page
+ * that has it; page 0 when nowhere. */
+static Match
 locate (AssayPageNumbers *self,
         guint             page,
         double            value,
@@ -518,10 +579,11 @@ locate (AssayPageNumbers *self,
   g_autoptr(GString) key = g_string_new (NULL);
   gboolean have_key;
   guint n;
-  guint best = 0;
+  const Entry *best = NULL;
+  Match none = { 0, 0, 0 };
 
   if (!isfinite (value))
-    return 0;
+    return none;
 
   n = build_candidates (value, raw, unit, candidates);
   have_key = raw_token_key (raw, value, key);
@@ -530,38 +592,112 @@ locate (AssayPageNumbers *self,
     {
       for (guint i = 0; i < n; i++)
         {
-          if (candidate_on_page (self, page, &candidates[i]))
-            return page;
+          const Entry *entry = candidate_on_page (self, page, &candidates[i]);
+
+          if (entry != NULL)
+            return match_entry (entry);
         }
 
       if (have_key)
         {
           g_autofree char *page_key = g_strdup_printf ("%u:%s", page, key->str);
+          gpointer slot = g_hash_table_lookup (self->page_tokens, page_key);
 
-          if (g_hash_table_contains (self->page_tokens, page_key))
-            return page;
+          if (slot != NULL)
+            return match_spot (self, slot);
         }
     }
 
   for (guint i = 0; i < n; i++)
     {
-      guint found = candidate_on_any_page (self, &candidates[i], page);
+      const Entry *found = candidate_on_any_page (self, &candidates[i], page);
       guint found_distance, best_distance;
 
-      if (found == 0)
+      if (found == NULL)
         continue;
 
-      found_distance = found > page ? found - page : page - found;
-      best_distance = best > page ? best - page : page - best;
-      if (best == 0 || found_distance < best_distance ||
-          (found_distance == best_distance && found < best))
+      found_distance = found->page > page ? found->page - page : page - found->page;
+      best_distance = best == NULL ? G_MAXUINT : best->page > page ? best->page - page : page - best->page;
+      if (best == NULL || found_distance < best_distance ||
+          (found_distance == best_distance && found->page < best->page))
         best = found;
     }
 
-  if (best == 0 && have_key)
-    best = GPOINTER_TO_UINT (g_hash_table_lookup (self->any_tokens, key->str));
+  if (best != NULL)
+    return match_entry (best);
 
-  return best;
+  if (have_key)
+    {
+      gpointer slot = g_hash_table_lookup (self->any_tokens, key->str);
+
+      if (slot != NULL)
+        return match_spot (self, slot);
+    }
+
+  return none;
+}
+
+/* The rectangles of the runs of digits that bytes [start, end) of @page's
+ * text overlap, joined per line. Returns: (transfer full) (nullable) */
+static AssayRect *
+rects_for (AssayPageNumbers *self,
+           const Match      *match,
+           guint            *n_rects)
+{
+  const AssayPageText *page;
+  AssayRect *rects = NULL;
+  GArray *boxes;
+  guint lo = 0, hi;
+
+  *n_rects = 0;
+  if (match->page == 0 || match->start >= match->end ||
+      (page = assay_pdf_text_find_page (self->text, match->page - 1)) == NULL ||
+      (boxes = page->boxes) == NULL)
+    return NULL;
+
+  /* The first box that ends after the match starts. */
+  hi = boxes->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (boxes, AssayTextBox, mid).end <= match->start)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+
+  for (guint i = lo; i < boxes->len; i++)
+    {
+      const AssayTextBox *box = &g_array_index (boxes, AssayTextBox, i);
+      AssayRect *last;
+
+      if (box->start >= match->end)
+        break;
+
+      if (rects == NULL)
+        rects = g_new0 (AssayRect, ASSAY_MAX_RECTS);
+      last = *n_rects > 0 ? &rects[*n_rects - 1] : NULL;
+
+      /* "12 345 678" is three runs on one line: one rectangle. */
+      if (last != NULL && fabs (box->y - last->y) <= 0.5 * MAX (box->height, last->height) &&
+          box->x >= last->x)
+        {
+          double right = MAX (last->x + last->width, box->x + box->width);
+          double bottom = MAX (last->y + last->height, box->y + box->height);
+
+          last->y = MIN (last->y, box->y);
+          last->width = right - last->x;
+          last->height = bottom - last->y;
+        }
+      else if (*n_rects < ASSAY_MAX_RECTS)
+        rects[(*n_rects)++] = (AssayRect) { box->x, box->y, box->width, box->height };
+    }
+
+  if (*n_rects == 0)
+    g_clear_pointer (&rects, g_free);
+
+  return rects;
 }
 
 /**
@@ -579,13 +715,13 @@ assay_verify_value_on_page (AssayPageNumbers *numbers,
                             double            value,
                             const char       *raw)
 {
-  guint found;
+  Match found;
 
   g_return_val_if_fail (numbers != NULL, FALSE);
 
   found = locate (numbers, page, value, raw, NULL);
 
-  return page == 0 ? found != 0 : found == page;
+  return page == 0 ? found.page != 0 : found.page == page;
 }
 
 /* For a field we have only the normalised value; the number as written is
@@ -621,14 +757,21 @@ raw_from_snippet (const char *snippet,
 }
 
 static void
-record (AssayVerifySummary *summary,
+record (AssayPageNumbers   *numbers,
+        AssayVerifySummary *summary,
         AssayVerification  *verified,
         guint              *verified_page,
+        AssayRect         **rects,
+        guint              *n_rects,
         guint               page,
-        guint               found)
+        const Match        *match)
 {
+  guint found = match->page;
+
   *verified = found != 0 ? ASSAY_VERIFICATION_VERIFIED : ASSAY_VERIFICATION_UNVERIFIED;
   *verified_page = found;
+  g_clear_pointer (rects, g_free);
+  *rects = rects_for (numbers, match, n_rects);
 
   summary->total++;
   if (found == 0)
@@ -650,7 +793,9 @@ record (AssayVerifySummary *summary,
  *
  * Checks every figure and every NUMBER or MONEY field: verified when the
  * number is on its page, or on another page (then `verified_page` says which
- * and it counts as wrong_page); unverified when it is on none. A figure
+ * and it counts as wrong_page); unverified when it is on none. A verified
+ * item gets `rects`, where its number is drawn on `verified_page`, when the
+ * text came with the boxes of its runs of digits (assay-pdf-text.h). A figure
  * whose value is not finite is unverified. Other fields, and numeric fields
  * without a number, are unchecked and not counted. Any thread;
  * O(items × log(numbers)).
@@ -668,16 +813,17 @@ assay_verify_extraction (AssayExtraction    *extraction,
   for (guint i = 0; i < extraction->figures->len; i++)
     {
       AssayFigure *figure = g_ptr_array_index (extraction->figures, i);
-      guint found = locate (numbers, figure->page, figure->value, figure->raw, figure->unit);
+      Match found = locate (numbers, figure->page, figure->value, figure->raw, figure->unit);
 
-      record (&local, &figure->verified, &figure->verified_page, figure->page, found);
+      record (numbers, &local, &figure->verified, &figure->verified_page,
+              &figure->rects, &figure->n_rects, figure->page, &found);
     }
 
   for (guint i = 0; i < extraction->fields->len; i++)
     {
       AssayField *field = g_ptr_array_index (extraction->fields, i);
       g_autofree char *raw = NULL;
-      guint found;
+      Match found;
 
       /* Not a number: nothing to look for. */
       if ((field->type != ASSAY_FIELD_NUMBER && field->type != ASSAY_FIELD_MONEY) ||
@@ -685,12 +831,15 @@ assay_verify_extraction (AssayExtraction    *extraction,
         {
           field->verified = ASSAY_VERIFICATION_UNCHECKED;
           field->verified_page = 0;
+          g_clear_pointer (&field->rects, g_free);
+          field->n_rects = 0;
           continue;
         }
 
       raw = raw_from_snippet (field->snippet, field->number);
       found = locate (numbers, field->page, field->number, raw, field->unit);
-      record (&local, &field->verified, &field->verified_page, field->page, found);
+      record (numbers, &local, &field->verified, &field->verified_page,
+              &field->rects, &field->n_rects, field->page, &found);
     }
 
   if (summary != NULL)

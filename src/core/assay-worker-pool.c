@@ -6,6 +6,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "assay-worker-pool.h"
 
 struct _AssayWorkerPool
@@ -14,6 +20,7 @@ struct _AssayWorkerPool
   GThreadPool *pool;
   guint        n_workers;
   int          sequence;   /* keeps FIFO order within a priority */
+  int          nice;       /* atomic; applied by each thread at its next job */
 };
 
 typedef struct
@@ -31,6 +38,26 @@ G_DEFINE_FINAL_TYPE (AssayWorkerPool, assay_worker_pool, G_TYPE_OBJECT)
  * with a %NULL source object, carrying what they need in their data. */
 static GPrivate in_worker;
 
+/* The nice value this thread last gave itself, plus one (0: never). */
+static GPrivate thread_nice;
+
+/* Linux gives each thread its own nice value (and a helper process spawned
+ * from the thread inherits it); elsewhere this does nothing. */
+static void
+apply_nice (AssayWorkerPool *self)
+{
+#ifdef __linux__
+  int nice = g_atomic_int_get (&self->nice);
+
+  if (GPOINTER_TO_INT (g_private_get (&thread_nice)) == nice + 1)
+    return;
+
+  if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), nice) != 0)
+    g_debug ("Could not set a worker's nice value to %d: %s", nice, g_strerror (errno));
+  g_private_set (&thread_nice, GINT_TO_POINTER (nice + 1));
+#endif
+}
+
 enum {
   PROP_0,
   PROP_N_WORKERS,
@@ -47,6 +74,7 @@ job_run (gpointer data,
   GTask *task = job->task;
 
   g_private_set (&in_worker, GINT_TO_POINTER (TRUE));
+  apply_nice (user_data);
 
   /* A cancelled job still completes, so its callback sees the cancellation
    * and every caller gets exactly one answer. */
@@ -235,4 +263,22 @@ assay_worker_pool_run (AssayWorkerPool *self,
   job->sequence = (guint) g_atomic_int_add (&self->sequence, 1);
 
   g_thread_pool_push (self->pool, job, NULL);
+}
+
+/**
+ * assay_worker_pool_set_nice:
+ * @nice: 0 (the default) to 19
+ *
+ * Lowers the CPU priority of the pool's threads (and of the reader helpers
+ * they start), from their next job on. A window sets it so that a batch
+ * never takes the CPU from the main loop drawing it. Any thread.
+ */
+void
+assay_worker_pool_set_nice (AssayWorkerPool *self,
+                            int              nice)
+{
+  g_return_if_fail (ASSAY_IS_WORKER_POOL (self));
+  g_return_if_fail (nice >= 0 && nice <= 19);
+
+  g_atomic_int_set (&self->nice, nice);
 }

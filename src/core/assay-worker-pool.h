@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (AssayWorkerPool, assay_worker_pool, ASSAY, WORKER_POOL, GO
 AssayWorkerPool *assay_worker_pool_new          (guint             n_workers);
 AssayWorkerPool *assay_worker_pool_get_default  (void);
 guint            assay_worker_pool_get_n_workers (AssayWorkerPool *self);
+void             assay_worker_pool_set_nice     (AssayWorkerPool  *self,
+                                                 int               nice);
 void             assay_worker_pool_run          (AssayWorkerPool  *self,
                                                  GTask            *task,
                                                  int               priority,

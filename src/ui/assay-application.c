@@ -6,7 +6,8 @@
  * the files to that window (G_APPLICATION_HANDLES_OPEN) and exits. SIGINT
  * and SIGTERM quit as Ctrl+Q does: windows are closed, which cancels what
  * they run. With ASSAY_LATENCY_PROBE=FILE, a main-loop latency probe runs
- * from startup to shutdown and writes its summary to FILE.
+ * from the first window's first idle moment to shutdown and writes its
+ * summary to FILE.
  */
 #define G_LOG_DOMAIN "assay-application"
 
@@ -21,7 +22,7 @@
 #include "assay-latency-probe.h"
 #include "assay-resources.h"
 #include "assay-preferences-window.h"
-#include "assay-window.h"
+#include "assay-window-private.h"
 
 #define LATENCY_PROBE_INTERVAL_MS 10
 
@@ -30,6 +31,9 @@ struct _AssayApplication
   AdwApplication     parent_instance;
 
   AssayLatencyProbe *probe;
+  gboolean           session_given;   /* to the first window */
+  gint64             created_at;      /* monotonic µs, about when the process started */
+  double             first_frame_ms;  /* -1 until the first window drew */
   guint              sigint_id;
   guint              sigterm_id;
 };
@@ -59,10 +63,74 @@ get_or_create_window (AssayApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
+  AssayWindow *new_window;
+
   if (ASSAY_IS_WINDOW (window))
     return ASSAY_WINDOW (window);
 
-  return assay_window_new (self);
+  new_window = assay_window_new (self);
+
+  /* The first window carries the session on: last time's documents. */
+  if (!self->session_given)
+    {
+      g_autoptr(AssaySession) session = assay_session_new (assay_worker_pool_get_default (), NULL);
+
+      self->session_given = TRUE;
+      assay_window_set_session (new_window, session);
+    }
+
+  return new_window;
+}
+
+/* The probe measures the running application: it starts once the first
+ * window is up (launch time is measured apart, not as a stall). */
+static gboolean
+start_probe (gpointer user_data)
+{
+  AssayApplication *self = user_data;
+
+  if (self->probe == NULL)
+    self->probe = assay_latency_probe_new (LATENCY_PROBE_INTERVAL_MS);
+  if (self->first_frame_ms >= 0)
+    assay_latency_probe_set_first_frame (self->probe, self->first_frame_ms);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Launch to first frame: the first window's first paint. */
+static void
+first_paint (GdkFrameClock    *clock,
+             AssayApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_paint, self);
+
+  self->first_frame_ms = (g_get_monotonic_time () - self->created_at) / 1000.0;
+  g_debug ("First frame %.1f ms after start", self->first_frame_ms);
+  if (self->probe != NULL)
+    assay_latency_probe_set_first_frame (self->probe, self->first_frame_ms);
+}
+
+static void
+first_window_mapped (GtkWidget        *window,
+                     AssayApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (window, first_window_mapped, self);
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint",
+                    G_CALLBACK (first_paint), self);
+}
+
+static void
+present (AssayApplication *self,
+         AssayWindow      *window)
+{
+  const char *probe_path = g_getenv ("ASSAY_LATENCY_PROBE");
+
+  if (self->first_frame_ms < 0 && !gtk_widget_get_mapped (GTK_WIDGET (window)))
+    g_signal_connect (window, "map", G_CALLBACK (first_window_mapped), self);
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (probe_path != NULL && *probe_path != '\0' && self->probe == NULL)
+    g_idle_add_full (G_PRIORITY_LOW, start_probe, g_object_ref (self), g_object_unref);
 }
 
 static void
@@ -70,7 +138,7 @@ assay_application_activate (GApplication *app)
 {
   AssayApplication *self = ASSAY_APPLICATION (app);
 
-  gtk_window_present (GTK_WINDOW (get_or_create_window (self)));
+  present (self, get_or_create_window (self));
 }
 
 static void
@@ -83,11 +151,11 @@ assay_application_open (GApplication  *app,
   AssayWindow *window = get_or_create_window (self);
 
   assay_window_add_files (window, files, (guint) MAX (n_files, 0));
-  gtk_window_present (GTK_WINDOW (window));
+  present (self, window);
 }
 
-/* Ctrl+Q, SIGINT and SIGTERM: every window closes (and cancels what it
- * runs), then the application quits. */
+/* Ctrl+Q, SIGINT and SIGTERM: every window closes (saving the session,
+ * then cancelling what it runs); the application quits with the last. */
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
@@ -96,11 +164,15 @@ quit_activated (GSimpleAction *action,
   AssayApplication *self = user_data;
   GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
 
-  for (GList *l = windows; l != NULL; l = l->next)
-    gtk_window_destroy (GTK_WINDOW (l->data));
-  g_list_free (windows);
+  if (self->probe != NULL)
+    assay_latency_probe_stop (self->probe);
 
-  g_application_quit (G_APPLICATION (self));
+  if (windows == NULL)
+    g_application_quit (G_APPLICATION (self));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
+  g_list_free (windows);
 }
 
 static void
@@ -132,8 +204,13 @@ preferences_activated (GSimpleAction *action,
 {
   AssayApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *preferences = assay_preferences_window_new (parent);
 
-  gtk_window_present (GTK_WINDOW (assay_preferences_window_new (parent)));
+  /* A new API key is in the keyring, not the settings: apply on closing. */
+  if (ASSAY_IS_WINDOW (parent))
+    g_signal_connect_object (preferences, "destroy",
+                             G_CALLBACK (_assay_window_apply_settings), parent, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static gboolean
@@ -161,11 +238,6 @@ assay_application_startup (GApplication *app)
     { "app.preferences", { "<Control>comma", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
-  const char *probe_path = g_getenv ("ASSAY_LATENCY_PROBE");
-
-  /* Before anything else, so that the probe sees the first frame too. */
-  if (probe_path != NULL && *probe_path != '\0')
-    self->probe = assay_latency_probe_new (LATENCY_PROBE_INTERVAL_MS);
 
   assay_ui_init ();
 
@@ -216,6 +288,8 @@ assay_application_class_init (AssayApplicationClass *klass)
 static void
 assay_application_init (AssayApplication *self)
 {
+  self->created_at = g_get_monotonic_time ();
+  self->first_frame_ms = -1;
 }
 
 /**

@@ -2,16 +2,18 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A GtkListView over the pipeline's GListModel: rows exist only for what is
- * on screen (and a little around it), so ten thousand documents cost ten
- * thousand AssayDocuments and a screenful of widgets.
+ * A GtkListView over the pipeline's GListModel: rows exist only around what
+ * is on screen (at most 200 in GTK 4.8), so ten thousand documents cost ten
+ * thousand AssayDocuments and a bounded number of widgets. New documents
+ * reach the view through an AssayPacedListModel, so that those rows are
+ * not all built in one frame.
  *
  * One timer, at one second, runs while anything is unfinished: it moves the
- * times of the rows that exist (elapsed, estimate, countdown) and counts the
- * documents per state for the header. A finished document refreshes the
- * counts from an idle, so that a burst of cached results costs one count.
- * (The core is gaining per-state counts as notifying pipeline properties;
- * the count here goes once they are in.)
+ * times (elapsed, estimate, countdown) of the rows that exist, the list
+ * view's children, never kept elsewhere (GTK recycles them). The header
+ * shows the pipeline's counts per state, refreshed from one low-priority
+ * idle however many counts changed, so that a burst of cached results
+ * costs one update of the header.
  */
 #define G_LOG_DOMAIN "assay-document-list"
 
@@ -23,8 +25,14 @@
 
 #include "assay-document-list.h"
 #include "assay-document-row.h"
+#include "assay-paced-list-model.h"
 
 #define TICK_INTERVAL_MS 1000
+
+/* GTK 4.8's list view keeps up to 200 rows: new documents come into the
+ * view 20 a frame until that many are shown. */
+#define PACED_STEP  20
+#define PACED_LIMIT 200
 
 struct _AssayDocumentList
 {
@@ -32,7 +40,6 @@ struct _AssayDocumentList
 
   AssayPipeline       *pipeline;
   GtkSingleSelection  *selection;
-  GPtrArray           *rows;         /* AssayDocumentRow*, unowned: those the factory made */
   AssayDocumentCounts  counts;
   guint                tick_id;
   guint                refresh_id;
@@ -63,65 +70,24 @@ static void ensure_ticking (AssayDocumentList *self);
 /* ------------------------------------------------------------------------ */
 /* Counts                                                                    */
 
+/* From the pipeline's own counts: nothing walks the list. */
 static void
 count (AssayDocumentList   *self,
-       AssayDocumentCounts *counts,
-       gint64               now)
+       AssayDocumentCounts *counts)
 {
-  GListModel *documents = assay_pipeline_get_documents (self->pipeline);
-  guint n = g_list_model_get_n_items (documents);
-  double progress = 0.0;
+  AssayPipeline *p = self->pipeline;
 
-  memset (counts, 0, sizeof *counts);
-  counts->n_documents = n;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
-
-      _assay_document_note_state (document, now);
-
-      switch (assay_document_get_state (document))
-        {
-        case ASSAY_DOCUMENT_QUEUED:
-        case ASSAY_DOCUMENT_HASHING:
-          counts->n_queued++;
-          break;
-        case ASSAY_DOCUMENT_READING:
-        case ASSAY_DOCUMENT_EXTRACTING:
-        case ASSAY_DOCUMENT_ANALYSING:
-          counts->n_running++;
-          progress += assay_document_get_progress (document);
-          break;
-        case ASSAY_DOCUMENT_DONE:
-          counts->n_done++;
-          progress += 1.0;
-          break;
-        case ASSAY_DOCUMENT_FAILED:
-          counts->n_failed++;
-          progress += 1.0;
-          break;
-        case ASSAY_DOCUMENT_NEEDS_PASSWORD:
-          counts->n_needs_password++;
-          progress += 1.0;
-          break;
-        case ASSAY_DOCUMENT_CANCELLED:
-          counts->n_cancelled++;
-          progress += 1.0;
-          break;
-        case ASSAY_DOCUMENT_DUPLICATE:
-          counts->n_duplicates++;
-          progress += 1.0;
-          break;
-        default:
-          break;
-        }
-    }
-
-  counts->progress = n > 0 ? CLAMP (progress / n, 0.0, 1.0) : 0.0;
+  counts->n_documents = assay_pipeline_get_n_documents (p);
+  counts->n_queued = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_QUEUED);
+  counts->n_running = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_READING);
+  counts->n_done = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_DONE);
+  counts->n_failed = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_FAILED);
+  counts->n_needs_password = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  counts->n_cancelled = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_CANCELLED);
+  counts->n_duplicates = assay_pipeline_get_n_in_state (p, ASSAY_DOCUMENT_DUPLICATE);
+  counts->progress = assay_pipeline_get_progress (p);
 }
 
-/* Appends @part (consumed) when @n is not 0. */
 static void
 append_count (GString *text,
               guint    n,
@@ -178,7 +144,9 @@ show_counts (AssayDocumentList *self)
   gtk_label_set_label (self->counts_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->counts_label), text->len > 0);
 
+  /* The batch's progress, while there is one. */
   gtk_progress_bar_set_fraction (self->overall_progress, c->progress);
+  gtk_widget_set_visible (GTK_WIDGET (self->overall_progress), n_unfinished > 0);
   gtk_widget_set_sensitive (self->cancel_all_button, n_unfinished > 0);
   gtk_widget_set_sensitive (self->clear_finished_button, n_finished > 0);
 }
@@ -194,7 +162,7 @@ assay_document_list_refresh (AssayDocumentList *self)
   g_return_if_fail (ASSAY_IS_DOCUMENT_LIST (self));
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  count (self, &self->counts, g_get_monotonic_time ());
+  count (self, &self->counts);
   show_counts (self);
 }
 
@@ -229,10 +197,15 @@ tick (gpointer user_data)
   gint64 now = g_get_monotonic_time ();
   gboolean moving = FALSE;
 
-  for (guint i = 0; i < self->rows->len; i++)
-    moving |= assay_document_row_tick (g_ptr_array_index (self->rows, i), now);
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
 
-  assay_document_list_refresh (self);
+      if (ASSAY_IS_DOCUMENT_ROW (row))
+        moving |= assay_document_row_tick (ASSAY_DOCUMENT_ROW (row), now);
+    }
 
   if (moving || assay_pipeline_get_n_unfinished (self->pipeline) > 0)
     return G_SOURCE_CONTINUE;
@@ -267,21 +240,7 @@ setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            AssayDocumentList        *self)
 {
-  GtkWidget *row = assay_document_row_new (self->pipeline);
-
-  g_ptr_array_add (self->rows, row);
-  gtk_list_item_set_child (item, row);
-}
-
-static void
-teardown_row (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              AssayDocumentList        *self)
-{
-  GtkWidget *row = gtk_list_item_get_child (item);
-
-  if (row != NULL)
-    g_ptr_array_remove_fast (self->rows, row);
+  gtk_list_item_set_child (item, assay_document_row_new (self->pipeline));
 }
 
 static void
@@ -315,8 +274,7 @@ documents_changed (AssayDocumentList *self,
 }
 
 static void
-document_finished (AssayDocumentList *self,
-                   AssayDocument     *document)
+counts_changed (AssayDocumentList *self)
 {
   queue_refresh (self);
 }
@@ -324,6 +282,12 @@ document_finished (AssayDocumentList *self,
 static void
 selection_changed (AssayDocumentList *self)
 {
+  AssayDocument *document = assay_document_list_get_selected_document (self);
+
+  /* The document a person looks at is the next one started. */
+  if (document != NULL)
+    assay_pipeline_prioritize (self->pipeline, document);
+
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_DOCUMENT]);
 }
 
@@ -331,6 +295,11 @@ static void
 set_pipeline (AssayDocumentList *self,
               AssayPipeline     *pipeline)
 {
+  static const char * const count_notifications[] = {
+    "notify::n-documents", "notify::n-queued", "notify::n-running", "notify::n-done",
+    "notify::n-failed", "notify::n-needs-password", "notify::n-cancelled",
+    "notify::n-duplicates", "notify::progress",
+  };
   GListModel *documents;
 
   if (pipeline == self->pipeline)
@@ -341,7 +310,9 @@ set_pipeline (AssayDocumentList *self,
   documents = assay_pipeline_get_documents (pipeline);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIPELINE]);
 
-  self->selection = gtk_single_selection_new (g_object_ref (documents));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (assay_paced_list_model_new (documents,
+                                                                                      PACED_STEP,
+                                                                                      PACED_LIMIT)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -351,8 +322,9 @@ set_pipeline (AssayDocumentList *self,
 
   g_signal_connect_object (documents, "items-changed",
                            G_CALLBACK (documents_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (pipeline, "document-finished",
-                           G_CALLBACK (document_finished), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < G_N_ELEMENTS (count_notifications); i++)
+    g_signal_connect_object (pipeline, count_notifications[i],
+                             G_CALLBACK (counts_changed), self, G_CONNECT_SWAPPED);
 
   assay_document_list_refresh (self);
 }
@@ -374,16 +346,6 @@ assay_document_list_dispose (GObject *object)
   g_clear_object (&self->pipeline);
 
   G_OBJECT_CLASS (assay_document_list_parent_class)->dispose (object);
-}
-
-static void
-assay_document_list_finalize (GObject *object)
-{
-  AssayDocumentList *self = ASSAY_DOCUMENT_LIST (object);
-
-  g_clear_pointer (&self->rows, g_ptr_array_unref);
-
-  G_OBJECT_CLASS (assay_document_list_parent_class)->finalize (object);
 }
 
 static void
@@ -435,7 +397,6 @@ assay_document_list_class_init (AssayDocumentListClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = assay_document_list_dispose;
-  object_class->finalize = assay_document_list_finalize;
   object_class->get_property = assay_document_list_get_property;
   object_class->set_property = assay_document_list_set_property;
 
@@ -474,10 +435,7 @@ assay_document_list_init (AssayDocumentList *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->rows = g_ptr_array_new ();
-
   g_signal_connect_object (factory, "setup", G_CALLBACK (setup_row), self, 0);
-  g_signal_connect_object (factory, "teardown", G_CALLBACK (teardown_row), self, 0);
   g_signal_connect_object (factory, "bind", G_CALLBACK (bind_row), self, 0);
   g_signal_connect_object (factory, "unbind", G_CALLBACK (unbind_row), self, 0);
   gtk_list_view_set_factory (self->list_view, factory);
@@ -618,12 +576,16 @@ assay_document_list_find_row (AssayDocumentList *self,
 {
   g_return_val_if_fail (ASSAY_IS_DOCUMENT_LIST (self), NULL);
 
-  for (guint i = 0; i < self->rows->len; i++)
+  /* The list view's children are its list items; each holds a row. */
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
     {
-      AssayDocumentRow *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *row = gtk_widget_get_first_child (item);
 
-      if (assay_document_row_get_document (row) == document)
-        return GTK_WIDGET (row);
+      if (ASSAY_IS_DOCUMENT_ROW (row) &&
+          assay_document_row_get_document (ASSAY_DOCUMENT_ROW (row)) == document)
+        return row;
     }
 
   return NULL;

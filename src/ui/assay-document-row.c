@@ -7,10 +7,6 @@
  * on their own (elapsed, the estimate, a rate-limit countdown) are not
  * ticked here: the list runs one timer for the rows it shows and calls
  * assay_document_row_tick().
- *
- * The core is gaining "started-at", "finished-at", "waiting-until" and
- * "status-text" on AssayDocument; until they are there, the first time a
- * document is seen running or finished is noted on it instead.
  */
 #define G_LOG_DOMAIN "assay-document-row"
 
@@ -28,6 +24,8 @@ struct _AssayDocumentRow
   AssayDocument  *document;
   GSignalGroup   *document_signals;
   char           *status;
+  int             shown_state;   /* the state the icon shows, -1 for none */
+  gboolean        shown_waiting; /* the icon shows a rate limit's wait */
 
   /* Template children */
   GtkWidget      *box;
@@ -55,102 +53,11 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AssayDocumentRow, assay_document_row, GTK_TYPE_WIDGET)
 
-/* ------------------------------------------------------------------------ */
-/* Times, from the document's properties when it has them                    */
-
-static GQuark started_quark;
-static GQuark finished_quark;
-
-static gboolean
-has_property (AssayDocument *document,
-              const char    *name)
-{
-  return g_object_class_find_property (G_OBJECT_GET_CLASS (document), name) != NULL;
-}
-
-static gint64
-get_int64_property (AssayDocument *document,
-                    const char    *name)
-{
-  gint64 value = 0;
-
-  g_object_get (document, name, &value, NULL);
-  return value;
-}
-
 static gboolean
 state_is_running (AssayDocumentState state)
 {
   return state == ASSAY_DOCUMENT_HASHING || state == ASSAY_DOCUMENT_READING ||
          state == ASSAY_DOCUMENT_EXTRACTING || state == ASSAY_DOCUMENT_ANALYSING;
-}
-
-/**
- * _assay_document_note_state:
- * @now: monotonic µs
- *
- * Notes when @document was first seen running and finished, for a core
- * that does not say so itself. Main thread.
- */
-void
-_assay_document_note_state (AssayDocument *document,
-                            gint64         now)
-{
-  AssayDocumentState state = assay_document_get_state (document);
-  gint64 started = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (document), started_quark));
-  gint64 finished = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (document), finished_quark));
-
-  if (state == ASSAY_DOCUMENT_QUEUED)
-    {
-      g_object_set_qdata (G_OBJECT (document), started_quark, NULL);
-      g_object_set_qdata (G_OBJECT (document), finished_quark, NULL);
-      return;
-    }
-
-  if (started == 0)
-    g_object_set_qdata (G_OBJECT (document), started_quark, GSIZE_TO_POINTER ((gsize) now));
-  if (assay_document_is_finished (document) && finished == 0)
-    g_object_set_qdata (G_OBJECT (document), finished_quark, GSIZE_TO_POINTER ((gsize) now));
-  else if (!assay_document_is_finished (document) && finished != 0)
-    g_object_set_qdata (G_OBJECT (document), finished_quark, NULL);
-}
-
-gint64
-_assay_document_get_started_at (AssayDocument *document)
-{
-  if (has_property (document, "started-at"))
-    return get_int64_property (document, "started-at");
-
-  return GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (document), started_quark));
-}
-
-gint64
-_assay_document_get_finished_at (AssayDocument *document)
-{
-  if (has_property (document, "finished-at"))
-    return get_int64_property (document, "finished-at");
-
-  return GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (document), finished_quark));
-}
-
-gint64
-_assay_document_get_waiting_until (AssayDocument *document)
-{
-  if (has_property (document, "waiting-until"))
-    return get_int64_property (document, "waiting-until");
-
-  return 0;
-}
-
-static char *
-dup_status_text (AssayDocument *document)
-{
-  char *text = NULL;
-
-  if (has_property (document, "status-text"))
-    g_object_get (document, "status-text", &text, NULL);
-
-  return text;
 }
 
 /* "0:42", "12:05", "1:02:03" */
@@ -206,6 +113,21 @@ state_label (AssayDocumentState state)
 }
 
 static const char *
+failed_label (AssayStage stage)
+{
+  switch (stage)
+    {
+    case ASSAY_STAGE_HASH:
+    case ASSAY_STAGE_CACHE:
+    case ASSAY_STAGE_READ:    return _("Failed while reading");
+    case ASSAY_STAGE_EXTRACT: return _("Failed while extracting");
+    case ASSAY_STAGE_ANALYSE: return _("Failed while analysing");
+    case ASSAY_STAGE_STORE:   return _("Failed while storing the result");
+    default:                  return _("Failed");
+    }
+}
+
+static const char *
 state_css_class (AssayDocumentState state)
 {
   switch (state)
@@ -234,26 +156,24 @@ compose_status (AssayDocumentRow *self,
   AssayDocument *document = self->document;
   AssayDocumentState state = assay_document_get_state (document);
   guint n_pages = assay_document_get_n_pages (document);
-  gint64 started = _assay_document_get_started_at (document);
-  gint64 waiting_until = _assay_document_get_waiting_until (document);
-  g_autofree char *status_text = NULL;
+  gint64 started = assay_document_get_started_at (document);
+  gint64 waiting_until = assay_document_get_waiting_until (document);
+  const char *status_text = assay_document_get_status_text (document);
   g_autoptr(GString) line = g_string_new (NULL);
 
   if (state_is_running (state) && waiting_until > now)
     {
       guint seconds = (guint) ((waiting_until - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 
-      g_string_append_printf (line,
-                              g_dngettext (GETTEXT_PACKAGE,
-                                           "Waiting %u second for the model server’s rate limit",
-                                           "Waiting %u seconds for the model server’s rate limit",
-                                           seconds),
-                              seconds);
+      /* Translators: the model server asked to wait; %u is seconds left */
+      g_string_append_printf (line, _("Rate limit: waiting %u s"), seconds);
       return g_string_free (g_steal_pointer (&line), FALSE);
     }
 
-  if (state_is_running (state) && (status_text = dup_status_text (document)) != NULL && *status_text)
+  if (state_is_running (state) && status_text != NULL && *status_text != '\0')
     g_string_append (line, status_text);
+  else if (state == ASSAY_DOCUMENT_FAILED)
+    g_string_append (line, failed_label (assay_document_get_error_stage (document)));
   else if (state == ASSAY_DOCUMENT_DUPLICATE && assay_document_get_duplicate_of (document) != NULL)
     {
       g_autofree char *original = g_path_get_basename (assay_document_get_duplicate_of (document));
@@ -263,7 +183,7 @@ compose_status (AssayDocumentRow *self,
   else
     g_string_append (line, state_label (state));
 
-  if (n_pages > 0)
+  if (n_pages > 0 && !(state_is_running (state) && status_text != NULL && *status_text != '\0'))
     {
       g_string_append (line, " · ");
       g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u page", "%u pages", n_pages),
@@ -288,9 +208,25 @@ compose_status (AssayDocumentRow *self,
           g_string_append_printf (line, _("about %s left"), eta);
         }
     }
-  else if (state == ASSAY_DOCUMENT_DONE && !assay_document_get_cached (document) && started > 0)
+  if (state == ASSAY_DOCUMENT_DONE)
     {
-      gint64 finished = _assay_document_get_finished_at (document);
+      guint n_figures = assay_document_get_n_figures (document);
+      guint n_verified = assay_document_get_n_verified (document);
+
+      g_string_append (line, " · ");
+      if (n_figures == 0)
+        g_string_append (line, _("no key figures"));
+      else
+        /* Translators: key figures found in a document, and how many of them
+         * were found again on their page, e.g. "12 figures, 11 verified" */
+        g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u figure, %u verified",
+                                                   "%u figures, %u verified", n_figures),
+                                n_figures, n_verified);
+    }
+
+  if (state == ASSAY_DOCUMENT_DONE && !assay_document_get_cached (document) && started > 0)
+    {
+      gint64 finished = assay_document_get_finished_at (document);
 
       if (finished > started && finished - started < 10 * G_USEC_PER_SEC)
         {
@@ -324,51 +260,38 @@ set_status (AssayDocumentRow *self,
   g_free (self->status);
   self->status = status;
   gtk_label_set_label (self->status_label, status);
+  /* All of it, when the row is too narrow to show it. */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
 }
 
+/* What changes with the state: the icon, which parts show, the actions. */
 static void
-update (AssayDocumentRow *self)
+update_state (AssayDocumentRow *self)
 {
-  AssayDocument *document = self->document;
-  AssayDocumentState state;
-  const char *error_message;
+  AssayDocumentState state = assay_document_get_state (self->document);
+  gboolean running = state_is_running (state) || state == ASSAY_DOCUMENT_QUEUED;
+  gboolean finished = assay_document_is_finished (self->document);
   const char *css_class;
-  gboolean running, finished;
-  gint64 now = g_get_monotonic_time ();
 
-  if (document == NULL)
+  if ((int) state == self->shown_state)
     return;
 
-  _assay_document_note_state (document, now);
-
-  state = assay_document_get_state (document);
-  running = state_is_running (state) || state == ASSAY_DOCUMENT_QUEUED;
-  finished = assay_document_is_finished (document);
+  if (self->shown_state >= 0 && state_css_class (self->shown_state) != NULL)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->stage_icon), state_css_class (self->shown_state));
+  self->shown_state = state;
 
   gtk_image_set_from_icon_name (self->stage_icon, state_icon_name (state));
+  self->shown_waiting = FALSE;
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, state_label (state),
                                   -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->stage_icon), state_label (state));
-  for (guint i = 0; i <= ASSAY_DOCUMENT_DUPLICATE; i++)
-    if (state_css_class (i) != NULL)
-      gtk_widget_remove_css_class (GTK_WIDGET (self->stage_icon), state_css_class (i));
   css_class = state_css_class (state);
   if (css_class != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->stage_icon), css_class);
 
-  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (document));
-
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state_is_running (state));
-  gtk_progress_bar_set_fraction (self->progress_bar, assay_document_get_progress (document));
-
-  error_message = assay_document_get_error_message (document);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label),
-                          (state == ASSAY_DOCUMENT_FAILED) && error_message != NULL);
-  gtk_label_set_label (self->error_label, state == ASSAY_DOCUMENT_FAILED ? error_message : NULL);
-
   gtk_widget_set_visible (self->password_box, state == ASSAY_DOCUMENT_NEEDS_PASSWORD);
-
   gtk_widget_set_visible (self->cancel_button, running);
   gtk_widget_set_visible (self->retry_button,
                           finished && state != ASSAY_DOCUMENT_DONE &&
@@ -377,11 +300,93 @@ update (AssayDocumentRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", finished);
 
-  set_status (self, compose_status (self, now));
-
   /* A state change may start work the list's timer has to follow. */
   if (running)
     gtk_widget_activate_action (GTK_WIDGET (self), "list.wake", NULL);
+}
+
+static void
+update_error (AssayDocumentRow *self)
+{
+  AssayDocumentState state = assay_document_get_state (self->document);
+  const char *message = assay_document_get_error_message (self->document);
+  gboolean show = state == ASSAY_DOCUMENT_FAILED && message != NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), show);
+  if (show)
+    gtk_label_set_label (self->error_label, message);
+}
+
+static void
+update_tooltip (AssayDocumentRow *self)
+{
+  const char *title = assay_document_get_title (self->document);
+  const char *path = assay_document_get_path (self->document);
+
+  /* The title the document gives itself, when it has one, and where it is. */
+  if (title != NULL && *title != '\0')
+    {
+      g_autofree char *tooltip = g_strdup_printf ("%s\n%s", title, path);
+
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), tooltip);
+    }
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), path);
+}
+
+/* Progress is the most frequent change: the bar only (the estimate moves
+ * with the list's timer). */
+static void
+progress_changed (AssayDocumentRow *self)
+{
+  gtk_progress_bar_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
+}
+
+static void
+state_changed (AssayDocumentRow *self)
+{
+  update_state (self);
+  update_error (self);
+  set_status (self, compose_status (self, g_get_monotonic_time ()));
+}
+
+/* While a rate limit holds, an alarm clock instead of the stage. */
+static void
+update_waiting (AssayDocumentRow *self)
+{
+  AssayDocumentState state = assay_document_get_state (self->document);
+  gboolean waiting = state_is_running (state) &&
+                     assay_document_get_waiting_until (self->document) > g_get_monotonic_time ();
+
+  if (waiting == self->shown_waiting)
+    return;
+
+  self->shown_waiting = waiting;
+  gtk_image_set_from_icon_name (self->stage_icon, waiting ? "alarm-symbolic" : state_icon_name (state));
+}
+
+static void
+summary_changed (AssayDocumentRow *self)
+{
+  update_waiting (self);
+  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
+  update_tooltip (self);
+  set_status (self, compose_status (self, g_get_monotonic_time ()));
+}
+
+static void
+update (AssayDocumentRow *self)
+{
+  if (self->document == NULL)
+    return;
+
+  update_state (self);
+  update_waiting (self);
+  update_error (self);
+  update_tooltip (self);
+  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
+  progress_changed (self);
+  set_status (self, compose_status (self, g_get_monotonic_time ()));
 }
 
 /**
@@ -407,6 +412,7 @@ assay_document_row_tick (AssayDocumentRow *self,
   if (!state_is_running (state))
     return FALSE;
 
+  update_waiting (self);
   set_status (self, compose_status (self, now));
   return TRUE;
 }
@@ -476,11 +482,8 @@ row_unlock (GtkWidget  *widget,
   if (self->document == NULL || self->pipeline == NULL || password == NULL || *password == '\0')
     return;
 
-  /* The core is gaining assay_pipeline_retry_with_password(), for this one
-   * document; until then the password is the pipeline's, tried on the
-   * documents that need one from now on. */
-  assay_pipeline_set_password (self->pipeline, password);
-  assay_pipeline_retry (self->pipeline, self->document);
+  /* For this document only: the pipeline's own password stays. */
+  assay_pipeline_retry_with_password (self->pipeline, self->document, password);
   gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
 }
 
@@ -586,9 +589,6 @@ assay_document_row_class_init (AssayDocumentRowClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  started_quark = g_quark_from_static_string ("assay-ui-started-at");
-  finished_quark = g_quark_from_static_string ("assay-ui-finished-at");
-
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assayapp/Assay/ui/assay-document-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, box);
@@ -617,17 +617,28 @@ assay_document_row_class_init (AssayDocumentRowClass *klass)
 static void
 assay_document_row_init (AssayDocumentRow *self)
 {
-  static const char * const notifications[] = {
-    "notify::state", "notify::progress", "notify::n-pages", "notify::cached",
-    "notify::error-message", "notify::status-text", "notify::waiting-until",
+  static const struct { const char *signal; GCallback handler; } handlers[] = {
+    { "notify::state", G_CALLBACK (state_changed) },
+    { "notify::error-message", G_CALLBACK (state_changed) },
+    { "notify::progress", G_CALLBACK (progress_changed) },
+    { "notify::n-pages", G_CALLBACK (summary_changed) },
+    { "notify::cached", G_CALLBACK (summary_changed) },
+    { "notify::status-text", G_CALLBACK (summary_changed) },
+    { "notify::waiting-until", G_CALLBACK (summary_changed) },
+    { "notify::started-at", G_CALLBACK (summary_changed) },
+    { "notify::finished-at", G_CALLBACK (summary_changed) },
+    { "notify::n-figures", G_CALLBACK (summary_changed) },
+    { "notify::n-verified", G_CALLBACK (summary_changed) },
+    { "notify::title", G_CALLBACK (summary_changed) },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->shown_state = -1;
   self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
-  for (guint i = 0; i < G_N_ELEMENTS (notifications); i++)
-    g_signal_group_connect_object (self->document_signals, notifications[i],
-                                   G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
+    g_signal_group_connect_object (self->document_signals, handlers[i].signal,
+                                   handlers[i].handler, self, G_CONNECT_SWAPPED);
 }
 
 /**
@@ -675,7 +686,6 @@ assay_document_row_set_document (AssayDocumentRow *self,
   if (document != NULL)
     {
       gtk_label_set_label (self->name_label, assay_document_get_name (document));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), assay_document_get_path (document));
       update (self);
     }
 

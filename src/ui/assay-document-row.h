@@ -21,10 +21,4 @@ gboolean       assay_document_row_tick         (AssayDocumentRow *self,
                                                 gint64            now);
 const char    *assay_document_row_get_status   (AssayDocumentRow *self);
 
-gint64         _assay_document_get_started_at  (AssayDocument    *document);
-gint64         _assay_document_get_finished_at (AssayDocument    *document);
-gint64         _assay_document_get_waiting_until (AssayDocument  *document);
-void           _assay_document_note_state      (AssayDocument    *document,
-                                                gint64            now);
-
 G_END_DECLS

@@ -22,6 +22,7 @@ struct _AssayLatencyProbe
   guint    source_id;
   gint64   due;          /* monotonic µs */
   GArray  *lateness_us;  /* gint64 */
+  double   first_frame_ms; /* launch to first frame, or -1 */
 };
 
 static gboolean
@@ -32,6 +33,8 @@ probe_tick (gpointer user_data)
   gint64 late = MAX (0, now - self->due);
 
   g_array_append_val (self->lateness_us, late);
+  if (late > 20 * 1000)
+    g_debug ("main loop stalled for %.1f ms (sample %u)", late / 1000.0, self->lateness_us->len);
   self->due = now + (gint64) self->interval_ms * 1000;
 
   return G_SOURCE_CONTINUE;
@@ -55,6 +58,7 @@ assay_latency_probe_new (guint interval_ms)
   self = g_new0 (AssayLatencyProbe, 1);
   self->interval_ms = interval_ms;
   self->lateness_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->first_frame_ms = -1;
   self->due = g_get_monotonic_time () + (gint64) interval_ms * 1000;
   /* At the default priority: a busy main loop delays it as much as it
    * delays an input event or a redraw. */
@@ -62,6 +66,20 @@ assay_latency_probe_new (guint interval_ms)
   g_source_set_name_by_id (self->source_id, "[assay] latency probe");
 
   return self;
+}
+
+/**
+ * assay_latency_probe_stop:
+ *
+ * Stops sampling (the summary stays): what the application does once it
+ * is asked to quit is not part of what the probe measures.
+ */
+void
+assay_latency_probe_stop (AssayLatencyProbe *self)
+{
+  g_return_if_fail (self != NULL);
+
+  g_clear_handle_id (&self->source_id, g_source_remove);
 }
 
 void
@@ -73,6 +91,22 @@ assay_latency_probe_free (AssayLatencyProbe *self)
   g_clear_handle_id (&self->source_id, g_source_remove);
   g_clear_pointer (&self->lateness_us, g_array_unref);
   g_free (self);
+}
+
+/**
+ * assay_latency_probe_set_first_frame:
+ * @ms: from the start of the application to its first window's first
+ *   frame drawn
+ *
+ * Written with the summary, as "first_frame_ms".
+ */
+void
+assay_latency_probe_set_first_frame (AssayLatencyProbe *self,
+                                     double             ms)
+{
+  g_return_if_fail (self != NULL);
+
+  self->first_frame_ms = ms;
 }
 
 guint
@@ -169,6 +203,11 @@ assay_latency_probe_write (AssayLatencyProbe  *self,
   json_builder_add_double_value (builder, p99);
   json_builder_set_member_name (builder, "max_ms");
   json_builder_add_double_value (builder, max);
+  if (self->first_frame_ms >= 0)
+    {
+      json_builder_set_member_name (builder, "first_frame_ms");
+      json_builder_add_double_value (builder, self->first_frame_ms);
+    }
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);

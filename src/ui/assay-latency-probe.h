@@ -6,6 +6,8 @@
  * later than planned it ran; a stall of the main loop shows up as one late
  * sample. The summary is written as JSON:
  *   {"samples": N, "p50_ms": …, "p99_ms": …, "max_ms": …}
+ * and, when the application told it, "first_frame_ms": launch to the first
+ * frame of the first window.
  */
 #pragma once
 
@@ -16,7 +18,10 @@ G_BEGIN_DECLS
 typedef struct _AssayLatencyProbe AssayLatencyProbe;
 
 AssayLatencyProbe *assay_latency_probe_new         (guint               interval_ms);
+void               assay_latency_probe_stop        (AssayLatencyProbe  *self);
 void               assay_latency_probe_free        (AssayLatencyProbe  *self);
+void               assay_latency_probe_set_first_frame (AssayLatencyProbe *self,
+                                                    double             ms);
 guint              assay_latency_probe_get_n_samples (AssayLatencyProbe *self);
 void               assay_latency_probe_summarize   (AssayLatencyProbe  *self,
                                                     double             *p50_ms,

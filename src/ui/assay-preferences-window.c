@@ -35,6 +35,9 @@ struct _AssayPreferencesWindow
   GCancellable         *test_cancellable;    /* the current connection test */
   guint                 refresh_source;
   char                 *key_endpoint;        /* the address the key row's text belongs to */
+  guint                 key_edits;           /* edits of the key row by the user */
+  guint                 key_edits_at_lookup;
+  gboolean              setting_key;
   char                 *connection_message;
   AssayConnectionState  connection_state;
   gboolean              loading_models;
@@ -51,6 +54,7 @@ struct _AssayPreferencesWindow
   GtkImage             *connection_icon;
   GtkSpinner           *connection_spinner;
   AdwComboRow          *template_row;
+  AdwActionRow         *fallback_row;
   GtkSwitch            *fallback_switch;
   GtkAdjustment        *max_requests_adjustment;
   GtkAdjustment        *timeout_adjustment;
@@ -203,10 +207,13 @@ update_rows (AssayPreferencesWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->url_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->model_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->connection_row), remote);
+  gtk_widget_set_visible (GTK_WIDGET (self->fallback_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->api_key_row),
                           provider == ASSAY_SETTINGS_PROVIDER_OPENAI ||
                           provider == ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE);
+  /* OpenAI itself is https only; a server of one's own may be plain http. */
   gtk_widget_set_visible (GTK_WIDGET (self->insecure_row),
+                          provider == ASSAY_SETTINGS_PROVIDER_OLLAMA ||
                           provider == ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.test-connection", remote);
 }
@@ -378,8 +385,13 @@ key_looked_up_cb (GObject      *object,
 
   if (error != NULL)
     g_message ("The keyring could not be asked for the API key: %s", error->message);
-  else
-    gtk_editable_set_text (GTK_EDITABLE (self->api_key_row), key != NULL ? key : "");
+  else if (self->key_edits == self->key_edits_at_lookup)
+    {
+      /* What the user typed meanwhile wins over what was stored. */
+      self->setting_key = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->api_key_row), key != NULL ? key : "");
+      self->setting_key = FALSE;
+    }
   secret_password_free (key);
 
   g_free (self->key_endpoint);
@@ -411,6 +423,7 @@ refresh_cb (gpointer user_data)
   url = assay_settings_dup_url (self->settings);
   if (url != NULL && get_typed_key (self) != NULL && g_strcmp0 (url, self->key_endpoint) != 0)
     {
+      self->key_edits_at_lookup = self->key_edits;
       assay_api_key_lookup_async (url, self->models_cancellable,
                                   key_looked_up_cb, g_object_ref (self));
       return G_SOURCE_REMOVE;
@@ -466,6 +479,15 @@ url_changed_cb (AssayPreferencesWindow *self)
 }
 
 static void
+model_changed_cb (AssayPreferencesWindow *self)
+{
+  /* What was tested was another model. */
+  if (self->connection_state == ASSAY_CONNECTION_WORKS ||
+      self->connection_state == ASSAY_CONNECTION_FAILED)
+    set_connection (self, ASSAY_CONNECTION_UNTESTED, _("Not tested yet"));
+}
+
+static void
 key_stored_cb (GObject      *object,
                GAsyncResult *result,
                gpointer      user_data)
@@ -500,6 +522,13 @@ api_key_applied_cb (AssayPreferencesWindow *self)
 }
 
 static void
+key_edited_cb (AssayPreferencesWindow *self)
+{
+  if (!self->setting_key)
+    self->key_edits++;
+}
+
+static void
 test_listed_cb (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -526,15 +555,18 @@ test_listed_cb (GObject      *object,
       return;
     }
 
-  model = g_strdup (config->model);
+  /* The list first: with no model chosen yet, it chooses the first offered. */
+  show_models (self, (const char * const *) models, NULL);
+  set_loading_models (self, FALSE);
+
+  model = g_strstrip (g_settings_get_string (self->settings, "model"));
   n = g_strv_length (models);
 
-  if (model == NULL || model[0] == '\0')
+  if (model[0] == '\0')
     {
-      message = g_strdup_printf (ngettext ("The server answers and offers %u model. Choose it as the model.",
-                                           "The server answers and offers %u models. Choose one as the model.",
-                                           n), n);
-      set_connection (self, ASSAY_CONNECTION_FAILED, message);
+      /* Only when the server offers none: otherwise the first was chosen. */
+      set_connection (self, ASSAY_CONNECTION_FAILED,
+                      _("The server answers, but offers no models. Install one on the server first."));
     }
   else if (!g_strv_contains ((const char * const *) models, model))
     {
@@ -554,9 +586,6 @@ test_listed_cb (GObject      *object,
       message = g_strdup_printf (_("Works: the server answers and offers the model “%s”."), model);
       set_connection (self, ASSAY_CONNECTION_WORKS, message);
     }
-
-  show_models (self, (const char * const *) models, NULL);
-  set_loading_models (self, FALSE);
 }
 
 /**
@@ -640,10 +669,14 @@ assay_preferences_window_constructed (GObject *object)
                            G_CALLBACK (provider_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::url",
                            G_CALLBACK (url_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::model",
+                           G_CALLBACK (model_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::allow-insecure-http",
                            G_CALLBACK (url_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings, "changed::workers",
                            G_CALLBACK (update_workers_subtitle), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->api_key_row, "changed",
+                           G_CALLBACK (key_edited_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model_row, "notify::selected",
                            G_CALLBACK (model_selected_cb), self, G_CONNECT_SWAPPED);
 
@@ -744,6 +777,7 @@ assay_preferences_window_class_init (AssayPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, connection_icon);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, connection_spinner);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, template_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, fallback_row);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, fallback_switch);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, max_requests_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, timeout_adjustment);

@@ -8,10 +8,15 @@
 
 #include <glib/gi18n.h>
 
+#include "assay-api-key.h"
 #include "assay-fallback-extractor.h"
 #include "assay-llm-client.h"
 #include "assay-offline-extractor.h"
 #include "assay-settings.h"
+
+/* Documents in the extract stage at once with the offline extractor: the
+ * pipeline's own default. */
+#define OFFLINE_MAX_ACTIVE 16
 
 /* A local Ollama answers in milliseconds; anything slower is not one. */
 #define PROBE_TIMEOUT_MS 1500
@@ -136,7 +141,7 @@ assay_settings_fill_llm_config (GSettings       *settings,
   config->max_requests = g_settings_get_uint (settings, "max-requests");
   config->timeout_seconds = g_settings_get_uint (settings, "timeout");
   config->retries = g_settings_get_uint (settings, "retries");
-  config->allow_insecure_http = provider == ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE &&
+  config->allow_insecure_http = provider != ASSAY_SETTINGS_PROVIDER_OPENAI &&
                                 g_settings_get_boolean (settings, "allow-insecure-http");
 
   return assay_llm_config_validate_endpoint (config, error);
@@ -243,19 +248,40 @@ assay_settings_get_n_workers (GSettings *settings)
 }
 
 /**
+ * assay_settings_dup_pool:
+ *
+ * Returns: (transfer full): the worker pool the "workers" key asks for: the
+ * process-wide pool (one worker per core) when it is 0, else a new pool of
+ * that many workers. Read once, when a pipeline is made.
+ */
+AssayWorkerPool *
+assay_settings_dup_pool (GSettings *settings)
+{
+  guint n;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  n = g_settings_get_uint (settings, "workers");
+  if (n == 0)
+    return g_object_ref (assay_worker_pool_get_default ());
+
+  return assay_worker_pool_new (n);
+}
+
+/**
  * assay_settings_get_max_active:
  *
- * Returns: documents the pipeline should keep under way at once: twice the
- * requests in flight when a model is used (so that they stay busy), else 0
- * (the pipeline's default)
+ * Returns: documents the pipeline should keep in the extract stage at
+ * once: twice the requests in flight when a model is used (so that they
+ * stay busy), else the pipeline's default
  */
 guint
 assay_settings_get_max_active (GSettings *settings)
 {
-  g_return_val_if_fail (G_IS_SETTINGS (settings), 0);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), OFFLINE_MAX_ACTIVE);
 
   if (assay_settings_get_provider (settings) == ASSAY_SETTINGS_PROVIDER_OFFLINE)
-    return 0;
+    return OFFLINE_MAX_ACTIVE;
 
   return 2 * g_settings_get_uint (settings, "max-requests");
 }
@@ -343,6 +369,143 @@ assay_settings_describe_error (const GError *error,
       return g_strdup_printf (_("%s answered something Assay does not understand: %s"),
                               host, error->message);
     }
+}
+
+typedef struct
+{
+  GSettings       *settings;
+  AssayPipeline   *pipeline;
+  AssayWorkerPool *pool;
+} Apply;
+
+static void
+apply_free (gpointer data)
+{
+  Apply *apply = data;
+
+  g_clear_object (&apply->settings);
+  g_clear_object (&apply->pipeline);
+  g_clear_object (&apply->pool);
+  g_free (apply);
+}
+
+static void
+apply_with_key (GTask      *task,
+                const char *api_key)
+{
+  Apply *apply = g_task_get_task_data (task);
+  g_autoptr(AssayExtractor) extractor = NULL;
+  g_autoptr(AssayTemplate) template_ = NULL;
+  g_autoptr(GError) error = NULL;
+  guint max_active;
+
+  template_ = assay_settings_create_template (apply->settings);
+  extractor = assay_settings_create_extractor_for_pool (apply->settings, apply->pool, api_key, &error);
+  max_active = assay_settings_get_max_active (apply->settings);
+  if (extractor == NULL)
+    {
+      /* Documents still get extracted, offline, while the settings are fixed. */
+      extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (apply->pool));
+      max_active = OFFLINE_MAX_ACTIVE;
+    }
+
+  assay_pipeline_set_template (apply->pipeline, template_);
+  assay_pipeline_set_extractor (apply->pipeline, extractor);
+  assay_pipeline_set_max_active (apply->pipeline, max_active);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+apply_key_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  char *api_key;
+
+  api_key = assay_api_key_lookup_finish (result, &error);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      secret_password_free (api_key);
+      return;
+    }
+  if (error != NULL)
+    g_message ("The keyring could not be asked for the API key: %s", error->message);
+
+  apply_with_key (task, api_key);
+  secret_password_free (api_key);
+}
+
+/**
+ * assay_settings_apply_async:
+ * @pipeline: where documents started from now on are extracted
+ * @pool: (nullable): where the offline extractor runs; %NULL: the
+ *   process-wide pool
+ *
+ * Gives @pipeline the extractor, template and extract-stage width the
+ * settings describe, with the API key for the server from the keyring.
+ * Documents already started finish as they began. When the settings name
+ * no usable model (no address, no model…), @pipeline extracts offline and
+ * the call fails with an error whose message says what to change. Main
+ * thread.
+ */
+void
+assay_settings_apply_async (GSettings           *settings,
+                            AssayPipeline       *pipeline,
+                            AssayWorkerPool     *pool,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *url = NULL;
+  AssaySettingsProvider provider;
+  Apply *apply;
+
+  g_return_if_fail (G_IS_SETTINGS (settings));
+  g_return_if_fail (ASSAY_IS_PIPELINE (pipeline));
+  g_return_if_fail (pool == NULL || ASSAY_IS_WORKER_POOL (pool));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, assay_settings_apply_async);
+
+  apply = g_new0 (Apply, 1);
+  apply->settings = g_object_ref (settings);
+  apply->pipeline = g_object_ref (pipeline);
+  apply->pool = g_object_ref (pool != NULL ? pool : assay_worker_pool_get_default ());
+  g_task_set_task_data (task, apply, apply_free);
+
+  provider = assay_settings_get_provider (settings);
+  url = assay_settings_dup_url (settings);
+  if (url != NULL &&
+      (provider == ASSAY_SETTINGS_PROVIDER_OPENAI ||
+       provider == ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE))
+    {
+      assay_api_key_lookup_async (url, cancellable, apply_key_cb, g_steal_pointer (&task));
+      return;
+    }
+
+  apply_with_key (task, NULL);
+}
+
+/**
+ * assay_settings_apply_finish:
+ *
+ * Returns: %TRUE when the settings were applied as they are; %FALSE with
+ * @error when the pipeline extracts offline instead (or was cancelled)
+ */
+gboolean
+assay_settings_apply_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 typedef struct

@@ -13,6 +13,7 @@
 
 #include "assay-extractor.h"
 #include "assay-llm-config.h"
+#include "assay-pipeline.h"
 #include "assay-template.h"
 #include "assay-worker-pool.h"
 
@@ -49,9 +50,18 @@ AssayExtractor        *assay_settings_create_extractor_for_pool (GSettings      
                                                                  GError                **error);
 AssayTemplate         *assay_settings_create_template           (GSettings              *settings);
 guint                  assay_settings_get_n_workers             (GSettings              *settings);
+AssayWorkerPool       *assay_settings_dup_pool                  (GSettings              *settings);
 guint                  assay_settings_get_max_active            (GSettings              *settings);
 char                  *assay_settings_describe_error            (const GError           *error,
                                                                  const char             *url);
+void                   assay_settings_apply_async               (GSettings              *settings,
+                                                                 AssayPipeline          *pipeline,
+                                                                 AssayWorkerPool        *pool,
+                                                                 GCancellable           *cancellable,
+                                                                 GAsyncReadyCallback     callback,
+                                                                 gpointer                user_data);
+gboolean               assay_settings_apply_finish              (GAsyncResult           *result,
+                                                                 GError                **error);
 void                   assay_settings_probe_ollama_async        (const char             *url,
                                                                  GCancellable           *cancellable,
                                                                  GAsyncReadyCallback     callback,

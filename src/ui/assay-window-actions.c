@@ -173,9 +173,19 @@ cancel_all_action (GtkWidget  *widget,
                    GVariant   *parameter)
 {
   AssayWindow *self = ASSAY_WINDOW (widget);
+  guint n = assay_pipeline_get_n_unfinished (self->pipeline);
+  g_autofree char *title = NULL;
+
+  if (n == 0)
+    return;
 
   assay_pipeline_cancel_all (self->pipeline);
   assay_document_list_refresh (self->document_list);
+
+  /* Said, since Escape does it: each can be retried from its row. */
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cancelled %u document",
+                                        "Cancelled %u documents", n), n);
+  assay_window_add_toast (self, title);
 }
 
 static void
@@ -184,22 +194,7 @@ clear_finished_action (GtkWidget  *widget,
                        GVariant   *parameter)
 {
   AssayWindow *self = ASSAY_WINDOW (widget);
-  GListModel *documents = assay_pipeline_get_documents (self->pipeline);
-  g_autoptr(GPtrArray) finished = g_ptr_array_new_with_free_func (g_object_unref);
-
-  /* The core is gaining assay_pipeline_clear_finished(), which removes
-   * them in one change of the list. */
-  for (guint i = 0, n = g_list_model_get_n_items (documents); i < n; i++)
-    {
-      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
-
-      if (assay_document_is_finished (document))
-        g_ptr_array_add (finished, g_steal_pointer (&document));
-    }
-
-  for (guint i = 0; i < finished->len; i++)
-    assay_pipeline_remove (self->pipeline, g_ptr_array_index (finished, i));
-
+  assay_pipeline_clear_finished (self->pipeline);
   assay_document_list_refresh (self->document_list);
 }
 

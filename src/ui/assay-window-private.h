@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "assay-session.h"
 #include "assay-window.h"
 
 G_BEGIN_DECLS
@@ -20,8 +21,19 @@ struct _AssayWindow
   GCancellable         *cancellable;
 
   AssayPipeline        *pipeline;
+  AssaySession         *session;        /* nullable: the application's, for one window */
+  GPtrArray            *waiting_files;  /* GFile*, added once the session is restored */
+  guint                 restoring : 1;
+  guint                 session_closing : 1;
+  guint                 session_closed : 1;
   GtkWidget            *document_view;  /* in view_stack, or NULL */
   GtkNativeDialog      *file_chooser;   /* while the Open dialog is up */
+
+  /* The preferences, applied to the pipeline (assay-window-settings.c). */
+  GSettings            *settings;
+  AssayWorkerPool      *pool;           /* the pipeline's, as "workers" asked at start */
+  GCancellable         *apply_cancellable;
+  guint                 apply_source;
 
   /* The batch: from the first file added while nothing ran to the last
    * document finished. */
@@ -48,5 +60,9 @@ struct _AssayWindow
 void _assay_window_class_actions_init (AssayWindowClass *klass);
 void _assay_window_actions_update     (AssayWindow      *self);
 void _assay_window_dnd_init           (AssayWindow      *self);
+AssayWorkerPool *_assay_window_settings_create_pool (AssayWindow *self);
+void _assay_window_settings_init      (AssayWindow      *self);
+void _assay_window_settings_dispose   (AssayWindow      *self);
+void _assay_window_apply_settings     (AssayWindow      *self);
 
 G_END_DECLS

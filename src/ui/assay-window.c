@@ -18,7 +18,6 @@
 #include "assay-offline-extractor.h"
 #include "assay-store.h"
 #include "assay-template.h"
-#include "assay-ui-input.h"
 #include "assay-window-private.h"
 
 /* Skipped files named in one toast; the rest are counted. */
@@ -160,7 +159,7 @@ files_added (GObject      *object,
   g_autoptr(GString) names = NULL;
   g_autofree char *title = NULL;
 
-  skipped = _assay_ui_add_files_finish (ASSAY_PIPELINE (object), result, &error);
+  skipped = assay_pipeline_add_files_finish (ASSAY_PIPELINE (object), result, &error);
   self->pending_adds--;
 
   /* The window closed meanwhile. */
@@ -240,10 +239,112 @@ assay_window_add_files (AssayWindow  *self,
   if (n_files == 0)
     return;
 
+  /* The previous session's documents come first. */
+  if (self->restoring)
+    {
+      for (guint i = 0; i < n_files; i++)
+        g_ptr_array_add (self->waiting_files, g_object_ref (files[i]));
+      return;
+    }
+
   self->pending_adds++;
   update_stack (self);
-  _assay_ui_add_files_async (self->pipeline, files, n_files, self->cancellable,
-                             files_added, g_object_ref (self));
+  assay_pipeline_add_files_async (self->pipeline, files, n_files, self->cancellable,
+                                  files_added, g_object_ref (self));
+}
+
+static void
+session_restored (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(AssayWindow) self = user_data;
+  g_autoptr(GPtrArray) restored = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autoptr(GError) error = NULL;
+
+  restored = assay_session_restore_finish (ASSAY_SESSION (object), result, &error);
+  self->restoring = FALSE;
+
+  /* The window closed meanwhile. */
+  if (self->pipeline == NULL)
+    return;
+
+  if (restored != NULL)
+    assay_pipeline_add_restored (self->pipeline, restored);
+  else
+    g_message ("The previous session could not be restored: %s", error->message);
+
+  assay_session_watch (self->session, self->pipeline);
+  update_stack (self);
+
+  waiting = g_steal_pointer (&self->waiting_files);
+  self->waiting_files = g_ptr_array_new_with_free_func (g_object_unref);
+  assay_window_add_files (self, (GFile **) waiting->pdata, waiting->len);
+}
+
+/**
+ * assay_window_set_session:
+ * @session: where the window's list is kept from one start to the next
+ *
+ * Restores the previous session's documents into the window's pipeline
+ * (files added meanwhile come after them) and keeps the session up to
+ * date from then on; closing the window saves it. Once, before the
+ * window is used.
+ */
+void
+assay_window_set_session (AssayWindow  *self,
+                          AssaySession *session)
+{
+  g_return_if_fail (ASSAY_IS_WINDOW (self));
+  g_return_if_fail (ASSAY_IS_SESSION (session));
+  g_return_if_fail (self->session == NULL);
+
+  self->session = g_object_ref (session);
+  self->restoring = TRUE;
+  assay_session_restore_async (session, self->cancellable, session_restored, g_object_ref (self));
+}
+
+static void
+session_closed (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(AssayWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GApplication *app = g_application_get_default ();
+
+  if (!assay_session_close_finish (ASSAY_SESSION (object), result, &error))
+    g_message ("The session could not be saved: %s", error->message);
+
+  self->session_closed = TRUE;
+  gtk_window_destroy (GTK_WINDOW (self));
+  if (app != NULL)
+    g_application_release (app);
+}
+
+/* Closing saves the session first (the documents at work as queued), then
+ * the window goes and its pipeline is shut down. */
+static gboolean
+assay_window_close_request (GtkWindow *window)
+{
+  AssayWindow *self = ASSAY_WINDOW (window);
+  GApplication *app = g_application_get_default ();
+
+  if (self->session != NULL && !self->restoring && !self->session_closed)
+    {
+      if (!self->session_closing)
+        {
+          self->session_closing = TRUE;
+          if (app != NULL)
+            g_application_hold (app);
+          gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+          assay_session_close_async (self->session, NULL, session_closed, g_object_ref (self));
+        }
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (assay_window_parent_class)->close_request (window);
 }
 
 static void
@@ -314,13 +415,18 @@ assay_window_dispose (GObject *object)
     {
       g_signal_handlers_disconnect_by_data (self->pipeline, self);
       g_signal_handlers_disconnect_by_data (assay_pipeline_get_documents (self->pipeline), self);
-      assay_pipeline_cancel_all (self->pipeline);
+      /* Cancels everything; a store write in flight is finished whole or
+       * removed. The jobs hold the pipeline until they return. */
+      assay_pipeline_shutdown (self->pipeline);
     }
 
+  _assay_window_settings_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_WINDOW);
   self->document_view = NULL;
 
   g_clear_object (&self->pipeline);
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->waiting_files, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (assay_window_parent_class)->dispose (object);
@@ -354,9 +460,12 @@ assay_window_class_init (AssayWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
   object_class->dispose = assay_window_dispose;
   object_class->get_property = assay_window_get_property;
+
+  window_class->close_request = assay_window_close_request;
 
   /**
    * AssayWindow:pipeline:
@@ -404,7 +513,7 @@ assay_window_class_init (AssayWindowClass *klass)
 static void
 assay_window_init (AssayWindow *self)
 {
-  AssayWorkerPool *pool = assay_worker_pool_get_default ();
+  AssayWorkerPool *pool;
   g_autoptr(AssayExtractor) extractor = NULL;
   g_autoptr(AssayTemplate) template_ = NULL;
   g_autoptr(AssayStore) store = NULL;
@@ -412,6 +521,11 @@ assay_window_init (AssayWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->waiting_files = g_ptr_array_new_with_free_func (g_object_unref);
+  pool = _assay_window_settings_create_pool (self);
+
+  /* The batch yields the CPU to the main loop drawing it. */
+  assay_worker_pool_set_nice (pool, 10);
 
   /* Offline until the preferences say otherwise. */
   extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
@@ -419,6 +533,9 @@ assay_window_init (AssayWindow *self)
   self->pipeline = assay_pipeline_new (pool, extractor, template_);
   store = assay_store_new_default ();
   assay_pipeline_set_store (self->pipeline, store, TRUE);
+  /* Thousands of results stay in the store, not in memory: the document
+   * view loads the one it shows. */
+  assay_pipeline_set_keep_results (self->pipeline, FALSE);
 
   assay_document_list_set_pipeline (self->document_list, self->pipeline);
 
@@ -428,6 +545,7 @@ assay_window_init (AssayWindow *self)
                            G_CALLBACK (document_finished), self, G_CONNECT_SWAPPED);
 
   _assay_window_dnd_init (self);
+  _assay_window_settings_init (self);
   update_stack (self);
 
   if (g_str_has_suffix (APP_ID, ".Devel"))

@@ -9,6 +9,7 @@
 #include "assay-application.h"
 #include "assay-document-list.h"
 #include "assay-pipeline.h"
+#include "assay-session.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,8 @@ GCancellable      *assay_window_get_cancellable       (AssayWindow      *self);
 void               assay_window_add_files             (AssayWindow      *self,
                                                        GFile           **files,
                                                        guint             n_files);
+void               assay_window_set_session           (AssayWindow      *self,
+                                                       AssaySession     *session);
 void               assay_window_set_document_view     (AssayWindow      *self,
                                                        GtkWidget        *view);
 void               assay_window_add_toast             (AssayWindow      *self,

@@ -1,0 +1,1046 @@
+/* assay-document-view.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The view follows one document: its state (a GSignalGroup on the
+ * document) picks the page of the stack; once it is done its result is
+ * loaded with assay_pipeline_load_result_async(). Selecting another
+ * document cancels that load, and a completion for an earlier selection is
+ * dropped (the generation counter), so a slow load never shows over a
+ * newer one.
+ */
+#define G_LOG_DOMAIN "assay-document-view"
+
+#include "config.h"
+
+#include <math.h>
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "assay-document-view.h"
+#include "assay-page-preview.h"
+
+/* Results and page side by side from this width, one above the other
+ * below it (with some hysteresis, so that a width in between stays). */
+#define WIDE_FROM   760
+#define NARROW_FROM 700
+
+struct _AssayDocumentView
+{
+  GtkWidget            parent_instance;
+
+  gboolean             wide;
+  guint                orientation_source;
+
+  AssayPipeline       *pipeline;
+  AssayDocument       *document;
+  AssayDocumentResult *result;
+  GSignalGroup        *document_signals;
+  GCancellable        *load_cancellable;
+  guint                generation;
+
+  GtkStack            *stack;
+  AdwStatusPage       *pending_page;
+  AdwStatusPage       *failed_page;
+  GtkSpinner          *loading_spinner;
+  GtkLabel            *title_label;
+  GtkLabel            *summary_label;
+  GtkListBox          *fields_list;
+  GtkLabel            *figures_empty;
+  GtkScrolledWindow   *figures_scroller;
+  GtkColumnView       *figures_view;
+  GtkSingleSelection  *figures_selection;
+  GtkSortListModel    *figures_sorted;
+  GtkBox              *warnings_box;
+  GtkListBox          *warnings_list;
+  AdwActionRow        *verification_row;
+  AdwActionRow        *numbers_row;
+  AdwActionRow        *benford_row;
+  AdwActionRow        *outliers_row;
+  GtkBox              *charts_box;
+  GtkPaned            *paned;
+  AssayPagePreview    *preview;
+};
+
+G_DEFINE_FINAL_TYPE (AssayDocumentView, assay_document_view, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_DOCUMENT,
+  PROP_RESULT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Where a figure or field was found, in words and as an icon: never by
+ * colour alone. */
+typedef enum
+{
+  BADGE_VERIFIED,
+  BADGE_OTHER_PAGE,
+  BADGE_UNCHECKED,
+  BADGE_NOT_FOUND,
+} Badge;
+
+static Badge
+get_badge (AssayVerification verification,
+           guint             page,
+           guint             verified_page)
+{
+  switch (verification)
+    {
+    case ASSAY_VERIFICATION_VERIFIED:
+      return page != 0 && verified_page != 0 && verified_page != page ? BADGE_OTHER_PAGE
+                                                                        : BADGE_VERIFIED;
+    case ASSAY_VERIFICATION_UNVERIFIED:
+      return BADGE_NOT_FOUND;
+    case ASSAY_VERIFICATION_UNCHECKED:
+    default:
+      return BADGE_UNCHECKED;
+    }
+}
+
+static char *
+badge_text (Badge badge,
+            guint verified_page)
+{
+  switch (badge)
+    {
+    case BADGE_VERIFIED:
+      return g_strdup (_("Verified"));
+    case BADGE_OTHER_PAGE:
+      return g_strdup_printf (_("Found on p. %u"), verified_page);
+    case BADGE_NOT_FOUND:
+      return g_strdup (_("Not found"));
+    case BADGE_UNCHECKED:
+    default:
+      return g_strdup (_("Not checked"));
+    }
+}
+
+static const char *
+badge_icon (Badge badge)
+{
+  switch (badge)
+    {
+    case BADGE_VERIFIED:
+      return "emblem-ok-symbolic";
+    case BADGE_OTHER_PAGE:
+      return "emblem-important-symbolic";
+    case BADGE_NOT_FOUND:
+      return "dialog-warning-symbolic";
+    case BADGE_UNCHECKED:
+    default:
+      return "action-unavailable-symbolic";
+    }
+}
+
+static const char *
+badge_class (Badge badge)
+{
+  switch (badge)
+    {
+    case BADGE_VERIFIED:
+      return "success";
+    case BADGE_OTHER_PAGE:
+      return "warning";
+    case BADGE_NOT_FOUND:
+      return "error";
+    case BADGE_UNCHECKED:
+    default:
+      return "dim-label";
+    }
+}
+
+/* Closures of the column view's factories and sorters (template callbacks). */
+
+static char *
+format_page (gpointer this,
+             guint    page)
+{
+  return page > 0 ? g_strdup_printf ("%u", page) : g_strdup ("—");
+}
+
+static guint
+verification_rank (gpointer          this,
+                   AssayVerification verification,
+                   guint             page,
+                   guint             verified_page)
+{
+  static const guint ranks[] = {
+    [BADGE_NOT_FOUND] = 0,
+    [BADGE_UNCHECKED] = 1,
+    [BADGE_OTHER_PAGE] = 2,
+    [BADGE_VERIFIED] = 3,
+  };
+
+  return ranks[get_badge (verification, page, verified_page)];
+}
+
+static char *
+verification_icon (gpointer          this,
+                   AssayVerification verification,
+                   guint             page,
+                   guint             verified_page)
+{
+  return g_strdup (badge_icon (get_badge (verification, page, verified_page)));
+}
+
+static char *
+verification_text (gpointer          this,
+                   AssayVerification verification,
+                   guint             page,
+                   guint             verified_page)
+{
+  return badge_text (get_badge (verification, page, verified_page), verified_page);
+}
+
+static char **
+verification_classes (gpointer          this,
+                      AssayVerification verification,
+                      guint             page,
+                      guint             verified_page)
+{
+  char **classes = g_new0 (char *, 2);
+
+  classes[0] = g_strdup (badge_class (get_badge (verification, page, verified_page)));
+  return classes;
+}
+
+static GtkWidget *
+badge_new (AssayVerification verification,
+           guint             page,
+           guint             verified_page)
+{
+  Badge badge = get_badge (verification, page, verified_page);
+  g_autofree char *text = badge_text (badge, verified_page);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *image = gtk_image_new_from_icon_name (badge_icon (badge));
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (image),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text,
+                                  -1);
+  gtk_box_append (GTK_BOX (box), image);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (text));
+  gtk_widget_add_css_class (box, badge_class (badge));
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+
+  return box;
+}
+
+/* "1,234.5" in the user's locale; "—" for no value. */
+static char *
+format_number (double value)
+{
+  if (isnan (value))
+    return g_strdup ("—");
+  if (fabs (value) >= 1e15 || (value != 0 && fabs (value) < 1e-3))
+    return g_strdup_printf ("%.3e", value);
+  if (value == floor (value))
+    return g_strdup_printf ("%'.0f", value);
+  return g_strdup_printf ("%'.2f", value);
+}
+
+/* "invoice_number" → "Invoice number" */
+static char *
+humanize_name (const char *name)
+{
+  g_autofree char *spaced = g_strdelimit (g_strdup (name != NULL ? name : ""), "_", ' ');
+  g_autofree char *first = NULL;
+
+  if (spaced[0] == '\0')
+    return g_steal_pointer (&spaced);
+
+  first = g_utf8_strup (spaced, g_utf8_next_char (spaced) - spaced);
+  return g_strconcat (first, g_utf8_next_char (spaced), NULL);
+}
+
+/* Shows where a figure or field is. One found on its page (or another)
+ * is shown there, marked; one that was not found shows the page the
+ * extraction named, with nothing marked. */
+static void
+highlight (AssayDocumentView *self,
+           AssayVerification  verification,
+           guint              page,
+           guint              verified_page,
+           const AssayRect   *rects,
+           guint              n_rects)
+{
+  if (verification == ASSAY_VERIFICATION_VERIFIED && verified_page > 0)
+    assay_page_preview_set_highlight (self->preview, verified_page, rects, n_rects);
+  else
+    assay_page_preview_set_highlight (self->preview, page, NULL, 0);
+}
+
+static void
+figure_selected_cb (AssayDocumentView *self)
+{
+  AssayResultFigure *figure = gtk_single_selection_get_selected_item (self->figures_selection);
+  const AssayRect *rects;
+  guint n_rects = 0;
+
+  if (figure == NULL)
+    {
+      highlight (self, ASSAY_VERIFICATION_UNCHECKED, 0, 0, NULL, 0);
+      return;
+    }
+
+  rects = assay_result_figure_get_rects (figure, &n_rects);
+  highlight (self,
+             assay_result_figure_get_verification (figure),
+             assay_result_figure_get_page (figure),
+             assay_result_figure_get_verified_page (figure),
+             rects, n_rects);
+}
+
+static void
+field_activated_cb (AdwActionRow *row,
+                    gpointer      user_data)
+{
+  AssayDocumentView *self = user_data;
+  AssayResultField *field = g_object_get_data (G_OBJECT (row), "assay-field");
+  const AssayRect *rects;
+  guint n_rects = 0;
+
+  g_assert (ASSAY_IS_RESULT_FIELD (field));
+
+  gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
+  rects = assay_result_field_get_rects (field, &n_rects);
+  highlight (self,
+             assay_result_field_get_verification (field),
+             assay_result_field_get_page (field),
+             assay_result_field_get_verified_page (field),
+             rects, n_rects);
+}
+
+static GtkWidget *
+create_field_row (gpointer item,
+                  gpointer user_data)
+{
+  AssayResultField *field = item;
+  AssayDocumentView *self = user_data;
+  g_autofree char *title = humanize_name (assay_result_field_get_name (field));
+  g_autofree char *subtitle = NULL;
+  const char *value = assay_result_field_get_value (field);
+  const char *unit = assay_result_field_get_unit (field);
+  const char *snippet = assay_result_field_get_snippet (field);
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *formatted = NULL;
+  AssayFieldType type = assay_result_field_get_field_type (field);
+  double number = assay_result_field_get_number (field);
+
+  /* Amounts and numbers in the user's locale ("1,234,500,000"), the rest as found. */
+  if ((type == ASSAY_FIELD_MONEY || type == ASSAY_FIELD_NUMBER) && !isnan (number))
+    value = formatted = format_number (number);
+
+  if (unit != NULL && unit[0] != '\0' && value != NULL && strstr (value, unit) == NULL)
+    subtitle = g_strdup_printf ("%s %s", value, unit);
+  else
+    subtitle = g_strdup (value != NULL ? value : "—");
+
+  /* The value is what matters: it is the row's first line. */
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), subtitle);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), title);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+  if (snippet != NULL)
+    gtk_widget_set_tooltip_text (row, snippet);
+
+  /* Numbers are checked against the PDF; text fields are not, and saying
+   * so on every one of them would only be noise. */
+  if (assay_result_field_get_verification (field) != ASSAY_VERIFICATION_UNCHECKED ||
+      type == ASSAY_FIELD_MONEY || type == ASSAY_FIELD_NUMBER)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               badge_new (assay_result_field_get_verification (field),
+                                          assay_result_field_get_page (field),
+                                          assay_result_field_get_verified_page (field)));
+
+  g_object_set_data_full (G_OBJECT (row), "assay-field", g_object_ref (field), g_object_unref);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_signal_connect_object (row, "activated", G_CALLBACK (field_activated_cb), self, 0);
+
+  return row;
+}
+
+static void
+show_page (AssayDocumentView *self,
+           const char        *name)
+{
+  gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (name, "loading") == 0);
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
+static void
+set_summary (AssayDocumentView   *self,
+             AssayDocumentResult *result)
+{
+  g_autoptr(GString) summary = g_string_new (NULL);
+  const char *title = assay_document_result_get_title (result);
+  const char *method = assay_document_result_get_method (result);
+  const char *model = assay_document_result_get_model (result);
+  const char *template_ = assay_document_result_get_template (result);
+  guint n_pages = assay_document_result_get_n_pages (result);
+
+  gtk_label_set_label (self->title_label,
+                       title != NULL && title[0] != '\0' ? title
+                                                         : assay_document_result_get_name (result));
+
+  g_string_append_printf (summary, ngettext ("%u page", "%u pages", n_pages), n_pages);
+  g_string_append (summary, " · ");
+  if (g_strcmp0 (method, "llm") == 0 && model != NULL)
+    g_string_append_printf (summary, _("extracted by %s"), model);
+  else
+    g_string_append (summary, _("extracted offline"));
+  if (template_ != NULL)
+    {
+      g_string_append (summary, " · ");
+      g_string_append_printf (summary, _("template “%s”"), template_);
+    }
+  if (assay_document_result_get_fell_back (result))
+    {
+      g_string_append (summary, " · ");
+      g_string_append (summary, _("the model failed, so this was extracted offline"));
+    }
+  if (assay_document_result_get_cached (result))
+    {
+      g_string_append (summary, " · ");
+      g_string_append (summary, _("from earlier results"));
+    }
+
+  gtk_label_set_label (self->summary_label, summary->str);
+}
+
+static void
+set_warnings (AssayDocumentView   *self,
+              AssayDocumentResult *result)
+{
+  const char * const *warnings = assay_document_result_get_warnings (result);
+  GtkWidget *child;
+  guint n = 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->warnings_list))) != NULL)
+    gtk_list_box_remove (self->warnings_list, child);
+
+  for (; warnings != NULL && warnings[n] != NULL; n++)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *image = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      GtkWidget *label = gtk_label_new (warnings[n]);
+
+      gtk_widget_add_css_class (image, "warning");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (image),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Warning"),
+                                      -1);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_widget_set_hexpand (label, TRUE);
+      gtk_box_append (GTK_BOX (box), image);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_widget_set_margin_top (box, 12);
+      gtk_widget_set_margin_bottom (box, 12);
+      gtk_widget_set_margin_start (box, 12);
+      gtk_widget_set_margin_end (box, 12);
+      gtk_list_box_append (self->warnings_list, box);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->warnings_box), n > 0);
+}
+
+static void
+set_analysis (AssayDocumentView   *self,
+              AssayDocumentResult *result)
+{
+  const AssayResultStats *stats = assay_document_result_get_stats (result);
+  const AssayResultOutlier *outliers;
+  const char *verdict = assay_document_result_get_benford_verdict (result);
+  g_autofree char *numbers = NULL;
+  g_autofree char *benford = NULL;
+  g_autoptr(GString) verification = g_string_new (NULL);
+  g_autoptr(GString) outlier_text = g_string_new (NULL);
+  guint counts[9], n_benford = 0, n_listed = 0, n_total = 0;
+  guint total = 0, verified = 0, unverified = 0, wrong_page = 0;
+  double observed[9], expected[9];
+
+  assay_document_result_get_verification (result, &total, &verified, &unverified, &wrong_page);
+  if (total == 0)
+    g_string_append (verification, _("Nothing was extracted that could be checked"));
+  else
+    {
+      g_string_append_printf (verification,
+                              ngettext ("%u of %u extracted number found on its page",
+                                        "%u of %u extracted numbers found on their page",
+                                        total),
+                              verified - MIN (verified, wrong_page), total);
+      if (wrong_page > 0)
+        g_string_append_printf (verification, ngettext (", %u on another page",
+                                                        ", %u on other pages", wrong_page),
+                                wrong_page);
+      if (unverified > 0)
+        g_string_append_printf (verification,
+                                ngettext (", %u not found in the PDF: do not take it as fact",
+                                          ", %u not found in the PDF: do not take them as fact",
+                                          unverified),
+                                unverified);
+    }
+  adw_action_row_set_subtitle (self->verification_row, verification->str);
+
+  if (stats == NULL || stats->count == 0)
+    numbers = g_strdup (_("No amounts, percentages or other quantities in the text"));
+  else
+    {
+      g_autofree char *median = format_number (stats->median);
+      g_autofree char *mean = format_number (stats->mean);
+      g_autofree char *min = format_number (stats->min);
+      g_autofree char *max = format_number (stats->max);
+      g_autofree char *stddev = format_number (stats->stddev);
+
+      numbers = g_strdup_printf (ngettext ("%u quantity · median %s · mean %s · from %s to %s · standard deviation %s",
+                                           "%u quantities · median %s · mean %s · from %s to %s · standard deviation %s",
+                                           stats->count),
+                                 stats->count, median, mean, min, max, stddev);
+    }
+  adw_action_row_set_subtitle (self->numbers_row, numbers);
+
+  assay_document_result_get_benford (result, counts, observed, expected, &n_benford);
+  if (g_strcmp0 (verdict, "close") == 0)
+    benford = g_strdup_printf (_("First digits follow Benford’s law closely (%u numbers)"), n_benford);
+  else if (g_strcmp0 (verdict, "acceptable") == 0)
+    benford = g_strdup_printf (_("First digits follow Benford’s law acceptably (%u numbers)"), n_benford);
+  else if (g_strcmp0 (verdict, "marginal") == 0)
+    benford = g_strdup_printf (_("First digits follow Benford’s law only marginally (%u numbers): worth a closer look"),
+                               n_benford);
+  else if (g_strcmp0 (verdict, "nonconforming") == 0)
+    benford = g_strdup_printf (_("First digits do not follow Benford’s law (%u numbers): the figures deserve a closer look"),
+                               n_benford);
+  else
+    benford = g_strdup_printf (_("Too few numbers to compare (%u; at least 50 are needed)"), n_benford);
+  adw_action_row_set_subtitle (self->benford_row, benford);
+
+  outliers = assay_document_result_get_outliers (result, &n_listed, &n_total);
+  if (n_total == 0)
+    g_string_append (outlier_text, _("None: every quantity lies within Tukey’s fences"));
+  else
+    {
+      g_string_append_printf (outlier_text,
+                              ngettext ("%u quantity outside Tukey’s fences",
+                                        "%u quantities outside Tukey’s fences", n_total),
+                              n_total);
+      for (guint i = 0; i < MIN (n_listed, 3); i++)
+        {
+          g_autofree char *value = format_number (outliers[i].value);
+
+          g_string_append (outlier_text, i == 0 ? _(": ") : _(", "));
+          if (outliers[i].page > 0)
+            g_string_append_printf (outlier_text, _("%s (p. %u)"),
+                                    outliers[i].raw != NULL ? outliers[i].raw : value,
+                                    outliers[i].page);
+          else
+            g_string_append (outlier_text, outliers[i].raw != NULL ? outliers[i].raw : value);
+        }
+      if (n_total > MIN (n_listed, 3))
+        g_string_append (outlier_text, _(", …"));
+    }
+  adw_action_row_set_subtitle (self->outliers_row, outlier_text->str);
+}
+
+static void
+show_result (AssayDocumentView   *self,
+             AssayDocumentResult *result)
+{
+  GListModel *figures = assay_document_result_get_figures (result);
+  GListModel *fields = assay_document_result_get_fields (result);
+  guint n_figures = g_list_model_get_n_items (figures);
+
+  g_set_object (&self->result, result);
+
+  set_summary (self, result);
+  gtk_list_box_bind_model (self->fields_list, fields, create_field_row, self, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->fields_list), g_list_model_get_n_items (fields) > 0);
+
+  gtk_sort_list_model_set_model (self->figures_sorted, figures);
+  gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
+  gtk_widget_set_visible (GTK_WIDGET (self->figures_scroller), n_figures > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->figures_empty), n_figures == 0);
+
+  set_warnings (self, result);
+  set_analysis (self, result);
+
+  assay_page_preview_set_document (self->preview, self->pipeline, self->document);
+  show_page (self, "result");
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+}
+
+static void
+clear_result (AssayDocumentView *self)
+{
+  if (self->result == NULL)
+    return;
+
+  g_clear_object (&self->result);
+  gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
+  gtk_sort_list_model_set_model (self->figures_sorted, NULL);
+  assay_page_preview_set_document (self->preview, NULL, NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+}
+
+typedef struct
+{
+  AssayDocumentView *self;
+  guint              generation;
+} Load;
+
+static void
+result_loaded_cb (GObject      *object,
+                  GAsyncResult *async_result,
+                  gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(AssayDocumentView) self = load->self;
+  g_autoptr(AssayDocumentResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean current = load->generation == self->generation;
+
+  g_free (load);
+
+  result = assay_pipeline_load_result_finish (ASSAY_PIPELINE (object), async_result, &error);
+  if (!current || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_clear_object (&self->load_cancellable);
+
+  if (result == NULL)
+    {
+      g_autofree char *description =
+        g_strdup_printf (_("Its results could not be loaded: %s"), error->message);
+
+      g_debug ("Loading the result of %s failed: %s",
+               assay_document_get_name (self->document), error->message);
+      adw_status_page_set_icon_name (self->failed_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->failed_page, _("Results Not Available"));
+      adw_status_page_set_description (self->failed_page, description);
+      show_page (self, "failed");
+      return;
+    }
+
+  show_result (self, result);
+}
+
+static void
+load_result (AssayDocumentView *self)
+{
+  Load *load;
+
+  if (self->load_cancellable != NULL || self->result != NULL)
+    return;
+
+  self->load_cancellable = g_cancellable_new ();
+  show_page (self, "loading");
+
+  load = g_new0 (Load, 1);
+  load->self = g_object_ref (self);
+  load->generation = self->generation;
+  assay_pipeline_load_result_async (self->pipeline, self->document, self->load_cancellable,
+                                    result_loaded_cb, load);
+}
+
+static const char *
+failed_title (AssayStage stage)
+{
+  switch (stage)
+    {
+    case ASSAY_STAGE_EXTRACT:
+      return _("Nothing Could Be Extracted");
+    case ASSAY_STAGE_ANALYSE:
+      return _("This Document Could Not Be Analysed");
+    case ASSAY_STAGE_STORE:
+      return _("The Results Could Not Be Saved");
+    case ASSAY_STAGE_HASH:
+    case ASSAY_STAGE_CACHE:
+    case ASSAY_STAGE_READ:
+    default:
+      return _("This Document Could Not Be Read");
+    }
+}
+
+static void
+update_state (AssayDocumentView *self)
+{
+  AssayDocumentState state;
+  g_autofree char *description = NULL;
+
+  if (self->document == NULL)
+    {
+      show_page (self, "empty");
+      return;
+    }
+
+  state = assay_document_get_state (self->document);
+  if (state != ASSAY_DOCUMENT_DONE)
+    {
+      /* Retried or restarted: what was shown is gone. */
+      g_cancellable_cancel (self->load_cancellable);
+      g_clear_object (&self->load_cancellable);
+      self->generation++;
+      clear_result (self);
+    }
+
+  switch (state)
+    {
+    case ASSAY_DOCUMENT_DONE:
+      if (self->result != NULL)
+        show_page (self, "result");
+      else
+        load_result (self);
+      break;
+
+    case ASSAY_DOCUMENT_FAILED:
+      adw_status_page_set_icon_name (self->failed_page, "dialog-error-symbolic");
+      adw_status_page_set_title (self->failed_page,
+                                 failed_title (assay_document_get_error_stage (self->document)));
+      adw_status_page_set_description (self->failed_page,
+                                       assay_document_get_error_message (self->document));
+      show_page (self, "failed");
+      break;
+
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD:
+      adw_status_page_set_icon_name (self->failed_page, "dialog-password-symbolic");
+      adw_status_page_set_title (self->failed_page, _("This Document Needs a Password"));
+      adw_status_page_set_description (self->failed_page,
+                                       _("Enter its password in the list to open it."));
+      show_page (self, "failed");
+      break;
+
+    case ASSAY_DOCUMENT_CANCELLED:
+      adw_status_page_set_icon_name (self->pending_page, "process-stop-symbolic");
+      adw_status_page_set_title (self->pending_page, _("Cancelled"));
+      adw_status_page_set_description (self->pending_page,
+                                       _("Retry it from the list to process it."));
+      show_page (self, "pending");
+      break;
+
+    case ASSAY_DOCUMENT_DUPLICATE:
+      description = g_strdup_printf (_("It has the same content as “%s”: its results are shown there."),
+                                     assay_document_get_duplicate_of (self->document));
+      adw_status_page_set_icon_name (self->pending_page, "edit-copy-symbolic");
+      adw_status_page_set_title (self->pending_page, _("Same as Another Document"));
+      adw_status_page_set_description (self->pending_page, description);
+      show_page (self, "pending");
+      break;
+
+    case ASSAY_DOCUMENT_QUEUED:
+    case ASSAY_DOCUMENT_HASHING:
+    case ASSAY_DOCUMENT_READING:
+    case ASSAY_DOCUMENT_EXTRACTING:
+    case ASSAY_DOCUMENT_ANALYSING:
+    default:
+      adw_status_page_set_icon_name (self->pending_page, "document-open-recent-symbolic");
+      adw_status_page_set_title (self->pending_page, _("Not Done Yet"));
+      adw_status_page_set_description (self->pending_page,
+                                       assay_document_get_status_text (self->document));
+      show_page (self, "pending");
+      break;
+    }
+}
+
+static void
+status_text_changed_cb (AssayDocumentView *self)
+{
+  AssayDocumentState state;
+
+  if (self->document == NULL)
+    return;
+
+  state = assay_document_get_state (self->document);
+  if (state != ASSAY_DOCUMENT_DONE && state < ASSAY_DOCUMENT_FAILED)
+    adw_status_page_set_description (self->pending_page,
+                                     assay_document_get_status_text (self->document));
+}
+
+/**
+ * assay_document_view_set_document:
+ * @pipeline: (nullable): the pipeline @document belongs to
+ * @document: (nullable): what to show; %NULL shows that nothing is selected
+ *
+ * Shows @document, loading its result when it is done (and once it is).
+ * Cancels the load for the previous document.
+ */
+void
+assay_document_view_set_document (AssayDocumentView *self,
+                                  AssayPipeline     *pipeline,
+                                  AssayDocument     *document)
+{
+  g_return_if_fail (ASSAY_IS_DOCUMENT_VIEW (self));
+  g_return_if_fail (pipeline == NULL || ASSAY_IS_PIPELINE (pipeline));
+  g_return_if_fail (document == NULL || ASSAY_IS_DOCUMENT (document));
+  g_return_if_fail (document == NULL || pipeline != NULL);
+
+  if (document == self->document && pipeline == self->pipeline)
+    return;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->generation++;
+  clear_result (self);
+
+  g_set_object (&self->pipeline, pipeline);
+  g_set_object (&self->document, document);
+  g_signal_group_set_target (self->document_signals, document);
+
+  update_state (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
+/**
+ * assay_document_view_get_document:
+ *
+ * Returns: (transfer none) (nullable): the document shown
+ */
+AssayDocument *
+assay_document_view_get_document (AssayDocumentView *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_VIEW (self), NULL);
+
+  return self->document;
+}
+
+/**
+ * assay_document_view_get_result:
+ *
+ * Returns: (transfer none) (nullable): the result shown, once loaded
+ */
+AssayDocumentResult *
+assay_document_view_get_result (AssayDocumentView *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_VIEW (self), NULL);
+
+  return self->result;
+}
+
+/**
+ * assay_document_view_get_charts_box:
+ *
+ * Returns: (transfer none): the place for charts, below the analysis;
+ * hidden until made visible
+ */
+GtkBox *
+assay_document_view_get_charts_box (AssayDocumentView *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_VIEW (self), NULL);
+
+  return self->charts_box;
+}
+
+static void
+assay_document_view_dispose (GObject *object)
+{
+  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (object);
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_handle_id (&self->orientation_source, g_source_remove);
+  if (self->document_signals != NULL)
+    g_signal_group_set_target (self->document_signals, NULL);
+  if (self->fields_list != NULL)
+    gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
+  if (self->figures_selection != NULL)
+    g_signal_handlers_disconnect_by_data (self->figures_selection, self);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_VIEW);
+
+  g_clear_object (&self->document_signals);
+  g_clear_object (&self->result);
+  g_clear_object (&self->document);
+  g_clear_object (&self->pipeline);
+
+  G_OBJECT_CLASS (assay_document_view_parent_class)->dispose (object);
+}
+
+static void
+assay_document_view_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (object);
+
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT:
+      g_value_set_object (value, self->document);
+      break;
+    case PROP_RESULT:
+      g_value_set_object (value, self->result);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void assay_document_view_measure       (GtkWidget      *widget,
+                                               GtkOrientation  orientation,
+                                               int             for_size,
+                                               int            *minimum,
+                                               int            *natural,
+                                               int            *minimum_baseline,
+                                               int            *natural_baseline);
+static void assay_document_view_size_allocate (GtkWidget      *widget,
+                                               int             width,
+                                               int             height,
+                                               int             baseline);
+
+static void
+assay_document_view_class_init (AssayDocumentViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = assay_document_view_dispose;
+  object_class->get_property = assay_document_view_get_property;
+
+  properties[PROP_DOCUMENT] =
+    g_param_spec_object ("document", NULL, NULL, ASSAY_TYPE_DOCUMENT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RESULT] =
+    g_param_spec_object ("result", NULL, NULL, ASSAY_TYPE_DOCUMENT_RESULT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (ASSAY_TYPE_PAGE_PREVIEW);
+  g_type_ensure (ASSAY_TYPE_RESULT_FIGURE);
+
+  widget_class->measure = assay_document_view_measure;
+  widget_class->size_allocate = assay_document_view_size_allocate;
+  gtk_widget_class_set_css_name (widget_class, "assaydocumentview");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/assayapp/Assay/ui/assay-document-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, stack);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, pending_page);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, failed_page);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, title_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, fields_list);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, figures_empty);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, figures_scroller);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, figures_view);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, figures_selection);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, figures_sorted);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, warnings_box);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, warnings_list);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, verification_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, numbers_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, benford_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, outliers_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, charts_box);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, paned);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentView, preview);
+  gtk_widget_class_bind_template_callback (widget_class, format_page);
+  gtk_widget_class_bind_template_callback (widget_class, verification_rank);
+  gtk_widget_class_bind_template_callback (widget_class, verification_icon);
+  gtk_widget_class_bind_template_callback (widget_class, verification_text);
+  gtk_widget_class_bind_template_callback (widget_class, verification_classes);
+}
+
+/* The first time the divider can move in an orientation: half for the
+ * results, half for the page. After that it stays where the user puts it. */
+static void
+paned_sized_cb (AssayDocumentView *self)
+{
+  int max = 0;
+
+  g_object_get (self->paned, "max-position", &max, NULL);
+  if (max <= 0)
+    return;
+
+  g_signal_handlers_disconnect_by_func (self->paned, paned_sized_cb, self);
+  gtk_paned_set_position (self->paned, max / 2);
+}
+
+static gboolean
+update_orientation_cb (gpointer user_data)
+{
+  AssayDocumentView *self = user_data;
+
+  self->orientation_source = 0;
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned),
+                                  self->wide ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
+  g_signal_handlers_disconnect_by_func (self->paned, paned_sized_cb, self);
+  g_signal_connect_object (self->paned, "notify::max-position",
+                           G_CALLBACK (paned_sized_cb), self, G_CONNECT_SWAPPED);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+assay_document_view_measure (GtkWidget      *widget,
+                             GtkOrientation  orientation,
+                             int             for_size,
+                             int            *minimum,
+                             int            *natural,
+                             int            *minimum_baseline,
+                             int            *natural_baseline)
+{
+  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (widget);
+
+  gtk_widget_measure (GTK_WIDGET (self->stack), orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+assay_document_view_size_allocate (GtkWidget *widget,
+                                   int        width,
+                                   int        height,
+                                   int        baseline)
+{
+  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (widget);
+  gboolean wide = self->wide ? width >= NARROW_FROM : width >= WIDE_FROM;
+
+  /* Not during the allocation: the next frame lays out the new orientation. */
+  if (wide != self->wide)
+    {
+      self->wide = wide;
+      if (self->orientation_source == 0)
+        {
+          self->orientation_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, update_orientation_cb,
+                                                      self, NULL);
+          g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->orientation_source),
+                                    "[assay] document view orientation");
+        }
+    }
+
+  gtk_widget_allocate (GTK_WIDGET (self->stack), width, height, baseline, NULL);
+}
+
+static void
+assay_document_view_init (AssayDocumentView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
+  g_signal_group_connect_object (self->document_signals, "notify::state",
+                                 G_CALLBACK (update_state), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->document_signals, "notify::status-text",
+                                 G_CALLBACK (status_text_changed_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->figures_selection, "notify::selected-item",
+                           G_CALLBACK (figure_selected_cb), self, G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (self->paned, "notify::max-position",
+                           G_CALLBACK (paned_sized_cb), self, G_CONNECT_SWAPPED);
+  show_page (self, "empty");
+}
+
+/**
+ * assay_document_view_new:
+ *
+ * Returns: (transfer floating): a view showing no document
+ */
+AssayDocumentView *
+assay_document_view_new (void)
+{
+  return g_object_new (ASSAY_TYPE_DOCUMENT_VIEW, NULL);
+}

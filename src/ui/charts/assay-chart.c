@@ -1,0 +1,1082 @@
+/* assay-chart.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-chart"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "assay-chart-private.h"
+#include "assay-chart-render.h"
+#include "assay-column-layer.h"
+#include "assay-line-layer.h"
+#include "assay-scatter-layer.h"
+#include "assay-time-span-layer.h"
+#include "assay-worker-pool.h"
+
+/* Above this many points the geometry is computed on the worker pool: the
+ * frames meanwhile show the previous one. A million points lay out in a few
+ * milliseconds (docs/benchmarks.md), so the usual charts stay synchronous. */
+#define SYNC_GEOMETRY_MAX_POINTS 1500000
+
+/* A chart stacks layer widgets, each drawing one series (sysprof's pattern).
+ * The chart owns what they share: the description (its own settings plus the
+ * layers' series), the geometry laid out for the current size — computed
+ * once per size or data change — and the frame (axes, grid, title, legend),
+ * kept as a render node. Hovering redraws only the hover mark: the frame node
+ * and the layers' nodes (GTK keeps those until a layer queues a draw) are
+ * reused as they are. */
+struct _AssayChart
+{
+  GtkWidget           parent_instance;
+
+  AssayChartSpec     *base;        /* title, axes, …: no series */
+  AssayChartSpec     *spec;        /* base + the layers' series; NULL: to rebuild */
+  AssayChartGeometry *geometry;
+  GskRenderNode      *frame_node;
+  AssayChartPalette   palette;
+
+  GCancellable       *cancellable; /* the geometry job in flight */
+  AssayChartSpec     *pending_spec;
+  double              pending_width, pending_height;
+
+  double              pointer_x, pointer_y;
+  guint               hover_series, hover_index;
+  guint               focus_series, focus_index;
+  guint               has_hover : 1;
+  guint               has_focus_item : 1;
+  guint               pointer_in : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_TITLE,
+  PROP_SUBTITLE,
+  N_PROPS
+};
+
+enum {
+  ACTIVATED,
+  N_SIGNALS
+};
+
+static void assay_chart_buildable_init (GtkBuildableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AssayChart, assay_chart, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_BUILDABLE, assay_chart_buildable_init))
+
+static GParamSpec *properties[N_PROPS];
+static GtkBuildableIface *parent_buildable;
+static guint signals[N_SIGNALS];
+
+static void
+redraw_all (AssayChart *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_queue_draw (child);
+}
+
+static void
+invalidate_geometry (AssayChart *self)
+{
+  g_clear_pointer (&self->geometry, assay_chart_geometry_free);
+  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+  redraw_all (self);
+}
+
+static AssayChartSpec *
+ensure_spec (AssayChart *self)
+{
+  g_autofree char *description = NULL;
+  int index = 0;
+
+  if (self->spec != NULL)
+    return self->spec;
+
+  self->spec = assay_chart_spec_copy (self->base);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AssayChartLayer *layer = ASSAY_CHART_LAYER (child);
+      AssayChartSeries *series = assay_chart_layer_get_series (layer);
+
+      if (series != NULL)
+        {
+          assay_chart_spec_add_series (self->spec, series);
+          _assay_chart_layer_set_index (layer, index++);
+        }
+      else
+        _assay_chart_layer_set_index (layer, -1);
+    }
+
+  description = assay_chart_spec_describe (self->spec);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+  return self->spec;
+}
+
+static void
+spec_changed (AssayChart *self)
+{
+  g_clear_pointer (&self->spec, assay_chart_spec_unref);
+  self->has_hover = FALSE;   /* the keyboard's item stays, checked against the new data when used */
+  invalidate_geometry (self);
+}
+
+void
+_assay_chart_layers_changed (AssayChart *self)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+
+  spec_changed (self);
+}
+
+typedef struct
+{
+  AssayChartSpec    *spec;
+  AssayChartPalette  palette;
+  double             width, height;
+} GeometryJob;
+
+static void
+geometry_job_free (gpointer data)
+{
+  GeometryJob *job = data;
+
+  assay_chart_spec_unref (job->spec);
+  g_free (job);
+}
+
+static void
+geometry_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  GeometryJob *job = task_data;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task,
+                         assay_chart_geometry_new (job->spec, &job->palette, job->width, job->height),
+                         (GDestroyNotify) assay_chart_geometry_free);
+}
+
+static void
+geometry_ready_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  AssayChart *self = ASSAY_CHART (object);
+  GeometryJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  AssayChartGeometry *geometry;
+
+  geometry = g_task_propagate_pointer (G_TASK (result), &error);
+  if (geometry == NULL)
+    return;   /* cancelled: superseded or disposed */
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
+
+  if (job->spec != self->spec)
+    {
+      /* Data changed meanwhile: the next frame starts again. */
+      assay_chart_geometry_free (geometry);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+
+  g_clear_pointer (&self->geometry, assay_chart_geometry_free);
+  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+  self->geometry = geometry;
+  redraw_all (self);
+}
+
+static void
+start_geometry_job (AssayChart *self,
+                    double      width,
+                    double      height)
+{
+  g_autoptr(GTask) task = NULL;
+  GeometryJob *job;
+
+  if (self->pending_spec == self->spec && self->pending_width == width && self->pending_height == height)
+    return;   /* already on its way */
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
+  self->pending_spec = assay_chart_spec_ref (self->spec);
+  self->pending_width = width;
+  self->pending_height = height;
+
+  job = g_new0 (GeometryJob, 1);
+  job->spec = assay_chart_spec_ref (self->spec);
+  job->palette = self->palette;
+  job->width = width;
+  job->height = height;
+
+  task = g_task_new (self, self->cancellable, geometry_ready_cb, NULL);
+  g_task_set_source_tag (task, start_geometry_job);
+  g_task_set_task_data (task, job, geometry_job_free);
+  assay_worker_pool_run (assay_worker_pool_get_default (), task, G_PRIORITY_DEFAULT, geometry_thread);
+}
+
+gboolean
+_assay_chart_geometry_pending (AssayChart *self)
+{
+  return self->cancellable != NULL;
+}
+
+/* The geometry for the current data and size: computed now, or for large
+ * series on the worker pool (returning the previous one, or NULL, meanwhile). */
+const AssayChartGeometry *
+_assay_chart_get_geometry (AssayChart *self)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+  AssayChartSpec *spec;
+  double gw = 0, gh = 0;
+
+  g_return_val_if_fail (ASSAY_IS_CHART (self), NULL);
+
+  if (width <= 0 || height <= 0)
+    return NULL;
+
+  spec = ensure_spec (self);
+  if (self->geometry != NULL)
+    assay_chart_geometry_get_size (self->geometry, &gw, &gh);
+  if (self->geometry != NULL && assay_chart_geometry_get_spec (self->geometry) == spec &&
+      gw == width && gh == height)
+    return self->geometry;
+
+  if (assay_chart_spec_get_n_points (spec) > SYNC_GEOMETRY_MAX_POINTS)
+    {
+      start_geometry_job (self, width, height);
+      return self->geometry;
+    }
+
+  g_clear_pointer (&self->geometry, assay_chart_geometry_free);
+  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+  self->geometry = assay_chart_geometry_new (spec, &self->palette, width, height);
+  return self->geometry;
+}
+
+static void
+update_palette (AssayChart *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+  gboolean dark = adw_style_manager_get_dark (manager);
+  gboolean hc = adw_style_manager_get_high_contrast (manager);
+  AssayChartStyle style;
+  AssayChartPalette palette;
+  GtkStyleContext *context;
+  PangoFontDescription *font;
+  GdkRGBA fg, accent;
+
+  style = hc ? (dark ? ASSAY_CHART_STYLE_HIGH_CONTRAST_DARK : ASSAY_CHART_STYLE_HIGH_CONTRAST)
+             : (dark ? ASSAY_CHART_STYLE_DARK : ASSAY_CHART_STYLE_LIGHT);
+  assay_chart_palette_init (&palette, style);
+  palette.background.alpha = 0;   /* the window's own background shows */
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  context = gtk_widget_get_style_context (widget);
+  gtk_style_context_get_color (context, &fg);
+  if (gtk_style_context_lookup_color (context, "accent_bg_color", &accent))
+    palette.series[0] = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "success_color", &accent))
+    palette.good = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "warning_color", &accent))
+    palette.warning = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "error_color", &accent))
+    palette.bad = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+  palette.foreground = (AssayChartColor) { fg.red, fg.green, fg.blue, fg.alpha };
+  palette.dim = (AssayChartColor) { fg.red, fg.green, fg.blue, fg.alpha * (hc ? 0.85 : 0.62) };
+  palette.axis = (AssayChartColor) { fg.red, fg.green, fg.blue, fg.alpha * (hc ? 0.9 : 0.4) };
+  palette.grid = (AssayChartColor) { fg.red, fg.green, fg.blue, fg.alpha * (hc ? 0.3 : 0.1) };
+  palette.hover = (AssayChartColor) { fg.red, fg.green, fg.blue, fg.alpha };
+
+  font = pango_context_get_font_description (gtk_widget_get_pango_context (widget));
+  if (font != NULL && pango_font_description_get_family (font) != NULL)
+    g_snprintf (palette.font, sizeof palette.font, "%s, %s",
+                pango_font_description_get_family (font), "Sans");
+
+  if (memcmp (&palette, &self->palette, sizeof palette) == 0)
+    return;
+  if (!g_str_equal (palette.font, self->palette.font))
+    g_clear_pointer (&self->geometry, assay_chart_geometry_free);
+  self->palette = palette;
+  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+  redraw_all (self);
+}
+
+static void
+style_changed_cb (AssayChart *self)
+{
+  update_palette (self);
+}
+
+static void
+assay_chart_css_changed (GtkWidget         *widget,
+                         GtkCssStyleChange *change)
+{
+  GTK_WIDGET_CLASS (assay_chart_parent_class)->css_changed (widget, change);
+
+  update_palette (ASSAY_CHART (widget));
+}
+
+static void
+set_hover (AssayChart *self,
+           gboolean    has,
+           guint       series,
+           guint       index)
+{
+  if (has == self->has_hover && (!has || (series == self->hover_series && index == self->hover_index)))
+    return;
+  self->has_hover = has;
+  self->hover_series = series;
+  self->hover_index = index;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+_assay_chart_set_pointer (AssayChart *self,
+                          double      x,
+                          double      y)
+{
+  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  guint series, index;
+
+  self->pointer_in = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  if (geometry != NULL && assay_chart_geometry_hit_test (geometry, x, y, &series, &index))
+    set_hover (self, TRUE, series, index);
+  else
+    set_hover (self, FALSE, 0, 0);
+}
+
+static void
+motion_cb (AssayChart               *self,
+           double                    x,
+           double                    y,
+           GtkEventControllerMotion *motion)
+{
+  _assay_chart_set_pointer (self, x, y);
+}
+
+static void
+leave_cb (AssayChart               *self,
+          GtkEventControllerMotion *motion)
+{
+  self->pointer_in = FALSE;
+  set_hover (self, FALSE, 0, 0);
+}
+
+static void
+set_focus_item (AssayChart *self,
+                guint       series,
+                guint       index)
+{
+  g_autofree char *text = NULL;
+
+  self->has_focus_item = TRUE;
+  self->focus_series = series;
+  self->focus_index = index;
+  text = assay_chart_spec_describe_item (ensure_spec (self), series, index);
+  if (text != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+pressed_cb (AssayChart      *self,
+            int              n_press,
+            double           x,
+            double           y,
+            GtkGestureClick *click)
+{
+  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  guint series, index;
+
+  if (n_press != 1 || geometry == NULL)
+    return;
+  if (!assay_chart_geometry_hit_test (geometry, x, y, &series, &index))
+    return;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  set_focus_item (self, series, index);
+  gtk_gesture_set_state (GTK_GESTURE (click), GTK_EVENT_SEQUENCE_CLAIMED);
+  g_signal_emit (self, signals[ACTIVATED], 0, series, index);
+}
+
+static gboolean
+key_pressed_cb (AssayChart            *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *key)
+{
+  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  guint series = self->has_focus_item ? self->focus_series : G_MAXUINT;
+  guint index = self->focus_index;
+  int delta = 0;
+
+  if (geometry == NULL)
+    return GDK_EVENT_PROPAGATE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      delta = -1;
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      delta = 1;
+      break;
+    case GDK_KEY_Page_Up:
+      delta = -10;
+      break;
+    case GDK_KEY_Page_Down:
+      delta = 10;
+      break;
+    case GDK_KEY_Home:
+      series = G_MAXUINT;
+      break;
+    case GDK_KEY_End:
+      delta = G_MAXINT / 2;
+      break;
+    case GDK_KEY_Up:
+    case GDK_KEY_Down:
+      {
+        guint n = assay_chart_spec_get_n_series (ensure_spec (self));
+
+        if (n < 2 || series == G_MAXUINT)
+          return GDK_EVENT_PROPAGATE;
+        series = (series + (keyval == GDK_KEY_Down ? 1 : n - 1)) % n;
+        index = MIN (index, assay_chart_series_get_n_items (assay_chart_spec_get_series (self->spec, series)) - 1);
+        if (assay_chart_geometry_step (geometry, &series, &index, 0))
+          set_focus_item (self, series, index);
+        return GDK_EVENT_STOP;
+      }
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+    case GDK_KEY_space:
+    case GDK_KEY_KP_Space:
+      if (!self->has_focus_item)
+        return GDK_EVENT_PROPAGATE;
+      g_signal_emit (self, signals[ACTIVATED], 0, self->focus_series, self->focus_index);
+      return GDK_EVENT_STOP;
+    default:
+      return GDK_EVENT_PROPAGATE;
+    }
+
+  if (!assay_chart_geometry_step (geometry, &series, &index, delta))
+    return GDK_EVENT_PROPAGATE;
+  set_focus_item (self, series, index);
+  return GDK_EVENT_STOP;
+}
+
+static void
+focus_enter_cb (AssayChart              *self,
+                GtkEventControllerFocus *focus)
+{
+  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  guint series = G_MAXUINT, index = 0;
+
+  if (!self->has_focus_item && geometry != NULL && assay_chart_geometry_step (geometry, &series, &index, 0))
+    set_focus_item (self, series, index);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+focus_leave_cb (AssayChart              *self,
+                GtkEventControllerFocus *focus)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static gboolean
+assay_chart_query_tooltip (GtkWidget  *widget,
+                           int         x,
+                           int         y,
+                           gboolean    keyboard_mode,
+                           GtkTooltip *tooltip)
+{
+  AssayChart *self = ASSAY_CHART (widget);
+  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  g_autofree char *text = NULL;
+  guint series, index;
+  double ix, iy, iw, ih;
+
+  if (geometry == NULL)
+    return FALSE;
+
+  if (keyboard_mode)
+    {
+      if (!self->has_focus_item)
+        return FALSE;
+      series = self->focus_series;
+      index = self->focus_index;
+    }
+  else if (!assay_chart_geometry_hit_test (geometry, x, y, &series, &index))
+    return FALSE;
+
+  text = assay_chart_spec_describe_item (ensure_spec (self), series, index);
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  if (assay_chart_geometry_get_item_area (geometry, series, index, &ix, &iy, &iw, &ih))
+    gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { (int) floor (ix) - 4, (int) floor (iy) - 4,
+                                                         (int) ceil (iw) + 8, (int) ceil (ih) + 8 });
+  return TRUE;
+}
+
+static void
+assay_chart_snapshot (GtkWidget   *widget,
+                      GtkSnapshot *snapshot)
+{
+  AssayChart *self = ASSAY_CHART (widget);
+  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  double width, height;
+  guint series, index;
+  gboolean mark;
+
+  if (geometry == NULL)
+    return;
+
+  assay_chart_geometry_get_size (geometry, &width, &height);
+  if (self->frame_node == NULL)
+    {
+      GtkSnapshot *frame = gtk_snapshot_new ();
+      cairo_t *cr = gtk_snapshot_append_cairo (frame, &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+      assay_chart_render_frame (cr, geometry, &self->palette);
+      cairo_destroy (cr);
+      self->frame_node = gtk_snapshot_free_to_node (frame);
+    }
+  if (self->frame_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->frame_node);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (widget, child, snapshot);
+
+  /* The hovered item, else the keyboard's while focused: a small node of its own. */
+  mark = FALSE;
+  if (self->has_hover)
+    {
+      series = self->hover_series;
+      index = self->hover_index;
+      mark = TRUE;
+    }
+  else if (self->has_focus_item && gtk_widget_has_focus (widget))
+    {
+      series = self->focus_series;
+      index = self->focus_index;
+      mark = TRUE;
+    }
+  if (mark && series < assay_chart_spec_get_n_series (assay_chart_geometry_get_spec (geometry)))
+    {
+      double x, y, w, h, px, py, pw, ph;
+      cairo_t *cr;
+
+      if (!assay_chart_geometry_get_item_area (geometry, series, index, &x, &y, &w, &h))
+        return;
+      assay_chart_geometry_get_plot_area (geometry, &px, &py, &pw, &ph);
+      if (w == 0 && h == 0)
+        {
+          /* A point: its ring and a guide line over the plot's height. */
+          y = MIN (y, py);
+          h = MAX (py + ph, y) - y;
+        }
+      cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 10, y - 10, w + 20, h + 20));
+      assay_chart_render_hover (cr, geometry, &self->palette, series, index);
+      cairo_destroy (cr);
+    }
+}
+
+static void
+assay_chart_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 140;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 560 : 340;
+  *minimum_baseline = *natural_baseline = -1;
+}
+
+static void
+assay_chart_size_allocate (GtkWidget *widget,
+                           int        width,
+                           int        height,
+                           int        baseline)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_size_allocate (child, &(GtkAllocation) { 0, 0, width, height }, baseline);
+}
+
+static void
+assay_chart_dispose (GObject *object)
+{
+  AssayChart *self = ASSAY_CHART (object);
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+  g_clear_pointer (&self->geometry, assay_chart_geometry_free);
+  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+  g_clear_pointer (&self->spec, assay_chart_spec_unref);
+  g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
+
+  G_OBJECT_CLASS (assay_chart_parent_class)->dispose (object);
+}
+
+static void
+assay_chart_finalize (GObject *object)
+{
+  AssayChart *self = ASSAY_CHART (object);
+
+  assay_chart_spec_unref (self->base);
+
+  G_OBJECT_CLASS (assay_chart_parent_class)->finalize (object);
+}
+
+static void
+assay_chart_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  AssayChart *self = ASSAY_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      g_value_set_string (value, assay_chart_get_title (self));
+      break;
+    case PROP_SUBTITLE:
+      g_value_set_string (value, assay_chart_get_subtitle (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+assay_chart_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  AssayChart *self = ASSAY_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_TITLE:
+      assay_chart_set_title (self, g_value_get_string (value));
+      break;
+    case PROP_SUBTITLE:
+      assay_chart_set_subtitle (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+assay_chart_class_init (AssayChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = assay_chart_dispose;
+  object_class->finalize = assay_chart_finalize;
+  object_class->get_property = assay_chart_get_property;
+  object_class->set_property = assay_chart_set_property;
+
+  widget_class->measure = assay_chart_measure;
+  widget_class->size_allocate = assay_chart_size_allocate;
+  widget_class->snapshot = assay_chart_snapshot;
+  widget_class->css_changed = assay_chart_css_changed;
+  widget_class->query_tooltip = assay_chart_query_tooltip;
+
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_SUBTITLE] =
+    g_param_spec_string ("subtitle", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * AssayChart::activated:
+   * @self: the chart
+   * @series: the series of the item
+   * @index: the item, in its series (for a series read from a model: the
+   *   position of its item in the model)
+   *
+   * A bar, point or span was clicked, or chosen with the keyboard (arrows,
+   * then Enter or Space).
+   */
+  signals[ACTIVATED] =
+    g_signal_new ("activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  gtk_widget_class_set_css_name (widget_class, "chart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+assay_chart_init (AssayChart *self)
+{
+  GtkEventController *controller;
+  AdwStyleManager *manager = adw_style_manager_get_default ();
+
+  self->base = assay_chart_spec_new (NULL);
+  assay_chart_palette_init (&self->palette, ASSAY_CHART_STYLE_LIGHT);
+
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
+
+  controller = gtk_event_controller_motion_new ();
+  g_signal_connect_object (controller, "enter", G_CALLBACK (motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "motion", G_CALLBACK (motion_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "leave", G_CALLBACK (leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = GTK_EVENT_CONTROLLER (gtk_gesture_click_new ());
+  g_signal_connect_object (controller, "pressed", G_CALLBACK (pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect_object (controller, "enter", G_CALLBACK (focus_enter_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "leave", G_CALLBACK (focus_leave_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  g_signal_connect_object (manager, "notify::dark", G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (manager, "notify::high-contrast", G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
+/* In a .ui file, <child> elements that are layers stack as layers. */
+static void
+assay_chart_buildable_add_child (GtkBuildable *buildable,
+                                 GtkBuilder   *builder,
+                                 GObject      *child,
+                                 const char   *type)
+{
+  if (ASSAY_IS_CHART_LAYER (child))
+    assay_chart_add_layer (ASSAY_CHART (buildable), ASSAY_CHART_LAYER (child));
+  else
+    parent_buildable->add_child (buildable, builder, child, type);
+}
+
+static void
+assay_chart_buildable_init (GtkBuildableIface *iface)
+{
+  parent_buildable = g_type_interface_peek_parent (iface);
+  iface->add_child = assay_chart_buildable_add_child;
+}
+
+/**
+ * assay_chart_new:
+ *
+ * Returns: (transfer full): an empty chart; add layers or set a description
+ */
+GtkWidget *
+assay_chart_new (void)
+{
+  return g_object_new (ASSAY_TYPE_CHART, NULL);
+}
+
+const char *
+assay_chart_get_title (AssayChart *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), NULL);
+
+  return assay_chart_spec_get_title (self->base);
+}
+
+void
+assay_chart_set_title (AssayChart *self,
+                       const char *title)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+
+  if (g_strcmp0 (title, assay_chart_spec_get_title (self->base)) == 0)
+    return;
+  assay_chart_spec_set_title (self->base, title);
+  spec_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+}
+
+const char *
+assay_chart_get_subtitle (AssayChart *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), NULL);
+
+  return assay_chart_spec_get_subtitle (self->base);
+}
+
+void
+assay_chart_set_subtitle (AssayChart *self,
+                          const char *subtitle)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+
+  if (g_strcmp0 (subtitle, assay_chart_spec_get_subtitle (self->base)) == 0)
+    return;
+  assay_chart_spec_set_subtitle (self->base, subtitle);
+  spec_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
+}
+
+/**
+ * assay_chart_set_empty_text:
+ * @self: a chart
+ * @text: (nullable): shown when no layer has data (default "No data")
+ */
+void
+assay_chart_set_empty_text (AssayChart *self,
+                            const char *text)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+
+  assay_chart_spec_set_empty_text (self->base, text);
+  spec_changed (self);
+}
+
+/**
+ * assay_chart_set_axis:
+ * @self: a chart
+ * @axis: which axis
+ * @title: (nullable): its title
+ * @unit: (nullable): the unit shown in its labels
+ * @scale: linear, log or time
+ */
+void
+assay_chart_set_axis (AssayChart       *self,
+                      AssayChartAxisId  axis,
+                      const char       *title,
+                      const char       *unit,
+                      AssayChartScale   scale)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+
+  assay_chart_spec_set_axis (self->base, axis, title, unit, scale);
+  spec_changed (self);
+}
+
+void
+assay_chart_set_horizontal (AssayChart *self,
+                            gboolean    horizontal)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+
+  assay_chart_spec_set_horizontal (self->base, horizontal);
+  spec_changed (self);
+}
+
+/**
+ * assay_chart_add_layer:
+ * @self: a chart
+ * @layer: (transfer none): a layer, drawn above those added before
+ */
+void
+assay_chart_add_layer (AssayChart      *self,
+                       AssayChartLayer *layer)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+  g_return_if_fail (ASSAY_IS_CHART_LAYER (layer));
+  g_return_if_fail (gtk_widget_get_parent (GTK_WIDGET (layer)) == NULL);
+
+  gtk_widget_insert_before (GTK_WIDGET (layer), GTK_WIDGET (self), NULL);
+  spec_changed (self);
+}
+
+void
+assay_chart_remove_layer (AssayChart      *self,
+                          AssayChartLayer *layer)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+  g_return_if_fail (ASSAY_IS_CHART_LAYER (layer));
+  g_return_if_fail (gtk_widget_get_parent (GTK_WIDGET (layer)) == GTK_WIDGET (self));
+
+  gtk_widget_unparent (GTK_WIDGET (layer));
+  spec_changed (self);
+}
+
+/**
+ * assay_chart_set_spec:
+ * @self: a chart
+ * @spec: a chart description (such as assay_charts_document_benford()'s)
+ *
+ * Shows @spec: takes its settings and replaces the layers with one per
+ * series, of the matching kind. The same description exports to the same
+ * picture (assay_chart_export()).
+ */
+void
+assay_chart_set_spec (AssayChart     *self,
+                      AssayChartSpec *spec)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (ASSAY_IS_CHART (self));
+  g_return_if_fail (spec != NULL);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  assay_chart_spec_unref (self->base);
+  self->base = assay_chart_spec_copy (spec);
+  assay_chart_spec_clear_series (self->base);
+
+  for (guint i = 0; i < assay_chart_spec_get_n_series (spec); i++)
+    {
+      AssayChartSeries *series = assay_chart_spec_get_series (spec, i);
+      AssayChartLayer *layer;
+
+      switch (assay_chart_series_get_kind (series))
+        {
+        case ASSAY_CHART_KIND_BAR:
+        case ASSAY_CHART_KIND_HISTOGRAM:
+          layer = assay_column_layer_new ();
+          break;
+        case ASSAY_CHART_KIND_SCATTER:
+          layer = assay_scatter_layer_new ();
+          break;
+        case ASSAY_CHART_KIND_TIME_SPAN:
+          layer = assay_time_span_layer_new ();
+          break;
+        case ASSAY_CHART_KIND_LINE:
+        default:
+          layer = assay_line_layer_new ();
+          break;
+        }
+      assay_chart_layer_set_series (layer, series);
+      gtk_widget_insert_before (GTK_WIDGET (layer), GTK_WIDGET (self), NULL);
+    }
+
+  self->has_focus_item = FALSE;
+  spec_changed (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SUBTITLE]);
+}
+
+/**
+ * assay_chart_get_spec:
+ * @self: a chart
+ *
+ * What the chart shows: its settings and its layers' series, read-only. Ref
+ * it to export it on a worker (assay_chart_export()) with the palette from
+ * assay_chart_get_palette() for the look on screen.
+ *
+ * Returns: (transfer none): the description
+ */
+AssayChartSpec *
+assay_chart_get_spec (AssayChart *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), NULL);
+
+  return ensure_spec (self);
+}
+
+/**
+ * assay_chart_get_palette:
+ * @self: a chart
+ * @palette: (out caller-allocates): the colours and font it draws with
+ *   (background transparent)
+ */
+void
+assay_chart_get_palette (AssayChart        *self,
+                         AssayChartPalette *palette)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+
+  *palette = self->palette;
+}
+
+/**
+ * assay_chart_get_focus_item:
+ * @self: a chart
+ * @series: (out) (optional): the series of the item chosen last
+ * @index: (out) (optional): the item
+ *
+ * Returns: whether an item was chosen (clicked or reached by keyboard)
+ */
+gboolean
+assay_chart_get_focus_item (AssayChart *self,
+                            guint      *series,
+                            guint      *index)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), FALSE);
+
+  if (series != NULL)
+    *series = self->focus_series;
+  if (index != NULL)
+    *index = self->focus_index;
+  return self->has_focus_item;
+}
+
+/**
+ * assay_chart_get_item_id:
+ * @self: a chart
+ * @series: a series, as "activated" gives it
+ * @index: an item of it
+ *
+ * What an item stands for: the id its series gave it
+ * (assay_chart_series_set_ids(): a key figure's index in its document, a
+ * page number, a digit), else its index — for a layer over a model, the
+ * item's position in the model.
+ *
+ * Returns: the id, or @index when @series does not exist
+ */
+guint
+assay_chart_get_item_id (AssayChart *self,
+                         guint       series,
+                         guint       index)
+{
+  AssayChartSpec *spec;
+
+  g_return_val_if_fail (ASSAY_IS_CHART (self), index);
+
+  spec = ensure_spec (self);
+  if (series >= assay_chart_spec_get_n_series (spec))
+    return index;
+  return assay_chart_series_get_id (assay_chart_spec_get_series (spec, series), index);
+}

@@ -1,0 +1,229 @@
+/* test-chart-geometry.c — layout and hit-testing, no display */
+#include "config.h"
+
+#include <math.h>
+
+#include "assay-chart-geometry.h"
+
+static AssayChartSpec *
+bar_spec (void)
+{
+  static const char * const labels[] = { "Revenue", "Costs", "Profit", "Tax" };
+  static const double values[] = { 120, 80, 40, NAN };
+  AssayChartSpec *spec = assay_chart_spec_new ("Bars");
+  g_autoptr(AssayChartSeries) s = assay_chart_series_new_bars ("2023", labels, values, 4);
+
+  assay_chart_spec_add_series (spec, s);
+  return spec;
+}
+
+static void
+test_bars (void)
+{
+  g_autoptr(AssayChartSpec) spec = bar_spec ();
+  g_autoptr(AssayChartGeometry) geom = assay_chart_geometry_new (spec, NULL, 600, 400);
+  double px, py, pw, ph, x, y, w, h;
+  guint series, index;
+
+  assay_chart_geometry_get_plot_area (geom, &px, &py, &pw, &ph);
+  g_assert_cmpfloat (px, >, 0);
+  g_assert_cmpfloat (px + pw, <=, 600);
+  g_assert_cmpfloat (py + ph, <=, 400);
+  g_assert_cmpuint (assay_chart_geometry_get_n_marks (geom, 0), ==, 3);   /* NaN: no bar */
+
+  /* The centre of each bar hits it; so does its column above a short bar. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (assay_chart_geometry_get_item_area (geom, 0, i, &x, &y, &w, &h));
+      g_assert_true (assay_chart_geometry_hit_test (geom, x + w / 2, y + h / 2, &series, &index));
+      g_assert_cmpuint (series, ==, 0);
+      g_assert_cmpuint (index, ==, i);
+      g_assert_true (assay_chart_geometry_hit_test (geom, x + w / 2, py + 2, &series, &index));
+      g_assert_cmpuint (index, ==, i);
+    }
+  /* Taller bar for the larger value, on the same baseline. */
+  {
+    double x0, y0, w0, h0, x1, y1, w1, h1;
+
+    assay_chart_geometry_get_item_area (geom, 0, 0, &x0, &y0, &w0, &h0);
+    assay_chart_geometry_get_item_area (geom, 0, 1, &x1, &y1, &w1, &h1);
+    g_assert_cmpfloat (h0, >, h1);
+    g_assert_cmpfloat_with_epsilon (y0 + h0, y1 + h1, 0.01);
+    g_assert_cmpfloat_with_epsilon (h0 / h1, 120.0 / 80.0, 0.02);
+  }
+  g_assert_false (assay_chart_geometry_get_item_area (geom, 0, 3, &x, &y, &w, &h));
+
+  /* Between bars, outside the plot: nothing. */
+  g_assert_false (assay_chart_geometry_hit_test (geom, 2, 2, NULL, NULL));
+  g_assert_false (assay_chart_geometry_hit_test (geom, px + pw - 1, py + ph / 2, NULL, NULL));
+
+  /* The keyboard moves over drawn bars only. */
+  series = G_MAXUINT;
+  g_assert_true (assay_chart_geometry_step (geom, &series, &index, 1));
+  g_assert_cmpuint (index, ==, 0);
+  g_assert_true (assay_chart_geometry_step (geom, &series, &index, 1));
+  g_assert_cmpuint (index, ==, 1);
+  g_assert_true (assay_chart_geometry_step (geom, &series, &index, 5));
+  g_assert_cmpuint (index, ==, 2);
+}
+
+static void
+test_horizontal (void)
+{
+  g_autoptr(AssayChartSpec) spec = bar_spec ();
+  g_autoptr(AssayChartGeometry) geom = NULL;
+  double x, y, w, h;
+  guint index;
+
+  assay_chart_spec_set_horizontal (spec, TRUE);
+  geom = assay_chart_geometry_new (spec, NULL, 600, 400);
+  g_assert_true (assay_chart_geometry_get_item_area (geom, 0, 1, &x, &y, &w, &h));
+  g_assert_cmpfloat (w, >, h);
+  g_assert_true (assay_chart_geometry_hit_test (geom, x + 1, y + h / 2, NULL, &index));
+  g_assert_cmpuint (index, ==, 1);
+}
+
+static void
+test_line_nearest (void)
+{
+  double x[] = { 0, 1, 2, 3, 4 };
+  double y[] = { 0, 10, 5, 10, 0 };
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new (NULL);
+  g_autoptr(AssayChartSeries) s = assay_chart_series_new_xy (ASSAY_CHART_KIND_LINE, NULL, x, y, 5);
+  g_autoptr(AssayChartGeometry) geom = NULL;
+  double px, py, w, h;
+  guint series, index;
+
+  assay_chart_spec_add_series (spec, s);
+  geom = assay_chart_geometry_new (spec, NULL, 500, 300);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_assert_true (assay_chart_geometry_get_item_area (geom, 0, i, &px, &py, &w, &h));
+      g_assert_true (assay_chart_geometry_hit_test (geom, px + 4, py - 3, &series, &index));
+      g_assert_cmpuint (index, ==, i);
+    }
+  /* Far from every point: nothing. */
+  assay_chart_geometry_get_item_area (geom, 0, 2, &px, &py, &w, &h);
+  g_assert_false (assay_chart_geometry_hit_test (geom, px, py - 60, NULL, NULL));
+}
+
+/* A million points: the hit is the original index of the extreme under the pointer. */
+static void
+test_line_million (void)
+{
+  const guint n = 1000000;
+  double *x = g_new (double, n);
+  double *y = g_new (double, n);
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new (NULL);
+  g_autoptr(AssayChartSeries) s = NULL;
+  g_autoptr(AssayChartGeometry) geom = NULL;
+  double px, py, w, h;
+  guint index;
+  gint64 t0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      x[i] = i;
+      y[i] = 1;
+    }
+  y[654321] = 100;
+  s = assay_chart_series_new_xy_take (ASSAY_CHART_KIND_LINE, NULL, x, y, n);
+  assay_chart_spec_add_series (spec, s);
+  geom = assay_chart_geometry_new (spec, NULL, 1000, 500);
+  g_assert_true (assay_chart_geometry_get_item_area (geom, 0, 654321, &px, &py, &w, &h));
+  t0 = g_get_monotonic_time ();
+  g_assert_true (assay_chart_geometry_hit_test (geom, px + 1, py + 1, NULL, &index));
+  g_test_message ("hit test over 1e6 points: %.3f ms", (g_get_monotonic_time () - t0) / 1000.0);
+  g_assert_cmpuint (index, ==, 654321);
+}
+
+static void
+test_histogram_log_and_spans (void)
+{
+  double edges[] = { 1, 10, 100, 1000, 10000 };
+  guint counts[] = { 5, 0, 12, 3 };
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Histogram");
+  g_autoptr(AssayChartSeries) hist = assay_chart_series_new_histogram (NULL, edges, counts, 4);
+  g_autoptr(AssayChartGeometry) geom = NULL;
+  double x0, y0, w0, h0, x2, y2, w2, h2;
+  guint index;
+
+  assay_chart_spec_add_series (spec, hist);
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, "Value", NULL, ASSAY_CHART_SCALE_LOG);
+  geom = assay_chart_geometry_new (spec, NULL, 600, 300);
+  g_assert_cmpuint (assay_chart_geometry_get_n_marks (geom, 0), ==, 3);   /* empty bin: no bar */
+  g_assert_true (assay_chart_geometry_get_item_area (geom, 0, 0, &x0, &y0, &w0, &h0));
+  g_assert_true (assay_chart_geometry_get_item_area (geom, 0, 2, &x2, &y2, &w2, &h2));
+  g_assert_cmpfloat_with_epsilon (w0, w2, 0.01);   /* decades are equal on a log axis */
+  g_assert_true (assay_chart_geometry_hit_test (geom, x2 + w2 / 2, y2 + 1, NULL, &index));
+  g_assert_cmpuint (index, ==, 2);
+
+  {
+    double start[] = { 0, 1.5, 0.2, 2 };
+    double end[] = { 1.5, 3, 0.7, 2.5 };
+    guint row[] = { 0, 0, 1, 1 };
+    const char *stages[] = { "read", "extract", "read", "extract" };
+    const char *docs[] = { "a.pdf", "b.pdf" };
+    g_autoptr(AssayChartSpec) gantt = assay_chart_spec_new ("Timeline");
+    g_autoptr(AssayChartSeries) spans = assay_chart_series_new_spans (NULL, start, end, row, stages, 4, docs, 2);
+    g_autoptr(AssayChartGeometry) g = NULL;
+    double x, y, w, h;
+
+    assay_chart_spec_add_series (gantt, spans);
+    assay_chart_spec_set_axis (gantt, ASSAY_CHART_AXIS_X, NULL, "s", ASSAY_CHART_SCALE_LINEAR);
+    g = assay_chart_geometry_new (gantt, NULL, 600, 300);
+    g_assert_cmpuint (assay_chart_geometry_get_n_marks (g, 0), ==, 4);
+    g_assert_true (assay_chart_geometry_get_item_area (g, 0, 3, &x, &y, &w, &h));
+    g_assert_true (assay_chart_geometry_hit_test (g, x + w / 2, y + h / 2, NULL, &index));
+    g_assert_cmpuint (index, ==, 3);
+    g_assert_true (assay_chart_geometry_get_item_area (g, 0, 1, &x2, &y2, &w2, &h2));
+    g_assert_cmpfloat (y2, <, y);   /* row 0 above row 1 */
+    g_assert_cmpfloat_with_epsilon (w2, 3 * w, 0.5);
+  }
+}
+
+static void
+test_empty (void)
+{
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Nothing");
+  g_autoptr(AssayChartGeometry) geom = assay_chart_geometry_new (spec, NULL, 300, 200);
+  g_autofree char *text = assay_chart_spec_describe (spec);
+  guint series = G_MAXUINT, index = 0;
+
+  g_assert_true (assay_chart_spec_is_empty (spec));
+  g_assert_false (assay_chart_geometry_hit_test (geom, 150, 100, NULL, NULL));
+  g_assert_false (assay_chart_geometry_step (geom, &series, &index, 1));
+  g_assert_nonnull (strstr (text, "No data"));
+}
+
+static void
+test_describe (void)
+{
+  g_autoptr(AssayChartSpec) spec = bar_spec ();
+  g_autofree char *a = NULL;
+  const char *notes[] = { "page 3", "page 4", "page 5", "page 6" };
+
+  assay_chart_series_set_notes (assay_chart_spec_get_series (spec, 0), notes);
+  assay_chart_series_set_unit (assay_chart_spec_get_series (spec, 0), "EUR");
+  a = assay_chart_spec_describe_item (spec, 0, 1);
+  g_assert_cmpstr (a, ==, "Costs: 80 EUR\npage 4");
+  g_assert_null (assay_chart_spec_describe_item (spec, 0, 9));
+  g_assert_null (assay_chart_spec_describe_item (spec, 3, 0));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/assay/chart-geometry/bars", test_bars);
+  g_test_add_func ("/assay/chart-geometry/horizontal", test_horizontal);
+  g_test_add_func ("/assay/chart-geometry/line-nearest", test_line_nearest);
+  g_test_add_func ("/assay/chart-geometry/line-million", test_line_million);
+  g_test_add_func ("/assay/chart-geometry/histogram-log-and-spans", test_histogram_log_and_spans);
+  g_test_add_func ("/assay/chart-geometry/empty", test_empty);
+  g_test_add_func ("/assay/chart-geometry/describe", test_describe);
+
+  return g_test_run ();
+}

@@ -1,0 +1,422 @@
+/* test-document-view.c — the document view with real processed documents
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * PDFs written by the test go through a real pipeline (offline extractor,
+ * reader helper, a store in a temporary directory); the view shows the
+ * result: fields, key figures (sortable), analysis; the not-done and failed
+ * states; and a newer selection wins over an older load.
+ */
+#define G_LOG_DOMAIN "test-document-view"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "assay-document-view.h"
+#include "assay-offline-extractor.h"
+#include "assay-test-pdf.h"
+#include "assay-test-ui.h"
+
+#define WAIT_MS 60000
+
+static const char *report_pages[] = {
+  "ACME Holdings plc\n"
+  "Annual Report 2023\n"
+  "Date: 15 March 2024\n",
+
+  "Consolidated income statement\n"
+  "(in millions of USD)\n"
+  "                              Note      2023      2022\n"
+  "Total revenue ...........        4   1,234.5   1,100.2\n"
+  "Cost of sales                        (734.1)   (650.0)\n"
+  "Operating income                       500.4     450.2\n"
+  "Net income: $12.3 million\n"
+  "Operating margin   12.5%\n"
+  "2\n",
+
+  "Balance sheet\n"
+  "EUR thousand        2023       2022\n"
+  "Total assets     98,765    90,000\n"
+  "Total equity     45,000    40,100\n"
+  "3\n",
+};
+
+typedef struct
+{
+  char          *dir;
+  AssayStore    *store;
+  AssayPipeline *pipeline;
+  GtkWindow     *window;
+  AssayDocumentView *view;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(AssayOfflineExtractor) extractor = NULL;
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
+  g_autofree char *store_dir = NULL;
+
+  fixture->dir = g_dir_make_tmp ("assay-test-document-view-XXXXXX", NULL);
+  g_assert_nonnull (fixture->dir);
+  store_dir = g_build_filename (fixture->dir, "store", NULL);
+  fixture->store = assay_store_new (store_dir);
+
+  extractor = assay_offline_extractor_new (assay_worker_pool_get_default ());
+  fixture->pipeline = assay_pipeline_new (assay_worker_pool_get_default (),
+                                          ASSAY_EXTRACTOR (extractor), template_);
+  assay_pipeline_set_store (fixture->pipeline, fixture->store, TRUE);
+
+  fixture->window = GTK_WINDOW (adw_window_new ());
+  g_object_ref_sink (fixture->window);
+  gtk_window_set_default_size (fixture->window, 1100, 820);
+  fixture->view = assay_document_view_new ();
+  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (fixture->view));
+  gtk_window_present (fixture->window);
+}
+
+static gboolean
+finalized (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gpointer view = fixture->view;
+
+  /* The view lets go of everything once closed, loads in flight included. */
+  g_object_add_weak_pointer (G_OBJECT (view), &view);
+  gtk_window_destroy (fixture->window);
+  g_clear_object (&fixture->window);
+  g_assert_true (assay_test_ui_wait (finalized, &view, WAIT_MS));
+
+  assay_pipeline_cancel_all (fixture->pipeline);
+  g_clear_object (&fixture->pipeline);
+  g_clear_object (&fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static AssayDocument *
+add (Fixture    *fixture,
+     const char *path)
+{
+  g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
+
+  return assay_pipeline_add (fixture->pipeline, input);
+}
+
+static gboolean
+is_finished (gpointer user_data)
+{
+  return assay_document_is_finished (user_data);
+}
+
+static gboolean
+has_result (gpointer user_data)
+{
+  return assay_document_view_get_result (user_data) != NULL;
+}
+
+static const char *
+visible_page (Fixture *fixture)
+{
+  GtkWidget *stack = gtk_widget_get_first_child (GTK_WIDGET (fixture->view));
+
+  return gtk_stack_get_visible_child_name (GTK_STACK (stack));
+}
+
+static AssayDocument *
+process_report (Fixture    *fixture,
+                const char *basename)
+{
+  /* Each report its own content (the same content would be a duplicate). */
+  g_autofree char *cover = g_strdup_printf ("ACME Holdings plc\nAnnual Report 2023 (%s)\n", basename);
+  const char *pages[] = { cover, report_pages[1], report_pages[2] };
+  g_autofree char *path = assay_test_pdf_write_temp (fixture->dir, basename, pages,
+                                                     G_N_ELEMENTS (pages));
+  AssayDocument *document = add (fixture, path);
+
+  g_assert_true (assay_test_ui_wait (is_finished, document, WAIT_MS));
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+
+  return document;
+}
+
+static GtkColumnViewColumn *
+find_column (GtkColumnView *view,
+             const char    *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+assert_sorted_by_value (GListModel *model,
+                        gboolean    descending)
+{
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(AssayResultFigure) a = g_list_model_get_item (model, i - 1);
+      g_autoptr(AssayResultFigure) b = g_list_model_get_item (model, i);
+
+      if (descending)
+        g_assert_cmpfloat (assay_result_figure_get_value (a), >=, assay_result_figure_get_value (b));
+      else
+        g_assert_cmpfloat (assay_result_figure_get_value (a), <=, assay_result_figure_get_value (b));
+    }
+}
+
+static void
+test_result (Fixture       *fixture,
+             gconstpointer  data)
+{
+  AssayDocument *document = process_report (fixture, "report.pdf");
+  AssayDocumentResult *result;
+  GListModel *figures, *shown;
+  GtkWidget *fields_list, *income_row;
+  GtkColumnView *column_view;
+  GtkColumnViewColumn *value_column;
+  g_autofree char *shot = NULL;
+  guint n_fields, n_rows = 0;
+  double max_value = -G_MAXDOUBLE;
+
+  assay_document_view_set_document (fixture->view, fixture->pipeline, document);
+  g_assert_true (assay_test_ui_wait (has_result, fixture->view, WAIT_MS));
+  g_assert_cmpstr (visible_page (fixture), ==, "result");
+  result = assay_document_view_get_result (fixture->view);
+  g_assert_cmpstr (assay_document_result_get_path (result), ==, assay_document_get_path (document));
+
+  /* Fields: one row each, the operating income among them. */
+  n_fields = g_list_model_get_n_items (assay_document_result_get_fields (result));
+  g_assert_cmpuint (n_fields, >, 0);
+  fields_list = assay_test_ui_find (GTK_WIDGET (fixture->view), GTK_TYPE_LIST_BOX, NULL);
+  g_assert_nonnull (fields_list);
+  while (gtk_list_box_get_row_at_index (GTK_LIST_BOX (fields_list), n_rows) != NULL)
+    n_rows++;
+  g_assert_cmpuint (n_rows, ==, n_fields);
+  income_row = NULL;
+  for (guint i = 0; i < n_rows && income_row == NULL; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (fields_list), i);
+
+      g_test_message ("field row: %s — %s",
+                      adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                      adw_action_row_get_subtitle (ADW_ACTION_ROW (row)));
+
+      if (g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Operating income") == 0)
+        income_row = GTK_WIDGET (row);
+    }
+  g_assert_nonnull (income_row);
+  /* An amount, with its currency: 500.4 million USD as in the statement. */
+  {
+    const char *value = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (income_row));
+
+    g_assert_true (g_str_has_prefix (value, "500") && g_str_has_suffix (value, " USD"));
+  }
+
+  /* Figures: every one in the table. */
+  figures = assay_document_result_get_figures (result);
+  g_assert_cmpuint (g_list_model_get_n_items (figures), >=, 4);
+  column_view = GTK_COLUMN_VIEW (assay_test_ui_find (GTK_WIDGET (fixture->view),
+                                                     GTK_TYPE_COLUMN_VIEW, NULL));
+  g_assert_nonnull (column_view);
+  shown = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, g_list_model_get_n_items (figures));
+  for (guint i = 0; i < g_list_model_get_n_items (figures); i++)
+    {
+      g_autoptr(AssayResultFigure) figure = g_list_model_get_item (figures, i);
+      max_value = MAX (max_value, assay_result_figure_get_value (figure));
+    }
+
+  /* Sorting by value, as a click on the column header does. */
+  value_column = find_column (column_view, "Value");
+  gtk_column_view_sort_by_column (column_view, value_column, GTK_SORT_DESCENDING);
+  assert_sorted_by_value (shown, TRUE);
+  {
+    g_autoptr(AssayResultFigure) first = g_list_model_get_item (shown, 0);
+    g_assert_cmpfloat (assay_result_figure_get_value (first), ==, max_value);
+  }
+  gtk_column_view_sort_by_column (column_view, value_column, GTK_SORT_ASCENDING);
+  assert_sorted_by_value (shown, FALSE);
+
+  /* Selecting a figure row. */
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (shown), 1, TRUE);
+
+  assay_test_ui_set_dark (FALSE);
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view");
+  g_clear_pointer (&shot, g_free);
+  assay_test_ui_set_dark (TRUE);
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-dark");
+  g_clear_pointer (&shot, g_free);
+  assay_test_ui_set_dark (FALSE);
+
+  /* Further down: warnings and the analysis. */
+  {
+    GtkWidget *scroller = gtk_widget_get_ancestor (fields_list, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-analysis");
+    g_clear_pointer (&shot, g_free);
+  }
+
+  /* Wide: results and page side by side; narrow: one above the other. */
+  {
+    GtkWidget *paned = assay_test_ui_find (GTK_WIDGET (fixture->view), GTK_TYPE_PANED, NULL);
+
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)), ==,
+                     GTK_ORIENTATION_HORIZONTAL);
+    gtk_window_set_default_size (fixture->window, 400, 820);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+    g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)), ==,
+                     GTK_ORIENTATION_VERTICAL);
+    /* Side by side it could not get that narrow; one above the other it can. */
+    gtk_window_set_default_size (fixture->window, 401, 820);
+    gtk_window_set_default_size (fixture->window, 400, 820);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 420);
+    shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-narrow");
+  }
+}
+
+static gboolean
+status_page_shown (gpointer user_data)
+{
+  Fixture *fixture = user_data;
+
+  return g_strcmp0 (visible_page (fixture), "pending") == 0;
+}
+
+static void
+test_states (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *broken = g_build_filename (fixture->dir, "broken.pdf", NULL);
+  g_autofree char *path = assay_test_pdf_write_temp (fixture->dir, "later.pdf", report_pages,
+                                                     G_N_ELEMENTS (report_pages));
+  g_autofree char *shot = NULL;
+  AssayDocument *document;
+  AdwStatusPage *status;
+
+  /* Nothing selected. */
+  g_assert_cmpstr (visible_page (fixture), ==, "empty");
+
+  /* Not done yet: the document's own status. */
+  assay_pipeline_set_paused (fixture->pipeline, TRUE);
+  document = add (fixture, path);
+  assay_document_view_set_document (fixture->view, fixture->pipeline, document);
+  g_assert_true (assay_test_ui_wait (status_page_shown, fixture, WAIT_MS));
+  status = ADW_STATUS_PAGE (assay_test_ui_find (GTK_WIDGET (fixture->view), ADW_TYPE_STATUS_PAGE,
+                                                "Not Done Yet"));
+  g_assert_nonnull (status);
+  g_assert_cmpstr (adw_status_page_get_description (status), ==,
+                   assay_document_get_status_text (document));
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-pending");
+  g_clear_pointer (&shot, g_free);
+
+  /* Once it is done, the view follows by itself. */
+  assay_pipeline_set_paused (fixture->pipeline, FALSE);
+  g_assert_true (assay_test_ui_wait (has_result, fixture->view, WAIT_MS));
+  g_assert_cmpstr (visible_page (fixture), ==, "result");
+
+  /* Failed: its message. */
+  g_assert_true (g_file_set_contents (broken, "This is not a PDF at all.\n", -1, NULL));
+  document = add (fixture, broken);
+  assay_document_view_set_document (fixture->view, fixture->pipeline, document);
+  g_assert_null (assay_document_view_get_result (fixture->view));
+  g_assert_true (assay_test_ui_wait (is_finished, document, WAIT_MS));
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_FAILED);
+  g_assert_cmpstr (visible_page (fixture), ==, "failed");
+  status = ADW_STATUS_PAGE (assay_test_ui_find (GTK_WIDGET (fixture->view), ADW_TYPE_STATUS_PAGE,
+                                                "This Document Could Not Be Read"));
+  g_assert_nonnull (status);
+  g_assert_cmpstr (adw_status_page_get_description (status), ==,
+                   assay_document_get_error_message (document));
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-failed");
+
+  /* Nothing selected again. */
+  assay_document_view_set_document (fixture->view, NULL, NULL);
+  g_assert_cmpstr (visible_page (fixture), ==, "empty");
+}
+
+static void
+test_newer_selection_wins (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  AssayDocument *first = process_report (fixture, "first.pdf");
+  AssayDocument *second = process_report (fixture, "second-copy-of-report.pdf");
+  AssayDocument *shown;
+
+  /* Both loads start; only the second may land. */
+  assay_document_view_set_document (fixture->view, fixture->pipeline, first);
+  assay_document_view_set_document (fixture->view, fixture->pipeline, second);
+  g_assert_true (assay_test_ui_wait (has_result, fixture->view, WAIT_MS));
+  shown = assay_document_view_get_document (fixture->view);
+  g_assert_true (shown == second);
+  g_assert_cmpstr (assay_document_result_get_path (assay_document_view_get_result (fixture->view)),
+                   ==, assay_document_get_path (second));
+
+  /* And a selection that moves away leaves nothing behind. */
+  assay_document_view_set_document (fixture->view, fixture->pipeline, first);
+  assay_document_view_set_document (fixture->view, NULL, NULL);
+  g_assert_null (assay_document_view_get_result (fixture->view));
+  g_assert_cmpstr (visible_page (fixture), ==, "empty");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("assay-test-document-view-data-XXXXXX", NULL);
+  int status;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  assay_test_ui_init (&argc, &argv);
+
+  g_test_add ("/assay/document-view/result", Fixture, NULL,
+              fixture_set_up, test_result, fixture_tear_down);
+  g_test_add ("/assay/document-view/states", Fixture, NULL,
+              fixture_set_up, test_states, fixture_tear_down);
+  g_test_add ("/assay/document-view/newer-selection-wins", Fixture, NULL,
+              fixture_set_up, test_newer_selection_wins, fixture_tear_down);
+
+  status = g_test_run ();
+  remove_tree (data_home);
+
+  return status;
+}
