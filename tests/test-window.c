@@ -911,6 +911,15 @@ main (int    argc,
   gtk_init ();
   adw_init ();
 
+  /* The first-start offer of a local Ollama would probe 127.0.0.1:11434,
+   * where a developer's own Ollama may answer: it is tested in
+   * test-preferences against the fake server, not here. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
+
+    g_settings_set_boolean (settings, "local-ollama-offered", TRUE);
+  }
+
   app = assay_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
