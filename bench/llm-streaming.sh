@@ -11,7 +11,8 @@
 # `assay --headless --stats --max-requests K` (8) streamed and with
 # --no-stream, each with an empty store, and prints both rows: wall time
 # against the ideal N_DOCS / K × (latency + streaming), main-thread CPU per
-# answer (from --stats), and the longest main-loop stall --stats saw.
+# answer (from --stats), and the longest single dispatch reading and decoding an
+# answer (thread CPU time, from --stats).
 set -euo pipefail
 build=${1:-build}
 n=${2:-200}
@@ -29,7 +30,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 ideal=$(echo "$n / $k * ($latency + $stream_ms) / 1000" | bc -l)
 printf '%-10s %8s %8s %7s %10s %16s %12s %10s\n' run "wall s" "ideal s" ratio "requests" \
-  "main CPU ms/ans" "stall ms" "done"
+  "main CPU ms/ans" "dispatch ms" "done"
 for mode in stream no-stream; do
   flag=""
   [ "$mode" = no-stream ] && flag="--no-stream"
@@ -43,7 +44,7 @@ for mode in stream no-stream; do
   read -r _ requests _ _ _ <&"${SERVER[0]}"
   wait "$SERVER_PID" 2>/dev/null || true
   main_ms=$(grep -o 'main thread CPU: [0-9.]*' "$tmp/stats-$mode" | awk '{print $4}')
-  stall=$(grep -o 'longest main-loop stall: [0-9.]*' "$tmp/stats-$mode" | awk '{print $4}' || true)
+  stall=$(grep -o 'longest read dispatch [0-9.]*' "$tmp/stats-$mode" | awk '{print $4}' || true)
   done_n=$(grep -o '"status":"done"' "$tmp/out-$mode.json" | wc -l || true)
   wall=$(echo "$end - $start" | bc -l)
   printf '%-10s %8.2f %8.2f %7.3f %10d %16.2f %12s %10s\n' "$mode" "$wall" "$ideal" \

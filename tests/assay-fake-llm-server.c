@@ -78,16 +78,10 @@ typedef struct
   gboolean            counted;
   guint               index;      /* of the chat request */
   gint64              max_tokens; /* the request's output allowance, 0: none */
-  GArray             *writes;     /* Write, when streaming */
-  guint               next_write;
-  GSource            *ticker;
-  gint64              stream_us;
-  gint64              stream_started;
 } Reply;
 
-static void stream_tick_stop (Reply              *reply);
-static void announce_window  (AssayFakeLlmServer *self,
-                              QueuedFault        *fault);
+static void announce_window (AssayFakeLlmServer *self,
+                             QueuedFault        *fault);
 
 static void
 queued_fault_free (gpointer data)
@@ -141,10 +135,8 @@ reply_free (gpointer data)
       g_source_destroy (reply->watch);
       g_clear_pointer (&reply->watch, g_source_unref);
     }
-  stream_tick_stop (reply);
   g_clear_pointer (&reply->fault, queued_fault_free);
   g_clear_pointer (&reply->pages, g_array_unref);
-  g_clear_pointer (&reply->writes, g_array_unref);
   g_free (reply);
 }
 
@@ -153,7 +145,6 @@ message_finished_cb (SoupServerMessage *msg,
                      gpointer           user_data)
 {
   reply_done (user_data);
-  stream_tick_stop (user_data);
 }
 
 /* The answer content for the pages the request's text has. */
@@ -266,50 +257,110 @@ next_random (guint32 *state)
   return (*state >> 16) & 0x7fff;
 }
 
-static void
-stream_tick_stop (Reply *reply)
+/* A streamed answer written straight to the connection. */
+typedef struct
 {
-  if (reply->ticker != NULL)
-    {
-      g_source_destroy (reply->ticker);
-      g_clear_pointer (&reply->ticker, g_source_unref);
-    }
+  AssayFakeLlmServer *self;
+  GIOStream          *io;
+  GSocketAddress     *local;
+  GSocketAddress     *remote;
+  GArray             *writes;     /* Write */
+  guint               next_write;
+  GString            *pending;    /* bytes not yet taken by the socket */
+  gboolean            ended;      /* the last chunk is in pending */
+  gint64              started;
+  gint64              stream_us;
+} RawStream;
+
+static void
+raw_stream_free (RawStream *raw)
+{
+  g_clear_object (&raw->io);
+  g_clear_object (&raw->local);
+  g_clear_object (&raw->remote);
+  g_clear_pointer (&raw->writes, g_array_unref);
+  g_string_free (raw->pending, TRUE);
+  g_free (raw);
 }
 
-/* Sends the writes that are due by now: spread evenly over stream_ms. */
+/* Writes what is pending without blocking. Returns FALSE when the client
+ * is gone. */
 static gboolean
-stream_tick_cb (gpointer user_data)
+raw_flush (RawStream *raw)
 {
-  Reply *reply = user_data;
-  SoupMessageBody *body = soup_server_message_get_response_body (reply->msg);
-  gint64 elapsed = g_get_monotonic_time () - reply->stream_started;
+  GPollableOutputStream *out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (raw->io));
+
+  while (raw->pending->len > 0)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_pollable_output_stream_write_nonblocking (out, raw->pending->str,
+                                                             raw->pending->len, NULL, &error);
+
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return TRUE;
+      if (n <= 0)
+        return FALSE;
+      g_string_erase (raw->pending, 0, n);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+raw_tick_cb (gpointer user_data)
+{
+  RawStream *raw = user_data;
+  gint64 elapsed = g_get_monotonic_time () - raw->started;
   guint due;
 
-  if (reply->stream_us <= 0 || elapsed >= reply->stream_us)
-    due = reply->writes->len;
-  else
-    due = (guint) ((guint64) reply->writes->len * elapsed / reply->stream_us);
-  due = MAX (due, reply->next_write + 1);
+  if (!raw_flush (raw))
+    goto gone;
+  if (raw->pending->len > 0)
+    return G_SOURCE_CONTINUE;   /* the client reads slowly: wait */
 
-  while (reply->next_write < MIN (due, reply->writes->len))
+  if (raw->ended)
     {
-      Write *write = &g_array_index (reply->writes, Write, reply->next_write++);
+      /* Done: the connection goes back to the server for the next request. */
+      g_autoptr(GError) error = NULL;
 
-      soup_message_body_append (body, SOUP_MEMORY_COPY, write->data, write->length);
-      if (write->end_of_tick)
+      if (raw->self->server == NULL || raw->local == NULL || raw->remote == NULL ||
+          !soup_server_accept_iostream (raw->self->server, raw->io, raw->local, raw->remote, &error))
+        g_io_stream_close (raw->io, NULL, NULL);
+      return G_SOURCE_REMOVE;   /* frees @raw */
+    }
+
+  if (raw->stream_us <= 0 || elapsed >= raw->stream_us)
+    due = raw->writes->len;
+  else
+    due = (guint) ((guint64) raw->writes->len * elapsed / raw->stream_us);
+  due = MAX (due, raw->next_write + 1);
+
+  while (raw->next_write < MIN (due, raw->writes->len))
+    {
+      Write *write = &g_array_index (raw->writes, Write, raw->next_write++);
+
+      g_string_append_printf (raw->pending, "%" G_GSIZE_MODIFIER "x\r\n", write->length);
+      g_string_append_len (raw->pending, write->data, write->length);
+      g_string_append (raw->pending, "\r\n");
+      if (!raw_flush (raw))
+        goto gone;
+      if (write->end_of_tick || raw->pending->len > 0)
         break;
     }
 
-  if (reply->next_write >= reply->writes->len)
+  if (raw->next_write >= raw->writes->len && raw->pending->len == 0)
     {
-      soup_message_body_complete (body);
-      g_clear_pointer (&reply->ticker, g_source_unref);
-      soup_server_message_unpause (reply->msg);
-      return G_SOURCE_REMOVE;
+      g_string_append (raw->pending, "0\r\n\r\n");
+      raw->ended = TRUE;
+      if (!raw_flush (raw))
+        goto gone;
     }
 
-  soup_server_message_unpause (reply->msg);
   return G_SOURCE_CONTINUE;
+
+gone:
+  g_io_stream_close (raw->io, NULL, NULL);
+  return G_SOURCE_REMOVE;   /* frees @raw */
 }
 
 static char *
@@ -536,33 +587,30 @@ send_answer (Reply *reply)
       return;
     }
 
-  soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
-  soup_message_headers_set_content_type (headers,
-                                         reply->ollama ? "application/x-ndjson" : "text/event-stream",
-                                         NULL);
+  /* As real servers do, each event leaves in one write of its own (chunk
+   * size, data and line end together): the connection is taken from
+   * libsoup, whose server writes a chunk in three, and given back to it
+   * for the next request when the answer is done. Nothing may touch
+   * @reply after the connection is stolen: the message goes away. */
+  {
+    RawStream *raw = g_new0 (RawStream, 1);
+    g_autoptr(GSource) ticker = NULL;
 
-  reply->writes = build_stream (reply, answer, answer_len, finish, &n_tokens);
-  reply->stream_us = (gint64) stream_ms * 1000;
-  reply->stream_started = g_get_monotonic_time ();
-
-  if (stream_ms == 0)
-    {
-      /* Every event its own chunk, all at once. */
-      for (guint i = 0; i < reply->writes->len; i++)
-        {
-          Write *write = &g_array_index (reply->writes, Write, i);
-
-          soup_message_body_append (soup_server_message_get_response_body (msg),
-                                    SOUP_MEMORY_COPY, write->data, write->length);
-        }
-      soup_message_body_complete (soup_server_message_get_response_body (msg));
-      return;
-    }
-
-  /* The first writes go now; the rest from a 1 ms ticker. */
-  reply->ticker = g_timeout_source_new (1);
-  g_source_set_callback (reply->ticker, stream_tick_cb, reply, NULL);
-  g_source_attach (reply->ticker, self->context);
+    raw->self = self;
+    raw->writes = build_stream (reply, answer, answer_len, finish, &n_tokens);
+    raw->stream_us = (gint64) stream_ms * 1000;
+    raw->pending = g_string_new ("HTTP/1.1 200 OK\r\nServer: assay-fake-llm\r\n"
+                                 "Transfer-Encoding: chunked\r\nContent-Type: ");
+    g_string_append (raw->pending, reply->ollama ? "application/x-ndjson" : "text/event-stream");
+    g_string_append (raw->pending, "\r\nCache-Control: no-cache\r\n\r\n");
+    raw->local = g_object_ref (soup_server_message_get_local_address (msg));
+    raw->remote = g_object_ref (soup_server_message_get_remote_address (msg));
+    raw->io = soup_server_message_steal_connection (msg);
+    raw->started = g_get_monotonic_time ();
+    ticker = g_timeout_source_new (1);
+    g_source_set_callback (ticker, raw_tick_cb, raw, (GDestroyNotify) raw_stream_free);
+    g_source_attach (ticker, self->context);
+  }
 }
 
 /* The request counts as in flight from its arrival until its answer is
@@ -681,8 +729,11 @@ delayed_reply_cb (gpointer user_data)
   Reply *reply = user_data;
 
   SoupServerMessage *msg = reply->msg;
-  gboolean disconnect = reply->fault != NULL &&
-                        reply->fault->fault.kind == ASSAY_FAKE_LLM_FAULT_DISCONNECT;
+  AssayFakeLlmFaultKind kind = reply->fault != NULL ? reply->fault->fault.kind : ASSAY_FAKE_LLM_FAULT_NONE;
+  /* Streamed answers take the connection too (see send_answer()). */
+  gboolean disconnect = kind == ASSAY_FAKE_LLM_FAULT_DISCONNECT ||
+                        (reply->stream && kind != ASSAY_FAKE_LLM_FAULT_STATUS &&
+                         kind != ASSAY_FAKE_LLM_FAULT_OVERSIZED);
 
   g_clear_pointer (&reply->delay, g_source_unref);
   if (reply->watch != NULL)

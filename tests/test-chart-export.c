@@ -279,7 +279,8 @@ test_document_empty (void)
  * charts, none for a failed one, "-2" for a second document of the same name. */
 static const char run_json[] =
   "{ \"result_version\": \"assay-result/1\", \"documents\": ["
-  "  { \"status\": \"done\", \"source\": { \"name\": \"report.pdf\", \"pages\": 3 },"
+  "  { \"result_version\": \"assay-result/1\", \"status\": \"done\","
+  "    \"source\": { \"name\": \"report.pdf\", \"pages\": 3 },"
   "    \"extraction\": { \"title\": \"Q3 report\", \"figures\": ["
   "      { \"label\": \"Revenue\", \"value\": 1234500000, \"unit\": \"USD\", \"page\": 2 },"
   "      { \"label\": \"Costs\", \"value\": 800000000, \"unit\": \"USD\", \"page\": 3 },"
@@ -291,9 +292,11 @@ static const char run_json[] =
   "                     \"verdict\": \"close\" },"
   "      \"pages\": [ { \"page\": 1, \"numbers\": 4 }, { \"page\": 2, \"numbers\": 40 },"
   "                   { \"page\": 3, \"numbers\": 12 } ] } },"
-  "  { \"status\": \"failed\", \"source\": { \"name\": \"broken.pdf\" },"
+  "  { \"result_version\": \"assay-result/1\", \"status\": \"failed\","
+  "    \"source\": { \"name\": \"broken.pdf\" },"
   "    \"error\": { \"stage\": \"read\", \"message\": \"not a PDF\" } },"
-  "  { \"status\": \"done\", \"source\": { \"name\": \"report.pdf\" } } ] }";
+  "  { \"result_version\": \"assay-result/1\", \"status\": \"done\","
+  "    \"source\": { \"name\": \"report.pdf\" } } ] }";
 
 static void
 test_run_json (void)

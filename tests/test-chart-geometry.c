@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "assay-chart-geometry.h"
+#include "assay-chart-render.h"
 
 static AssayChartSpec *
 bar_spec (void)
@@ -211,6 +212,60 @@ test_describe (void)
   g_assert_null (assay_chart_spec_describe_item (spec, 3, 0));
 }
 
+/* Odd data lays out and draws: huge, infinite, missing, all equal, ≤ 0 on log axes. */
+static void
+test_odd_data (void)
+{
+  static const char * const labels[] = { "a", "b", "c", "d", "e" };
+  double bars[] = { 1e300, -1e300, NAN, INFINITY, 0 };
+  double x[] = { 5, 5, 5, 5, 5 };
+  double y[] = { -3, 0, 2, NAN, 1e-310 };
+  double edges[] = { 0, 0, 0 };
+  guint counts[] = { 3, 4 };
+  AssayChartPalette palette;
+
+  assay_chart_palette_init (&palette, ASSAY_CHART_STYLE_DARK);
+  for (guint variant = 0; variant < 8; variant++)
+    {
+      g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Odd");
+      g_autoptr(AssayChartSeries) s = NULL;
+      g_autoptr(AssayChartGeometry) geom = NULL;
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 300, 200);
+      cairo_t *cr = cairo_create (surface);
+      guint series = G_MAXUINT, index;
+
+      switch (variant % 4)
+        {
+        case 0:
+          s = assay_chart_series_new_bars (NULL, labels, bars, 5);
+          break;
+        case 1:
+          s = assay_chart_series_new_xy (ASSAY_CHART_KIND_LINE, NULL, x, y, 5);
+          break;
+        case 2:
+          s = assay_chart_series_new_xy (ASSAY_CHART_KIND_SCATTER, NULL, y, y, 5);
+          break;
+        default:
+          s = assay_chart_series_new_histogram (NULL, edges, counts, 2);
+          break;
+        }
+      assay_chart_spec_add_series (spec, s);
+      if (variant >= 4)
+        {
+          assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, NULL, NULL, ASSAY_CHART_SCALE_LOG);
+          assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_Y, NULL, "s", ASSAY_CHART_SCALE_LOG);
+        }
+      geom = assay_chart_geometry_new (spec, &palette, 300, 200);
+      assay_chart_render (cr, geom, &palette);
+      if (assay_chart_geometry_step (geom, &series, &index, 1))
+        assay_chart_render_hover (cr, geom, &palette, series, index);
+      assay_chart_geometry_hit_test (geom, 150, 100, NULL, NULL);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      cairo_destroy (cr);
+      cairo_surface_destroy (surface);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -224,6 +279,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-geometry/histogram-log-and-spans", test_histogram_log_and_spans);
   g_test_add_func ("/assay/chart-geometry/empty", test_empty);
   g_test_add_func ("/assay/chart-geometry/describe", test_describe);
+  g_test_add_func ("/assay/chart-geometry/odd-data", test_odd_data);
 
   return g_test_run ();
 }

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <float.h>
 #include <math.h>
 
 #include "assay-chart-ticks.h"
@@ -204,6 +205,58 @@ test_time (void)
   g_assert_cmpstr (seconds->ticks[1].label, ==, "10:00:05");
 }
 
+/* Whatever comes in — extremes, tiny widths, reversed, infinite — ticks come
+ * out: few enough, ascending, labelled. */
+static void
+test_fuzz (void)
+{
+  static const double specials[] = { 0, -0.0, 1, -1, 1e-300, -1e-300, 1e300, -1e300, 1e20, 1e20 + 1e5,
+                                     4.9e-324, DBL_MAX, -DBL_MAX, INFINITY, -INFINITY, NAN, 1e15, 123456789.123 };
+  GRand *rand = g_rand_new_with_seed (11);
+
+  for (guint r = 0; r < 3000; r++)
+    {
+      double a, b;
+      guint max_ticks = g_rand_int_range (rand, 2, 15);
+
+      if (r < G_N_ELEMENTS (specials) * G_N_ELEMENTS (specials))
+        {
+          a = specials[r / G_N_ELEMENTS (specials)];
+          b = specials[r % G_N_ELEMENTS (specials)];
+        }
+      else
+        {
+          a = g_rand_double_range (rand, -1, 1) * pow (10, g_rand_int_range (rand, -300, 300));
+          b = a + g_rand_double (rand) * pow (10, g_rand_int_range (rand, -300, 300));
+        }
+
+      for (guint kind = 0; kind < 4; kind++)
+        {
+          g_autoptr(AssayChartTicks) t = NULL;
+
+          if (kind == 0)
+            t = assay_chart_ticks_linear (a, b, max_ticks, TRUE, "EUR");
+          else if (kind == 1)
+            t = assay_chart_ticks_linear (a, b, max_ticks, FALSE, NULL);
+          else if (kind == 2)
+            t = assay_chart_ticks_log (a, b, max_ticks, NULL);
+          else
+            t = assay_chart_ticks_time (a, b, max_ticks);
+
+          g_assert_cmpuint (t->n_ticks, <=, max_ticks + 2);
+          g_assert_false (isnan (t->min));
+          g_assert_false (isnan (t->max));
+          for (guint i = 0; i < t->n_ticks; i++)
+            {
+              g_assert_nonnull (t->ticks[i].label);
+              if (i > 0)
+                g_assert_cmpfloat (t->ticks[i].value, >, t->ticks[i - 1].value);
+            }
+        }
+    }
+  g_rand_free (rand);
+}
+
 static void
 test_exact (void)
 {
@@ -229,6 +282,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-ticks/linear-labels", test_linear_labels);
   g_test_add_func ("/assay/chart-ticks/log", test_log);
   g_test_add_func ("/assay/chart-ticks/time", test_time);
+  g_test_add_func ("/assay/chart-ticks/fuzz", test_fuzz);
   g_test_add_func ("/assay/chart-ticks/exact", test_exact);
 
   return g_test_run ();

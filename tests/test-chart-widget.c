@@ -302,6 +302,52 @@ test_benford (Fixture       *f,
 }
 
 static void
+export_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!assay_chart_export_finish (ASSAY_CHART (object), result, error) && *error == NULL)
+    g_assert_not_reached ();
+  g_object_set_data (object, "test-exported", GINT_TO_POINTER (1));
+}
+
+/* Export from the window: the look on screen, written on the worker pool. */
+static void
+test_export_async (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(AssayChartSpec) spec = assay_charts_document_benford (sample_document ());
+  g_autofree char *path = screenshot_path ("chart-benford-export-dark");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+  cairo_surface_t *surface;
+  guint32 corner;
+
+  assay_chart_set_spec (f->chart, spec);
+  set_style (ADW_COLOR_SCHEME_FORCE_DARK);
+  wait_for_paints (f->window, 1);
+  assay_chart_export_async (f->chart, file, ASSAY_CHART_FORMAT_PNG, 640, 360, NULL, export_done_cb, &error);
+  deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  while (g_object_get_data (G_OBJECT (f->chart), "test-exported") == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_object_get_data (G_OBJECT (f->chart), "test-exported"));
+  set_style (ADW_COLOR_SCHEME_FORCE_LIGHT);
+
+  surface = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 640);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 360);
+  /* The dark window's background, not transparency. */
+  corner = *(guint32 *) cairo_image_surface_get_data (surface);
+  g_assert_cmpuint (corner >> 24, ==, 0xff);
+  g_assert_cmpuint (corner & 0xff, <, 0x60);
+  cairo_surface_destroy (surface);
+}
+
+static void
 test_document_charts (Fixture       *f,
                       gconstpointer  data)
 {
@@ -540,6 +586,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add ("/assay/chart-widget/benford", Fixture, NULL, fixture_setup, test_benford, fixture_teardown);
+  g_test_add ("/assay/chart-widget/export-async", Fixture, NULL, fixture_setup, test_export_async, fixture_teardown);
   g_test_add ("/assay/chart-widget/document-charts", Fixture, NULL, fixture_setup, test_document_charts, fixture_teardown);
   g_test_add ("/assay/chart-widget/model-layer", Fixture, NULL, fixture_setup, test_model_layer, fixture_teardown);
   g_test_add ("/assay/chart-widget/builder", Fixture, NULL, fixture_setup, test_builder, fixture_teardown);

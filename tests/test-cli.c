@@ -393,6 +393,74 @@ test_cached_equals_cold (void)
   g_assert_cmpstr (cached_csv.out, ==, cold_csv.out);
 }
 
+static gboolean
+is_png_of_size (const char *path,
+                guint       min_width)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+  guint width;
+
+  if (!g_file_get_contents (path, &data, &length, NULL) || length < 24 ||
+      memcmp (data, "\x89PNG\r\n\x1a\n", 8) != 0)
+    return FALSE;
+  width = ((guint) (guchar) data[16] << 24) | ((guint) (guchar) data[17] << 16) |
+          ((guint) (guchar) data[18] << 8) | (guint) (guchar) data[19];
+  return width >= min_width;
+}
+
+/* --charts DIR: each done document's charts as SVG and PNG, named after
+ * the file, a second file of the same name with "-2", from a cached run as
+ * from a cold one; none for a failed document; a folder that cannot be
+ * made is a usage error before any work. */
+static void
+test_charts (void)
+{
+  g_autofree char *dir = make_dir ();
+  g_autofree char *sub = g_build_filename (dir, "sub", NULL);
+  g_autofree char *a = write_invoice (dir, "a.pdf", "A-1");
+  g_autofree char *b = NULL;
+  g_autofree char *broken = g_build_filename (dir, "broken.pdf", NULL);
+  g_autofree char *charts = g_build_filename (dir, "charts", NULL);
+  g_autofree char *again = g_build_filename (dir, "charts-again", NULL);
+  const char *kinds[] = { "key-figures", "distribution", "benford", "figures-per-page" };
+  g_auto(AssayTestOutcome) run = { 0 };
+  g_auto(AssayTestOutcome) cached = { 0 };
+  g_auto(AssayTestOutcome) bad = { 0 };
+
+  g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+  b = write_invoice (sub, "a.pdf", "B-22");
+  g_assert_true (g_file_set_contents (broken, "%PDF-1.7\ntruncated", -1, NULL));
+
+  run_assay (&run, (const char *[]) { "--headless", "--charts", charts, a, b, broken, NULL });
+  g_assert_cmpint (run.status, ==, 1);   /* the broken one failed */
+  run_assay (&cached, (const char *[]) { "--headless", "--charts", again, a, b, NULL });
+  g_assert_cmpint (cached.status, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    for (guint d = 0; d < 2; d++)
+      {
+        const char *folder = d == 0 ? charts : again;
+        g_autofree char *svg = g_strdup_printf ("%s/a-%s.svg", folder, kinds[i]);
+        g_autofree char *svg2 = g_strdup_printf ("%s/a-2-%s.svg", folder, kinds[i]);
+        g_autofree char *png = g_strdup_printf ("%s/a-%s.png", folder, kinds[i]);
+        g_autofree char *text = NULL;
+
+        g_assert_true (g_file_get_contents (svg, &text, NULL, NULL));
+        g_assert_nonnull (strstr (text, "<svg"));
+        g_assert_true (g_file_test (svg2, G_FILE_TEST_EXISTS));
+        g_assert_true (is_png_of_size (png, 100));
+      }
+  {
+    g_autofree char *none = g_strdup_printf ("%s/broken-benford.svg", charts);
+    g_assert_false (g_file_test (none, G_FILE_TEST_EXISTS));
+  }
+
+  run_assay (&bad, (const char *[]) { "--headless", "--charts", "/proc/no/such/folder", a, NULL });
+  g_assert_cmpint (bad.status, ==, 2);
+  g_assert_nonnull (strstr (bad.err, "charts"));
+}
+
 static void
 test_stats_and_trace (void)
 {
@@ -476,6 +544,7 @@ main (int   argc,
   g_test_add_func ("/assay/cli/csv", test_csv);
   g_test_add_func ("/assay/cli/cache-and-password", test_cache_and_password);
   g_test_add_func ("/assay/cli/cached-equals-cold", test_cached_equals_cold);
+  g_test_add_func ("/assay/cli/charts", test_charts);
   g_test_add_func ("/assay/cli/stats-and-trace", test_stats_and_trace);
   g_test_add_func ("/assay/cli/interrupt", test_interrupt);
 

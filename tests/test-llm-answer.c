@@ -399,7 +399,6 @@ test_fuzz (void)
   g_autoptr(GRand) rand = g_rand_new_with_seed (7);
   static const char alphabet[] = "{}[]\":,0123456789.-e nulltruefalse\\";
   guint valid = 0;
-  gint64 start = g_get_monotonic_time ();
 
   for (guint i = 0; i < 3000; i++)
     {
@@ -435,8 +434,6 @@ test_fuzz (void)
   /* Some edits land in harmless places (inside a string), most do not. */
   g_assert_cmpuint (valid, >, 0);
   g_assert_cmpuint (valid, <, 3000);
-  /* Bounded: well under a millisecond per answer. */
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 }
 
 int

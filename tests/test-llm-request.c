@@ -185,6 +185,45 @@ test_retry_policy (void)
   g_assert_cmpuint (assay_llm_retry_backoff_ms (1, 0.0, 120000), ==, 1000);
 }
 
+/* One rate limit per endpoint: how long a response asks to hold every new
+ * request. */
+static void
+test_rate_limit_headers (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_utc (2023, 11, 14, 22, 13, 20);
+  gint64 unix_now = g_date_time_to_unix (now);
+
+  /* Go durations as OpenAI sends them in x-ratelimit-reset-*. */
+  g_assert_cmpint (assay_llm_retry_parse_duration ("1s"), ==, 1000);
+  g_assert_cmpint (assay_llm_retry_parse_duration ("6m0s"), ==, 360000);
+  g_assert_cmpint (assay_llm_retry_parse_duration ("20ms"), ==, 20);
+  g_assert_cmpint (assay_llm_retry_parse_duration ("1h2m3.5s"), ==, 3723500);
+  g_assert_cmpint (assay_llm_retry_parse_duration ("2"), ==, 2000);
+  g_assert_cmpint (assay_llm_retry_parse_duration ("0.5"), ==, 500);
+  g_assert_cmpint (assay_llm_retry_parse_duration ("1500us"), ==, 2);
+  g_assert_cmpint (assay_llm_retry_parse_duration ("soon"), ==, -1);
+  g_assert_cmpint (assay_llm_retry_parse_duration ("5x"), ==, -1);
+  g_assert_cmpint (assay_llm_retry_parse_duration (""), ==, -1);
+  g_assert_cmpint (assay_llm_retry_parse_duration (NULL), ==, -1);
+
+  /* 429 and 503 with retry-after-ms, Retry-After in seconds or a date. */
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (429, "700", NULL, NULL, NULL, NULL, NULL, unix_now), ==, 700);
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (503, NULL, "2", NULL, NULL, NULL, NULL, unix_now), ==, 2000);
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (429, NULL, "Tue, 14 Nov 2023 22:13:50 GMT",
+                                                  NULL, NULL, NULL, NULL, unix_now), ==, 30000);
+  /* Retry-After on other statuses names no window. */
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (500, NULL, "2", NULL, NULL, NULL, NULL, unix_now), ==, -1);
+  /* A used-up budget on any response, a 200 too; the longer one wins. */
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (200, NULL, NULL, "0", "6m0s", "1000", "1s", unix_now), ==, 360000);
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (200, NULL, NULL, "5", "1s", "0", "20ms", unix_now), ==, 20);
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (429, "100", NULL, "0", "1s", NULL, NULL, unix_now), ==, 1000);
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (200, NULL, NULL, "3", "1s", "7", "1s", unix_now), ==, -1);
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (200, NULL, NULL, "0", NULL, NULL, NULL, unix_now), ==, -1);
+  /* At most ten minutes. */
+  g_assert_cmpint (assay_llm_retry_rate_limit_ms (429, NULL, "86400", NULL, NULL, NULL, NULL, unix_now), ==,
+                   ASSAY_LLM_RATE_LIMIT_MAX_MS);
+}
+
 static void
 test_redact (void)
 {
@@ -449,6 +488,7 @@ main (int   argc,
   g_test_add_func ("/assay/llm-request/config-limits", test_config_limits);
   g_test_add_func ("/assay/llm-request/config-urls", test_config_urls);
   g_test_add_func ("/assay/llm-request/retry-policy", test_retry_policy);
+  g_test_add_func ("/assay/llm-request/rate-limit-headers", test_rate_limit_headers);
   g_test_add_func ("/assay/llm-request/redact", test_redact);
   g_test_add_func ("/assay/llm-request/server-error-parse", test_server_error_parse);
   g_test_add_func ("/assay/llm-request/estimate-tokens", test_estimate_tokens);

@@ -22,6 +22,7 @@ struct _TestSlowExtractor
 {
   GObject parent_instance;
   guint   delay_ms;
+  guint   waiting_ms;   /* tells the request it waits this long for a rate limit */
   guint   in_flight;
   guint   max_in_flight;
   guint   calls;
@@ -70,6 +71,9 @@ slow_extract_async (AssayExtractor            *extractor,
   self->calls++;
   self->in_flight++;
   self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
+  if (self->waiting_ms > 0 && request->waiting != NULL)
+    request->waiting (request->progress_data,
+                      g_get_monotonic_time () + (gint64) self->waiting_ms * 1000);
   g_timeout_add_full (G_PRIORITY_DEFAULT, self->delay_ms, slow_answer, task, g_object_unref);
 }
 
@@ -1293,6 +1297,58 @@ test_add_files (Fixture       *fixture,
     g_object_unref (files[i]);
 }
 
+static GPtrArray *
+add_files_and_wait (AssayPipeline *pipeline,
+                    GFile        **files,
+                    guint          n_files)
+{
+  AddFiles add = { NULL, FALSE };
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+
+  assay_pipeline_add_files_async (pipeline, files, n_files, NULL, files_added, &add);
+  while (!add.done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (add.done);
+
+  return add.skipped;
+}
+
+/* Dropping the same files again lists none of them twice; a cancelled one
+ * dropped again is tried again, a done one is left as it is. */
+static void
+test_add_files_again (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  GListModel *documents = assay_pipeline_get_documents (pipeline);
+  g_autofree char *one = write_report (fixture, "one.pdf", NULL);
+  g_autofree char *two = write_report (fixture, "two.pdf", "two");
+  g_autoptr(GFile) file_one = g_file_new_for_path (one);
+  g_autoptr(GFile) file_two = g_file_new_for_path (two);
+  GFile *files[] = { file_one, file_two };
+  g_autoptr(AssayDocument) first = NULL;
+  g_autoptr(AssayDocument) second = NULL;
+  g_autoptr(GPtrArray) skipped = NULL;
+
+  skipped = add_files_and_wait (pipeline, files, G_N_ELEMENTS (files));
+  g_assert_cmpuint (skipped->len, ==, 0);
+  g_clear_pointer (&skipped, g_ptr_array_unref);
+  first = g_list_model_get_item (documents, 0);
+  second = g_list_model_get_item (documents, 1);
+  assay_pipeline_cancel (pipeline, second);
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (first), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_cmpint (assay_document_get_state (second), ==, ASSAY_DOCUMENT_CANCELLED);
+
+  skipped = add_files_and_wait (pipeline, files, G_N_ELEMENTS (files));
+  g_assert_cmpuint (skipped->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 2);
+  run_until_idle (pipeline);
+  g_assert_cmpint (assay_document_get_state (first), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_false (assay_document_get_cached (first));
+  g_assert_cmpint (assay_document_get_state (second), ==, ASSAY_DOCUMENT_DONE);
+}
+
 /* Documents of a previous session: the finished ones as they were, without
  * hashing or reading; the ones at work queued again. */
 static void
@@ -1370,6 +1426,51 @@ test_restored (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (documents, &n_changes);
 }
 
+static void
+waiting_changed (AssayDocument *document,
+                 GParamSpec    *pspec,
+                 gpointer       user_data)
+{
+  gint64 *seen = user_data;
+  gint64 until = assay_document_get_waiting_until (document);
+
+  if (until > 0)
+    {
+      /* Told once per change, and only while extracting. */
+      g_assert_cmpint (until, !=, *seen);
+      g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_EXTRACTING);
+      *seen = until;
+    }
+}
+
+/* An extractor that waits for a rate limit says until when; the document
+ * shows it as "waiting-until" (notified) and clears it when extraction ends. */
+static void
+test_waiting_until (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(TestSlowExtractor) extractor = g_object_new (TEST_TYPE_SLOW_EXTRACTOR, NULL);
+  g_autoptr(AssayPipeline) pipeline = NULL;
+  g_autofree char *path = write_report (fixture, "a.pdf", NULL);
+  AssayDocument *document;
+  gint64 seen = 0;
+  gint64 before;
+
+  extractor->delay_ms = 50;
+  extractor->waiting_ms = 40;
+  pipeline = assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (extractor), fixture->template_);
+  document = add_path (pipeline, path);
+  g_assert_cmpint (assay_document_get_waiting_until (document), ==, 0);
+  g_signal_connect (document, "notify::waiting-until", G_CALLBACK (waiting_changed), &seen);
+
+  before = g_get_monotonic_time ();
+  run_until_idle (pipeline);
+
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_cmpint (seen, >, before + 40 * 1000);
+  g_assert_cmpint (assay_document_get_waiting_until (document), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1397,7 +1498,9 @@ main (int   argc,
   ADD ("/assay/pipeline/wait-cancellable", test_wait_cancellable);
   ADD ("/assay/pipeline/shutdown", test_shutdown);
   ADD ("/assay/pipeline/add-files", test_add_files);
+  ADD ("/assay/pipeline/add-files-again", test_add_files_again);
   ADD ("/assay/pipeline/restored", test_restored);
+  ADD ("/assay/pipeline/waiting-until", test_waiting_until);
 
 #undef ADD
 

@@ -690,6 +690,13 @@ test_offer_ollama (void)
   g_assert_cmpint (g_settings_get_enum (settings, "provider"), ==, ASSAY_SETTINGS_PROVIDER_OLLAMA);
   model = g_settings_get_string (settings, "model");
   g_assert_cmpstr (model, ==, "gemma2:2b");   /* the first of the sorted list */
+  {
+    g_autofree char *address = g_settings_get_string (settings, "url");
+
+    g_assert_cmpstr (address, ==, url);
+  }
+  /* The settings object is left as it was: changes still apply at once. */
+  g_assert_false (g_settings_get_has_unapplied (settings));
   g_assert_true (g_settings_get_boolean (settings, "local-ollama-offered"));
 
   /* Asked once only: with the answer remembered, nothing is even probed. */

@@ -19,6 +19,7 @@
 #include "assay-application.h"
 #include "assay-document-row.h"
 #include "assay-document-private.h"
+#include "assay-fake-llm-server.h"
 #include "assay-offline-extractor.h"
 #include "assay-session.h"
 #include "assay-test-pdf.h"
@@ -90,7 +91,6 @@ save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *file = g_strconcat (name, ".png", NULL);
@@ -112,8 +112,19 @@ save_screenshot (GtkWidget  *widget,
   g_assert_cmpint (width, >, 0);
   g_assert_cmpint (height, >, 0);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A window still waiting for its new size (a slow build, a resize just
+   * asked for) draws nothing yet: try again a few frames later. */
+  for (guint attempt = 0; node == NULL && attempt < 50; attempt++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      if (attempt > 0)
+        settle (100);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
 
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
@@ -172,6 +183,12 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
 static AssayWindow *
 new_window (int width,
             int height)
@@ -188,12 +205,13 @@ new_window (int width,
 static void
 close_window (AssayWindow *window)
 {
-  g_autoptr(AssayPipeline) pipeline = g_object_ref (assay_window_get_pipeline (window));
+  gpointer pipeline = assay_window_get_pipeline (window);
 
+  g_object_add_weak_pointer (G_OBJECT (pipeline), &pipeline);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle (100);
-  /* The window gave its pipeline up: nothing else holds it. */
-  g_assert_finalize_object (g_steal_pointer (&pipeline));
+  /* The window gave its pipeline up: once the jobs it shut down have
+   * returned (they hold it until then), nothing holds it. */
+  wait_until (pointer_cleared, &pipeline, 60, "the window's pipeline to be finalized");
 }
 
 static GFile *
@@ -303,8 +321,10 @@ test_documents (void)
     settle (200);
     row = assay_document_list_find_row (list, first);
     g_assert_nonnull (row);
-    g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "Done"));
-    g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "2 pages"));
+    /* Done (the icon says so): its pages, its figures, how long it took. */
+    g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "2 pages · "));
+    g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), "verified"));
+    g_assert_true (g_str_has_suffix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), " s"));
   }
 
   /* Alt+Down selects the first document, then the next one. */
@@ -418,12 +438,6 @@ test_password (void)
   g_assert_false (gtk_widget_is_visible (entry));
 
   close_window (window);
-}
-
-static gboolean
-pointer_cleared (gpointer data)
-{
-  return *(gpointer *) data == NULL;
 }
 
 static gboolean
@@ -577,7 +591,7 @@ test_rows (void)
   _assay_document_set_state (cached, ASSAY_DOCUMENT_DONE);
   g_assert_true (label_shows (rows[3], "Cached"));
   g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
-                                   "Done"));
+                                   "1 page · "));
   g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
                             "4 figures, 4 verified"));
 
@@ -661,6 +675,100 @@ test_cancel_all (void)
   }
 
   close_window (window);
+}
+
+static gboolean
+extractor_is_not (gpointer data)
+{
+  AssayWindow *window = ((gpointer *) data)[0];
+  const char *offline_id = ((gpointer *) data)[1];
+  g_autofree char *id = assay_pipeline_dup_extractor_id (assay_window_get_pipeline (window));
+
+  return g_strcmp0 (id, offline_id) != 0;
+}
+
+static gboolean
+row_status_starts (gpointer data)
+{
+  AssayWindow *window = ((gpointer *) data)[0];
+  AssayDocument *document = ((gpointer *) data)[1];
+  const char *prefix = ((gpointer *) data)[2];
+  GtkWidget *row = assay_document_list_find_row (assay_window_get_document_list (window), document);
+  const char *status = row != NULL ? assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)) : NULL;
+
+  return status != NULL && g_str_has_prefix (status, prefix);
+}
+
+/* A model server that answers 429 with Retry-After: the row counts the
+ * seconds down, then the document gets done. The window takes the model
+ * from the settings, as the preferences leave them. */
+static void
+test_rate_limit (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "rate-limit", NULL);
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
+  AssayFakeLlmServer *server = assay_fake_llm_server_new ();
+  g_autofree char *base = assay_fake_llm_server_dup_url (server, "http");
+  g_autofree char *url = g_strdup_printf ("%s/v1", base);
+  g_autofree char *offline_id = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(AssayDocument) document = NULL;
+  AssayFakeLlmFault fault = { ASSAY_FAKE_LLM_FAULT_STATUS, 429,
+                              "{\"error\":{\"message\":\"Slow down\",\"type\":\"rate_limit\"}}",
+                              "6", NULL, 0, 0, NULL };
+  AssayWindow *window;
+  gpointer data[3];
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  file = write_pdf (dir, "rate-limited.pdf", "Quarterly figures\nRevenue 12,500 EUR\nCosts 8,200 EUR");
+
+  assay_fake_llm_server_push_fault (server, &fault);
+  g_settings_set_boolean (settings, "local-ollama-offered", TRUE);
+  g_settings_set_enum (settings, "provider", 3 /* OpenAI-compatible */);
+  g_settings_set_string (settings, "url", url);
+  g_settings_set_string (settings, "model", "alpha-1b");
+  g_settings_set_boolean (settings, "offline-fallback", FALSE);
+
+  window = new_window (1000, 700);
+  {
+    AssayWorkerPool *pool = assay_worker_pool_get_default ();
+    g_autoptr(AssayExtractor) offline = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
+    g_autoptr(AssayTemplate) general = assay_template_lookup ("general");
+    g_autoptr(AssayPipeline) probe = assay_pipeline_new (pool, offline, general);
+
+    offline_id = assay_pipeline_dup_extractor_id (probe);
+  }
+  data[0] = window;
+  data[1] = offline_id;
+  wait_until (extractor_is_not, data, 30, "the window to take the model from the settings");
+
+  {
+    GFile *files[] = { file };
+
+    assay_window_add_files (window, files, 1);
+  }
+  data[1] = GUINT_TO_POINTER (1);
+  wait_until (n_documents_is, data, WAIT_LIMIT_S, "the document in the list");
+  document = g_list_model_get_item (assay_pipeline_get_documents (assay_window_get_pipeline (window)), 0);
+
+  data[1] = document;
+  data[2] = (gpointer) "Rate limit: waiting";
+  wait_until (row_status_starts, data, WAIT_LIMIT_S, "the row's rate-limit countdown");
+  screenshots (GTK_WIDGET (window), "window-rate-limit");
+
+  {
+    gpointer wait_data[2] = { document, GINT_TO_POINTER (ASSAY_DOCUMENT_DONE) };
+
+    wait_until (state_is, wait_data, WAIT_LIMIT_S, "the document to be done after the wait");
+  }
+  g_assert_cmpuint (assay_fake_llm_server_get_requests (server), >=, 2);
+
+  close_window (window);
+  assay_fake_llm_server_free (server);
+  g_settings_reset (settings, "provider");
+  g_settings_reset (settings, "url");
+  g_settings_reset (settings, "model");
+  g_settings_reset (settings, "offline-fallback");
 }
 
 static gsize
@@ -803,6 +911,15 @@ main (int    argc,
   gtk_init ();
   adw_init ();
 
+  /* The first-start offer of a local Ollama would probe 127.0.0.1:11434,
+   * where a developer's own Ollama may answer: it is tested in
+   * test-preferences against the fake server, not here. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
+
+    g_settings_set_boolean (settings, "local-ollama-offered", TRUE);
+  }
+
   app = assay_application_new ();
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -816,6 +933,7 @@ main (int    argc,
   g_test_add_func ("/assay/window/session", test_session);
   g_test_add_func ("/assay/window/rows", test_rows);
   g_test_add_func ("/assay/window/cancel-all", test_cancel_all);
+  g_test_add_func ("/assay/window/rate-limit", test_rate_limit);
   g_test_add_func ("/assay/window/ten-thousand", test_ten_thousand);
 
   status = g_test_run ();

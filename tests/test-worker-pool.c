@@ -4,6 +4,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include "assay-worker-pool.h"
 
 #define WAIT_LIMIT_US (10 * G_USEC_PER_SEC)
@@ -180,6 +185,58 @@ test_cancelled_before_run (void)
   shared_clear (&shared);
 }
 
+static void
+nice_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  int value;
+
+  errno = 0;
+  value = getpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid));
+  g_task_return_int (task, errno == 0 ? value : -100);
+}
+
+static void
+nice_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  *(int *) user_data = (int) g_task_propagate_int (G_TASK (result), NULL);
+}
+
+static int
+run_nice_job (AssayWorkerPool *pool)
+{
+  int value = G_MININT;
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, nice_done, &value);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  assay_worker_pool_run (pool, task, G_PRIORITY_DEFAULT, nice_thread);
+  while (value == G_MININT)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  return value;
+}
+
+/* A window lowers its workers' CPU priority; a pool left alone keeps the
+ * process's. */
+static void
+test_nice (void)
+{
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (1);
+  int before = getpriority (PRIO_PROCESS, 0);
+
+  g_assert_cmpint (run_nice_job (pool), ==, before);
+
+  assay_worker_pool_set_nice (pool, MIN (19, MAX (before, 10)));
+  g_assert_cmpint (run_nice_job (pool), ==, MIN (19, MAX (before, 10)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -189,6 +246,7 @@ main (int   argc,
   g_test_add_func ("/assay/worker-pool/bounded", test_bounded);
   g_test_add_func ("/assay/worker-pool/priority", test_priority);
   g_test_add_func ("/assay/worker-pool/cancelled-before-run", test_cancelled_before_run);
+  g_test_add_func ("/assay/worker-pool/nice", test_nice);
 
   return g_test_run ();
 }

@@ -225,10 +225,23 @@ assay_chart_ticks_linear (double      min,
       min = max;
       max = t;
     }
-  if (max - min <= fabs (max) * 1e-12)
+  /* Steps and their multiples must stay finite: keep to ±1e300. */
+  min = CLAMP (min, -1e300, 1e300);
+  max = CLAMP (max, -1e300, 1e300);
+  if (max - min <= MAX (fabs (max), fabs (min)) * 1e-12 || max - min < 1e-200)
     {
       /* One value: centre it in a range of its own magnitude. */
-      double pad = min != 0 ? fabs (min) * 0.1 : 1;
+      double pad = fabs (min) > 1e-200 ? fabs (min) * 0.1 : 1;
+
+      min -= pad;
+      max += pad;
+    }
+
+  /* Ticks are counted in gint64 multiples of the step: a range far narrower
+   * than its magnitude (1e20 to 1e20 + 1) is widened to what a double holds. */
+  if (MAX (fabs (min), fabs (max)) / (max - min) > 1e12)
+    {
+      double pad = MAX (fabs (min), fabs (max)) * 1e-9;
 
       min -= pad;
       max += pad;
@@ -260,7 +273,7 @@ assay_chart_ticks_linear (double      min,
   /* A position axis over a short range may hold no multiple of the step:
    * smaller steps (5 → 2 → 1 → 0.5…) until there are two ticks, or one if
    * two would be too many. */
-  while (!extend && k1 - k0 + 1 < 2)
+  for (guint tries = 0; !extend && k1 - k0 + 1 < 2 && tries < 64; tries++)
     {
       double exponent = floor (log10 (step) + 1e-9);
       double fraction = step / pow (10, exponent);
@@ -331,6 +344,9 @@ assay_chart_ticks_log (double      min,
       min = max;
       max = t;
     }
+  /* Decades as ints, labels as doubles: keep to 1e-300 … 1e300. */
+  min = CLAMP (min, 1e-300, 1e300);
+  max = CLAMP (max, 1e-300, 1e300);
 
   d0 = (int) floor (log10 (min) + 1e-9);
   d1 = (int) ceil (log10 (max) - 1e-9);
@@ -411,6 +427,9 @@ assay_chart_ticks_time (double min,
   max_ticks = MAX (max_ticks, 2);
   if (!isfinite (min) || !isfinite (max))
     min = 0, max = 86400;
+  /* GDateTime holds years 1 to 9999. */
+  min = CLAMP (min, -62135596800.0, 253402300799.0);
+  max = CLAMP (max, -62135596800.0, 253402300799.0);
   if (min > max)
     {
       double t = min;
@@ -449,8 +468,11 @@ assay_chart_ticks_time (double min,
       for (int y = (y0 + ystep - 1) / ystep * ystep; y <= y1; y += ystep)
         {
           g_autoptr(GDateTime) dt = g_date_time_new_utc (y, 1, 1, 0, 0, 0);
-          double v = (double) g_date_time_to_unix (dt);
+          double v;
 
+          if (dt == NULL)
+            break;
+          v = (double) g_date_time_to_unix (dt);
           if (v >= min - 0.5 && v <= max + 0.5)
             ticks_add (ticks, v, g_date_time_format (dt, "%Y"));
         }
@@ -467,8 +489,11 @@ assay_chart_ticks_time (double min,
       for (;;)
         {
           g_autoptr(GDateTime) dt = g_date_time_new_utc (y + m / 12, m % 12 + 1, 1, 0, 0, 0);
-          double v = (double) g_date_time_to_unix (dt);
+          double v;
 
+          if (dt == NULL)
+            break;
+          v = (double) g_date_time_to_unix (dt);
           if (v > max + 0.5 || ticks->n_ticks >= max_ticks + 2)
             break;
           if (v >= min - 0.5)
@@ -488,7 +513,8 @@ assay_chart_ticks_time (double min,
           double v = k * step->seconds;
           g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc ((gint64) v);
 
-          ticks_add (ticks, v, g_date_time_format (dt, step->format));
+          if (dt != NULL)
+            ticks_add (ticks, v, g_date_time_format (dt, step->format));
         }
     }
 

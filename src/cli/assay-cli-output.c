@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "assay-charts-result.h"
 #include "assay-cli-output.h"
 #include "assay-corpus.h"
 #include "assay-result.h"
@@ -73,6 +74,11 @@ struct _AssayCliOutput
   GArray         *entries;     /* SpoolEntry */
   AssayCorpus    *corpus;
   GError         *spool_error;
+
+  /* --charts: set before the first document, then the writer's only. */
+  char           *charts_dir;
+  GHashTable     *chart_names;  /* file name stem → how many documents used it */
+  GError         *charts_error; /* the first chart that could not be written */
 };
 
 static void
@@ -217,6 +223,35 @@ node_to_json (JsonNode *node,
   return json_generator_to_data (generator, NULL);
 }
 
+/* The document's charts into --charts DIR, named after its file; a second
+ * document of the same name gets "-2". */
+static void
+write_charts (AssayCliOutput *self,
+              JsonNode       *node)
+{
+  g_autoptr(AssayDocumentResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stem = NULL;
+  g_autofree char *unique = NULL;
+  const char *name;
+  guint n;
+
+  result = assay_document_result_new_from_json (node, NULL);
+  if (result == NULL)
+    return;
+
+  name = assay_document_result_get_name (result);
+  stem = name != NULL && g_str_has_suffix (name, ".pdf") ? g_strndup (name, strlen (name) - 4)
+                                                         : g_strdup (name != NULL ? name : "document");
+  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->chart_names, stem)) + 1;
+  g_hash_table_insert (self->chart_names, g_strdup (stem), GUINT_TO_POINTER (n));
+  unique = n > 1 ? g_strdup_printf ("%s-%u", stem, n) : g_strdup (stem);
+
+  if (!assay_charts_export_result (result, self->charts_dir, unique, NULL, NULL, &error) &&
+      self->charts_error == NULL)
+    self->charts_error = g_steal_pointer (&error);
+}
+
 static void
 spool_document (AssayCliOutput *self,
                 guint           index,
@@ -235,8 +270,8 @@ spool_document (AssayCliOutput *self,
     assay_corpus_add_result_at (self->corpus, index, result);
 
   /* A cached result came as its digest (assay_store_load_digest()) and
-   * its text: CSV rows need the whole of it. */
-  if (self->format == ASSAY_CLI_FORMAT_CSV && compact != NULL &&
+   * its text: CSV rows and charts need the whole of it. */
+  if ((self->format == ASSAY_CLI_FORMAT_CSV || self->charts_dir != NULL) && compact != NULL &&
       json_object_has_member (json_node_get_object (result), "digest"))
     {
       g_autoptr(JsonParser) parser = json_parser_new_immutable ();
@@ -246,6 +281,9 @@ spool_document (AssayCliOutput *self,
           JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         result = whole = json_parser_steal_root (parser);
     }
+
+  if (self->charts_dir != NULL)
+    write_charts (self, result);
 
   /* The compact text, when it came along, is written as it is. */
   if (self->format == ASSAY_CLI_FORMAT_JSON && compact != NULL)
@@ -585,6 +623,9 @@ assay_cli_output_free (AssayCliOutput *self)
   g_ptr_array_unref (self->skipped);
   assay_corpus_free (self->corpus);
   g_clear_error (&self->spool_error);
+  g_free (self->charts_dir);
+  g_clear_pointer (&self->chart_names, g_hash_table_unref);
+  g_clear_error (&self->charts_error);
   g_clear_pointer (&self->context, g_main_context_unref);
   if (self->out != NULL && self->out != stdout)
     fclose (self->out);
@@ -731,4 +772,42 @@ assay_cli_output_finish_finish (AssayCliOutput  *self,
   g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * assay_cli_output_set_charts_dir:
+ * @dir: an existing directory
+ *
+ * Writes each done document's charts (assay_charts_export_result()) into
+ * @dir as they are spooled, on the writer thread. Call before the first
+ * document is added.
+ */
+void
+assay_cli_output_set_charts_dir (AssayCliOutput *self,
+                                 const char     *dir)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (dir != NULL);
+  g_return_if_fail (self->entries->len == 0 && g_atomic_int_get (&self->backlog) == 0);
+
+  g_free (self->charts_dir);
+  self->charts_dir = g_strdup (dir);
+  if (self->chart_names == NULL)
+    self->chart_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * assay_cli_output_get_charts_error:
+ *
+ * After finishing: the first chart that could not be written.
+ *
+ * Returns: (transfer none) (nullable): the error, or %NULL
+ */
+const GError *
+assay_cli_output_get_charts_error (AssayCliOutput *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->finishing, NULL);
+
+  return self->charts_error;
 }

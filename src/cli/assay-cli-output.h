@@ -60,6 +60,9 @@ void            assay_cli_output_set_drained_func (AssayCliOutput      *self,
                                                 guint                   low_water,
                                                 GSourceFunc             func,
                                                 gpointer                user_data);
+void            assay_cli_output_set_charts_dir (AssayCliOutput        *self,
+                                                 const char            *dir);
+const GError   *assay_cli_output_get_charts_error (AssayCliOutput      *self);
 char           *assay_cli_csv_escape           (const char             *field);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayCliOutput, assay_cli_output_free)

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -57,6 +58,7 @@ typedef struct
   gboolean          no_cache;
   gboolean          stats;
   char             *trace_path;
+  char             *charts_dir;
   char            **paths;
   char             *llm_url;
   char             *model;
@@ -109,6 +111,7 @@ run_clear (Run *run)
   g_clear_pointer (&run->format, g_free);
   g_clear_pointer (&run->template_name, g_free);
   g_clear_pointer (&run->trace_path, g_free);
+  g_clear_pointer (&run->charts_dir, g_free);
   g_clear_pointer (&run->paths, g_strfreev);
   g_clear_pointer (&run->llm_url, g_free);
   g_clear_pointer (&run->model, g_free);
@@ -173,6 +176,11 @@ print_stats (Run *run)
                   (long long) llm_stats.prompt_tokens,
                   (long long) llm_stats.completion_tokens,
                   llm_stats.max_in_flight);
+      g_printerr (_("model: %" G_GUINT64_FORMAT " rate-limit windows, %" G_GUINT64_FORMAT
+                    " cut-off answers asked again with a larger allowance, longest read "
+                    "dispatch %.2f ms\n"),
+                  llm_stats.rate_limit_windows, llm_stats.raised_limits,
+                  llm_stats.max_read_dispatch_us / 1000.0);
     }
 }
 
@@ -192,6 +200,10 @@ output_written (GObject      *object,
       quit (run, EXIT_SOME_FAILED);
       return;
     }
+
+  if (run->charts_dir != NULL && assay_cli_output_get_charts_error (run->out) != NULL)
+    g_printerr (_("assay: could not write the charts: %s\n"),
+                assay_cli_output_get_charts_error (run->out)->message);
 
   if (run->trace != NULL)
     {
@@ -449,6 +461,8 @@ parse_options (Run     *run,
       N_("Print per-stage metrics on standard error at the end"), NULL },
     { "trace", 0, 0, G_OPTION_ARG_FILENAME, &run->trace_path,
       N_("Write a trace of each document's stages to FILE (open it in Perfetto)"), N_("FILE") },
+    { "charts", 0, 0, G_OPTION_ARG_FILENAME, &run->charts_dir,
+      N_("Write each document's charts to DIR as SVG and PNG"), N_("DIR") },
     { "llm-url", 0, 0, G_OPTION_ARG_STRING, &run->llm_url,
       N_("Extract with the model server at URL (OpenAI-compatible or Ollama)"), N_("URL") },
     { "model", 'm', 0, G_OPTION_ARG_STRING, &run->model,
@@ -672,6 +686,20 @@ start_run (Run     *run,
   run->out = assay_cli_output_new (run->output_format, run->output, error);
   if (run->out == NULL)
     return FALSE;
+  if (run->charts_dir != NULL)
+    {
+      /* Made now, so that a bad path is a usage error before any work. */
+      if (g_mkdir_with_parents (run->charts_dir, 0755) != 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                       _("Cannot make the charts folder “%s”: %s"),
+                       run->charts_dir, g_strerror (saved_errno));
+          return FALSE;
+        }
+      assay_cli_output_set_charts_dir (run->out, run->charts_dir);
+    }
   assay_cli_output_set_drained_func (run->out, OUTPUT_LOW_WATER, output_drained, run);
 
   run->pipeline = assay_pipeline_new (run->pool, run->extractor, run->template_);

@@ -560,11 +560,27 @@ lookup_document (AssayCorpus *self,
   return doc;
 }
 
-/* One group: @members[0] is the representative, the others follow. */
+static JsonNode *
+duplicate_member_to_json (AssayCorpus              *self,
+                          const AssayMinhashMember *member)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  assay_json_builder_add_nullable_string (builder, "path", lookup_document (self, member->id)->path);
+  assay_json_builder_add_number (builder, "similarity", member->similarity);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+/* One group: @members[0] is the representative, the others follow; with
+ * @head_only, its members list is left empty (see write_group()). */
 static JsonNode *
 duplicate_group_to_json (AssayCorpus              *self,
                          const AssayMinhashMember *members,
-                         guint                     n_members)
+                         guint                     n_members,
+                         gboolean                  head_only)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const Document *doc = lookup_document (self, members[0].id);
@@ -577,14 +593,8 @@ duplicate_group_to_json (AssayCorpus              *self,
   json_builder_add_int_value (builder, n_members);
   json_builder_set_member_name (builder, "members");
   json_builder_begin_array (builder);
-  for (guint m = 1; m < n_members; m++)
-    {
-      doc = lookup_document (self, members[m].id);
-      json_builder_begin_object (builder);
-      assay_json_builder_add_nullable_string (builder, "path", doc->path);
-      assay_json_builder_add_number (builder, "similarity", members[m].similarity);
-      json_builder_end_object (builder);
-    }
+  for (guint m = 1; m < n_members && !head_only; m++)
+    json_builder_add_value (builder, duplicate_member_to_json (self, &members[m]));
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
@@ -604,17 +614,86 @@ static const char * const list_names[N_LISTS] = {
   "by_label", "by_period", "by_document", "near_duplicate_groups",
 };
 
+typedef struct
+{
+  AssayCorpusWriteFunc  func;
+  gpointer              user_data;
+  GError              **error;
+  gboolean              first;
+} Writer;
+
+static gboolean
+write_text (Writer     *writer,
+            const char *text,
+            gsize       length)
+{
+  return writer->func (text, length, writer->user_data, writer->error);
+}
+
+static gboolean
+write_item (JsonNode *item,
+            gpointer  user_data)
+{
+  Writer *writer = user_data;
+  g_autoptr(JsonNode) owned = item;
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (!writer->first && !write_text (writer, ",", 1))
+    return FALSE;
+  writer->first = FALSE;
+
+  text = json_to_string (owned, FALSE);
+  length = strlen (text);
+  return write_text (writer, text, length);
+}
+
 typedef gboolean (*ItemFunc) (JsonNode *item,
                               gpointer  user_data);
 
-/* Calls @func with each item of @list, in order, until it returns FALSE.
- * Returns: FALSE when @func did */
+/* A group lists every member: as one item it could hold all documents.
+ * Written as its head, then one member at a time, the same text. */
+static gboolean
+write_group (AssayCorpus              *self,
+             Writer                   *writer,
+             const AssayMinhashMember *members,
+             guint                     n_members)
+{
+  g_autoptr(JsonNode) head = duplicate_group_to_json (self, members, n_members, TRUE);
+  g_autofree char *text = json_to_string (head, FALSE);
+  gsize length = strlen (text);
+
+  /* "{…,"members":[]}" without its "]}". */
+  g_assert (length > 2 && g_str_has_suffix (text, "[]}"));
+  if (!writer->first && !write_text (writer, ",", 1))
+    return FALSE;
+  if (!write_text (writer, text, length - 2))
+    return FALSE;
+
+  for (guint m = 1; m < n_members; m++)
+    {
+      g_autoptr(JsonNode) member = duplicate_member_to_json (self, &members[m]);
+      g_autofree char *member_text = json_to_string (member, FALSE);
+
+      if ((m > 1 && !write_text (writer, ",", 1)) ||
+          !write_text (writer, member_text, strlen (member_text)))
+        return FALSE;
+    }
+
+  writer->first = FALSE;
+  return write_text (writer, "]}", 2);
+}
+
+/* Calls @func with each item of @list, in order, until it returns FALSE;
+ * or, with @writer, writes each (groups piece by piece).
+ * Returns: FALSE when @func or the writer did */
 static gboolean
 foreach_item (AssayCorpus *self,
               List         list,
               double       threshold,
               ItemFunc     func,
-              gpointer     user_data)
+              gpointer     user_data,
+              Writer      *writer)
 {
   switch (list)
     {
@@ -657,7 +736,8 @@ foreach_item (AssayCorpus *self,
                  g_array_index (members, AssayMinhashMember, end).representative == first->id;
                  end++)
               ;
-            if (!func (duplicate_group_to_json (self, first, end - i), user_data))
+            if (writer != NULL ? !write_group (self, writer, first, end - i)
+                               : !func (duplicate_group_to_json (self, first, end - i, FALSE), user_data))
               return FALSE;
           }
       }
@@ -715,7 +795,7 @@ assay_corpus_to_json (AssayCorpus *self,
     {
       JsonArray *array = json_array_new ();
 
-      foreach_item (self, list, duplicate_threshold, append_item, array);
+      foreach_item (self, list, duplicate_threshold, append_item, array, NULL);
       json_object_set_array_member (object, list_names[list], array);
     }
 
@@ -723,40 +803,6 @@ assay_corpus_to_json (AssayCorpus *self,
   json_object_unref (object);
 
   return root;
-}
-
-typedef struct
-{
-  AssayCorpusWriteFunc  func;
-  gpointer              user_data;
-  GError              **error;
-  gboolean              first;
-} Writer;
-
-static gboolean
-write_text (Writer     *writer,
-            const char *text,
-            gsize       length)
-{
-  return writer->func (text, length, writer->user_data, writer->error);
-}
-
-static gboolean
-write_item (JsonNode *item,
-            gpointer  user_data)
-{
-  Writer *writer = user_data;
-  g_autoptr(JsonNode) owned = item;
-  g_autofree char *text = NULL;
-  gsize length;
-
-  if (!writer->first && !write_text (writer, ",", 1))
-    return FALSE;
-  writer->first = FALSE;
-
-  text = json_to_string (owned, FALSE);
-  length = strlen (text);
-  return write_text (writer, text, length);
 }
 
 /**
@@ -795,7 +841,7 @@ assay_corpus_write (AssayCorpus           *self,
 
       writer.first = TRUE;
       if (!write_text (&writer, name, strlen (name)) ||
-          !foreach_item (self, list, duplicate_threshold, write_item, &writer) ||
+          !foreach_item (self, list, duplicate_threshold, write_item, &writer, &writer) ||
           !write_text (&writer, "]", 1))
         return FALSE;
     }

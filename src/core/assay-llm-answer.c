@@ -496,7 +496,8 @@ validate_figure (JsonBuilder *builder,
     return FALSE;
 
   {
-    null_node = json_node_new (JSON_NODE_NULL);
+    if (!json_object_has_member (object, "unit") || !json_object_has_member (object, "period"))
+      null_node = json_node_new (JSON_NODE_NULL);
     label = json_object_get_member (object, "label");
     value = json_object_get_member (object, "value");
     raw = json_object_get_member (object, "raw");

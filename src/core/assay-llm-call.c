@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <time.h>
 
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
@@ -24,7 +25,7 @@
 /* A streamed body is read at most this often: what arrives in between
  * waits in the socket buffer and is read in one go, instead of one main
  * loop dispatch per token. */
-#define READ_PACE_MS   8
+#define READ_PACE_MS   16
 /* A wait for readability looks again after this long in any case. */
 #define READ_RECHECK_US (250 * 1000)
 /* Streamed progress reaches the caller at most 20 times a second. */
@@ -74,6 +75,7 @@ typedef struct
   gboolean               at_eof;          /* the body was read to its end */
   gboolean               read_any;        /* this wake-up read something */
   gint64                 window_ms;       /* the rate-limit window the response announced */
+  gint64                 wait_started;    /* when the wait for readability began, 0 none */
   GSource               *timer;           /* inactivity, against last_activity */
   gint64                 last_activity;   /* monotonic µs of the last byte */
   GSource               *read_source;     /* waiting for the stream to be readable */
@@ -704,16 +706,34 @@ static void call_pace_read     (Call *call);
 /* The stream has bytes (or an end, or an error): read everything that
  * has arrived, in blocks, without going back to the main loop for each
  * small chunk, for at most READ_BUDGET_US. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static gboolean
 call_readable_cb (GObject  *pollable,
                   gpointer  user_data)
 {
   Call *call = call_ref (user_data);
+  AssayLlmDispatcher *dispatcher = assay_llm_dispatcher_ref (call->dispatcher);
   gint64 start = g_get_monotonic_time ();
+  gint64 cpu_start = thread_cpu_us ();
   gint64 now = start;
   gboolean reading = TRUE;
 
   g_clear_pointer (&call->read_source, g_source_unref);
+
+  if (call->wait_started > 0 && start - call->wait_started >= READ_RECHECK_US &&
+      call->stream != NULL &&
+      g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (call->stream)))
+    g_debug ("A response from %s became readable without its source firing",
+             call->dispatcher->host);
+  call->wait_started = 0;
 
   while (reading)
     {
@@ -732,9 +752,9 @@ call_readable_cb (GObject  *pollable,
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
           call_report_progress (call, now);
-          /* Data came: more is likely on its way; come back for it in a
-           * while. Nothing came: wait until something does. */
-          if (call->read_any)
+          /* A stream gave data: more is likely on its way; come back for
+           * it in a while. Otherwise wait until something comes. */
+          if (call->read_any && call->decoder != NULL && call->format != ASSAY_LLM_STREAM_WHOLE)
             call_pace_read (call);
           else
             call_wait_readable (call);
@@ -769,6 +789,9 @@ call_readable_cb (GObject  *pollable,
         }
     }
 
+  dispatcher->stats.max_read_dispatch_us = MAX (dispatcher->stats.max_read_dispatch_us,
+                                                thread_cpu_us () - cpu_start);
+  assay_llm_dispatcher_unref (dispatcher);
   call_unref (call);
 
   return G_SOURCE_REMOVE;
@@ -802,7 +825,8 @@ call_wait_readable (Call *call)
   /* libsoup's source can miss that its message became readable (seen
    * about once in a few hundred responses: the body complete, the source
    * never dispatched); look again now and then whatever it says. */
-  g_source_set_ready_time (call->read_source, g_get_monotonic_time () + READ_RECHECK_US);
+  call->wait_started = g_get_monotonic_time ();
+  g_source_set_ready_time (call->read_source, call->wait_started + READ_RECHECK_US);
   g_source_attach (call->read_source, g_main_context_get_thread_default ());
 }
 

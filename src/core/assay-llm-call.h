@@ -44,6 +44,8 @@ typedef struct
   guint   in_flight;
   guint   max_in_flight;     /* the most seen at once, client side */
   guint64 rate_limit_windows; /* windows the endpoint announced (429/503, x-ratelimit-*) */
+  gint64  max_read_dispatch_us; /* the longest main-loop dispatch reading and decoding a
+                                 * body, in thread CPU time */
 } AssayLlmDispatcherStats;
 
 /* Called on the main thread as a streamed answer grows. */

@@ -816,6 +816,8 @@ assay_llm_client_get_stats (AssayLlmClient      *self,
   stats->requests = dispatcher_stats.requests;
   stats->retries = dispatcher_stats.retries;
   stats->max_in_flight = dispatcher_stats.max_in_flight;
+  stats->rate_limit_windows = dispatcher_stats.rate_limit_windows;
+  stats->max_read_dispatch_us = dispatcher_stats.max_read_dispatch_us;
   if (stats->prompt_tokens == 0 && self->stats.documents == 0)
     stats->prompt_tokens = -1;
 }

@@ -27,6 +27,8 @@ typedef struct
   gint64  prompt_tokens;      /* summed over requests the server reported */
   gint64  completion_tokens;
   guint   max_in_flight;      /* the most requests at once, client side */
+  guint64 rate_limit_windows; /* rate-limit windows the endpoint announced */
+  gint64  max_read_dispatch_us; /* the longest dispatch reading an answer (thread CPU) */
 } AssayLlmClientStats;
 
 #define ASSAY_TYPE_LLM_CLIENT (assay_llm_client_get_type ())

@@ -457,13 +457,14 @@ digit_boxes (PopplerPage *page,
   gboolean after_separator = FALSE;
   guint max = ASSAY_MAX_TEXT_BOXES_FOR (strlen (text));
   guint i = 0;
+  const char *p;
 
   if (!has_digit (text) || !poppler_page_get_text_layout (page, &rects, &n_rects))
     return NULL;
 
   boxes = g_array_new (FALSE, FALSE, sizeof (AssayTextBox));
 
-  for (const char *p = text; *p != '\0' && i < n_rects; p = g_utf8_next_char (p), i++)
+  for (p = text; *p != '\0' && i < n_rects; p = g_utf8_next_char (p), i++)
     {
       const PopplerRectangle *r = &rects[i];
       double x1 = MIN (r->x1, r->x2), x2 = MAX (r->x1, r->x2);
@@ -506,7 +507,9 @@ digit_boxes (PopplerPage *page,
   if (open)
     push_box (boxes, &box, max);
 
-  if (boxes->len == 0)
+  /* One rectangle per character, or the layout and the text disagree:
+   * no boxes rather than boxes in the wrong places. */
+  if (boxes->len == 0 || *p != '\0' || i != n_rects)
     g_clear_pointer (&boxes, g_array_unref);
 
   return boxes;

@@ -2433,6 +2433,26 @@ sniff_worker (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* The documents in the list by path (transfer container: the documents
+ * are the list's). One pass, so that adding files stays linear however
+ * many are listed. */
+static GHashTable *
+listed_by_path (AssayPipeline *self)
+{
+  GListModel *documents = G_LIST_MODEL (self->documents);
+  guint n = g_list_model_get_n_items (documents);
+  GHashTable *listed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
+
+      g_hash_table_insert (listed, (gpointer) assay_document_get_path (document), document);
+    }
+
+  return listed;
+}
+
 static void
 sniffed (GObject      *object,
          GAsyncResult *result,
@@ -2444,6 +2464,7 @@ sniffed (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) batch = NULL;
   g_autoptr(GPtrArray) states = NULL;
+  g_autoptr(GHashTable) listed = NULL;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -2453,15 +2474,29 @@ sniffed (GObject      *object,
 
   batch = g_ptr_array_new_with_free_func (g_object_unref);
   states = g_ptr_array_new ();
+  listed = listed_by_path (self);
   g_object_freeze_notify (G_OBJECT (self));
 
   for (guint i = 0; i < data->inputs->len; i++)
     {
       AssayInputFile *input = g_ptr_array_index (data->inputs, i);
+      AssayDocument *document;
 
       if (input->identified && input->kind != ASSAY_INPUT_PDF)
         {
           g_ptr_array_add (data->skipped, g_steal_pointer (&data->inputs->pdata[i]));
+          continue;
+        }
+
+      /* A file dropped again is not listed twice; dropping a failed or
+       * cancelled one again is asking for another try. */
+      document = g_hash_table_lookup (listed, input->path);
+      if (document != NULL)
+        {
+          AssayDocumentState state = assay_document_get_state (document);
+
+          if (state == ASSAY_DOCUMENT_FAILED || state == ASSAY_DOCUMENT_CANCELLED)
+            assay_pipeline_retry (self, document);
           continue;
         }
 

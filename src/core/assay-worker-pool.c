@@ -20,7 +20,7 @@ struct _AssayWorkerPool
   GThreadPool *pool;
   guint        n_workers;
   int          sequence;   /* keeps FIFO order within a priority */
-  int          nice;       /* atomic; applied by each thread at its next job */
+  int          nice;       /* atomic; -1: left alone; else applied by each thread at its next job */
 };
 
 typedef struct
@@ -49,7 +49,7 @@ apply_nice (AssayWorkerPool *self)
 #ifdef __linux__
   int nice = g_atomic_int_get (&self->nice);
 
-  if (GPOINTER_TO_INT (g_private_get (&thread_nice)) == nice + 1)
+  if (nice < 0 || GPOINTER_TO_INT (g_private_get (&thread_nice)) == nice + 1)
     return;
 
   if (setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), nice) != 0)
@@ -196,6 +196,8 @@ assay_worker_pool_class_init (AssayWorkerPoolClass *klass)
 static void
 assay_worker_pool_init (AssayWorkerPool *self)
 {
+  /* Threads keep the process's nice value until asked otherwise. */
+  self->nice = -1;
 }
 
 /**

@@ -180,12 +180,14 @@ compose_status (AssayDocumentRow *self,
 
       g_string_append_printf (line, _("Same content as %s"), original);
     }
-  else
+  else if (state != ASSAY_DOCUMENT_DONE || n_pages == 0)
     g_string_append (line, state_label (state));
 
   if (n_pages > 0 && !(state_is_running (state) && status_text != NULL && *status_text != '\0'))
     {
-      g_string_append (line, " · ");
+      /* Done rows start with their pages: the icon says done. */
+      if (line->len > 0)
+        g_string_append (line, " · ");
       g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u page", "%u pages", n_pages),
                               n_pages);
     }
@@ -231,16 +233,15 @@ compose_status (AssayDocumentRow *self,
       if (finished > started && finished - started < 10 * G_USEC_PER_SEC)
         {
           g_string_append (line, " · ");
-          /* Translators: how long the document took, e.g. "in 2.4 s" */
-          g_string_append_printf (line, _("in %.1f s"), (finished - started) / (double) G_USEC_PER_SEC);
+          /* Translators: how long the document took, e.g. "2.4 s" */
+          g_string_append_printf (line, _("%.1f s"), (finished - started) / (double) G_USEC_PER_SEC);
         }
       else if (finished > started)
         {
           g_autofree char *took = format_duration (finished - started);
 
           g_string_append (line, " · ");
-          /* Translators: how long the document took, e.g. "in 1:04" */
-          g_string_append_printf (line, _("in %s"), took);
+          g_string_append (line, took);
         }
     }
 

@@ -877,12 +877,11 @@ offer_response_cb (AdwMessageDialog *dialog,
   if (g_strcmp0 (response, "use") != 0)
     return;
 
-  g_settings_delay (offer->settings);
-  g_settings_set_enum (offer->settings, "provider", ASSAY_SETTINGS_PROVIDER_OLLAMA);
+  /* Address and model first: once the provider changes, all three are set
+   * (and whoever follows the settings applies them once, debounced). */
   g_settings_set_string (offer->settings, "url", offer->url);
   g_settings_set_string (offer->settings, "model", offer->model);
-  g_settings_apply (offer->settings);
-  g_settings_revert (offer->settings);  /* leaves delay mode; nothing is pending */
+  g_settings_set_enum (offer->settings, "provider", ASSAY_SETTINGS_PROVIDER_OLLAMA);
 }
 
 static void

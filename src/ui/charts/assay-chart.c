@@ -12,6 +12,7 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "assay-chart-export.h"
 #include "assay-chart-private.h"
 #include "assay-chart-render.h"
 #include "assay-column-layer.h"
@@ -41,6 +42,7 @@ struct _AssayChart
   AssayChartGeometry *geometry;
   GskRenderNode      *frame_node;
   AssayChartPalette   palette;
+  AssayChartColor     window_background;   /* behind an export of the look on screen */
 
   GCancellable       *cancellable; /* the geometry job in flight */
   AssayChartSpec     *pending_spec;
@@ -296,6 +298,10 @@ G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (context, &fg);
   if (gtk_style_context_lookup_color (context, "accent_bg_color", &accent))
     palette.series[0] = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
+  if (gtk_style_context_lookup_color (context, "window_bg_color", &accent))
+    self->window_background = (AssayChartColor) { accent.red, accent.green, accent.blue, 1 };
+  else
+    self->window_background = dark ? (AssayChartColor) { 0.14, 0.14, 0.14, 1 } : (AssayChartColor) { 1, 1, 1, 1 };
   if (gtk_style_context_lookup_color (context, "success_color", &accent))
     palette.good = (AssayChartColor) { accent.red, accent.green, accent.blue, accent.alpha };
   if (gtk_style_context_lookup_color (context, "warning_color", &accent))
@@ -1079,4 +1085,112 @@ assay_chart_get_item_id (AssayChart *self,
   if (series >= assay_chart_spec_get_n_series (spec))
     return index;
   return assay_chart_series_get_id (assay_chart_spec_get_series (spec, series), index);
+}
+
+typedef struct
+{
+  AssayChartSpec    *spec;
+  AssayChartPalette  palette;
+  AssayChartFormat   format;
+  guint              width, height;
+  GFile             *file;
+} ExportJob;
+
+static void
+export_job_free (gpointer data)
+{
+  ExportJob *job = data;
+
+  assay_chart_spec_unref (job->spec);
+  g_object_unref (job->file);
+  g_free (job);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  bytes = assay_chart_export_bytes (job->spec, &job->palette, job->format, job->width, job->height, &error);
+  if (bytes == NULL ||
+      !g_file_replace_contents (job->file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, cancellable, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * assay_chart_export_async:
+ * @self: a chart
+ * @file: where to write (replaced when the whole file is written)
+ * @format: SVG, PNG or PDF
+ * @width: in pixels (PNG) or points; 0 for the chart's width on screen
+ * @height: likewise
+ * @cancellable: (nullable): cancels it
+ * @callback: called in the thread-default main context when done
+ * @user_data: for @callback
+ *
+ * Writes the chart as it looks on screen (the theme's colours over the
+ * window's background), drawn and written on the worker pool.
+ */
+void
+assay_chart_export_async (AssayChart          *self,
+                          GFile               *file,
+                          AssayChartFormat     format,
+                          guint                width,
+                          guint                height,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportJob *job;
+
+  g_return_if_fail (ASSAY_IS_CHART (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  job = g_new0 (ExportJob, 1);
+  job->spec = assay_chart_spec_ref (ensure_spec (self));
+  job->palette = self->palette;
+  job->palette.background = self->window_background;
+  job->format = format;
+  job->width = width > 0 ? width : (guint) MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1);
+  job->height = height > 0 ? height : (guint) MAX (gtk_widget_get_height (GTK_WIDGET (self)), 1);
+  job->file = g_object_ref (file);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, assay_chart_export_async);
+  g_task_set_task_data (task, job, export_job_free);
+  assay_worker_pool_run (assay_worker_pool_get_default (), task, G_PRIORITY_DEFAULT, export_thread);
+}
+
+/**
+ * assay_chart_export_finish:
+ * @self: a chart
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: whether the file was written
+ */
+gboolean
+assay_chart_export_finish (AssayChart    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == assay_chart_export_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

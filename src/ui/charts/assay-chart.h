@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "assay-chart-export.h"
 #include "assay-chart-layer.h"
 #include "assay-chart-palette.h"
 #include "assay-chart-spec.h"
@@ -48,5 +49,16 @@ gboolean         assay_chart_get_focus_item  (AssayChart        *self,
 guint            assay_chart_get_item_id     (AssayChart        *self,
                                               guint              series,
                                               guint              index);
+void             assay_chart_export_async    (AssayChart          *self,
+                                              GFile               *file,
+                                              AssayChartFormat     format,
+                                              guint                width,
+                                              guint                height,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean         assay_chart_export_finish   (AssayChart          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 
 G_END_DECLS
