@@ -4,10 +4,10 @@
  *
  * A one-second timer runs only while the panel is mapped. Each tick reads
  * the metrics (a snapshot per stage: a few counters and percentiles over a
- * bounded reservoir), updates the labels that changed, and appends one
- * throughput sample. Finished documents are remembered as they finish
- * ("document-finished": their stage times and pages, a ring of the last
- * ASSAY_ACTIVITY_PANEL_MAX_TIMELINE), so no tick walks the document list.
+ * bounded reservoir) and updates the labels that changed. Finished documents are remembered as they finish
+ * ("document-finished": when, their pages, for the last ten minutes; their
+ * stage times for the last ASSAY_ACTIVITY_PANEL_MAX_TIMELINE), so no tick
+ * walks the document list.
  * The timeline lays each document's stage times end to end from its start:
  * waits between stages are not measured per document, so they are not
  * drawn.
@@ -24,8 +24,9 @@
 #include "assay-activity-panel.h"
 
 #define N_COLUMNS      8
-#define N_SAMPLES      600   /* ten minutes of throughput, one a second */
-#define WINDOW_US      (60 * G_USEC_PER_SEC)
+#define WINDOW_US      (60 * G_USEC_PER_SEC)        /* the rate shown: the last minute */
+#define HISTORY_US     (600 * G_USEC_PER_SEC)       /* the history charted */
+#define BIN_US         (10 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -34,11 +35,12 @@ typedef struct
   double  stage_ms[ASSAY_N_STAGES];
 } Finished;
 
+/* A document finished: when, and its pages. */
 typedef struct
 {
   gint64  time;
-  guint64 done;
-  guint64 pages;
+  guint   done;
+  guint   pages;
 } Sample;
 
 struct _AssayActivityPanel
@@ -48,11 +50,8 @@ struct _AssayActivityPanel
   AssayPipeline  *pipeline;
   gulong          finished_id;
   guint           timer;
-  gint64          created_at;
 
-  GArray         *samples;     /* Sample, oldest first, at most N_SAMPLES */
-  guint64         n_done;
-  guint64         n_pages;
+  GArray         *samples;     /* Sample, oldest first, the last HISTORY_US */
   GPtrArray      *finished;    /* Finished, oldest first */
   gboolean        timeline_dirty;
 
@@ -170,24 +169,23 @@ update_table (AssayActivityPanel *self)
   }
 }
 
-/* Documents per minute and pages per second over the last minute. */
+/* Documents per minute and pages per second over the last minute, and
+ * documents per minute in 10-second bins over the last ten minutes, from
+ * the times documents finished (whether or not the panel was shown). */
 static void
 update_throughput (AssayActivityPanel *self)
 {
   gint64 now = g_get_monotonic_time ();
-  Sample sample = { now, self->n_done, self->n_pages };
-  const Sample *first = NULL;
-  double docs_per_min = 0, pages_per_s = 0;
+  guint64 docs = 0, pages = 0;
   g_autofree char *text = NULL;
-  g_autofree double *x = NULL;
-  g_autofree double *y = NULL;
-  g_autoptr(AssayChartSeries) series = NULL;
   g_autoptr(AssayChartSpec) spec = NULL;
-  guint n;
+  gint64 first;
+  guint n_bins;
 
-  if (self->samples->len >= N_SAMPLES)
+  /* Forget what is older than the history shown. */
+  while (self->samples->len > 0 &&
+         now - g_array_index (self->samples, Sample, 0).time > HISTORY_US)
     g_array_remove_index (self->samples, 0);
-  g_array_append_val (self->samples, sample);
 
   for (guint i = 0; i < self->samples->len; i++)
     {
@@ -195,51 +193,42 @@ update_throughput (AssayActivityPanel *self)
 
       if (now - s->time <= WINDOW_US)
         {
-          first = s;
-          break;
+          docs += s->done;
+          pages += s->pages;
         }
-    }
-  if (first != NULL && now > first->time)
-    {
-      double seconds = (now - first->time) / (double) G_USEC_PER_SEC;
-
-      docs_per_min = (self->n_done - first->done) * 60.0 / seconds;
-      pages_per_s = (self->n_pages - first->pages) / seconds;
     }
   /* Translators: throughput over the last minute */
-  text = g_strdup_printf (_("%.1f documents per minute · %.1f pages per second"), docs_per_min, pages_per_s);
+  text = g_strdup_printf (_("%.1f documents per minute · %.1f pages per second"),
+                          (double) docs, pages / 60.0);
   set_cell (self->throughput_label, text);
 
-  /* Its history: documents per minute, each over the minute before it. */
-  n = self->samples->len;
-  x = g_new (double, MAX (n, 1));
-  y = g_new (double, MAX (n, 1));
-  for (guint i = 0, j = 0; i < n; i++)
-    {
-      const Sample *s = &g_array_index (self->samples, Sample, i);
-
-      while (j < i && s->time - g_array_index (self->samples, Sample, j).time > WINDOW_US)
-        j++;
-      x[i] = (s->time - self->created_at) / (double) G_USEC_PER_SEC;
-      if (j < i)
-        {
-          const Sample *b = &g_array_index (self->samples, Sample, j);
-
-          y[i] = (s->done - b->done) * 60.0 * G_USEC_PER_SEC / (double) (s->time - b->time);
-        }
-      else
-        y[i] = 0;
-    }
   spec = assay_chart_spec_new (_("Throughput"));
-  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, _("Time since the window opened"), "s",
-                             ASSAY_CHART_SCALE_LINEAR);
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, _("Seconds ago"), "s", ASSAY_CHART_SCALE_LINEAR);
   assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_Y, _("Documents per minute"), NULL,
                              ASSAY_CHART_SCALE_LINEAR);
-  assay_chart_spec_set_empty_text (spec, _("Nothing processed yet"));
-  if (n > 1)
+  assay_chart_spec_set_empty_text (spec, _("No document finished in the last ten minutes"));
+  if (self->samples->len > 0)
     {
-      series = assay_chart_series_new_xy_take (ASSAY_CHART_KIND_LINE, _("Documents per minute"),
-                                               g_steal_pointer (&x), g_steal_pointer (&y), n);
+      g_autofree double *edges = NULL;
+      g_autofree guint *counts = NULL;
+      g_autoptr(AssayChartSeries) series = NULL;
+
+      first = g_array_index (self->samples, Sample, 0).time;
+      n_bins = (guint) MIN (HISTORY_US / BIN_US, (now - first) / BIN_US + 1);
+      edges = g_new (double, n_bins + 1);
+      counts = g_new0 (guint, n_bins);
+      for (guint b = 0; b <= n_bins; b++)
+        edges[b] = -((double) (n_bins - b) * BIN_US) / G_USEC_PER_SEC;
+      for (guint i = 0; i < self->samples->len; i++)
+        {
+          const Sample *s = &g_array_index (self->samples, Sample, i);
+          gint64 ago = now - s->time;
+          gint64 bin = (gint64) n_bins - 1 - ago / BIN_US;
+
+          if (bin >= 0 && bin < n_bins)
+            counts[bin] += (guint) s->done * (G_USEC_PER_SEC * 60 / BIN_US);
+        }
+      series = assay_chart_series_new_histogram (_("Documents per minute"), edges, counts, n_bins);
       assay_chart_spec_add_series (spec, series);
     }
   assay_chart_set_spec (self->throughput_chart, spec);
@@ -340,8 +329,11 @@ document_finished_cb (AssayActivityPanel *self,
   if (assay_document_get_state (document) != ASSAY_DOCUMENT_DONE)
     return;
 
-  self->n_done++;
-  self->n_pages += assay_document_get_n_pages (document);
+  {
+    Sample sample = { g_get_monotonic_time (), 1, assay_document_get_n_pages (document) };
+
+    g_array_append_val (self->samples, sample);
+  }
 
   f = g_new0 (Finished, 1);
   f->name = g_strdup (assay_document_get_name (document));
@@ -373,7 +365,6 @@ assay_activity_panel_set_pipeline (AssayActivityPanel *self,
   g_set_object (&self->pipeline, pipeline);
   g_array_set_size (self->samples, 0);
   g_ptr_array_set_size (self->finished, 0);
-  self->n_done = self->n_pages = 0;
   self->timeline_dirty = TRUE;
   if (pipeline != NULL)
     self->finished_id = g_signal_connect_object (pipeline, "document-finished",
@@ -513,7 +504,6 @@ assay_activity_panel_init (AssayActivityPanel *self)
 
   self->samples = g_array_new (FALSE, FALSE, sizeof (Sample));
   self->finished = g_ptr_array_new_with_free_func (finished_free);
-  self->created_at = g_get_monotonic_time ();
 
   for (guint c = 0; c < N_COLUMNS; c++)
     {

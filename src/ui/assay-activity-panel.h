@@ -2,8 +2,8 @@
  *
  * Per stage: queued, in flight, done, failed, retries, latency p50 / p90 /
  * p99 and tokens (assay_pipeline_get_metrics()); throughput in documents
- * per minute and pages per second over the last minute, with its history
- * as a line chart; and a timeline (Gantt) of the stages of the documents
+ * per minute and pages per second over the last minute, and documents per
+ * minute over the last ten minutes in 10-second bins; and a timeline (Gantt) of the stages of the documents
  * finished last. Refreshed once a second while shown, never per
  * notification.
  *

@@ -400,7 +400,7 @@ build_over_time (GPtrArray  *docs,
       /* Points too: each value is one document's. */
       if (points->len > 1)
         {
-          g_autoptr(AssayChartSeries) dots = assay_chart_series_new_xy (ASSAY_CHART_KIND_SCATTER, name,
+          g_autoptr(AssayChartSeries) dots = assay_chart_series_new_xy (ASSAY_CHART_KIND_SCATTER, NULL,
                                                                         x, y, points->len);
 
           assay_chart_series_set_notes (dots, (const char * const *) notes->pdata);
