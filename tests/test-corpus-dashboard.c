@@ -19,6 +19,9 @@
 #include "assay-chart-private.h"
 #include "assay-corpus-dashboard.h"
 #include "assay-offline-extractor.h"
+#include "assay-result-csv.h"
+#include "assay-result.h"
+#include "assay-results-export.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
 
@@ -270,6 +273,127 @@ test_dashboard (Fixture       *fixture,
   assay_test_ui_set_dark (FALSE);
 }
 
+static void
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  int *n = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *n = (int) assay_results_export_finish (NULL, result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+positive (gpointer user_data)
+{
+  return *(int *) user_data > 0;
+}
+
+/* RFC 4180 fields of a CSV text, row by row. */
+static GPtrArray *
+read_csv (const char *text)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *row = NULL;
+  GString *field = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (row == NULL)
+        row = g_ptr_array_new_with_free_func (g_free);
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            g_string_append_c (field, *p++);
+          else if (*p == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (field, *p);
+        }
+      else if (*p == '"')
+        quoted = TRUE;
+      else if (*p == ',')
+        {
+          g_ptr_array_add (row, g_strdup (field->str));
+          g_string_truncate (field, 0);
+        }
+      else if (*p == '\n')
+        {
+          g_ptr_array_add (row, g_strdup (field->str));
+          g_string_truncate (field, 0);
+          g_ptr_array_add (rows, row);
+          row = NULL;
+        }
+      else
+        g_string_append_c (field, *p);
+    }
+  g_assert_null (row);   /* every row ends with a line break */
+  g_string_free (field, TRUE);
+  return rows;
+}
+
+static void
+test_export (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GListModel *documents = assay_pipeline_get_documents (fixture->pipeline);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *json_path = g_build_filename (fixture->dir, "results.json", NULL);
+  g_autofree char *csv_path = g_build_filename (fixture->dir, "results.csv", NULL);
+  g_autoptr(GFile) json_file = g_file_new_for_path (json_path);
+  g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *header = g_strndup (ASSAY_RESULT_CSV_HEADER, strlen (ASSAY_RESULT_CSV_HEADER) - 1);
+  g_auto(GStrv) columns = g_strsplit (header, ",", -1);
+  JsonArray *docs;
+  guint n_figures = 0;
+  int n = 0;
+
+  add_report (fixture, 2021);
+  add_report (fixture, 2022);
+  add_report (fixture, 2023);
+  g_assert_true (assay_test_ui_wait (all_finished, fixture->pipeline, WAIT_MS));
+  for (guint i = 0; i < g_list_model_get_n_items (documents); i++)
+    {
+      AssayDocument *document = g_list_model_get_item (documents, i);
+
+      n_figures += assay_document_get_n_figures (document);
+      g_ptr_array_add (all, document);
+    }
+
+  /* JSON: a run of the three stored results. */
+  assay_results_export_async (fixture->pipeline, all, ASSAY_RESULTS_FORMAT_JSON, json_file, NULL,
+                              exported_cb, &n);
+  g_assert_true (assay_test_ui_wait (positive, &n, WAIT_MS));
+  g_assert_cmpint (n, ==, 3);
+  g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+  g_assert_no_error (error);
+  docs = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "documents");
+  g_assert_cmpuint (json_array_get_length (docs), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                                  "result_version"), ==, ASSAY_RESULT_VERSION);
+
+  /* CSV: a row per key figure, every row of the header's columns. */
+  n = 0;
+  assay_results_export_async (fixture->pipeline, all, ASSAY_RESULTS_FORMAT_CSV, csv_file, NULL,
+                              exported_cb, &n);
+  g_assert_true (assay_test_ui_wait (positive, &n, WAIT_MS));
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  rows = read_csv (csv);
+  g_assert_cmpuint (rows->len, ==, 1 + n_figures);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (rows, i))->len, ==, g_strv_length (columns));
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (rows, 0), 0), ==, "path");
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (rows, 1), 0), ==,
+                   assay_document_get_path (g_ptr_array_index (all, 0)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +407,8 @@ main (int   argc,
 
   g_test_add ("/assay/corpus-dashboard/documents", Fixture, NULL,
               fixture_set_up, test_dashboard, fixture_tear_down);
+  g_test_add ("/assay/corpus-dashboard/export", Fixture, NULL,
+              fixture_set_up, test_export, fixture_tear_down);
 
   status = g_test_run ();
   remove_tree (data_home);

@@ -212,7 +212,7 @@ saved_cb (GObject      *object,
   int *state = user_data;
   g_autoptr(GError) error = NULL;
 
-  *state = assay_chart_save_finish (ASSAY_CHART (object), result, &error) ? 1 : 2;
+  *state = assay_chart_save_finish (NULL, result, &error) ? 1 : 2;
   g_assert_no_error (error);
 }
 

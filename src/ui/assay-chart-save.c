@@ -84,7 +84,9 @@ assay_chart_save_async (AssayChart          *chart,
   g_return_if_fail (ASSAY_IS_CHART (chart));
   g_return_if_fail (G_IS_FILE (file));
 
-  task = g_task_new (chart, cancellable, callback, user_data);
+  /* No source object: the task may end on the worker, and a widget is
+   * let go of on the main thread only. */
+  task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, assay_chart_save_async);
 
   job = g_new0 (SaveJob, 1);
@@ -114,6 +116,7 @@ assay_chart_save_async (AssayChart          *chart,
 
 /**
  * assay_chart_save_finish:
+ * @chart: (nullable): the chart given to the call (unused)
  *
  * Returns: whether the file was written
  */
@@ -122,7 +125,8 @@ assay_chart_save_finish (AssayChart    *chart,
                          GAsyncResult  *result,
                          GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, chart), FALSE);
+  g_return_val_if_fail (chart == NULL || ASSAY_IS_CHART (chart), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == assay_chart_save_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
@@ -138,23 +142,32 @@ toast (GtkWidget  *widget,
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
 }
 
+typedef struct
+{
+  AssayChart *chart;
+  char       *name;
+} Saved;
+
 static void
 saved_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autofree char *name = user_data;
+  Saved *saved = user_data;
+  g_autoptr(AssayChart) chart = saved->chart;
+  g_autofree char *name = saved->name;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  if (!assay_chart_save_finish (ASSAY_CHART (object), result, &error))
+  g_free (saved);
+  if (!assay_chart_save_finish (chart, result, &error))
     {
       g_message ("Saving a chart failed: %s", error->message);
       text = g_strdup_printf (_("The chart could not be saved: %s"), error->message);
     }
   else
     text = g_strdup_printf (_("Chart saved as “%s”"), name);
-  toast (GTK_WIDGET (object), text);
+  toast (GTK_WIDGET (chart), text);
 }
 
 typedef struct
@@ -176,8 +189,14 @@ response_cb (GtkNativeDialog *chooser,
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
 
       if (file != NULL)
-        assay_chart_save_async (dialog->chart, dialog->format, dialog->title, file, NULL,
-                                saved_cb, g_file_get_basename (file));
+        {
+          Saved *saved = g_new0 (Saved, 1);
+
+          saved->chart = g_object_ref (dialog->chart);
+          saved->name = g_file_get_basename (file);
+          assay_chart_save_async (dialog->chart, dialog->format, dialog->title, file, NULL,
+                                  saved_cb, saved);
+        }
     }
 
   g_object_unref (dialog->chart);

@@ -18,6 +18,7 @@
 #include "assay-activity-panel.h"
 #include "assay-corpus-dashboard.h"
 #include "assay-document-list.h"
+#include "assay-results-export.h"
 #include "assay-window-private.h"
 
 static void
@@ -65,6 +66,35 @@ _assay_window_views_showing (AssayWindow *self)
   const char *name = gtk_stack_get_visible_child_name (self->main_stack);
 
   return g_strcmp0 (name, "dashboard") == 0 || g_strcmp0 (name, "activity") == 0;
+}
+
+/* win.export-all / win.export-selected, with "json" or "csv". */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AssayWindow *self = ASSAY_WINDOW (widget);
+  AssayResultsFormat format = g_str_equal (g_variant_get_string (parameter, NULL), "csv")
+                              ? ASSAY_RESULTS_FORMAT_CSV : ASSAY_RESULTS_FORMAT_JSON;
+  g_autoptr(GPtrArray) documents = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (g_str_equal (action_name, "win.export-selected"))
+    {
+      AssayDocument *selected = assay_window_get_selected_document (self);
+
+      if (selected != NULL)
+        g_ptr_array_add (documents, g_object_ref (selected));
+    }
+  else
+    {
+      GListModel *all = assay_pipeline_get_documents (self->pipeline);
+
+      for (guint i = 0; i < g_list_model_get_n_items (all); i++)
+        g_ptr_array_add (documents, g_list_model_get_item (all, i));
+    }
+
+  assay_results_export_with_dialog (GTK_WINDOW (self), self->pipeline, documents, format);
 }
 
 static void
@@ -155,6 +185,8 @@ _assay_window_class_views_init (AssayWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-documents", NULL, show_documents_action);
   gtk_widget_class_install_action (widget_class, "win.show-dashboard", NULL, show_dashboard_action);
   gtk_widget_class_install_action (widget_class, "win.show-activity", NULL, show_activity_action);
+  gtk_widget_class_install_action (widget_class, "win.export-all", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "win.export-selected", "s", export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK, "win.show-documents", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK, "win.show-dashboard", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK, "win.show-activity", NULL);
