@@ -63,8 +63,10 @@ alike() { # n
   local n=$1
   mkdir -p "$tmp/alike-$n"
   for f in $(ls "$tmp/alike" | head -n "$n"); do ln -s "$tmp/alike/$f" "$tmp/alike-$n/$f"; done
-  /usr/bin/time -f "%e %M" -o "$tmp/time" \
+  # --no-cache still saves results: into the temporary folder, not the user's store.
+  XDG_DATA_HOME="$tmp/data-alike-$n" /usr/bin/time -f "%e %M" -o "$tmp/time" \
     "$assay" --headless --no-cache -o "$tmp/alike-$n.json" "$tmp/alike-$n" 2> /dev/null || true
+  rm -rf "$tmp/data-alike-$n"
   read -r secs kib < "$tmp/time"
   bytes=$(stat -c %s "$tmp/alike-$n.json")
   groups=$(grep -o '"near_duplicate_groups":\[{"representative":[^,]*,"documents":[0-9]*' "$tmp/alike-$n.json" |

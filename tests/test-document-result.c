@@ -289,6 +289,23 @@ test_from_pipeline (Fixture       *fixture,
   g_assert_no_error (error);
   check_report (result, document);
   g_assert_finalize_object (result);
+
+  /* a cache hit: the document holds the stored digest (no raw text, no
+   * snippets) and the whole result's text; the whole result is loaded */
+  {
+    g_autoptr(AssayPipeline) again = new_pipeline (fixture);
+    AssayDocument *cached = process_report (fixture, again);
+    JsonNode *digest = assay_document_get_result (cached);
+
+    g_assert_true (assay_document_get_cached (cached));
+    g_assert_nonnull (digest);
+    g_assert_true (json_object_has_member (json_node_get_object (digest), "digest"));
+    result = load_result (again, cached, NULL, &error);
+    g_assert_no_error (error);
+    check_report (result, cached);
+    g_assert_true (assay_document_result_get_cached (result));
+    g_assert_finalize_object (result);
+  }
 }
 
 /* Where assay-test-pdf.c draws: Sans 10 pt, baselines from 56 pt down

@@ -383,8 +383,10 @@ make_buffered (const char  *uri,
   if (proxies == NULL || proxies[0] == NULL || strcmp (proxies[0], "direct://") != 0)
     return proxies;
 
+  /* TLS reads whole records from the socket already: plain HTTP only. */
   parsed = g_uri_parse (uri, G_URI_FLAGS_NONE, NULL);
-  if (parsed == NULL || g_uri_get_host (parsed) == NULL || g_uri_get_port (parsed) <= 0)
+  if (parsed == NULL || g_strcmp0 (g_uri_get_scheme (parsed), "http") != 0 ||
+      g_uri_get_host (parsed) == NULL || g_uri_get_port (parsed) <= 0)
     return proxies;
 
   g_free (proxies[0]);

@@ -616,7 +616,7 @@ split_set (AssayMinhashIndex *self,
  * around representatives, its members compared with at most
  * %ASSAY_MINHASH_MAX_TRIES representatives each. Time grows as n log n
  * and memory as n, however alike the documents: a thousand copies of one
- * document cost about a thousand comparisons, not half a million. See
+ * document cost about two thousand comparisons, not half a million. See
  * assay_minhash_index_get_n_comparisons().
  *
  * Returns: (transfer full) (element-type AssayMinhashMember): the members

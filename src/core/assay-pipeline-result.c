@@ -144,6 +144,12 @@ assay_pipeline_load_result_async (AssayPipeline       *self,
   node = assay_document_get_result (document);
   text = assay_document_get_result_text (document);
 
+  /* A cached document's node is the stored result's digest
+   * (assay_store_load_digest()), not the whole result: the text is. */
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+      json_object_has_member (json_node_get_object (node), "digest"))
+    node = NULL;
+
   /* A sealed node is safe to read from a worker; an unsealed one is too
    * once set on the document (nothing changes it then), but the text is
    * the surer copy when it is at hand. */
