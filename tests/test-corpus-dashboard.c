@@ -273,6 +273,89 @@ test_dashboard (Fixture       *fixture,
   assay_test_ui_set_dark (FALSE);
 }
 
+typedef struct
+{
+  gint64  last;
+  GArray *lateness_us;
+} Probe;
+
+/* As the window's latency probe: how late each 10 ms timeout fires. */
+static gboolean
+probe_cb (gpointer user_data)
+{
+  Probe *probe = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 late = MAX (0, now - (probe->last + 10000));
+
+  g_array_append_val (probe->lateness_us, late);
+  probe->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+count_build_cb (guint *n_builds)
+{
+  (*n_builds)++;
+}
+
+/* A batch while the dashboard is shown: it follows from coalesced
+ * refreshes (not one per document), and the main loop's stalls are
+ * reported (ASSAY_DASHBOARD_N documents, 30 by default). */
+static void
+test_fluid (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const char *env = g_getenv ("ASSAY_DASHBOARD_N");
+  guint n = env != NULL ? (guint) g_ascii_strtoull (env, NULL, 10) : 30;
+  Probe probe = { g_get_monotonic_time (), g_array_new (FALSE, FALSE, sizeof (gint64)) };
+  Wanted wanted = { fixture->dashboard, n };
+  guint n_builds = 0, source;
+  gint64 start, elapsed_ms, p99, max;
+
+  gtk_stack_set_visible_child_name (fixture->stack, "dashboard");
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  if (g_getenv ("ASSAY_DASHBOARD_BASELINE") != NULL)   /* for a baseline: the batch without it */
+    {
+      gtk_stack_set_visible_child_name (fixture->stack, "activity");
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      wanted.n = 0;
+    }
+  g_signal_connect_swapped (fixture->dashboard, "notify::n-documents", G_CALLBACK (count_build_cb), &n_builds);
+  for (guint i = 0; i < n; i++)
+    add_report (fixture, 1990 + i);
+
+  start = g_get_monotonic_time ();
+  source = g_timeout_add (10, probe_cb, &probe);
+  if (wanted.n == 0)
+    g_assert_true (assay_test_ui_wait (all_finished, fixture->pipeline, WAIT_MS * 3));
+  else
+    g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS * 3));
+  g_source_remove (source);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+
+  g_array_sort (probe.lateness_us, compare_int64);
+  g_assert_cmpuint (probe.lateness_us->len, >, 0);
+  max = g_array_index (probe.lateness_us, gint64, probe.lateness_us->len - 1);
+  p99 = g_array_index (probe.lateness_us, gint64, (probe.lateness_us->len * 99) / 100);
+  g_test_message ("%u documents in %" G_GINT64_FORMAT " ms: %u builds of the charts; "
+                  "timer lateness p99 %.1f ms, max %.1f ms over %u firings",
+                  n, elapsed_ms, n_builds, p99 / 1000.0, max / 1000.0, probe.lateness_us->len);
+  g_array_unref (probe.lateness_us);
+
+  /* Coalesced: at most one build per refresh period (and a last one). */
+  g_assert_cmpuint (n_builds, <=, 2 + elapsed_ms / ASSAY_CORPUS_DASHBOARD_REFRESH_MS);
+  g_assert_cmpuint (n_builds, <, MAX (n, 2));
+}
+
 static void
 exported_cb (GObject      *object,
              GAsyncResult *result,
@@ -407,6 +490,8 @@ main (int   argc,
 
   g_test_add ("/assay/corpus-dashboard/documents", Fixture, NULL,
               fixture_set_up, test_dashboard, fixture_tear_down);
+  g_test_add ("/assay/corpus-dashboard/fluid", Fixture, NULL,
+              fixture_set_up, test_fluid, fixture_tear_down);
   g_test_add ("/assay/corpus-dashboard/export", Fixture, NULL,
               fixture_set_up, test_export, fixture_tear_down);
 
