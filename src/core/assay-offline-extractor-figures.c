@@ -1,0 +1,547 @@
+/* assay-offline-extractor-figures.c — key figures: label/value lines, scale notes, year columns
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-offline-extractor"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "assay-offline-extractor-private.h"
+
+/* ----------------------------------------------------- page-level notes */
+
+/* "(in millions of U.S. dollars)", "EUR million", "Amounts in thousands":
+ * numbers below it on the page are in that scale. */
+void
+_assay_offline_detect_scale_note (Extractor  *self,
+                                  const Line *line,
+                                  PageState  *state)
+{
+  static const struct { const char *word; int scale; } scales[] = {
+    { "thousand", 3 }, { "thousands", 3 }, { "tsd", 3 }, { "'000", 3 }, { "000s", 3 },
+    { "$000", 3 }, { "million", 6 }, { "millions", 6 }, { "mio", 6 }, { "mn", 6 },
+    { "billion", 9 }, { "billions", 9 }, { "bn", 9 },
+  };
+  static const char * const markers[] = { "in", "of", "amounts", "figures", NULL };
+  guint words = 0;
+  gboolean in_word = FALSE;
+  int scale = 0;
+
+  if (line->len > MAX_NOTE_LEN || _assay_offline_count_quantities (line) > 0)
+    return;
+
+  for (const char *p = line->lower; *p != '\0'; p++)
+    {
+      gboolean w = g_ascii_isalpha (*p);
+
+      if (w && !in_word)
+        words++;
+      in_word = w;
+    }
+  if (words > MAX_LABEL_WORDS)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (scales) && scale == 0; i++)
+    {
+      if (g_ascii_isalpha (scales[i].word[0]) ? _assay_offline_has_word (line->lower, scales[i].word)
+                                               : strstr (line->lower, scales[i].word) != NULL)
+        scale = scales[i].scale;
+    }
+  if (scale == 0)
+    return;
+
+  /* A heading, not prose: in parentheses, or with "in"/"of", or a currency. */
+  if (strchr (line->lower, '(') == NULL && !_assay_offline_has_any_word (line->lower, markers) &&
+      _assay_offline_note_currency (line->lower) == NULL)
+    return;
+
+  state->scale = scale;
+  if (_assay_offline_note_currency (line->lower) != NULL)
+    {
+      state->currency = _assay_offline_note_currency (line->lower);
+      _assay_offline_count_currency (self, state->currency);
+    }
+}
+
+static const char * const label_stop_words[] = {
+  "to", "of", "by", "in", "from", "at", "than", "the", "a", "an", "and", "or", "with",
+  "was", "were", "is", "are", "for", "on", "about", "approximately", "over", "under",
+  "only", "just", "per", "vs", "versus", "between", "since", "until", "after", "before",
+  NULL
+};
+
+/* "            2023      2022" or "FY2023  FY2022": columns of years. */
+void
+_assay_offline_detect_year_header (Extractor  *self,
+                                   const Line *line,
+                                   PageState  *state)
+{
+  guint n_years = 0;
+  guint words = 0;
+  gboolean in_word = FALSE;
+
+  if (_assay_offline_count_quantities (line) > 0)
+    return;
+
+  for (guint i = 0; i < line->n_numbers; i++)
+    {
+      if (line->numbers[i].kind == ASSAY_NUMBER_YEAR)
+        n_years++;
+    }
+  if (n_years == 0)
+    return;
+
+  for (const char *p = line->lower; *p != '\0'; p++)
+    {
+      gboolean w = g_ascii_isalpha (*p);
+
+      if (w && !in_word)
+        words++;
+      in_word = w;
+    }
+  if (words > 6 || (n_years < 2 && line->len > 40))
+    return;
+  /* "Founded in 1999" is a sentence, not a column heading. */
+  if (n_years < 2 && _assay_offline_has_any_word (line->lower, label_stop_words))
+    return;
+
+  state->n_years = 0;
+  for (guint i = 0; i < line->n_numbers && state->n_years < MAX_YEARS; i++)
+    {
+      const AssayNumber *n = &line->numbers[i];
+      gsize start = num_start (line, n);
+      gsize end = num_end (line, n);
+      char *slot = state->years[state->n_years];
+
+      if (n->kind != ASSAY_NUMBER_YEAR)
+        continue;
+
+      while (start < end && is_space (line->text[start]))
+        start++;
+      while (end > start && is_space (line->text[end - 1]))
+        end--;
+
+      if (start >= 2 && g_ascii_strncasecmp (line->text + start - 2, "fy", 2) == 0)
+        start -= 2;
+
+      g_strlcpy (slot, line->text + start, MIN (end - start + 1, sizeof state->years[0]));
+      state->n_years++;
+    }
+
+  if (self->first_period[0] == '\0' && state->n_years > 0)
+    g_strlcpy (self->first_period, state->years[0], sizeof self->first_period);
+}
+
+/* ------------------------------------------------------------- figures */
+
+
+/* Labels naming an identifier, a reference or a position, not a quantity. */
+static const char * const label_identifier_words[] = {
+  "no", "nr", "number", "id", "ref", "reference", "phone", "tel", "telephone", "fax",
+  "mobile", "iban", "bic", "swift", "account", "code", "zip", "postcode", "invoice",
+  "document", "doc",
+  "page", "pages", "p", "pp", "version", "form", "forms", "schedule", "lines", "license",
+  "licence", "annex", "appendix", "exhibit", "paragraph", "para", "rule", "isbn", "issn", "doi", "vol", "volume", "issue", "chapter",
+  "section", "figure", "fig", "table", "tab", "note", "item", "order", "customer", "street",
+  "box", "suite", "room", "floor", "building", "step", "line", "article", "art", "clause",
+  NULL
+};
+
+/* Words that may follow a value in a label/value line. */
+static const char * const unit_words[] = {
+  "thousand", "thousands", "million", "millions", "billion", "billions", "bn", "mn", "m",
+  "k", "mio", "percent", "pct", "pp", "bp", "bps", "x", "times", "usd", "eur", "gbp",
+  "chf", "jpy", "cad", "aud", "sek", "nok", "dkk", "dollars", "euros", "euro",
+  NULL
+};
+
+static gboolean
+is_trailing_label_char (const char *start,
+                        const char *p)
+{
+  guchar c = (guchar) p[-1];
+
+  if (is_space ((char) c) || strchr (".:_-=|$(*~", c) != NULL)
+    return TRUE;
+  /* "…" U+2026, "–" U+2013, "—" U+2014, "€" U+20AC, "·" U+00B7, "£", "¥" */
+  if (p - start >= 3 &&
+      (memcmp (p - 3, "\xe2\x80\xa6", 3) == 0 || memcmp (p - 3, "\xe2\x80\x93", 3) == 0 ||
+       memcmp (p - 3, "\xe2\x80\x94", 3) == 0 || memcmp (p - 3, "\xe2\x82\xac", 3) == 0))
+    return TRUE;
+  if (p - start >= 2 &&
+      (memcmp (p - 2, "\xc2\xb7", 2) == 0 || memcmp (p - 2, "\xc2\xa3", 2) == 0 ||
+       memcmp (p - 2, "\xc2\xa5", 2) == 0 || memcmp (p - 2, "\xc2\xa0", 2) == 0))
+    return TRUE;
+
+  return FALSE;
+}
+
+static gsize
+trailing_char_len (const char *start,
+                   const char *p)
+{
+  guchar c = (guchar) p[-1];
+
+  if (c < 0x80)
+    return 1;
+  if (p - start >= 3 && ((guchar) p[-3] & 0xF0) == 0xE0)
+    return 3;
+  return 2;
+}
+
+/* Cuts leaders, colons, currency signs and codes off the end of a label. */
+static gsize
+trim_label_end (const char *start,
+                gsize       len)
+{
+  const char *p = start + len;
+
+  for (;;)
+    {
+      if (p > start && is_trailing_label_char (start, p))
+        {
+          p -= trailing_char_len (start, p);
+          continue;
+        }
+      /* A three-letter currency code: "Total (EUR" */
+      if (p - start >= 4 && g_ascii_isupper (p[-1]) && g_ascii_isupper (p[-2]) &&
+          g_ascii_isupper (p[-3]) && !is_word_char (p[-4]))
+        {
+          char code[4] = { g_ascii_tolower (p[-3]), g_ascii_tolower (p[-2]),
+                           g_ascii_tolower (p[-1]), 0 };
+
+          if (_assay_offline_str_in (code, unit_words))
+            {
+              p -= 3;
+              continue;
+            }
+        }
+      break;
+    }
+
+  return p - start;
+}
+
+/* The last word of letters in @label, lowercased, at most 31 bytes:
+ * "Invoice no.: 2024" gives "no". */
+static void
+last_word (const char *label,
+           gsize       len,
+           char        out[32])
+{
+  gsize end = len;
+  gsize start;
+
+  while (end > 0 && !g_ascii_isalpha (label[end - 1]))
+    end--;
+  start = end;
+  while (start > 0 && g_ascii_isalpha (label[start - 1]))
+    start--;
+
+  len = MIN (end - start, 31);
+  for (gsize i = 0; i < len; i++)
+    out[i] = g_ascii_tolower (label[start + i]);
+  out[len] = '\0';
+}
+
+/* A label names a quantity: "Total revenue", "Property, plant and
+ * equipment", "(Loss) before tax". Code ("v0 := ld state["), references
+ * ("Symposium on, pages"), wrapped prose ("on future iterations") and
+ * identifiers ("ACM 978-1-60558-392-1") are not labels. */
+static gboolean
+label_is_acceptable (const char *label,
+                     gsize       len)
+{
+  g_autofree char *copy = NULL;
+  char word[32];
+  guint letters = 0;
+  guint digits = 0;
+  guint words = 0;
+  gboolean in_word = FALSE;
+  gunichar first;
+
+  if (len == 0 || len > MAX_LABEL || strchr (",#", label[len - 1]) != NULL)
+    return FALSE;
+
+  copy = g_strndup (label, len);
+  if (!g_utf8_validate (copy, -1, NULL))
+    return FALSE;
+  if (strpbrk (copy, "[]{}<>=;:|\\@#+") != NULL)
+    return FALSE;
+
+  first = g_utf8_get_char (copy);
+  if ((!g_unichar_isalpha (first) && first != '(') || g_unichar_islower (first))
+    return FALSE;
+
+  for (const char *p = copy; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean w = g_unichar_isalpha (c);
+
+      letters += w;
+      digits += g_unichar_isdigit (c);
+      if (w && !in_word)
+        words++;
+      in_word = w;
+    }
+
+  if (letters < 2 || digits > letters || words > MAX_LABEL_WORDS)
+    return FALSE;
+  /* "(CTp" is a fragment; "(Loss) before tax" is a label. */
+  {
+    int depth = 0;
+
+    for (const char *p = copy; *p != '\0'; p++)
+      depth += (*p == '(') - (*p == ')');
+    if (depth != 0)
+      return FALSE;
+  }
+
+  last_word (label, len, word);
+  if (_assay_offline_str_in (word, label_stop_words) || _assay_offline_str_in (word, label_identifier_words))
+    return FALSE;
+
+  return TRUE;
+}
+
+/* After the value, a table row has more numbers and at most a unit word;
+ * prose has words. */
+static gboolean
+remainder_is_tabular (const Line *line,
+                      guint       value_index)
+{
+  gsize pos = num_end (line, &line->numbers[value_index]);
+  guint next = value_index + 1;
+  guint other_words = 0;
+
+  while (pos < line->len)
+    {
+      gsize start;
+      char word[32];
+      gsize wlen;
+
+      if (next < line->n_numbers && pos >= num_start (line, &line->numbers[next]))
+        {
+          pos = MAX (pos, num_end (line, &line->numbers[next]));
+          next++;
+          continue;
+        }
+      if (((guchar) line->text[pos]) >= 0x80)
+        {
+          /* "€", "£", a dash: not a word. Letters such as "é" are. */
+          gunichar c = g_utf8_get_char_validated (line->text + pos, line->len - pos);
+
+          if (c == (gunichar) -1 || c == (gunichar) -2 || !g_unichar_isalpha (c))
+            {
+              pos++;
+              while (pos < line->len && ((guchar) line->text[pos] & 0xC0) == 0x80)
+                pos++;
+              continue;
+            }
+        }
+      else if (!g_ascii_isalpha (line->text[pos]))
+        {
+          pos++;
+          continue;
+        }
+
+      start = pos;
+      while (pos < line->len && is_word_char (line->text[pos]) &&
+             (next >= line->n_numbers || pos < num_start (line, &line->numbers[next])))
+        pos++;
+
+      wlen = MIN (pos - start, sizeof word - 1);
+      for (gsize i = 0; i < wlen; i++)
+        word[i] = g_ascii_tolower (line->text[start + i]);
+      word[wlen] = '\0';
+
+      if (pos - start >= 2 && !_assay_offline_str_in (word, unit_words))
+        other_words++;
+      if (other_words > 1)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* @mantissa × 10^@scale, rounded to what @decimals written digits can say,
+ * so that 500.4 in millions is exactly 500400000. */
+static double
+apply_scale (double mantissa,
+             int    scale,
+             guint  decimals)
+{
+  double scaled = mantissa * pow (10.0, scale);
+  int remaining = (int) decimals - scale;
+  double unit;
+
+  if (scale == 0 || !isfinite (scaled))
+    return scaled;
+
+  if (remaining <= 0)
+    {
+      unit = pow (10.0, -remaining);
+      return round (scaled / unit) * unit;
+    }
+
+  unit = pow (10.0, remaining);
+  return round (scaled * unit) / unit;
+}
+
+void
+_assay_offline_add_figure (Extractor       *self,
+                           const Line      *line,
+                           const PageState *state)
+{
+  const AssayNumber *value_number;
+  guint quantities[64];
+  guint n_quantities = 0;
+  guint value_index;
+  gsize label_start = 0;
+  gsize label_len;
+  const char *period = NULL;
+  char label_year[16] = "";
+  g_autofree char *label = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *snippet = NULL;
+  g_autofree char *key = NULL;
+  const char *unit = NULL;
+  double value;
+  AssayFigure *figure;
+
+  for (guint i = 0; i < line->n_numbers && n_quantities < G_N_ELEMENTS (quantities); i++)
+    {
+      if (is_quantity (&line->numbers[i]))
+        quantities[n_quantities++] = i;
+    }
+  if (n_quantities == 0)
+    return;
+
+  /* Skip a list index and bullets in front of the label. */
+  if (line->n_numbers > 0 && line->numbers[0].kind == ASSAY_NUMBER_LIST_INDEX &&
+      num_start (line, &line->numbers[0]) == 0)
+    label_start = num_end (line, &line->numbers[0]);
+  for (;;)
+    {
+      const char *p = line->text + label_start;
+      gsize left = line->len - label_start;
+
+      if (left > 0 && (is_space (*p) || *p == '-' || *p == '*'))
+        label_start++;
+      else if (left >= 2 && memcmp (p, "\xc2\xb7", 2) == 0)       /* · */
+        label_start += 2;
+      else if (left >= 3 && memcmp (p, "\xe2\x80\xa2", 3) == 0)   /* • */
+        label_start += 3;
+      else
+        break;
+    }
+
+  value_index = quantities[0];
+  if (num_start (line, &line->numbers[value_index]) <= label_start)
+    return;
+
+  /* "1. Introduction ..... 3": a table of contents entry. */
+  if (label_start > 0 && n_quantities == 1 &&
+      line->numbers[value_index].kind == ASSAY_NUMBER_PLAIN &&
+      line->numbers[value_index].decimals == 0 &&
+      num_end (line, &line->numbers[value_index]) == line->len)
+    return;
+
+  label_len = trim_label_end (line->text + label_start,
+                              num_start (line, &line->numbers[value_index]) - label_start);
+  if (!label_is_acceptable (line->text + label_start, label_len))
+    return;
+
+  /* Columns under a header of years: the first year column is the current
+   * period; leading small integers are note references. */
+  if (state->n_years > 0)
+    {
+      if (n_quantities > state->n_years && n_quantities - state->n_years <= 2)
+        {
+          guint skip = n_quantities - state->n_years;
+          gboolean notes = TRUE;
+
+          for (guint i = 0; i < skip; i++)
+            {
+              const AssayNumber *n = &line->numbers[quantities[i]];
+              notes &= n->kind == ASSAY_NUMBER_PLAIN && n->decimals == 0 &&
+                       fabs (n->value) < 100;
+            }
+          if (notes)
+            value_index = quantities[skip];
+        }
+      period = state->years[0];
+    }
+
+  if (!remainder_is_tabular (line, value_index))
+    return;
+
+  value_number = &line->numbers[value_index];
+
+  /* "(81)" or "[8]" with a positive value: a reference, not an amount. */
+  if (value_number->value > 0 && num_start (line, value_number) > 0 &&
+      strchr ("([", line->text[num_start (line, value_number) - 1]) != NULL)
+    return;
+  if (value_number->value > 0 && line->text[num_start (line, value_number)] == '(')
+    return;
+
+  label = g_strndup (line->text + label_start, label_len);
+
+  /* "Revenue 2023  1,234": the year in the label is the period. */
+  if (period == NULL)
+    {
+      for (guint i = 0; i < line->n_numbers; i++)
+        {
+          const AssayNumber *n = &line->numbers[i];
+          gsize s = num_start (line, n);
+          gsize e = num_end (line, n);
+
+          if (n->kind == ASSAY_NUMBER_YEAR && s >= label_start && e <= label_start + label_len)
+            {
+              while (s < e && !g_ascii_isdigit (line->text[s]) && !g_ascii_isalpha (line->text[s]))
+                s++;
+              g_strlcpy (label_year, line->text + s, MIN (e - s + 1, sizeof label_year));
+              g_strstrip (label_year);
+              period = label_year;
+              break;
+            }
+        }
+    }
+
+  if (value_number->kind == ASSAY_NUMBER_PERCENT)
+    value = value_number->value;
+  else
+    {
+      /* The page's "in millions" applies to numbers without a scale word. */
+      int scale = value_number->scale != 0 ? value_number->scale : state->scale;
+
+      value = apply_scale (value_number->mantissa, scale, value_number->decimals);
+    }
+
+  if (value_number->kind == ASSAY_NUMBER_PERCENT)
+    unit = "%";
+  else if (value_number->currency[0] != '\0')
+    unit = value_number->currency;
+  else
+    unit = state->currency;
+
+  raw = g_strndup (line->text + num_start (line, value_number),
+                   num_end (line, value_number) - num_start (line, value_number));
+  g_strstrip (raw);
+
+  key = g_strdup_printf ("%u|%s|%.17g", line->page, label, value);
+  if (!g_hash_table_add (self->seen_figures, g_steal_pointer (&key)))
+    return;
+
+  self->figures_found++;
+  if (self->extraction->figures->len >= MAX_FIGURES)
+    return;
+
+  snippet = _assay_offline_make_snippet (line->text, line->len);
+  figure = assay_extraction_add_figure (self->extraction, label, value, raw, line->page, snippet);
+  figure->unit = g_strdup (unit);
+  figure->period = g_strdup (period);
+}

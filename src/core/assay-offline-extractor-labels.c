@@ -1,0 +1,215 @@
+/* assay-offline-extractor-labels.c — the dictionary of labels the extractor recognises
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-offline-extractor"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "assay-offline-extractor-private.h"
+
+const Keyword _assay_offline_type_keywords[N_TYPES][MAX_KEYWORDS] = {
+  [TYPE_INVOICE] = {
+    { "invoice", 3 }, { "bill to", 2 }, { "billed to", 2 }, { "amount due", 2 },
+    { "balance due", 2 }, { "due date", 1 }, { "payment terms", 1 }, { "subtotal", 1 },
+    { "unit price", 1 }, { "vat", 1 }, { "qty", 1 }, { NULL, 0 },
+  },
+  [TYPE_REPORT] = {
+    { "annual report", 3 }, { "quarterly report", 3 }, { "balance sheet", 3 },
+    { "income statement", 3 }, { "cash flow", 2 }, { "net income", 2 },
+    { "operating income", 2 }, { "ebitda", 2 }, { "earnings per share", 2 },
+    { "total assets", 2 }, { "revenue", 1 }, { "fiscal year", 1 }, { "shareholders", 1 },
+    { NULL, 0 },
+  },
+  [TYPE_PAPER] = {
+    { "abstract", 3 }, { "references", 2 }, { "bibliography", 2 }, { "doi", 2 },
+    { "arxiv", 2 }, { "et al", 1 }, { "introduction", 1 }, { "conclusion", 1 },
+    { "keywords", 1 }, { "university", 1 }, { NULL, 0 },
+  },
+};
+
+/* Longest first: a shorter label inside a longer one is not matched again. */
+const DateLabel _assay_offline_date_labels[] = {
+  { "payment due date", DATE_DUE },
+  { "invoice date", DATE_ISSUE },
+  { "date of issue", DATE_ISSUE },
+  { "date issued", DATE_ISSUE },
+  { "issue date", DATE_ISSUE },
+  { "payment due", DATE_DUE },
+  { "due date", DATE_DUE },
+  { "issued on", DATE_ISSUE },
+  { "issued", DATE_ISSUE },
+  { "due by", DATE_DUE },
+  { "due", DATE_DUE },
+  { "dated", DATE_PLAIN },
+  { "date", DATE_PLAIN },
+};
+
+const guint _assay_offline_n_date_labels = G_N_ELEMENTS (_assay_offline_date_labels);
+
+/* A currency named in a scale note ("in millions of U.S. dollars"). The
+ * numbers module reads currencies attached to numbers; this is only for
+ * words in a heading. */
+const char *
+_assay_offline_note_currency (const char *lower)
+{
+  static const struct { const char *word; const char *code; } words[] = {
+    { "usd", "USD" }, { "u.s. dollars", "USD" }, { "us dollars", "USD" }, { "$", "USD" },
+    { "eur", "EUR" }, { "euros", "EUR" }, { "euro", "EUR" }, { "\xe2\x82\xac", "EUR" },
+    { "gbp", "GBP" }, { "\xc2\xa3", "GBP" }, { "pounds sterling", "GBP" },
+    { "chf", "CHF" }, { "jpy", "JPY" }, { "yen", "JPY" }, { "\xc2\xa5", "JPY" },
+    { "cad", "CAD" }, { "aud", "AUD" }, { "sek", "SEK" }, { "nok", "NOK" }, { "dkk", "DKK" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      if (g_ascii_isalpha (words[i].word[0]) ? _assay_offline_has_word (lower, words[i].word)
+                                              : strstr (lower, words[i].word) != NULL)
+        return words[i].code;
+    }
+
+  return NULL;
+}
+
+const char * const _assay_offline_invoice_number_words[] = {
+  "number", "no", "no.", "nr", "nr.", "num", "num.", "#", "id", ":", NULL
+};
+
+int
+_assay_offline_total_priority (const char *lower)
+{
+  static const char * const strong[] = {
+    "amount due", "total due", "balance due", "grand total", "amount payable",
+    "total payable", "total to pay", "please pay", "total amount due", NULL
+  };
+  static const char * const excluded[] = {
+    "subtotal", "sub-total", "sub total", "net", "excl", "excluding", "tax", "vat", "gst",
+    "before", NULL
+  };
+
+  if (_assay_offline_has_any_word (lower, strong))
+    return 3;
+  if (!_assay_offline_has_word (lower, "total"))
+    return 0;
+  if (_assay_offline_has_word (lower, "incl") || _assay_offline_has_word (lower, "including") || _assay_offline_has_word (lower, "gross"))
+    return 2;
+  if (_assay_offline_has_any_word (lower, excluded))
+    return 0;
+
+  return 1;
+}
+
+int
+_assay_offline_tax_priority (const char *lower)
+{
+  static const char * const taxes[] = {
+    "vat", "gst", "hst", "sales tax", "tax", "mwst", "ust", NULL
+  };
+  static const char * const excluded[] = {
+    "vat id", "vat no", "vat number", "vat reg", "vat registration", "tax id", "tax number",
+    "tax no", "excl", "excluding", "before tax", "pre-tax", "incl", "including", "subtotal",
+    "tax-id", NULL
+  };
+
+  if (!_assay_offline_has_any_word (lower, taxes) || _assay_offline_has_any_word (lower, excluded))
+    return 0;
+  if (_assay_offline_has_word (lower, "total"))
+    return 2;
+
+  return 1;
+}
+
+int
+_assay_offline_subtotal_priority (const char *lower)
+{
+  static const char * const strong[] = { "subtotal", "sub-total", "sub total", NULL };
+  static const char * const net[] = {
+    "net total", "total net", "net amount", "total excl", "total excluding",
+    "total before tax", "amount before tax", NULL
+  };
+
+  if (_assay_offline_has_any_word (lower, strong))
+    return 2;
+  if (_assay_offline_has_any_word (lower, net))
+    return 1;
+
+  return 0;
+}
+
+const char * const _assay_offline_company_suffixes[] = {
+  "Ltd", "Ltd.", "Limited", "LLC", "L.L.C.", "Inc", "Inc.", "GmbH", "AG", "S.A.", "SA",
+  "SAS", "SARL", "B.V.", "BV", "N.V.", "NV", "Corp", "Corp.", "Corporation", "Co.", "PLC",
+  "plc", "Pty", "Oy", "AB", "S.r.l.", "SRL", "S.L.", "KG", "UG", "LLP", "GbR", "e.K.",
+  NULL
+};
+
+/* Other names a report uses for a template field. */
+static const struct { const char *field; const char *labels[8]; } field_synonyms[] = {
+  { "revenue", { "revenues", "net_sales", "sales", "turnover", "net_revenue",
+                 "net_revenues", NULL } },
+  { "net_income", { "net_profit", "net_earnings", "profit_for_the_year", "net_income_loss",
+                    "net_loss", "net_profit_loss", NULL } },
+  { "operating_income", { "operating_profit", "ebit", "income_from_operations",
+                          "operating_result", "operating_income_loss", NULL } },
+  { "equity", { "shareholders_equity", "stockholders_equity", "total_shareholders_equity",
+                "total_stockholders_equity", NULL } },
+  { "employees", { "number_of_employees", "headcount", NULL } },
+};
+
+static char *
+normalise_label (const char *label)
+{
+  GString *norm = g_string_new (NULL);
+  gboolean last_underscore = TRUE;
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '\'')
+        continue;
+      if (g_ascii_isalnum (*p))
+        {
+          g_string_append_c (norm, g_ascii_tolower (*p));
+          last_underscore = FALSE;
+        }
+      else if (!last_underscore)
+        {
+          g_string_append_c (norm, '_');
+          last_underscore = TRUE;
+        }
+    }
+  if (norm->len > 0 && norm->str[norm->len - 1] == '_')
+    g_string_truncate (norm, norm->len - 1);
+
+  return g_string_free (norm, FALSE);
+}
+
+/* "Total revenue" for a template field "total_revenue" or "revenue". */
+gboolean
+_assay_offline_label_matches_field (const char *label,
+                                    const char *field_name)
+{
+  g_autofree char *norm = normalise_label (label);
+
+  if (strcmp (norm, field_name) == 0)
+    return TRUE;
+  if (g_str_has_prefix (norm, "total_") && strcmp (norm + 6, field_name) == 0)
+    return TRUE;
+  if (g_str_has_prefix (field_name, "total_") && strcmp (field_name + 6, norm) == 0)
+    return TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (field_synonyms); i++)
+    {
+      if (strcmp (field_synonyms[i].field, field_name) != 0)
+        continue;
+      for (guint j = 0; field_synonyms[i].labels[j] != NULL; j++)
+        {
+          if (strcmp (norm, field_synonyms[i].labels[j]) == 0)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}

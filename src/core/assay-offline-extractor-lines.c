@@ -1,0 +1,352 @@
+/* assay-offline-extractor-lines.c — page lines: the walk over a page, split rows, word helpers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-offline-extractor"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "assay-offline-extractor-private.h"
+
+void
+_assay_offline_found_clear (Found *found)
+{
+  g_clear_pointer (&found->value, g_free);
+  g_clear_pointer (&found->snippet, g_free);
+  found->set = FALSE;
+}
+
+/* The trimmed line, cut to MAX_SNIPPET bytes on a character boundary. */
+char *
+_assay_offline_make_snippet (const char *text,
+                             gsize       len)
+{
+  if (len > MAX_SNIPPET)
+    {
+      len = MAX_SNIPPET;
+      while (len > 0 && ((guchar) text[len] & 0xC0) == 0x80)
+        len--;
+    }
+
+  return g_strndup (text, len);
+}
+
+void
+_assay_offline_found_set (Found       *found,
+                          char        *value,
+                          double       number,
+                          const char  *currency,
+                          guint        page,
+                          const char  *line,
+                          gsize        line_len,
+                          int          priority)
+{
+  _assay_offline_found_clear (found);
+  found->value = value;
+  found->number = number;
+  g_strlcpy (found->currency, currency != NULL ? currency : "", sizeof found->currency);
+  found->page = page;
+  found->snippet = _assay_offline_make_snippet (line, line_len);
+  found->priority = priority;
+  found->set = TRUE;
+}
+
+/* The first occurrence of @word in @lower with a word boundary on both
+ * sides (and an optional plural "s"), or NULL. */
+const char *
+_assay_offline_find_word_from (const char *lower,
+                               const char *from,
+                               const char *word,
+                               gboolean    allow_plural)
+{
+  gsize wlen = strlen (word);
+  gboolean word_ends_alnum = g_ascii_isalnum (word[wlen - 1]);
+  gboolean word_starts_alnum = g_ascii_isalnum (word[0]);
+
+  for (const char *p = strstr (from, word); p != NULL; p = strstr (p + 1, word))
+    {
+      const char *after = p + wlen;
+
+      if (word_starts_alnum && p > lower && is_word_char (p[-1]))
+        continue;
+      if (!word_ends_alnum || !is_word_char (*after))
+        return p;
+      if (allow_plural && *after == 's' && !is_word_char (after[1]))
+        return p;
+    }
+
+  return NULL;
+}
+
+const char *
+_assay_offline_find_word (const char *lower,
+                          const char *word)
+{
+  return _assay_offline_find_word_from (lower, lower, word, FALSE);
+}
+
+gboolean
+_assay_offline_has_word (const char *lower,
+                         const char *word)
+{
+  return _assay_offline_find_word (lower, word) != NULL;
+}
+
+gboolean
+_assay_offline_has_any_word (const char        *lower,
+                             const char * const *words)
+{
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (_assay_offline_has_word (lower, words[i]))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+_assay_offline_str_in (const char         *str,
+                       const char * const *list)
+{
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      if (strcmp (str, list[i]) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+guint
+_assay_offline_count_quantities (const Line *line)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < line->n_numbers; i++)
+    {
+      if (is_quantity (&line->numbers[i]))
+        n++;
+    }
+
+  return n;
+}
+
+/* --------------------------------------------------------------- dates */
+
+const char *
+_assay_offline_skip_chars (const char *p,
+                           const char *chars,
+                           guint       max)
+{
+  for (guint i = 0; i < max && *p != '\0' && strchr (chars, *p) != NULL; i++)
+    p++;
+
+  return p;
+}
+
+/* ------------------------------------------------------- split rows */
+
+/* Poppler returns text in reading order, and a table whose cells stand
+ * apart comes out one cell per line:
+ *
+ *     Revenue              Revenue   921.6   1,112.5
+ *     921.6          →
+ *     1,112.5
+ *
+ * A label-only line followed by lines holding nothing but numbers is put
+ * back on one line, and so is a run of lines holding one year each (a
+ * column header), before the page is read line by line. */
+
+typedef enum
+{
+  ROW_OTHER,
+  ROW_LABEL,     /* letters, no digits: "Cost of sales" */
+  ROW_NUMBERS,   /* only numbers and their signs, units and separators */
+  ROW_YEAR,      /* one year alone: "2024", "FY2023" */
+} RowKind;
+
+#define MAX_JOINED_CELLS 8
+
+static RowKind
+classify_row (const char *line,
+              gsize       len)
+{
+  guint letters = 0;
+  guint digits = 0;
+  gboolean other = FALSE;
+  const char *end = line + len;
+
+  for (const char *p = line; p < end; )
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        return ROW_OTHER;
+
+      if (g_unichar_isdigit (c))
+        digits++;
+      else if (g_unichar_isalpha (c))
+        letters++;
+      else if (!(g_unichar_isspace (c) || strchr (",.'()-+%$", (int) (c < 128 ? c : 'x')) != NULL ||
+                 c == 0x20AC || c == 0x00A3 || c == 0x00A5 || c == 0x2212 || c == 0x00A0 ||
+                 c == 0x202F || c == 0x2009))
+        other = TRUE;
+
+      p = g_utf8_next_char (p);
+    }
+
+  if (digits > 0 && letters == 0 && !other)
+    {
+      if (digits == 4 && len == 4)
+        {
+          guint year = (guint) g_ascii_strtoull (line, NULL, 10);
+          if (year >= 1900 && year <= 2100)
+            return ROW_YEAR;
+        }
+      return ROW_NUMBERS;
+    }
+
+  if (len == 6 && g_ascii_strncasecmp (line, "FY", 2) == 0 && digits == 4 && letters == 2)
+    return ROW_YEAR;
+
+  /* A short heading-like label, not a sentence: starts with a capital or
+   * "(", does not end a sentence, has no digits. */
+  if (digits == 0 && letters >= 2 && len <= 60 && !other &&
+      (g_ascii_isupper (line[0]) || line[0] == '(' || (guchar) line[0] >= 0x80) &&
+      line[len - 1] != '.' && line[len - 1] != ',')
+    return ROW_LABEL;
+
+  return ROW_OTHER;
+}
+
+/* Returns: (transfer full) (nullable): @text with split rows joined, or
+ * %NULL when nothing was joined. */
+static char *
+join_split_rows (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  g_autoptr(GString) out = NULL;
+  gboolean joined = FALSE;
+  guint n = g_strv_length (lines);
+  RowKind *kinds = g_new (RowKind, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_strstrip (lines[i]);
+      kinds[i] = classify_row (lines[i], strlen (lines[i]));
+    }
+
+  out = g_string_sized_new (strlen (text) + 16);
+  for (guint i = 0; i < n; i++)
+    {
+      guint cells = 0;
+
+      g_string_append (out, lines[i]);
+
+      if (kinds[i] == ROW_LABEL)
+        while (i + 1 < n && cells < MAX_JOINED_CELLS &&
+               (kinds[i + 1] == ROW_NUMBERS || kinds[i + 1] == ROW_YEAR))
+          {
+            g_string_append (out, "   ");
+            g_string_append (out, lines[++i]);
+            cells++;
+          }
+      else if (kinds[i] == ROW_YEAR)
+        while (i + 1 < n && cells < MAX_JOINED_CELLS && kinds[i + 1] == ROW_YEAR)
+          {
+            g_string_append (out, "   ");
+            g_string_append (out, lines[++i]);
+            cells++;
+          }
+
+      joined |= cells > 0;
+      if (i + 1 < n)
+        g_string_append_c (out, '\n');
+    }
+
+  g_free (kinds);
+
+  return joined ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
+}
+
+void
+_assay_offline_process_page (Extractor  *self,
+                             const char *page_text,
+                             guint       page)
+{
+  g_autoptr(GArray) numbers = NULL;
+  g_autofree char *joined = join_split_rows (page_text);
+  const char *text = joined != NULL ? joined : page_text;
+  PageState state = { 0 };
+  gsize len = strlen (text);
+  gsize pos = 0;
+  guint next_number = 0;
+  guint index = 0;
+
+  state.date_order = assay_date_order_for_text (text, strlen (text));
+
+  numbers = assay_numbers_scan (text, len);
+  if (numbers == NULL)
+    numbers = g_array_new (FALSE, FALSE, sizeof (AssayNumber));
+
+  for (guint i = 0; i < numbers->len; i++)
+    {
+      const AssayNumber *n = &g_array_index (numbers, AssayNumber, i);
+      if (n->kind == ASSAY_NUMBER_AMOUNT)
+        _assay_offline_count_currency (self, n->currency);
+    }
+
+  while (pos < len)
+    {
+      const char *nl = memchr (text + pos, '\n', len - pos);
+      gsize end = nl != NULL ? (gsize) (nl - text) : len;
+      gsize start = pos;
+      Line line = { 0 };
+
+      pos = end + 1;
+
+      for (;;)
+        {
+          if (start < end && is_space (text[start]))
+            start++;
+          else if (start + 1 < end && memcmp (text + start, "\xc2\xa0", 2) == 0)
+            start += 2;   /* U+00A0 NO-BREAK SPACE */
+          else
+            break;
+        }
+      while (end > start && is_space (text[end - 1]))
+        end--;
+
+      /* Numbers that start before this line (a bad match across lines)
+       * are dropped. */
+      while (next_number < numbers->len &&
+             g_array_index (numbers, AssayNumber, next_number).start < start)
+        next_number++;
+
+      if (end == start)
+        continue;
+
+      line.text = text + start;
+      line.len = end - start;
+      line.offset = start;
+      line.page = page;
+      line.index = index++;
+      line.numbers = &g_array_index (numbers, AssayNumber, next_number);
+      while (next_number + line.n_numbers < numbers->len &&
+             g_array_index (numbers, AssayNumber, next_number + line.n_numbers).start < end)
+        line.n_numbers++;
+      next_number += line.n_numbers;
+
+      g_string_truncate (self->lower, 0);
+      g_string_append_len (self->lower, line.text, line.len);
+      for (gsize i = 0; i < self->lower->len; i++)
+        self->lower->str[i] = g_ascii_tolower (self->lower->str[i]);
+      line.lower = self->lower->str;
+
+      _assay_offline_process_line (self, &line, &state);
+    }
+}
