@@ -138,17 +138,6 @@ _assay_offline_detect_year_header (Extractor  *self,
 /* ------------------------------------------------------------- figures */
 
 
-/* Labels naming an identifier, a reference or a position, not a quantity. */
-static const char * const label_identifier_words[] = {
-  "no", "nr", "number", "id", "ref", "reference", "phone", "tel", "telephone", "fax",
-  "mobile", "iban", "bic", "swift", "account", "code", "zip", "postcode", "invoice",
-  "document", "doc",
-  "page", "pages", "p", "pp", "version", "form", "forms", "schedule", "lines", "license",
-  "licence", "annex", "appendix", "exhibit", "paragraph", "para", "rule", "isbn", "issn", "doi", "vol", "volume", "issue", "chapter",
-  "section", "figure", "fig", "table", "tab", "note", "item", "order", "customer", "street",
-  "box", "suite", "room", "floor", "building", "step", "line", "article", "art", "clause",
-  NULL
-};
 
 /* Words that may follow a value in a label/value line. */
 static const char * const unit_words[] = {
@@ -301,7 +290,7 @@ label_is_acceptable (const char *label,
   }
 
   last_word (label, len, word);
-  if (_assay_offline_str_in (word, label_stop_words) || _assay_offline_str_in (word, label_identifier_words))
+  if (_assay_offline_str_in (word, label_stop_words) || _assay_offline_str_in (word, _assay_offline_identifier_words))
     return FALSE;
 
   return TRUE;
@@ -391,6 +380,152 @@ apply_scale (double mantissa,
   return round (scaled * unit) / unit;
 }
 
+/* Whether the bytes [start, end) of @line are digits only. */
+static gboolean
+digits_only (const Line *line,
+             gsize       start,
+             gsize       end)
+{
+  while (start < end && is_space (line->text[start]))
+    start++;
+  while (end > start && is_space (line->text[end - 1]))
+    end--;
+  if (start == end)
+    return FALSE;
+  for (gsize i = start; i < end; i++)
+    {
+      if (!g_ascii_isdigit (line->text[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * _assay_offline_ends_with_page_ref:
+ * @line: a line
+ * @n_pages: pages in the document, 0 when not known
+ *
+ * Whether @line reads as an entry of a table of contents: words, then a
+ * page number written with digits alone at the end of the line, and no
+ * other quantity ("Vectors and assignment 8", "2.1 Scope ..... 14").
+ */
+gboolean
+_assay_offline_ends_with_page_ref (const Line *line,
+                                   guint       n_pages)
+{
+  const AssayNumber *n;
+  gboolean letters = FALSE;
+  guint quantities = _assay_offline_count_quantities (line);
+
+  if (line->n_numbers == 0)
+    return FALSE;
+
+  n = &line->numbers[line->n_numbers - 1];
+  if (n->kind != ASSAY_NUMBER_PLAIN && n->kind != ASSAY_NUMBER_PAGE_NUMBER)
+    return FALSE;
+  if (quantities > (n->kind == ASSAY_NUMBER_PLAIN ? 1u : 0u))
+    return FALSE;
+  if (n->decimals != 0 || n->scale != 0 || n->value < 1 ||
+      n->value > (n_pages > 0 ? MAX (n_pages, 9) : 999))
+    return FALSE;
+  if (num_end (line, n) != line->len || !digits_only (line, num_start (line, n), num_end (line, n)))
+    return FALSE;
+
+  for (gsize i = 0; i < num_start (line, n) && !letters; i++)
+    letters = g_ascii_isalpha (line->text[i]) || (guchar) line->text[i] >= 0x80;
+
+  return letters;
+}
+
+/* "Preface . . . . . 1", "Scope ....... 14", "Scope … 14": leaders
+ * between a label and the number at the end of @len bytes. */
+static gboolean
+ends_with_leaders (const char *text,
+                   gsize       len)
+{
+  guint dots = 0;
+
+  while (len > 0 && (is_space (text[len - 1]) || text[len - 1] == '.' || text[len - 1] == '_'))
+    {
+      dots += text[len - 1] != ' ' && text[len - 1] != '\t';
+      len--;
+    }
+  if (len >= 3 && memcmp (text + len - 3, "\xe2\x80\xa6", 3) == 0)   /* … */
+    dots += 3;
+
+  return dots >= 3;
+}
+
+/* Three or more values in even steps, none of them money: the ticks of a
+ * chart's axis ("0.5   1.0   1.5   2.0"), not a figure. */
+static gboolean
+is_axis (const Line  *line,
+         const guint *quantities,
+         guint        n_quantities)
+{
+  double step;
+
+  if (n_quantities < 3)
+    return FALSE;
+
+  step = line->numbers[quantities[1]].value - line->numbers[quantities[0]].value;
+  if (step == 0)
+    return FALSE;
+  for (guint i = 0; i < n_quantities; i++)
+    {
+      const AssayNumber *n = &line->numbers[quantities[i]];
+
+      if (n->currency[0] != '\0')
+        return FALSE;
+      if (i > 0 &&
+          fabs ((n->value - line->numbers[quantities[i - 1]].value) - step) > fabs (step) * 1e-6)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A label a person reads as one: no numbers of a table row run into it
+ * ("Acme beeswax1.00 kg"): a number with a decimal mark, or three digits
+ * or more that are not a year, means cells were joined. */
+static gboolean
+label_has_cells (const char *label,
+                 gsize       len)
+{
+  for (gsize i = 0; i < len; )
+    {
+      gsize start = i;
+      guint digits = 0;
+      gboolean mark = FALSE;
+
+      if (!g_ascii_isdigit (label[i]))
+        {
+          i++;
+          continue;
+        }
+      while (i < len && (g_ascii_isdigit (label[i]) ||
+                         ((label[i] == '.' || label[i] == ',') && i + 1 < len &&
+                          g_ascii_isdigit (label[i + 1]))))
+        {
+          digits += g_ascii_isdigit (label[i]);
+          mark |= !g_ascii_isdigit (label[i]);
+          i++;
+        }
+      if (mark)
+        return TRUE;
+      if (digits >= 3)
+        {
+          guint year = (guint) g_ascii_strtoull (label + start, NULL, 10);
+
+          if (digits != 4 || year < 1900 || year > 2100)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
 void
 _assay_offline_add_figure (Extractor       *self,
                            const Line      *line,
@@ -450,9 +585,78 @@ _assay_offline_add_figure (Extractor       *self,
       num_end (line, &line->numbers[value_index]) == line->len)
     return;
 
+  /* "Preface . . . . 1", or "Vectors and assignment 8" on a contents page. */
+  if (state->contents_page && _assay_offline_ends_with_page_ref (line, 0))
+    return;
+  if (_assay_offline_ends_with_page_ref (line, self->n_pages) &&
+      ends_with_leaders (line->text, num_start (line, &line->numbers[line->n_numbers - 1])))
+    return;
+
+  if (is_axis (line, quantities, n_quantities))
+    return;
+
+  /* "Ordered factors . . . . 17, 57": an index's page references. */
+  if (ends_with_leaders (line->text, num_start (line, &line->numbers[quantities[0]])))
+    {
+      gboolean pages = TRUE;
+
+      gboolean listed = n_quantities >= 2;
+
+      /* References listed with commas ("17, 57") are pages whatever the
+       * page count; a single one must be a page of the document. */
+      for (guint i = 0; i < n_quantities && pages; i++)
+        {
+          const AssayNumber *n = &line->numbers[quantities[i]];
+
+          pages = n->kind == ASSAY_NUMBER_PLAIN && n->decimals == 0 && n->value >= 1 &&
+                  n->value < 10000 &&
+                  digits_only (line, num_start (line, n), num_end (line, n));
+          if (pages && i > 0)
+            {
+              gsize gap = num_start (line, n) - num_end (line, &line->numbers[quantities[i - 1]]);
+              const char *between = line->text + num_end (line, &line->numbers[quantities[i - 1]]);
+
+              listed &= (gap == 1 && between[0] == ',') ||
+                        (gap == 2 && between[0] == ',' && between[1] == ' ');
+            }
+        }
+      if (pages && !listed)
+        {
+          const AssayNumber *n = &line->numbers[quantities[0]];
+
+          pages = n_quantities == 1 &&
+                  n->value <= (self->n_pages > 0 ? MAX (self->n_pages, 9) : 999);
+        }
+      if (pages)
+        return;
+    }
+
+  /* "support.4", "-version-min=11.0", "RCurl 1.4-2", "v2": a footnote
+   * mark, a setting, a version or a code, not a figure. */
+  {
+    const AssayNumber *first = &line->numbers[value_index];
+    gsize s = num_start (line, first);
+    gsize e = num_end (line, first);
+
+    while (s < e && is_space (line->text[s]))
+      s++;
+    while (e > s && is_space (line->text[e - 1]))
+      e--;
+    if (s > 0 && (g_ascii_isalpha (line->text[s - 1]) || strchr ("._=/\\", line->text[s - 1]) != NULL))
+      return;
+    if (e + 1 < line->len && strchr ("-./", line->text[e]) != NULL &&
+        g_ascii_isdigit (line->text[e + 1]))
+      return;
+  }
+
+  /* Contact and bank details, identifiers of the document or the parties. */
+  if (_assay_offline_has_any_word (line->lower, _assay_offline_identifier_line_words))
+    return;
+
   label_len = trim_label_end (line->text + label_start,
                               num_start (line, &line->numbers[value_index]) - label_start);
-  if (!label_is_acceptable (line->text + label_start, label_len))
+  if (!label_is_acceptable (line->text + label_start, label_len) ||
+      label_has_cells (line->text + label_start, label_len))
     return;
 
   /* Columns under a header of years: the first year column is the current
@@ -480,6 +684,27 @@ _assay_offline_add_figure (Extractor       *self,
     return;
 
   value_number = &line->numbers[value_index];
+
+  /* "Fremont CA 94538": a lone integer of five digits or more written
+   * without group separators is a postcode or a number of something, not
+   * an amount. */
+  if (n_quantities == 1 && value_number->kind == ASSAY_NUMBER_PLAIN &&
+      value_number->decimals == 0 && value_number->scale == 0 && fabs (value_number->value) >= 10000 &&
+      digits_only (line, num_start (line, value_number), num_end (line, value_number)))
+    return;
+
+  /* "Consulting 10   120,00 €   1.200,00 €": a row of line items, where
+   * the first number (a quantity) is not what the row amounts to. */
+  if (state->n_years == 0 && value_number->kind == ASSAY_NUMBER_PLAIN &&
+      value_number->decimals == 0 &&
+      digits_only (line, num_start (line, value_number), num_end (line, value_number)))
+    {
+      for (guint i = 0; i < n_quantities; i++)
+        {
+          if (line->numbers[quantities[i]].currency[0] != '\0')
+            return;
+        }
+    }
 
   /* "(81)" or "[8]" with a positive value: a reference, not an amount. */
   if (value_number->value > 0 && num_start (line, value_number) > 0 &&

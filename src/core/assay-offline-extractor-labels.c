@@ -213,3 +213,39 @@ _assay_offline_label_matches_field (const char *label,
 
   return FALSE;
 }
+
+/* The last word of a label that names an identifier, a reference or a
+ * position, not a quantity ("Invoice no.", "Kundennummer", "Page"). ASCII
+ * letters only: "Numéro" ends in "ro" for this purpose, so it is listed. */
+const char * const _assay_offline_identifier_words[] = {
+  "no", "nr", "number", "id", "ref", "reference", "phone", "tel", "telephone", "fax",
+  "mobile", "iban", "bic", "swift", "account", "code", "zip", "postcode", "invoice",
+  "document", "doc",
+  "page", "pages", "p", "pp", "version", "form", "forms", "schedule", "lines", "license",
+  "licence", "annex", "appendix", "exhibit", "paragraph", "para", "rule", "isbn", "issn",
+  "doi", "vol", "volume", "issue", "chapter",
+  "section", "figure", "fig", "table", "tab", "note", "item", "order", "customer", "street",
+  "box", "suite", "room", "floor", "building", "step", "line", "article", "art", "clause",
+  /* German, French, Dutch, Spanish, Italian */
+  "nummer", "n", "num", "ro", "telefon", "telefoon", "telefono", "mobil", "handy", "plz",
+  "postleitzahl", "cp", "cap", "kunde", "kundennr", "kundennummer", "bestellnummer",
+  "bestellung", "auftrag", "auftragsnummer", "rechnung", "rechnungsnummer", "rechnungsnr",
+  "seite", "kapitel", "abschnitt", "anlage", "commande", "client", "facture", "chapitre",
+  "klant", "klantnummer", "factuur", "factuurnummer", "bestelling", "ordernummer",
+  "hoofdstuk", "pagina", "pedido", "cliente", "factura", "fattura", "ordine", "numero",
+  "capitulo", "capitolo", "referenz", "referentie", "referencia", "riferimento",
+  NULL
+};
+
+/* Words that, anywhere on a line, make its numbers contact or bank
+ * details or registration numbers ("IBAN DE89 3704 0044", "Tel. 030 1234
+ * 5678", "KvK 12345678"). */
+const char * const _assay_offline_identifier_line_words[] = {
+  "iban", "bic", "swift", "tel", "tel.", "phone", "telephone", "fax", "telefon", "telefoon",
+  "telefono", "tel\xc3\xa9" "fono", "t\xc3\xa9l", "t\xc3\xa9l\xc3\xa9" "phone", "mobile",
+  "zip", "postcode", "plz", "isbn", "issn", "kvk", "siret", "siren", "vat id", "vat no",
+  "vat reg", "ust-idnr", "ust-id", "tax id", "steuernummer", "steuer-nr", "st.-nr",
+  "handelsregister", "hrb", "hra", "blz", "sort code", "routing", "btw-nr", "btw nr",
+  "rsin", "partita iva", "p.iva", "nif", "cif", "n\xc2\xba de tva", "tva intracom",
+  NULL
+};

@@ -273,41 +273,23 @@ join_split_rows (const char *text)
   return joined ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
-void
-_assay_offline_process_page (Extractor  *self,
-                             const char *page_text,
-                             guint       page)
+/* The next non-empty line of @text from *@pos, trimmed, with the numbers
+ * starting on it; FALSE at the end of the text. */
+static gboolean
+next_line (const char  *text,
+           gsize        len,
+           gsize       *pos,
+           GArray      *numbers,
+           guint       *next_number,
+           Line        *line)
 {
-  g_autoptr(GArray) numbers = NULL;
-  g_autofree char *joined = join_split_rows (page_text);
-  const char *text = joined != NULL ? joined : page_text;
-  PageState state = { 0 };
-  gsize len = strlen (text);
-  gsize pos = 0;
-  guint next_number = 0;
-  guint index = 0;
-
-  state.date_order = assay_date_order_for_text (text, strlen (text));
-
-  numbers = assay_numbers_scan (text, len);
-  if (numbers == NULL)
-    numbers = g_array_new (FALSE, FALSE, sizeof (AssayNumber));
-
-  for (guint i = 0; i < numbers->len; i++)
+  while (*pos < len)
     {
-      const AssayNumber *n = &g_array_index (numbers, AssayNumber, i);
-      if (n->kind == ASSAY_NUMBER_AMOUNT)
-        _assay_offline_count_currency (self, n->currency);
-    }
-
-  while (pos < len)
-    {
-      const char *nl = memchr (text + pos, '\n', len - pos);
+      const char *nl = memchr (text + *pos, '\n', len - *pos);
       gsize end = nl != NULL ? (gsize) (nl - text) : len;
-      gsize start = pos;
-      Line line = { 0 };
+      gsize start = *pos;
 
-      pos = end + 1;
+      *pos = end + 1;
 
       for (;;)
         {
@@ -323,23 +305,102 @@ _assay_offline_process_page (Extractor  *self,
 
       /* Numbers that start before this line (a bad match across lines)
        * are dropped. */
-      while (next_number < numbers->len &&
-             g_array_index (numbers, AssayNumber, next_number).start < start)
-        next_number++;
+      while (*next_number < numbers->len &&
+             g_array_index (numbers, AssayNumber, *next_number).start < start)
+        (*next_number)++;
 
       if (end == start)
         continue;
 
-      line.text = text + start;
-      line.len = end - start;
-      line.offset = start;
+      line->text = text + start;
+      line->len = end - start;
+      line->offset = start;
+      line->numbers = &g_array_index (numbers, AssayNumber, *next_number);
+      line->n_numbers = 0;
+      while (*next_number + line->n_numbers < numbers->len &&
+             g_array_index (numbers, AssayNumber, *next_number + line->n_numbers).start < end)
+        line->n_numbers++;
+      *next_number += line->n_numbers;
+
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* "Contents", "Table of contents", "Inhaltsverzeichnis", "Sommaire",
+ * "Inhoud", "Índice", "Indice": a line that heads a table of contents. */
+static gboolean
+is_contents_heading (const Line *line)
+{
+  static const char * const headings[] = {
+    "contents", "table of contents", "inhalt", "inhaltsverzeichnis", "sommaire",
+    "table des mati\xc3\xa8res", "inhoud", "inhoudsopgave", "\xc3\xadndice", "indice",
+    "sommario", "contenido", "contenidos", NULL
+  };
+  char lower[48];
+  gsize len = MIN (line->len, sizeof lower - 1);
+
+  for (gsize i = 0; i < len; i++)
+    lower[i] = g_ascii_tolower (line->text[i]);
+  lower[len] = '\0';
+  if (len > 0 && lower[len - 1] == ':')
+    lower[len - 1] = '\0';
+  /* "ÍNDICE": the accented capital is not lowered by ASCII rules. */
+  if (len >= 2 && memcmp (lower, "\xc3\x8d", 2) == 0)
+    lower[1] = '\xad';
+
+  return _assay_offline_str_in (lower, headings);
+}
+
+void
+_assay_offline_process_page (Extractor  *self,
+                             const char *page_text,
+                             guint       page)
+{
+  g_autoptr(GArray) numbers = NULL;
+  g_autofree char *joined = join_split_rows (page_text);
+  const char *text = joined != NULL ? joined : page_text;
+  PageState state = { 0 };
+  gsize len = strlen (text);
+  gsize pos = 0;
+  guint next_number = 0;
+  guint index = 0;
+  guint page_refs = 0;
+  gboolean contents_heading = FALSE;
+  Line line = { 0 };
+
+  state.date_order = assay_date_order_for_text (text, strlen (text));
+
+  numbers = assay_numbers_scan (text, len);
+  if (numbers == NULL)
+    numbers = g_array_new (FALSE, FALSE, sizeof (AssayNumber));
+
+  for (guint i = 0; i < numbers->len; i++)
+    {
+      const AssayNumber *n = &g_array_index (numbers, AssayNumber, i);
+      if (n->kind == ASSAY_NUMBER_AMOUNT)
+        _assay_offline_count_currency (self, n->currency);
+    }
+
+  /* A table of contents: several lines on the page end in a page
+   * reference ("Vectors and assignment 8"). Their numbers are pages, not
+   * figures. */
+  while (next_line (text, len, &pos, numbers, &next_number, &line))
+    {
+      if (!contents_heading && line.n_numbers == 0 && line.len < 40)
+        contents_heading = is_contents_heading (&line);
+      page_refs += _assay_offline_ends_with_page_ref (&line, contents_heading ? 0 : self->n_pages);
+    }
+  state.contents_page = page_refs >= MIN_CONTENTS_LINES ||
+                        (contents_heading && page_refs >= 2);
+
+  pos = 0;
+  next_number = 0;
+  while (next_line (text, len, &pos, numbers, &next_number, &line))
+    {
       line.page = page;
       line.index = index++;
-      line.numbers = &g_array_index (numbers, AssayNumber, next_number);
-      while (next_number + line.n_numbers < numbers->len &&
-             g_array_index (numbers, AssayNumber, next_number + line.n_numbers).start < end)
-        line.n_numbers++;
-      next_number += line.n_numbers;
 
       g_string_truncate (self->lower, 0);
       g_string_append_len (self->lower, line.text, line.len);

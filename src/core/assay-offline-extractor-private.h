@@ -26,6 +26,7 @@ G_BEGIN_DECLS
 #define MAX_KEYWORD_HITS 5
 #define RECIPIENT_BLOCK_LINES 4
 #define MAX_DATE_LABELS 64
+#define MIN_CONTENTS_LINES 4
 
 typedef struct
 {
@@ -125,6 +126,7 @@ typedef struct
   guint        recipient_lines; /* lines left in a "Bill to" block */
   gboolean     issuer_next;    /* the previous line was a bare "From:" */
   gboolean     recipient_next; /* the previous line was a bare "Bill to:" */
+  gboolean     contents_page;  /* a table of contents: no figures from page references */
 } PageState;
 
 typedef struct
@@ -150,6 +152,7 @@ typedef struct
   struct { char code[4]; guint count; } currencies[MAX_CURRENCIES];
   guint            n_currencies;
   GString         *lower;
+  guint            n_pages;        /* in the file, 0 when not known */
 } Extractor;
 /* assay-offline-extractor-lines.c */
 void _assay_offline_found_clear (Found *found);
@@ -174,6 +177,8 @@ int _assay_offline_total_priority (const char *lower);
 int _assay_offline_tax_priority (const char *lower);
 int _assay_offline_subtotal_priority (const char *lower);
 extern const char * const _assay_offline_company_suffixes[];
+extern const char * const _assay_offline_identifier_words[];
+extern const char * const _assay_offline_identifier_line_words[];
 gboolean _assay_offline_label_matches_field (const char *label, const char *field_name);
 
 /* assay-offline-extractor-document.c */
@@ -195,6 +200,7 @@ void _assay_offline_find_issuer (Extractor *self, const Line *line, PageState *s
 /* assay-offline-extractor-figures.c */
 void _assay_offline_detect_scale_note (Extractor *self, const Line *line, PageState *state);
 void _assay_offline_detect_year_header (Extractor *self, const Line *line, PageState *state);
+gboolean _assay_offline_ends_with_page_ref (const Line *line, guint n_pages);
 void _assay_offline_add_figure (Extractor *self, const Line *line, const PageState *state);
 
 /* assay-offline-extractor.c */

@@ -273,6 +273,7 @@ assay_offline_extract (const AssayPdfText *text,
                                           : "general");
   self.seen_figures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.lower = g_string_new (NULL);
+  self.n_pages = text->n_pages;
 
   for (guint i = 0; i < text->pages->len; i++)
     {
