@@ -155,7 +155,7 @@ parse_invoice_number (const char  *p,
         p++;
     }
 
-  p = _assay_offline_skip_chars (p, " \t:#", 8);
+  p = _assay_offline_skip_chars (p, " \t:#.", 8);
   /* Text extraction glues words: "Invoice NumberINV-0046" */
   if (g_str_has_prefix (p, "number") && g_ascii_isalnum (p[6]))
     p += 6;
@@ -180,11 +180,19 @@ _assay_offline_find_invoice_number (Extractor  *self,
   const char *value_start;
   gsize value_len;
 
-  if (self->invoice_number.set || (hit = _assay_offline_find_word (line->lower, "invoice")) == NULL)
+  if (self->invoice_number.set)
     return;
 
-  if (!parse_invoice_number (hit + strlen ("invoice"), &value_start, &value_len))
-    return;
+  for (guint i = 0; ; i++)
+    {
+      const char *word = _assay_offline_invoice_words[i];
+
+      if (word == NULL)
+        return;
+      if ((hit = _assay_offline_find_word (line->lower, word)) != NULL &&
+          parse_invoice_number (hit + strlen (word), &value_start, &value_len))
+        break;
+    }
 
   /* The value as written, from the original line. */
   _assay_offline_found_set (&self->invoice_number,
@@ -236,9 +244,13 @@ _assay_offline_find_amounts (Extractor  *self,
   int tax = 0;
   int subtotal = 0;
   int total;
+  const char *currency;
 
-  if (n == NULL)
+  if (n == NULL || !_assay_offline_is_money (n))
     return;
+
+  /* "Totale EUR   976,00": the currency in the label. */
+  currency = n->currency[0] != '\0' ? n->currency : _assay_offline_note_currency (line->lower);
 
   total = _assay_offline_total_priority (line->lower);
   if (total == 0)
@@ -249,19 +261,19 @@ _assay_offline_find_amounts (Extractor  *self,
   if (subtotal > 0 && subtotal >= self->subtotal.priority)
     _assay_offline_found_set (&self->subtotal,
                               g_strndup (line->text + num_start (line, n), num_end (line, n) - num_start (line, n)),
-                              n->value, n->currency, line->page, line->text, line->len, subtotal);
+                              n->value, currency, line->page, line->text, line->len, subtotal);
 
   /* Later totals win ties: the one at the bottom is the sum. */
   if (total > 0 && total >= self->total.priority)
     _assay_offline_found_set (&self->total,
                               g_strndup (line->text + num_start (line, n), num_end (line, n) - num_start (line, n)),
-                              n->value, n->currency, line->page, line->text, line->len, total);
+                              n->value, currency, line->page, line->text, line->len, total);
 
   /* Earlier tax lines win ties; a "total VAT" line wins over rates. */
   if (tax > self->tax.priority)
     _assay_offline_found_set (&self->tax,
                               g_strndup (line->text + num_start (line, n), num_end (line, n) - num_start (line, n)),
-                              n->value, n->currency, line->page, line->text, line->len, tax);
+                              n->value, currency, line->page, line->text, line->len, tax);
 }
 
 /* The end of the company name when @line contains a company suffix as a

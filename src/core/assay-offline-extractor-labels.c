@@ -31,21 +31,41 @@ const Keyword _assay_offline_type_keywords[N_TYPES][MAX_KEYWORDS] = {
   },
 };
 
-/* Longest first: a shorter label inside a longer one is not matched again. */
+/* Longest first: a shorter label inside a longer one is not matched again.
+ * English, German, French, Dutch, Spanish, Italian; lowercase (ASCII
+ * lowering leaves "é" as it is). */
 const DateLabel _assay_offline_date_labels[] = {
+  { "fecha de vencimiento", DATE_DUE },
+  { "date d'\xc3\xa9" "ch\xc3\xa9" "ance", DATE_DUE },
+  { "data di scadenza", DATE_DUE },
+  { "f\xc3\xa4" "lligkeitsdatum", DATE_DUE },
   { "payment due date", DATE_DUE },
+  { "fecha de factura", DATE_ISSUE },
+  { "date de facture", DATE_ISSUE },
+  { "rechnungsdatum", DATE_ISSUE },
+  { "data fattura", DATE_ISSUE },
+  { "factuurdatum", DATE_ISSUE },
   { "invoice date", DATE_ISSUE },
   { "date of issue", DATE_ISSUE },
+  { "vervaldatum", DATE_DUE },
+  { "vencimiento", DATE_DUE },
+  { "zahlbar bis", DATE_DUE },
+  { "f\xc3\xa4" "llig am", DATE_DUE },
+  { "\xc3\xa9" "ch\xc3\xa9" "ance", DATE_DUE },
   { "date issued", DATE_ISSUE },
   { "issue date", DATE_ISSUE },
   { "payment due", DATE_DUE },
+  { "scadenza", DATE_DUE },
   { "due date", DATE_DUE },
   { "issued on", DATE_ISSUE },
   { "issued", DATE_ISSUE },
   { "due by", DATE_DUE },
   { "due", DATE_DUE },
   { "dated", DATE_PLAIN },
+  { "datum", DATE_PLAIN },
+  { "fecha", DATE_PLAIN },
   { "date", DATE_PLAIN },
+  { "data", DATE_PLAIN },
 };
 
 const guint _assay_offline_n_date_labels = G_N_ELEMENTS (_assay_offline_date_labels);
@@ -74,27 +94,60 @@ _assay_offline_note_currency (const char *lower)
   return NULL;
 }
 
-const char * const _assay_offline_invoice_number_words[] = {
-  "number", "no", "no.", "nr", "nr.", "num", "num.", "#", "id", ":", NULL
+/* Words that name an invoice, followed by its number ("Invoice no.",
+ * "Facture n°", "Factura nº:", "Fattura n."), and words that are the
+ * label on their own ("Rechnungsnummer:", "Factuurnummer"). */
+const char * const _assay_offline_invoice_words[] = {
+  "invoice", "rechnung", "facture", "factuur", "factura", "fattura",
+  "rechnungsnummer", "rechnungsnr", "rechnungs-nr", "factuurnummer", "factuurnr",
+  "invoice number", "invoice no",
+  "num\xc3\xa9ro de facture", "n\xc2\xb0 de facture", "n\xc3\xbamero de factura",
+  "numero fattura", "numero di fattura", NULL
 };
+
+const char * const _assay_offline_invoice_number_words[] = {
+  "number", "no", "no.", "nr", "nr.", "num", "num.", "#", "id", ":", "nummer", "n",
+  "n.", "n\xc2\xb0", "n\xc2\xba", "n\xc2\xb0.", "n\xc2\xba.", "no:", "nr:",
+  "num\xc3\xa9ro", "n\xc3\xbamero", "numero", NULL
+};
+
+/* Whether @n reads as money: with a currency, or two decimals. Not
+ * "12345678" (a registration number on a "BTW" line), not "19 %". */
+gboolean
+_assay_offline_is_money (const AssayNumber *n)
+{
+  return n->kind == ASSAY_NUMBER_AMOUNT ||
+         (n->kind == ASSAY_NUMBER_PLAIN && n->decimals == 2);
+}
 
 int
 _assay_offline_total_priority (const char *lower)
 {
   static const char * const strong[] = {
     "amount due", "total due", "balance due", "grand total", "amount payable",
-    "total payable", "total to pay", "please pay", "total amount due", NULL
+    "total payable", "total to pay", "please pay", "total amount due",
+    "gesamtbetrag", "rechnungsbetrag", "endbetrag", "zu zahlen", "zahlbetrag",
+    "total ttc", "montant ttc", "net \xc3\xa0 payer", "montant total ttc",
+    "te betalen", "totaalbedrag", "totaal incl", "total factura", "importe total",
+    "total a pagar", "totale fattura", "totale da pagare", "importo totale", NULL
+  };
+  static const char * const totals[] = {
+    "total", "totaal", "totale", "summe", "gesamt", "gesamtsumme", "montant total", NULL
+  };
+  static const char * const gross[] = {
+    "incl", "including", "gross", "inkl", "brutto", "ttc", "ivato", "iva incluida", NULL
   };
   static const char * const excluded[] = {
     "subtotal", "sub-total", "sub total", "net", "excl", "excluding", "tax", "vat", "gst",
-    "before", NULL
+    "before", "netto", "exkl", "zwischensumme", "ht", "hors", "mwst", "ust", "tva", "btw",
+    "iva", "subtotaal", "sous-total", "imponibile", "base", "nettobetrag", NULL
   };
 
   if (_assay_offline_has_any_word (lower, strong))
     return 3;
-  if (!_assay_offline_has_word (lower, "total"))
+  if (!_assay_offline_has_any_word (lower, totals))
     return 0;
-  if (_assay_offline_has_word (lower, "incl") || _assay_offline_has_word (lower, "including") || _assay_offline_has_word (lower, "gross"))
+  if (_assay_offline_has_any_word (lower, gross))
     return 2;
   if (_assay_offline_has_any_word (lower, excluded))
     return 0;
@@ -106,17 +159,20 @@ int
 _assay_offline_tax_priority (const char *lower)
 {
   static const char * const taxes[] = {
-    "vat", "gst", "hst", "sales tax", "tax", "mwst", "ust", NULL
+    "vat", "gst", "hst", "sales tax", "tax", "mwst", "mwst.", "ust", "umsatzsteuer",
+    "mehrwertsteuer", "tva", "btw", "iva", "igic", NULL
   };
   static const char * const excluded[] = {
     "vat id", "vat no", "vat number", "vat reg", "vat registration", "tax id", "tax number",
     "tax no", "excl", "excluding", "before tax", "pre-tax", "incl", "including", "subtotal",
-    "tax-id", NULL
+    "tax-id", "ust-idnr", "ust-id", "ust-idnr.", "mwst-nr", "btw-nr", "btw nr", "btw-nummer",
+    "p.iva", "partita iva", "n\xc2\xb0 tva", "tva intracom", "tva intracommunautaire",
+    "exkl", "inkl", "zzgl", "hors", "sous-total", "nif", "cif", "steuernummer", NULL
   };
 
   if (!_assay_offline_has_any_word (lower, taxes) || _assay_offline_has_any_word (lower, excluded))
     return 0;
-  if (_assay_offline_has_word (lower, "total"))
+  if (_assay_offline_has_word (lower, "total") || _assay_offline_has_word (lower, "summe"))
     return 2;
 
   return 1;
@@ -125,10 +181,14 @@ _assay_offline_tax_priority (const char *lower)
 int
 _assay_offline_subtotal_priority (const char *lower)
 {
-  static const char * const strong[] = { "subtotal", "sub-total", "sub total", NULL };
+  static const char * const strong[] = {
+    "subtotal", "sub-total", "sub total", "zwischensumme", "subtotaal", "sous-total",
+    "total ht", "montant ht", "nettobetrag", "summe netto", "gesamt netto", "netto",
+    "base imponible", "imponibile", "totale imponibile", "totaal excl", NULL
+  };
   static const char * const net[] = {
     "net total", "total net", "net amount", "total excl", "total excluding",
-    "total before tax", "amount before tax", NULL
+    "total before tax", "amount before tax", "net", NULL
   };
 
   if (_assay_offline_has_any_word (lower, strong))

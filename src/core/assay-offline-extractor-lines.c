@@ -328,6 +328,124 @@ next_line (const char  *text,
   return FALSE;
 }
 
+/* ------------------------------------------------------------ layout */
+
+typedef struct
+{
+  const AssayTextBox *box;
+  float               bottom;
+} Word;
+
+static int
+compare_words_vertically (gconstpointer a,
+                          gconstpointer b)
+{
+  const Word *wa = a, *wb = b;
+
+  if (wa->bottom != wb->bottom)
+    return wa->bottom < wb->bottom ? -1 : 1;
+  return wa->box->x < wb->box->x ? -1 : wa->box->x > wb->box->x;
+}
+
+static int
+compare_words_horizontally (gconstpointer a,
+                            gconstpointer b,
+                            gpointer      user_data)
+{
+  const Word *wa = a, *wb = b;
+
+  return wa->box->x < wb->box->x ? -1 : wa->box->x > wb->box->x;
+}
+
+/**
+ * _assay_offline_layout_text:
+ * @page: a page with the boxes of its words
+ *
+ * The page as it looks: words on one visual line (their bottoms within
+ * half a line of each other) become one line, left to right, and each is
+ * put at the character column of its position, so that a label and the
+ * amount at the right edge share a line and cells stand in columns, with
+ * at least three spaces between cells and one between words. Poppler's
+ * reading order puts columns one after another ("Subtotal\nTax\nTotal
+ * $1,250.00\n$100.00"), which is what this undoes.
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL without words
+ */
+char *
+_assay_offline_layout_text (const AssayPageText *page)
+{
+  g_autoptr(GArray) words = NULL;
+  g_autoptr(GString) out = NULL;
+  double char_width = 0;
+  gsize chars = 0;
+
+  if (page->words == NULL || page->words->len == 0)
+    return NULL;
+
+  words = g_array_sized_new (FALSE, FALSE, sizeof (Word), page->words->len);
+  for (guint i = 0; i < page->words->len; i++)
+    {
+      const AssayTextBox *box = &g_array_index (page->words, AssayTextBox, i);
+      Word w = { box, box->y + box->height };
+
+      g_array_append_val (words, w);
+      char_width += box->width;
+      chars += g_utf8_strlen (page->text + box->start, box->end - box->start);
+    }
+  char_width = chars > 0 ? char_width / chars : 5.0;
+  if (char_width < 1.0)
+    char_width = 1.0;
+
+  g_array_sort (words, compare_words_vertically);
+  out = g_string_sized_new (strlen (page->text) * 2);
+
+  for (guint i = 0; i < words->len; )
+    {
+      const Word *first = &g_array_index (words, Word, i);
+      float tolerance = MAX (first->box->height, 1.0f) * 0.5f;
+      guint end = i + 1;
+      gsize line_start = out->len;
+      gsize column = 0;
+      float right = -1;
+
+      while (end < words->len && g_array_index (words, Word, end).bottom - first->bottom <= tolerance)
+        end++;
+      g_qsort_with_data (&g_array_index (words, Word, i), end - i, sizeof (Word),
+                         compare_words_horizontally, NULL);
+
+      for (guint k = i; k < end; k++)
+        {
+          const Word *w = &g_array_index (words, Word, k);
+          gsize want = (gsize) MAX (0.0, w->box->x / char_width + 0.5);
+          gboolean same_cell = right >= 0 && w->box->x - right <= 1.5 * char_width;
+
+          if (k > i)
+            {
+              gsize pad = same_cell ? 1 : MAX (want > column ? want - column : 0, 3);
+
+              for (gsize s = 0; s < pad; s++)
+                g_string_append_c (out, ' ');
+              column += pad;
+            }
+          else
+            {
+              for (gsize s = 0; s < want; s++)
+                g_string_append_c (out, ' ');
+              column = want;
+            }
+          g_string_append_len (out, page->text + w->box->start, w->box->end - w->box->start);
+          column += g_utf8_strlen (page->text + w->box->start, w->box->end - w->box->start);
+          right = w->box->x + w->box->width;
+        }
+
+      if (out->len > line_start)
+        g_string_append_c (out, '\n');
+      i = end;
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
 /* "Contents", "Table of contents", "Inhaltsverzeichnis", "Sommaire",
  * "Inhoud", "Índice", "Indice": a line that heads a table of contents. */
 static gboolean
@@ -353,6 +471,180 @@ is_contents_heading (const Line *line)
   return _assay_offline_str_in (lower, headings);
 }
 
+/* ------------------------------------------------- labels above values */
+
+typedef struct
+{
+  gsize       column;   /* in characters from the start of the text line */
+  const char *text;
+  gsize       len;
+} Cell;
+
+#define MAX_CELLS 8
+
+/* The cells of a line: runs of words apart by three spaces or more (the
+ * layout puts at least three between cells, one between words). */
+static guint
+split_cells (const char *text,
+             gsize       len,
+             gsize       first_column,
+             Cell        cells[MAX_CELLS])
+{
+  guint n = 0;
+  gsize i = 0;
+
+  while (i < len)
+    {
+      gsize start;
+      gsize spaces = 0;
+
+      while (i < len && text[i] == ' ')
+        i++;
+      if (i >= len)
+        break;
+      if (n == MAX_CELLS)
+        return 0;
+      start = i;
+      while (i < len)
+        {
+          if (text[i] == ' ')
+            spaces++;
+          else
+            spaces = 0;
+          if (spaces >= 3)
+            break;
+          i++;
+        }
+      cells[n].text = text + start;
+      cells[n].len = i - start;
+      while (cells[n].len > 0 && cells[n].text[cells[n].len - 1] == ' ')
+        cells[n].len--;
+      cells[n].column = first_column + g_utf8_strlen (text, start);
+      n++;
+    }
+
+  return n;
+}
+
+static gboolean
+has_digit_in (const char *text,
+              gsize       len)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      if (g_ascii_isdigit (text[i]))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A row of labels only: "Invoice Number:   Invoice Date:   Due Date:". */
+static gboolean
+is_label_row (const char *text,
+              gsize       len)
+{
+  Cell cells[MAX_CELLS];
+  guint n = split_cells (text, len, 0, cells);
+
+  if (n == 0 || len > 160)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      if (has_digit_in (cells[i].text, cells[i].len) || cells[i].len > 40)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Characters from the start of @offset's line in @text to @offset. */
+static gsize
+column_of (const char *text,
+           gsize       offset)
+{
+  gsize start = offset;
+
+  while (start > 0 && text[start - 1] != '\n')
+    start--;
+
+  return g_utf8_strlen (text + start, offset - start);
+}
+
+/* @line holds values only, under a row of labels (@labels, starting at
+ * @labels_column): each value is read with the label above it, as a
+ * person does ("Invoice Date:" over "03/20/2023" beside "Due Date:" over
+ * "04/19/2023"). A value with no label starting within a few columns of
+ * it is left alone. */
+static void
+pair_below (Extractor  *self,
+            const char *labels,
+            const Line *line,
+            PageState  *state)
+{
+  Cell label_cells[MAX_CELLS];
+  Cell value_cells[MAX_CELLS];
+  guint n_labels = split_cells (labels, strlen (labels), 0, label_cells);
+  guint n_values = split_cells (line->text, line->len, 0, value_cells);
+  gsize value_column = 0;
+
+  if (n_labels == 0 || n_values == 0 || n_values > n_labels)
+    return;
+  for (guint i = 0; i < n_values; i++)
+    {
+      if (!has_digit_in (value_cells[i].text, value_cells[i].len))
+        return;
+    }
+
+  /* Both rows' columns are counted from their own first character. */
+  {
+    const char *page_text = line->text - line->offset;
+
+    value_column = column_of (page_text, line->offset);
+  }
+
+  for (guint i = 0; i < n_values; i++)
+    {
+      const Cell *v = &value_cells[i];
+      const Cell *best = NULL;
+      gsize best_distance = G_MAXSIZE;
+      g_autofree char *joined = NULL;
+      g_autofree char *lower = NULL;
+      g_autoptr(GArray) numbers = NULL;
+      Line pair = { 0 };
+
+      for (guint k = 0; k < n_labels; k++)
+        {
+          gssize a = (gssize) (label_cells[k].column + state->labels_column);
+          gssize b = (gssize) (v->column + value_column);
+          gsize distance = (gsize) ABS (a - b);
+
+          if (distance < best_distance)
+            {
+              best = &label_cells[k];
+              best_distance = distance;
+            }
+        }
+      if (best == NULL || best_distance > 4)
+        continue;
+
+      joined = g_strdup_printf ("%.*s %.*s", (int) best->len, best->text, (int) v->len, v->text);
+      lower = g_ascii_strdown (joined, -1);
+      numbers = assay_numbers_scan (joined, strlen (joined));
+      pair.text = joined;
+      pair.len = strlen (joined);
+      pair.lower = lower;
+      pair.numbers = numbers != NULL ? (const AssayNumber *) numbers->data : NULL;
+      pair.n_numbers = numbers != NULL ? numbers->len : 0;
+      pair.offset = 0;
+      pair.page = line->page;
+      pair.index = line->index;
+      pair.paired = TRUE;
+
+      _assay_offline_process_pair (self, &pair, state);
+    }
+}
+
 void
 _assay_offline_process_page (Extractor  *self,
                              const char *page_text,
@@ -368,6 +660,7 @@ _assay_offline_process_page (Extractor  *self,
   guint index = 0;
   guint page_refs = 0;
   gboolean contents_heading = FALSE;
+  g_autofree char *labels = NULL;   /* the last line, when it held labels only */
   Line line = { 0 };
 
   state.date_order = assay_date_order_for_text (text, strlen (text));
@@ -409,5 +702,14 @@ _assay_offline_process_page (Extractor  *self,
       line.lower = self->lower->str;
 
       _assay_offline_process_line (self, &line, &state);
+
+      if (labels != NULL)
+        pair_below (self, labels, &line, &state);
+      g_clear_pointer (&labels, g_free);
+      if (is_label_row (line.text, line.len))
+        {
+          labels = g_strndup (line.text, line.len);
+          state.labels_column = column_of (text, line.offset);
+        }
     }
 }

@@ -49,6 +49,7 @@ typedef struct
   gsize              offset;    /* of text in the page */
   guint              page;      /* 1-based */
   guint              index;     /* among the page's non-empty lines */
+  gboolean           paired;    /* made of a label and the value below it */
 } Line;
 
 static inline gboolean
@@ -127,6 +128,7 @@ typedef struct
   gboolean     issuer_next;    /* the previous line was a bare "From:" */
   gboolean     recipient_next; /* the previous line was a bare "Bill to:" */
   gboolean     contents_page;  /* a table of contents: no figures from page references */
+  gsize        labels_column;  /* where the last row of labels started */
 } PageState;
 
 typedef struct
@@ -165,6 +167,7 @@ gboolean _assay_offline_has_any_word (const char *lower, const char * const *wor
 gboolean _assay_offline_str_in (const char *str, const char * const *list);
 guint _assay_offline_count_quantities (const Line *line);
 const char *_assay_offline_skip_chars (const char *p, const char *chars, guint max);
+char *_assay_offline_layout_text (const AssayPageText *page);
 void _assay_offline_process_page (Extractor *self, const char *page_text, guint page);
 
 /* assay-offline-extractor-labels.c */
@@ -172,7 +175,9 @@ extern const Keyword _assay_offline_type_keywords[N_TYPES][MAX_KEYWORDS];
 extern const DateLabel _assay_offline_date_labels[];
 extern const guint _assay_offline_n_date_labels;
 const char *_assay_offline_note_currency (const char *lower);
+extern const char * const _assay_offline_invoice_words[];
 extern const char * const _assay_offline_invoice_number_words[];
+gboolean _assay_offline_is_money (const AssayNumber *n);
 int _assay_offline_total_priority (const char *lower);
 int _assay_offline_tax_priority (const char *lower);
 int _assay_offline_subtotal_priority (const char *lower);
@@ -204,6 +209,7 @@ gboolean _assay_offline_ends_with_page_ref (const Line *line, guint n_pages);
 void _assay_offline_add_figure (Extractor *self, const Line *line, const PageState *state);
 
 /* assay-offline-extractor.c */
+void _assay_offline_process_pair (Extractor *self, const Line *line, PageState *state);
 void _assay_offline_process_line (Extractor *self, const Line *line, PageState *state);
 
 G_END_DECLS

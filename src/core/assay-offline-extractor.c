@@ -53,6 +53,19 @@ _assay_offline_process_line (Extractor  *self,
   _assay_offline_add_figure (self, line, state);
 }
 
+/* A label and the value under it, read as one line: invoice fields
+ * only, never a key figure. */
+void
+_assay_offline_process_pair (Extractor  *self,
+                             const Line *line,
+                             PageState  *state)
+{
+  if (line->n_numbers > 0)
+    _assay_offline_find_dates (self, line, state);
+  _assay_offline_find_invoice_number (self, line);
+  _assay_offline_find_amounts (self, line);
+}
+
 /* ------------------------------------------------------------- results */
 
 static void
@@ -278,6 +291,7 @@ assay_offline_extract (const AssayPdfText *text,
   for (guint i = 0; i < text->pages->len; i++)
     {
       const AssayPageText *page = g_ptr_array_index (text->pages, i);
+      g_autofree char *layout = NULL;
 
       if (g_cancellable_is_cancelled (cancellable))
         {
@@ -285,7 +299,11 @@ assay_offline_extract (const AssayPdfText *text,
           return NULL;
         }
 
-      _assay_offline_process_page (&self, page->text, page->index + 1);
+      /* Short documents come with their words' boxes: read the page as
+       * it is laid out. */
+      layout = _assay_offline_layout_text (page);
+
+      _assay_offline_process_page (&self, layout != NULL ? layout : page->text, page->index + 1);
     }
 
   finish (&self, text);
