@@ -246,7 +246,12 @@ test_invoice (void)
                 "Globex Services GmbH");
   assert_field (extraction, 10, "recipient", ASSAY_FIELD_STRING, "Initech Ltd.", 1,
                 "Initech Ltd.");
-  g_assert_cmpuint (extraction->fields->len, ==, 11);
+  assert_field (extraction, 11, "line_items", ASSAY_FIELD_LIST,
+                "Consulting services | 10 | 120.00 | 1200.00; Travel expenses | 1 | 37.50 | 37.50",
+                1, NULL);
+  g_assert_cmpuint (extraction->fields->len, ==, 12);
+  /* 1,237.50 + 235.13 = 1,472.63 and the items add up: no warning. */
+  g_assert_cmpuint (extraction->warnings->len, ==, 0);
 
   field = assay_extraction_get_field (extraction, "total");
   g_assert_cmpfloat_with_epsilon (field->number, 1472.63, 1e-9);

@@ -372,6 +372,16 @@ run_all (guint    counts[G_N_ELEMENTS (field_names)][4],
     {
       g_autoptr(AssayExtraction) extraction = extract_fixture (&fixtures[i], dir);
 
+      if (verbose)
+        {
+          AssayField *items = assay_extraction_get_field (extraction, "line_items");
+
+          g_printerr ("%s: line items: %s\n", fixtures[i].name, items ? items->value : "(none)");
+          for (guint w = 0; w < extraction->warnings->len; w++)
+            g_printerr ("%s: warning: %s\n", fixtures[i].name,
+                        (char *) g_ptr_array_index (extraction->warnings, w));
+        }
+
       for (guint f = 0; f < G_N_ELEMENTS (field_names); f++)
         {
           g_autofree char *got = NULL;
@@ -410,6 +420,87 @@ test_fixtures (void)
   g_assert_cmpuint (right * 100, >=, total * 85);
 }
 
+/* The sums a person checks: the items add up to the net, net plus tax
+ * is the total. Here both are off, and each is a warning with the
+ * numbers; the fields keep what the invoice says. */
+static void
+test_checks (void)
+{
+  static const Fixture wrong = {
+    "en-wrong-sums",
+    { "50 60 Northwind Cloud Inc.\n"
+      "b430 60 INVOICE\n"
+      "50 100 Invoice Number: NW-2023-0043\n"
+      "50 200 Description\n"
+      "r360 200 Qty\n"
+      "r450 200 Unit price\n"
+      "r545 200 Amount\n"
+      "50 220 Compute instances (hours)\n"
+      "r360 220 100\n"
+      "r450 220 $10.00\n"
+      "r545 220 $1,000.00\n"
+      "50 234 Object storage (TB)\n"
+      "r360 234 5\n"
+      "r450 234 $50.00\n"
+      "r545 234 $250.00\n"
+      "r450 280 Subtotal\n"
+      "r545 280 $1,260.00\n"
+      "r450 294 Sales tax (8%)\n"
+      "r545 294 $100.80\n"
+      "r450 308 Total\n"
+      "r545 308 $1,370.80\n" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("assay-invoices-XXXXXX", NULL);
+  g_autoptr(AssayExtraction) extraction = extract_fixture (&wrong, dir);
+  AssayField *items = assay_extraction_get_field (extraction, "line_items");
+  AssayField *total = assay_extraction_get_field (extraction, "total");
+
+  g_assert_nonnull (items);
+  g_assert_cmpint (items->type, ==, ASSAY_FIELD_LIST);
+  g_assert_cmpstr (items->value, ==,
+                   "Compute instances (hours) | 100 | 10.00 | 1000.00; "
+                   "Object storage (TB) | 5 | 50.00 | 250.00");
+  g_assert_nonnull (total);
+  g_assert_cmpfloat_with_epsilon (total->number, 1370.8, 1e-9);
+
+  g_assert_cmpuint (extraction->warnings->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (extraction->warnings, 0), ==,
+                   "The line items add up to 1250.00, but the net amount on page 1 is 1260.00.");
+  g_assert_cmpstr (g_ptr_array_index (extraction->warnings, 1), ==,
+                   "The net amount 1260.00 plus tax 100.80 is 1360.80, but the total is 1370.80.");
+  g_rmdir (dir);
+}
+
+/* Sums that check give no warning, and every fixture's items are read. */
+static void
+test_items (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("assay-invoices-XXXXXX", NULL);
+  static const struct { const char *name; const char *items; } expected[] = {
+    { "es-telecom", "Fibra 600 Mb | 250.00; L\xc3\xadnea m\xc3\xb3vil | 50.00" },
+    { "en-gb-two-pages", "Double room | 3 | 150.00 | 450.00; Breakfast | 6 | 20.00 | 120.00; "
+                         "Dinner | 130.00" },
+    { "de-footer", "B\xc3\xbcrostuhl Ergo | 2 | 400.00 | 800.00; "
+                   "Schreibtischlampe | 4 | 50.00 | 200.00" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+    {
+      g_autoptr(AssayExtraction) extraction = extract_fixture (&fixtures[i], dir);
+      AssayField *items = assay_extraction_get_field (extraction, "line_items");
+
+      g_assert_cmpuint (extraction->warnings->len, ==, 0);
+      for (guint k = 0; k < G_N_ELEMENTS (expected); k++)
+        {
+          if (strcmp (expected[k].name, fixtures[i].name) != 0)
+            continue;
+          g_assert_nonnull (items);
+          g_assert_cmpstr (items->value, ==, expected[k].items);
+        }
+    }
+  g_rmdir (dir);
+}
+
 static int
 print_table (void)
 {
@@ -444,6 +535,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/assay/offline-invoices/fixtures", test_fixtures);
+  g_test_add_func ("/assay/offline-invoices/items", test_items);
+  g_test_add_func ("/assay/offline-invoices/checks", test_checks);
 
   return g_test_run ();
 }

@@ -133,6 +133,15 @@ typedef struct
 
 typedef struct
 {
+  char   *description;
+  double  quantity;     /* NAN when not known */
+  double  unit_price;   /* NAN when not known */
+  double  amount;
+  guint   page;
+} LineItem;
+
+typedef struct
+{
   AssayExtraction *extraction;
   AssayTemplate   *template_;
   GHashTable      *seen_figures;
@@ -155,6 +164,8 @@ typedef struct
   guint            n_currencies;
   GString         *lower;
   guint            n_pages;        /* in the file, 0 when not known */
+  GArray          *line_items;     /* LineItem */
+  gboolean         in_items;       /* between a table's headings and its sums */
 } Extractor;
 /* assay-offline-extractor-lines.c */
 void _assay_offline_found_clear (Found *found);
@@ -207,6 +218,10 @@ void _assay_offline_detect_scale_note (Extractor *self, const Line *line, PageSt
 void _assay_offline_detect_year_header (Extractor *self, const Line *line, PageState *state);
 gboolean _assay_offline_ends_with_page_ref (const Line *line, guint n_pages);
 void _assay_offline_add_figure (Extractor *self, const Line *line, const PageState *state);
+
+/* assay-offline-extractor-checks.c */
+void _assay_offline_find_line_items (Extractor *self, const Line *line);
+void _assay_offline_check_sums (Extractor *self);
 
 /* assay-offline-extractor.c */
 void _assay_offline_process_pair (Extractor *self, const Line *line, PageState *state);

@@ -46,6 +46,8 @@ _assay_offline_process_line (Extractor  *self,
     _assay_offline_find_dates (self, line, state);
   _assay_offline_find_invoice_number (self, line);
   _assay_offline_find_amounts (self, line);
+  if (self->line_items != NULL)
+    _assay_offline_find_line_items (self, line);
   _assay_offline_find_issuer (self, line, state);
   _assay_offline_find_doi (self, line);
   if (line->page == 1 || !self->title_line.set)
@@ -212,6 +214,7 @@ finish (Extractor          *self,
       add_found_string (extraction, "issuer", ASSAY_FIELD_STRING,
                         self->issuer_from.set ? &self->issuer_from : &self->issuer_company);
       add_found_string (extraction, "recipient", ASSAY_FIELD_STRING, &self->recipient);
+      _assay_offline_check_sums (self);
     }
   else
     {
@@ -232,6 +235,14 @@ finish (Extractor          *self,
 }
 
 static void
+line_item_clear (gpointer data)
+{
+  LineItem *item = data;
+
+  g_clear_pointer (&item->description, g_free);
+}
+
+static void
 extractor_clear (Extractor *self)
 {
   _assay_offline_found_clear (&self->title_line);
@@ -247,6 +258,7 @@ extractor_clear (Extractor *self)
   for (guint i = 0; i < N_DATES; i++)
     _assay_offline_found_clear (&self->dates[i]);
   g_clear_pointer (&self->seen_figures, g_hash_table_unref);
+  g_clear_pointer (&self->line_items, g_array_unref);
   if (self->lower != NULL)
     g_string_free (self->lower, TRUE);
   self->lower = NULL;
@@ -287,6 +299,8 @@ assay_offline_extract (const AssayPdfText *text,
   self.seen_figures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.lower = g_string_new (NULL);
   self.n_pages = text->n_pages;
+  self.line_items = g_array_new (FALSE, FALSE, sizeof (LineItem));
+  g_array_set_clear_func (self.line_items, line_item_clear);
 
   for (guint i = 0; i < text->pages->len; i++)
     {
