@@ -182,6 +182,14 @@ _assay_offline_find_invoice_number (Extractor  *self,
 
   if (self->invoice_number.set)
     return;
+  /* An invoice number has a digit: most lines of a long text have none. */
+  for (gsize i = 0; ; i++)
+    {
+      if (i == line->len)
+        return;
+      if (g_ascii_isdigit (line->text[i]))
+        break;
+    }
 
   for (guint i = 0; ; i++)
     {

@@ -545,9 +545,12 @@ is_label_row (const char *text,
               gsize       len)
 {
   Cell cells[MAX_CELLS];
-  guint n = split_cells (text, len, 0, cells);
+  guint n;
 
-  if (n == 0 || len > 160)
+  if (len > 160 || has_digit_in (text, len))
+    return FALSE;
+  n = split_cells (text, len, 0, cells);
+  if (n == 0)
     return FALSE;
   for (guint i = 0; i < n; i++)
     {
@@ -579,12 +582,13 @@ column_of (const char *text,
 static void
 pair_below (Extractor  *self,
             const char *labels,
+            gsize       labels_len,
             const Line *line,
             PageState  *state)
 {
   Cell label_cells[MAX_CELLS];
   Cell value_cells[MAX_CELLS];
-  guint n_labels = split_cells (labels, strlen (labels), 0, label_cells);
+  guint n_labels = split_cells (labels, labels_len, 0, label_cells);
   guint n_values = split_cells (line->text, line->len, 0, value_cells);
   gsize value_column = 0;
 
@@ -660,7 +664,8 @@ _assay_offline_process_page (Extractor  *self,
   guint index = 0;
   guint page_refs = 0;
   gboolean contents_heading = FALSE;
-  g_autofree char *labels = NULL;   /* the last line, when it held labels only */
+  const char *labels = NULL;   /* the last line, when it held labels only */
+  gsize labels_len = 0;
   Line line = { 0 };
 
   state.date_order = assay_date_order_for_text (text, strlen (text));
@@ -704,11 +709,12 @@ _assay_offline_process_page (Extractor  *self,
       _assay_offline_process_line (self, &line, &state);
 
       if (labels != NULL)
-        pair_below (self, labels, &line, &state);
-      g_clear_pointer (&labels, g_free);
-      if (is_label_row (line.text, line.len))
+        pair_below (self, labels, labels_len, &line, &state);
+      labels = NULL;
+      if (line.n_numbers == 0 && is_label_row (line.text, line.len))
         {
-          labels = g_strndup (line.text, line.len);
+          labels = line.text;
+          labels_len = line.len;
           state.labels_column = column_of (text, line.offset);
         }
     }

@@ -166,6 +166,7 @@ typedef struct
   guint            n_pages;        /* in the file, 0 when not known */
   GArray          *line_items;     /* LineItem */
   gboolean         in_items;       /* between a table's headings and its sums */
+  gboolean         invoice_template;
 } Extractor;
 /* assay-offline-extractor-lines.c */
 void _assay_offline_found_clear (Found *found);

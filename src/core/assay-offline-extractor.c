@@ -46,7 +46,9 @@ _assay_offline_process_line (Extractor  *self,
     _assay_offline_find_dates (self, line, state);
   _assay_offline_find_invoice_number (self, line);
   _assay_offline_find_amounts (self, line);
-  if (self->line_items != NULL)
+  /* Tables of line items only once the text reads as an invoice. */
+  if (self->line_items != NULL &&
+      (self->invoice_template || self->score[TYPE_INVOICE] >= 3))
     _assay_offline_find_line_items (self, line);
   _assay_offline_find_issuer (self, line, state);
   _assay_offline_find_doi (self, line);
@@ -299,6 +301,8 @@ assay_offline_extract (const AssayPdfText *text,
   self.seen_figures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.lower = g_string_new (NULL);
   self.n_pages = text->n_pages;
+  self.invoice_template = self.template_ != NULL &&
+                          g_strcmp0 (assay_template_get_name (self.template_), "invoice") == 0;
   self.line_items = g_array_new (FALSE, FALSE, sizeof (LineItem));
   g_array_set_clear_func (self.line_items, line_item_clear);
 
