@@ -287,6 +287,37 @@ static const Fixture fixtures[] = {
     "Nordlicht Server GmbH", "NS-7781", "2024-07-01", "2024-07-15",
     "119", "19", "100", "EUR",
   },
+  {
+    /* German tool maker: the recipient, a company too, in the address
+     * window at the top; the issuer only in the footer with its bank and
+     * register details. */
+    "de-window",
+    { "50 110 Beispiel Handel AG\n"
+      "50 124 Einkauf\n"
+      "50 138 Ringstra\xc3\x9f" "e 9\n"
+      "50 152 50667 K\xc3\xb6ln\n"
+      "330 110 Rechnung Nr. KW-2024-0310\n"
+      "330 124 Datum: 14.03.2024\n"
+      "330 138 Zahlbar bis: 28.03.2024\n"
+      "50 220 Artikel\n"
+      "r380 220 Menge\n"
+      "r460 220 Preis\n"
+      "r545 220 Betrag\n"
+      "50 240 Drehmomentschl\xc3\xbc" "ssel\n"
+      "r380 240 3\n"
+      "r460 240 120,00\n"
+      "r545 240 360,00\n"
+      "r460 290 Zwischensumme\n"
+      "r545 290 360,00 EUR\n"
+      "r460 304 zzgl. 19 % USt.\n"
+      "r545 304 68,40 EUR\n"
+      "r460 318 Gesamtbetrag\n"
+      "r545 318 428,40 EUR\n"
+      "50 780 Kraft Werkzeuge GmbH \xc2\xb7 Industriestra\xc3\x9f" "e 4 \xc2\xb7 70173 Stuttgart\n"
+      "50 794 HRB 12345 \xc2\xb7 IBAN DE12 6005 0101 0001 2345 67\n" },
+    "Kraft Werkzeuge GmbH", "KW-2024-0310", "2024-03-14", "2024-03-28",
+    "428.40", "68.40", "360", "EUR",
+  },
 };
 
 static const char * const field_names[] = {

@@ -391,10 +391,32 @@ _assay_offline_find_issuer (Extractor  *self,
       return;
     }
 
-  if (self->issuer_company.set || line->page != 1 || line->index >= ISSUER_LINES)
+  if (line->page != 1)
     return;
 
+  /* Bank, tax or registration details belong to the issuer: a company
+   * named on their line or just above them is the issuer, wherever it
+   * stands (a footer), and wins over one in the top block, which may be
+   * the recipient's address window. */
   company_len = company_name_length (line);
+  if (company_len > 0 && company_len <= MAX_LABEL)
+    {
+      g_free (state->last_company);
+      state->last_company = g_strndup (line->text, company_len);
+      state->last_company_index = line->index;
+      g_free (state->last_company_line);
+      state->last_company_line = g_strndup (line->text, line->len);
+    }
+  if (!self->issuer_detailed.set && state->last_company != NULL &&
+      line->index - state->last_company_index <= 2 &&
+      _assay_offline_has_any_word (line->lower, _assay_offline_identifier_line_words))
+    _assay_offline_found_set (&self->issuer_detailed, g_strdup (state->last_company), NAN, NULL,
+                              line->page, state->last_company_line,
+                              strlen (state->last_company_line), 0);
+
+  if (self->issuer_company.set || line->index >= ISSUER_LINES)
+    return;
+
   if (company_len > 0 && company_len <= MAX_LABEL)
     _assay_offline_found_set (&self->issuer_company, g_strndup (line->text, company_len), NAN, NULL,
                               line->page, line->text, line->len, 0);

@@ -167,7 +167,7 @@ _assay_offline_tax_priority (const char *lower)
     "tax no", "excl", "excluding", "before tax", "pre-tax", "incl", "including", "subtotal",
     "tax-id", "ust-idnr", "ust-id", "ust-idnr.", "mwst-nr", "btw-nr", "btw nr", "btw-nummer",
     "p.iva", "partita iva", "n\xc2\xb0 tva", "tva intracom", "tva intracommunautaire",
-    "exkl", "inkl", "zzgl", "hors", "sous-total", "nif", "cif", "steuernummer", NULL
+    "exkl", "inkl", "hors", "sous-total", "nif", "cif", "steuernummer", NULL
   };
 
   if (!_assay_offline_has_any_word (lower, taxes) || _assay_offline_has_any_word (lower, excluded))

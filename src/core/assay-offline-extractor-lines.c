@@ -718,4 +718,7 @@ _assay_offline_process_page (Extractor  *self,
           state.labels_column = column_of (text, line.offset);
         }
     }
+
+  g_free (state.last_company);
+  g_free (state.last_company_line);
 }

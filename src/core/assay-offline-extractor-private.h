@@ -129,6 +129,9 @@ typedef struct
   gboolean     recipient_next; /* the previous line was a bare "Bill to:" */
   gboolean     contents_page;  /* a table of contents: no figures from page references */
   gsize        labels_column;  /* where the last row of labels started */
+  char        *last_company;   /* the last company named on page 1, and where */
+  char        *last_company_line;
+  guint        last_company_index;
 } PageState;
 
 typedef struct
@@ -157,6 +160,7 @@ typedef struct
   Found            recipient;
   Found            issuer_from;
   Found            issuer_company;
+  Found            issuer_detailed;
   Found            doi;
   Found            dates[N_DATES];
   char             first_period[16];

@@ -133,7 +133,8 @@ fill_template_fields (Extractor *self)
         add_found_string (self->extraction, "doi", ASSAY_FIELD_STRING, &self->doi);
       else if (strcmp (tf->name, "company") == 0 || strcmp (tf->name, "issuer") == 0)
         add_found_string (self->extraction, tf->name, ASSAY_FIELD_STRING,
-                          self->issuer_from.set ? &self->issuer_from : &self->issuer_company);
+                          self->issuer_from.set ? &self->issuer_from
+                        : self->issuer_detailed.set ? &self->issuer_detailed : &self->issuer_company);
       else if (strcmp (tf->name, "recipient") == 0)
         add_found_string (self->extraction, "recipient", ASSAY_FIELD_STRING, &self->recipient);
       else if (strcmp (tf->name, "period") == 0 && self->first_period[0] != '\0')
@@ -214,7 +215,8 @@ finish (Extractor          *self,
                                     self->total.set ? self->total.page : 0,
                                     self->total.set ? self->total.snippet : NULL);
       add_found_string (extraction, "issuer", ASSAY_FIELD_STRING,
-                        self->issuer_from.set ? &self->issuer_from : &self->issuer_company);
+                        self->issuer_from.set ? &self->issuer_from
+                        : self->issuer_detailed.set ? &self->issuer_detailed : &self->issuer_company);
       add_found_string (extraction, "recipient", ASSAY_FIELD_STRING, &self->recipient);
       _assay_offline_check_sums (self);
     }
@@ -256,6 +258,7 @@ extractor_clear (Extractor *self)
   _assay_offline_found_clear (&self->recipient);
   _assay_offline_found_clear (&self->issuer_from);
   _assay_offline_found_clear (&self->issuer_company);
+  _assay_offline_found_clear (&self->issuer_detailed);
   _assay_offline_found_clear (&self->doi);
   for (guint i = 0; i < N_DATES; i++)
     _assay_offline_found_clear (&self->dates[i]);
