@@ -532,6 +532,37 @@ test_items (void)
   g_rmdir (dir);
 }
 
+/* A page's words laid out: a label and an amount far to its right share
+ * a line; words strewn far off the page are bounded, not padded out. */
+static void
+test_layout_bounded (void)
+{
+  g_autoptr(AssayPdfText) text = assay_pdf_text_new ();
+  g_autoptr(GArray) words = g_array_new (FALSE, FALSE, sizeof (AssayTextBox));
+  AssayTextBox boxes[] = {
+    { 0, 5, 56, 100, 25, 10 },        /* "Total" */
+    { 6, 15, 500, 100.5, 45, 10 },    /* "$1,350.00", same line */
+    { 16, 21, 56, 60, 25, 10 },       /* "Above", a line higher */
+    { 22, 26, 9.0e5, 200, 20, 10 },   /* "Away", far right of any page */
+  };
+  g_autofree char *layout = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  text->n_pages = 1;
+  assay_pdf_text_add_page (text, 0, g_strdup ("Total $1,350.00 Above Away"), TRUE);
+  g_array_append_vals (words, boxes, G_N_ELEMENTS (boxes));
+  assay_pdf_text_take_words (text, g_steal_pointer (&words));
+
+  layout = _assay_offline_layout_text (g_ptr_array_index (text->pages, 0));
+  g_assert_nonnull (layout);
+  lines = g_strsplit (layout, "\n", -1);
+  g_assert_cmpstr (g_strstrip (lines[0]), ==, "Above");
+  g_assert_true (g_str_has_prefix (g_strstrip (lines[1]), "Total   "));
+  g_assert_true (g_str_has_suffix (lines[1], "$1,350.00"));
+  g_assert_cmpstr (g_strstrip (lines[2]), ==, "Away");
+  g_assert_cmpuint (strlen (layout), <, 1000);
+}
+
 static int
 print_table (void)
 {
@@ -568,6 +599,7 @@ main (int   argc,
   g_test_add_func ("/assay/offline-invoices/fixtures", test_fixtures);
   g_test_add_func ("/assay/offline-invoices/items", test_items);
   g_test_add_func ("/assay/offline-invoices/checks", test_checks);
+  g_test_add_func ("/assay/offline-invoices/layout-bounded", test_layout_bounded);
 
   return g_test_run ();
 }

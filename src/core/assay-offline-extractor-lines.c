@@ -378,6 +378,7 @@ _assay_offline_layout_text (const AssayPageText *page)
   g_autoptr(GString) out = NULL;
   double char_width = 0;
   gsize chars = 0;
+  gsize max_len = 8 * strlen (page->text) + 65536;
 
   if (page->words == NULL || page->words->len == 0)
     return NULL;
@@ -416,7 +417,7 @@ _assay_offline_layout_text (const AssayPageText *page)
       for (guint k = i; k < end; k++)
         {
           const Word *w = &g_array_index (words, Word, k);
-          gsize want = (gsize) MAX (0.0, w->box->x / char_width + 0.5);
+          gsize want = (gsize) CLAMP (w->box->x / char_width + 0.5, 0.0, MAX_LAYOUT_COLUMN);
           gboolean same_cell = right >= 0 && w->box->x - right <= 1.5 * char_width;
 
           if (k > i)
@@ -441,6 +442,10 @@ _assay_offline_layout_text (const AssayPageText *page)
       if (out->len > line_start)
         g_string_append_c (out, '\n');
       i = end;
+
+      /* Words strewn over a huge page: not worth laying out. */
+      if (out->len > max_len)
+        return NULL;
     }
 
   return g_string_free (g_steal_pointer (&out), FALSE);

@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 #define RECIPIENT_BLOCK_LINES 4
 #define MAX_DATE_LABELS 64
 #define MIN_CONTENTS_LINES 4
+#define MAX_LAYOUT_COLUMN 400.0   /* characters from the left edge */
 
 typedef struct
 {
