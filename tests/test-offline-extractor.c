@@ -486,6 +486,30 @@ test_figures_are_figures (void)
   g_rmdir (dir);
 }
 
+/* Laid-out lines hold cells apart by three spaces or more: a value read
+ * from a whole line (issuer, recipient, title) is the cell a person reads,
+ * not the row. */
+static void
+test_cells (void)
+{
+  static const char *page =
+    "INVOICE                                   Hooli Widgets Ltd.\n"
+    "Invoice no. 77-12                         12 High Street, Leeds\n"
+    "Bill to: Initech Corp.                    Due date: 31.03.2024\n"
+    "Total due                                 1.472,63 \xe2\x82\xac\n";
+  g_autoptr(AssayPdfText) text = make_text (&page, 1);
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("invoice");
+  g_autoptr(AssayExtraction) extraction = assay_offline_extract (text, template_, NULL);
+
+  g_assert_cmpstr (extraction->title, ==, "INVOICE");
+  g_assert_cmpstr (assay_extraction_get_field (extraction, "issuer")->value, ==,
+                   "Hooli Widgets Ltd.");
+  g_assert_cmpstr (assay_extraction_get_field (extraction, "recipient")->value, ==,
+                   "Initech Corp.");
+  g_assert_cmpstr (assay_extraction_get_field (extraction, "invoice_number")->value, ==, "77-12");
+  g_assert_cmpstr (assay_extraction_get_field (extraction, "due_date")->value, ==, "2024-03-31");
+}
+
 static void
 test_cap (void)
 {
@@ -674,6 +698,7 @@ main (int   argc,
   g_test_add_func ("/assay/offline-extractor/titles", test_titles);
   g_test_add_func ("/assay/offline-extractor/skips-non-quantities", test_skips_non_quantities);
   g_test_add_func ("/assay/offline-extractor/figures-are-figures", test_figures_are_figures);
+  g_test_add_func ("/assay/offline-extractor/cells", test_cells);
   g_test_add_func ("/assay/offline-extractor/cap", test_cap);
   g_test_add_func ("/assay/offline-extractor/snippet-bounded", test_snippet_bounded);
   g_test_add_func ("/assay/offline-extractor/cancelled", test_cancelled);

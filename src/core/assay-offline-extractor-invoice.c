@@ -286,19 +286,33 @@ _assay_offline_find_amounts (Extractor  *self,
 
 /* The end of the company name when @line contains a company suffix as a
  * word: "ACME Widgets Ltd., 12 High St" gives the length of
- * "ACME Widgets Ltd.". 0 when there is none. */
+ * "ACME Widgets Ltd."; *@start is where the name's cell starts ("Invoice
+ * Date      Orange Demo Inc." gives "Orange Demo Inc."). 0 when there is
+ * none. */
 static gsize
-company_name_length (const Line *line)
+company_name_length (const Line *line,
+                     gsize      *cell_start)
 {
   gsize pos = 0;
 
+  *cell_start = 0;
   while (pos < line->len)
     {
       gsize start, end;
       char word[16];
 
       while (pos < line->len && (is_space (line->text[pos]) || line->text[pos] == ','))
-        pos++;
+        {
+          if (pos + 2 < line->len && line->text[pos] == ' ' && line->text[pos + 1] == ' ' &&
+              line->text[pos + 2] == ' ')
+            {
+              while (pos < line->len && line->text[pos] == ' ')
+                pos++;
+              *cell_start = pos;
+              continue;
+            }
+          pos++;
+        }
       start = pos;
       while (pos < line->len && !is_space (line->text[pos]) && line->text[pos] != ',')
         pos++;
@@ -308,7 +322,7 @@ company_name_length (const Line *line)
         {
           memcpy (word, line->text + start, end - start);
           word[end - start] = '\0';
-          if (start > 0 && _assay_offline_str_in (word, _assay_offline_company_suffixes))
+          if (start > *cell_start && _assay_offline_str_in (word, _assay_offline_company_suffixes))
             return end;
         }
     }
@@ -326,12 +340,13 @@ _assay_offline_find_issuer (Extractor  *self,
     "recipient:", "deliver to", NULL
   };
   gsize company_len;
+  gsize company_start;
 
   if (state->issuer_next)
     {
       state->issuer_next = FALSE;
       if (!self->issuer_from.set)
-        _assay_offline_found_set (&self->issuer_from, _assay_offline_make_snippet (line->text, line->len), NAN, NULL,
+        _assay_offline_found_set (&self->issuer_from, _assay_offline_make_snippet (line->text, _assay_offline_first_cell (line->text, line->len)), NAN, NULL,
                                   line->page, line->text, line->len, 0);
       return;
     }
@@ -347,7 +362,7 @@ _assay_offline_find_issuer (Extractor  *self,
       if (rest_len == 0)
         state->issuer_next = TRUE;
       else if (!self->issuer_from.set)
-        _assay_offline_found_set (&self->issuer_from, _assay_offline_make_snippet (rest, rest_len), NAN, NULL,
+        _assay_offline_found_set (&self->issuer_from, _assay_offline_make_snippet (rest, _assay_offline_first_cell (rest, rest_len)), NAN, NULL,
                                   line->page, line->text, line->len, 0);
       return;
     }
@@ -356,7 +371,7 @@ _assay_offline_find_issuer (Extractor  *self,
     {
       state->recipient_next = FALSE;
       if (!self->recipient.set)
-        _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (line->text, line->len), NAN, NULL,
+        _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (line->text, _assay_offline_first_cell (line->text, line->len)), NAN, NULL,
                                   line->page, line->text, line->len, 0);
     }
 
@@ -377,7 +392,7 @@ _assay_offline_find_issuer (Extractor  *self,
           if (rest_len == 0)
             state->recipient_next = TRUE;
           else if (!self->recipient.set)
-            _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (rest, rest_len), NAN, NULL,
+            _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (rest, _assay_offline_first_cell (rest, rest_len)), NAN, NULL,
                                       line->page, line->text, line->len, 0);
 
           state->recipient_lines = RECIPIENT_BLOCK_LINES;
@@ -398,11 +413,11 @@ _assay_offline_find_issuer (Extractor  *self,
    * named on their line or just above them is the issuer, wherever it
    * stands (a footer), and wins over one in the top block, which may be
    * the recipient's address window. */
-  company_len = company_name_length (line);
-  if (company_len > 0 && company_len <= MAX_LABEL)
+  company_len = company_name_length (line, &company_start);
+  if (company_len > 0 && company_len - company_start <= MAX_LABEL)
     {
       g_free (state->last_company);
-      state->last_company = g_strndup (line->text, company_len);
+      state->last_company = g_strndup (line->text + company_start, company_len - company_start);
       state->last_company_index = line->index;
       g_free (state->last_company_line);
       state->last_company_line = g_strndup (line->text, line->len);
@@ -417,7 +432,9 @@ _assay_offline_find_issuer (Extractor  *self,
   if (self->issuer_company.set || line->index >= ISSUER_LINES)
     return;
 
-  if (company_len > 0 && company_len <= MAX_LABEL)
-    _assay_offline_found_set (&self->issuer_company, g_strndup (line->text, company_len), NAN, NULL,
+  if (company_len > 0 && company_len - company_start <= MAX_LABEL)
+    _assay_offline_found_set (&self->issuer_company,
+                              g_strndup (line->text + company_start, company_len - company_start),
+                              NAN, NULL,
                               line->page, line->text, line->len, 0);
 }

@@ -328,6 +328,22 @@ next_line (const char  *text,
   return FALSE;
 }
 
+/* The length of the first cell of @text: up to a run of three spaces or
+ * more, which the layout puts between cells ("Invoice Date      Orange
+ * Demo Inc." is two cells). */
+gsize
+_assay_offline_first_cell (const char *text,
+                           gsize       len)
+{
+  for (gsize i = 0; i + 2 < len; i++)
+    {
+      if (text[i] == ' ' && text[i + 1] == ' ' && text[i + 2] == ' ')
+        return i;
+    }
+
+  return len;
+}
+
 /* ------------------------------------------------------------ layout */
 
 typedef struct

@@ -184,6 +184,7 @@ gboolean _assay_offline_has_any_word (const char *lower, const char * const *wor
 gboolean _assay_offline_str_in (const char *str, const char * const *list);
 guint _assay_offline_count_quantities (const Line *line);
 const char *_assay_offline_skip_chars (const char *p, const char *chars, guint max);
+gsize _assay_offline_first_cell (const char *text, gsize len);
 char *_assay_offline_layout_text (const AssayPageText *page);
 void _assay_offline_process_page (Extractor *self, const char *page_text, guint page);
 
