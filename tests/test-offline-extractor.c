@@ -451,6 +451,8 @@ test_figures_are_figures (void)
     "Total revenue 1,234.5\n"
     "Acme beeswax1.00 kg42.000.00\n"
     "Recent versions have OpenMP support.4\n"
+    "R_running_as_main_program = 1;\n"
+    "Rf_endEmbeddedR(0);\n"
     "2\n",
 
     "Index\n"

@@ -258,7 +258,8 @@ label_is_acceptable (const char *label,
   copy = g_strndup (label, len);
   if (!g_utf8_validate (copy, -1, NULL))
     return FALSE;
-  if (strpbrk (copy, "[]{}<>=;:|\\@#+") != NULL)
+  /* ... nor an identifier of code ("R_running_as_main_program") */
+  if (strpbrk (copy, "[]{}<>=;:|\\@#+_") != NULL)
     return FALSE;
 
   first = g_utf8_get_char (copy);
@@ -706,11 +707,16 @@ _assay_offline_add_figure (Extractor       *self,
         }
     }
 
-  /* "(81)" or "[8]" with a positive value: a reference, not an amount. */
-  if (value_number->value > 0 && num_start (line, value_number) > 0 &&
+  /* "(81)" or "[8]" with a positive value (or zero, an argument: "f(0)"):
+   * a reference, not an amount. */
+  if (value_number->value >= 0 && num_start (line, value_number) > 0 &&
       strchr ("([", line->text[num_start (line, value_number) - 1]) != NULL)
     return;
   if (value_number->value > 0 && line->text[num_start (line, value_number)] == '(')
+    return;
+
+  /* "x = 1;": a statement of code. */
+  if (num_end (line, value_number) < line->len && line->text[num_end (line, value_number)] == ';')
     return;
 
   label = g_strndup (line->text + label_start, label_len);
