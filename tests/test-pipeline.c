@@ -27,6 +27,8 @@ struct _TestSlowExtractor
   guint   in_flight;
   guint   max_in_flight;
   guint   calls;
+  guint   hold_for;       /* answers wait until this many are in flight at once… */
+  gint64  hold_deadline;  /* …or until this g_get_monotonic_time(), set on the first call */
 };
 
 static void test_slow_extractor_iface_init (AssayExtractorInterface *iface);
@@ -47,6 +49,13 @@ slow_answer (gpointer user_data)
   GTask *task = user_data;
   TestSlowExtractor *self = g_task_get_source_object (task);
   AssayExtraction *extraction;
+
+  /* Not a timing race: an answer waits (bounded) for others to overlap it,
+   * so that a slow read stage (a sanitizer build) still shows the overlap. */
+  if (self->in_flight < self->hold_for && self->max_in_flight < self->hold_for &&
+      g_get_monotonic_time () < self->hold_deadline && !g_task_had_error (task) &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return G_SOURCE_CONTINUE;
 
   self->in_flight--;
   if (g_task_return_error_if_cancelled (task))
@@ -69,6 +78,8 @@ slow_extract_async (AssayExtractor            *extractor,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_task_data (task, g_strdup (assay_template_get_name (request->template_)), g_free);
+  if (self->calls == 0)
+    self->hold_deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   self->calls++;
   self->in_flight++;
   self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
@@ -580,6 +591,7 @@ test_bounded_and_overlapping (Fixture       *fixture,
   g_autoptr(GPtrArray) documents = g_ptr_array_new ();
 
   extractor->delay_ms = 30;
+  extractor->hold_for = 2;
   pipeline = assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (extractor), fixture->template_);
   assay_pipeline_set_max_active (pipeline, 3);
   g_object_set_data (G_OBJECT (pipeline), "watch", &watch);
