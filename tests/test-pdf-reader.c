@@ -19,6 +19,7 @@
 
 #include "assay-pdf-reader.h"
 #include "assay-pdf-reader-private.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 
 #define WAIT_LIMIT_MS 20000
@@ -1287,20 +1288,6 @@ test_corpus (void)
 
 /* ---------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -1313,8 +1300,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  tmp_dir = g_dir_make_tmp ("assay-pdf-reader-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
+  tmp_dir = assay_test_tmp_dir_new ("assay-pdf-reader-XXXXXX");
 
   g_test_add_func ("/assay/pdf-reader/read/text-and-metadata", test_text_and_metadata);
   g_test_add_func ("/assay/pdf-reader/read/page-range", test_page_range);
@@ -1346,7 +1332,7 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  remove_tree (tmp_dir);
+  assay_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
 
   return ret;
