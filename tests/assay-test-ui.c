@@ -100,6 +100,40 @@ assay_test_ui_wait_drawn (GtkWidget *widget)
   gtk_widget_remove_tick_callback (widget, id);
 }
 
+static gboolean
+finalized (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
+/**
+ * assay_test_ui_close_window:
+ * @window: (transfer full): a window the caller holds a reference on
+ * @watched: @window, or an object in it
+ *
+ * Destroys @window, drops the caller's reference and runs the main context
+ * until @watched is finalized (what it started let go of it), at most
+ * @timeout_ms.
+ *
+ * Returns: whether @watched was finalized in time
+ */
+gboolean
+assay_test_ui_close_window (GtkWindow *window,
+                            gpointer   watched,
+                            guint      timeout_ms)
+{
+  gpointer weak = watched;
+
+  g_object_add_weak_pointer (G_OBJECT (watched), &weak);
+  gtk_window_destroy (window);
+  g_object_unref (window);
+  if (assay_test_ui_wait (finalized, &weak, timeout_ms))
+    return TRUE;
+
+  g_object_remove_weak_pointer (G_OBJECT (weak), &weak);
+  return FALSE;
+}
+
 static const char *
 widget_title (GtkWidget *widget)
 {

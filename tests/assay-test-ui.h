@@ -18,6 +18,9 @@ gboolean    assay_test_ui_wait            (AssayTestUiCondition   condition,
                                            gpointer               user_data,
                                            guint                  timeout_ms);
 void        assay_test_ui_wait_drawn      (GtkWidget             *widget);
+gboolean    assay_test_ui_close_window    (GtkWindow             *window,
+                                           gpointer               watched,
+                                           guint                  timeout_ms);
 GtkWidget  *assay_test_ui_find            (GtkWidget             *root,
                                            GType                  type,
                                            const char            *title);

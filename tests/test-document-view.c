@@ -15,6 +15,7 @@
 
 #include "assay-document-view.h"
 #include "assay-offline-extractor.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
 
@@ -55,19 +56,15 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(AssayOfflineExtractor) extractor = NULL;
   g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
   g_autofree char *store_dir = NULL;
 
-  fixture->dir = g_dir_make_tmp ("assay-test-document-view-XXXXXX", NULL);
-  g_assert_nonnull (fixture->dir);
+  fixture->dir = assay_test_tmp_dir_new ("assay-test-document-view-XXXXXX");
   store_dir = g_build_filename (fixture->dir, "store", NULL);
   fixture->store = assay_store_new (store_dir);
 
-  extractor = assay_offline_extractor_new (assay_worker_pool_get_default ());
-  fixture->pipeline = assay_pipeline_new (assay_worker_pool_get_default (),
-                                          ASSAY_EXTRACTOR (extractor), template_);
-  assay_pipeline_set_store (fixture->pipeline, fixture->store, TRUE);
+  fixture->pipeline = assay_test_offline_pipeline_new (assay_worker_pool_get_default (),
+                                                       template_, fixture->store);
 
   fixture->window = GTK_WINDOW (adw_window_new ());
   g_object_ref_sink (fixture->window);
@@ -77,45 +74,18 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_present (fixture->window);
 }
 
-static gboolean
-finalized (gpointer user_data)
-{
-  return *(gpointer *) user_data == NULL;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gpointer view = fixture->view;
-
   /* The view lets go of everything once closed, loads in flight included. */
-  g_object_add_weak_pointer (G_OBJECT (view), &view);
-  gtk_window_destroy (fixture->window);
-  g_clear_object (&fixture->window);
-  g_assert_true (assay_test_ui_wait (finalized, &view, WAIT_MS));
+  g_assert_true (assay_test_ui_close_window (g_steal_pointer (&fixture->window),
+                                             fixture->view, WAIT_MS));
 
   assay_pipeline_cancel_all (fixture->pipeline);
   g_clear_object (&fixture->pipeline);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  assay_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -416,7 +386,7 @@ main (int   argc,
               fixture_set_up, test_newer_selection_wins, fixture_tear_down);
 
   status = g_test_run ();
-  remove_tree (data_home);
+  assay_test_remove_tree (data_home);
 
   return status;
 }

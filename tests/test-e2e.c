@@ -21,6 +21,7 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 
 #define WAIT_LIMIT_S 120
@@ -143,30 +144,6 @@ wait_exited (GObject      *object,
 {
   g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
   *(gboolean *) user_data = TRUE;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 /* The screen is not one flat colour. */
@@ -362,18 +339,16 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  tmp_dir = g_dir_make_tmp ("assay-test-e2e-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = assay_test_tmp_dir_new ("assay-test-e2e-XXXXXX");
 
   g_test_add_func ("/assay/e2e/drag-and-drop", test_drag_and_drop);
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  assay_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
 
   return status;

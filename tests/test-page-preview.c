@@ -18,6 +18,7 @@
 #include "assay-document-view.h"
 #include "assay-offline-extractor.h"
 #include "assay-page-preview.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
 
@@ -93,22 +94,18 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(AssayOfflineExtractor) extractor = NULL;
   g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
   g_autoptr(AssayInputFile) input = NULL;
   g_autofree char *store_dir = NULL;
   g_autofree char *path = NULL;
   Loaded loaded = { NULL, FALSE };
 
-  fixture->dir = g_dir_make_tmp ("assay-test-page-preview-XXXXXX", NULL);
-  g_assert_nonnull (fixture->dir);
+  fixture->dir = assay_test_tmp_dir_new ("assay-test-page-preview-XXXXXX");
   store_dir = g_build_filename (fixture->dir, "store", NULL);
   fixture->store = assay_store_new (store_dir);
 
-  extractor = assay_offline_extractor_new (assay_worker_pool_get_default ());
-  fixture->pipeline = assay_pipeline_new (assay_worker_pool_get_default (),
-                                          ASSAY_EXTRACTOR (extractor), template_);
-  assay_pipeline_set_store (fixture->pipeline, fixture->store, TRUE);
+  fixture->pipeline = assay_test_offline_pipeline_new (assay_worker_pool_get_default (),
+                                                       template_, fixture->store);
 
   path = assay_test_pdf_write_temp (fixture->dir, "report.pdf", report_pages,
                                     G_N_ELEMENTS (report_pages));
@@ -125,47 +122,21 @@ fixture_set_up (Fixture       *fixture,
   g_object_ref_sink (fixture->window);
 }
 
-static gboolean
-finalized (gpointer user_data)
-{
-  return *(gpointer *) user_data == NULL;
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gpointer window = fixture->window;
+  GtkWindow *window = g_steal_pointer (&fixture->window);
 
-  g_object_add_weak_pointer (G_OBJECT (window), &window);
-  gtk_window_destroy (fixture->window);
-  g_clear_object (&fixture->window);
   /* Renders in flight let go once cancelled. */
-  g_assert_true (assay_test_ui_wait (finalized, &window, WAIT_MS));
+  g_assert_true (assay_test_ui_close_window (window, window, WAIT_MS));
 
   g_clear_object (&fixture->result);
   g_clear_object (&fixture->document);
   assay_pipeline_cancel_all (fixture->pipeline);
   g_clear_object (&fixture->pipeline);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  assay_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -492,7 +463,7 @@ main (int   argc,
               fixture_set_up, test_view_jumps_to_figure, fixture_tear_down);
 
   status = g_test_run ();
-  remove_tree (data_home);
+  assay_test_remove_tree (data_home);
 
   return status;
 }

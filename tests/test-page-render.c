@@ -12,6 +12,7 @@
 #include "assay-offline-extractor.h"
 #include "assay-pdf-reader-private.h"
 #include "assay-pipeline.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 
 #define WAIT_LIMIT_US (60 * G_USEC_PER_SEC)
@@ -34,40 +35,11 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AssayOfflineExtractor) extractor = NULL;
-
-  fixture->dir = g_dir_make_tmp ("assay-page-render-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = assay_test_tmp_dir_new ("assay-page-render-XXXXXX");
   fixture->pool = assay_worker_pool_new (2);
   fixture->template_ = assay_template_lookup ("general");
-  extractor = assay_offline_extractor_new (fixture->pool);
-  fixture->pipeline = assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (extractor), fixture->template_);
+  fixture->pipeline = assay_test_offline_pipeline_new (fixture->pool, fixture->template_, NULL);
   fixture->path = assay_test_pdf_write_temp (fixture->dir, "report.pdf", report_pages, 2);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -76,22 +48,11 @@ fixture_teardown (Fixture       *fixture,
 {
   g_unsetenv (ASSAY_PDF_READER_TEST_HOOK_ENV);
   g_clear_object (&fixture->pipeline);
-  remove_tree (fixture->dir);
+  assay_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->path);
   assay_template_unref (fixture->template_);
   g_object_unref (fixture->pool);
-}
-
-static void
-wait_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  gboolean *done = user_data;
-
-  g_assert_true (assay_pipeline_wait_finish (ASSAY_PIPELINE (object), result, NULL));
-  *done = TRUE;
 }
 
 static AssayDocument *
@@ -100,13 +61,8 @@ process (Fixture    *fixture,
 {
   g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
   AssayDocument *document = assay_pipeline_add (fixture->pipeline, input);
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
-  gboolean done = FALSE;
 
-  assay_pipeline_wait_async (fixture->pipeline, NULL, wait_done, &done);
-  while (!done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done);
+  g_assert_true (assay_test_pipeline_wait_idle (fixture->pipeline, WAIT_LIMIT_US));
   g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
 
   return document;

@@ -19,6 +19,7 @@
 
 #include "assay-pdf-reader.h"
 #include "assay-pdf-reader-private.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 
 #define WAIT_LIMIT_MS 20000
@@ -752,6 +753,65 @@ test_digit_boxes (void)
   g_assert_null (assay_pdf_text_find_page (there, 1)->boxes);
 }
 
+/* A short document's words come with their boxes, the same here and
+ * through the helper ('L' frames), page without digits included; a
+ * document longer than ASSAY_WORD_BOXES_MAX_PAGES gets none. */
+static void
+test_word_boxes (void)
+{
+  const char *pages[] = { "Invoice Date:   Total$1,250.00", "Only words here" };
+  g_autofree char *path = tmp_path ("words.pdf");
+  g_autofree char *long_path = write_numbered_pdf ("ten-words.pdf", ASSAY_WORD_BOXES_MAX_PAGES + 2);
+  g_autoptr(GError) error = NULL;
+  AssayReadLimits limits = default_limits ();
+  g_autoptr(AssayPdfText) here = NULL;
+  g_autoptr(AssayPdfText) there = NULL;
+  g_autoptr(AssayPdfText) long_text = NULL;
+  const AssayPageText *page;
+  const char *expected[] = { "Invoice", "Date:", "Total$1,250.00" };
+
+  assay_test_pdf_write (path, pages, 2, NULL, &error);
+  g_assert_no_error (error);
+
+  here = assay_pdf_read_range (path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+  there = assay_pdf_read_range_isolated (path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+
+  page = assay_pdf_text_find_page (here, 0);
+  g_assert_nonnull (page->words);
+  g_assert_cmpuint (page->words->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < page->words->len; i++)
+    {
+      const AssayTextBox *box = &g_array_index (page->words, AssayTextBox, i);
+
+      g_assert_cmpuint (box->end - box->start, ==, strlen (expected[i]));
+      g_assert_true (strncmp (page->text + box->start, expected[i], box->end - box->start) == 0);
+      g_assert_cmpfloat (box->x, >=, 55);
+      g_assert_cmpfloat (box->height, <, 16);
+      if (i > 0)
+        g_assert_cmpfloat (box->x, >, g_array_index (page->words, AssayTextBox, i - 1).x);
+    }
+  g_assert_nonnull (assay_pdf_text_find_page (here, 1)->words);
+  g_assert_cmpuint (assay_pdf_text_find_page (here, 1)->words->len, ==, 3);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const AssayPageText *a = assay_pdf_text_find_page (here, i);
+      const AssayPageText *b = assay_pdf_text_find_page (there, i);
+
+      g_assert_nonnull (b->words);
+      g_assert_cmpuint (b->words->len, ==, a->words->len);
+      g_assert_true (memcmp (b->words->data, a->words->data,
+                             a->words->len * sizeof (AssayTextBox)) == 0);
+    }
+
+  long_text = assay_pdf_read_range_isolated (long_path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < long_text->pages->len; i++)
+    g_assert_null (((AssayPageText *) g_ptr_array_index (long_text->pages, i))->words);
+}
+
 static void
 test_helper_out_of_memory (void)
 {
@@ -1228,20 +1288,6 @@ test_corpus (void)
 
 /* ---------------------------------------------------------------------- */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -1254,8 +1300,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  tmp_dir = g_dir_make_tmp ("assay-pdf-reader-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
+  tmp_dir = assay_test_tmp_dir_new ("assay-pdf-reader-XXXXXX");
 
   g_test_add_func ("/assay/pdf-reader/read/text-and-metadata", test_text_and_metadata);
   g_test_add_func ("/assay/pdf-reader/read/page-range", test_page_range);
@@ -1275,6 +1320,7 @@ main (int    argc,
   g_test_add_func ("/assay/pdf-reader/helper/garbage", test_helper_garbage);
   g_test_add_func ("/assay/pdf-reader/helper/lying-boxes", test_helper_lying_boxes);
   g_test_add_func ("/assay/pdf-reader/read/digit-boxes", test_digit_boxes);
+  g_test_add_func ("/assay/pdf-reader/read/word-boxes", test_word_boxes);
   g_test_add_func ("/assay/pdf-reader/helper/out-of-memory", test_helper_out_of_memory);
   g_test_add_func ("/assay/pdf-reader/helper/cancel", test_helper_cancel);
   g_test_add_func ("/assay/pdf-reader/async/fan-out", test_async_fan_out);
@@ -1286,7 +1332,7 @@ main (int    argc,
 
   ret = g_test_run ();
 
-  remove_tree (tmp_dir);
+  assay_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
 
   return ret;

@@ -8,6 +8,7 @@
 
 #include "assay-offline-extractor.h"
 #include "assay-pipeline.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 
 #define WAIT_LIMIT_US (60 * G_USEC_PER_SEC)
@@ -26,6 +27,8 @@ struct _TestSlowExtractor
   guint   in_flight;
   guint   max_in_flight;
   guint   calls;
+  guint   hold_for;       /* answers wait until this many are in flight at once… */
+  gint64  hold_deadline;  /* …or until this g_get_monotonic_time(), set on the first call */
 };
 
 static void test_slow_extractor_iface_init (AssayExtractorInterface *iface);
@@ -46,6 +49,13 @@ slow_answer (gpointer user_data)
   GTask *task = user_data;
   TestSlowExtractor *self = g_task_get_source_object (task);
   AssayExtraction *extraction;
+
+  /* Not a timing race: an answer waits (bounded) for others to overlap it,
+   * so that a slow read stage (a sanitizer build) still shows the overlap. */
+  if (self->in_flight < self->hold_for && self->max_in_flight < self->hold_for &&
+      g_get_monotonic_time () < self->hold_deadline && !g_task_had_error (task) &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    return G_SOURCE_CONTINUE;
 
   self->in_flight--;
   if (g_task_return_error_if_cancelled (task))
@@ -68,6 +78,8 @@ slow_extract_async (AssayExtractor            *extractor,
   GTask *task = g_task_new (self, cancellable, callback, user_data);
 
   g_task_set_task_data (task, g_strdup (assay_template_get_name (request->template_)), g_free);
+  if (self->calls == 0)
+    self->hold_deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   self->calls++;
   self->in_flight++;
   self->max_in_flight = MAX (self->max_in_flight, self->in_flight);
@@ -116,60 +128,29 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("assay-pipeline-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = assay_test_tmp_dir_new ("assay-pipeline-XXXXXX");
   fixture->pool = assay_worker_pool_new (2);
   fixture->template_ = assay_template_lookup ("general");
   g_assert_nonnull (fixture->template_);
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  assay_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   assay_template_unref (fixture->template_);
   /* Workers may still be letting go of finished tasks: no finalize check. */
   g_object_unref (fixture->pool);
 }
 
-static const char *report_pages[] = {
-  "Annual report 2023\nAcme Widgets Ltd\n\nRevenue 1,234.5\nNet income 210.3\n",
-  "Operating costs 800.2\nTotal assets 5,600.0\nEmployees 42\n",
-};
-
 static char *
 write_report (Fixture    *fixture,
               const char *name,
               const char *extra)
 {
-  const char *pages[3] = { report_pages[0], report_pages[1], extra };
+  const char *pages[3] = { assay_test_report_pages[0], assay_test_report_pages[1], extra };
 
   return assay_test_pdf_write_temp (fixture->dir, name, pages, extra ? 3 : 2);
 }
@@ -203,14 +184,7 @@ wait_done (GObject      *object,
 static void
 run_until_idle (AssayPipeline *pipeline)
 {
-  gboolean done = FALSE;
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
-
-  assay_pipeline_wait_async (pipeline, NULL, wait_done, &done);
-  while (!done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_assert_true (done);
+  g_assert_true (assay_test_pipeline_wait_idle (pipeline, WAIT_LIMIT_US));
   g_assert_cmpuint (assay_pipeline_get_n_unfinished (pipeline), ==, 0);
 }
 
@@ -232,9 +206,7 @@ add_path (AssayPipeline *pipeline,
 static AssayPipeline *
 new_offline_pipeline (Fixture *fixture)
 {
-  g_autoptr(AssayOfflineExtractor) extractor = assay_offline_extractor_new (fixture->pool);
-
-  return assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (extractor), fixture->template_);
+  return assay_test_offline_pipeline_new (fixture->pool, fixture->template_, NULL);
 }
 
 static JsonObject *
@@ -619,6 +591,7 @@ test_bounded_and_overlapping (Fixture       *fixture,
   g_autoptr(GPtrArray) documents = g_ptr_array_new ();
 
   extractor->delay_ms = 30;
+  extractor->hold_for = 2;
   pipeline = assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (extractor), fixture->template_);
   assay_pipeline_set_max_active (pipeline, 3);
   g_object_set_data (G_OBJECT (pipeline), "watch", &watch);

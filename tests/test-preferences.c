@@ -21,12 +21,12 @@
 #include "assay-offline-extractor.h"
 #include "assay-preferences-window.h"
 #include "assay-settings.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
 
 #define WAIT_MS 20000
 
-static void remove_tree (const char *path);
 
 static GPid keyring_pid;
 
@@ -54,22 +54,11 @@ open_window (void)
   return window;
 }
 
-static gboolean
-finalized (gpointer user_data)
-{
-  return *(gpointer *) user_data == NULL;
-}
-
 /* Closes @window and waits (bounded) until what it started let go of it. */
 static void
 close_window (AssayPreferencesWindow *window)
 {
-  gpointer weak = window;
-
-  g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  g_assert_true (assay_test_ui_wait (finalized, &weak, WAIT_MS));
+  g_assert_true (assay_test_ui_close_window (GTK_WINDOW (window), window, WAIT_MS));
 }
 
 static GtkWidget *
@@ -621,7 +610,7 @@ test_apply (void)
   assay_pipeline_cancel_all (pipeline);
   g_clear_object (&pipeline);
   assay_fake_llm_server_free (server);
-  remove_tree (dir);
+  assay_test_remove_tree (dir);
 }
 
 static gboolean
@@ -708,24 +697,6 @@ test_offer_ollama (void)
   assay_fake_llm_server_free (server);
 }
 
-/* Removes the temporary data directory this test made. */
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -750,7 +721,7 @@ main (int   argc,
   status = g_test_run ();
   stop_keyring ();
 
-  remove_tree (data_home);
+  assay_test_remove_tree (data_home);
 
   return status;
 }

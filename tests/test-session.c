@@ -8,6 +8,7 @@
 
 #include "assay-offline-extractor.h"
 #include "assay-session.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 
 #define WAIT_LIMIT_US (60 * G_USEC_PER_SEC)
@@ -24,43 +25,17 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("assay-session-XXXXXX", &error);
-  g_assert_no_error (error);
+  fixture->dir = assay_test_tmp_dir_new ("assay-session-XXXXXX");
   fixture->session_path = g_build_filename (fixture->dir, "state", "session.json", NULL);
   fixture->pool = assay_worker_pool_new (2);
   fixture->template_ = assay_template_lookup ("general");
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
-  remove_tree (fixture->dir);
+  assay_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->session_path);
   assay_template_unref (fixture->template_);
@@ -70,9 +45,7 @@ fixture_teardown (Fixture       *fixture,
 static AssayPipeline *
 new_pipeline (Fixture *fixture)
 {
-  g_autoptr(AssayOfflineExtractor) extractor = assay_offline_extractor_new (fixture->pool);
-
-  return assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (extractor), fixture->template_);
+  return assay_test_offline_pipeline_new (fixture->pool, fixture->template_, NULL);
 }
 
 static AssayDocument *
@@ -91,24 +64,9 @@ add_path (AssayPipeline *pipeline,
 }
 
 static void
-wait_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_assert_true (assay_pipeline_wait_finish (ASSAY_PIPELINE (object), result, NULL));
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
 run_until_idle (AssayPipeline *pipeline)
 {
-  gboolean done = FALSE;
-  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
-
-  assay_pipeline_wait_async (pipeline, NULL, wait_done, &done);
-  while (!done && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (done);
+  g_assert_true (assay_test_pipeline_wait_idle (pipeline, WAIT_LIMIT_US));
 }
 
 static void

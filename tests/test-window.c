@@ -22,6 +22,7 @@
 #include "assay-fake-llm-server.h"
 #include "assay-offline-extractor.h"
 #include "assay-session.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
 #include "assay-window.h"
@@ -868,30 +869,6 @@ test_ten_thousand (void)
   close_window (window);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    {
-      g_remove (path);
-      return;
-    }
-
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
@@ -900,8 +877,7 @@ main (int    argc,
   g_autofree char *data_dir = NULL;
   int status;
 
-  tmp_dir = g_dir_make_tmp ("assay-test-window-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmp_dir = assay_test_tmp_dir_new ("assay-test-window-XXXXXX");
   /* Results go to a store of the test's own; set before GLib reads it. */
   data_dir = g_build_filename (tmp_dir, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
@@ -941,7 +917,7 @@ main (int    argc,
   g_application_release (G_APPLICATION (app));
   g_clear_object (&app);
 
-  remove_tree (tmp_dir);
+  assay_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
 
   return status;

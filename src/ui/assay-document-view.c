@@ -244,13 +244,59 @@ format_number (double value)
   return g_strdup_printf ("%'.2f", value);
 }
 
-/* "invoice_number" → "Invoice number" */
+/* Labels, in the user's language, for the field names of the built-in
+ * templates and the offline extractor (names stay English in results). */
+static const struct
+{
+  const char *name;
+  const char *label;
+} field_labels[] = {
+  { "abstract", N_("Abstract") },
+  { "author", N_("Author") },
+  { "authors", N_("Authors") },
+  { "company", N_("Company") },
+  { "currency", N_("Currency") },
+  { "date", N_("Date") },
+  { "document_type", N_("Document type") },
+  { "doi", N_("DOI") },
+  { "due_date", N_("Due date") },
+  { "employees", N_("Employees") },
+  { "equity", N_("Equity") },
+  { "invoice_number", N_("Invoice number") },
+  { "issue_date", N_("Issue date") },
+  { "issuer", N_("Issuer") },
+  { "journal", N_("Journal") },
+  { "keywords", N_("Keywords") },
+  { "main_finding", N_("Main finding") },
+  { "net_income", N_("Net income") },
+  { "operating_income", N_("Operating income") },
+  { "period", N_("Period") },
+  { "recipient", N_("Recipient") },
+  { "revenue", N_("Revenue") },
+  { "sample_size", N_("Sample size") },
+  { "subtotal", N_("Subtotal") },
+  { "summary", N_("Summary") },
+  { "tax", N_("Tax") },
+  { "title", N_("Title") },
+  { "total", N_("Total") },
+  { "total_assets", N_("Total assets") },
+  { "total_liabilities", N_("Total liabilities") },
+  { "year", N_("Year") },
+};
+
+/* "invoice_number" → "Invoice number": a known name's translated label, or
+ * the name of a field of the user's own template made readable. */
 static char *
 humanize_name (const char *name)
 {
-  g_autofree char *spaced = g_strdelimit (g_strdup (name != NULL ? name : ""), "_", ' ');
+  g_autofree char *spaced = NULL;
   g_autofree char *first = NULL;
 
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (field_labels); i++)
+    if (g_str_equal (name, field_labels[i].name))
+      return g_strdup (_(field_labels[i].label));
+
+  spaced = g_strdelimit (g_strdup (name != NULL ? name : ""), "_", ' ');
   if (spaced[0] == '\0')
     return g_steal_pointer (&spaced);
 
