@@ -563,6 +563,56 @@ test_layout_bounded (void)
   g_assert_cmpuint (strlen (layout), <, 1000);
 }
 
+/* A short report is read by position: its heading "Section 1" shares a
+ * line with the year columns, which still give each figure its period. */
+static void
+test_year_columns_laid_out (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("assay-years-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
+  const char *pages[] = {
+    "56 80 b Northwind Holdings — Annual report 2024\n"
+    "56 110 Section 1\n"
+    "r300 110 2024\n"
+    "r380 110 2023\n"
+    "56 130 Revenue\n"
+    "r300 130 921.6\n"
+    "r380 130 1,112.5\n"
+    "56 150 Net income\n"
+    "r300 150 12,215.8\n"
+    "r380 150 12,517.8\n",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayPdfText) text = NULL;
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayExtraction) extraction = NULL;
+  AssayReadLimits limits;
+  guint n_revenue = 0;
+
+  g_assert_true (assay_test_pdf_write_placed (path, pages, 1, &error));
+  assay_read_limits_init_default (&limits);
+  text = assay_pdf_read_range (path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+  /* The geometry is there: this is the laid-out path. */
+  g_assert_nonnull (((AssayPageText *) g_ptr_array_index (text->pages, 0))->words);
+
+  extraction = assay_offline_extract (text, template_, NULL);
+  for (guint i = 0; i < extraction->figures->len; i++)
+    {
+      AssayFigure *figure = g_ptr_array_index (extraction->figures, i);
+
+      if (g_strcmp0 (figure->label, "Revenue") == 0)
+        {
+          g_assert_cmpfloat_with_epsilon (figure->value, 921.6, 1e-9);
+          g_assert_cmpstr (figure->period, ==, "2024");
+          n_revenue++;
+        }
+    }
+  g_assert_cmpuint (n_revenue, ==, 1);
+}
+
 static int
 print_table (void)
 {
@@ -600,6 +650,7 @@ main (int   argc,
   g_test_add_func ("/assay/offline-invoices/items", test_items);
   g_test_add_func ("/assay/offline-invoices/checks", test_checks);
   g_test_add_func ("/assay/offline-invoices/layout-bounded", test_layout_bounded);
+  g_test_add_func ("/assay/offline-invoices/year-columns-laid-out", test_year_columns_laid_out);
 
   return g_test_run ();
 }

@@ -73,6 +73,12 @@ static const char * const label_stop_words[] = {
   NULL
 };
 
+static gboolean
+is_heading_number (const AssayNumber *n)
+{
+  return n->kind == ASSAY_NUMBER_PLAIN && n->decimals == 0 && n->value >= 0 && n->value < 100;
+}
+
 /* "            2023      2022" or "FY2023  FY2022": columns of years. */
 void
 _assay_offline_detect_year_header (Extractor  *self,
@@ -83,13 +89,19 @@ _assay_offline_detect_year_header (Extractor  *self,
   guint words = 0;
   gboolean in_word = FALSE;
 
-  if (_assay_offline_count_quantities (line) > 0)
-    return;
-
+  /* Only years, but for a small number before them that belongs to the
+   * heading's words ("Section 1   2024   2023", "Note 4  2023  2022"): laid
+   * out by position, the heading and its year columns are one line. */
   for (guint i = 0; i < line->n_numbers; i++)
     {
-      if (line->numbers[i].kind == ASSAY_NUMBER_YEAR)
+      const AssayNumber *n = &line->numbers[i];
+
+      if (n->kind == ASSAY_NUMBER_YEAR)
         n_years++;
+      else if (is_heading_number (n) && n_years == 0)
+        continue;
+      else if (is_quantity (n))
+        return;
     }
   if (n_years == 0)
     return;
