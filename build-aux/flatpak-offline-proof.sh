@@ -395,7 +395,8 @@ screenshot() {                              # screenshot LANG NAME
     done
     if [ $found -eq 0 ]; then
       sleep 2                             # let the window draw the finished document,
-      xdotool mousemove 150 200 click 1   # select it (the first row of the list)
+      xdotool mousemove 150 200 click 1   # select it (the first row of the list),
+      xdotool mousemove 1590 990          # and take the pointer (and its tooltip) away
       sleep 3
     fi
     import -window root "$shot"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # check-potfiles.sh SOURCE_ROOT — fails when po/POTFILES.in misses a file with
-# translatable strings, or lists a file that is gone or has none.
+# translatable strings, or lists a file that is gone or has none, or when a
+# translatable C string is cut short by a format macro.
 #
 # Translatable: C sources with _(), N_(), C_(), NC_(), ngettext/g_dngettext/
 # g_dpgettext2; GtkBuilder files with translatable="yes"; desktop, metainfo and
@@ -32,6 +33,21 @@ stale=$(comm -23 "$listed" "$wanted")
 if [ -n "$stale" ]; then
   echo "po/POTFILES.in lists files that are gone or have no translatable strings:"
   echo "$stale" | sed 's/^/  /'
+  status=1
+fi
+# A msgid that xgettext cuts short (at a G_GUINT64_FORMAT-style macro) can never be
+# translated: the program looks up the whole string. Use %zu, %llu, %lld instead.
+cut=$(grep '\.c$' "$wanted" | xargs xgettext --from-code=UTF-8 -k_ -kN_ -kC_:1c,2 -kNC_:1c,2 \
+        -kg_dngettext:2,3 -kngettext:1,2 --flag=_:1:pass-c-format --flag=N_:1:pass-c-format \
+        --flag=g_dngettext:2:pass-c-format --flag=ngettext:1:pass-c-format \
+        --flag=g_strdup_printf:1:c-format --flag=g_string_printf:2:c-format \
+        --flag=g_string_append_printf:2:c-format --flag=g_error_new:3:c-format \
+        --flag=g_set_error:4:c-format --flag=g_print:1:c-format --flag=g_printerr:1:c-format \
+        --flag=g_printf:1:c-format --flag=fprintf:2:c-format --flag=g_fprintf:2:c-format \
+        -o /dev/null 2>&1 | grep 'middle of a directive')
+if [ -n "$cut" ]; then
+  echo "translatable strings cut short by a format macro (use %zu, %llu or %lld):"
+  echo "$cut" | grep -o '^[^ ]*:[0-9]*:' | sort -u | sed 's/^/  /'
   status=1
 fi
 [ $status -eq 0 ] && echo "po/POTFILES.in lists all $(wc -l < "$wanted") files with translatable strings"

@@ -103,6 +103,92 @@ assay_test_pdf_write (const char                 *path,
   return TRUE;
 }
 
+/* Each line of @text is "X Y TEXT": TEXT drawn with its baseline at Y
+ * points from the top, starting at X, or ending at X when X is written
+ * "rX" (right-aligned, as amounts in a column). "bX" draws it in bold. */
+static void
+draw_placed_page (cairo_t    *cr,
+                  const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *p = lines[i];
+      gboolean right = FALSE;
+      gboolean bold = FALSE;
+      double x, y;
+      char *end;
+
+      while (*p == 'r' || *p == 'b')
+        {
+          right |= *p == 'r';
+          bold |= *p == 'b';
+          p++;
+        }
+      x = g_ascii_strtod (p, &end);
+      if (end == p)
+        continue;
+      y = g_ascii_strtod (end, &end);
+      if (*end == ' ')
+        end++;
+
+      cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
+                              bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+      cairo_set_font_size (cr, FONT_SIZE);
+      if (right)
+        {
+          cairo_text_extents_t extents;
+
+          cairo_text_extents (cr, end, &extents);
+          x -= extents.x_advance;
+        }
+      cairo_move_to (cr, x, y);
+      cairo_show_text (cr, end);
+    }
+}
+
+/**
+ * assay_test_pdf_write_placed:
+ *
+ * Like assay_test_pdf_write() with no metadata, but each page is a list
+ * of placed texts, one "X Y TEXT" per line ("r545 700 1,234.00" ends at
+ * x = 545): headers in columns, labels above values, right-aligned
+ * totals, footers.
+ */
+gboolean
+assay_test_pdf_write_placed (const char         *path,
+                             const char * const *pages,
+                             guint               n_pages,
+                             GError            **error)
+{
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  cairo_status_t status;
+
+  surface = cairo_pdf_surface_create (path, PAGE_WIDTH, PAGE_HEIGHT);
+  cr = cairo_create (surface);
+  for (guint i = 0; i < n_pages; i++)
+    {
+      draw_placed_page (cr, pages[i]);
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (surface);
+  status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cairo could not write %s: %s",
+                   path, cairo_status_to_string (status));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /**
  * assay_test_pdf_write_temp:
  *

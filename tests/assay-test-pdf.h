@@ -26,6 +26,10 @@ gboolean  assay_test_pdf_write        (const char                  *path,
                                        guint                        n_pages,
                                        const AssayTestPdfMetadata  *metadata,
                                        GError                     **error);
+gboolean  assay_test_pdf_write_placed (const char                  *path,
+                                       const char * const          *pages,
+                                       guint                        n_pages,
+                                       GError                     **error);
 char     *assay_test_pdf_write_temp   (const char                  *dir,
                                        const char                  *basename,
                                        const char * const          *pages,

@@ -7,8 +7,12 @@
 #include <math.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
 
 #include "assay-offline-extractor.h"
+#include "assay-pdf-reader.h"
+#include "assay-test-pdf.h"
 
 static const char *report_pages[] = {
   "ACME Holdings plc\n"
@@ -242,7 +246,12 @@ test_invoice (void)
                 "Globex Services GmbH");
   assert_field (extraction, 10, "recipient", ASSAY_FIELD_STRING, "Initech Ltd.", 1,
                 "Initech Ltd.");
-  g_assert_cmpuint (extraction->fields->len, ==, 11);
+  assert_field (extraction, 11, "line_items", ASSAY_FIELD_LIST,
+                "Consulting services | 10 | 120.00 | 1200.00; Travel expenses | 1 | 37.50 | 37.50",
+                1, NULL);
+  g_assert_cmpuint (extraction->fields->len, ==, 12);
+  /* 1,237.50 + 235.13 = 1,472.63 and the items add up: no warning. */
+  g_assert_cmpuint (extraction->warnings->len, ==, 0);
 
   field = assay_extraction_get_field (extraction, "total");
   g_assert_cmpfloat_with_epsilon (field->number, 1472.63, 1e-9);
@@ -251,17 +260,14 @@ test_invoice (void)
   g_assert_cmpfloat_with_epsilon (field->number, 235.13, 1e-9);
   g_assert_cmpstr (field->unit, ==, "EUR");
 
-  /* Key figures: the first number after each label. */
-  g_assert_cmpuint (extraction->figures->len, ==, 5);
-  assert_figure (extraction, 0, "Consulting services", 10, "10", NULL, NULL, 1,
-                 "Consulting services          10      120,00 €    1.200,00 €");
-  assert_figure (extraction, 1, "Travel expenses", 1, "1", NULL, NULL, 1,
-                 "Travel expenses               1       37,50 €       37,50 €");
-  assert_figure (extraction, 2, "Subtotal", 1237.5, "1.237,50 €", "EUR", NULL, 1,
+  /* Key figures: the first number after each label; rows of line items
+   * (a count, then prices) are not figures. */
+  g_assert_cmpuint (extraction->figures->len, ==, 3);
+  assert_figure (extraction, 0, "Subtotal", 1237.5, "1.237,50 €", "EUR", NULL, 1,
                  "Subtotal                                        1.237,50 €");
-  assert_figure (extraction, 3, "VAT", 19, "19%", "%", NULL, 1,
+  assert_figure (extraction, 1, "VAT", 19, "19%", "%", NULL, 1,
                  "VAT 19%                                           235,13 €");
-  assert_figure (extraction, 4, "Total due", 1472.63, "1.472,63 €", "EUR", NULL, 1,
+  assert_figure (extraction, 2, "Total due", 1472.63, "1.472,63 €", "EUR", NULL, 1,
                  "Total due                                       1.472,63 €");
 }
 
@@ -416,6 +422,96 @@ test_skips_non_quantities (void)
   assert_figure (extraction, 0, "Headcount", 1250, "1,250", NULL, "2023", 1, "Headcount 1,250");
 }
 
+/* Real PDFs written with cairo and read back by the reader: a table of
+ * contents (with and without leaders), an index, an address block with
+ * a postcode, phone and bank details, order and customer numbers, dates
+ * and page numbers give no key figures; the one real figure stays, with
+ * its label and nothing else. */
+static void
+test_figures_are_figures (void)
+{
+  static const char *pages[] = {
+    "Contents\n"
+    "Preface 1\n"
+    "Introduction and preliminaries 2\n"
+    "Vectors and assignment 8\n"
+    "Objects, their modes and attributes 14\n"
+    "Lists and data frames 29\n",
+
+    "Acme Beeswax Ltd\n"
+    "48 Mission Blvd, Fremont CA 94538\n"
+    "Phone: +1 510 555 0142\n"
+    "Telefon 030 1234 5678\n"
+    "IBAN DE89 3704 0044 0532 0130 00\n"
+    "Order no. 778812\n"
+    "Kundennummer 40711\n"
+    "Customer 4711\n"
+    "Date 12.03.2024\n"
+    "Chapter 3\n"
+    "Total revenue 1,234.5\n"
+    "Acme beeswax1.00 kg42.000.00\n"
+    "Recent versions have OpenMP support.4\n"
+    "R_running_as_main_program = 1;\n"
+    "Rf_endEmbeddedR(0);\n"
+    "2\n",
+
+    "Index\n"
+    "Ordered factors . . . . . . . . . . 17, 57\n"
+    "Packages . . . . . . . . . . . . . . 2\n"
+    "Histogram of eruptions   1.5   2.0   2.5   3.0   3.5\n"
+    "3\n",
+  };
+  g_autofree char *dir = g_dir_make_tmp ("assay-offline-XXXXXX", NULL);
+  g_autofree char *path = assay_test_pdf_write_temp (dir, "figures.pdf", pages, G_N_ELEMENTS (pages));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayPdfText) text = NULL;
+  g_autoptr(AssayExtraction) extraction = NULL;
+  AssayReadLimits limits;
+
+  assay_read_limits_init_default (&limits);
+  text = assay_pdf_read_range (path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (text->pages->len, ==, 3);
+  g_assert_nonnull (strstr (assay_pdf_text_get_page (text, 0), "Vectors and assignment 8"));
+
+  extraction = assay_offline_extract (text, NULL, NULL);
+  for (guint i = 0; i < extraction->figures->len; i++)
+    {
+      AssayFigure *figure = g_ptr_array_index (extraction->figures, i);
+      g_test_message ("figure %u: %s = %s (page %u)", i, figure->label, figure->raw, figure->page);
+    }
+  g_assert_cmpuint (extraction->figures->len, ==, 1);
+  assert_figure (extraction, 0, "Total revenue", 1234.5, "1,234.5", NULL, NULL, 2,
+                 "Total revenue 1,234.5");
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Laid-out lines hold cells apart by three spaces or more: a value read
+ * from a whole line (issuer, recipient, title) is the cell a person reads,
+ * not the row. */
+static void
+test_cells (void)
+{
+  static const char *page =
+    "INVOICE                                   Hooli Widgets Ltd.\n"
+    "Invoice no. 77-12                         12 High Street, Leeds\n"
+    "Bill to: Initech Corp.                    Due date: 31.03.2024\n"
+    "Total due                                 1.472,63 \xe2\x82\xac\n";
+  g_autoptr(AssayPdfText) text = make_text (&page, 1);
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("invoice");
+  g_autoptr(AssayExtraction) extraction = assay_offline_extract (text, template_, NULL);
+
+  g_assert_cmpstr (extraction->title, ==, "INVOICE");
+  g_assert_cmpstr (assay_extraction_get_field (extraction, "issuer")->value, ==,
+                   "Hooli Widgets Ltd.");
+  g_assert_cmpstr (assay_extraction_get_field (extraction, "recipient")->value, ==,
+                   "Initech Corp.");
+  g_assert_cmpstr (assay_extraction_get_field (extraction, "invoice_number")->value, ==, "77-12");
+  g_assert_cmpstr (assay_extraction_get_field (extraction, "due_date")->value, ==, "2024-03-31");
+}
+
 static void
 test_cap (void)
 {
@@ -554,7 +650,7 @@ test_object_async (void)
 
   g_assert_true (ASSAY_IS_EXTRACTOR (extractor));
   id = assay_extractor_dup_id (ASSAY_EXTRACTOR (extractor));
-  g_assert_cmpstr (id, ==, "offline-1");
+  g_assert_cmpstr (id, ==, "offline-2");
 
   run_extraction (ASSAY_EXTRACTOR (extractor), text, template_, NULL, &r);
   g_assert_no_error (r.error);
@@ -603,6 +699,8 @@ main (int   argc,
   g_test_add_func ("/assay/offline-extractor/dates", test_dates);
   g_test_add_func ("/assay/offline-extractor/titles", test_titles);
   g_test_add_func ("/assay/offline-extractor/skips-non-quantities", test_skips_non_quantities);
+  g_test_add_func ("/assay/offline-extractor/figures-are-figures", test_figures_are_figures);
+  g_test_add_func ("/assay/offline-extractor/cells", test_cells);
   g_test_add_func ("/assay/offline-extractor/cap", test_cap);
   g_test_add_func ("/assay/offline-extractor/snippet-bounded", test_snippet_bounded);
   g_test_add_func ("/assay/offline-extractor/cancelled", test_cancelled);

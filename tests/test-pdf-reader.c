@@ -753,6 +753,65 @@ test_digit_boxes (void)
   g_assert_null (assay_pdf_text_find_page (there, 1)->boxes);
 }
 
+/* A short document's words come with their boxes, the same here and
+ * through the helper ('L' frames), page without digits included; a
+ * document longer than ASSAY_WORD_BOXES_MAX_PAGES gets none. */
+static void
+test_word_boxes (void)
+{
+  const char *pages[] = { "Invoice Date:   Total$1,250.00", "Only words here" };
+  g_autofree char *path = tmp_path ("words.pdf");
+  g_autofree char *long_path = write_numbered_pdf ("ten-words.pdf", ASSAY_WORD_BOXES_MAX_PAGES + 2);
+  g_autoptr(GError) error = NULL;
+  AssayReadLimits limits = default_limits ();
+  g_autoptr(AssayPdfText) here = NULL;
+  g_autoptr(AssayPdfText) there = NULL;
+  g_autoptr(AssayPdfText) long_text = NULL;
+  const AssayPageText *page;
+  const char *expected[] = { "Invoice", "Date:", "Total$1,250.00" };
+
+  assay_test_pdf_write (path, pages, 2, NULL, &error);
+  g_assert_no_error (error);
+
+  here = assay_pdf_read_range (path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+  there = assay_pdf_read_range_isolated (path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+
+  page = assay_pdf_text_find_page (here, 0);
+  g_assert_nonnull (page->words);
+  g_assert_cmpuint (page->words->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < page->words->len; i++)
+    {
+      const AssayTextBox *box = &g_array_index (page->words, AssayTextBox, i);
+
+      g_assert_cmpuint (box->end - box->start, ==, strlen (expected[i]));
+      g_assert_true (strncmp (page->text + box->start, expected[i], box->end - box->start) == 0);
+      g_assert_cmpfloat (box->x, >=, 55);
+      g_assert_cmpfloat (box->height, <, 16);
+      if (i > 0)
+        g_assert_cmpfloat (box->x, >, g_array_index (page->words, AssayTextBox, i - 1).x);
+    }
+  g_assert_nonnull (assay_pdf_text_find_page (here, 1)->words);
+  g_assert_cmpuint (assay_pdf_text_find_page (here, 1)->words->len, ==, 3);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      const AssayPageText *a = assay_pdf_text_find_page (here, i);
+      const AssayPageText *b = assay_pdf_text_find_page (there, i);
+
+      g_assert_nonnull (b->words);
+      g_assert_cmpuint (b->words->len, ==, a->words->len);
+      g_assert_true (memcmp (b->words->data, a->words->data,
+                             a->words->len * sizeof (AssayTextBox)) == 0);
+    }
+
+  long_text = assay_pdf_read_range_isolated (long_path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < long_text->pages->len; i++)
+    g_assert_null (((AssayPageText *) g_ptr_array_index (long_text->pages, i))->words);
+}
+
 static void
 test_helper_out_of_memory (void)
 {
@@ -1261,6 +1320,7 @@ main (int    argc,
   g_test_add_func ("/assay/pdf-reader/helper/garbage", test_helper_garbage);
   g_test_add_func ("/assay/pdf-reader/helper/lying-boxes", test_helper_lying_boxes);
   g_test_add_func ("/assay/pdf-reader/read/digit-boxes", test_digit_boxes);
+  g_test_add_func ("/assay/pdf-reader/read/word-boxes", test_word_boxes);
   g_test_add_func ("/assay/pdf-reader/helper/out-of-memory", test_helper_out_of_memory);
   g_test_add_func ("/assay/pdf-reader/helper/cancel", test_helper_cancel);
   g_test_add_func ("/assay/pdf-reader/async/fan-out", test_async_fan_out);

@@ -247,6 +247,11 @@ assay_chart_ticks_linear (double      min,
       max += pad;
     }
 
+  /* A value axis across zero needs a tick each side of it and one at it:
+   * with two, the step would grow until both ends rounded to zero. */
+  if (extend && min < 0 && max > 0)
+    max_ticks = MAX (max_ticks, 3);
+
   step = assay_chart_nice_number ((max - min) / (max_ticks - 1), TRUE);
   for (;;)
     {

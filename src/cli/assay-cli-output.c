@@ -16,6 +16,7 @@
 #include "assay-charts-result.h"
 #include "assay-cli-output.h"
 #include "assay-corpus.h"
+#include "assay-result-csv.h"
 #include "assay-result.h"
 
 /* A document whose estimated shingle similarity to its group's
@@ -102,108 +103,20 @@ finish_data_free (FinishData *data)
  * assay_cli_csv_escape:
  *
  * Returns: (transfer full): @field quoted as RFC 4180 asks when it holds
- *   a comma, quote or line break
+ *   a comma, quote or line break (assay_result_csv_escape())
  */
 char *
 assay_cli_csv_escape (const char *field)
 {
-  GString *out;
-
-  if (field == NULL)
-    return g_strdup ("");
-
-  if (strpbrk (field, ",\"\r\n") == NULL)
-    return g_strdup (field);
-
-  out = g_string_new ("\"");
-  for (const char *p = field; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-
-  return g_string_free (out, FALSE);
-}
-
-static void
-append_csv_field (GString    *row,
-                  const char *value,
-                  gboolean    last)
-{
-  g_autofree char *escaped = assay_cli_csv_escape (value);
-
-  g_string_append (row, escaped);
-  g_string_append_c (row, last ? '\n' : ',');
-}
-
-static char *
-format_number (JsonObject *object,
-               const char *member)
-{
-  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
-  JsonNode *node;
-
-  if (!json_object_has_member (object, member))
-    return g_strdup ("");
-
-  node = json_object_get_member (object, member);
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.15g", json_node_get_double (node)));
-
-  return g_strdup ("");
+  return assay_result_csv_escape (field);
 }
 
 static char *
 document_to_csv (JsonNode *result)
 {
   GString *rows = g_string_new (NULL);
-  JsonObject *object = json_node_get_object (result);
-  JsonObject *source = NULL;
-  JsonObject *extraction = NULL;
-  JsonArray *figures = NULL;
-  const char *path = NULL;
-  const char *sha256 = NULL;
 
-  if (json_object_has_member (object, "source"))
-    source = json_object_get_object_member (object, "source");
-  if (source != NULL)
-    {
-      path = json_object_get_string_member_with_default (source, "path", NULL);
-      sha256 = json_object_get_string_member_with_default (source, "sha256", NULL);
-    }
-  if (json_object_has_member (object, "extraction"))
-    extraction = json_object_get_object_member (object, "extraction");
-  if (extraction != NULL && json_object_has_member (extraction, "figures"))
-    figures = json_object_get_array_member (extraction, "figures");
-
-  for (guint i = 0; figures != NULL && i < json_array_get_length (figures); i++)
-    {
-      JsonObject *figure = json_array_get_object_element (figures, i);
-      g_autofree char *value = NULL;
-      g_autofree char *page = NULL;
-
-      if (figure == NULL)
-        continue;
-
-      value = format_number (figure, "value");
-      page = format_number (figure, "page");
-
-      append_csv_field (rows, path, FALSE);
-      append_csv_field (rows, sha256, FALSE);
-      append_csv_field (rows, json_object_get_string_member_with_default (figure, "label", NULL), FALSE);
-      append_csv_field (rows, value, FALSE);
-      append_csv_field (rows, json_object_get_string_member_with_default (figure, "raw", NULL), FALSE);
-      append_csv_field (rows, json_object_get_string_member_with_default (figure, "unit", NULL), FALSE);
-      append_csv_field (rows, json_object_get_string_member_with_default (figure, "period", NULL), FALSE);
-      append_csv_field (rows, page, FALSE);
-      append_csv_field (rows, json_object_get_string_member_with_default (figure, "verified", NULL), FALSE);
-      append_csv_field (rows, json_object_get_string_member_with_default (figure, "snippet", NULL), TRUE);
-    }
-
+  assay_result_append_csv (rows, result);
   return g_string_free (rows, FALSE);
 }
 
@@ -445,7 +358,7 @@ write_output (AssayCliOutput  *self,
 
   if (self->format == ASSAY_CLI_FORMAT_CSV)
     {
-      fputs ("path,sha256,label,value,raw,unit,period,page,verified,snippet\n", out);
+      fputs (ASSAY_RESULT_CSV_HEADER, out);
       for (guint i = 0; ok && i < self->entries->len; i++)
         ok = copy_spooled (self, out, &g_array_index (self->entries, SpoolEntry, i), error);
     }

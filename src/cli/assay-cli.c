@@ -176,10 +176,10 @@ print_stats (Run *run)
                   (long long) llm_stats.prompt_tokens,
                   (long long) llm_stats.completion_tokens,
                   llm_stats.max_in_flight);
-      g_printerr (_("model: %" G_GUINT64_FORMAT " rate-limit windows, %" G_GUINT64_FORMAT
-                    " cut-off answers asked again with a larger allowance, longest read "
-                    "dispatch %.2f ms\n"),
-                  llm_stats.rate_limit_windows, llm_stats.raised_limits,
+      g_printerr (_("model: %llu rate-limit windows, %llu cut-off answers asked again with a "
+                    "larger allowance, longest read dispatch %.2f ms\n"),
+                  (unsigned long long) llm_stats.rate_limit_windows,
+                  (unsigned long long) llm_stats.raised_limits,
                   llm_stats.max_read_dispatch_us / 1000.0);
     }
 }

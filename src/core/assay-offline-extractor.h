@@ -13,7 +13,7 @@
 
 G_BEGIN_DECLS
 
-#define ASSAY_OFFLINE_EXTRACTOR_VERSION 1
+#define ASSAY_OFFLINE_EXTRACTOR_VERSION 2
 
 #define ASSAY_TYPE_OFFLINE_EXTRACTOR (assay_offline_extractor_get_type ())
 G_DECLARE_FINAL_TYPE (AssayOfflineExtractor, assay_offline_extractor, ASSAY, OFFLINE_EXTRACTOR, GObject)

@@ -31,6 +31,11 @@
  *                  most ASSAY_MAX_TEXT_BOXES_FOR (text bytes), sorted,
  *                  disjoint, inside the text. At most once per page, right
  *                  after its 'P'; absent when the page has no digits.
+ *   'L' words      the same layout for every word of the page just sent
+ *                  (runs of characters other than white space), same
+ *                  bounds and checks; only for documents of at most
+ *                  ASSAY_WORD_BOXES_MAX_PAGES pages. At most once per
+ *                  page, after its 'P' (and 'B').
  *   'W' warning    a person-readable warning.
  *   'E' error      code u32 (an AssayReadError), then the message. Last.
  *   'Z' end        cut_page u32 (0xFFFFFFFF: the text was not cut). Last.
@@ -98,6 +103,7 @@ enum
   FRAME_METADATA = 'M',
   FRAME_PAGE     = 'P',
   FRAME_BOXES    = 'B',
+  FRAME_WORDS    = 'L',
   FRAME_WARNING  = 'W',
   FRAME_ERROR    = 'E',
   FRAME_END      = 'Z',
@@ -235,6 +241,36 @@ _assay_pdf_reader_write_hello (int fd)
  *
  * The helper's answer: metadata, pages, warnings, end. Helper only.
  */
+
+/* A 'B' or 'L' frame for @boxes of page @index; nothing when there are none. */
+static gboolean
+write_boxes_frame (int           fd,
+                   guint8        kind,
+                   guint         index,
+                   const GArray *boxes)
+{
+  g_autoptr(GByteArray) bytes = NULL;
+
+  if (boxes == NULL || boxes->len == 0)
+    return TRUE;
+
+  bytes = g_byte_array_sized_new (4 + boxes->len * BOX_BYTES);
+  put_u32 (bytes, index);
+  for (guint b = 0; b < boxes->len; b++)
+    {
+      const AssayTextBox *box = &g_array_index (boxes, AssayTextBox, b);
+
+      put_u32 (bytes, box->start);
+      put_u32 (bytes, box->end);
+      put_f32 (bytes, box->x);
+      put_f32 (bytes, box->y);
+      put_f32 (bytes, box->width);
+      put_f32 (bytes, box->height);
+    }
+
+  return write_frame (fd, kind, bytes->data, bytes->len, NULL, 0);
+}
+
 gboolean
 _assay_pdf_reader_write_result (int                 fd,
                                 const AssayPdfText *text,
@@ -267,25 +303,9 @@ _assay_pdf_reader_write_result (int                 fd,
       if (!write_frame (fd, FRAME_PAGE, head, sizeof head, page->text, strlen (page->text)))
         return FALSE;
 
-      if (page->boxes != NULL && page->boxes->len > 0)
-        {
-          g_autoptr(GByteArray) boxes = g_byte_array_sized_new (4 + page->boxes->len * BOX_BYTES);
-
-          put_u32 (boxes, page->index);
-          for (guint b = 0; b < page->boxes->len; b++)
-            {
-              const AssayTextBox *box = &g_array_index (page->boxes, AssayTextBox, b);
-
-              put_u32 (boxes, box->start);
-              put_u32 (boxes, box->end);
-              put_f32 (boxes, box->x);
-              put_f32 (boxes, box->y);
-              put_f32 (boxes, box->width);
-              put_f32 (boxes, box->height);
-            }
-          if (!write_frame (fd, FRAME_BOXES, boxes->data, boxes->len, NULL, 0))
-            return FALSE;
-        }
+      if (!write_boxes_frame (fd, FRAME_BOXES, page->index, page->boxes) ||
+          !write_boxes_frame (fd, FRAME_WORDS, page->index, page->words))
+        return FALSE;
     }
 
   for (guint i = 0; i < text->warnings->len && i < MAX_WARNINGS; i++)
@@ -429,6 +449,7 @@ typedef struct
   gint64                 last_index;
   gsize                  text_bytes;
   gboolean               boxes_allowed;  /* the last frame was that page's 'P' */
+  gboolean               words_allowed;  /* ... its 'P' or 'B' */
 } Parser;
 
 static void
@@ -463,6 +484,7 @@ max_payload (const Parser *parser,
     case FRAME_PAGE:
       return 5 + (parser->limits->max_text_bytes > 0 ? parser->limits->max_text_bytes : MAX_PAGE_TEXT);
     case FRAME_BOXES:
+    case FRAME_WORDS:
       return 4 + (gsize) ASSAY_MAX_TEXT_BOXES * BOX_BYTES;
     case FRAME_WARNING:
       return MAX_MESSAGE;
@@ -668,7 +690,8 @@ parse_image (Parser       *parser,
 static gboolean
 parse_boxes (Parser       *parser,
              const guint8 *payload,
-             gsize         len)
+             gsize         len,
+             gboolean      words)
 {
   Reader r = { payload, len };
   g_autoptr(GArray) boxes = NULL;
@@ -678,7 +701,7 @@ parse_boxes (Parser       *parser,
   gsize n;
   guint32 previous_end = 0;
 
-  if (!parser->boxes_allowed || !get_u32 (&r, &index) || (gint64) index != parser->last_index ||
+  if (!(words ? parser->words_allowed : parser->boxes_allowed) || !get_u32 (&r, &index) || (gint64) index != parser->last_index ||
       r.left == 0 || r.left % BOX_BYTES != 0)
     return FALSE;
 
@@ -706,6 +729,14 @@ parse_boxes (Parser       *parser,
 
       previous_end = box.end;
       g_array_append_val (boxes, box);
+    }
+
+  if (words)
+    {
+      parser->boxes_allowed = FALSE;
+      parser->words_allowed = FALSE;
+      assay_pdf_text_take_words (parser->text, g_steal_pointer (&boxes));
+      return TRUE;
     }
 
   parser->boxes_allowed = FALSE;
@@ -737,9 +768,10 @@ parse_frame (Parser       *parser,
   if (parser->render && kind != FRAME_ERROR)
     return FALSE;
 
-  if (kind == FRAME_BOXES)
-    return parse_boxes (parser, payload, len);
+  if (kind == FRAME_BOXES || kind == FRAME_WORDS)
+    return parse_boxes (parser, payload, len, kind == FRAME_WORDS);
   parser->boxes_allowed = FALSE;
+  parser->words_allowed = FALSE;
 
   switch (kind)
     {
@@ -748,6 +780,7 @@ parse_frame (Parser       *parser,
 
     case FRAME_PAGE:
       parser->boxes_allowed = parse_page (parser, payload, len);
+      parser->words_allowed = parser->boxes_allowed;
       return parser->boxes_allowed;
 
     case FRAME_WARNING:

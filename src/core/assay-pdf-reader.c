@@ -446,11 +446,10 @@ push_box (GArray       *boxes,
  *
  * Returns: (transfer full) (nullable) */
 static GArray *
-digit_boxes (PopplerPage *page,
-             const char  *text)
+digit_boxes (const PopplerRectangle *rects,
+             guint                   n_rects,
+             const char             *text)
 {
-  g_autofree PopplerRectangle *rects = NULL;
-  guint n_rects = 0;
   GArray *boxes;
   AssayTextBox box = { 0 };
   gboolean open = FALSE;
@@ -458,9 +457,6 @@ digit_boxes (PopplerPage *page,
   guint max = ASSAY_MAX_TEXT_BOXES_FOR (strlen (text));
   guint i = 0;
   const char *p;
-
-  if (!has_digit (text) || !poppler_page_get_text_layout (page, &rects, &n_rects))
-    return NULL;
 
   boxes = g_array_new (FALSE, FALSE, sizeof (AssayTextBox));
 
@@ -515,6 +511,70 @@ digit_boxes (PopplerPage *page,
   return boxes;
 }
 
+/* The boxes of @text's words (runs of characters other than white space
+ * on one line), for documents of at most ASSAY_WORD_BOXES_MAX_PAGES
+ * pages: the offline extractor reads their layout from them.
+ *
+ * Returns: (transfer full) (nullable) */
+static GArray *
+word_boxes (const PopplerRectangle *rects,
+            guint                   n_rects,
+            const char             *text)
+{
+  GArray *boxes = g_array_new (FALSE, FALSE, sizeof (AssayTextBox));
+  AssayTextBox box = { 0 };
+  gboolean open = FALSE;
+  guint max = ASSAY_MAX_TEXT_BOXES_FOR (strlen (text));
+  guint i = 0;
+  const char *p;
+
+  for (p = text; *p != '\0' && i < n_rects; p = g_utf8_next_char (p), i++)
+    {
+      const PopplerRectangle *r = &rects[i];
+      double x1 = MIN (r->x1, r->x2), x2 = MAX (r->x1, r->x2);
+      double y1 = MIN (r->y1, r->y2), y2 = MAX (r->y1, r->y2);
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c))
+        {
+          if (open)
+            push_box (boxes, &box, max);
+          open = FALSE;
+          continue;
+        }
+
+      /* poppler glues cells of a row without a space ("Total$1,250.00"):
+       * a jump to the left or to another line, or a gap wider than a
+       * character, starts a new word. */
+      if (open && fabs (y1 - box.y) <= 0.5 * MAX (y2 - y1, box.height) &&
+          x1 >= box.x + box.width - 0.5 && x1 <= box.x + box.width + 0.6 * MAX (y2 - y1, 1.0))
+        {
+          double right = MAX (box.x + box.width, x2);
+          double bottom = MAX (box.y + box.height, y2);
+
+          box.y = MIN (box.y, y1);
+          box.width = right - box.x;
+          box.height = bottom - box.y;
+          box.end = (guint32) (g_utf8_next_char (p) - text);
+        }
+      else
+        {
+          if (open)
+            push_box (boxes, &box, max);
+          box = (AssayTextBox) { (guint32) (p - text), (guint32) (g_utf8_next_char (p) - text),
+                                 x1, y1, x2 - x1, y2 - y1 };
+          open = TRUE;
+        }
+    }
+  if (open)
+    push_box (boxes, &box, max);
+
+  if (boxes->len == 0 || *p != '\0' || i != n_rects)
+    g_clear_pointer (&boxes, g_array_unref);
+
+  return boxes;
+}
+
 static gboolean
 read_pages (PopplerDocument        *document,
             AssayPdfText           *text,
@@ -530,6 +590,7 @@ read_pages (PopplerDocument        *document,
   guint n_unreadable = 0;
   guint first_unreadable = 0;
   gboolean ok = TRUE;
+  gboolean want_words = poppler_document_get_n_pages (document) <= ASSAY_WORD_BOXES_MAX_PAGES;
 
   for (guint i = first_page; i < last_page; i++)
     {
@@ -537,6 +598,7 @@ read_pages (PopplerDocument        *document,
       char *raw;
       char *clean;
       GArray *boxes = NULL;
+      GArray *words = NULL;
       gsize len;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -565,8 +627,19 @@ read_pages (PopplerDocument        *document,
       raw = poppler_page_get_text (page);
       clean = _assay_pdf_text_sanitize (raw, raw != NULL ? strlen (raw) : 0);
       /* The layout indexes poppler's text: only when nothing was repaired. */
-      if (raw != NULL && strcmp (raw, clean) == 0)
-        boxes = digit_boxes (page, clean);
+      if (raw != NULL && strcmp (raw, clean) == 0 && (want_words || has_digit (clean)))
+        {
+          g_autofree PopplerRectangle *rects = NULL;
+          guint n_rects = 0;
+
+          if (poppler_page_get_text_layout (page, &rects, &n_rects))
+            {
+              if (has_digit (clean))
+                boxes = digit_boxes (rects, n_rects, clean);
+              if (want_words)
+                words = word_boxes (rects, n_rects, clean);
+            }
+        }
       g_object_unref (page);
       g_free (raw);
       len = strlen (clean);
@@ -576,6 +649,7 @@ read_pages (PopplerDocument        *document,
           _assay_pdf_text_cut_utf8 (clean, limits->max_text_bytes - total_bytes);
           assay_pdf_text_add_page (text, i, clean, !is_blank (clean));
           assay_pdf_text_take_boxes (text, boxes);
+          assay_pdf_text_take_words (text, words);
           *cut_page = i;
           break;
         }
@@ -583,6 +657,7 @@ read_pages (PopplerDocument        *document,
       total_bytes += len;
       assay_pdf_text_add_page (text, i, clean, !is_blank (clean));
       assay_pdf_text_take_boxes (text, boxes);
+      assay_pdf_text_take_words (text, words);
     }
 
   /* One warning, however broken the page tree: the count is bounded by the
@@ -1164,6 +1239,7 @@ merge_parts (ReadState *state)
               _assay_pdf_text_cut_utf8 (page_text, max_bytes - total);
               assay_pdf_text_add_page (merged, page->index, page_text, page->has_text_layer);
               assay_pdf_text_take_boxes (merged, g_steal_pointer (&page->boxes));
+              assay_pdf_text_take_words (merged, g_steal_pointer (&page->words));
               cut_page = page->index;
               break;
             }
@@ -1171,6 +1247,7 @@ merge_parts (ReadState *state)
           total += len;
           assay_pdf_text_add_page (merged, page->index, page_text, page->has_text_layer);
           assay_pdf_text_take_boxes (merged, g_steal_pointer (&page->boxes));
+          assay_pdf_text_take_words (merged, g_steal_pointer (&page->words));
 
           if (page->index == part->cut_page)
             {

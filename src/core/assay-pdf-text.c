@@ -17,6 +17,7 @@ page_text_free (gpointer data)
 
   g_free (page->text);
   g_clear_pointer (&page->boxes, g_array_unref);
+  g_clear_pointer (&page->words, g_array_unref);
   g_free (page);
 }
 
@@ -101,16 +102,17 @@ assay_pdf_text_add_page (AssayPdfText *self,
  * the end of its text (cut by a limit) are dropped. Only while building,
  * on the thread that owns @self.
  */
-void
-assay_pdf_text_take_boxes (AssayPdfText *self,
-                           GArray       *boxes)
+static void
+take_boxes (AssayPdfText *self,
+            GArray       *boxes,
+            gboolean      words)
 {
   AssayPageText *page;
   gsize len;
   guint keep = 0;
 
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (self->pages->len > 0);
+  g_assert (self != NULL);
+  g_assert (self->pages->len > 0);
 
   if (boxes == NULL)
     return;
@@ -121,11 +123,48 @@ assay_pdf_text_take_boxes (AssayPdfText *self,
     keep++;
   g_array_set_size (boxes, keep);
 
+  if (words)
+    {
+      g_clear_pointer (&page->words, g_array_unref);
+      if (keep > 0)
+        page->words = boxes;
+      else
+        g_array_unref (boxes);
+      return;
+    }
+
   g_clear_pointer (&page->boxes, g_array_unref);
   if (keep > 0)
     page->boxes = boxes;
   else
     g_array_unref (boxes);
+}
+
+void
+assay_pdf_text_take_boxes (AssayPdfText *self,
+                           GArray       *boxes)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->pages->len > 0);
+
+  take_boxes (self, boxes, FALSE);
+}
+
+/**
+ * assay_pdf_text_take_words:
+ * @words: (transfer full) (nullable): #AssayTextBox of each word, sorted
+ *
+ * Gives the page added last the boxes of its words, as
+ * assay_pdf_text_take_boxes() does for runs of digits.
+ */
+void
+assay_pdf_text_take_words (AssayPdfText *self,
+                           GArray       *words)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->pages->len > 0);
+
+  take_boxes (self, words, TRUE);
 }
 
 static int

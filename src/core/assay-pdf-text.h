@@ -30,12 +30,22 @@ typedef struct
 #define ASSAY_MAX_TEXT_BOXES 8192
 #define ASSAY_MAX_TEXT_BOXES_FOR(text_len) MIN (ASSAY_MAX_TEXT_BOXES, (text_len) / 4 + 16)
 
+/* Documents of at most this many pages also get the boxes of their words
+ * (runs of characters other than white space), which the offline
+ * extractor needs to read a layout (labels above values, columns,
+ * amounts at the right edge): invoices and letters, never the long
+ * manuals and reports, which pay nothing for it. */
+#define ASSAY_WORD_BOXES_MAX_PAGES 8
+
 typedef struct
 {
   guint    index;            /* 0-based page index */
   char    *text;             /* UTF-8, never NULL ("" for an empty page) */
   gboolean has_text_layer;   /* FALSE: a scanned/image-only page */
   GArray  *boxes;            /* AssayTextBox sorted by start; NULL: not known */
+  GArray  *words;            /* AssayTextBox of each word, sorted by start; NULL: not
+                              * known (documents of more than
+                              * ASSAY_WORD_BOXES_MAX_PAGES pages) */
 } AssayPageText;
 
 typedef struct
@@ -64,6 +74,8 @@ void           assay_pdf_text_add_page         (AssayPdfText *self,
                                                 gboolean      has_text_layer);
 void           assay_pdf_text_take_boxes       (AssayPdfText *self,
                                                 GArray       *boxes);
+void           assay_pdf_text_take_words       (AssayPdfText *self,
+                                                GArray       *words);
 void           assay_pdf_text_sort_pages       (AssayPdfText *self);
 const char    *assay_pdf_text_get_page         (const AssayPdfText *self,
                                                 guint               index);

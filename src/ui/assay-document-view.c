@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <adwaita.h>
 
+#include "assay-document-charts.h"
 #include "assay-document-view.h"
 #include "assay-page-preview.h"
 
@@ -58,6 +59,7 @@ struct _AssayDocumentView
   AdwActionRow        *benford_row;
   AdwActionRow        *outliers_row;
   GtkBox              *charts_box;
+  AssayDocumentCharts *charts;            /* in charts_box (wip/charts-ui) */
   GtkPaned            *paned;
   AssayPagePreview    *preview;
 };
@@ -242,13 +244,59 @@ format_number (double value)
   return g_strdup_printf ("%'.2f", value);
 }
 
-/* "invoice_number" → "Invoice number" */
+/* Labels, in the user's language, for the field names of the built-in
+ * templates and the offline extractor (names stay English in results). */
+static const struct
+{
+  const char *name;
+  const char *label;
+} field_labels[] = {
+  { "abstract", N_("Abstract") },
+  { "author", N_("Author") },
+  { "authors", N_("Authors") },
+  { "company", N_("Company") },
+  { "currency", N_("Currency") },
+  { "date", N_("Date") },
+  { "document_type", N_("Document type") },
+  { "doi", N_("DOI") },
+  { "due_date", N_("Due date") },
+  { "employees", N_("Employees") },
+  { "equity", N_("Equity") },
+  { "invoice_number", N_("Invoice number") },
+  { "issue_date", N_("Issue date") },
+  { "issuer", N_("Issuer") },
+  { "journal", N_("Journal") },
+  { "keywords", N_("Keywords") },
+  { "main_finding", N_("Main finding") },
+  { "net_income", N_("Net income") },
+  { "operating_income", N_("Operating income") },
+  { "period", N_("Period") },
+  { "recipient", N_("Recipient") },
+  { "revenue", N_("Revenue") },
+  { "sample_size", N_("Sample size") },
+  { "subtotal", N_("Subtotal") },
+  { "summary", N_("Summary") },
+  { "tax", N_("Tax") },
+  { "title", N_("Title") },
+  { "total", N_("Total") },
+  { "total_assets", N_("Total assets") },
+  { "total_liabilities", N_("Total liabilities") },
+  { "year", N_("Year") },
+};
+
+/* "invoice_number" → "Invoice number": a known name's translated label, or
+ * the name of a field of the user's own template made readable. */
 static char *
 humanize_name (const char *name)
 {
-  g_autofree char *spaced = g_strdelimit (g_strdup (name != NULL ? name : ""), "_", ' ');
+  g_autofree char *spaced = NULL;
   g_autofree char *first = NULL;
 
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (field_labels); i++)
+    if (g_str_equal (name, field_labels[i].name))
+      return g_strdup (_(field_labels[i].label));
+
+  spaced = g_strdelimit (g_strdup (name != NULL ? name : ""), "_", ' ');
   if (spaced[0] == '\0')
     return g_steal_pointer (&spaced);
 
@@ -567,6 +615,7 @@ show_result (AssayDocumentView   *self,
 
   set_warnings (self, result);
   set_analysis (self, result);
+  assay_document_charts_set_result (self->charts, result);
 
   assay_page_preview_set_document (self->preview, self->pipeline, self->document);
   show_page (self, "result");
@@ -583,6 +632,7 @@ clear_result (AssayDocumentView *self)
   g_clear_object (&self->result);
   gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
   gtk_sort_list_model_set_model (self->figures_sorted, NULL);
+  assay_document_charts_set_result (self->charts, NULL);
   assay_page_preview_set_document (self->preview, NULL, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
 }
@@ -834,6 +884,71 @@ assay_document_view_get_charts_box (AssayDocumentView *self)
   return self->charts_box;
 }
 
+/* Charts (wip/charts-ui): a bar leads to its figure or page. */
+
+/**
+ * assay_document_view_select_figure:
+ * @position: a position in assay_document_result_get_figures() of the
+ *   result shown
+ *
+ * Selects that key figure in the table, which shows its page with its
+ * place highlighted; an invalid position unselects.
+ */
+void
+assay_document_view_select_figure (AssayDocumentView *self,
+                                   guint              position)
+{
+  g_autoptr(AssayResultFigure) figure = NULL;
+  GListModel *sorted;
+  guint n;
+
+  g_return_if_fail (ASSAY_IS_DOCUMENT_VIEW (self));
+
+  if (self->result != NULL)
+    figure = g_list_model_get_item (assay_document_result_get_figures (self->result), position);
+  sorted = G_LIST_MODEL (self->figures_sorted);
+  n = figure != NULL ? g_list_model_get_n_items (sorted) : 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayResultFigure) item = g_list_model_get_item (sorted, i);
+
+      if (item == figure)
+        {
+          gtk_single_selection_set_selected (self->figures_selection, i);
+          return;
+        }
+    }
+  gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
+}
+
+/**
+ * assay_document_view_show_page:
+ * @page: 1-based
+ *
+ * Shows @page in the preview, with nothing selected.
+ */
+void
+assay_document_view_show_page (AssayDocumentView *self,
+                               guint              page)
+{
+  g_return_if_fail (ASSAY_IS_DOCUMENT_VIEW (self));
+
+  gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
+  assay_page_preview_set_highlight (self->preview, page, NULL, 0);
+}
+
+static void
+setup_charts (AssayDocumentView *self)
+{
+  self->charts = ASSAY_DOCUMENT_CHARTS (assay_document_charts_new ());
+  gtk_box_append (self->charts_box, GTK_WIDGET (self->charts));
+  gtk_widget_set_visible (GTK_WIDGET (self->charts_box), TRUE);
+  g_signal_connect_object (self->charts, "figure-activated",
+                           G_CALLBACK (assay_document_view_select_figure), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->charts, "page-activated",
+                           G_CALLBACK (assay_document_view_show_page), self, G_CONNECT_SWAPPED);
+}
+
 static void
 assay_document_view_dispose (GObject *object)
 {
@@ -1031,6 +1146,7 @@ assay_document_view_init (AssayDocumentView *self)
 
   g_signal_connect_object (self->paned, "notify::max-position",
                            G_CALLBACK (paned_sized_cb), self, G_CONNECT_SWAPPED);
+  setup_charts (self);
   show_page (self, "empty");
 }
 

@@ -30,5 +30,9 @@ void                 assay_document_view_set_document   (AssayDocumentView *self
 AssayDocument       *assay_document_view_get_document   (AssayDocumentView *self);
 AssayDocumentResult *assay_document_view_get_result     (AssayDocumentView *self);
 GtkBox              *assay_document_view_get_charts_box (AssayDocumentView *self);
+void                 assay_document_view_select_figure  (AssayDocumentView *self,
+                                                         guint              position);
+void                 assay_document_view_show_page      (AssayDocumentView *self,
+                                                         guint              page);
 
 G_END_DECLS

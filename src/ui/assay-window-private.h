@@ -28,6 +28,8 @@ struct _AssayWindow
   guint                 session_closed : 1;
   GtkWidget            *document_view;  /* in view_stack, or NULL */
   GtkNativeDialog      *file_chooser;   /* while the Open dialog is up */
+  GtkWidget            *dashboard;      /* AssayCorpusDashboard (assay-window-views.c) */
+  GtkWidget            *activity;       /* AssayActivityPanel (assay-window-views.c) */
 
   /* The preferences, applied to the pipeline (assay-window-settings.c). */
   GSettings            *settings;
@@ -64,5 +66,8 @@ AssayWorkerPool *_assay_window_settings_create_pool (AssayWindow *self);
 void _assay_window_settings_init      (AssayWindow      *self);
 void _assay_window_settings_dispose   (AssayWindow      *self);
 void _assay_window_apply_settings     (AssayWindow      *self);
+void _assay_window_class_views_init   (AssayWindowClass *klass);
+void _assay_window_views_init         (AssayWindow      *self);
+gboolean _assay_window_views_showing  (AssayWindow      *self);
 
 G_END_DECLS

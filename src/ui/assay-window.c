@@ -66,7 +66,9 @@ update_stack (AssayWindow *self)
   GListModel *documents = assay_pipeline_get_documents (self->pipeline);
   gboolean empty = g_list_model_get_n_items (documents) == 0 && self->pending_adds == 0;
 
-  gtk_stack_set_visible_child_name (self->main_stack, empty ? "empty" : "documents");
+  /* The dashboard or activity panel stays shown (assay-window-views.c). */
+  if (empty || !_assay_window_views_showing (self))
+    gtk_stack_set_visible_child_name (self->main_stack, empty ? "empty" : "documents");
   _assay_window_actions_update (self);
 }
 
@@ -508,6 +510,7 @@ assay_window_class_init (AssayWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, leaflet_folded_changed);
 
   _assay_window_class_actions_init (klass);
+  _assay_window_class_views_init (klass);
 }
 
 static void
@@ -546,6 +549,7 @@ assay_window_init (AssayWindow *self)
 
   _assay_window_dnd_init (self);
   _assay_window_settings_init (self);
+  _assay_window_views_init (self);
   update_stack (self);
 
   if (g_str_has_suffix (APP_ID, ".Devel"))

@@ -1,0 +1,545 @@
+/* assay-activity-panel.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A one-second timer runs only while the panel is mapped. Each tick reads
+ * the metrics (a snapshot per stage: a few counters and percentiles over a
+ * bounded reservoir) and updates the labels that changed. Finished documents are remembered as they finish
+ * ("document-finished": when, their pages, for the last ten minutes; their
+ * stage times for the last ASSAY_ACTIVITY_PANEL_MAX_TIMELINE), so no tick
+ * walks the document list.
+ * The timeline lays each document's stage times end to end from its start:
+ * waits between stages are not measured per document, so they are not
+ * drawn.
+ */
+#define G_LOG_DOMAIN "assay-activity-panel"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "assay-activity-panel.h"
+
+#define N_COLUMNS      8
+#define WINDOW_US      (60 * G_USEC_PER_SEC)        /* the rate shown: the last minute */
+#define HISTORY_US     (600 * G_USEC_PER_SEC)       /* the history charted */
+#define BIN_US         (10 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  char   *name;
+  gint64  started_at;
+  double  stage_ms[ASSAY_N_STAGES];
+} Finished;
+
+/* A document finished: when, and its pages. */
+typedef struct
+{
+  gint64  time;
+  guint   done;
+  guint   pages;
+} Sample;
+
+struct _AssayActivityPanel
+{
+  GtkWidget       parent_instance;
+
+  AssayPipeline  *pipeline;
+  gulong          finished_id;
+  guint           timer;
+
+  GArray         *samples;     /* Sample, oldest first, the last HISTORY_US */
+  GPtrArray      *finished;    /* Finished, oldest first */
+  gboolean        timeline_dirty;
+
+  GtkLabel       *cells[ASSAY_N_STAGES][N_COLUMNS];
+  GtkGrid        *stage_grid;
+  GtkLabel       *throughput_label;
+  GtkLabel       *totals_label;
+  AssayChart     *throughput_chart;
+  AssayChart     *timeline_chart;
+};
+
+G_DEFINE_FINAL_TYPE (AssayActivityPanel, assay_activity_panel, GTK_TYPE_WIDGET)
+
+static const AssayStage shown_stages[] = {
+  ASSAY_STAGE_HASH, ASSAY_STAGE_CACHE, ASSAY_STAGE_READ,
+  ASSAY_STAGE_EXTRACT, ASSAY_STAGE_ANALYSE, ASSAY_STAGE_STORE,
+};
+
+static const char *
+stage_title (AssayStage stage)
+{
+  switch (stage)
+    {
+    case ASSAY_STAGE_HASH:
+      return C_("stage", "Hash");
+    case ASSAY_STAGE_CACHE:
+      return C_("stage", "Earlier results");
+    case ASSAY_STAGE_READ:
+      return C_("stage", "Read");
+    case ASSAY_STAGE_EXTRACT:
+      return C_("stage", "Extract");
+    case ASSAY_STAGE_ANALYSE:
+      return C_("stage", "Analyse");
+    case ASSAY_STAGE_STORE:
+      return C_("stage", "Store");
+    case ASSAY_N_STAGES:
+    default:
+      return "";
+    }
+}
+
+static void
+finished_free (gpointer data)
+{
+  Finished *f = data;
+
+  g_free (f->name);
+  g_free (f);
+}
+
+static void
+set_cell (GtkLabel   *label,
+          const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
+    gtk_label_set_label (label, text);
+}
+
+static char *
+format_ms (double ms,
+           guint  n_samples)
+{
+  if (n_samples == 0 || !isfinite (ms))
+    return g_strdup ("—");
+  if (ms >= 10000)
+    return g_strdup_printf (_("%.0f s"), ms / 1000);
+  if (ms >= 1000)
+    return g_strdup_printf (_("%.1f s"), ms / 1000);
+  return g_strdup_printf (_("%.0f ms"), ms);
+}
+
+static void
+update_table (AssayActivityPanel *self)
+{
+  AssayMetrics *metrics = assay_pipeline_get_metrics (self->pipeline);
+  guint64 tokens = 0, retries = 0;
+
+  for (guint s = 0; s < G_N_ELEMENTS (shown_stages); s++)
+    {
+      AssayStage stage = shown_stages[s];
+      AssayStageSnapshot snap;
+      guint n = assay_metrics_get_n_samples (metrics, stage);
+      char *text[N_COLUMNS];
+
+      assay_metrics_snapshot (metrics, stage, &snap);
+      text[0] = g_strdup_printf ("%u", snap.queued);
+      text[1] = g_strdup_printf ("%u", snap.in_flight);
+      text[2] = g_strdup_printf ("%" G_GUINT64_FORMAT, snap.done);
+      text[3] = g_strdup_printf ("%" G_GUINT64_FORMAT, snap.failed);
+      text[4] = g_strdup_printf ("%" G_GUINT64_FORMAT, snap.retries);
+      text[5] = format_ms (snap.p50_ms, n);
+      text[6] = format_ms (snap.p90_ms, n);
+      text[7] = format_ms (snap.p99_ms, n);
+      for (guint c = 0; c < N_COLUMNS; c++)
+        {
+          set_cell (self->cells[stage][c], text[c]);
+          g_free (text[c]);
+        }
+      tokens += snap.tokens;
+      retries += snap.retries;
+    }
+
+  {
+    g_autofree char *totals = NULL;
+    g_autofree char *tokens_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu token", "%llu tokens",
+                                                                 (unsigned long) MIN (tokens, G_MAXULONG)),
+                                                    (unsigned long long) tokens);
+    g_autofree char *retries_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu retry", "%llu retries",
+                                                                  (unsigned long) MIN (retries, G_MAXULONG)),
+                                                     (unsigned long long) retries);
+
+    /* Translators: the model's tokens used · requests retried */
+    totals = g_strdup_printf (_("%s used · %s"), tokens_text, retries_text);
+    set_cell (self->totals_label, totals);
+  }
+}
+
+/* Documents per minute and pages per second over the last minute, and
+ * documents per minute in 10-second bins over the last ten minutes, from
+ * the times documents finished (whether or not the panel was shown). */
+static void
+update_throughput (AssayActivityPanel *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 docs = 0, pages = 0;
+  g_autofree char *text = NULL;
+  g_autoptr(AssayChartSpec) spec = NULL;
+  gint64 first;
+  guint n_bins;
+
+  /* Forget what is older than the history shown. */
+  while (self->samples->len > 0 &&
+         now - g_array_index (self->samples, Sample, 0).time > HISTORY_US)
+    g_array_remove_index (self->samples, 0);
+
+  for (guint i = 0; i < self->samples->len; i++)
+    {
+      const Sample *s = &g_array_index (self->samples, Sample, i);
+
+      if (now - s->time <= WINDOW_US)
+        {
+          docs += s->done;
+          pages += s->pages;
+        }
+    }
+  /* Translators: throughput over the last minute */
+  text = g_strdup_printf (_("%.1f documents per minute · %.1f pages per second"),
+                          (double) docs, pages / 60.0);
+  set_cell (self->throughput_label, text);
+
+  spec = assay_chart_spec_new (_("Throughput"));
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, _("Seconds ago"), "s", ASSAY_CHART_SCALE_LINEAR);
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_Y, _("Documents per minute"), NULL,
+                             ASSAY_CHART_SCALE_LINEAR);
+  assay_chart_spec_set_empty_text (spec, _("No document finished in the last ten minutes"));
+  if (self->samples->len > 0)
+    {
+      g_autofree double *edges = NULL;
+      g_autofree guint *counts = NULL;
+      g_autoptr(AssayChartSeries) series = NULL;
+
+      first = g_array_index (self->samples, Sample, 0).time;
+      n_bins = (guint) MIN (HISTORY_US / BIN_US, (now - first) / BIN_US + 1);
+      edges = g_new (double, n_bins + 1);
+      counts = g_new0 (guint, n_bins);
+      for (guint b = 0; b <= n_bins; b++)
+        edges[b] = -((double) (n_bins - b) * BIN_US) / G_USEC_PER_SEC;
+      for (guint i = 0; i < self->samples->len; i++)
+        {
+          const Sample *s = &g_array_index (self->samples, Sample, i);
+          gint64 ago = now - s->time;
+          gint64 bin = (gint64) n_bins - 1 - ago / BIN_US;
+
+          if (bin >= 0 && bin < n_bins)
+            counts[bin] += (guint) s->done * (G_USEC_PER_SEC * 60 / BIN_US);
+        }
+      series = assay_chart_series_new_histogram (_("Documents per minute"), edges, counts, n_bins);
+      assay_chart_spec_add_series (spec, series);
+    }
+  assay_chart_set_spec (self->throughput_chart, spec);
+}
+
+static void
+update_timeline (AssayActivityPanel *self)
+{
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new (_("Stages of the documents finished last"));
+  g_autoptr(GArray) start = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) end = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GPtrArray) row_labels = g_ptr_array_new ();
+  gint64 origin = G_MAXINT64;
+
+  if (!self->timeline_dirty)
+    return;
+  self->timeline_dirty = FALSE;
+
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, _("Seconds from the first start shown"), "s",
+                             ASSAY_CHART_SCALE_LINEAR);
+  assay_chart_spec_set_empty_text (spec, _("No document finished yet"));
+  assay_chart_spec_set_subtitle (spec, _("Each stage’s time, end to end from the document’s start"));
+  assay_chart_spec_set_show_legend (spec, TRUE);
+
+  for (guint i = 0; i < self->finished->len; i++)
+    origin = MIN (origin, ((Finished *) g_ptr_array_index (self->finished, i))->started_at);
+
+  for (guint i = 0; i < self->finished->len; i++)
+    {
+      Finished *f = g_ptr_array_index (self->finished, i);
+      double t = (f->started_at - origin) / (double) G_USEC_PER_SEC;
+
+      g_ptr_array_add (row_labels, f->name);
+      for (guint s = 0; s < ASSAY_N_STAGES; s++)
+        {
+          double seconds = f->stage_ms[s] / 1000;
+
+          if (f->stage_ms[s] < 0)
+            continue;
+          g_array_append_val (start, t);
+          t += seconds;
+          g_array_append_val (end, t);
+          g_array_append_val (rows, i);
+          g_ptr_array_add (labels, (gpointer) stage_title (s));
+        }
+    }
+  g_ptr_array_add (labels, NULL);
+  g_ptr_array_add (row_labels, NULL);
+
+  if (start->len > 0)
+    {
+      g_autoptr(AssayChartSeries) series =
+        assay_chart_series_new_spans (_("Stages"), (const double *) (gpointer) start->data,
+                                      (const double *) (gpointer) end->data,
+                                      (const guint *) (gpointer) rows->data,
+                                      (const char * const *) labels->pdata, start->len,
+                                      (const char * const *) row_labels->pdata, self->finished->len);
+
+      assay_chart_spec_add_series (spec, series);
+    }
+  gtk_widget_set_size_request (GTK_WIDGET (self->timeline_chart), -1,
+                               MAX (240, 120 + 20 * (int) self->finished->len));
+  assay_chart_set_spec (self->timeline_chart, spec);
+}
+
+/**
+ * assay_activity_panel_refresh:
+ *
+ * Reads the metrics now (the timer does it once a second while shown).
+ */
+void
+assay_activity_panel_refresh (AssayActivityPanel *self)
+{
+  g_return_if_fail (ASSAY_IS_ACTIVITY_PANEL (self));
+
+  if (self->pipeline == NULL)
+    return;
+  update_table (self);
+  update_throughput (self);
+  update_timeline (self);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  assay_activity_panel_refresh (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+document_finished_cb (AssayActivityPanel *self,
+                      AssayDocument      *document)
+{
+  Finished *f;
+
+  if (assay_document_get_state (document) != ASSAY_DOCUMENT_DONE)
+    return;
+
+  {
+    Sample sample = { g_get_monotonic_time (), 1, assay_document_get_n_pages (document) };
+
+    g_array_append_val (self->samples, sample);
+  }
+
+  f = g_new0 (Finished, 1);
+  f->name = g_strdup (assay_document_get_name (document));
+  f->started_at = assay_document_get_started_at (document);
+  for (guint s = 0; s < ASSAY_N_STAGES; s++)
+    f->stage_ms[s] = assay_document_get_stage_ms (document, s);
+  if (self->finished->len >= ASSAY_ACTIVITY_PANEL_MAX_TIMELINE)
+    g_ptr_array_remove_index (self->finished, 0);
+  g_ptr_array_add (self->finished, f);
+  self->timeline_dirty = TRUE;
+}
+
+/**
+ * assay_activity_panel_set_pipeline:
+ * @pipeline: (nullable): the pipeline to watch
+ */
+void
+assay_activity_panel_set_pipeline (AssayActivityPanel *self,
+                                   AssayPipeline      *pipeline)
+{
+  g_return_if_fail (ASSAY_IS_ACTIVITY_PANEL (self));
+  g_return_if_fail (pipeline == NULL || ASSAY_IS_PIPELINE (pipeline));
+
+  if (pipeline == self->pipeline)
+    return;
+
+  if (self->pipeline != NULL)
+    g_clear_signal_handler (&self->finished_id, self->pipeline);
+  g_set_object (&self->pipeline, pipeline);
+  g_array_set_size (self->samples, 0);
+  g_ptr_array_set_size (self->finished, 0);
+  self->timeline_dirty = TRUE;
+  if (pipeline != NULL)
+    self->finished_id = g_signal_connect_object (pipeline, "document-finished",
+                                                 G_CALLBACK (document_finished_cb), self,
+                                                 G_CONNECT_SWAPPED);
+}
+
+/**
+ * assay_activity_panel_get_timeline:
+ *
+ * Returns: (transfer none): the stages' timeline chart
+ */
+AssayChart *
+assay_activity_panel_get_timeline (AssayActivityPanel *self)
+{
+  g_return_val_if_fail (ASSAY_IS_ACTIVITY_PANEL (self), NULL);
+
+  return self->timeline_chart;
+}
+
+/**
+ * assay_activity_panel_get_throughput:
+ *
+ * Returns: (transfer none): the throughput chart
+ */
+AssayChart *
+assay_activity_panel_get_throughput (AssayActivityPanel *self)
+{
+  g_return_val_if_fail (ASSAY_IS_ACTIVITY_PANEL (self), NULL);
+
+  return self->throughput_chart;
+}
+
+/**
+ * assay_activity_panel_get_cell:
+ * @column: 0 queued, 1 in flight, 2 done, 3 failed, 4 retries, 5 p50,
+ *   6 p90, 7 p99
+ *
+ * Returns: (transfer none): the text shown in that cell
+ */
+const char *
+assay_activity_panel_get_cell (AssayActivityPanel *self,
+                               AssayStage          stage,
+                               guint               column)
+{
+  g_return_val_if_fail (ASSAY_IS_ACTIVITY_PANEL (self), NULL);
+  g_return_val_if_fail (stage < ASSAY_N_STAGES && column < N_COLUMNS, NULL);
+
+  return gtk_label_get_label (self->cells[stage][column]);
+}
+
+static void
+assay_activity_panel_map (GtkWidget *widget)
+{
+  AssayActivityPanel *self = ASSAY_ACTIVITY_PANEL (widget);
+
+  GTK_WIDGET_CLASS (assay_activity_panel_parent_class)->map (widget);
+  assay_activity_panel_refresh (self);
+  if (self->timer == 0)
+    {
+      self->timer = g_timeout_add_seconds (1, tick_cb, self);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->timer),
+                                "[assay] activity panel");
+    }
+}
+
+static void
+assay_activity_panel_unmap (GtkWidget *widget)
+{
+  AssayActivityPanel *self = ASSAY_ACTIVITY_PANEL (widget);
+
+  g_clear_handle_id (&self->timer, g_source_remove);
+  GTK_WIDGET_CLASS (assay_activity_panel_parent_class)->unmap (widget);
+}
+
+static void
+assay_activity_panel_dispose (GObject *object)
+{
+  AssayActivityPanel *self = ASSAY_ACTIVITY_PANEL (object);
+  GtkWidget *child;
+
+  g_clear_handle_id (&self->timer, g_source_remove);
+  assay_activity_panel_set_pipeline (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_ACTIVITY_PANEL);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (assay_activity_panel_parent_class)->dispose (object);
+}
+
+static void
+assay_activity_panel_finalize (GObject *object)
+{
+  AssayActivityPanel *self = ASSAY_ACTIVITY_PANEL (object);
+
+  g_clear_pointer (&self->samples, g_array_unref);
+  g_clear_pointer (&self->finished, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (assay_activity_panel_parent_class)->finalize (object);
+}
+
+static void
+assay_activity_panel_class_init (AssayActivityPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = assay_activity_panel_dispose;
+  object_class->finalize = assay_activity_panel_finalize;
+  widget_class->map = assay_activity_panel_map;
+  widget_class->unmap = assay_activity_panel_unmap;
+
+  g_type_ensure (ASSAY_TYPE_CHART);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "assayactivitypanel");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/assayapp/Assay/ui/assay-activity-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, stage_grid);
+  gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, throughput_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, totals_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, throughput_chart);
+  gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, timeline_chart);
+}
+
+static void
+assay_activity_panel_init (AssayActivityPanel *self)
+{
+  const char *headings[N_COLUMNS] = {
+    C_("activity column", "Queued"), C_("activity column", "In flight"),
+    C_("activity column", "Done"), C_("activity column", "Failed"),
+    C_("activity column", "Retries"), C_("activity column", "p50"),
+    C_("activity column", "p90"), C_("activity column", "p99"),
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->samples = g_array_new (FALSE, FALSE, sizeof (Sample));
+  self->finished = g_ptr_array_new_with_free_func (finished_free);
+
+  for (guint c = 0; c < N_COLUMNS; c++)
+    {
+      GtkWidget *heading = gtk_label_new (headings[c]);
+
+      gtk_label_set_xalign (GTK_LABEL (heading), 1);
+      gtk_widget_add_css_class (heading, "heading");
+      gtk_grid_attach (self->stage_grid, heading, c + 1, 0, 1, 1);
+    }
+  for (guint s = 0; s < G_N_ELEMENTS (shown_stages); s++)
+    {
+      AssayStage stage = shown_stages[s];
+      GtkWidget *title = gtk_label_new (stage_title (stage));
+
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_grid_attach (self->stage_grid, title, 0, s + 1, 1, 1);
+      for (guint c = 0; c < N_COLUMNS; c++)
+        {
+          GtkWidget *cell = gtk_label_new ("—");
+
+          gtk_label_set_xalign (GTK_LABEL (cell), 1);
+          gtk_label_set_width_chars (GTK_LABEL (cell), 6);
+          gtk_widget_add_css_class (cell, "numeric");
+          gtk_grid_attach (self->stage_grid, cell, c + 1, s + 1, 1, 1);
+          self->cells[stage][c] = GTK_LABEL (cell);
+        }
+    }
+}
+
+/**
+ * assay_activity_panel_new:
+ *
+ * Returns: (transfer floating): a panel watching no pipeline yet
+ */
+GtkWidget *
+assay_activity_panel_new (void)
+{
+  return g_object_new (ASSAY_TYPE_ACTIVITY_PANEL, NULL);
+}

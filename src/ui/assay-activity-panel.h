@@ -1,0 +1,36 @@
+/* assay-activity-panel.h — the pipeline's observability, live
+ *
+ * Per stage: queued, in flight, done, failed, retries, latency p50 / p90 /
+ * p99 and tokens (assay_pipeline_get_metrics()); throughput in documents
+ * per minute and pages per second over the last minute, and documents per
+ * minute over the last ten minutes in 10-second bins; and a timeline (Gantt) of the stages of the documents
+ * finished last. Refreshed once a second while shown, never per
+ * notification.
+ *
+ * Main thread only.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "assay-chart.h"
+#include "assay-pipeline.h"
+
+G_BEGIN_DECLS
+
+#define ASSAY_ACTIVITY_PANEL_MAX_TIMELINE 40
+
+#define ASSAY_TYPE_ACTIVITY_PANEL (assay_activity_panel_get_type ())
+G_DECLARE_FINAL_TYPE (AssayActivityPanel, assay_activity_panel, ASSAY, ACTIVITY_PANEL, GtkWidget)
+
+GtkWidget  *assay_activity_panel_new            (void);
+void        assay_activity_panel_set_pipeline   (AssayActivityPanel *self,
+                                                 AssayPipeline      *pipeline);
+void        assay_activity_panel_refresh        (AssayActivityPanel *self);
+AssayChart *assay_activity_panel_get_timeline   (AssayActivityPanel *self);
+AssayChart *assay_activity_panel_get_throughput (AssayActivityPanel *self);
+const char *assay_activity_panel_get_cell       (AssayActivityPanel *self,
+                                                 AssayStage          stage,
+                                                 guint               column);
+
+G_END_DECLS

@@ -1,0 +1,727 @@
+/* assay-corpus-dashboard.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Results are not kept in memory by the window's pipeline, so each
+ * finished document's result is loaded once (parsed on the worker pool),
+ * boiled down to an AssayChartsCorpusDoc (a few hundred bytes) and the
+ * result let go. A refresh — from one timeout, never per notification —
+ * walks the pipeline's list for done documents, queues the loads of those
+ * not summarised yet (MAX_LOADS in flight), and when the set of summaries
+ * or the chosen figure changed, builds the charts on the worker pool from
+ * a copy of the list of (immutable, shared) summaries. A build that ends
+ * after a newer one was asked for starts that one; nothing is built while
+ * the dashboard is not shown.
+ */
+#define G_LOG_DOMAIN "assay-corpus-dashboard"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <adwaita.h>
+
+#include "assay-chart-save.h"
+#include "assay-charts-corpus.h"
+#include "assay-corpus-dashboard.h"
+
+#define MAX_LOADS 2
+
+struct _AssayCorpusDashboard
+{
+  GtkWidget          parent_instance;
+
+  AssayPipeline     *pipeline;
+  GCancellable      *cancellable;
+  gulong             items_changed_id;
+  gulong             finished_id;
+
+  GHashTable        *summaries;    /* sha256 → AssayChartsCorpusDoc */
+  GHashTable        *loading;      /* sha256s loading, queued, or that failed to load */
+  GQueue             pending;      /* AssayDocument refs to load */
+  guint              n_loads;
+  guint              refresh_source;
+
+  GPtrArray         *built_docs;   /* the summaries of the charts shown, in list order */
+  char              *built_label;
+  gboolean           building;
+  gboolean           build_again;
+  AssayChartsCorpus *corpus;
+  char              *label;        /* the chosen figure's key, or NULL: the most common */
+  gboolean           updating_labels;
+
+  GtkStack          *stack;
+  GtkDropDown       *label_dropdown;
+  GtkStringList     *label_names;
+  GtkLabel          *summary_label;
+  GtkSpinner        *spinner;
+  AssayChart        *over_time_chart;
+  AssayChart        *totals_chart;
+  AssayChart        *benford_chart;
+  AssayChart        *verification_chart;
+};
+
+G_DEFINE_FINAL_TYPE (AssayCorpusDashboard, assay_corpus_dashboard, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_PIPELINE,
+  PROP_N_DOCUMENTS,
+  PROP_LABEL,
+  N_PROPS
+};
+
+enum {
+  DOCUMENT_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static const char * const chart_ids[ASSAY_CORPUS_N_CHARTS] = {
+  [ASSAY_CORPUS_CHART_OVER_TIME] = "over-time",
+  [ASSAY_CORPUS_CHART_TOTALS] = "totals",
+  [ASSAY_CORPUS_CHART_BENFORD] = "benford",
+  [ASSAY_CORPUS_CHART_VERIFICATION] = "verification",
+};
+
+static void schedule_refresh (AssayCorpusDashboard *self);
+static void start_build      (AssayCorpusDashboard *self,
+                              GPtrArray            *docs);
+
+/* Building the charts, on the worker pool. */
+
+typedef struct
+{
+  GPtrArray *docs;
+  char      *label;
+} BuildJob;
+
+static void
+build_job_free (BuildJob *job)
+{
+  g_ptr_array_unref (job->docs);
+  g_free (job->label);
+  g_free (job);
+}
+
+static void
+build_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  BuildJob *job = task_data;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, assay_charts_corpus_build (job->docs, job->label),
+                         (GDestroyNotify) assay_charts_corpus_free);
+}
+
+static gboolean
+same_labels (const char * const *a,
+             GtkStringList      *list,
+             const char * const *names)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  if (a == NULL || names == NULL)
+    return n == 0;
+  if (g_strv_length ((char **) names) != n)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (gtk_string_list_get_string (list, i), names[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+apply_corpus (AssayCorpusDashboard *self)
+{
+  AssayChartsCorpus *corpus = self->corpus;
+  g_autofree char *summary = NULL;
+  g_autofree char *documents = NULL;
+  g_autofree char *figures = NULL;
+
+  gtk_stack_set_visible_child_name (self->stack, corpus->n_documents > 0 ? "charts" : "empty");
+
+  assay_chart_set_spec (self->over_time_chart, corpus->over_time);
+  assay_chart_set_spec (self->totals_chart, corpus->totals);
+  assay_chart_set_spec (self->benford_chart, corpus->benford);
+  assay_chart_set_spec (self->verification_chart, corpus->verification);
+
+  /* The figures found, most documents first; the chosen one stays chosen. */
+  self->updating_labels = TRUE;
+  if (!same_labels ((const char * const *) corpus->label_keys, self->label_names,
+                    (const char * const *) corpus->label_names))
+    gtk_string_list_splice (self->label_names, 0,
+                            g_list_model_get_n_items (G_LIST_MODEL (self->label_names)),
+                            (const char * const *) corpus->label_names);
+  for (guint i = 0; corpus->label_keys != NULL && corpus->label_keys[i] != NULL; i++)
+    if (g_strcmp0 (corpus->label_keys[i], corpus->label) == 0)
+      gtk_drop_down_set_selected (self->label_dropdown, i);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->label_dropdown),
+                            corpus->label_keys != NULL && corpus->label_keys[0] != NULL);
+  self->updating_labels = FALSE;
+
+  documents = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u document", "%u documents",
+                                            corpus->n_documents), corpus->n_documents);
+  figures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u key figure", "%u key figures",
+                                          corpus->n_figures), corpus->n_figures);
+  if (corpus->n_checked > 0)
+    /* Translators: documents · key figures · the share of numbers verified */
+    summary = g_strdup_printf (_("%s · %s · %.0f %% verified"), documents, figures,
+                               100.0 * corpus->n_verified / corpus->n_checked);
+  else
+    summary = g_strdup_printf (_("%s · %s"), documents, figures);
+  gtk_label_set_label (self->summary_label, summary);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DOCUMENTS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
+}
+
+static void
+built_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(AssayCorpusDashboard) self = user_data;
+  g_autoptr(GError) error = NULL;
+  AssayChartsCorpus *corpus;
+  BuildJob *job = g_task_get_task_data (G_TASK (result));
+
+  corpus = g_task_propagate_pointer (G_TASK (result), &error);
+  if (corpus == NULL)
+    return;   /* cancelled: the dashboard is going */
+
+  self->building = FALSE;
+  g_clear_pointer (&self->corpus, assay_charts_corpus_free);
+  self->corpus = corpus;
+  g_clear_pointer (&self->built_docs, g_ptr_array_unref);
+  self->built_docs = g_ptr_array_ref (job->docs);
+  g_free (self->built_label);
+  self->built_label = g_strdup (job->label);
+  apply_corpus (self);
+
+  if (self->build_again)
+    {
+      self->build_again = FALSE;
+      schedule_refresh (self);
+    }
+}
+
+static void
+start_build (AssayCorpusDashboard *self,
+             GPtrArray            *docs)
+{
+  g_autoptr(GTask) task = NULL;
+  BuildJob *job;
+
+  if (self->building)
+    {
+      self->build_again = TRUE;
+      return;
+    }
+
+  self->building = TRUE;
+  job = g_new0 (BuildJob, 1);
+  job->docs = g_ptr_array_ref (docs);
+  job->label = g_strdup (self->label);
+  /* No source object: the last reference may go on the worker. */
+  task = g_task_new (NULL, self->cancellable, built_cb, g_object_ref (self));
+  g_task_set_source_tag (task, start_build);
+  g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
+  assay_worker_pool_run (_assay_pipeline_get_pool (self->pipeline), task, -10, build_thread);
+}
+
+/* Loading results. */
+
+typedef struct
+{
+  AssayCorpusDashboard *self;
+  char                 *sha256;
+} Load;
+
+static void start_loads (AssayCorpusDashboard *self);
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *async_result,
+           gpointer      user_data)
+{
+  Load *load = user_data;
+  g_autoptr(AssayCorpusDashboard) self = load->self;
+  g_autofree char *sha256 = load->sha256;
+  g_autoptr(AssayDocumentResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_free (load);
+  result = assay_pipeline_load_result_finish (ASSAY_PIPELINE (object), async_result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->n_loads--;
+  if (result == NULL)
+    /* Left in "loading": not asked again in this session. */
+    g_debug ("The dashboard could not load a result: %s", error->message);
+  else
+    {
+      g_hash_table_insert (self->summaries, g_strdup (sha256),
+                           assay_charts_corpus_doc_new_from_result (result));
+      g_hash_table_remove (self->loading, sha256);
+    }
+  start_loads (self);
+  schedule_refresh (self);
+}
+
+static void
+start_loads (AssayCorpusDashboard *self)
+{
+  while (self->n_loads < MAX_LOADS && !g_queue_is_empty (&self->pending))
+    {
+      g_autoptr(AssayDocument) document = g_queue_pop_head (&self->pending);
+      Load *load;
+
+      if (assay_document_get_state (document) != ASSAY_DOCUMENT_DONE)
+        {
+          g_hash_table_remove (self->loading, assay_document_get_sha256 (document));
+          continue;
+        }
+
+      load = g_new0 (Load, 1);
+      load->self = g_object_ref (self);
+      load->sha256 = g_strdup (assay_document_get_sha256 (document));
+      self->n_loads++;
+      assay_pipeline_load_result_async (self->pipeline, document, self->cancellable, loaded_cb, load);
+    }
+
+  gtk_spinner_set_spinning (self->spinner, self->n_loads > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->n_loads > 0);
+}
+
+static gboolean
+same_docs (GPtrArray *a,
+           GPtrArray *b)
+{
+  if (a == NULL || b == NULL || a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (a->pdata[i] != b->pdata[i])
+      return FALSE;
+  return TRUE;
+}
+
+/* One walk over the list: what is done, what still needs loading. */
+static void
+refresh (AssayCorpusDashboard *self)
+{
+  GListModel *documents;
+  g_autoptr(GPtrArray) docs = NULL;
+  guint n;
+
+  if (self->pipeline == NULL)
+    return;
+
+  documents = assay_pipeline_get_documents (self->pipeline);
+  n = g_list_model_get_n_items (documents);
+  docs = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_charts_corpus_doc_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
+      const char *sha256 = assay_document_get_sha256 (document);
+      AssayChartsCorpusDoc *summary;
+
+      if (assay_document_get_state (document) != ASSAY_DOCUMENT_DONE || sha256 == NULL)
+        continue;
+      summary = g_hash_table_lookup (self->summaries, sha256);
+      if (summary != NULL)
+        g_ptr_array_add (docs, assay_charts_corpus_doc_ref (summary));
+      else if (!g_hash_table_contains (self->loading, sha256))
+        {
+          g_hash_table_add (self->loading, g_strdup (sha256));
+          g_queue_push_tail (&self->pending, g_steal_pointer (&document));
+        }
+    }
+  start_loads (self);
+
+  if (self->corpus == NULL || !same_docs (docs, self->built_docs) ||
+      g_strcmp0 (self->label, self->built_label) != 0)
+    start_build (self, docs);
+}
+
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  AssayCorpusDashboard *self = user_data;
+
+  self->refresh_source = 0;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* However many documents finish, at most one refresh per period. */
+static void
+schedule_refresh (AssayCorpusDashboard *self)
+{
+  if (self->refresh_source != 0 || self->pipeline == NULL)
+    return;
+  self->refresh_source = g_timeout_add (self->corpus == NULL ? 0 : ASSAY_CORPUS_DASHBOARD_REFRESH_MS,
+                                        refresh_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->refresh_source),
+                            "[assay] corpus dashboard refresh");
+}
+
+static void
+label_selected_cb (AssayCorpusDashboard *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->label_dropdown);
+
+  if (self->updating_labels || self->corpus == NULL || self->corpus->label_keys == NULL ||
+      selected >= g_strv_length (self->corpus->label_keys))
+    return;
+  assay_corpus_dashboard_set_label (self, self->corpus->label_keys[selected]);
+}
+
+static void
+chart_activated_cb (AssayCorpusDashboard *self,
+                    guint                 series,
+                    guint                 index,
+                    AssayChart           *chart)
+{
+  guint id = assay_chart_get_item_id (chart, series, index);
+  GListModel *documents;
+  const char *sha256;
+
+  if (chart == self->benford_chart || self->built_docs == NULL || id >= self->built_docs->len ||
+      self->pipeline == NULL)
+    return;
+
+  sha256 = assay_charts_corpus_doc_get_sha256 (g_ptr_array_index (self->built_docs, id));
+  documents = assay_pipeline_get_documents (self->pipeline);
+  for (guint i = 0; sha256 != NULL && i < g_list_model_get_n_items (documents); i++)
+    {
+      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
+
+      if (g_strcmp0 (assay_document_get_sha256 (document), sha256) == 0)
+        {
+          g_signal_emit (self, signals[DOCUMENT_ACTIVATED], 0, document);
+          return;
+        }
+    }
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AssayCorpusDashboard *self = ASSAY_CORPUS_DASHBOARD (widget);
+  const char *id = g_variant_get_string (parameter, NULL);
+  AssayChartFormat format = g_str_equal (action_name, "dashboard.save-svg") ? ASSAY_CHART_FORMAT_SVG
+                                                                            : ASSAY_CHART_FORMAT_PNG;
+
+  for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+    if (g_str_equal (id, chart_ids[kind]))
+      {
+        g_autofree char *stem = g_strdup_printf ("corpus-%s", id);
+
+        assay_chart_save_with_dialog (assay_corpus_dashboard_get_chart (self, kind), format, NULL, stem);
+        return;
+      }
+}
+
+/**
+ * assay_corpus_dashboard_set_pipeline:
+ * @pipeline: (nullable): the session's pipeline
+ */
+void
+assay_corpus_dashboard_set_pipeline (AssayCorpusDashboard *self,
+                                     AssayPipeline        *pipeline)
+{
+  g_return_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self));
+  g_return_if_fail (pipeline == NULL || ASSAY_IS_PIPELINE (pipeline));
+
+  if (pipeline == self->pipeline)
+    return;
+
+  if (self->pipeline != NULL)
+    {
+      g_clear_signal_handler (&self->items_changed_id, assay_pipeline_get_documents (self->pipeline));
+      g_clear_signal_handler (&self->finished_id, self->pipeline);
+    }
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_queue_clear_full (&self->pending, g_object_unref);
+  g_hash_table_remove_all (self->summaries);
+  g_hash_table_remove_all (self->loading);
+  self->n_loads = 0;
+  self->building = self->build_again = FALSE;
+  g_clear_pointer (&self->built_docs, g_ptr_array_unref);
+  g_clear_pointer (&self->corpus, assay_charts_corpus_free);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+
+  g_set_object (&self->pipeline, pipeline);
+  if (pipeline != NULL)
+    {
+      self->items_changed_id =
+        g_signal_connect_object (assay_pipeline_get_documents (pipeline), "items-changed",
+                                 G_CALLBACK (schedule_refresh), self, G_CONNECT_SWAPPED);
+      self->finished_id =
+        g_signal_connect_object (pipeline, "document-finished",
+                                 G_CALLBACK (schedule_refresh), self, G_CONNECT_SWAPPED);
+      schedule_refresh (self);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIPELINE]);
+}
+
+/**
+ * assay_corpus_dashboard_get_chart:
+ *
+ * Returns: (transfer none): the chart
+ */
+AssayChart *
+assay_corpus_dashboard_get_chart (AssayCorpusDashboard *self,
+                                  AssayCorpusChartKind  kind)
+{
+  g_return_val_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self), NULL);
+
+  switch (kind)
+    {
+    case ASSAY_CORPUS_CHART_OVER_TIME:
+      return self->over_time_chart;
+    case ASSAY_CORPUS_CHART_TOTALS:
+      return self->totals_chart;
+    case ASSAY_CORPUS_CHART_BENFORD:
+      return self->benford_chart;
+    case ASSAY_CORPUS_CHART_VERIFICATION:
+      return self->verification_chart;
+    case ASSAY_CORPUS_N_CHARTS:
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * assay_corpus_dashboard_get_n_documents:
+ *
+ * Returns: how many documents the charts shown are over
+ */
+guint
+assay_corpus_dashboard_get_n_documents (AssayCorpusDashboard *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self), 0);
+
+  return self->corpus != NULL ? self->corpus->n_documents : 0;
+}
+
+/**
+ * assay_corpus_dashboard_get_label:
+ *
+ * Returns: (nullable): the (normalised) label of the figure charted over time
+ */
+const char *
+assay_corpus_dashboard_get_label (AssayCorpusDashboard *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self), NULL);
+
+  return self->corpus != NULL ? self->corpus->label : self->label;
+}
+
+/**
+ * assay_corpus_dashboard_get_labels:
+ *
+ * Returns: (transfer none) (nullable): the labels found, normalised, most
+ *   documents first
+ */
+const char * const *
+assay_corpus_dashboard_get_labels (AssayCorpusDashboard *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self), NULL);
+
+  return self->corpus != NULL ? (const char * const *) self->corpus->label_keys : NULL;
+}
+
+/**
+ * assay_corpus_dashboard_set_label:
+ * @label: (nullable): a label as assay_corpus_dashboard_get_labels() gives
+ *   them; %NULL for the most common
+ *
+ * Charts that figure over time (rebuilt off the main thread).
+ */
+void
+assay_corpus_dashboard_set_label (AssayCorpusDashboard *self,
+                                  const char           *label)
+{
+  g_return_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self));
+
+  if (g_strcmp0 (label, self->label) == 0)
+    return;
+  g_free (self->label);
+  self->label = g_strdup (label);
+  if (self->built_docs != NULL && self->pipeline != NULL)
+    start_build (self, self->built_docs);
+}
+
+static void
+assay_corpus_dashboard_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (assay_corpus_dashboard_parent_class)->map (widget);
+  schedule_refresh (ASSAY_CORPUS_DASHBOARD (widget));
+}
+
+static void
+assay_corpus_dashboard_dispose (GObject *object)
+{
+  AssayCorpusDashboard *self = ASSAY_CORPUS_DASHBOARD (object);
+  GtkWidget *child;
+
+  assay_corpus_dashboard_set_pipeline (self, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_CORPUS_DASHBOARD);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
+
+  G_OBJECT_CLASS (assay_corpus_dashboard_parent_class)->dispose (object);
+}
+
+static void
+assay_corpus_dashboard_finalize (GObject *object)
+{
+  AssayCorpusDashboard *self = ASSAY_CORPUS_DASHBOARD (object);
+
+  g_clear_pointer (&self->summaries, g_hash_table_unref);
+  g_clear_pointer (&self->loading, g_hash_table_unref);
+  g_clear_pointer (&self->built_docs, g_ptr_array_unref);
+  g_clear_pointer (&self->corpus, assay_charts_corpus_free);
+  g_free (self->built_label);
+  g_free (self->label);
+
+  G_OBJECT_CLASS (assay_corpus_dashboard_parent_class)->finalize (object);
+}
+
+static void
+assay_corpus_dashboard_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  AssayCorpusDashboard *self = ASSAY_CORPUS_DASHBOARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_PIPELINE:
+      g_value_set_object (value, self->pipeline);
+      break;
+    case PROP_N_DOCUMENTS:
+      g_value_set_uint (value, assay_corpus_dashboard_get_n_documents (self));
+      break;
+    case PROP_LABEL:
+      g_value_set_string (value, assay_corpus_dashboard_get_label (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+assay_corpus_dashboard_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  AssayCorpusDashboard *self = ASSAY_CORPUS_DASHBOARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_PIPELINE:
+      assay_corpus_dashboard_set_pipeline (self, g_value_get_object (value));
+      break;
+    case PROP_LABEL:
+      assay_corpus_dashboard_set_label (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+assay_corpus_dashboard_class_init (AssayCorpusDashboardClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = assay_corpus_dashboard_dispose;
+  object_class->finalize = assay_corpus_dashboard_finalize;
+  object_class->get_property = assay_corpus_dashboard_get_property;
+  object_class->set_property = assay_corpus_dashboard_set_property;
+  widget_class->map = assay_corpus_dashboard_map;
+
+  properties[PROP_PIPELINE] =
+    g_param_spec_object ("pipeline", NULL, NULL, ASSAY_TYPE_PIPELINE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_DOCUMENTS] =
+    g_param_spec_uint ("n-documents", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LABEL] =
+    g_param_spec_string ("label", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * AssayCorpusDashboard::document-activated:
+   * @document: the document of the point or bar clicked
+   */
+  signals[DOCUMENT_ACTIVATED] =
+    g_signal_new ("document-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, ASSAY_TYPE_DOCUMENT);
+
+  g_type_ensure (ASSAY_TYPE_CHART);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "assaycorpusdashboard");
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/assayapp/Assay/ui/assay-corpus-dashboard.ui");
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, stack);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, label_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, label_names);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, spinner);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, over_time_chart);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, totals_chart);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, benford_chart);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, verification_chart);
+  gtk_widget_class_bind_template_callback (widget_class, label_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, chart_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "dashboard.save-png", "s", save_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.save-svg", "s", save_action);
+}
+
+static void
+assay_corpus_dashboard_init (AssayCorpusDashboard *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->summaries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) assay_charts_corpus_doc_unref);
+  self->loading = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&self->pending);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * assay_corpus_dashboard_new:
+ *
+ * Returns: (transfer floating): a dashboard of no pipeline yet
+ */
+GtkWidget *
+assay_corpus_dashboard_new (void)
+{
+  return g_object_new (ASSAY_TYPE_CORPUS_DASHBOARD, NULL);
+}

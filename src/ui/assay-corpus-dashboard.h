@@ -1,0 +1,47 @@
+/* assay-corpus-dashboard.h — charts over all the documents of a session
+ *
+ * A chosen key figure across documents over time (the figure picked from
+ * the labels found), totals by document, Benford's law over the whole
+ * corpus and the verification rate. Follows a pipeline while it is shown:
+ * the results of finished documents are loaded off the main thread
+ * (assay_pipeline_load_result_async(), a few at a time), summarised once,
+ * and the charts rebuilt on the worker pool at most every
+ * ASSAY_CORPUS_DASHBOARD_REFRESH_MS, however many documents finish.
+ *
+ * Main thread only.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "assay-chart.h"
+#include "assay-pipeline.h"
+
+G_BEGIN_DECLS
+
+#define ASSAY_CORPUS_DASHBOARD_REFRESH_MS 500
+
+typedef enum
+{
+  ASSAY_CORPUS_CHART_OVER_TIME,
+  ASSAY_CORPUS_CHART_TOTALS,
+  ASSAY_CORPUS_CHART_BENFORD,
+  ASSAY_CORPUS_CHART_VERIFICATION,
+  ASSAY_CORPUS_N_CHARTS
+} AssayCorpusChartKind;
+
+#define ASSAY_TYPE_CORPUS_DASHBOARD (assay_corpus_dashboard_get_type ())
+G_DECLARE_FINAL_TYPE (AssayCorpusDashboard, assay_corpus_dashboard, ASSAY, CORPUS_DASHBOARD, GtkWidget)
+
+GtkWidget     *assay_corpus_dashboard_new           (void);
+void           assay_corpus_dashboard_set_pipeline  (AssayCorpusDashboard *self,
+                                                     AssayPipeline        *pipeline);
+AssayChart    *assay_corpus_dashboard_get_chart     (AssayCorpusDashboard *self,
+                                                     AssayCorpusChartKind  kind);
+guint          assay_corpus_dashboard_get_n_documents (AssayCorpusDashboard *self);
+const char    *assay_corpus_dashboard_get_label     (AssayCorpusDashboard *self);
+void           assay_corpus_dashboard_set_label     (AssayCorpusDashboard *self,
+                                                     const char           *label);
+const char * const *assay_corpus_dashboard_get_labels (AssayCorpusDashboard *self);
+
+G_END_DECLS

@@ -1,0 +1,502 @@
+/* test-corpus-dashboard.c — the corpus dashboard and the activity panel
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reports of four years go through a real pipeline (offline extractor,
+ * reader helper, a store in a temporary directory, results not kept in
+ * memory); the dashboard, shown while they are processed, follows: a key
+ * figure across the years, totals by document, Benford over the corpus,
+ * verification; another figure is picked. The activity panel shows the
+ * stages' counts and the documents' timeline. Screenshots in light and dark.
+ */
+#define G_LOG_DOMAIN "test-corpus-dashboard"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "assay-activity-panel.h"
+#include "assay-chart-private.h"
+#include "assay-corpus-dashboard.h"
+#include "assay-offline-extractor.h"
+#include "assay-result-csv.h"
+#include "assay-result.h"
+#include "assay-results-export.h"
+#include "assay-test-pdf.h"
+#include "assay-test-ui.h"
+
+#define WAIT_MS 60000
+
+typedef struct
+{
+  char          *dir;
+  AssayStore    *store;
+  AssayPipeline *pipeline;
+  GtkWindow     *window;
+  GtkStack      *stack;
+  AssayCorpusDashboard *dashboard;
+  AssayActivityPanel   *activity;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+    }
+  g_remove (path);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(AssayOfflineExtractor) extractor = NULL;
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
+  g_autofree char *store_dir = NULL;
+
+  fixture->dir = g_dir_make_tmp ("assay-test-corpus-dashboard-XXXXXX", NULL);
+  g_assert_nonnull (fixture->dir);
+  store_dir = g_build_filename (fixture->dir, "store", NULL);
+  fixture->store = assay_store_new (store_dir);
+
+  extractor = assay_offline_extractor_new (assay_worker_pool_get_default ());
+  fixture->pipeline = assay_pipeline_new (assay_worker_pool_get_default (),
+                                          ASSAY_EXTRACTOR (extractor), template_);
+  assay_pipeline_set_store (fixture->pipeline, fixture->store, TRUE);
+  /* As the window does: results live in the store, not in memory. */
+  assay_pipeline_set_keep_results (fixture->pipeline, FALSE);
+
+  fixture->window = GTK_WINDOW (adw_window_new ());
+  g_object_ref_sink (fixture->window);
+  gtk_window_set_default_size (fixture->window, 1200, 860);
+  fixture->stack = GTK_STACK (gtk_stack_new ());
+  fixture->dashboard = ASSAY_CORPUS_DASHBOARD (assay_corpus_dashboard_new ());
+  assay_corpus_dashboard_set_pipeline (fixture->dashboard, fixture->pipeline);
+  fixture->activity = ASSAY_ACTIVITY_PANEL (assay_activity_panel_new ());
+  assay_activity_panel_set_pipeline (fixture->activity, fixture->pipeline);
+  gtk_stack_add_named (fixture->stack, GTK_WIDGET (fixture->dashboard), "dashboard");
+  gtk_stack_add_named (fixture->stack, GTK_WIDGET (fixture->activity), "activity");
+  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (fixture->stack));
+  gtk_window_present (fixture->window);
+}
+
+static gboolean
+finalized (gpointer user_data)
+{
+  return *(gpointer *) user_data == NULL;
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gpointer dashboard = fixture->dashboard;
+  gpointer activity = fixture->activity;
+
+  g_object_add_weak_pointer (G_OBJECT (dashboard), &dashboard);
+  g_object_add_weak_pointer (G_OBJECT (activity), &activity);
+  gtk_window_destroy (fixture->window);
+  g_clear_object (&fixture->window);
+  g_assert_true (assay_test_ui_wait (finalized, &dashboard, WAIT_MS));
+  g_assert_true (assay_test_ui_wait (finalized, &activity, WAIT_MS));
+
+  assay_pipeline_cancel_all (fixture->pipeline);
+  g_clear_object (&fixture->pipeline);
+  g_clear_object (&fixture->store);
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static AssayDocument *
+add_report (Fixture *fixture,
+            guint    year)
+{
+  double scale = 1 + (year - 2019) * 0.15;
+  g_autofree char *cover = g_strdup_printf ("ACME Holdings plc\nAnnual Report %u\n", year);
+  g_autofree char *income = g_strdup_printf ("Consolidated income statement\n"
+                                             "(in millions of USD)\n"
+                                             "                              Note      %u      %u\n"
+                                             "Total revenue ...........        4   %.1f   %.1f\n"
+                                             "Operating income                       %.1f     %.1f\n"
+                                             "Net income: $%.1f million\n"
+                                             "2\n",
+                                             year, year - 1, 1100.2 * scale, 1000.1 * scale,
+                                             450.2 * scale, 400.7 * scale, 12.3 * scale);
+  g_autofree char *balance = g_strdup_printf ("Balance sheet\n"
+                                              "EUR thousand        %u       %u\n"
+                                              "Total assets     %.0f    %.0f\n"
+                                              "Total equity     %.0f    %.0f\n"
+                                              "3\n",
+                                              year, year - 1, 98765 * scale, 90000 * scale,
+                                              45000 * scale, 40100 * scale);
+  const char *pages[] = { cover, income, balance };
+  g_autofree char *name = g_strdup_printf ("report-%u.pdf", year);
+  g_autofree char *path = assay_test_pdf_write_temp (fixture->dir, name, pages, G_N_ELEMENTS (pages));
+  g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
+
+  return assay_pipeline_add (fixture->pipeline, input);
+}
+
+typedef struct
+{
+  AssayCorpusDashboard *dashboard;
+  guint                 n;
+} Wanted;
+
+static gboolean
+dashboard_has (gpointer user_data)
+{
+  Wanted *wanted = user_data;
+
+  return assay_corpus_dashboard_get_n_documents (wanted->dashboard) == wanted->n;
+}
+
+static gboolean
+all_finished (gpointer user_data)
+{
+  return assay_pipeline_get_n_unfinished (user_data) == 0;
+}
+
+static gboolean
+geometry_ready (gpointer user_data)
+{
+  AssayChart *chart = user_data;
+
+  return gtk_widget_get_mapped (GTK_WIDGET (chart)) &&
+         !_assay_chart_geometry_pending (chart) &&
+         _assay_chart_get_geometry (chart) != NULL;
+}
+
+static guint
+n_items (AssayChart *chart,
+         guint       series)
+{
+  AssayChartSpec *spec = assay_chart_get_spec (chart);
+
+  if (series >= assay_chart_spec_get_n_series (spec))
+    return 0;
+  return assay_chart_series_get_n_items (assay_chart_spec_get_series (spec, series));
+}
+
+static void
+test_dashboard (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AssayChart *over_time = assay_corpus_dashboard_get_chart (fixture->dashboard, ASSAY_CORPUS_CHART_OVER_TIME);
+  AssayChart *totals = assay_corpus_dashboard_get_chart (fixture->dashboard, ASSAY_CORPUS_CHART_TOTALS);
+  AssayChart *benford = assay_corpus_dashboard_get_chart (fixture->dashboard, ASSAY_CORPUS_CHART_BENFORD);
+  AssayChart *verification = assay_corpus_dashboard_get_chart (fixture->dashboard,
+                                                               ASSAY_CORPUS_CHART_VERIFICATION);
+  const char * const *labels;
+  g_autofree char *shot = NULL;
+  Wanted wanted = { fixture->dashboard, 2 };
+  AssayChartSeries *line;
+  gboolean has_income = FALSE;
+  const double *x;
+
+  /* Shown before anything is done: it fills as documents finish. */
+  gtk_stack_set_visible_child_name (fixture->stack, "dashboard");
+  add_report (fixture, 2020);
+  add_report (fixture, 2021);
+  g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS));
+  add_report (fixture, 2022);
+  add_report (fixture, 2023);
+  g_assert_true (assay_test_ui_wait (all_finished, fixture->pipeline, WAIT_MS));
+  wanted.n = 4;
+  g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS));
+
+  /* The labels found, and one figure over the four years. */
+  labels = assay_corpus_dashboard_get_labels (fixture->dashboard);
+  g_assert_nonnull (labels);
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      g_test_message ("label: %s", labels[i]);
+      has_income |= g_str_equal (labels[i], "operating income");
+    }
+  g_assert_true (has_income);
+  assay_corpus_dashboard_set_label (fixture->dashboard, "operating income");
+  g_assert_true (assay_test_ui_wait (geometry_ready, over_time, WAIT_MS));
+  while (g_strcmp0 (assay_chart_get_title (over_time), "Operating income over time") != 0 &&
+         g_main_context_iteration (NULL, TRUE))
+    ;
+  g_assert_cmpstr (assay_corpus_dashboard_get_label (fixture->dashboard), ==, "operating income");
+  g_assert_cmpuint (n_items (over_time, 0), >=, 4);
+  line = assay_chart_spec_get_series (assay_chart_get_spec (over_time), 0);
+  x = assay_chart_series_get_x (line);
+  for (guint i = 1; i < assay_chart_series_get_n_items (line); i++)
+    g_assert_cmpfloat (x[i - 1], <=, x[i]);                   /* in time order */
+  g_assert_cmpuint (assay_chart_spec_get_axis_scale (assay_chart_get_spec (over_time), ASSAY_CHART_AXIS_X),
+                    ==, ASSAY_CHART_SCALE_TIME);
+
+  /* Totals: one bar per document; Benford over all of them; verification. */
+  g_assert_cmpuint (n_items (totals, 0), ==, 4);
+  g_assert_cmpuint (assay_chart_spec_get_n_series (assay_chart_get_spec (benford)), ==, 2);
+  g_assert_nonnull (assay_chart_get_subtitle (benford));
+  g_assert_cmpuint (n_items (verification, 0), ==, 4);
+  g_assert_nonnull (strstr (assay_chart_get_subtitle (verification), "found on their page"));
+
+  g_assert_true (assay_test_ui_wait (geometry_ready, totals, WAIT_MS));
+  g_assert_true (assay_test_ui_wait (geometry_ready, verification, WAIT_MS));
+  assay_test_ui_set_dark (FALSE);
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "corpus-dashboard");
+  g_clear_pointer (&shot, g_free);
+  assay_test_ui_set_dark (TRUE);
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "corpus-dashboard-dark");
+  g_clear_pointer (&shot, g_free);
+  assay_test_ui_set_dark (FALSE);
+
+  /* The activity panel: every document through every stage it needed. */
+  gtk_stack_set_visible_child_name (fixture->stack, "activity");
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_activity_panel_refresh (fixture->activity);
+  g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 2), ==, "4");
+  g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_ANALYSE, 2), ==, "4");
+  g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 3), ==, "0");
+  g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 0), ==, "0");
+  g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 5), !=, "—");
+  g_assert_cmpuint (n_items (assay_activity_panel_get_timeline (fixture->activity), 0), >=, 4 * 3);
+  g_assert_true (assay_test_ui_wait (geometry_ready, assay_activity_panel_get_timeline (fixture->activity),
+                                     WAIT_MS));
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "activity-panel");
+  g_clear_pointer (&shot, g_free);
+  assay_test_ui_set_dark (TRUE);
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "activity-panel-dark");
+  assay_test_ui_set_dark (FALSE);
+}
+
+typedef struct
+{
+  gint64  last;
+  GArray *lateness_us;
+} Probe;
+
+/* As the window's latency probe: how late each 10 ms timeout fires. */
+static gboolean
+probe_cb (gpointer user_data)
+{
+  Probe *probe = user_data;
+  gint64 now = g_get_monotonic_time ();
+  gint64 late = MAX (0, now - (probe->last + 10000));
+
+  g_array_append_val (probe->lateness_us, late);
+  probe->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+compare_int64 (gconstpointer a,
+               gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static void
+count_build_cb (guint *n_builds)
+{
+  (*n_builds)++;
+}
+
+/* A batch while the dashboard is shown: it follows from coalesced
+ * refreshes (not one per document), and the main loop's stalls are
+ * reported (ASSAY_DASHBOARD_N documents, 30 by default). */
+static void
+test_fluid (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const char *env = g_getenv ("ASSAY_DASHBOARD_N");
+  guint n = env != NULL ? (guint) g_ascii_strtoull (env, NULL, 10) : 30;
+  Probe probe = { g_get_monotonic_time (), g_array_new (FALSE, FALSE, sizeof (gint64)) };
+  Wanted wanted = { fixture->dashboard, n };
+  guint n_builds = 0, source;
+  gint64 start, elapsed_ms, p99, max;
+
+  gtk_stack_set_visible_child_name (fixture->stack, "dashboard");
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  if (g_getenv ("ASSAY_DASHBOARD_BASELINE") != NULL)   /* for a baseline: the batch without it */
+    {
+      gtk_stack_set_visible_child_name (fixture->stack, "activity");
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      wanted.n = 0;
+    }
+  g_signal_connect_swapped (fixture->dashboard, "notify::n-documents", G_CALLBACK (count_build_cb), &n_builds);
+  for (guint i = 0; i < n; i++)
+    add_report (fixture, 1990 + i);
+
+  start = g_get_monotonic_time ();
+  source = g_timeout_add (10, probe_cb, &probe);
+  if (wanted.n == 0)
+    g_assert_true (assay_test_ui_wait (all_finished, fixture->pipeline, WAIT_MS * 3));
+  else
+    g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS * 3));
+  g_source_remove (source);
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+
+  g_array_sort (probe.lateness_us, compare_int64);
+  g_assert_cmpuint (probe.lateness_us->len, >, 0);
+  max = g_array_index (probe.lateness_us, gint64, probe.lateness_us->len - 1);
+  p99 = g_array_index (probe.lateness_us, gint64, (probe.lateness_us->len * 99) / 100);
+  g_test_message ("%u documents in %" G_GINT64_FORMAT " ms: %u builds of the charts; "
+                  "timer lateness p99 %.1f ms, max %.1f ms over %u firings",
+                  n, elapsed_ms, n_builds, p99 / 1000.0, max / 1000.0, probe.lateness_us->len);
+  g_array_unref (probe.lateness_us);
+
+  /* Coalesced: at most one build per refresh period (and a last one). */
+  g_assert_cmpuint (n_builds, <=, 2 + elapsed_ms / ASSAY_CORPUS_DASHBOARD_REFRESH_MS);
+  g_assert_cmpuint (n_builds, <, MAX (n, 2));
+}
+
+static void
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  int *n = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *n = (int) assay_results_export_finish (NULL, result, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+positive (gpointer user_data)
+{
+  return *(int *) user_data > 0;
+}
+
+/* RFC 4180 fields of a CSV text, row by row. */
+static GPtrArray *
+read_csv (const char *text)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *row = NULL;
+  GString *field = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (row == NULL)
+        row = g_ptr_array_new_with_free_func (g_free);
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            g_string_append_c (field, *p++);
+          else if (*p == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (field, *p);
+        }
+      else if (*p == '"')
+        quoted = TRUE;
+      else if (*p == ',')
+        {
+          g_ptr_array_add (row, g_strdup (field->str));
+          g_string_truncate (field, 0);
+        }
+      else if (*p == '\n')
+        {
+          g_ptr_array_add (row, g_strdup (field->str));
+          g_string_truncate (field, 0);
+          g_ptr_array_add (rows, row);
+          row = NULL;
+        }
+      else
+        g_string_append_c (field, *p);
+    }
+  g_assert_null (row);   /* every row ends with a line break */
+  g_string_free (field, TRUE);
+  return rows;
+}
+
+static void
+test_export (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GListModel *documents = assay_pipeline_get_documents (fixture->pipeline);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *json_path = g_build_filename (fixture->dir, "results.json", NULL);
+  g_autofree char *csv_path = g_build_filename (fixture->dir, "results.csv", NULL);
+  g_autoptr(GFile) json_file = g_file_new_for_path (json_path);
+  g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *header = g_strndup (ASSAY_RESULT_CSV_HEADER, strlen (ASSAY_RESULT_CSV_HEADER) - 1);
+  g_auto(GStrv) columns = g_strsplit (header, ",", -1);
+  JsonArray *docs;
+  guint n_figures = 0;
+  int n = 0;
+
+  add_report (fixture, 2021);
+  add_report (fixture, 2022);
+  add_report (fixture, 2023);
+  g_assert_true (assay_test_ui_wait (all_finished, fixture->pipeline, WAIT_MS));
+  for (guint i = 0; i < g_list_model_get_n_items (documents); i++)
+    {
+      AssayDocument *document = g_list_model_get_item (documents, i);
+
+      n_figures += assay_document_get_n_figures (document);
+      g_ptr_array_add (all, document);
+    }
+
+  /* JSON: a run of the three stored results. */
+  assay_results_export_async (fixture->pipeline, all, ASSAY_RESULTS_FORMAT_JSON, json_file, NULL,
+                              exported_cb, &n);
+  g_assert_true (assay_test_ui_wait (positive, &n, WAIT_MS));
+  g_assert_cmpint (n, ==, 3);
+  g_assert_true (json_parser_load_from_file (parser, json_path, &error));
+  g_assert_no_error (error);
+  docs = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "documents");
+  g_assert_cmpuint (json_array_get_length (docs), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (json_parser_get_root (parser)),
+                                                  "result_version"), ==, ASSAY_RESULT_VERSION);
+
+  /* CSV: a row per key figure, every row of the header's columns. */
+  n = 0;
+  assay_results_export_async (fixture->pipeline, all, ASSAY_RESULTS_FORMAT_CSV, csv_file, NULL,
+                              exported_cb, &n);
+  g_assert_true (assay_test_ui_wait (positive, &n, WAIT_MS));
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  rows = read_csv (csv);
+  g_assert_cmpuint (rows->len, ==, 1 + n_figures);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (rows, i))->len, ==, g_strv_length (columns));
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (rows, 0), 0), ==, "path");
+  g_assert_cmpstr (g_ptr_array_index ((GPtrArray *) g_ptr_array_index (rows, 1), 0), ==,
+                   assay_document_get_path (g_ptr_array_index (all, 0)));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *data_home = g_dir_make_tmp ("assay-test-corpus-dashboard-data-XXXXXX", NULL);
+  int status;
+
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+  g_test_init (&argc, &argv, NULL);
+  assay_test_ui_init (&argc, &argv);
+
+  g_test_add ("/assay/corpus-dashboard/documents", Fixture, NULL,
+              fixture_set_up, test_dashboard, fixture_tear_down);
+  g_test_add ("/assay/corpus-dashboard/fluid", Fixture, NULL,
+              fixture_set_up, test_fluid, fixture_tear_down);
+  g_test_add ("/assay/corpus-dashboard/export", Fixture, NULL,
+              fixture_set_up, test_export, fixture_tear_down);
+
+  status = g_test_run ();
+  remove_tree (data_home);
+
+  return status;
+}
