@@ -569,7 +569,8 @@ word_boxes (const PopplerRectangle *rects,
   if (open)
     push_box (boxes, &box, max);
 
-  if (boxes->len == 0 || *p != '\0' || i != n_rects)
+  /* Every word or none: a layout missing words would misread the page. */
+  if (boxes->len == 0 || boxes->len >= max || *p != '\0' || i != n_rects)
     g_clear_pointer (&boxes, g_array_unref);
 
   return boxes;
