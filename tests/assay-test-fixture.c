@@ -103,3 +103,59 @@ assay_test_pipeline_wait_idle (AssayPipeline *pipeline,
 
   return done;
 }
+
+/**
+ * assay_test_pipeline_add_path:
+ *
+ * Adds @path as a file given on purpose; one that does not exist is added
+ * as missing, the way the input scan reports it.
+ *
+ * Returns: (transfer none): the document
+ */
+AssayDocument *
+assay_test_pipeline_add_path (AssayPipeline *pipeline,
+                              const char    *path)
+{
+  g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      input->kind = ASSAY_INPUT_MISSING;
+      input->reason = g_strdup ("No such file or folder");
+    }
+
+  return assay_pipeline_add (pipeline, input);
+}
+
+static gboolean
+wake (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * assay_test_wait_until:
+ * @what: what is waited for, for the failure's message
+ *
+ * Runs the main context until @done says so; fails the test after
+ * @limit_s seconds. A timer wakes the context every 20 ms, so that @done
+ * is asked again even when nothing else happens.
+ */
+void
+assay_test_wait_until (AssayTestCondition  done,
+                       gpointer            data,
+                       guint               limit_s,
+                       const char         *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) limit_s * G_USEC_PER_SEC;
+  guint wake_id = g_timeout_add (20, wake, NULL);
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up after %u s waiting for %s", limit_s, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (wake_id);
+}

@@ -12,6 +12,8 @@
 
 G_BEGIN_DECLS
 
+typedef gboolean (*AssayTestCondition) (gpointer data);
+
 /* Two pages of an annual report with a handful of figures. */
 extern const char * const assay_test_report_pages[2];
 
@@ -22,5 +24,11 @@ AssayPipeline *assay_test_offline_pipeline_new   (AssayWorkerPool *pool,
                                                   AssayStore      *store);
 gboolean       assay_test_pipeline_wait_idle     (AssayPipeline   *pipeline,
                                                   gint64           limit_us);
+AssayDocument *assay_test_pipeline_add_path      (AssayPipeline   *pipeline,
+                                                  const char      *path);
+void           assay_test_wait_until             (AssayTestCondition done,
+                                                  gpointer           data,
+                                                  guint              limit_s,
+                                                  const char        *what);
 
 G_END_DECLS

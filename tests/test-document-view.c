@@ -371,7 +371,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = g_dir_make_tmp ("assay-test-document-view-data-XXXXXX", NULL);
+  g_autofree char *data_home = assay_test_tmp_dir_new ("assay-test-document-view-data-XXXXXX");
   int status;
 
   g_setenv ("XDG_DATA_HOME", data_home, TRUE);

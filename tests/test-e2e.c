@@ -28,33 +28,6 @@
 
 static char *tmp_dir;
 
-static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition    done,
-            gpointer     data,
-            guint        limit_s,
-            const char  *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) limit_s * G_USEC_PER_SEC;
-  guint wake_id = g_timeout_add (100, wake, NULL);
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up after %u s waiting for %s", limit_s, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake_id);
-}
-
 /* Runs a helper program to its end (bounded) and returns its output. */
 static char *
 run_tool (const char * const *argv)
@@ -233,8 +206,8 @@ test_drag_and_drop (void)
   source = g_subprocess_launcher_spawnv (launcher, (const char * const *) source_argv->pdata, &error);
   g_assert_no_error (error);
 
-  wait_until (window_found, &app_window, 30, "the Assay window");
-  wait_until (window_found, &source_window, 30, "the drag source's window");
+  assay_test_wait_until (window_found, &app_window, 30, "the Assay window");
+  assay_test_wait_until (window_found, &source_window, 30, "the drag source's window");
 
   /* The drag source top left, Assay beside it. */
   g_free (run_tool ((const char *[]) { "xdotool", "windowmove", "--sync", source_window.id, "0", "0", NULL }));
@@ -282,7 +255,7 @@ test_drag_and_drop (void)
   }
 
   /* Every PDF's result reaches the store (the text file is no document). */
-  wait_until (store_has_results, &store_wait, WAIT_LIMIT_S, "five results in the store");
+  assay_test_wait_until (store_has_results, &store_wait, WAIT_LIMIT_S, "five results in the store");
   g_assert_cmpuint (count_results (results_dir), ==, 5);
 
   /* The screen once it stops changing (the list may still be fading in). */
@@ -311,7 +284,7 @@ test_drag_and_drop (void)
 
   /* SIGTERM quits as Ctrl+Q does, and the probe writes its summary. */
   g_subprocess_send_signal (app, SIGTERM);
-  wait_until (flag_set, &app_exited, 30, "Assay to quit");
+  assay_test_wait_until (flag_set, &app_exited, 30, "Assay to quit");
   g_assert_true (g_subprocess_get_if_exited (app));
   g_assert_cmpint (g_subprocess_get_exit_status (app), ==, 0);
 

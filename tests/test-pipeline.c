@@ -188,21 +188,6 @@ run_until_idle (AssayPipeline *pipeline)
   g_assert_cmpuint (assay_pipeline_get_n_unfinished (pipeline), ==, 0);
 }
 
-static AssayDocument *
-add_path (AssayPipeline *pipeline,
-          const char    *path)
-{
-  g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      input->kind = ASSAY_INPUT_MISSING;
-      input->reason = g_strdup ("No such file or folder");
-    }
-
-  return assay_pipeline_add (pipeline, input);
-}
-
 static AssayPipeline *
 new_offline_pipeline (Fixture *fixture)
 {
@@ -229,8 +214,8 @@ test_done (Fixture       *fixture,
   g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
   g_autofree char *a = write_report (fixture, "a.pdf", NULL);
   g_autofree char *b = write_report (fixture, "b.pdf", "Appendix\nRevenue 1,234.5\n");
-  AssayDocument *doc_a = add_path (pipeline, a);
-  AssayDocument *doc_b = add_path (pipeline, b);
+  AssayDocument *doc_a = assay_test_pipeline_add_path (pipeline, a);
+  AssayDocument *doc_b = assay_test_pipeline_add_path (pipeline, b);
   JsonObject *object;
   JsonObject *source;
   AssayStageSnapshot read_stage;
@@ -279,11 +264,11 @@ test_bad_inputs (Fixture       *fixture,
   g_assert_true (g_file_get_contents (good, &contents, &length, NULL));
   g_assert_true (g_file_set_contents (truncated, contents, length / 3, NULL));
 
-  docs[0] = add_path (pipeline, missing);
-  docs[1] = add_path (pipeline, text);
-  docs[2] = add_path (pipeline, empty);
-  docs[3] = add_path (pipeline, truncated);
-  docs[4] = add_path (pipeline, good);
+  docs[0] = assay_test_pipeline_add_path (pipeline, missing);
+  docs[1] = assay_test_pipeline_add_path (pipeline, text);
+  docs[2] = assay_test_pipeline_add_path (pipeline, empty);
+  docs[3] = assay_test_pipeline_add_path (pipeline, truncated);
+  docs[4] = assay_test_pipeline_add_path (pipeline, good);
 
   run_until_idle (pipeline);
 
@@ -325,7 +310,7 @@ test_password (Fixture       *fixture,
   g_assert_true (assay_test_pdf_encrypt (plain, locked, "s3cret", "owner", &error));
   g_assert_no_error (error);
 
-  document = add_path (pipeline, locked);
+  document = assay_test_pipeline_add_path (pipeline, locked);
   run_until_idle (pipeline);
   g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
   g_assert_null (strstr (assay_document_get_error_message (document), "s3cret"));
@@ -358,7 +343,7 @@ test_duplicates (Fixture       *fixture,
       AssayStageSnapshot read_stage;
       AssayStageSnapshot analyse_stage;
 
-      first = add_path (pipeline, a);
+      first = assay_test_pipeline_add_path (pipeline, a);
       for (guint i = 0; i < 4; i++)
         {
           g_autofree char *name = g_strdup_printf ("copy-%u-of-a.pdf", i);
@@ -366,7 +351,7 @@ test_duplicates (Fixture       *fixture,
 
           if (round == 0)
             g_assert_true (g_file_set_contents (copy, contents, length, NULL));
-          g_ptr_array_add (copies, add_path (pipeline, copy));
+          g_ptr_array_add (copies, assay_test_pipeline_add_path (pipeline, copy));
         }
       run_until_idle (pipeline);
 
@@ -403,7 +388,7 @@ test_cache (Fixture       *fixture,
     g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
 
     assay_pipeline_set_store (pipeline, store, TRUE);
-    document = add_path (pipeline, a);
+    document = assay_test_pipeline_add_path (pipeline, a);
     run_until_idle (pipeline);
     g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
     g_assert_false (assay_document_get_cached (document));
@@ -416,7 +401,7 @@ test_cache (Fixture       *fixture,
     JsonObject *source;
 
     assay_pipeline_set_store (pipeline, store, TRUE);
-    document = add_path (pipeline, moved);
+    document = assay_test_pipeline_add_path (pipeline, moved);
     run_until_idle (pipeline);
 
     g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
@@ -456,7 +441,7 @@ test_cache (Fixture       *fixture,
     g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
 
     assay_pipeline_set_store (pipeline, store, FALSE);
-    document = add_path (pipeline, moved);
+    document = assay_test_pipeline_add_path (pipeline, moved);
     run_until_idle (pipeline);
     g_assert_false (assay_document_get_cached (document));
     assay_metrics_snapshot (assay_pipeline_get_metrics (pipeline), ASSAY_STAGE_READ, &read_stage);
@@ -476,8 +461,8 @@ test_cancel (Fixture       *fixture,
   gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
   gint64 cancelled_at;
 
-  big_doc = add_path (pipeline, big);
-  small_doc = add_path (pipeline, small);
+  big_doc = assay_test_pipeline_add_path (pipeline, big);
+  small_doc = assay_test_pipeline_add_path (pipeline, small);
 
   while (assay_document_get_state (big_doc) != ASSAY_DOCUMENT_READING &&
          !assay_document_is_finished (big_doc) &&
@@ -511,8 +496,8 @@ test_remove (Fixture       *fixture,
   g_autofree char *a = write_long_pdf (fixture, "a.pdf", 200);
   g_autofree char *b = write_report (fixture, "b.pdf", NULL);
   GListModel *documents = assay_pipeline_get_documents (pipeline);
-  AssayDocument *doc_a = add_path (pipeline, a);
-  AssayDocument *doc_b = add_path (pipeline, b);
+  AssayDocument *doc_a = assay_test_pipeline_add_path (pipeline, a);
+  AssayDocument *doc_b = assay_test_pipeline_add_path (pipeline, b);
   g_autoptr(AssayDocument) keep_a = g_object_ref (doc_a);
 
   g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 2);
@@ -534,7 +519,7 @@ test_paused (Fixture       *fixture,
   gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 5;
 
   assay_pipeline_set_paused (pipeline, TRUE);
-  document = add_path (pipeline, a);
+  document = assay_test_pipeline_add_path (pipeline, a);
 
   /* Nothing starts while paused… */
   while (g_get_monotonic_time () < until)
@@ -609,7 +594,7 @@ test_bounded_and_overlapping (Fixture       *fixture,
       /* A comment after %%EOF: the same document, other bytes. */
       g_string_append (unique, comment);
       g_assert_true (g_file_set_contents (path, unique->str, unique->len, NULL));
-      document = add_path (pipeline, path);
+      document = assay_test_pipeline_add_path (pipeline, path);
       g_signal_connect (document, "notify::state", G_CALLBACK (state_changed), pipeline);
       g_ptr_array_add (documents, document);
     }
@@ -717,10 +702,10 @@ test_counts (Fixture       *fixture,
 
   g_signal_connect (pipeline, "notify", G_CALLBACK (check_counts), &watch);
 
-  doc_a = add_path (pipeline, a);
-  add_path (pipeline, b);
-  add_path (pipeline, missing);
-  add_path (pipeline, copy);
+  doc_a = assay_test_pipeline_add_path (pipeline, a);
+  assay_test_pipeline_add_path (pipeline, b);
+  assay_test_pipeline_add_path (pipeline, missing);
+  assay_test_pipeline_add_path (pipeline, copy);
   g_assert_cmpuint (assay_pipeline_get_n_documents (pipeline), ==, 4);
   g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_FAILED), ==, 1);
 
@@ -771,13 +756,13 @@ test_clear_finished (Fixture       *fixture,
   gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
 
   assay_pipeline_set_paused (pipeline, TRUE);
-  gone = add_path (pipeline, missing);
+  gone = assay_test_pipeline_add_path (pipeline, missing);
   g_object_add_weak_pointer (G_OBJECT (gone), (gpointer *) &gone);
-  queued[0] = add_path (pipeline, a);
-  add_path (pipeline, missing);
-  add_path (pipeline, missing);
-  queued[1] = add_path (pipeline, a);
-  add_path (pipeline, missing);
+  queued[0] = assay_test_pipeline_add_path (pipeline, a);
+  assay_test_pipeline_add_path (pipeline, missing);
+  assay_test_pipeline_add_path (pipeline, missing);
+  queued[1] = assay_test_pipeline_add_path (pipeline, a);
+  assay_test_pipeline_add_path (pipeline, missing);
 
   assay_pipeline_clear_finished (pipeline);
   g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 2);
@@ -832,7 +817,7 @@ test_summary_and_keep_results (Fixture       *fixture,
 
     assay_pipeline_set_store (pipeline, store, TRUE);
     g_assert_true (assay_pipeline_get_store (pipeline) == store);
-    document = add_path (pipeline, a);
+    document = assay_test_pipeline_add_path (pipeline, a);
     run_until_idle (pipeline);
 
     g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
@@ -860,7 +845,7 @@ test_summary_and_keep_results (Fixture       *fixture,
 
     assay_pipeline_set_store (pipeline, store, TRUE);
     assay_pipeline_set_keep_results (pipeline, FALSE);
-    document = add_path (pipeline, a);
+    document = assay_test_pipeline_add_path (pipeline, a);
     run_until_idle (pipeline);
 
     g_assert_true (assay_document_get_cached (document));
@@ -884,7 +869,7 @@ test_summary_and_keep_results (Fixture       *fixture,
     AssayDocument *document;
 
     assay_pipeline_set_keep_results (pipeline, FALSE);
-    document = add_path (pipeline, a);
+    document = assay_test_pipeline_add_path (pipeline, a);
     run_until_idle (pipeline);
     g_assert_nonnull (assay_document_get_result (document));
   }
@@ -915,11 +900,11 @@ test_settings_apply_later (Fixture       *fixture,
   g_assert_nonnull (invoice);
   slow->delay_ms = 10;
 
-  doc_a = add_path (pipeline, a);   /* started: it is hashing */
+  doc_a = assay_test_pipeline_add_path (pipeline, a);   /* started: it is hashing */
   g_assert_cmpint (assay_document_get_state (doc_a), ==, ASSAY_DOCUMENT_HASHING);
   assay_pipeline_set_template (pipeline, invoice);
   assay_pipeline_set_extractor (pipeline, ASSAY_EXTRACTOR (slow));
-  doc_b = add_path (pipeline, b);
+  doc_b = assay_test_pipeline_add_path (pipeline, b);
   run_until_idle (pipeline);
 
   g_assert_cmpint (assay_document_get_state (doc_a), ==, ASSAY_DOCUMENT_DONE);
@@ -962,8 +947,8 @@ test_retry_with_password (Fixture       *fixture,
   g_assert_true (assay_test_pdf_encrypt (other, locked2, "two", "owner", &error));
   g_assert_no_error (error);
 
-  doc1 = add_path (pipeline, locked1);
-  doc2 = add_path (pipeline, locked2);
+  doc1 = assay_test_pipeline_add_path (pipeline, locked1);
+  doc2 = assay_test_pipeline_add_path (pipeline, locked2);
   run_until_idle (pipeline);
   g_assert_cmpint (assay_document_get_state (doc1), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
   g_assert_cmpint (assay_document_get_state (doc2), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
@@ -1012,7 +997,7 @@ test_prioritize (Fixture       *fixture,
     {
       g_autofree char *name = g_strdup_printf ("doc-%u.pdf", i);
       g_autofree char *path = write_report (fixture, name, name);
-      AssayDocument *document = add_path (pipeline, path);
+      AssayDocument *document = assay_test_pipeline_add_path (pipeline, path);
 
       g_signal_connect (document, "notify::state", G_CALLBACK (note_started), order);
       g_ptr_array_add (docs, document);
@@ -1057,7 +1042,7 @@ test_wait_cancellable (Fixture       *fixture,
 
   slow->delay_ms = 30000;
   pipeline = assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (slow), fixture->template_);
-  document = add_path (pipeline, a);
+  document = assay_test_pipeline_add_path (pipeline, a);
 
   assay_pipeline_wait_async (pipeline, cancellable, wait_cancelled_done, &cancelled);
   while (assay_document_get_state (document) != ASSAY_DOCUMENT_EXTRACTING &&
@@ -1124,7 +1109,7 @@ test_shutdown (Fixture       *fixture,
       g_autofree char *name = g_strdup_printf ("big-%u.pdf", i);
       g_autofree char *path = i % 2 ? write_long_pdf (fixture, name, 300 + i) : write_report (fixture, name, name);
 
-      g_ptr_array_add (docs, g_object_ref (add_path (pipeline, path)));
+      g_ptr_array_add (docs, g_object_ref (assay_test_pipeline_add_path (pipeline, path)));
     }
 
   while (!running && g_get_monotonic_time () < deadline)
@@ -1142,7 +1127,7 @@ test_shutdown (Fixture       *fixture,
   g_assert_cmpuint (assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_CANCELLED), >, 0);
 
   /* No new work. */
-  late_doc = add_path (pipeline, late);
+  late_doc = assay_test_pipeline_add_path (pipeline, late);
   g_assert_cmpint (assay_document_get_state (late_doc), ==, ASSAY_DOCUMENT_CANCELLED);
 
   /* The wait is for every job to have come back; then nothing is written. */
@@ -1432,7 +1417,7 @@ test_waiting_until (Fixture       *fixture,
   extractor->delay_ms = 50;
   extractor->waiting_ms = 40;
   pipeline = assay_pipeline_new (fixture->pool, ASSAY_EXTRACTOR (extractor), fixture->template_);
-  document = add_path (pipeline, path);
+  document = assay_test_pipeline_add_path (pipeline, path);
   g_assert_cmpint (assay_document_get_waiting_until (document), ==, 0);
   g_signal_connect (document, "notify::waiting-until", G_CALLBACK (waiting_changed), &seen);
 

@@ -48,21 +48,6 @@ new_pipeline (Fixture *fixture)
   return assay_test_offline_pipeline_new (fixture->pool, fixture->template_, NULL);
 }
 
-static AssayDocument *
-add_path (AssayPipeline *pipeline,
-          const char    *path)
-{
-  g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
-
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      input->kind = ASSAY_INPUT_MISSING;
-      input->reason = g_strdup ("No such file or folder");
-    }
-
-  return assay_pipeline_add (pipeline, input);
-}
-
 static void
 run_until_idle (AssayPipeline *pipeline)
 {
@@ -190,9 +175,9 @@ test_round_trip (Fixture       *fixture,
   assay_pipeline_set_store (pipeline, store, TRUE);
   assay_session_watch (session, pipeline);
 
-  done = add_path (pipeline, report);
+  done = assay_test_pipeline_add_path (pipeline, report);
   for (guint i = 0; i < 20; i++)
-    add_path (pipeline, missing);
+    assay_test_pipeline_add_path (pipeline, missing);
   run_until_idle (pipeline);
   if (assay_document_get_state (done) != ASSAY_DOCUMENT_DONE)
     g_error ("%s", assay_document_get_error_message (done));
@@ -272,7 +257,7 @@ test_in_flight_requeued (Fixture       *fixture,
   big = assay_test_pdf_write_temp (fixture->dir, "big.pdf", (const char * const *) pages->pdata, pages->len);
 
   assay_session_watch (session, pipeline);
-  document = add_path (pipeline, big);
+  document = assay_test_pipeline_add_path (pipeline, big);
   while (assay_document_get_state (document) != ASSAY_DOCUMENT_READING &&
          !assay_document_is_finished (document) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);

@@ -32,35 +32,6 @@
 static AssayApplication *app;
 static char *tmp_dir;
 
-/* Runs the main loop until @done says so, or fails the test after
- * @limit_s seconds. */
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wake (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-wait_until (Condition    done,
-            gpointer     data,
-            guint        limit_s,
-            const char  *what)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) limit_s * G_USEC_PER_SEC;
-  guint wake_id = g_timeout_add (20, wake, NULL);
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Gave up after %u s waiting for %s", limit_s, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake_id);
-}
-
 static gboolean
 time_passed (gpointer data)
 {
@@ -74,7 +45,7 @@ settle (guint ms)
 {
   gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
 
-  wait_until (time_passed, &until, ms / 1000 + 5, "time to pass");
+  assay_test_wait_until (time_passed, &until, ms / 1000 + 5, "time to pass");
 }
 
 static gboolean
@@ -102,7 +73,7 @@ save_screenshot (GtkWidget  *widget,
   guint32 first;
   gboolean varied = FALSE;
 
-  wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
+  assay_test_wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
   settle (300);
   /* Laid out and drawn again after a style change (slow under ASan). */
   assay_test_ui_wait_drawn (widget);
@@ -198,7 +169,7 @@ new_window (int width,
 
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (widget_is_drawn, window, 10, "the window to map");
+  assay_test_wait_until (widget_is_drawn, window, 10, "the window to map");
 
   return window;
 }
@@ -212,7 +183,7 @@ close_window (AssayWindow *window)
   gtk_window_destroy (GTK_WINDOW (window));
   /* The window gave its pipeline up: once the jobs it shut down have
    * returned (they hold it until then), nothing holds it. */
-  wait_until (pointer_cleared, &pipeline, 60, "the window's pipeline to be finalized");
+  assay_test_wait_until (pointer_cleared, &pipeline, 60, "the window's pipeline to be finalized");
 }
 
 static GFile *
@@ -306,7 +277,7 @@ test_documents (void)
     assay_window_add_files (window, files, G_N_ELEMENTS (files));
   }
 
-  wait_until (counts_reached, &expect, WAIT_LIMIT_S, "six documents done");
+  assay_test_wait_until (counts_reached, &expect, WAIT_LIMIT_S, "six documents done");
 
   assay_document_list_get_counts (list, &counts);
   /* The text file in the folder and the one named are not documents. */
@@ -355,7 +326,7 @@ test_documents (void)
     assay_window_add_files (window, files, G_N_ELEMENTS (files));
   }
   expect.n_done = 5;
-  wait_until (counts_reached, &expect, WAIT_LIMIT_S, "five cached documents");
+  assay_test_wait_until (counts_reached, &expect, WAIT_LIMIT_S, "five cached documents");
   {
     g_autoptr(AssayDocument) first = g_list_model_get_item (documents, 0);
 
@@ -411,7 +382,8 @@ test_password (void)
   {
     Expect expect = { window, 0, 1 };
 
-    wait_until (counts_reached, &expect, WAIT_LIMIT_S, "the document to need a password");
+    assay_test_wait_until (counts_reached, &expect, WAIT_LIMIT_S,
+                           "the document to need a password");
   }
 
   document = g_list_model_get_item (assay_pipeline_get_documents (assay_window_get_pipeline (window)), 0);
@@ -432,7 +404,7 @@ test_password (void)
 
   wait_data[0] = document;
   wait_data[1] = GINT_TO_POINTER (ASSAY_DOCUMENT_DONE);
-  wait_until (state_is, wait_data, WAIT_LIMIT_S, "the unlocked document to be done");
+  assay_test_wait_until (state_is, wait_data, WAIT_LIMIT_S, "the unlocked document to be done");
   g_assert_cmpuint (assay_document_get_n_pages (document), ==, 2);
 
   settle (200);
@@ -478,20 +450,20 @@ test_session (void)
     Expect expect = { window, 2, 0 };
 
     assay_window_add_files (window, files, G_N_ELEMENTS (files));
-    wait_until (counts_reached, &expect, WAIT_LIMIT_S, "two documents done");
+    assay_test_wait_until (counts_reached, &expect, WAIT_LIMIT_S, "two documents done");
   }
 
   /* Closing saves the session, then the window goes. */
   weak = window;
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_close (GTK_WINDOW (window));
-  wait_until (pointer_cleared, &weak, 30, "the window to close");
+  assay_test_wait_until (pointer_cleared, &weak, 30, "the window to close");
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
   window = new_window (1000, 700);
   next_session = assay_session_new (assay_worker_pool_get_default (), path);
   assay_window_set_session (window, next_session);
-  wait_until (documents_restored, window, 30, "the previous session's documents");
+  assay_test_wait_until (documents_restored, window, 30, "the previous session's documents");
 
   first = g_list_model_get_item (assay_pipeline_get_documents (assay_window_get_pipeline (window)), 0);
   g_assert_cmpstr (assay_document_get_name (first), ==, "contract.pdf");
@@ -504,7 +476,7 @@ test_session (void)
   weak = window;
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_close (GTK_WINDOW (window));
-  wait_until (pointer_cleared, &weak, 30, "the restored window to close");
+  assay_test_wait_until (pointer_cleared, &weak, 30, "the restored window to close");
 }
 
 static gboolean
@@ -646,10 +618,10 @@ test_cancel_all (void)
   }
   data[0] = window;
   data[1] = GUINT_TO_POINTER (40);
-  wait_until (n_documents_is, data, WAIT_LIMIT_S, "forty documents in the list");
+  assay_test_wait_until (n_documents_is, data, WAIT_LIMIT_S, "forty documents in the list");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel-all", NULL));
-  wait_until (nothing_unfinished, window, WAIT_LIMIT_S, "nothing left running");
+  assay_test_wait_until (nothing_unfinished, window, WAIT_LIMIT_S, "nothing left running");
   n_cancelled = assay_pipeline_get_n_in_state (pipeline, ASSAY_DOCUMENT_CANCELLED);
   g_test_message ("%u of 40 cancelled", n_cancelled);
   g_assert_cmpuint (n_cancelled, >, 0);
@@ -672,7 +644,7 @@ test_cancel_all (void)
 
     g_assert_nonnull (row);
     g_assert_true (gtk_widget_activate_action (row, "row.retry", NULL));
-    wait_until (state_is, wait_data, WAIT_LIMIT_S, "the retried document to be done");
+    assay_test_wait_until (state_is, wait_data, WAIT_LIMIT_S, "the retried document to be done");
   }
 
   close_window (window);
@@ -741,7 +713,8 @@ test_rate_limit (void)
   }
   data[0] = window;
   data[1] = offline_id;
-  wait_until (extractor_is_not, data, 30, "the window to take the model from the settings");
+  assay_test_wait_until (extractor_is_not, data, 30,
+                         "the window to take the model from the settings");
 
   {
     GFile *files[] = { file };
@@ -749,18 +722,19 @@ test_rate_limit (void)
     assay_window_add_files (window, files, 1);
   }
   data[1] = GUINT_TO_POINTER (1);
-  wait_until (n_documents_is, data, WAIT_LIMIT_S, "the document in the list");
+  assay_test_wait_until (n_documents_is, data, WAIT_LIMIT_S, "the document in the list");
   document = g_list_model_get_item (assay_pipeline_get_documents (assay_window_get_pipeline (window)), 0);
 
   data[1] = document;
   data[2] = (gpointer) "Rate limit: waiting";
-  wait_until (row_status_starts, data, WAIT_LIMIT_S, "the row's rate-limit countdown");
+  assay_test_wait_until (row_status_starts, data, WAIT_LIMIT_S, "the row's rate-limit countdown");
   screenshots (GTK_WIDGET (window), "window-rate-limit");
 
   {
     gpointer wait_data[2] = { document, GINT_TO_POINTER (ASSAY_DOCUMENT_DONE) };
 
-    wait_until (state_is, wait_data, WAIT_LIMIT_S, "the document to be done after the wait");
+    assay_test_wait_until (state_is, wait_data, WAIT_LIMIT_S,
+                           "the document to be done after the wait");
   }
   g_assert_cmpuint (assay_fake_llm_server_get_requests (server), >=, 2);
 
@@ -843,7 +817,7 @@ test_ten_thousand (void)
   start = g_get_monotonic_time ();
   assay_pipeline_add_restored (assay_window_get_pipeline (window), restored);
   add_ms = (g_get_monotonic_time () - start) / 1000.0;
-  wait_until (all_shown, window, 30, "ten thousand documents in the view");
+  assay_test_wait_until (all_shown, window, 30, "ten thousand documents in the view");
   settle (300);
   g_test_message ("10,000 documents: added in %.1f ms; %u rows", add_ms,
                   count_rows (GTK_WIDGET (list)));

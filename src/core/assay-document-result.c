@@ -295,6 +295,74 @@ _assay_result_json_rects (JsonObject *object,
   return g_steal_pointer (&rects);
 }
 
+/* --------------------------------------------------------------- evidence */
+
+/* @object: one element of "extraction.fields" or "extraction.figures" */
+void
+_assay_result_evidence_read (AssayResultEvidence *evidence,
+                             JsonObject          *object)
+{
+  evidence->page = _assay_result_json_uint (object, "page");
+  evidence->snippet = g_strdup (_assay_result_json_string (object, "snippet"));
+  evidence->verification = _assay_result_json_verification (object);
+  evidence->verified_page = _assay_result_json_uint (object, "verified_page");
+  evidence->rects = _assay_result_json_rects (object, &evidence->n_rects);
+}
+
+void
+_assay_result_evidence_clear (AssayResultEvidence *evidence)
+{
+  g_clear_pointer (&evidence->snippet, g_free);
+  g_clear_pointer (&evidence->rects, g_free);
+  evidence->n_rects = 0;
+}
+
+/* @properties: where the ASSAY_RESULT_EVIDENCE_N_PROPS specs go */
+void
+_assay_result_evidence_install_properties (GParamSpec **properties)
+{
+  GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS;
+
+  properties[ASSAY_RESULT_EVIDENCE_PROP_PAGE] =
+    g_param_spec_uint ("page", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  properties[ASSAY_RESULT_EVIDENCE_PROP_SNIPPET] =
+    g_param_spec_string ("snippet", NULL, NULL, NULL, flags);
+  properties[ASSAY_RESULT_EVIDENCE_PROP_VERIFICATION] =
+    g_param_spec_enum ("verification", NULL, NULL, ASSAY_TYPE_VERIFICATION,
+                       ASSAY_VERIFICATION_UNCHECKED, flags);
+  properties[ASSAY_RESULT_EVIDENCE_PROP_VERIFIED_PAGE] =
+    g_param_spec_uint ("verified-page", NULL, NULL, 0, G_MAXUINT, 0, flags);
+}
+
+/* @index: one of ASSAY_RESULT_EVIDENCE_PROP_* */
+void
+_assay_result_evidence_get_property (const AssayResultEvidence *evidence,
+                                     guint                      index,
+                                     GValue                    *value)
+{
+  switch (index)
+    {
+    case ASSAY_RESULT_EVIDENCE_PROP_PAGE:
+      g_value_set_uint (value, evidence->page);
+      break;
+
+    case ASSAY_RESULT_EVIDENCE_PROP_SNIPPET:
+      g_value_set_string (value, evidence->snippet);
+      break;
+
+    case ASSAY_RESULT_EVIDENCE_PROP_VERIFICATION:
+      g_value_set_enum (value, evidence->verification);
+      break;
+
+    case ASSAY_RESULT_EVIDENCE_PROP_VERIFIED_PAGE:
+      g_value_set_uint (value, evidence->verified_page);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 /* ---------------------------------------------------------------- object */
 
 static void

@@ -556,20 +556,59 @@ scan_member_place (ScanPlace   parent,
 #undef KEY_IS
 }
 
+/* At an object's "{" or an array's "[": steps over it.
+ * Returns: whether @close follows at once (then stepped over too) */
+static gboolean
+scan_open (Scanner *scan,
+           char     close)
+{
+  scan->p++;
+  scan_space (scan);
+  if (scan->p < scan->end && *scan->p == close)
+    {
+      scan->p++;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* After a member or an element: either @close (then *closed) or a comma
+ * and the space before the next one, stepped over.
+ * Returns: FALSE when anything else follows (the text is malformed) */
+static gboolean
+scan_next (Scanner  *scan,
+           char      close,
+           gboolean *closed)
+{
+  *closed = FALSE;
+  scan_space (scan);
+  if (scan->p >= scan->end)
+    return FALSE;
+  if (*scan->p == close)
+    {
+      scan->p++;
+      *closed = TRUE;
+      return TRUE;
+    }
+  if (*scan->p != ',')
+    return FALSE;
+  scan->p++;
+  scan_space (scan);
+
+  return TRUE;
+}
+
 static gboolean
 scan_object (Scanner   *scan,
              ScanPlace  place,
              guint      depth)
 {
   ScanResult *out = scan->out;
+  gboolean closed;
 
-  scan->p++;  /* { */
-  scan_space (scan);
-  if (scan->p < scan->end && *scan->p == '}')
-    {
-      scan->p++;
-      return TRUE;
-    }
+  if (scan_open (scan, '}'))
+    return TRUE;
 
   for (;;)
     {
@@ -596,19 +635,10 @@ scan_object (Scanner   *scan,
 
       if (!scan_value (scan, child, depth + 1, value, count, boolean))
         return FALSE;
-
-      scan_space (scan);
-      if (scan->p >= scan->end)
+      if (!scan_next (scan, '}', &closed))
         return FALSE;
-      if (*scan->p == '}')
-        {
-          scan->p++;
-          return TRUE;
-        }
-      if (*scan->p != ',')
-        return FALSE;
-      scan->p++;
-      scan_space (scan);
+      if (closed)
+        return TRUE;
     }
 }
 
@@ -618,14 +648,10 @@ scan_array (Scanner   *scan,
             guint      depth)
 {
   guint index = 0;
+  gboolean closed;
 
-  scan->p++;  /* [ */
-  scan_space (scan);
-  if (scan->p < scan->end && *scan->p == ']')
-    {
-      scan->p++;
-      return TRUE;
-    }
+  if (scan_open (scan, ']'))
+    return TRUE;
 
   for (;; index++)
     {
@@ -642,19 +668,10 @@ scan_array (Scanner   *scan,
 
       if (!scan_value (scan, child, depth + 1, NULL, NULL, NULL))
         return FALSE;
-
-      scan_space (scan);
-      if (scan->p >= scan->end)
+      if (!scan_next (scan, ']', &closed))
         return FALSE;
-      if (*scan->p == ']')
-        {
-          scan->p++;
-          return TRUE;
-        }
-      if (*scan->p != ',')
-        return FALSE;
-      scan->p++;
-      scan_space (scan);
+      if (closed)
+        return TRUE;
     }
 }
 

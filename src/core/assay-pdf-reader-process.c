@@ -503,18 +503,32 @@ typedef struct
   gsize         left;
 } Reader;
 
+/* Steps over the next @len bytes.
+ * Returns: (nullable): where they start; %NULL when fewer are left */
+static const guint8 *
+take (Reader *r,
+      gsize   len)
+{
+  const guint8 *start = r->p;
+
+  if (r->left < len)
+    return NULL;
+  r->p += len;
+  r->left -= len;
+  return start;
+}
+
 static gboolean
 get_u32 (Reader  *r,
          guint32 *value)
 {
+  const guint8 *bytes = take (r, 4);
   guint32 le;
 
-  if (r->left < 4)
+  if (bytes == NULL)
     return FALSE;
-  memcpy (&le, r->p, 4);
+  memcpy (&le, bytes, 4);
   *value = GUINT32_FROM_LE (le);
-  r->p += 4;
-  r->left -= 4;
   return TRUE;
 }
 
@@ -522,14 +536,13 @@ static gboolean
 get_i64 (Reader *r,
          gint64 *value)
 {
+  const guint8 *bytes = take (r, 8);
   guint64 le;
 
-  if (r->left < 8)
+  if (bytes == NULL)
     return FALSE;
-  memcpy (&le, r->p, 8);
+  memcpy (&le, bytes, 8);
   *value = (gint64) GUINT64_FROM_LE (le);
-  r->p += 8;
-  r->left -= 8;
   return TRUE;
 }
 
@@ -549,6 +562,7 @@ static gboolean
 get_string (Reader  *r,
             char   **value)
 {
+  const guint8 *bytes;
   guint32 len;
 
   if (!get_u32 (r, &len))
@@ -558,12 +572,10 @@ get_string (Reader  *r,
       *value = NULL;
       return TRUE;
     }
-  if (len > MAX_STRING || len > r->left)
+  if (len > MAX_STRING || (bytes = take (r, len)) == NULL)
     return FALSE;
 
-  *value = _assay_pdf_text_sanitize ((const char *) r->p, len);
-  r->p += len;
-  r->left -= len;
+  *value = _assay_pdf_text_sanitize ((const char *) bytes, len);
   return TRUE;
 }
 
@@ -603,15 +615,14 @@ parse_page (Parser       *parser,
             gsize         len)
 {
   Reader r = { payload, len };
+  const guint8 *flags_byte;
   guint32 index;
   guint8 flags;
   guint end = parser->end_page;
 
-  if (parser->text == NULL || !get_u32 (&r, &index) || r.left < 1)
+  if (parser->text == NULL || !get_u32 (&r, &index) || (flags_byte = take (&r, 1)) == NULL)
     return FALSE;
-  flags = r.p[0];
-  r.p++;
-  r.left--;
+  flags = flags_byte[0];
 
   if (end == 0 || end > parser->text->n_pages)
     end = parser->text->n_pages;

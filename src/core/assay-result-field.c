@@ -20,12 +20,7 @@ struct _AssayResultField
   char              *value;
   double             number;
   char              *unit;
-  guint              page;
-  char              *snippet;
-  AssayVerification  verification;
-  guint              verified_page;
-  AssayRect         *rects;
-  guint              n_rects;
+  AssayResultEvidence evidence;
 };
 
 G_DEFINE_FINAL_TYPE (AssayResultField, assay_result_field, G_TYPE_OBJECT)
@@ -37,11 +32,8 @@ enum {
   PROP_VALUE,
   PROP_NUMBER,
   PROP_UNIT,
-  PROP_PAGE,
-  PROP_SNIPPET,
-  PROP_VERIFICATION,
-  PROP_VERIFIED_PAGE,
-  N_PROPS
+  PROP_EVIDENCE,
+  N_PROPS = PROP_EVIDENCE + ASSAY_RESULT_EVIDENCE_N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -54,8 +46,7 @@ assay_result_field_finalize (GObject *object)
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->value, g_free);
   g_clear_pointer (&self->unit, g_free);
-  g_clear_pointer (&self->snippet, g_free);
-  g_clear_pointer (&self->rects, g_free);
+  _assay_result_evidence_clear (&self->evidence);
 
   G_OBJECT_CLASS (assay_result_field_parent_class)->finalize (object);
 }
@@ -90,24 +81,11 @@ assay_result_field_get_property (GObject    *object,
       g_value_set_string (value, self->unit);
       break;
 
-    case PROP_PAGE:
-      g_value_set_uint (value, self->page);
-      break;
-
-    case PROP_SNIPPET:
-      g_value_set_string (value, self->snippet);
-      break;
-
-    case PROP_VERIFICATION:
-      g_value_set_enum (value, self->verification);
-      break;
-
-    case PROP_VERIFIED_PAGE:
-      g_value_set_uint (value, self->verified_page);
-      break;
-
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (prop_id >= PROP_EVIDENCE && prop_id < N_PROPS)
+        _assay_result_evidence_get_property (&self->evidence, prop_id - PROP_EVIDENCE, value);
+      else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -133,15 +111,7 @@ assay_result_field_class_init (AssayResultFieldClass *klass)
     g_param_spec_double ("number", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0, flags);
   properties[PROP_UNIT] =
     g_param_spec_string ("unit", NULL, NULL, NULL, flags);
-  properties[PROP_PAGE] =
-    g_param_spec_uint ("page", NULL, NULL, 0, G_MAXUINT, 0, flags);
-  properties[PROP_SNIPPET] =
-    g_param_spec_string ("snippet", NULL, NULL, NULL, flags);
-  properties[PROP_VERIFICATION] =
-    g_param_spec_enum ("verification", NULL, NULL, ASSAY_TYPE_VERIFICATION,
-                       ASSAY_VERIFICATION_UNCHECKED, flags);
-  properties[PROP_VERIFIED_PAGE] =
-    g_param_spec_uint ("verified-page", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  _assay_result_evidence_install_properties (&properties[PROP_EVIDENCE]);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -170,11 +140,7 @@ _assay_result_field_new_from_json (JsonObject *object)
     self->value = g_strdup ("");
   self->number = _assay_result_json_double (object, "number", NAN);
   self->unit = g_strdup (_assay_result_json_string (object, "unit"));
-  self->page = _assay_result_json_uint (object, "page");
-  self->snippet = g_strdup (_assay_result_json_string (object, "snippet"));
-  self->verification = _assay_result_json_verification (object);
-  self->verified_page = _assay_result_json_uint (object, "verified_page");
-  self->rects = _assay_result_json_rects (object, &self->n_rects);
+  _assay_result_evidence_read (&self->evidence, object);
 
   return self;
 }
@@ -228,7 +194,7 @@ assay_result_field_get_page (AssayResultField *self)
 {
   g_return_val_if_fail (ASSAY_IS_RESULT_FIELD (self), 0);
 
-  return self->page;
+  return self->evidence.page;
 }
 
 /* Returns: (nullable) */
@@ -237,7 +203,7 @@ assay_result_field_get_snippet (AssayResultField *self)
 {
   g_return_val_if_fail (ASSAY_IS_RESULT_FIELD (self), NULL);
 
-  return self->snippet;
+  return self->evidence.snippet;
 }
 
 AssayVerification
@@ -245,7 +211,7 @@ assay_result_field_get_verification (AssayResultField *self)
 {
   g_return_val_if_fail (ASSAY_IS_RESULT_FIELD (self), ASSAY_VERIFICATION_UNCHECKED);
 
-  return self->verification;
+  return self->evidence.verification;
 }
 
 /* Returns: the 1-based page where the value was found, 0 when none */
@@ -254,7 +220,7 @@ assay_result_field_get_verified_page (AssayResultField *self)
 {
   g_return_val_if_fail (ASSAY_IS_RESULT_FIELD (self), 0);
 
-  return self->verified_page;
+  return self->evidence.verified_page;
 }
 
 /**
@@ -274,6 +240,6 @@ assay_result_field_get_rects (AssayResultField *self,
   g_return_val_if_fail (ASSAY_IS_RESULT_FIELD (self), NULL);
   g_return_val_if_fail (n_rects != NULL, NULL);
 
-  *n_rects = self->n_rects;
-  return self->rects;
+  *n_rects = self->evidence.n_rects;
+  return self->evidence.rects;
 }

@@ -20,12 +20,7 @@ struct _AssayResultFigure
   char              *raw;
   char              *unit;
   char              *period;
-  guint              page;
-  char              *snippet;
-  AssayVerification  verification;
-  guint              verified_page;
-  AssayRect         *rects;
-  guint              n_rects;
+  AssayResultEvidence evidence;
 };
 
 G_DEFINE_FINAL_TYPE (AssayResultFigure, assay_result_figure, G_TYPE_OBJECT)
@@ -37,11 +32,8 @@ enum {
   PROP_RAW,
   PROP_UNIT,
   PROP_PERIOD,
-  PROP_PAGE,
-  PROP_SNIPPET,
-  PROP_VERIFICATION,
-  PROP_VERIFIED_PAGE,
-  N_PROPS
+  PROP_EVIDENCE,
+  N_PROPS = PROP_EVIDENCE + ASSAY_RESULT_EVIDENCE_N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -55,8 +47,7 @@ assay_result_figure_finalize (GObject *object)
   g_clear_pointer (&self->raw, g_free);
   g_clear_pointer (&self->unit, g_free);
   g_clear_pointer (&self->period, g_free);
-  g_clear_pointer (&self->snippet, g_free);
-  g_clear_pointer (&self->rects, g_free);
+  _assay_result_evidence_clear (&self->evidence);
 
   G_OBJECT_CLASS (assay_result_figure_parent_class)->finalize (object);
 }
@@ -91,24 +82,11 @@ assay_result_figure_get_property (GObject    *object,
       g_value_set_string (value, self->period);
       break;
 
-    case PROP_PAGE:
-      g_value_set_uint (value, self->page);
-      break;
-
-    case PROP_SNIPPET:
-      g_value_set_string (value, self->snippet);
-      break;
-
-    case PROP_VERIFICATION:
-      g_value_set_enum (value, self->verification);
-      break;
-
-    case PROP_VERIFIED_PAGE:
-      g_value_set_uint (value, self->verified_page);
-      break;
-
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      if (prop_id >= PROP_EVIDENCE && prop_id < N_PROPS)
+        _assay_result_evidence_get_property (&self->evidence, prop_id - PROP_EVIDENCE, value);
+      else
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
@@ -131,15 +109,7 @@ assay_result_figure_class_init (AssayResultFigureClass *klass)
     g_param_spec_string ("unit", NULL, NULL, NULL, flags);
   properties[PROP_PERIOD] =
     g_param_spec_string ("period", NULL, NULL, NULL, flags);
-  properties[PROP_PAGE] =
-    g_param_spec_uint ("page", NULL, NULL, 0, G_MAXUINT, 0, flags);
-  properties[PROP_SNIPPET] =
-    g_param_spec_string ("snippet", NULL, NULL, NULL, flags);
-  properties[PROP_VERIFICATION] =
-    g_param_spec_enum ("verification", NULL, NULL, ASSAY_TYPE_VERIFICATION,
-                       ASSAY_VERIFICATION_UNCHECKED, flags);
-  properties[PROP_VERIFIED_PAGE] =
-    g_param_spec_uint ("verified-page", NULL, NULL, 0, G_MAXUINT, 0, flags);
+  _assay_result_evidence_install_properties (&properties[PROP_EVIDENCE]);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -165,11 +135,7 @@ _assay_result_figure_new_from_json (JsonObject *object)
     self->raw = g_strdup ("");
   self->unit = g_strdup (_assay_result_json_string (object, "unit"));
   self->period = g_strdup (_assay_result_json_string (object, "period"));
-  self->page = _assay_result_json_uint (object, "page");
-  self->snippet = g_strdup (_assay_result_json_string (object, "snippet"));
-  self->verification = _assay_result_json_verification (object);
-  self->verified_page = _assay_result_json_uint (object, "verified_page");
-  self->rects = _assay_result_json_rects (object, &self->n_rects);
+  _assay_result_evidence_read (&self->evidence, object);
 
   return self;
 }
@@ -224,7 +190,7 @@ assay_result_figure_get_page (AssayResultFigure *self)
 {
   g_return_val_if_fail (ASSAY_IS_RESULT_FIGURE (self), 0);
 
-  return self->page;
+  return self->evidence.page;
 }
 
 /* Returns: (nullable) */
@@ -233,7 +199,7 @@ assay_result_figure_get_snippet (AssayResultFigure *self)
 {
   g_return_val_if_fail (ASSAY_IS_RESULT_FIGURE (self), NULL);
 
-  return self->snippet;
+  return self->evidence.snippet;
 }
 
 AssayVerification
@@ -241,7 +207,7 @@ assay_result_figure_get_verification (AssayResultFigure *self)
 {
   g_return_val_if_fail (ASSAY_IS_RESULT_FIGURE (self), ASSAY_VERIFICATION_UNCHECKED);
 
-  return self->verification;
+  return self->evidence.verification;
 }
 
 /* Returns: the 1-based page where the value was found, 0 when none */
@@ -250,7 +216,7 @@ assay_result_figure_get_verified_page (AssayResultFigure *self)
 {
   g_return_val_if_fail (ASSAY_IS_RESULT_FIGURE (self), 0);
 
-  return self->verified_page;
+  return self->evidence.verified_page;
 }
 
 /**
@@ -270,6 +236,6 @@ assay_result_figure_get_rects (AssayResultFigure *self,
   g_return_val_if_fail (ASSAY_IS_RESULT_FIGURE (self), NULL);
   g_return_val_if_fail (n_rects != NULL, NULL);
 
-  *n_rects = self->n_rects;
-  return self->rects;
+  *n_rects = self->evidence.n_rects;
+  return self->evidence.rects;
 }

@@ -37,6 +37,39 @@ AssayVerification  _assay_result_json_verification (JsonObject *object);
 AssayRect         *_assay_result_json_rects   (JsonObject  *object,
                                                guint       *n_rects);
 
+/* What a field and a figure both say of where their value stands: the
+ * page and snippet the extractor gave, whether verification found it, on
+ * which page and where ("page", "snippet", "verified", "verified_page",
+ * "rects" in docs/result-schema.md). Embedded in both classes. */
+typedef struct
+{
+  guint              page;
+  char              *snippet;
+  AssayVerification  verification;
+  guint              verified_page;
+  AssayRect         *rects;
+  guint              n_rects;
+} AssayResultEvidence;
+
+/* The evidence's read-only properties, in this order; each class lists
+ * them last, from its PROP_EVIDENCE on. */
+enum
+{
+  ASSAY_RESULT_EVIDENCE_PROP_PAGE,
+  ASSAY_RESULT_EVIDENCE_PROP_SNIPPET,
+  ASSAY_RESULT_EVIDENCE_PROP_VERIFICATION,
+  ASSAY_RESULT_EVIDENCE_PROP_VERIFIED_PAGE,
+  ASSAY_RESULT_EVIDENCE_N_PROPS
+};
+
+void               _assay_result_evidence_read  (AssayResultEvidence       *evidence,
+                                                 JsonObject                *object);
+void               _assay_result_evidence_clear (AssayResultEvidence       *evidence);
+void               _assay_result_evidence_install_properties (GParamSpec  **properties);
+void               _assay_result_evidence_get_property       (const AssayResultEvidence *evidence,
+                                                              guint                      index,
+                                                              GValue                    *value);
+
 AssayResultFigure *_assay_result_figure_new_from_json (JsonObject *object);
 AssayResultField  *_assay_result_field_new_from_json  (JsonObject *object);
 

@@ -341,21 +341,34 @@ models_listed_cb (GObject      *object,
   set_loading_models (self, FALSE);
 }
 
+/* A client for the settings and the key typed in, asked while a person
+ * waits for the answer: one retry at most.
+ * Returns: (transfer full) (nullable): %NULL with @error set */
+static AssayLlmClient *
+new_client_for_person (AssayPreferencesWindow  *self,
+                       GError                 **error)
+{
+  AssayLlmClient *client = NULL;
+  AssayLlmConfig config;
+
+  if (assay_settings_fill_llm_config (self->settings, get_typed_key (self), &config, error))
+    {
+      config.retries = MIN (config.retries, 1);
+      client = assay_llm_client_new (&config, error);
+    }
+  assay_llm_config_clear (&config);
+
+  return client;
+}
+
 static void
 list_models (AssayPreferencesWindow *self)
 {
-  AssayLlmConfig config;
   g_autoptr(AssayLlmClient) client = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (assay_settings_fill_llm_config (self->settings, get_typed_key (self), &config, &error))
-    {
-      /* A person waits for this answer: one retry at most. */
-      config.retries = MIN (config.retries, 1);
-      client = assay_llm_client_new (&config, &error);
-    }
-  assay_llm_config_clear (&config);
+  client = new_client_for_person (self, &error);
 
   if (client == NULL)
     {
@@ -601,7 +614,6 @@ assay_preferences_window_test_connection (AssayPreferencesWindow *self)
 {
   g_autoptr(AssayLlmClient) client = NULL;
   g_autoptr(GError) error = NULL;
-  AssayLlmConfig config;
 
   g_return_if_fail (ASSAY_IS_PREFERENCES_WINDOW (self));
 
@@ -609,13 +621,7 @@ assay_preferences_window_test_connection (AssayPreferencesWindow *self)
   g_clear_object (&self->test_cancellable);
   self->test_cancellable = g_cancellable_new ();
 
-  if (assay_settings_fill_llm_config (self->settings, get_typed_key (self), &config, &error))
-    {
-      /* A person waits for this answer: one retry at most. */
-      config.retries = MIN (config.retries, 1);
-      client = assay_llm_client_new (&config, &error);
-    }
-  assay_llm_config_clear (&config);
+  client = new_client_for_person (self, &error);
 
   if (client == NULL)
     {
