@@ -15,6 +15,8 @@ build=${1:-build}
 n=${2:-200}
 here=$(cd "$(dirname "$0")/.." && pwd)
 assay=$(realpath "$build/src/assay")
+# The window needs its settings schema: the build tree's compiled one.
+schemas=$(realpath "$build/data")
 make_pdfs=$(realpath "$build/tests/make-pdfs")
 
 tmp=$(mktemp -d)
@@ -23,14 +25,14 @@ trap 'rm -rf "$tmp"' EXIT
 
 cat > "$tmp/run.sh" <<SCRIPT
 #!/bin/sh
-export XDG_DATA_HOME="$tmp/data" ASSAY_LATENCY_PROBE="$tmp/probe.json" GSETTINGS_BACKEND=memory GTK_A11Y=none
+export XDG_DATA_HOME="$tmp/data" ASSAY_LATENCY_PROBE="$tmp/probe.json" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$schemas" GTK_A11Y=none
 "$assay" &
 pid=\$!
 # The window is up once the probe runs; hand it the folder.
 sleep 2
 start=\$(date +%s.%N)
 "$assay" "$tmp/pdfs"
-limit=\$(( \$(date +%s) + 600 ))
+limit=\$(( \$(date +%s) + 180 ))
 while [ "\$(find "$tmp/data/assay/results" -name '*.json' 2>/dev/null | wc -l)" -lt "$n" ]; do
   [ "\$(date +%s)" -lt "\$limit" ] || { echo "gave up waiting" >&2; break; }
   sleep 0.2

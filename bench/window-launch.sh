@@ -14,6 +14,8 @@ build=${1:-build}
 runs=${2:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
 assay=$(realpath "$build/src/assay")
+# The window needs its settings schema: the build tree's compiled one.
+schemas=$(realpath "$build/data")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -34,7 +36,7 @@ PY
 cat > "$tmp/run.sh" <<SCRIPT
 #!/bin/sh
 # run.sh DATA_DIR: one launch; prints first_frame_ms
-XDG_DATA_HOME="\$1" ASSAY_LATENCY_PROBE="$tmp/probe.json" GSETTINGS_BACKEND=memory GTK_A11Y=none \
+XDG_DATA_HOME="\$1" ASSAY_LATENCY_PROBE="$tmp/probe.json" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$schemas" GTK_A11Y=none \
   "$assay" &
 pid=\$!
 sleep 3
