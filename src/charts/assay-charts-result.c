@@ -6,12 +6,11 @@
 
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 
 #include "assay-charts-document.h"
+#include "assay-charts-from-result.h"
 #include "assay-charts-result.h"
-#include "assay-result-figure.h"
 
 /* The stem of a document's chart files: its file name without ".pdf". */
 static char *
@@ -53,18 +52,8 @@ assay_charts_export_result (AssayDocumentResult     *result,
                             GPtrArray               *written,
                             GError                 **error)
 {
-  GListModel *figures;
-  guint n_figures;
-  g_autoptr(GPtrArray) labels = NULL;
-  g_autoptr(GPtrArray) units = NULL;
-  g_autoptr(GArray) values = NULL;
-  g_autoptr(GArray) figure_pages = NULL;
+  g_autoptr(AssayChartsDocument) doc = NULL;
   g_autofree char *stem = NULL;
-  guint benford_counts[9];
-  double observed[9];
-  double expected[9];
-  AssayChartsDocument doc = { 0 };
-  const guint *counts = NULL;
   const char *status;
 
   g_return_val_if_fail (ASSAY_IS_DOCUMENT_RESULT (result), FALSE);
@@ -74,59 +63,14 @@ assay_charts_export_result (AssayDocumentResult     *result,
   if (status != NULL && !g_str_equal (status, "done"))
     return TRUE;
 
+  /* The same inputs as the window's charts. */
+  doc = assay_charts_document_from_result (result);
   stem = name != NULL ? g_strdup (name) : stem_of (result);
-  doc.name = stem;
-  doc.title = assay_document_result_get_title (result);
-  if (doc.title == NULL)
-    doc.title = assay_document_result_get_name (result);
+  doc->name = stem;
+  if (doc->title == NULL)
+    doc->title = assay_document_result_get_name (result);
 
-  /* Every figure, so that a bar's id is the figure's position in the
-   * result (those without a value get no bar). The strings are the
-   * figures', which the result holds. */
-  figures = assay_document_result_get_figures (result);
-  n_figures = g_list_model_get_n_items (figures);
-  labels = g_ptr_array_sized_new (n_figures);
-  units = g_ptr_array_sized_new (n_figures);
-  values = g_array_sized_new (FALSE, FALSE, sizeof (double), n_figures);
-  figure_pages = g_array_sized_new (FALSE, FALSE, sizeof (guint), n_figures);
-  for (guint i = 0; i < n_figures; i++)
-    {
-      g_autoptr(AssayResultFigure) figure = g_list_model_get_item (figures, i);
-      const char *label = assay_result_figure_get_label (figure);
-      double value = assay_result_figure_get_value (figure);
-      guint page = assay_result_figure_get_page (figure);
-
-      g_ptr_array_add (labels, (gpointer) (label != NULL ? label : ""));
-      g_ptr_array_add (units, (gpointer) assay_result_figure_get_unit (figure));
-      g_array_append_val (values, value);
-      g_array_append_val (figure_pages, page);
-    }
-  doc.n_figures = n_figures;
-  doc.figure_labels = (const char * const *) labels->pdata;
-  doc.figure_units = (const char * const *) units->pdata;
-  doc.figure_values = (const double *) (gpointer) values->data;
-  doc.figure_pages = (const guint *) (gpointer) figure_pages->data;
-
-  doc.histogram_edges = assay_document_result_get_histogram (result, &counts, &doc.histogram_n_bins,
-                                                             &doc.histogram_log_scale);
-  doc.histogram_counts = counts;
-  if (doc.histogram_edges == NULL || counts == NULL)
-    doc.histogram_n_bins = 0;
-
-  if (assay_document_result_get_benford (result, benford_counts, observed, expected, &doc.benford_n))
-    {
-      doc.benford_observed = observed;
-      doc.benford_expected = expected;
-      doc.benford_verdict = assay_document_result_get_benford_verdict (result);
-    }
-
-  /* Numbers per page as the analysis listed them (the pages read); without
-   * them, the pages of the file for the figures per page. */
-  doc.page_numbers = assay_document_result_get_page_numbers (result, &doc.n_pages);
-  if (doc.page_numbers == NULL)
-    doc.n_pages = assay_document_result_get_n_pages (result);
-
-  return assay_charts_export_document_full (&doc, dir, palette, 0, 0, written, error);
+  return assay_charts_export_document_full (doc, dir, palette, 0, 0, written, error);
 }
 
 /**
