@@ -2,10 +2,9 @@
  *
  * Fills an AssayChartsDocument (src/charts/, no GTK) from an
  * AssayDocumentResult (src/core/, no GTK), so that the window charts exactly
- * what `assay --headless --charts` writes (assay_charts_export_result()). No GTK;
- * any thread (the
- * result is immutable), though the window calls it on the main thread: it
- * copies a few arrays, no more.
+ * what `assay --headless --charts` writes (assay_charts_export_result()).
+ * No GTK; any thread (the result is immutable), though the window calls it
+ * on the main thread: it copies a few arrays, no more.
  */
 #pragma once
 
