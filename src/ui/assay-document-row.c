@@ -261,8 +261,6 @@ set_status (AssayDocumentRow *self,
   g_free (self->status);
   self->status = status;
   gtk_label_set_label (self->status_label, status);
-  /* All of it, when the row is too narrow to show it. */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), status);
 }
 
 /* What changes with the state: the icon, which parts show, the actions. */
@@ -286,7 +284,6 @@ update_state (AssayDocumentRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_icon),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, state_label (state),
                                   -1);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stage_icon), state_label (state));
   css_class = state_css_class (state);
   if (css_class != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->stage_icon), css_class);
@@ -318,21 +315,65 @@ update_error (AssayDocumentRow *self)
     gtk_label_set_label (self->error_label, message);
 }
 
-static void
-update_tooltip (AssayDocumentRow *self)
+/* Tooltips are answered when asked for, from what the row shows then:
+ * setting one is not cheap in GTK 4.8 (each call makes the display look
+ * for a tooltip under the pointer again), and a row's status changes many
+ * times a second during a batch. */
+static gboolean
+query_name_tooltip (AssayDocumentRow *self,
+                    int               x,
+                    int               y,
+                    gboolean          keyboard_mode,
+                    GtkTooltip       *tooltip)
 {
-  const char *title = assay_document_get_title (self->document);
-  const char *path = assay_document_get_path (self->document);
+  const char *title;
+  const char *path;
+
+  if (self->document == NULL)
+    return FALSE;
 
   /* The title the document gives itself, when it has one, and where it is. */
+  title = assay_document_get_title (self->document);
+  path = assay_document_get_path (self->document);
   if (title != NULL && *title != '\0')
     {
-      g_autofree char *tooltip = g_strdup_printf ("%s\n%s", title, path);
+      g_autofree char *text = g_strdup_printf ("%s\n%s", title, path);
 
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), tooltip);
+      gtk_tooltip_set_text (tooltip, text);
     }
   else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->name_label), path);
+    gtk_tooltip_set_text (tooltip, path);
+
+  return TRUE;
+}
+
+/* All of the status, when the row is too narrow to show it. */
+static gboolean
+query_status_tooltip (AssayDocumentRow *self,
+                      int               x,
+                      int               y,
+                      gboolean          keyboard_mode,
+                      GtkTooltip       *tooltip)
+{
+  if (self->status == NULL || *self->status == '\0')
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->status);
+  return TRUE;
+}
+
+static gboolean
+query_stage_tooltip (AssayDocumentRow *self,
+                     int               x,
+                     int               y,
+                     gboolean          keyboard_mode,
+                     GtkTooltip       *tooltip)
+{
+  if (self->document == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, state_label (assay_document_get_state (self->document)));
+  return TRUE;
 }
 
 /* Progress is the most frequent change: the bar only (the estimate moves
@@ -371,7 +412,6 @@ summary_changed (AssayDocumentRow *self)
 {
   update_waiting (self);
   gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
-  update_tooltip (self);
   set_status (self, compose_status (self, g_get_monotonic_time ()));
 }
 
@@ -384,7 +424,6 @@ update (AssayDocumentRow *self)
   update_state (self);
   update_waiting (self);
   update_error (self);
-  update_tooltip (self);
   gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
   progress_changed (self);
   set_status (self, compose_status (self, g_get_monotonic_time ()));
@@ -634,6 +673,13 @@ assay_document_row_init (AssayDocumentRow *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->name_label), TRUE);
+  g_signal_connect_swapped (self->name_label, "query-tooltip", G_CALLBACK (query_name_tooltip), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->status_label), TRUE);
+  g_signal_connect_swapped (self->status_label, "query-tooltip", G_CALLBACK (query_status_tooltip), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->stage_icon), TRUE);
+  g_signal_connect_swapped (self->stage_icon, "query-tooltip", G_CALLBACK (query_stage_tooltip), self);
 
   self->shown_state = -1;
   self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
