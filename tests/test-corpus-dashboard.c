@@ -22,6 +22,7 @@
 #include "assay-result-csv.h"
 #include "assay-result.h"
 #include "assay-results-export.h"
+#include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
 
@@ -39,23 +40,6 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
-}
-
-static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -63,8 +47,7 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
   g_autofree char *store_dir = NULL;
 
-  fixture->dir = g_dir_make_tmp ("assay-test-corpus-dashboard-XXXXXX", NULL);
-  g_assert_nonnull (fixture->dir);
+  fixture->dir = assay_test_tmp_dir_new ("assay-test-corpus-dashboard-XXXXXX");
   store_dir = g_build_filename (fixture->dir, "store", NULL);
   fixture->store = assay_store_new (store_dir);
 
@@ -112,7 +95,7 @@ fixture_tear_down (Fixture       *fixture,
   assay_pipeline_cancel_all (fixture->pipeline);
   g_clear_object (&fixture->pipeline);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->dir);
+  assay_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -496,7 +479,7 @@ main (int   argc,
               fixture_set_up, test_export, fixture_tear_down);
 
   status = g_test_run ();
-  remove_tree (data_home);
+  assay_test_remove_tree (data_home);
 
   return status;
 }
