@@ -170,6 +170,19 @@ assert_sorted_by_value (GListModel *model,
     }
 }
 
+/* The divider sits at FRACTION of the paned's LENGTH, give or take the
+ * handle and rounding. */
+static void
+assert_split (GtkWidget *paned,
+              int        length,
+              double     fraction)
+{
+  int position = gtk_paned_get_position (GTK_PANED (paned));
+
+  g_assert_cmpint (length, >, 0);
+  g_assert_cmpint (ABS (position - (int) (length * fraction)), <=, 8);
+}
+
 static void
 test_result (Fixture       *fixture,
              gconstpointer  data)
@@ -270,10 +283,22 @@ test_result (Fixture       *fixture,
 
     g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)), ==,
                      GTK_ORIENTATION_HORIZONTAL);
+    /* Half for the results, half for the page, whatever the children's
+     * minimum sizes make of GtkPaned's max-position. */
+    assert_split (paned, gtk_widget_get_width (paned), 0.5);
     gtk_window_set_default_size (fixture->window, 400, 820);
     assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
     g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)), ==,
                      GTK_ORIENTATION_VERTICAL);
+    assert_split (paned, gtk_widget_get_height (paned), 0.5);
+    /* A share the user chose is kept when the window grows. */
+    gtk_paned_set_position (GTK_PANED (paned), (int) (gtk_widget_get_height (paned) * 0.3));
+    gtk_window_set_default_size (fixture->window, 400, 900);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+    g_assert_cmpint (gtk_widget_get_height (paned), >, 820 - 200);
+    assert_split (paned, gtk_widget_get_height (paned), 0.3);
+    gtk_window_set_default_size (fixture->window, 400, 820);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
     /* Side by side it could not get that narrow; one above the other it can. */
     gtk_window_set_default_size (fixture->window, 401, 820);
     gtk_window_set_default_size (fixture->window, 400, 820);

@@ -32,6 +32,9 @@ struct _AssayDocumentView
 
   gboolean             wide;
   guint                orientation_source;
+  double               split;            /* the results' share of the paned */
+  int                  split_max;        /* the max-position split applies to */
+  gboolean             setting_split;
 
   AssayPipeline       *pipeline;
   AssayDocument       *document;
@@ -1060,19 +1063,50 @@ assay_document_view_class_init (AssayDocumentViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, verification_classes);
 }
 
-/* The first time the divider can move in an orientation: half for the
- * results, half for the page. After that it stays where the user puts it. */
+/* The divider keeps its share of the view when the view changes size or
+ * orientation: half for the results and half for the page until the user
+ * drags it, then the share the user chose. GtkPaned keeps pixels, so the
+ * share is kept here and applied whenever max-position changes, which it
+ * does on every allocation that changes the paned's length. */
+static int
+paned_length (AssayDocumentView *self)
+{
+  if (gtk_orientable_get_orientation (GTK_ORIENTABLE (self->paned)) == GTK_ORIENTATION_HORIZONTAL)
+    return gtk_widget_get_width (GTK_WIDGET (self->paned));
+  return gtk_widget_get_height (GTK_WIDGET (self->paned));
+}
+
 static void
-paned_sized_cb (AssayDocumentView *self)
+paned_max_position_cb (AssayDocumentView *self)
 {
   int max = 0;
 
   g_object_get (self->paned, "max-position", &max, NULL);
+  self->split_max = max;
   if (max <= 0)
     return;
 
-  g_signal_handlers_disconnect_by_func (self->paned, paned_sized_cb, self);
-  gtk_paned_set_position (self->paned, max / 2);
+  /* GtkPaned clamps it between the children's minimum sizes. */
+  self->setting_split = TRUE;
+  gtk_paned_set_position (self->paned, (int) (paned_length (self) * self->split + 0.5));
+  self->setting_split = FALSE;
+}
+
+/* GtkPaned notifies a position it clamped during allocation before the new
+ * max-position: only a move under an unchanged max-position is the user's. */
+static void
+paned_position_cb (AssayDocumentView *self)
+{
+  int max = 0;
+
+  if (self->setting_split)
+    return;
+
+  g_object_get (self->paned, "max-position", &max, NULL);
+  if (max <= 0 || max != self->split_max || paned_length (self) <= 0)
+    return;
+
+  self->split = CLAMP ((double) gtk_paned_get_position (self->paned) / paned_length (self), 0.1, 0.9);
 }
 
 static gboolean
@@ -1083,9 +1117,6 @@ update_orientation_cb (gpointer user_data)
   self->orientation_source = 0;
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self->paned),
                                   self->wide ? GTK_ORIENTATION_HORIZONTAL : GTK_ORIENTATION_VERTICAL);
-  g_signal_handlers_disconnect_by_func (self->paned, paned_sized_cb, self);
-  g_signal_connect_object (self->paned, "notify::max-position",
-                           G_CALLBACK (paned_sized_cb), self, G_CONNECT_SWAPPED);
 
   return G_SOURCE_REMOVE;
 }
@@ -1144,8 +1175,11 @@ assay_document_view_init (AssayDocumentView *self)
   g_signal_connect_object (self->figures_selection, "notify::selected-item",
                            G_CALLBACK (figure_selected_cb), self, G_CONNECT_SWAPPED);
 
+  self->split = 0.5;
   g_signal_connect_object (self->paned, "notify::max-position",
-                           G_CALLBACK (paned_sized_cb), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (paned_max_position_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->paned, "notify::position",
+                           G_CALLBACK (paned_position_cb), self, G_CONNECT_SWAPPED);
   setup_charts (self);
   show_page (self, "empty");
 }
