@@ -202,6 +202,44 @@ fixture_teardown (Fixture       *f,
   g_assert_finalize_object (f->chart);
 }
 
+/* The share of pixels in a saturated colour: the marks. Text, axes, grid
+ * and background are greys in every style, series colours are not. */
+static double
+share_colored (GdkTexture *texture)
+{
+  int w = gdk_texture_get_width (texture), h = gdk_texture_get_height (texture);
+  g_autofree guchar *pixels = g_malloc (4 * w * h);
+  guint hits = 0;
+
+  gdk_texture_download (texture, pixels, 4 * w);
+  for (int i = 0; i < w * h; i++)
+    {
+      const guchar *p = pixels + 4 * i;
+      int hi = MAX (p[0], MAX (p[1], p[2])), lo = MIN (p[0], MIN (p[1], p[2]));
+
+      if (hi - lo > 60)
+        hits++;
+    }
+  return (double) hits / (w * h);
+}
+
+/* Marks cover at least MIN_SHARE of the chart and at most MAX_SHARE. */
+static void
+assert_marks_drawn (Fixture *f,
+                    double   min_share,
+                    double   max_share)
+{
+  g_autoptr(GdkTexture) texture = NULL;
+  double share;
+
+  wait_for_paints (f->window, 2);
+  texture = render_widget (GTK_WIDGET (f->chart));
+  share = share_colored (texture);
+  g_test_message ("%.4f of the chart in colour", share);
+  g_assert_cmpfloat (share, >=, min_share);
+  g_assert_cmpfloat (share, <=, max_share);
+}
+
 static void
 screenshots_light_dark (Fixture    *f,
                         const char *name)
@@ -358,10 +396,13 @@ test_document_charts (Fixture       *f,
 
   assay_chart_set_spec (f->chart, key);
   screenshots_light_dark (f, "chart-key-figures");
+  assert_marks_drawn (f, 0.02, 0.8);
   assay_chart_set_spec (f->chart, dist);
   screenshots_light_dark (f, "chart-distribution");
+  assert_marks_drawn (f, 0.02, 0.8);
   assay_chart_set_spec (f->chart, empty);
   screenshots_light_dark (f, "chart-empty");
+  assert_marks_drawn (f, 0, 0);
 }
 
 static double
@@ -563,6 +604,7 @@ test_spans_and_scatter (Fixture       *f,
   assay_chart_spec_set_axis (gantt, ASSAY_CHART_AXIS_X, "Time since start", "s", ASSAY_CHART_SCALE_LINEAR);
   assay_chart_set_spec (f->chart, gantt);
   screenshots_light_dark (f, "chart-time-span");
+  assert_marks_drawn (f, 0.005, 0.8);
 
   for (guint i = 0; i < 400; i++)
     {
@@ -575,6 +617,7 @@ test_spans_and_scatter (Fixture       *f,
   assay_chart_spec_set_axis (scatter, ASSAY_CHART_AXIS_Y, "Numbers", NULL, ASSAY_CHART_SCALE_LOG);
   assay_chart_set_spec (f->chart, scatter);
   screenshots_light_dark (f, "chart-scatter");
+  assert_marks_drawn (f, 0.002, 0.5);
   g_rand_free (rand);
 }
 
