@@ -408,7 +408,8 @@ scan_string (Scanner    *scan,
   return FALSE;
 }
 
-/* A JSON number; *@integer says whether it had no fraction or exponent. */
+/* A JSON number; *@integer says whether it had no fraction or exponent.
+ * Its value is worked out only when @value is given. */
 static gboolean
 scan_number (Scanner  *scan,
              double   *value,
@@ -448,7 +449,9 @@ scan_number (Scanner  *scan,
         p++;
     }
 
-  if ((gsize) (p - scan->p) >= sizeof buffer)
+  if (value == NULL)
+    ;
+  else if ((gsize) (p - scan->p) >= sizeof buffer)
     *value = *integer ? 1e18 : g_ascii_strtod (scan->p, NULL);
   else
     {
@@ -760,10 +763,11 @@ scan_value (Scanner   *scan,
 
     default:
       {
-        double number;
+        double number = 0;
         gboolean integer;
 
-        if (!scan_number (scan, &number, &integer))
+        /* Only counts are wanted; other numbers are only checked. */
+        if (!scan_number (scan, count != NULL ? &number : NULL, &integer))
           return FALSE;
         if (count != NULL)
           *count = scan_count (number, integer);
