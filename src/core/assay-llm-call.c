@@ -31,8 +31,10 @@
  * another one anyway: the streams are read together, in one wake-up. */
 #define READ_PACE_SLACK_US (5 * 1000)
 /* A wake-up of the pace reads no further stream once it has run this
- * long; the rest are read in the next main-loop iteration. */
-#define PACE_BUDGET_US 750
+ * long, or once an answer it read has ended (the caller's handling of it
+ * ran in that dispatch); the rest are read in the next main-loop
+ * iteration. */
+#define PACE_BUDGET_US 500
 /* A wait for readability looks again after this long in any case. */
 #define READ_RECHECK_US (250 * 1000)
 /* Streamed progress reaches the caller at most 20 times a second. */
@@ -864,6 +866,7 @@ dispatcher_pace_cb (gpointer user_data)
   AssayLlmDispatcher *self = assay_llm_dispatcher_ref (user_data);
   gint64 start = g_get_monotonic_time ();
   gint64 cpu_start = thread_cpu_us ();
+  gboolean ended;
   Call *call;
 
   while ((call = g_queue_peek_head (&self->paced)) != NULL &&
@@ -873,9 +876,10 @@ dispatcher_pace_cb (gpointer user_data)
       g_queue_unlink (&self->paced, &call->pace_link);
       call->pace_link.data = NULL;
       call_read_available (call);
+      ended = call->stream == NULL;
       call_unref (call);
 
-      if (g_get_monotonic_time () - start >= PACE_BUDGET_US)
+      if (ended || g_get_monotonic_time () - start >= PACE_BUDGET_US)
         break;
     }
 
