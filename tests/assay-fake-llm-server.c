@@ -311,6 +311,7 @@ raw_tick_cb (gpointer user_data)
 {
   RawStream *raw = user_data;
   gint64 elapsed = g_get_monotonic_time () - raw->started;
+  guint scheduled;
   guint due;
 
   if (!raw_flush (raw))
@@ -333,6 +334,7 @@ raw_tick_cb (gpointer user_data)
     due = raw->writes->len;
   else
     due = (guint) ((guint64) raw->writes->len * elapsed / raw->stream_us);
+  scheduled = due;
   due = MAX (due, raw->next_write + 1);
 
   while (raw->next_write < MIN (due, raw->writes->len))
@@ -344,7 +346,11 @@ raw_tick_cb (gpointer user_data)
       g_string_append (raw->pending, "\r\n");
       if (!raw_flush (raw))
         goto gone;
-      if (write->end_of_tick || raw->pending->len > 0)
+      /* A character cut in two waits for the next tick between its
+       * halves, unless the answer is late on its streaming time: a tick
+       * per such character would make a 50 ms answer take 200. */
+      if ((write->end_of_tick && (raw->stream_us <= 0 || raw->next_write >= scheduled)) ||
+          raw->pending->len > 0)
         break;
     }
 

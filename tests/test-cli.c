@@ -498,6 +498,67 @@ test_stats_and_trace (void)
   g_assert_cmpuint (n_spans, >=, 8);
 }
 
+/* More inputs than the CLI hands the pipeline at once (256): they are fed
+ * as documents finish, all of them come out in input order, a duplicate
+ * of the first is still found after hundreds of others, and no more than
+ * the window were ever unfinished at once. */
+static void
+test_many_inputs_fed (void)
+{
+  const guint n = 300;
+  g_autofree char *dir = make_dir ();
+  g_autofree char *first = NULL;
+  g_autofree char *copy = g_build_filename (dir, "z-copy.pdf", NULL);
+  g_autofree char *bytes = NULL;
+  gsize length;
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_auto(AssayTestOutcome) outcome = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const char *line;
+  guint most = 0;
+  JsonObject *run;
+  JsonObject *last;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("f%03u.pdf", i);
+      g_autofree char *number = g_strdup_printf ("N-%u", i);
+
+      g_ptr_array_add (paths, write_invoice (dir, name, number));
+    }
+  first = g_strdup (g_ptr_array_index (paths, 0));
+  g_file_get_contents (first, &bytes, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, bytes, length, &error);
+  g_assert_no_error (error);
+
+  run_assay (&outcome, (const char *[]) { "--headless", "--offline", "--no-cache", "--stats",
+                                          dir, NULL });
+  g_assert_cmpint (outcome.status, ==, 0);
+
+  run = parse_output (parser, outcome.out);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (run, "documents")),
+                    ==, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *document = document_at (run, i);
+
+      g_assert_cmpstr (document_path (document), ==, g_ptr_array_index (paths, i));
+      g_assert_cmpstr (json_object_get_string_member (document, "status"), ==, "done");
+    }
+  last = document_at (run, n);
+  g_assert_cmpstr (document_path (last), ==, copy);
+  g_assert_cmpstr (json_object_get_string_member (last, "status"), ==, "duplicate");
+  g_assert_cmpstr (json_object_get_string_member (last, "duplicate_of"), ==, first);
+
+  line = strstr (outcome.err, "documents: at most ");
+  g_assert_nonnull (line);
+  most = (guint) g_ascii_strtoull (line + strlen ("documents: at most "), NULL, 10);
+  g_assert_cmpuint (most, >, 0);
+  g_assert_cmpuint (most, <=, 256);
+}
+
 static void
 test_interrupt (void)
 {
@@ -546,6 +607,7 @@ main (int   argc,
   g_test_add_func ("/assay/cli/cached-equals-cold", test_cached_equals_cold);
   g_test_add_func ("/assay/cli/charts", test_charts);
   g_test_add_func ("/assay/cli/stats-and-trace", test_stats_and_trace);
+  g_test_add_func ("/assay/cli/many-inputs-fed", test_many_inputs_fed);
   g_test_add_func ("/assay/cli/interrupt", test_interrupt);
 
   return g_test_run ();

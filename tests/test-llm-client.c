@@ -780,6 +780,76 @@ test_stream_token_by_token (Fixture       *fixture,
   assay_fake_llm_server_set_stream_ms (fixture->server, 0);
 }
 
+/* Streams read side by side: four answers streamed at once over 300 ms
+ * share the dispatcher's paced reads; one is cancelled while its stream
+ * waits for its next read. The others come out byte for byte, with their
+ * progress coalesced, and the cancelled one ends at once as cancelled. */
+static void
+test_streams_side_by_side (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  static const char summary[] = "Streams side by side — naïve café in Zürich, 東京, 😀.";
+  g_autofree char *fields = NULL;
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autofree char *quoted = NULL;
+  g_autoptr(AssayLlmConfig) config = make_config (fixture, ASSAY_LLM_PROVIDER_OPENAI, TRUE);
+  g_autoptr(AssayLlmClient) client = NULL;
+  g_autoptr(AssayPdfText) text = make_text (2, 300);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Outcome outcomes[4] = { { 0 } };
+  gint64 cancelled_at;
+
+  json_node_set_string (node, summary);
+  quoted = json_to_string (node, FALSE);
+  fields = g_strdup_printf ("{\"author\": \"Ana Example\", \"date\": \"2024-03-01\", "
+                            "\"summary\": %s}", quoted);
+  assay_fake_llm_server_set_fields (fixture->server, fields);
+  assay_fake_llm_server_set_stream_ms (fixture->server, 300);
+  config->max_requests = 4;
+  client = make_client (config);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    start_extract (client, text, "general", i == 1 ? cancellable : NULL, &outcomes[i]);
+
+  /* Cancelled once its stream has given something. */
+  {
+    gint64 deadline = g_get_monotonic_time () + GUARD_SECONDS * G_USEC_PER_SEC;
+
+    while (outcomes[1].n_progress == 0)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        g_main_context_iteration (NULL, TRUE);
+      }
+  }
+  g_assert_false (outcomes[1].done);
+  cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    wait_for (&outcomes[i].done);
+
+  g_assert_error (outcomes[1].error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (outcomes[1].done_at - cancelled_at, <, 200 * 1000);
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    {
+      if (i == 1)
+        continue;
+      g_assert_no_error (outcomes[i].error);
+      assert_general_answer (outcomes[i].extraction, 2);
+      g_assert_cmpstr (assay_extraction_get_field (outcomes[i].extraction, "summary")->value, ==,
+                       summary);
+      g_assert_cmpuint (outcomes[i].last_tokens, ==, outcomes[i].extraction->completion_tokens);
+      g_assert_cmpuint (outcomes[i].n_progress, >=, 2);
+      g_assert_cmpuint (outcomes[i].n_progress, <, outcomes[i].extraction->completion_tokens / 4);
+    }
+  /* The cancelled one first, then the others as their streams end. */
+  g_assert_cmpint (outcomes[1].done_at, <, outcomes[0].done_at);
+
+  for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
+    outcome_clear (&outcomes[i]);
+  assay_fake_llm_server_set_stream_ms (fixture->server, 0);
+}
+
 typedef struct
 {
   Outcome  outcome;
@@ -1394,6 +1464,7 @@ main (int   argc,
   add_fixture_test ("/assay/llm-client/length-raises-limit", NULL, test_length_raises_limit);
   add_fixture_test ("/assay/llm-client/extra-members", NULL, test_extra_members);
   add_fixture_test ("/assay/llm-client/stream-token-by-token", NULL, test_stream_token_by_token);
+  add_fixture_test ("/assay/llm-client/streams-side-by-side", NULL, test_streams_side_by_side);
   add_fixture_test ("/assay/llm-client/rate-limit-window", NULL, test_rate_limit_window);
   add_fixture_test ("/assay/llm-client/chunked-document", NULL, test_chunked_document);
   add_fixture_test ("/assay/llm-client/json-mode-fallback", NULL, test_json_mode_fallback);

@@ -38,6 +38,13 @@
 #define OUTPUT_HIGH_WATER 64
 #define OUTPUT_LOW_WATER  16
 
+/* Documents handed to the pipeline and not finished yet: more are added as
+ * these finish. A queued document costs about 750 bytes until it is done,
+ * so 10,000 inputs handed over at once were most of a batch's memory. Well
+ * above what the pipeline works on at once (at most 2 × 64 extracting, plus
+ * reading and analysing), so it never waits for the feeder. */
+#define FEED_WINDOW 256
+
 enum {
   EXIT_OK = 0,
   EXIT_SOME_FAILED = 1,
@@ -86,6 +93,9 @@ typedef struct
   AssayCliSummary   summary;
   guint             n_interrupts;
   guint             n_added;
+  GPtrArray        *inputs;      /* AssayInputFile*: the PDFs to run, in order */
+  guint             n_fed;       /* of which handed to the pipeline */
+  guint             max_unfinished;
   GPtrArray        *to_forget;   /* AssayDocument*, written out, forgotten at idle */
   guint             forget_id;
   gboolean          paused;      /* for the output writer to catch up */
@@ -97,6 +107,7 @@ run_clear (Run *run)
 {
   g_clear_handle_id (&run->forget_id, g_source_remove);
   g_clear_pointer (&run->to_forget, g_ptr_array_unref);
+  g_clear_pointer (&run->inputs, g_ptr_array_unref);
   g_clear_pointer (&run->progress, assay_cli_progress_free);
   g_clear_pointer (&run->out, assay_cli_output_free);
   g_clear_object (&run->pipeline);
@@ -159,6 +170,7 @@ print_stats (Run *run)
   getrusage (RUSAGE_CHILDREN, &children_usage);
   g_printerr (_("peak memory: %.1f MiB (largest reader process: %.1f MiB)\n"),
               self_usage.ru_maxrss / 1024.0, children_usage.ru_maxrss / 1024.0);
+  g_printerr (_("documents: at most %u queued or in progress at once\n"), run->max_unfinished);
 
   /* What the main loop itself cost: HTTP, parsing and validating model
    * answers, and the pipeline's bookkeeping (CPU stages run elsewhere). */
@@ -267,6 +279,39 @@ add_usage (AssayCliSummary *summary,
   summary->completion_tokens += MAX (0, json_object_get_int_member_with_default (usage, "completion_tokens", 0));
 }
 
+/* Hands the pipeline the next inputs, in order, while fewer than
+ * FEED_WINDOW of its documents are unfinished; called again as documents
+ * finish. Once the last is handed over, waits for the end. After an
+ * interruption the rest go in at once, to be cancelled with the others
+ * and listed as such. */
+static void
+feed_inputs (Run *run)
+{
+  gboolean cancelled = g_cancellable_is_cancelled (run->cancellable);
+
+  if (run->inputs == NULL)
+    return;
+
+  while (run->n_fed < run->inputs->len &&
+         (cancelled || assay_pipeline_get_n_unfinished (run->pipeline) < FEED_WINDOW))
+    {
+      AssayInputFile *input = g_ptr_array_index (run->inputs, run->n_fed);
+
+      assay_pipeline_add (run->pipeline, input);
+      /* The pipeline keeps its own copy. */
+      run->inputs->pdata[run->n_fed++] = NULL;
+      assay_input_file_free (input);
+      run->max_unfinished = MAX (run->max_unfinished,
+                                 assay_pipeline_get_n_unfinished (run->pipeline));
+    }
+
+  if (run->n_fed < run->inputs->len)
+    return;
+
+  g_clear_pointer (&run->inputs, g_ptr_array_unref);
+  assay_pipeline_wait_async (run->pipeline, NULL, pipeline_finished, run);
+}
+
 static gboolean
 forget_written (gpointer user_data)
 {
@@ -276,6 +321,8 @@ forget_written (gpointer user_data)
     assay_pipeline_forget (run->pipeline, g_ptr_array_index (run->to_forget, i));
   g_ptr_array_set_size (run->to_forget, 0);
   run->forget_id = 0;
+
+  feed_inputs (run);
 
   return G_SOURCE_REMOVE;
 }
@@ -372,6 +419,7 @@ inputs_expanded (GObject      *object,
       return;
     }
 
+  run->inputs = g_ptr_array_new_full (inputs->len, (GDestroyNotify) assay_input_file_free);
   for (guint i = 0; i < inputs->len; i++)
     {
       AssayInputFile *input = g_ptr_array_index (inputs, i);
@@ -386,10 +434,10 @@ inputs_expanded (GObject      *object,
           continue;
         }
 
-      run->n_added++;
-      assay_cli_progress_set_counts (run->progress, run->n_added, run->summary.n_documents);
-      assay_pipeline_add (run->pipeline, input);
+      g_ptr_array_add (run->inputs, g_steal_pointer (&inputs->pdata[i]));
     }
+  run->n_added = run->inputs->len;
+  assay_cli_progress_set_counts (run->progress, run->n_added, run->summary.n_documents);
 
   if (n_skipped > 0)
     assay_cli_progress_note (run->progress,
@@ -398,7 +446,7 @@ inputs_expanded (GObject      *object,
                                           "Skipped %u files in the folders given that are not PDFs", n_skipped),
                              n_skipped);
 
-  assay_pipeline_wait_async (run->pipeline, NULL, pipeline_finished, run);
+  feed_inputs (run);
 }
 
 static gboolean
@@ -411,6 +459,7 @@ interrupted (gpointer user_data)
       assay_cli_progress_note (run->progress, "%s",
                                _("Cancelling… (press Ctrl+C again to stop at once)"));
       g_cancellable_cancel (run->cancellable);
+      feed_inputs (run);
       assay_pipeline_cancel_all (run->pipeline);
       return G_SOURCE_CONTINUE;
     }

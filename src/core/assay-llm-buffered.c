@@ -46,7 +46,13 @@ struct _AssayBufferedInput
   guint8       *buffer;
   gsize         start;
   gsize         end;
+  gsize         filled_in_pass;  /* the pass of the last read from the base */
 };
+
+/* The reading pass under way in this thread, 0 for none; see
+ * assay_llm_buffered_begin_pass(). */
+static GPrivate current_pass;
+static gsize    last_pass;   /* atomic */
 
 static void assay_buffered_input_pollable_init (GPollableInputStreamInterface *iface);
 
@@ -144,9 +150,24 @@ assay_buffered_input_read_nonblocking (GPollableInputStream  *stream,
                                        GError               **error)
 {
   AssayBufferedInput *self = ASSAY_BUFFERED_INPUT (stream);
+  gsize pass;
 
   if (self->end > self->start)
     return take_buffered (self, data, count);
+
+  /* In a pass, the socket is read once: what arrives after that waits
+   * for the next pass. */
+  pass = GPOINTER_TO_SIZE (g_private_get (&current_pass));
+  if (pass != 0)
+    {
+      if (self->filled_in_pass == pass)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK,
+                               "Read once in this pass");
+          return -1;
+        }
+      self->filled_in_pass = pass;
+    }
 
   return fill_and_take (self, data, count, FALSE, NULL, error);
 }
@@ -512,4 +533,29 @@ assay_llm_buffered_proxy_resolver_new (void)
   self->system = g_object_ref (g_proxy_resolver_get_default ());
 
   return G_PROXY_RESOLVER (self);
+}
+
+/**
+ * assay_llm_buffered_begin_pass:
+ *
+ * Starts a reading pass in this thread: until
+ * assay_llm_buffered_end_pass(), a buffered connection reads its socket at
+ * most once; a non-blocking read past what that one read brought fails
+ * with %G_IO_ERROR_WOULD_BLOCK. A reader that comes back at its own pace
+ * then takes what has arrived in one system call, instead of chasing each
+ * segment as it comes (and making the kernel acknowledge each one).
+ * Passes do not nest: one begun inside another ends it.
+ */
+void
+assay_llm_buffered_begin_pass (void)
+{
+  gsize pass = (gsize) g_atomic_pointer_add (&last_pass, 1) + 1;
+
+  g_private_set (&current_pass, GSIZE_TO_POINTER (pass != 0 ? pass : 1));
+}
+
+void
+assay_llm_buffered_end_pass (void)
+{
+  g_private_set (&current_pass, NULL);
 }

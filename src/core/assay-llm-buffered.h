@@ -13,5 +13,7 @@
 G_BEGIN_DECLS
 
 GProxyResolver *assay_llm_buffered_proxy_resolver_new (void);
+void            assay_llm_buffered_begin_pass         (void);
+void            assay_llm_buffered_end_pass           (void);
 
 G_END_DECLS

@@ -22,10 +22,19 @@
 /* A wake-up reads what has arrived for at most this long before it lets
  * the main loop run again. */
 #define READ_BUDGET_US 1000
-/* A streamed body is read at most this often: what arrives in between
- * waits in the socket buffer and is read in one go, instead of one main
- * loop dispatch per token. */
-#define READ_PACE_MS   16
+/* A streamed body is read about this often (5 to 10 ms apart, with the
+ * slack below): what arrives in between waits in the socket buffer and is
+ * read in one go, instead of one main loop dispatch per token. Longer
+ * saves little CPU (the cost is per event) and makes answers end later. */
+#define READ_PACE_MS   10
+/* A paced read is taken this much early when the dispatcher wakes up for
+ * another one anyway: the streams are read together, in one wake-up. */
+#define READ_PACE_SLACK_US (5 * 1000)
+/* A wake-up of the pace reads no further stream once it has run this
+ * long, or once an answer it read has ended (the caller's handling of it
+ * ran in that dispatch); the rest are read in the next main-loop
+ * iteration. */
+#define PACE_BUDGET_US 500
 /* A wait for readability looks again after this long in any case. */
 #define READ_RECHECK_US (250 * 1000)
 /* Streamed progress reaches the caller at most 20 times a second. */
@@ -41,6 +50,8 @@ struct _AssayLlmDispatcher
   gint64                   blocked_until;  /* rate-limit window: monotonic µs, 0 none */
   guint                    unblock_id;
   guint                    pump_id;
+  GQueue                   paced;      /* Call*, each with a reference, by due time */
+  GSource                 *pace_source;
 };
 
 typedef struct
@@ -79,6 +90,8 @@ typedef struct
   GSource               *timer;           /* inactivity, against last_activity */
   gint64                 last_activity;   /* monotonic µs of the last byte */
   GSource               *read_source;     /* waiting for the stream to be readable */
+  GList                  pace_link;       /* in dispatcher->paced, data set while there */
+  gint64                 pace_due;        /* monotonic µs */
   guint64                last_deltas;
   gint64                 last_progress;
   char                  *chunk;           /* READ_SIZE bytes */
@@ -88,6 +101,7 @@ static void dispatcher_pump     (AssayLlmDispatcher *self);
 static void dispatcher_pump_now (AssayLlmDispatcher *self);
 static void call_start_attempt  (Call               *call);
 static void call_read_next      (Call               *call);
+static void call_unpace         (Call               *call);
 
 /**
  * assay_llm_dispatcher_new:
@@ -144,7 +158,13 @@ dispatcher_clear (gpointer data)
 
   /* Every call holds a reference: nothing can be queued now. */
   g_assert (g_queue_is_empty (&self->queue));
+  g_assert (g_queue_is_empty (&self->paced));
 
+  if (self->pace_source != NULL)
+    {
+      g_source_destroy (self->pace_source);
+      g_clear_pointer (&self->pace_source, g_source_unref);
+    }
   g_clear_handle_id (&self->unblock_id, g_source_remove);
   g_clear_handle_id (&self->pump_id, g_source_remove);
   g_clear_object (&self->session);
@@ -197,6 +217,7 @@ call_clear (gpointer data)
   g_assert (call->msg == NULL);
   g_assert (call->retry_id == 0);
   g_assert (call->read_source == NULL);
+  g_assert (call->pace_link.data == NULL);
   g_assert (!call->holds_slot);
 
   if (call->timer != NULL)
@@ -293,6 +314,7 @@ call_end_attempt (Call *call)
       g_source_destroy (call->read_source);
       g_clear_pointer (&call->read_source, g_source_unref);
     }
+  call_unpace (call);
 
   /* A body not read to its end: abort the message, do not reuse the
    * connection. */
@@ -493,7 +515,7 @@ call_timeout_cb (gpointer user_data)
            call->stream == NULL ? "waiting for the response headers" : "reading the body",
            call->received);
   call->timed_out = TRUE;
-  if (call->read_source != NULL)
+  if (call->read_source != NULL || call->pace_link.data != NULL)
     call_read_failed (call, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out"));
   else
     g_cancellable_cancel (call->attempt_cancellable);
@@ -715,25 +737,25 @@ thread_cpu_us (void)
   return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
-static gboolean
-call_readable_cb (GObject  *pollable,
-                  gpointer  user_data)
+/* Reads what has arrived on @call's stream. */
+static void
+call_read_available (Call *call)
 {
-  Call *call = call_ref (user_data);
-  AssayLlmDispatcher *dispatcher = assay_llm_dispatcher_ref (call->dispatcher);
   gint64 start = g_get_monotonic_time ();
-  gint64 cpu_start = thread_cpu_us ();
   gint64 now = start;
   gboolean reading = TRUE;
-
-  g_clear_pointer (&call->read_source, g_source_unref);
+  guint n_reads = 0;
+  GPollableInputStream *stream = G_POLLABLE_INPUT_STREAM (call->stream);
 
   if (call->wait_started > 0 && start - call->wait_started >= READ_RECHECK_US &&
-      call->stream != NULL &&
-      g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (call->stream)))
+      stream != NULL && g_pollable_input_stream_is_readable (stream))
     g_debug ("A response from %s became readable without its source firing",
              call->dispatcher->host);
   call->wait_started = 0;
+
+  /* The socket is read once in this pass: what arrives while it is decoded
+   * is taken next time, in one go. */
+  assay_llm_buffered_begin_pass ();
 
   while (reading)
     {
@@ -742,15 +764,21 @@ call_readable_cb (GObject  *pollable,
 
       if (call->task == NULL)
         {
+          assay_llm_buffered_end_pass ();
           call_end_attempt (call);
           dispatcher_pump (call->dispatcher);
           break;
         }
 
-      n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (call->stream),
-                                                    call->chunk, READ_SIZE, NULL, &error);
+      n = g_pollable_input_stream_read_nonblocking (stream, call->chunk, READ_SIZE, NULL, &error);
       if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
         {
+          assay_llm_buffered_end_pass ();
+          if (call->read_any)
+            {
+              now = g_get_monotonic_time ();
+              call->last_activity = now;
+            }
           call_report_progress (call, now);
           /* A stream gave data: more is likely on its way; come back for
            * it in a while. Otherwise wait until something comes. */
@@ -761,6 +789,9 @@ call_readable_cb (GObject  *pollable,
           call->read_any = FALSE;
           break;
         }
+
+      if (n <= 0)
+        assay_llm_buffered_end_pass ();
 
       if (n < 0)
         {
@@ -776,41 +807,129 @@ call_readable_cb (GObject  *pollable,
 
       call->read_any = TRUE;
       reading = call_handle_data (call, n);
+      if (!reading)
+        {
+          assay_llm_buffered_end_pass ();
+          break;
+        }
 
+      /* A streamed read is one event: the clock is looked at every few. */
+      if (++n_reads % 16 != 0)
+        continue;
       now = g_get_monotonic_time ();
       call->last_activity = now;
-      if (reading && now - start >= READ_BUDGET_US)
+      if (now - start >= READ_BUDGET_US)
         {
           /* Let the rest of the main loop run; the source fires again at
            * once when more is buffered. */
+          assay_llm_buffered_end_pass ();
           call_report_progress (call, now);
           call_wait_readable (call);
           break;
         }
     }
+}
 
+static gboolean
+call_readable_cb (GObject  *pollable,
+                  gpointer  user_data)
+{
+  Call *call = call_ref (user_data);
+  AssayLlmDispatcher *dispatcher = assay_llm_dispatcher_ref (call->dispatcher);
+  gint64 cpu_start = thread_cpu_us ();
+
+  g_clear_pointer (&call->read_source, g_source_unref);
+  call_read_available (call);
   dispatcher->stats.max_read_dispatch_us = MAX (dispatcher->stats.max_read_dispatch_us,
                                                 thread_cpu_us () - cpu_start);
+
   assay_llm_dispatcher_unref (dispatcher);
   call_unref (call);
 
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-call_pace_cb (gpointer user_data)
+/* Paced reads: one source per dispatcher reads every stream whose time
+ * has come (or nearly), in one wake-up, instead of a timer per stream and
+ * a wake-up each. */
+static void
+dispatcher_arm_pace (AssayLlmDispatcher *self)
 {
-  return call_readable_cb (NULL, user_data);
+  Call *head = g_queue_peek_head (&self->paced);
+
+  g_source_set_ready_time (self->pace_source, head != NULL ? head->pace_due : -1);
+}
+
+static gboolean
+dispatcher_pace_cb (gpointer user_data)
+{
+  AssayLlmDispatcher *self = assay_llm_dispatcher_ref (user_data);
+  gint64 start = g_get_monotonic_time ();
+  gint64 cpu_start = thread_cpu_us ();
+  gboolean ended;
+  Call *call;
+
+  while ((call = g_queue_peek_head (&self->paced)) != NULL &&
+         call->pace_due <= start + READ_PACE_SLACK_US)
+    {
+      /* The queue's reference is now this loop's. */
+      g_queue_unlink (&self->paced, &call->pace_link);
+      call->pace_link.data = NULL;
+      call_read_available (call);
+      ended = call->stream == NULL;
+      call_unref (call);
+
+      if (ended || g_get_monotonic_time () - start >= PACE_BUDGET_US)
+        break;
+    }
+
+  self->stats.max_read_dispatch_us = MAX (self->stats.max_read_dispatch_us,
+                                          thread_cpu_us () - cpu_start);
+  dispatcher_arm_pace (self);
+  assay_llm_dispatcher_unref (self);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void
 call_pace_read (Call *call)
 {
-  g_assert (call->read_source == NULL);
+  AssayLlmDispatcher *self = call->dispatcher;
 
-  call->read_source = g_timeout_source_new (READ_PACE_MS);
-  g_source_set_callback (call->read_source, call_pace_cb, call_ref (call), call_unref);
-  g_source_attach (call->read_source, g_main_context_get_thread_default ());
+  g_assert (call->read_source == NULL);
+  g_assert (call->pace_link.data == NULL);
+
+  if (self->pace_source == NULL)
+    {
+      self->pace_source = g_source_new (&ready_time_funcs, sizeof (GSource));
+      g_source_set_static_name (self->pace_source, "assay-llm-pace");
+      g_source_set_callback (self->pace_source, dispatcher_pace_cb, self, NULL);
+      g_source_attach (self->pace_source, g_main_context_get_thread_default ());
+    }
+
+  call->pace_due = g_get_monotonic_time () + READ_PACE_MS * 1000;
+  call->pace_link.data = call_ref (call);
+  g_queue_push_tail_link (&self->paced, &call->pace_link);
+  if (self->paced.length == 1)
+    dispatcher_arm_pace (self);
+}
+
+/* Takes @call out of the paced reads, if it is there. */
+static void
+call_unpace (Call *call)
+{
+  AssayLlmDispatcher *self = call->dispatcher;
+  gboolean was_head;
+
+  if (call->pace_link.data == NULL)
+    return;
+
+  was_head = self->paced.head == &call->pace_link;
+  g_queue_unlink (&self->paced, &call->pace_link);
+  call->pace_link.data = NULL;
+  if (was_head)
+    dispatcher_arm_pace (self);
+  call_unref (call);
 }
 
 static void

@@ -408,7 +408,8 @@ scan_string (Scanner    *scan,
   return FALSE;
 }
 
-/* A JSON number; *@integer says whether it had no fraction or exponent. */
+/* A JSON number; *@integer says whether it had no fraction or exponent.
+ * Its value is worked out only when @value is given. */
 static gboolean
 scan_number (Scanner  *scan,
              double   *value,
@@ -448,7 +449,9 @@ scan_number (Scanner  *scan,
         p++;
     }
 
-  if ((gsize) (p - scan->p) >= sizeof buffer)
+  if (value == NULL)
+    ;
+  else if ((gsize) (p - scan->p) >= sizeof buffer)
     *value = *integer ? 1e18 : g_ascii_strtod (scan->p, NULL);
   else
     {
@@ -760,10 +763,11 @@ scan_value (Scanner   *scan,
 
     default:
       {
-        double number;
+        double number = 0;
         gboolean integer;
 
-        if (!scan_number (scan, &number, &integer))
+        /* Only counts are wanted; other numbers are only checked. */
+        if (!scan_number (scan, count != NULL ? &number : NULL, &integer))
           return FALSE;
         if (count != NULL)
           *count = scan_count (number, integer);
@@ -1015,11 +1019,17 @@ sse_dispatch (AssayLlmStreamDecoder  *self,
   if (g_strcmp0 (event, "error") == 0)
     return fail_with_server_error (self, self->data->str, self->data->len, error);
 
-  if (strcmp (g_strstrip (self->data->str), "[DONE]") == 0)
+  /* An ordinary event starts with its object: only something else is
+   * stripped and looked at for the end marker. */
+  if (data[0] != '{')
     {
-      self->done = TRUE;
-      g_string_truncate (self->data, 0);
-      return TRUE;
+      if (strcmp (g_strstrip (self->data->str), "[DONE]") == 0)
+        {
+          self->done = TRUE;
+          g_string_truncate (self->data, 0);
+          return TRUE;
+        }
+      g_string_set_size (self->data, strlen (self->data->str));
     }
 
   if (data[0] == '\0')
@@ -1031,7 +1041,7 @@ sse_dispatch (AssayLlmStreamDecoder  *self,
   {
     ScanResult scan;
 
-    if (scan_chunk (data, strlen (data), &scan))
+    if (scan_chunk (data, self->data->len, &scan))
       {
         scan_apply_openai (self, &scan);
         g_string_truncate (self->data, 0);
@@ -1152,20 +1162,17 @@ ndjson_line (AssayLlmStreamDecoder  *self,
   return TRUE;
 }
 
+/* @line need not end with a NUL. */
 static gboolean
 handle_line (AssayLlmStreamDecoder  *self,
+             const char             *line,
+             gsize                   length,
              GError                **error)
 {
-  gboolean ok;
-
   if (self->format == ASSAY_LLM_STREAM_SSE)
-    ok = sse_line (self, self->line->str, self->line->len, error);
+    return sse_line (self, line, length, error);
   else
-    ok = ndjson_line (self, self->line->str, self->line->len, error);
-
-  g_string_truncate (self->line, 0);
-
-  return ok;
+    return ndjson_line (self, line, length, error);
 }
 
 static gboolean
@@ -1176,6 +1183,7 @@ feed_lines (AssayLlmStreamDecoder  *self,
 {
   const char *p = data;
   const char *end = data + length;
+  gboolean ok;
 
   while (p < end)
     {
@@ -1194,15 +1202,26 @@ feed_lines (AssayLlmStreamDecoder  *self,
       while (stop < end && *stop != '\n' && *stop != '\r')
         stop++;
 
-      g_string_append_len (self->line, p, stop - p);
-
       if (stop == end)
-        break;
+        {
+          /* The rest of the line comes with the next bytes. */
+          g_string_append_len (self->line, p, stop - p);
+          break;
+        }
 
       if (*stop == '\r')
         self->skip_lf = TRUE;
 
-      if (!handle_line (self, error))
+      /* A line read whole is handled where it is, not copied first. */
+      if (self->line->len == 0)
+        ok = handle_line (self, p, stop - p, error);
+      else
+        {
+          g_string_append_len (self->line, p, stop - p);
+          ok = handle_line (self, self->line->str, self->line->len, error);
+          g_string_truncate (self->line, 0);
+        }
+      if (!ok)
         return FALSE;
 
       p = stop + 1;
@@ -1358,8 +1377,14 @@ assay_llm_stream_decoder_finish (AssayLlmStreamDecoder  *self,
     {
       /* A last line without its line end, and a last event without its blank line. */
       self->at_eof = TRUE;
-      if (self->line->len > 0 && !handle_line (self, error))
-        return FALSE;
+      if (self->line->len > 0)
+        {
+          gboolean ok = handle_line (self, self->line->str, self->line->len, error);
+
+          g_string_truncate (self->line, 0);
+          if (!ok)
+            return FALSE;
+        }
       if (self->format == ASSAY_LLM_STREAM_SSE && !sse_dispatch (self, error))
         return FALSE;
     }
