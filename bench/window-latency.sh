@@ -26,8 +26,10 @@
 # ASSAY_LATENCY_PROBE_SAMPLES), the main thread's CPU over the batch, the
 # load average before the run, and the documents done.
 #
+# KEEP=DIR keeps each mode's probe samples and batch times in DIR.
 # PROFILE=DIR records the main thread during each batch with
 # `perf record --call-graph dwarf -t TID` into DIR/MODE.perf.data.
+# PERF_EVENTS="-c 1 -e EVENT" records those events instead of CPU samples.
 # Runs inside tests/with-display.sh (its own Xvfb and session bus).
 set -euo pipefail
 build=${1:-build}
@@ -56,17 +58,18 @@ batch_percentiles () {
       printf "samples %d p50 %.2f ms p99 %.2f ms max %.2f ms", NR, v[r50] / 1000, v[r99] / 1000, v[NR] / 1000 }'
 }
 
-# Frames ended between two wall-clock times: how many, p99 and max of their
-# wall time, and their mean CPU time.
+# Frames ended between two wall-clock times: how many (and in how many the
+# window was measured again), p99 and max of their wall time, and their
+# mean CPU time.
 batch_frames () {
-  awk -v from="$2" -v to="$3" '$1 == "f" && $2 >= from && $2 <= to { print $3, $4 }' "$1" | sort -n |
-    awk '{ w[NR] = $1; cpu += $2 } END {
+  awk -v from="$2" -v to="$3" '$1 == "f" && $2 >= from && $2 <= to { print $3, $4, $5 }' "$1" | sort -n |
+    awk '{ w[NR] = $1; cpu += $2; resized += $3 } END {
       if (NR == 0) { print "frames 0"; exit }
       r99 = int(0.99 * NR + 0.999999);
-      printf "frames %d p99 %.2f max %.2f cpu %.2f ms", NR, w[r99] / 1000, w[NR] / 1000, cpu / NR / 1000 }'
+      printf "frames %d (%d resized) p99 %.1f max %.1f cpu %.2f ms", NR, resized, w[r99] / 1000, w[NR] / 1000, cpu / NR / 1000 }'
 }
 
-printf '%-8s %-44s %-52s %-42s %-22s %-9s %-9s %s\n' mode "probe (whole run)" "batch only" \
+printf '%-8s %-44s %-52s %-54s %-22s %-9s %-9s %s\n' mode "probe (whole run)" "batch only" \
   "frames in the batch" "main thread CPU" "batch" "peak RSS" "load before / done"
 for mode in $modes; do
   run="$tmp/$mode"
@@ -100,7 +103,7 @@ pid=\$!
 sleep 2
 cpu_ticks () { awk '{ print \$14 + \$15 }' /proc/\$pid/task/\$pid/stat; }
 if [ -n "$profile" ]; then
-  perf record -q --call-graph dwarf,16384 -F 1000 -t \$pid -o "$profile/$mode.perf.data" 2>/dev/null &
+  perf record -q \${PERF_EVENTS:--F 1000} --call-graph dwarf,16384 -t \$pid -o "$profile/$mode.perf.data" 2>/dev/null &
   perf_pid=\$!
   sleep 0.5
 fi
@@ -129,9 +132,11 @@ SCRIPT
     wait "$server_pid" 2>/dev/null || true
   fi
   read -r start end cpu_ms < "$run/batch"
+  [ -z "${KEEP:-}" ] || cp "$run/samples" "$run/batch" "$run/probe.json" "$KEEP/" 2>/dev/null &&
+    for f in samples batch probe.json; do mv "$KEEP/$f" "$KEEP/$mode.$f"; done
   wall_ms=$(( (end - start) / 1000 ))
   whole=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("n %d p50 %.2f p99 %.2f max %.2f ms" % (d["samples"], d["p50_ms"], d["p99_ms"], d["max_ms"]))' "$run/probe.json")
-  printf '%-8s %-44s %-52s %-42s %-22s %-9s %-9s %s\n' "$mode" "$whole" \
+  printf '%-8s %-44s %-52s %-54s %-22s %-9s %-9s %s\n' "$mode" "$whole" \
     "$(batch_percentiles "$run/samples" "$start" "$end")" \
     "$(batch_frames "$run/samples" "$start" "$end")" \
     "$cpu_ms ms ($(( cpu_ms * 100 / (wall_ms > 0 ? wall_ms : 1) ))%)" \

@@ -99,10 +99,20 @@ probe_frame_ended (GdkFrameClock    *clock,
 }
 
 static void
+probe_window_measured (GdkToplevel      *toplevel,
+                       GdkToplevelSize  *size,
+                       AssayApplication *self)
+{
+  if (self->probe != NULL)
+    assay_latency_probe_frame_resized (self->probe);
+}
+
+static void
 probe_window_realized (GtkWidget        *window,
                        AssayApplication *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
 
   g_signal_handlers_disconnect_by_func (window, probe_window_realized, self);
   /* Each phase is emitted only when something asked for it: a frame
@@ -113,6 +123,7 @@ probe_window_realized (GtkWidget        *window,
   g_signal_connect_object (clock, "layout", G_CALLBACK (probe_frame_started), self, 0);
   g_signal_connect_object (clock, "paint", G_CALLBACK (probe_frame_started), self, 0);
   g_signal_connect_object (clock, "after-paint", G_CALLBACK (probe_frame_ended), self, 0);
+  g_signal_connect_object (surface, "compute-size", G_CALLBACK (probe_window_measured), self, 0);
 }
 
 /* The probe measures the running application: it starts once the first

@@ -28,6 +28,7 @@ struct _AssayLatencyProbe
   GArray  *frames;       /* ProbeFrame */
   gint64   frame_start;  /* monotonic µs, 0 outside a frame */
   gint64   frame_start_cpu; /* the thread's CPU time, µs */
+  gboolean frame_resized;   /* the window was measured again in this frame */
   double   first_frame_ms; /* launch to first frame, or -1 */
 };
 
@@ -36,6 +37,7 @@ typedef struct
   gint64 ended_at;  /* wall-clock µs */
   gint64 wall_us;
   gint64 cpu_us;
+  gint64 resized;   /* 1 if the window was measured again */
 } ProbeFrame;
 
 static gint64
@@ -176,8 +178,25 @@ assay_latency_probe_frame_ended (AssayLatencyProbe *self)
   frame.ended_at = g_get_real_time ();
   frame.wall_us = g_get_monotonic_time () - self->frame_start;
   frame.cpu_us = thread_cpu_us () - self->frame_start_cpu;
+  frame.resized = self->frame_resized;
   g_array_append_val (self->frames, frame);
   self->frame_start = 0;
+  self->frame_resized = FALSE;
+}
+
+/**
+ * assay_latency_probe_frame_resized:
+ *
+ * Marks the current frame as one in which the window was measured again
+ * (its toplevel's "compute-size": something in it asked for a new size,
+ * which on X11 also costs round trips to the server).
+ */
+void
+assay_latency_probe_frame_resized (AssayLatencyProbe *self)
+{
+  g_return_if_fail (self != NULL);
+
+  self->frame_resized = TRUE;
 }
 
 guint
@@ -286,6 +305,7 @@ assay_latency_probe_write (AssayLatencyProbe  *self,
     {
       g_autoptr(GArray) wall = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->frames->len);
       gint64 cpu_total = 0;
+      guint n_resized = 0;
 
       for (guint i = 0; i < self->frames->len; i++)
         {
@@ -293,10 +313,13 @@ assay_latency_probe_write (AssayLatencyProbe  *self,
 
           g_array_append_val (wall, frame->wall_us);
           cpu_total += frame->cpu_us;
+          n_resized += frame->resized ? 1 : 0;
         }
       g_array_sort (wall, compare_int64);
       json_builder_set_member_name (builder, "frames");
       json_builder_add_int_value (builder, self->frames->len);
+      json_builder_set_member_name (builder, "frames_resized");
+      json_builder_add_int_value (builder, n_resized);
       json_builder_set_member_name (builder, "frame_p99_ms");
       json_builder_add_double_value (builder, percentile_ms (wall, 0.99));
       json_builder_set_member_name (builder, "frame_max_ms");
@@ -327,7 +350,7 @@ assay_latency_probe_write (AssayLatencyProbe  *self,
  * was (microseconds), so that a benchmark can take the part of a run it
  * measures (a batch) apart from the idle time around it. Frames follow,
  * one a line: "f", when the frame ended, its wall time and its CPU time
- * (microseconds).
+ * (microseconds), and 1 if the window was measured again in it, else 0.
  *
  * Returns: %FALSE with @error set if the file could not be written
  */
@@ -350,8 +373,9 @@ assay_latency_probe_write_samples (AssayLatencyProbe  *self,
     {
       const ProbeFrame *frame = &g_array_index (self->frames, ProbeFrame, i);
 
-      g_string_append_printf (text, "f %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
-                              frame->ended_at, frame->wall_us, frame->cpu_us);
+      g_string_append_printf (text, "f %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT
+                              " %" G_GINT64_FORMAT "\n",
+                              frame->ended_at, frame->wall_us, frame->cpu_us, frame->resized);
     }
 
   return g_file_set_contents (path, text->str, text->len, error);

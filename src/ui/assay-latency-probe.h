@@ -24,6 +24,7 @@ void               assay_latency_probe_set_first_frame (AssayLatencyProbe *self,
                                                     double             ms);
 void               assay_latency_probe_frame_started (AssayLatencyProbe *self);
 void               assay_latency_probe_frame_ended (AssayLatencyProbe *self);
+void               assay_latency_probe_frame_resized (AssayLatencyProbe *self);
 guint              assay_latency_probe_get_n_frames (AssayLatencyProbe *self);
 guint              assay_latency_probe_get_n_samples (AssayLatencyProbe *self);
 void               assay_latency_probe_summarize   (AssayLatencyProbe  *self,
