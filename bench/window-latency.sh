@@ -132,8 +132,9 @@ SCRIPT
     wait "$server_pid" 2>/dev/null || true
   fi
   read -r start end cpu_ms < "$run/batch"
-  [ -z "${KEEP:-}" ] || cp "$run/samples" "$run/batch" "$run/probe.json" "$KEEP/" 2>/dev/null &&
-    for f in samples batch probe.json; do mv "$KEEP/$f" "$KEEP/$mode.$f"; done
+  if [ -n "${KEEP:-}" ]; then
+    for f in samples batch probe.json; do cp "$run/$f" "$KEEP/$mode.$f"; done
+  fi
   wall_ms=$(( (end - start) / 1000 ))
   whole=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("n %d p50 %.2f p99 %.2f max %.2f ms" % (d["samples"], d["p50_ms"], d["p99_ms"], d["max_ms"]))' "$run/probe.json")
   printf '%-8s %-44s %-52s %-54s %-22s %-9s %-9s %s\n' "$mode" "$whole" \

@@ -29,6 +29,7 @@
 #include "assay-document-list.h"
 #include "assay-document-row.h"
 #include "assay-paced-list-model.h"
+#include "assay-progress-line.h"
 
 #define TICK_INTERVAL_MS 1000
 
@@ -53,7 +54,7 @@ struct _AssayDocumentList
   GtkWidget           *box;
   GtkInscription      *summary_label;
   GtkInscription      *counts_label;
-  GtkProgressBar      *overall_progress;
+  AssayProgressLine   *overall_progress;
   GtkWidget           *cancel_all_button;
   GtkWidget           *clear_finished_button;
   GtkListView         *list_view;
@@ -149,7 +150,7 @@ show_counts (AssayDocumentList *self)
   gtk_inscription_set_text (self->counts_label, text->str);
 
   /* The batch's progress, while there is one. */
-  gtk_progress_bar_set_fraction (self->overall_progress, c->progress);
+  assay_progress_line_set_fraction (self->overall_progress, c->progress);
   gtk_widget_set_visible (GTK_WIDGET (self->overall_progress), n_unfinished > 0);
   gtk_widget_set_sensitive (self->cancel_all_button, n_unfinished > 0);
   gtk_widget_set_sensitive (self->clear_finished_button, n_finished > 0);
@@ -429,6 +430,7 @@ assay_document_list_class_init (AssayDocumentListClass *klass)
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ASSAY_TYPE_PROGRESS_LINE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assayapp/Assay/ui/assay-document-list.ui");
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentList, box);

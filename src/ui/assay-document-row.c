@@ -26,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "assay-document-row.h"
+#include "assay-progress-line.h"
 
 struct _AssayDocumentRow
 {
@@ -47,7 +48,7 @@ struct _AssayDocumentRow
   GtkWidget      *cached_badge;
   GtkWidget      *text_box;
   GtkInscription *status_label;
-  GtkProgressBar *progress_bar;
+  AssayProgressLine *progress_bar;
   GtkLabel       *error_label;
   GtkWidget      *password_box;   /* built when first needed */
   GtkWidget      *password_entry;
@@ -517,7 +518,7 @@ flush (AssayDocumentRow *self)
       set_status (self, compose_status (self, g_get_monotonic_time ()));
     }
   if (dirty & DIRTY_PROGRESS)
-    gtk_progress_bar_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
+    assay_progress_line_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
 }
 
 /* On screen, or within a screen of it (so that scrolling finds rows up to
@@ -815,6 +816,7 @@ assay_document_row_class_init (AssayDocumentRowClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ASSAY_TYPE_PROGRESS_LINE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assayapp/Assay/ui/assay-document-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, box);
