@@ -132,6 +132,8 @@ SCRIPT
     wait "$server_pid" 2>/dev/null || true
   fi
   read -r start end cpu_ms < "$run/batch"
+  # An older build's probe writes no samples: those columns stay empty.
+  [ -f "$run/samples" ] || : > "$run/samples"
   if [ -n "${KEEP:-}" ]; then
     for f in samples batch probe.json; do cp "$run/$f" "$KEEP/$mode.$f"; done
   fi

@@ -21,6 +21,7 @@
 #include "assay-document-private.h"
 #include "assay-fake-llm-server.h"
 #include "assay-offline-extractor.h"
+#include "assay-progress-line.h"
 #include "assay-session.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
@@ -575,6 +576,67 @@ test_rows (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+count_call (guint *n)
+{
+  (*n)++;
+}
+
+/* The drawn progress line: clamped, notified on change only, never asking
+ * for a new size (that is what it is for). */
+static void
+test_progress_line (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *line = assay_progress_line_new ();
+  guint n_notified = 0;
+  guint n_layouts = 0;
+  guint n_paints = 0;
+  int width, height;
+
+  gtk_window_set_child (GTK_WINDOW (window), line);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 40);
+  gtk_window_present (GTK_WINDOW (window));
+  settle (200);
+  width = gtk_widget_get_width (line);
+  height = gtk_widget_get_height (line);
+  g_assert_cmpint (width, >, 0);
+
+  g_signal_connect_swapped (line, "notify::fraction", G_CALLBACK (count_call), &n_notified);
+  g_signal_connect_swapped (gtk_widget_get_frame_clock (window), "layout", G_CALLBACK (count_call), &n_layouts);
+  g_signal_connect_swapped (gtk_widget_get_frame_clock (window), "paint", G_CALLBACK (count_call), &n_paints);
+  /* Until the window is still: 100 ms without a layout (at most 5 s). */
+  for (guint i = 0; i < 50; i++)
+    {
+      n_layouts = 0;
+      settle (100);
+      if (n_layouts == 0)
+        break;
+    }
+  g_assert_cmpuint (n_layouts, ==, 0);
+  n_paints = 0;
+  assay_progress_line_set_fraction (ASSAY_PROGRESS_LINE (line), 0.25);
+  assay_progress_line_set_fraction (ASSAY_PROGRESS_LINE (line), 0.25);
+  g_assert_cmpuint (n_notified, ==, 1);
+  /* Redrawn, not laid out again. */
+  settle (100);
+  g_test_message ("after a new fraction: %u layouts, %u paints", n_layouts, n_paints);
+  g_assert_cmpuint (n_layouts, ==, 0);
+  g_assert_cmpuint (n_paints, >=, 1);
+  assay_progress_line_set_fraction (ASSAY_PROGRESS_LINE (line), 7.0);
+  g_assert_cmpfloat (assay_progress_line_get_fraction (ASSAY_PROGRESS_LINE (line)), ==, 1.0);
+  assay_progress_line_set_fraction (ASSAY_PROGRESS_LINE (line), -1.0);
+  g_assert_cmpfloat (assay_progress_line_get_fraction (ASSAY_PROGRESS_LINE (line)), ==, 0.0);
+  g_assert_cmpuint (n_notified, ==, 3);
+  settle (100);
+  g_assert_cmpint (gtk_widget_get_width (line), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (line), ==, height);
+
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (window), count_call, &n_layouts);
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (window), count_call, &n_paints);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 n_documents_is (gpointer data)
 {
@@ -880,6 +942,7 @@ main (int    argc,
   g_application_hold (G_APPLICATION (app));
 
   g_test_add_func ("/assay/window/empty", test_empty);
+  g_test_add_func ("/assay/window/progress-line", test_progress_line);
   g_test_add_func ("/assay/window/documents", test_documents);
   g_test_add_func ("/assay/window/password", test_password);
   g_test_add_func ("/assay/window/session", test_session);
