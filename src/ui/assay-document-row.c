@@ -16,7 +16,7 @@
  * (assay_document_row_catch_up(), on scrolling and on the list's timer).
  * The texts that change are GtkInscriptions, whose size does not follow
  * their text: setting one redraws the row instead of measuring the window
- * again, and the progress bar keeps its place when it is not shown. Parts
+ * again, and the progress line is drawn (assay-progress-line.c). Parts
  * few rows need (the password entry) are built when first shown.
  */
 #define G_LOG_DOMAIN "assay-document-row"
@@ -359,11 +359,9 @@ update_state (AssayDocumentRow *self)
   if (css_class != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->stage_icon), css_class);
 
-  /* The bar keeps its place: showing and hiding it would resize the list. */
-  gtk_widget_set_opacity (GTK_WIDGET (self->progress_bar), state_is_running (state) ? 1.0 : 0.0);
-  gtk_accessible_update_state (GTK_ACCESSIBLE (self->progress_bar),
-                               GTK_ACCESSIBLE_STATE_HIDDEN, !state_is_running (state),
-                               -1);
+  /* Shown and hidden with the state: the icon changes in the same frame,
+   * which measures the row again anyway. */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state_is_running (state));
   if (state == ASSAY_DOCUMENT_NEEDS_PASSWORD)
     ensure_password_box (self);
   if (self->password_box != NULL)
