@@ -16,9 +16,11 @@
 #
 # PROFILE=FILE records the main thread with perf (call graphs) meanwhile.
 #
-# and prints, per part, the probe's lateness percentiles and the frames in
-# it (as bench/window-latency.sh does), then the window's peak resident
-# memory (VmHWM) and its resident memory at the end (VmRSS).
+# and prints, per part, the main thread's CPU time, the probe's lateness
+# percentiles and the frames in it (as bench/window-latency.sh does; an
+# older build's probe writes no samples: zeros), then the window's peak resident
+# memory (VmHWM), its resident memory at the end (VmRSS) and the probe's
+# summary over the whole run.
 set -euo pipefail
 build=${1:-build}
 n=${2:-10000}
@@ -54,7 +56,7 @@ if [ -n "${PROFILE:-}" ]; then
   perf_pid=\$!
   sleep 0.5
 fi
-mark () { echo "\$1 \$(date +%s%6N)" >> "$tmp/marks"; }
+mark () { echo "\$1 \$(date +%s%6N) \$(awk '{ print \$14 + \$15 }' /proc/\$pid/task/\$pid/stat)" >> "$tmp/marks"; }
 # Over the list (the window is at 0,0, 1100 × 720; the list is its left pane).
 xdotool mousemove 190 420
 mark wheel
@@ -78,24 +80,29 @@ chmod +x "$tmp/run.sh"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$here/tests/with-display.sh" "$tmp/run.sh" 2>/dev/null
 
-python3 - "$tmp/samples" "$tmp/marks" "$tmp/mem" <<'PY'
-import sys
-rows = [l.split() for l in open(sys.argv[1])]
+python3 - "$tmp/samples" "$tmp/marks" "$tmp/mem" "$tmp/probe.json" <<'PY'
+import json, os, sys
+rows = [l.split() for l in open(sys.argv[1])] if os.path.exists(sys.argv[1]) else []
+tick = os.sysconf("SC_CLK_TCK")
 marks = [l.split() for l in open(sys.argv[2])]
 hwm, rss = [int(x) for x in open(sys.argv[3]).read().split()]
 def pct(v, f):
     return v[max(1, min(len(v), int(f * len(v) + 0.999999))) - 1] if v else 0
-for (name, start), (_, end) in zip(marks, marks[1:]):
+for (name, start, cpu0), (_, end, cpu1) in zip(marks, marks[1:]):
     start, end = int(start), int(end)
+    cpu_ms = (int(cpu1) - int(cpu0)) * 1000 / tick
     late = sorted(int(r[1]) for r in rows if len(r) == 2 and start <= int(r[0]) <= end)
     frames = sorted((int(r[2]), int(r[3]), int(r[4])) for r in rows
                     if len(r) == 5 and start <= int(r[1]) <= end)
     wall = [f[0] for f in frames]
-    print("%-6s %5.1f s  samples %4d p50 %5.2f p99 %6.2f max %6.2f ms | frames %4d (%d resized) "
-          "p99 %6.2f max %6.2f cpu %.2f ms" %
-          (name, (end - start) / 1e6, len(late), pct(late, .5) / 1e3, pct(late, .99) / 1e3,
+    print("%-6s %5.1f s  main thread %5.0f ms  samples %4d p50 %5.2f p99 %6.2f max %6.2f ms | "
+          "frames %4d (%d resized) p99 %6.2f max %6.2f cpu %.2f ms" %
+          (name, (end - start) / 1e6, cpu_ms, len(late), pct(late, .5) / 1e3, pct(late, .99) / 1e3,
            (late[-1] if late else 0) / 1e3, len(frames), sum(f[2] for f in frames),
            pct(wall, .99) / 1e3, (wall[-1] if wall else 0) / 1e3,
            sum(f[1] for f in frames) / max(1, len(frames)) / 1e3))
 print("peak RSS %.0f MiB, at the end %.0f MiB" % (hwm / 1024, rss / 1024))
+d = json.load(open(sys.argv[4]))
+print("probe over the whole run: samples %d p50 %.2f p99 %.2f max %.2f ms" %
+      (d["samples"], d["p50_ms"], d["p99_ms"], d["max_ms"]))
 PY
