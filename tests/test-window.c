@@ -156,6 +156,24 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+/* The status line a row shows now (its second inscription, after the
+ * name), read without asking the row for it (which would bring it up to
+ * date first). */
+static GtkInscription *
+shown_status (GtkWidget *row)
+{
+  GtkWidget *name = find_descendant (row, GTK_TYPE_INSCRIPTION);
+  GtkWidget *text_box = gtk_widget_get_parent (gtk_widget_get_parent (name));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (text_box);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_INSCRIPTION (child))
+      return GTK_INSCRIPTION (child);
+
+  g_assert_not_reached ();
+}
+
 static gboolean
 pointer_cleared (gpointer data)
 {
@@ -898,6 +916,40 @@ test_ten_thousand (void)
   settle (200);
   g_assert_cmpuint (count_rows (GTK_WIDGET (list)), <=, 250);
   g_assert_nonnull (assay_document_list_find_row (list, assay_window_get_selected_document (window)));
+
+  /* A row far from the view (GTK keeps rows bound some way off screen)
+   * lets its document's changes wait, and shows them once near. */
+  {
+    GListModel *documents = assay_pipeline_get_documents (assay_window_get_pipeline (window));
+    g_autoptr(AssayDocument) far = NULL;
+    GtkWidget *row = NULL;
+    GtkInscription *status;
+    g_autofree char *before = NULL;
+    guint far_position = 0;
+
+    /* The farthest bound row above (GTK 4.8 keeps them above the one
+     * scrolled to), more than two screens (~30 rows) away. */
+    for (guint position = 7501 - 250; position < 7501 - 40 && row == NULL; position++)
+      {
+        g_clear_object (&far);
+        far = g_list_model_get_item (documents, position);
+        row = assay_document_list_find_row (list, far);
+        far_position = position;
+      }
+    g_test_message ("a bound row %u rows above the selection", 7501 - far_position);
+    g_assert_nonnull (row);
+    status = shown_status (row);
+    before = g_strdup (gtk_inscription_get_text (status));
+    g_assert_null (strstr (before, "99 figures"));
+    _assay_document_set_summary (far, 99, 98, NULL);
+    settle (200);
+    g_assert_cmpstr (gtk_inscription_get_text (status), ==, before);
+
+    assay_document_list_select (list, far_position);
+    settle (300);
+    g_assert_true (assay_document_list_find_row (list, far) == row);
+    g_assert_nonnull (strstr (gtk_inscription_get_text (status), "99 figures, 98 verified"));
+  }
 
   rss_after = resident_kib ();
   g_test_message ("resident memory: %zu KiB before, %zu KiB with 10,000 documents", rss_before, rss_after);

@@ -468,6 +468,9 @@ assay_document_list_init (AssayDocumentList *self)
                              G_CONNECT_SWAPPED);
     g_signal_connect_object (vadjustment, "changed", G_CALLBACK (view_moved), self,
                              G_CONNECT_SWAPPED);
+    /* Hidden (a folded window showing a document), no row is near the view. */
+    g_signal_connect_object (self->list_view, "map", G_CALLBACK (view_moved), self,
+                             G_CONNECT_SWAPPED);
   }
 }
 

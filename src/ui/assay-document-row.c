@@ -614,15 +614,14 @@ assay_document_row_tick (AssayDocumentRow *self,
   if (self->document == NULL)
     return FALSE;
 
-  /* Far from the view, a row only remembers that its times moved. */
+  /* Far from the view, a row only remembers that its times moved (it is
+   * brought up to date when it comes near: assay_document_row_catch_up()). */
   if (!is_near_view (self))
     {
-      if (state_is_running (assay_document_get_state (self->document)))
-        {
-          self->dirty |= DIRTY_SUMMARY;
-          return TRUE;
-        }
-      return self->dirty != 0;
+      if (!state_is_running (assay_document_get_state (self->document)))
+        return FALSE;
+      self->dirty |= DIRTY_SUMMARY;
+      return TRUE;
     }
 
   flush (self);
