@@ -163,6 +163,40 @@ run_test_hook (int out_fd)
   return FALSE;
 }
 
+static void
+close_inherited_descriptors (void)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  GArray *fds;
+
+  if (close_range (3, ~0U, 0) == 0)
+    return;
+
+  /* Kernels before 5.9: the descriptors /proc lists (gathered first, as
+   * closing them while reading the directory would close its own). */
+  dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  if (dir == NULL)
+    {
+      for (int fd = 3; fd < 1024; fd++)
+        close (fd);
+      return;
+    }
+
+  fds = g_array_new (FALSE, FALSE, sizeof (int));
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      int fd = atoi (name);
+
+      if (fd >= 3)
+        g_array_append_val (fds, fd);
+    }
+  g_clear_pointer (&dir, g_dir_close);
+  for (guint i = 0; i < fds->len; i++)
+    close (g_array_index (fds, int, i));
+  g_array_unref (fds);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -201,6 +235,12 @@ main (int    argc,
 
   /* Die with the thread that started us rather than read on for nobody. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
+
+  /* Only stdin, stdout and stderr are ours: the app starts us without
+   * closing its other descriptors (so that GLib can use posix_spawn()
+   * instead of fork(), which cost its main thread a page fault on every
+   * page it touched afterwards), so close whatever came with us. */
+  close_inherited_descriptors ();
 
   setlocale (LC_ALL, "");
   /* ASSAY_LOCALEDIR is for running from the build tree (the tests), where the

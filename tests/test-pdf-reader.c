@@ -654,6 +654,100 @@ test_helper_timeout (void)
   g_assert_cmpint (elapsed, <, 3 * G_USEC_PER_SEC);
 }
 
+/* How many of the helper's descriptors are @data (a /proc/…/fd link
+ * target such as "pipe:[1234]"), once it has run for a while: the first
+ * child of this process that is the helper, looked at for up to 3 s (it
+ * stalls for longer). -1 if none was seen. */
+static gpointer
+watch_helper_descriptors (gpointer data)
+{
+  const char *target = data;
+  gint64 end = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  gint64 first_seen = 0;
+  int n_extra = -1;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+      const char *name;
+
+      while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+        {
+          g_autofree char *stat_path = g_build_filename ("/proc", name, "stat", NULL);
+          g_autofree char *stat = NULL;
+          const char *after_comm;
+          char state;
+          int ppid;
+
+          if (!g_ascii_isdigit (name[0]) || !g_file_get_contents (stat_path, &stat, NULL, NULL))
+            continue;
+          after_comm = strrchr (stat, ')');
+          if (strstr (stat, "(assay-pdf-reade") == NULL || after_comm == NULL ||
+              sscanf (after_comm + 1, " %c %d", &state, &ppid) != 2 || ppid != getpid ())
+            continue;
+
+          if (first_seen == 0)
+            first_seen = g_get_monotonic_time ();
+          else if (g_get_monotonic_time () - first_seen > 300 * 1000)
+            {
+              g_autofree char *fd_path = g_build_filename ("/proc", name, "fd", NULL);
+              g_autoptr(GDir) fds = g_dir_open (fd_path, 0, NULL);
+              const char *fd;
+
+              n_extra = 0;
+              while (fds != NULL && (fd = g_dir_read_name (fds)) != NULL)
+                {
+                  g_autofree char *link = g_build_filename (fd_path, fd, NULL);
+                  g_autofree char *points_to = g_file_read_link (link, NULL);
+
+                  if (g_strcmp0 (points_to, target) == 0)
+                    n_extra++;
+                }
+              return GINT_TO_POINTER (n_extra + 1);
+            }
+        }
+      g_usleep (20 * 1000);
+    }
+
+  return GINT_TO_POINTER (n_extra + 1);
+}
+
+/* The app starts helpers with its descriptors left open (so that GLib uses
+ * posix_spawn); the helper keeps none of them. */
+static void
+test_helper_descriptors (void)
+{
+  g_autofree char *path = write_numbered_pdf ("ten.pdf", 10);
+  g_autoptr(GError) error = NULL;
+  AssayReadLimits limits = default_limits ();
+  GThread *watcher;
+  AssayPdfText *text;
+  g_autofree char *self_link = NULL;
+  g_autofree char *target = NULL;
+  int leaked[2];
+  int n_extra;
+
+  /* A descriptor a library might have opened without O_CLOEXEC. */
+  g_assert_cmpint (pipe (leaked), ==, 0);
+  g_assert_cmpint (fcntl (leaked[0], F_GETFD) & FD_CLOEXEC, ==, 0);
+  self_link = g_strdup_printf ("/proc/self/fd/%d", leaked[0]);
+  target = g_file_read_link (self_link, NULL);
+  g_assert_nonnull (target);
+
+  limits.timeout_seconds = 2;
+  g_setenv (ASSAY_PDF_READER_TEST_HOOK_ENV, "stall", TRUE);
+  watcher = g_thread_new ("watch-helper", watch_helper_descriptors, target);
+  text = assay_pdf_read_range_isolated (path, NULL, 0, 0, &limits, NULL, &error);
+  n_extra = GPOINTER_TO_INT (g_thread_join (watcher)) - 1;
+  g_unsetenv (ASSAY_PDF_READER_TEST_HOOK_ENV);
+  close (leaked[0]);
+  close (leaked[1]);
+
+  g_assert_null (text);
+  g_assert_error (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_TIMEOUT);
+  g_assert_cmpint (n_extra, ==, 0);
+}
+
 static void
 test_helper_crash (void)
 {
@@ -1316,6 +1410,7 @@ main (int    argc,
   g_test_add_func ("/assay/pdf-reader/errors/encrypted", test_encrypted);
   g_test_add_func ("/assay/pdf-reader/limits/deadline-and-cancel", test_in_process_deadline_and_cancel);
   g_test_add_func ("/assay/pdf-reader/helper/timeout", test_helper_timeout);
+  g_test_add_func ("/assay/pdf-reader/helper/descriptors", test_helper_descriptors);
   g_test_add_func ("/assay/pdf-reader/helper/crash", test_helper_crash);
   g_test_add_func ("/assay/pdf-reader/helper/garbage", test_helper_garbage);
   g_test_add_func ("/assay/pdf-reader/helper/lying-boxes", test_helper_lying_boxes);

@@ -159,7 +159,74 @@ test_latency_probe (void)
   g_assert_cmpfloat (json_object_get_double_member (summary, "max_ms"), ==, max);
   g_assert_cmpfloat (json_object_get_double_member (summary, "p99_ms"), ==, p99);
   g_assert_cmpfloat (json_object_get_double_member (summary, "p50_ms"), ==, p50);
+  /* No frames marked: no frame figures. */
+  g_assert_false (json_object_has_member (summary, "frames"));
 
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* Frames marked by the frame clock's phases: counted, timed, the ones that
+ * laid the window out counted apart; every sample and frame written. */
+static void
+test_latency_probe_frames (void)
+{
+  g_autoptr(AssayLatencyProbe) probe = assay_latency_probe_new (10);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *dir = g_dir_make_tmp ("assay-probe-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "probe.json", NULL);
+  g_autofree char *samples_path = g_build_filename (dir, "samples", NULL);
+  g_autofree char *samples = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonObject *summary;
+  guint n_frame_lines = 0;
+
+  /* Three frames: 0, 20 and 0 ms of work, the second a layout; a second
+   * start inside a frame (a later phase) does not restart it. */
+  for (guint i = 0; i < 3; i++)
+    {
+      assay_latency_probe_frame_started (probe);
+      if (i == 1)
+        {
+          g_usleep (20 * 1000);
+          assay_latency_probe_frame_started (probe);
+          assay_latency_probe_frame_resized (probe);
+        }
+      assay_latency_probe_frame_ended (probe);
+    }
+  /* An end without a start is not a frame. */
+  assay_latency_probe_frame_ended (probe);
+  g_assert_cmpuint (assay_latency_probe_get_n_frames (probe), ==, 3);
+
+  g_assert_true (assay_latency_probe_write (probe, path, &error));
+  g_assert_no_error (error);
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  summary = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpint (json_object_get_int_member (summary, "frames"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (summary, "frames_resized"), ==, 1);
+  g_assert_cmpfloat (json_object_get_double_member (summary, "frame_max_ms"), >=, 19.0);
+  g_assert_cmpfloat (json_object_get_double_member (summary, "frame_p99_ms"), >=, 19.0);
+
+  g_assert_true (assay_latency_probe_write_samples (probe, samples_path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (samples_path, &samples, NULL, &error));
+  lines = g_strsplit (samples, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "f "))
+      {
+        g_auto(GStrv) fields = g_strsplit (lines[i], " ", -1);
+
+        g_assert_cmpuint (g_strv_length (fields), ==, 5);
+        g_assert_cmpstr (fields[4], ==, n_frame_lines == 1 ? "1" : "0");
+        if (n_frame_lines == 1)
+          g_assert_cmpint (g_ascii_strtoll (fields[2], NULL, 10), >=, 19 * 1000);
+        n_frame_lines++;
+      }
+  g_assert_cmpuint (n_frame_lines, ==, 3);
+
+  g_remove (samples_path);
   g_remove (path);
   g_rmdir (dir);
 }
@@ -172,6 +239,7 @@ main (int    argc,
 
   g_test_add_func ("/assay/ui/paced-model", test_paced_model);
   g_test_add_func ("/assay/ui/latency-probe", test_latency_probe);
+  g_test_add_func ("/assay/ui/latency-probe/frames", test_latency_probe_frames);
 
   return g_test_run ();
 }

@@ -21,6 +21,7 @@
 #include "assay-document-private.h"
 #include "assay-fake-llm-server.h"
 #include "assay-offline-extractor.h"
+#include "assay-progress-line.h"
 #include "assay-session.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
@@ -153,6 +154,24 @@ find_descendant (GtkWidget *widget,
     }
 
   return NULL;
+}
+
+/* The status line a row shows now (its second inscription, after the
+ * name), read without asking the row for it (which would bring it up to
+ * date first). */
+static GtkInscription *
+shown_status (GtkWidget *row)
+{
+  GtkWidget *name = find_descendant (row, GTK_TYPE_INSCRIPTION);
+  GtkWidget *text_box = gtk_widget_get_parent (gtk_widget_get_parent (name));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (text_box);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_INSCRIPTION (child))
+      return GTK_INSCRIPTION (child);
+
+  g_assert_not_reached ();
 }
 
 static gboolean
@@ -556,20 +575,83 @@ test_rows (void)
   _assay_document_set_state (failed, ASSAY_DOCUMENT_READING);
   _assay_document_fail (failed, ASSAY_DOCUMENT_FAILED, ASSAY_STAGE_READ,
                         "The file is damaged: its cross-reference table is missing");
-  g_assert_true (label_shows (rows[2], "The file is damaged: its cross-reference table is missing"));
+  /* A row shows changes at its next frame; asking for its status shows
+   * them now. */
   g_assert_cmpstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[2])), ==, "Failed while reading");
+  g_assert_true (label_shows (rows[2], "The file is damaged: its cross-reference table is missing"));
   _assay_document_set_n_pages (cached, 1);
   _assay_document_set_cached (cached, TRUE);
   _assay_document_set_summary (cached, 4, 4, "Invoice 0042");
   _assay_document_set_state (cached, ASSAY_DOCUMENT_DONE);
-  g_assert_true (label_shows (rows[3], "Cached"));
   g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
                                    "1 page · "));
+  g_assert_true (label_shows (rows[3], "Cached"));
   g_assert_nonnull (strstr (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (rows[3])),
                             "4 figures, 4 verified"));
 
   screenshots (window, "rows");
 
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+count_call (guint *n)
+{
+  (*n)++;
+}
+
+/* The drawn progress line: clamped, notified on change only, never asking
+ * for a new size (that is what it is for). */
+static void
+test_progress_line (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *line = assay_progress_line_new ();
+  guint n_notified = 0;
+  guint n_layouts = 0;
+  guint n_paints = 0;
+  int width, height;
+
+  gtk_window_set_child (GTK_WINDOW (window), line);
+  gtk_window_set_default_size (GTK_WINDOW (window), 300, 40);
+  gtk_window_present (GTK_WINDOW (window));
+  settle (200);
+  width = gtk_widget_get_width (line);
+  height = gtk_widget_get_height (line);
+  g_assert_cmpint (width, >, 0);
+
+  g_signal_connect_swapped (line, "notify::fraction", G_CALLBACK (count_call), &n_notified);
+  g_signal_connect_swapped (gtk_widget_get_frame_clock (window), "layout", G_CALLBACK (count_call), &n_layouts);
+  g_signal_connect_swapped (gtk_widget_get_frame_clock (window), "paint", G_CALLBACK (count_call), &n_paints);
+  /* Until the window is still: 100 ms without a layout (at most 5 s). */
+  for (guint i = 0; i < 50; i++)
+    {
+      n_layouts = 0;
+      settle (100);
+      if (n_layouts == 0)
+        break;
+    }
+  g_assert_cmpuint (n_layouts, ==, 0);
+  n_paints = 0;
+  assay_progress_line_set_fraction (ASSAY_PROGRESS_LINE (line), 0.25);
+  assay_progress_line_set_fraction (ASSAY_PROGRESS_LINE (line), 0.25);
+  g_assert_cmpuint (n_notified, ==, 1);
+  /* Redrawn, not laid out again. */
+  settle (100);
+  g_test_message ("after a new fraction: %u layouts, %u paints", n_layouts, n_paints);
+  g_assert_cmpuint (n_layouts, ==, 0);
+  g_assert_cmpuint (n_paints, >=, 1);
+  assay_progress_line_set_fraction (ASSAY_PROGRESS_LINE (line), 7.0);
+  g_assert_cmpfloat (assay_progress_line_get_fraction (ASSAY_PROGRESS_LINE (line)), ==, 1.0);
+  assay_progress_line_set_fraction (ASSAY_PROGRESS_LINE (line), -1.0);
+  g_assert_cmpfloat (assay_progress_line_get_fraction (ASSAY_PROGRESS_LINE (line)), ==, 0.0);
+  g_assert_cmpuint (n_notified, ==, 3);
+  settle (100);
+  g_assert_cmpint (gtk_widget_get_width (line), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (line), ==, height);
+
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (window), count_call, &n_layouts);
+  g_signal_handlers_disconnect_by_func (gtk_widget_get_frame_clock (window), count_call, &n_paints);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -835,6 +917,40 @@ test_ten_thousand (void)
   g_assert_cmpuint (count_rows (GTK_WIDGET (list)), <=, 250);
   g_assert_nonnull (assay_document_list_find_row (list, assay_window_get_selected_document (window)));
 
+  /* A row far from the view (GTK keeps rows bound some way off screen)
+   * lets its document's changes wait, and shows them once near. */
+  {
+    GListModel *documents = assay_pipeline_get_documents (assay_window_get_pipeline (window));
+    g_autoptr(AssayDocument) far = NULL;
+    GtkWidget *row = NULL;
+    GtkInscription *status;
+    g_autofree char *before = NULL;
+    guint far_position = 0;
+
+    /* The farthest bound row above (GTK 4.8 keeps them above the one
+     * scrolled to), more than two screens (~30 rows) away. */
+    for (guint position = 7501 - 250; position < 7501 - 40 && row == NULL; position++)
+      {
+        g_clear_object (&far);
+        far = g_list_model_get_item (documents, position);
+        row = assay_document_list_find_row (list, far);
+        far_position = position;
+      }
+    g_test_message ("a bound row %u rows above the selection", 7501 - far_position);
+    g_assert_nonnull (row);
+    status = shown_status (row);
+    before = g_strdup (gtk_inscription_get_text (status));
+    g_assert_null (strstr (before, "99 figures"));
+    _assay_document_set_summary (far, 99, 98, NULL);
+    settle (200);
+    g_assert_cmpstr (gtk_inscription_get_text (status), ==, before);
+
+    assay_document_list_select (list, far_position);
+    settle (300);
+    g_assert_true (assay_document_list_find_row (list, far) == row);
+    g_assert_nonnull (strstr (gtk_inscription_get_text (status), "99 figures, 98 verified"));
+  }
+
   rss_after = resident_kib ();
   g_test_message ("resident memory: %zu KiB before, %zu KiB with 10,000 documents", rss_before, rss_after);
   g_assert_cmpuint (rss_after, <, rss_before + 100 * 1024);
@@ -878,6 +994,7 @@ main (int    argc,
   g_application_hold (G_APPLICATION (app));
 
   g_test_add_func ("/assay/window/empty", test_empty);
+  g_test_add_func ("/assay/window/progress-line", test_progress_line);
   g_test_add_func ("/assay/window/documents", test_documents);
   g_test_add_func ("/assay/window/password", test_password);
   g_test_add_func ("/assay/window/session", test_session);

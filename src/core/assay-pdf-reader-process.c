@@ -1275,7 +1275,14 @@ spawn_helper (const char             *path,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *helper = find_helper ();
   g_auto(GStrv) argv = NULL;
-  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+  /* Descriptors are left open: GLib then starts the helper with
+   * posix_spawn() (vfork) instead of fork(). A fork() of the app from a
+   * worker write-protects every page of the process, and the window's main
+   * thread then took a page fault on each page it touched (a third of its
+   * time during a batch) and waited on the address-space lock while the
+   * pages were copied. The helper closes every descriptor but 0-2 first
+   * thing, and the app opens its own with O_CLOEXEC. */
+  GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_INHERIT_FDS;
   GSubprocess *process;
 
   /* poppler reports every syntax error on stderr: keep it from the

@@ -82,15 +82,68 @@ get_or_create_window (AssayApplication *self)
   return new_window;
 }
 
+static void
+probe_frame_started (GdkFrameClock    *clock,
+                     AssayApplication *self)
+{
+  if (self->probe != NULL)
+    assay_latency_probe_frame_started (self->probe);
+}
+
+static void
+probe_frame_ended (GdkFrameClock    *clock,
+                   AssayApplication *self)
+{
+  if (self->probe != NULL)
+    assay_latency_probe_frame_ended (self->probe);
+}
+
+static void
+probe_window_measured (GdkToplevel      *toplevel,
+                       GdkToplevelSize  *size,
+                       AssayApplication *self)
+{
+  if (self->probe != NULL)
+    assay_latency_probe_frame_resized (self->probe);
+}
+
+static void
+probe_window_realized (GtkWidget        *window,
+                       AssayApplication *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+
+  g_signal_handlers_disconnect_by_func (window, probe_window_realized, self);
+  /* Each phase is emitted only when something asked for it: a frame
+   * starts at the first of them that runs, and after-paint always runs. */
+  g_signal_connect_object (clock, "flush-events", G_CALLBACK (probe_frame_started), self, 0);
+  g_signal_connect_object (clock, "before-paint", G_CALLBACK (probe_frame_started), self, 0);
+  g_signal_connect_object (clock, "update", G_CALLBACK (probe_frame_started), self, 0);
+  g_signal_connect_object (clock, "layout", G_CALLBACK (probe_frame_started), self, 0);
+  g_signal_connect_object (clock, "paint", G_CALLBACK (probe_frame_started), self, 0);
+  g_signal_connect_object (clock, "after-paint", G_CALLBACK (probe_frame_ended), self, 0);
+  g_signal_connect_object (surface, "compute-size", G_CALLBACK (probe_window_measured), self, 0);
+}
+
 /* The probe measures the running application: it starts once the first
- * window is up (launch time is measured apart, not as a stall). */
+ * window is up (launch time is measured apart, not as a stall). It also
+ * counts the first window's frames and what they cost. */
 static gboolean
 start_probe (gpointer user_data)
 {
   AssayApplication *self = user_data;
 
   if (self->probe == NULL)
-    self->probe = assay_latency_probe_new (LATENCY_PROBE_INTERVAL_MS);
+    {
+      GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+      self->probe = assay_latency_probe_new (LATENCY_PROBE_INTERVAL_MS);
+      if (window != NULL && gtk_widget_get_realized (GTK_WIDGET (window)))
+        probe_window_realized (GTK_WIDGET (window), self);
+      else if (window != NULL)
+        g_signal_connect (window, "realize", G_CALLBACK (probe_window_realized), self);
+    }
   if (self->first_frame_ms >= 0)
     assay_latency_probe_set_first_frame (self->probe, self->first_frame_ms);
 
@@ -258,6 +311,7 @@ assay_application_shutdown (GApplication *app)
 {
   AssayApplication *self = ASSAY_APPLICATION (app);
   const char *probe_path = g_getenv ("ASSAY_LATENCY_PROBE");
+  const char *samples_path = g_getenv ("ASSAY_LATENCY_PROBE_SAMPLES");
 
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
@@ -268,6 +322,10 @@ assay_application_shutdown (GApplication *app)
 
       if (!assay_latency_probe_write (self->probe, probe_path, &error))
         g_message ("Could not write the latency probe's summary: %s", error->message);
+      /* Every sample too, for benchmarks that look at a part of the run. */
+      if (samples_path != NULL && *samples_path != '\0' &&
+          !assay_latency_probe_write_samples (self->probe, samples_path, &error))
+        g_message ("Could not write the latency probe's samples: %s", error->message);
       g_clear_pointer (&self->probe, assay_latency_probe_free);
     }
 

@@ -7,6 +7,17 @@
  * on their own (elapsed, the estimate, a rate-limit countdown) are not
  * ticked here: the list runs one timer for the rows it shows and calls
  * assay_document_row_tick().
+ *
+ * A document changes many times a second while it runs (state, status,
+ * progress, pages), and GTK 4.8's list view keeps up to 200 rows bound,
+ * most of them off screen. So a notification only marks what changed; a
+ * row on screen (or within a screen of it) applies its changes once per
+ * frame, from a tick callback, and a row off screen when the list shows it
+ * (assay_document_row_catch_up(), on scrolling and on the list's timer).
+ * The texts that change are GtkInscriptions, whose size does not follow
+ * their text: setting one redraws the row instead of measuring the window
+ * again, and the progress line is drawn (assay-progress-line.c). Parts
+ * few rows need (the password entry) are built when first shown.
  */
 #define G_LOG_DOMAIN "assay-document-row"
 
@@ -15,6 +26,7 @@
 #include <glib/gi18n.h>
 
 #include "assay-document-row.h"
+#include "assay-progress-line.h"
 
 struct _AssayDocumentRow
 {
@@ -26,21 +38,31 @@ struct _AssayDocumentRow
   char           *status;
   int             shown_state;   /* the state the icon shows, -1 for none */
   gboolean        shown_waiting; /* the icon shows a rate limit's wait */
+  guint           dirty;         /* Dirty: what changed since last shown */
+  guint           tick_id;       /* applies the changes at the next frame */
 
   /* Template children */
   GtkWidget      *box;
   GtkImage       *stage_icon;
-  GtkLabel       *name_label;
+  GtkInscription *name_label;
   GtkWidget      *cached_badge;
-  GtkLabel       *status_label;
-  GtkProgressBar *progress_bar;
+  GtkWidget      *text_box;
+  GtkInscription *status_label;
+  AssayProgressLine *progress_bar;
   GtkLabel       *error_label;
-  GtkWidget      *password_box;
-  GtkPasswordEntry *password_entry;
+  GtkWidget      *password_box;   /* built when first needed */
+  GtkWidget      *password_entry;
   GtkWidget      *cancel_button;
   GtkWidget      *retry_button;
   GtkWidget      *remove_button;
 };
+
+typedef enum {
+  DIRTY_STATE    = 1 << 0,  /* the state or the error message */
+  DIRTY_SUMMARY  = 1 << 1,  /* what the status line says */
+  DIRTY_PROGRESS = 1 << 2,
+  DIRTY_ALL      = DIRTY_STATE | DIRTY_SUMMARY | DIRTY_PROGRESS,
+} Dirty;
 
 enum {
   PROP_0,
@@ -260,7 +282,56 @@ set_status (AssayDocumentRow *self,
 
   g_free (self->status);
   self->status = status;
-  gtk_label_set_label (self->status_label, status);
+  gtk_inscription_set_text (self->status_label, status);
+}
+
+static void
+password_activated (AssayDocumentRow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "row.unlock", NULL);
+}
+
+static gboolean
+query_unlock_tooltip (GtkWidget  *widget,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard_mode,
+                      GtkTooltip *tooltip)
+{
+  gtk_tooltip_set_text (tooltip, _("Read this document with the password"));
+  return TRUE;
+}
+
+/* Only rows that need a password have the entry: built the first time. */
+static void
+ensure_password_box (AssayDocumentRow *self)
+{
+  GtkWidget *button;
+
+  if (self->password_box != NULL)
+    return;
+
+  self->password_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_top (self->password_box, 2);
+
+  self->password_entry = gtk_password_entry_new ();
+  gtk_widget_set_hexpand (self->password_entry, TRUE);
+  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (self->password_entry), TRUE);
+  g_object_set (self->password_entry, "placeholder-text", _("Password"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->password_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Password of this document"),
+                                  -1);
+  g_signal_connect_swapped (self->password_entry, "activate", G_CALLBACK (password_activated), self);
+  gtk_box_append (GTK_BOX (self->password_box), self->password_entry);
+
+  button = gtk_button_new_with_mnemonic (_("_Unlock"));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "row.unlock");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_widget_set_has_tooltip (button, TRUE);
+  g_signal_connect (button, "query-tooltip", G_CALLBACK (query_unlock_tooltip), NULL);
+  gtk_box_append (GTK_BOX (self->password_box), button);
+
+  gtk_box_append (GTK_BOX (self->text_box), self->password_box);
 }
 
 /* What changes with the state: the icon, which parts show, the actions. */
@@ -288,8 +359,13 @@ update_state (AssayDocumentRow *self)
   if (css_class != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->stage_icon), css_class);
 
+  /* Shown and hidden with the state: the icon changes in the same frame,
+   * which measures the row again anyway. */
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state_is_running (state));
-  gtk_widget_set_visible (self->password_box, state == ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  if (state == ASSAY_DOCUMENT_NEEDS_PASSWORD)
+    ensure_password_box (self);
+  if (self->password_box != NULL)
+    gtk_widget_set_visible (self->password_box, state == ASSAY_DOCUMENT_NEEDS_PASSWORD);
   gtk_widget_set_visible (self->cancel_button, running);
   gtk_widget_set_visible (self->retry_button,
                           finished && state != ASSAY_DOCUMENT_DONE &&
@@ -376,20 +452,31 @@ query_stage_tooltip (AssayDocumentRow *self,
   return TRUE;
 }
 
-/* Progress is the most frequent change: the bar only (the estimate moves
- * with the list's timer). */
-static void
-progress_changed (AssayDocumentRow *self)
+/* The badge's and the buttons' tooltips: fixed texts, given when asked. */
+static gboolean
+query_fixed_tooltip (AssayDocumentRow *self,
+                     int               x,
+                     int               y,
+                     gboolean          keyboard_mode,
+                     GtkTooltip       *tooltip,
+                     GtkWidget        *widget)
 {
-  gtk_progress_bar_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
-}
+  const char *text = NULL;
 
-static void
-state_changed (AssayDocumentRow *self)
-{
-  update_state (self);
-  update_error (self);
-  set_status (self, compose_status (self, g_get_monotonic_time ()));
+  if (widget == self->cached_badge)
+    text = _("Stored from an earlier run: nothing was read again");
+  else if (widget == self->cancel_button)
+    text = _("Stop this document");
+  else if (widget == self->retry_button)
+    text = _("Process this document again");
+  else if (widget == self->remove_button)
+    text = _("Remove from the list");
+
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 /* While a rate limit holds, an alarm clock instead of the stage. */
@@ -407,26 +494,105 @@ update_waiting (AssayDocumentRow *self)
   gtk_image_set_from_icon_name (self->stage_icon, waiting ? "alarm-symbolic" : state_icon_name (state));
 }
 
+/* Shows what changed since the last time. */
 static void
-summary_changed (AssayDocumentRow *self)
+flush (AssayDocumentRow *self)
 {
-  update_waiting (self);
-  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
-  set_status (self, compose_status (self, g_get_monotonic_time ()));
+  guint dirty = self->dirty;
+
+  self->dirty = 0;
+  if (self->document == NULL || dirty == 0)
+    return;
+
+  if (dirty & DIRTY_STATE)
+    {
+      update_state (self);
+      update_error (self);
+    }
+  if (dirty & (DIRTY_STATE | DIRTY_SUMMARY))
+    {
+      update_waiting (self);
+      gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
+      set_status (self, compose_status (self, g_get_monotonic_time ()));
+    }
+  if (dirty & DIRTY_PROGRESS)
+    assay_progress_line_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
+}
+
+/* On screen, or within a screen of it (so that scrolling finds rows up to
+ * date); a row outside a list view (tests) always is. */
+static gboolean
+is_near_view (AssayDocumentRow *self)
+{
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_LIST_VIEW);
+  graphene_rect_t bounds;
+  int height;
+
+  if (view == NULL)
+    return TRUE;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)) ||
+      !gtk_widget_compute_bounds (GTK_WIDGET (self), view, &bounds))
+    return FALSE;
+
+  height = gtk_widget_get_height (view);
+  return bounds.origin.y + bounds.size.height >= -height && bounds.origin.y <= 2 * height;
+}
+
+static gboolean
+flush_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       user_data)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+
+  self->tick_id = 0;
+  /* Scrolled away since: catch_up() shows it when it is back. */
+  if (is_near_view (self))
+    flush (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
-update (AssayDocumentRow *self)
+queue_flush (AssayDocumentRow *self,
+             Dirty             what)
 {
-  if (self->document == NULL)
-    return;
+  self->dirty |= what;
+  if (self->tick_id == 0 && is_near_view (self))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), flush_tick, NULL, NULL);
+}
 
-  update_state (self);
-  update_waiting (self);
-  update_error (self);
-  gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
-  progress_changed (self);
-  set_status (self, compose_status (self, g_get_monotonic_time ()));
+static void
+state_changed (AssayDocumentRow *self)
+{
+  queue_flush (self, DIRTY_STATE);
+}
+
+static void
+summary_changed (AssayDocumentRow *self)
+{
+  queue_flush (self, DIRTY_SUMMARY);
+}
+
+static void
+progress_changed (AssayDocumentRow *self)
+{
+  queue_flush (self, DIRTY_PROGRESS);
+}
+
+/**
+ * assay_document_row_catch_up:
+ *
+ * Shows what changed in the document while the row was far from the
+ * view, if it is near it now. The list calls it when it scrolls.
+ */
+void
+assay_document_row_catch_up (AssayDocumentRow *self)
+{
+  g_return_if_fail (ASSAY_IS_DOCUMENT_ROW (self));
+
+  if (self->dirty != 0 && self->tick_id == 0 && is_near_view (self))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), flush_tick, NULL, NULL);
 }
 
 /**
@@ -448,6 +614,17 @@ assay_document_row_tick (AssayDocumentRow *self,
   if (self->document == NULL)
     return FALSE;
 
+  /* Far from the view, a row only remembers that its times moved (it is
+   * brought up to date when it comes near: assay_document_row_catch_up()). */
+  if (!is_near_view (self))
+    {
+      if (!state_is_running (assay_document_get_state (self->document)))
+        return FALSE;
+      self->dirty |= DIRTY_SUMMARY;
+      return TRUE;
+    }
+
+  flush (self);
   state = assay_document_get_state (self->document);
   if (!state_is_running (state))
     return FALSE;
@@ -460,12 +637,16 @@ assay_document_row_tick (AssayDocumentRow *self,
 /**
  * assay_document_row_get_status:
  *
+ * Shows what changed first, if anything did.
+ *
  * Returns: (nullable): the status line as shown
  */
 const char *
 assay_document_row_get_status (AssayDocumentRow *self)
 {
   g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), NULL);
+
+  flush (self);
 
   return self->status;
 }
@@ -517,8 +698,12 @@ row_unlock (GtkWidget  *widget,
             GVariant   *parameter)
 {
   AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
+  const char *password;
 
+  if (self->password_entry == NULL)
+    return;
+
+  password = gtk_editable_get_text (GTK_EDITABLE (self->password_entry));
   if (self->document == NULL || self->pipeline == NULL || password == NULL || *password == '\0')
     return;
 
@@ -527,13 +712,7 @@ row_unlock (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
 }
 
-static void
-password_activated (AssayDocumentRow *self)
-{
-  gtk_widget_activate_action (GTK_WIDGET (self), "row.unlock", NULL);
-}
-
-/* ------------------------------------------------------------------------ */
+ /* ------------------------------------------------------------------------ */
 /* GObject                                                                   */
 
 static void
@@ -541,6 +720,11 @@ assay_document_row_dispose (GObject *object)
 {
   AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (object);
 
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
   if (self->document_signals != NULL)
     g_signal_group_set_target (self->document_signals, NULL);
   g_clear_object (&self->document);
@@ -629,21 +813,20 @@ assay_document_row_class_init (AssayDocumentRowClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (ASSAY_TYPE_PROGRESS_LINE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/assayapp/Assay/ui/assay-document-row.ui");
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, box);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, stage_icon);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cached_badge);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, text_box);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, error_label);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, password_box);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, password_entry);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, remove_button);
-  gtk_widget_class_bind_template_callback (widget_class, password_activated);
 
   gtk_widget_class_install_action (widget_class, "row.cancel", NULL, row_cancel);
   gtk_widget_class_install_action (widget_class, "row.retry", NULL, row_retry);
@@ -680,6 +863,16 @@ assay_document_row_init (AssayDocumentRow *self)
   g_signal_connect_swapped (self->status_label, "query-tooltip", G_CALLBACK (query_status_tooltip), self);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self->stage_icon), TRUE);
   g_signal_connect_swapped (self->stage_icon, "query-tooltip", G_CALLBACK (query_stage_tooltip), self);
+  {
+    GtkWidget *fixed[] = { self->cached_badge, self->cancel_button, self->retry_button,
+                           self->remove_button };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+      {
+        gtk_widget_set_has_tooltip (fixed[i], TRUE);
+        g_signal_connect_swapped (fixed[i], "query-tooltip", G_CALLBACK (query_fixed_tooltip), self);
+      }
+  }
 
   self->shown_state = -1;
   self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
@@ -724,16 +917,19 @@ assay_document_row_set_document (AssayDocumentRow *self,
   if (self->document == document)
     return;
 
-  if (self->document != NULL)
+  if (self->document != NULL && self->password_entry != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
 
   g_set_object (&self->document, document);
   g_signal_group_set_target (self->document_signals, document);
 
+  /* A row bound to a document shows it at once, near the view or not. */
+  self->dirty = 0;
   if (document != NULL)
     {
-      gtk_label_set_label (self->name_label, assay_document_get_name (document));
-      update (self);
+      gtk_inscription_set_text (self->name_label, assay_document_get_name (document));
+      self->dirty = DIRTY_ALL;
+      flush (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);

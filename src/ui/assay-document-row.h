@@ -20,5 +20,6 @@ void           assay_document_row_set_document (AssayDocumentRow *self,
 gboolean       assay_document_row_tick         (AssayDocumentRow *self,
                                                 gint64            now);
 const char    *assay_document_row_get_status   (AssayDocumentRow *self);
+void           assay_document_row_catch_up     (AssayDocumentRow *self);
 
 G_END_DECLS

@@ -22,6 +22,10 @@ void               assay_latency_probe_stop        (AssayLatencyProbe  *self);
 void               assay_latency_probe_free        (AssayLatencyProbe  *self);
 void               assay_latency_probe_set_first_frame (AssayLatencyProbe *self,
                                                     double             ms);
+void               assay_latency_probe_frame_started (AssayLatencyProbe *self);
+void               assay_latency_probe_frame_ended (AssayLatencyProbe *self);
+void               assay_latency_probe_frame_resized (AssayLatencyProbe *self);
+guint              assay_latency_probe_get_n_frames (AssayLatencyProbe *self);
 guint              assay_latency_probe_get_n_samples (AssayLatencyProbe *self);
 void               assay_latency_probe_summarize   (AssayLatencyProbe  *self,
                                                     double             *p50_ms,
@@ -30,6 +34,9 @@ void               assay_latency_probe_summarize   (AssayLatencyProbe  *self,
 gboolean           assay_latency_probe_write       (AssayLatencyProbe  *self,
                                                     const char         *path,
                                                     GError            **error);
+gboolean           assay_latency_probe_write_samples (AssayLatencyProbe  *self,
+                                                     const char         *path,
+                                                     GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayLatencyProbe, assay_latency_probe_free)
 
