@@ -387,6 +387,38 @@ test_dashboard (Fixture       *fixture,
   g_assert_cmpuint (n_items (assay_activity_panel_get_timeline (fixture->activity), 0), >=, 5 * 3);
   g_assert_true (assay_test_ui_wait (geometry_ready, assay_activity_panel_get_timeline (fixture->activity),
                                      WAIT_MS));
+
+  /* Tokens in and out, and with a price their cost (the offline extractor
+   * uses none: counted here as a model's would be). */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
+
+    g_settings_set_double (settings, "price-input", 0);
+    g_settings_set_double (settings, "price-output", 0);
+    assay_activity_panel_set_settings (fixture->activity, settings);
+    assay_metrics_add_token_counts (assay_pipeline_get_metrics (fixture->pipeline), ASSAY_STAGE_EXTRACT,
+                                    1500000, 250000);
+    assay_activity_panel_refresh (fixture->activity);
+    g_assert_nonnull (strstr (assay_activity_panel_get_totals (fixture->activity),
+                              "1500000 tokens in, 250000 out"));
+    g_assert_null (strstr (assay_activity_panel_get_totals (fixture->activity), "≈"));   /* no price */
+    g_settings_set_double (settings, "price-input", 2.5);
+    g_settings_set_double (settings, "price-output", 10);
+    g_settings_set_string (settings, "price-currency", "EUR");
+    /* Follows the settings without waiting for the timer. */
+    g_assert_nonnull (strstr (assay_activity_panel_get_totals (fixture->activity), "≈ 6.25 EUR"));
+    {
+      g_autofree char *tiny = assay_activity_panel_format_totals (10, 0, 0, settings);
+
+      g_assert_nonnull (strstr (tiny, "under 0.01 EUR"));
+    }
+    assay_activity_panel_set_settings (fixture->activity, NULL);
+    g_assert_null (strstr (assay_activity_panel_get_totals (fixture->activity), "EUR"));
+    assay_activity_panel_set_settings (fixture->activity, settings);
+    g_settings_reset (settings, "price-input");
+    g_settings_reset (settings, "price-output");
+    g_settings_set_double (settings, "price-input", 2.5);
+  }
   shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "activity-panel");
   g_clear_pointer (&shot, g_free);
   assay_test_ui_set_dark (TRUE);
