@@ -460,6 +460,51 @@ count_build_cb (guint *n_builds)
   (*n_builds)++;
 }
 
+/* The main thread's time in each frame: the frame clock's before-paint to
+ * after-paint (layout, snapshots, rendering). */
+typedef struct
+{
+  gint64  start;
+  GArray *frame_us;
+} Frames;
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 Frames        *frames)
+{
+  frames->start = g_get_monotonic_time ();
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Frames        *frames)
+{
+  gint64 us = g_get_monotonic_time () - frames->start;
+
+  if (frames->start > 0)
+    g_array_append_val (frames->frame_us, us);
+  frames->start = 0;
+}
+
+static gint64
+percentile (GArray *values,
+            guint   pct)
+{
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, compare_int64);
+  return g_array_index (values, gint64, MIN (values->len - 1, (values->len * pct) / 100));
+}
+
+static gboolean
+label_is (gpointer user_data)
+{
+  gpointer *args = user_data;
+
+  return g_strcmp0 (assay_corpus_dashboard_get_label (args[0]), args[1]) == 0 &&
+         !_assay_chart_geometry_pending (assay_corpus_dashboard_get_chart (args[0], ASSAY_CORPUS_CHART_OVER_TIME));
+}
+
 /* A batch while the dashboard is shown: it follows from coalesced
  * refreshes (not one per document), and the main loop's stalls are
  * reported (ASSAY_DASHBOARD_N documents, 30 by default). */
@@ -503,6 +548,57 @@ test_fluid (Fixture       *fixture,
                   "timer lateness p99 %.1f ms, max %.1f ms over %u firings",
                   n, elapsed_ms, n_builds, p99 / 1000.0, max / 1000.0, probe.lateness_us->len);
   g_array_unref (probe.lateness_us);
+
+  /* The dashboard's own main-thread work during the batch, and then one
+   * update over all the documents (another figure chosen: built on the
+   * pool, applied, and the frame that draws it), for docs/benchmarks.md. */
+  if (wanted.n > 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->window));
+      Frames frames = { 0, g_array_new (FALSE, FALSE, sizeof (gint64)) };
+      AssayCorpusDashboardTimings before, after;
+      const char * const *labels = assay_corpus_dashboard_get_labels (fixture->dashboard);
+      g_autofree char *other = NULL;   /* a copy: the labels go with the charts shown */
+      gpointer args[2];
+      gulong b, a;
+
+      _assay_corpus_dashboard_get_timings (fixture->dashboard, &before);
+      g_test_message ("during the batch: %u refreshes, max %.1f ms, mean %.2f ms; %u builds applied, "
+                      "max %.1f ms, mean %.2f ms; %u results summarised, max %.1f ms; "
+                      "build on the pool max %.1f ms",
+                      before.n_refreshes, before.refresh_max_us / 1000.0,
+                      before.refresh_total_us / 1000.0 / MAX (before.n_refreshes, 1),
+                      before.n_applies, before.apply_max_us / 1000.0,
+                      before.apply_total_us / 1000.0 / MAX (before.n_applies, 1),
+                      before.n_summaries, before.summary_max_us / 1000.0, before.build_max_us / 1000.0);
+
+      for (guint i = 0; labels != NULL && labels[i] != NULL; i++)
+        if (g_strcmp0 (labels[i], assay_corpus_dashboard_get_label (fixture->dashboard)) != 0)
+          {
+            g_free (other);
+            other = g_strdup (labels[i]);
+          }
+      g_assert_nonnull (other);
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      b = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &frames);
+      a = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &frames);
+      assay_corpus_dashboard_set_label (fixture->dashboard, other);
+      args[0] = fixture->dashboard;
+      args[1] = other;
+      g_assert_true (assay_test_ui_wait (label_is, args, WAIT_MS));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      g_signal_handler_disconnect (clock, b);
+      g_signal_handler_disconnect (clock, a);
+      _assay_corpus_dashboard_get_timings (fixture->dashboard, &after);
+      g_test_message ("one update over %u documents: build on the pool %.1f ms; on the main thread "
+                      "applying it %.1f ms, then %u frames, the longest %.1f ms (median %.1f ms)",
+                      assay_corpus_dashboard_get_n_documents (fixture->dashboard),
+                      after.build_last_us / 1000.0,
+                      (after.apply_total_us - before.apply_total_us) / 1000.0, frames.frame_us->len,
+                      percentile (frames.frame_us, 100) / 1000.0, percentile (frames.frame_us, 50) / 1000.0);
+      g_array_unref (frames.frame_us);
+    }
 
   /* Coalesced: at most one build per refresh period (and a last one). */
   g_assert_cmpuint (n_builds, <=, 2 + elapsed_ms / ASSAY_CORPUS_DASHBOARD_REFRESH_MS);

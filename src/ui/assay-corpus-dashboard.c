@@ -65,7 +65,8 @@ struct _AssayCorpusDashboard
   GtkWidget         *groups_box;
   GtkLabel          *groups_summary;
   GtkListBox        *groups_list;
-  char              *groups_key;   /* what the list shows (assay_corpus_dashboard_apply_groups) */
+  char              *groups_key;   /* what the list shows (apply_groups()) */
+  AssayCorpusDashboardTimings timings;
 };
 
 G_DEFINE_FINAL_TYPE (AssayCorpusDashboard, assay_corpus_dashboard, GTK_TYPE_WIDGET)
@@ -98,6 +99,7 @@ typedef struct
 {
   GPtrArray *docs;
   char      *label;
+  gint64     build_us;   /* set on the worker, read in built_cb */
 } BuildJob;
 
 static void
@@ -115,11 +117,14 @@ build_thread (GTask        *task,
               GCancellable *cancellable)
 {
   BuildJob *job = task_data;
+  gint64 start = g_get_monotonic_time ();
+  AssayChartsCorpus *corpus;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  g_task_return_pointer (task, assay_charts_corpus_build (job->docs, job->label),
-                         (GDestroyNotify) assay_charts_corpus_free);
+  corpus = assay_charts_corpus_build (job->docs, job->label);
+  job->build_us = g_get_monotonic_time () - start;
+  g_task_return_pointer (task, corpus, (GDestroyNotify) assay_charts_corpus_free);
 }
 
 static gboolean
@@ -326,10 +331,15 @@ built_cb (GObject      *object,
   AssayChartsCorpus *corpus;
   BuildJob *job = g_task_get_task_data (G_TASK (result));
 
+  gint64 start = g_get_monotonic_time (), elapsed;
+
   corpus = g_task_propagate_pointer (G_TASK (result), &error);
   if (corpus == NULL)
     return;   /* cancelled: the dashboard is going */
 
+  self->timings.n_builds++;
+  self->timings.build_last_us = job->build_us;
+  self->timings.build_max_us = MAX (self->timings.build_max_us, job->build_us);
   self->building = FALSE;
   g_clear_pointer (&self->corpus, assay_charts_corpus_free);
   self->corpus = corpus;
@@ -338,6 +348,10 @@ built_cb (GObject      *object,
   g_free (self->built_label);
   self->built_label = g_strdup (job->label);
   apply_corpus (self);
+  elapsed = g_get_monotonic_time () - start;
+  self->timings.n_applies++;
+  self->timings.apply_total_us += elapsed;
+  self->timings.apply_max_us = MAX (self->timings.apply_max_us, elapsed);
 
   if (self->build_again)
     {
@@ -402,9 +416,13 @@ loaded_cb (GObject      *object,
     g_debug ("The dashboard could not load a result: %s", error->message);
   else
     {
+      gint64 start = g_get_monotonic_time ();
+
       g_hash_table_insert (self->summaries, g_strdup (sha256),
                            assay_charts_corpus_doc_new_from_result (result));
       g_hash_table_remove (self->loading, sha256);
+      self->timings.n_summaries++;
+      self->timings.summary_max_us = MAX (self->timings.summary_max_us, g_get_monotonic_time () - start);
     }
   start_loads (self);
   schedule_refresh (self);
@@ -492,7 +510,15 @@ refresh_cb (gpointer user_data)
 
   self->refresh_source = 0;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    refresh (self);
+    {
+      gint64 start = g_get_monotonic_time (), elapsed;
+
+      refresh (self);
+      elapsed = g_get_monotonic_time () - start;
+      self->timings.n_refreshes++;
+      self->timings.refresh_total_us += elapsed;
+      self->timings.refresh_max_us = MAX (self->timings.refresh_max_us, elapsed);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -673,6 +699,15 @@ assay_corpus_dashboard_get_n_groups (AssayCorpusDashboard *self)
   g_return_val_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self), 0);
 
   return self->corpus != NULL ? self->corpus->groups->len : 0;
+}
+
+void
+_assay_corpus_dashboard_get_timings (AssayCorpusDashboard        *self,
+                                     AssayCorpusDashboardTimings *timings)
+{
+  g_return_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self));
+
+  *timings = self->timings;
 }
 
 GtkListBox *

@@ -46,6 +46,26 @@ void           assay_corpus_dashboard_set_label     (AssayCorpusDashboard *self,
 const char * const *assay_corpus_dashboard_get_labels (AssayCorpusDashboard *self);
 guint          assay_corpus_dashboard_get_n_groups  (AssayCorpusDashboard *self);
 
+/* For benchmarks: the main thread's time in the dashboard's own work, and
+ * the worker's in building the charts (microseconds). */
+typedef struct
+{
+  guint  n_refreshes;       /* walks over the list */
+  gint64 refresh_max_us;
+  gint64 refresh_total_us;
+  guint  n_applies;         /* builds shown: specs set, labels, groups list */
+  gint64 apply_max_us;
+  gint64 apply_total_us;
+  guint  n_summaries;       /* loaded results boiled down */
+  gint64 summary_max_us;
+  guint  n_builds;          /* on the worker pool */
+  gint64 build_max_us;
+  gint64 build_last_us;
+} AssayCorpusDashboardTimings;
+
+void           _assay_corpus_dashboard_get_timings (AssayCorpusDashboard        *self,
+                                                    AssayCorpusDashboardTimings *timings);
+
 /* For tests: the list of near-duplicate groups (an AdwExpanderRow a group,
  * an activatable AdwActionRow a document), the box the charts flow in. */
 GtkListBox    *_assay_corpus_dashboard_get_groups_list (AssayCorpusDashboard *self);
