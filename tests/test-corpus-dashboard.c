@@ -16,7 +16,9 @@
 #include <glib/gstdio.h>
 
 #include "assay-activity-panel.h"
+#include "assay-chart-geometry.h"
 #include "assay-chart-private.h"
+#include "assay-chart-render.h"
 #include "assay-corpus-dashboard.h"
 #include "assay-offline-extractor.h"
 #include "assay-result-csv.h"
@@ -598,6 +600,31 @@ test_fluid (Fixture       *fixture,
                       (after.apply_total_us - before.apply_total_us) / 1000.0, frames.frame_us->len,
                       percentile (frames.frame_us, 100) / 1000.0, percentile (frames.frame_us, 50) / 1000.0);
       g_array_unref (frames.frame_us);
+
+      /* Where a frame's time goes: each chart laid out and drawn at its size. */
+      for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+        {
+          AssayChart *chart = assay_corpus_dashboard_get_chart (fixture->dashboard, kind);
+          AssayChartSpec *spec = assay_chart_get_spec (chart);
+          int w = gtk_widget_get_width (GTK_WIDGET (chart)), h = gtk_widget_get_height (GTK_WIDGET (chart));
+          cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (w, 1), MAX (h, 1));
+          cairo_t *cr = cairo_create (surface);
+          AssayChartPalette palette;
+          AssayChartGeometry *geometry;
+          gint64 t0, t1, t2;
+
+          assay_chart_get_palette (chart, &palette);
+          t0 = g_get_monotonic_time ();
+          geometry = assay_chart_geometry_new (spec, &palette, w, h);
+          t1 = g_get_monotonic_time ();
+          assay_chart_render (cr, geometry, &palette);
+          t2 = g_get_monotonic_time ();
+          g_test_message ("chart %u (%u points) at %d × %d: layout %.1f ms, drawing %.1f ms", kind,
+                          (guint) assay_chart_spec_get_n_points (spec), w, h, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0);
+          assay_chart_geometry_free (geometry);
+          cairo_destroy (cr);
+          cairo_surface_destroy (surface);
+        }
     }
 
   /* Coalesced: at most one build per refresh period (and a last one). */
