@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "assay-charts-corpus.h"
 #include "assay-test-pdf.h"
 #include "assay-test-run.h"
 
@@ -118,6 +119,31 @@ write_invoice (const char *dir,
                                            "Due date: 2024-03-31\n\n"
                                            "Widgets 10 x 12.50 125.00\nSubtotal 125.00\n"
                                            "VAT 19%% 23.75\nTotal 148.75 EUR\n", number);
+  const char *pages[] = { page };
+
+  return assay_test_pdf_write_temp (dir, name, pages, 1);
+}
+
+/* A page of prose and figures; @word changes one word of it. */
+static char *
+write_report (const char *dir,
+              const char *name,
+              const char *word)
+{
+  g_autofree char *page = g_strdup_printf ("Northwind Holdings Annual Report 2023\n"
+                                           "The year brought %s growth in every region\n"
+                                           "we serve, and the board thanks our customers,\n"
+                                           "our suppliers and the people of Northwind\n"
+                                           "for their work through a demanding year.\n"
+                                           "Revenue rose on higher volumes in the north\n"
+                                           "and new contracts in the south, while costs\n"
+                                           "were held in check by the programme begun\n"
+                                           "the year before. The outlook for the coming\n"
+                                           "year is cautious but the order book is the\n"
+                                           "fullest it has been.\n"
+                                           "Total revenue 2023: 1,250,000 EUR\n"
+                                           "Operating profit 2023: 310,000 EUR\n"
+                                           "Total assets 2023: 4,800,000 EUR\n", word);
   const char *pages[] = { page };
 
   return assay_test_pdf_write_temp (dir, name, pages, 1);
@@ -409,6 +435,154 @@ is_png_of_size (const char *path,
   return width >= min_width;
 }
 
+typedef struct
+{
+  const char *fill;
+  guint       n_paths;
+  guint       n_subpaths;
+} SvgScan;
+
+static void
+svg_start (GMarkupParseContext  *context,
+           const char           *element,
+           const char          **names,
+           const char          **values,
+           gpointer              user_data,
+           GError              **error)
+{
+  SvgScan *scan = user_data;
+  const char *style = NULL, *d = NULL;
+
+  if (!g_str_equal (element, "path"))
+    return;
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_equal (names[i], "style"))
+      style = values[i];
+    else if (g_str_equal (names[i], "d"))
+      d = values[i];
+  if (style == NULL || d == NULL || strstr (style, scan->fill) == NULL)
+    return;
+  scan->n_paths++;
+  for (const char *p = d; *p != '\0'; p++)
+    scan->n_subpaths += *p == 'Z';
+}
+
+/* The SVG parses as XML; how many closed shapes it fills with @fill. */
+static guint
+count_svg_shapes (const char *path,
+                  const char *fill)
+{
+  GMarkupParser parser = { svg_start, NULL, NULL, NULL, NULL };
+  SvgScan scan = { fill, 0, 0 };
+  g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &scan, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  g_assert_true (g_str_has_prefix (data, "<?xml"));
+  g_markup_parse_context_parse (context, data, length, &error);
+  g_assert_no_error (error);
+  g_markup_parse_context_end_parse (context, &error);
+  g_assert_no_error (error);
+  return scan.n_subpaths;
+}
+
+static void
+assert_png_size (const char *path,
+                 guint       width,
+                 guint       min_height)
+{
+  g_autofree char *data = NULL;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  g_assert_cmpuint (length, >, 24);
+  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (gpointer) (data + 16)), ==, width);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (gpointer) (data + 20)), >=, min_height);
+}
+
+/* The corpus's charts of a run in @folder: every one as SVG and PNG;
+ * Benford's bars; one near-duplicate bar a member of the groups the run's
+ * corpus view lists; the same shapes as assay_charts_export_corpus()
+ * writes from the run's documents. */
+static void
+assert_corpus_charts (const char *folder,
+                      const char *run_json,
+                      guint       n_done,
+                      guint       n_near_duplicates)
+{
+  /* The light palette's first series colour, #3584e4, as cairo writes it. */
+  static const char *blue = "fill:rgb(20.784314%,51.764706%,89.411765%)";
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_charts_corpus_doc_unref);
+  g_autoptr(AssayChartsCorpus) corpus = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *rebuilt = g_build_filename (folder, "rebuilt", NULL);
+  JsonObject *run;
+  JsonArray *documents, *groups;
+  guint n_members = 0;
+
+  g_assert_true (json_parser_load_from_data (parser, run_json, -1, &error));
+  g_assert_no_error (error);
+  run = json_node_get_object (json_parser_get_root (parser));
+  documents = json_object_get_array_member (run, "documents");
+  for (guint i = 0; i < json_array_get_length (documents); i++)
+    {
+      g_autoptr(AssayDocumentResult) result =
+        assay_document_result_new_from_json (json_array_get_element (documents, i), NULL);
+
+      if (result != NULL && g_strcmp0 (assay_document_result_get_status (result), "done") == 0)
+        g_ptr_array_add (docs, assay_charts_corpus_doc_new_from_result (result));
+    }
+  g_assert_cmpuint (docs->len, ==, n_done);
+  groups = json_object_get_array_member (json_object_get_object_member (run, "corpus"),
+                                         "near_duplicate_groups");
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    n_members += json_array_get_length (json_object_get_array_member (json_array_get_object_element (groups, i),
+                                                                     "members"));
+  g_assert_cmpuint (n_members, ==, n_near_duplicates);
+
+  corpus = assay_charts_corpus_build (docs, NULL);
+  g_assert_cmpuint (corpus->groups->len, ==, json_array_get_length (groups));
+  g_assert_cmpint (g_mkdir (rebuilt, 0700), ==, 0);
+  g_assert_true (assay_charts_export_corpus (corpus, rebuilt, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint c = 0; assay_charts_corpus_ids[c] != NULL; c++)
+    for (guint f = 0; f < 2; f++)
+      {
+        g_autofree char *file = g_strdup_printf ("corpus-%s.%s", assay_charts_corpus_ids[c],
+                                                 f == 0 ? "svg" : "png");
+        g_autofree char *path = g_build_filename (folder, file, NULL);
+        g_autofree char *again = g_build_filename (rebuilt, file, NULL);
+        g_autofree char *data = NULL;
+        g_autofree char *expected = NULL;
+        gsize length, expected_length;
+
+        g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+        g_assert_true (g_file_get_contents (again, &expected, &expected_length, NULL));
+        if (f == 0)
+          {
+            /* Not byte for byte: cairo numbers glyphs per process. */
+            g_assert_nonnull (strstr (data, "<svg"));
+            g_assert_cmpuint (count_svg_shapes (path, "fill:"), ==, count_svg_shapes (again, "fill:"));
+            g_assert_cmpuint (count_svg_shapes (path, blue), ==, count_svg_shapes (again, blue));
+          }
+        else
+          assert_png_size (path, 800, 480);
+      }
+
+  {
+    g_autofree char *benford = g_build_filename (folder, "corpus-benford.svg", NULL);
+    g_autofree char *near = g_build_filename (folder, "corpus-near-duplicates.svg", NULL);
+
+    g_assert_cmpuint (count_svg_shapes (benford, blue), >=, 1);
+    g_assert_cmpuint (count_svg_shapes (near, blue), ==, n_members);
+  }
+}
+
 /* --charts DIR: each done document's charts as SVG and PNG, named after
  * the file, a second file of the same name with "-2", from a cached run as
  * from a cold one; none for a failed document; a folder that cannot be
@@ -459,6 +633,22 @@ test_charts (void)
   run_assay (&bad, (const char *[]) { "--headless", "--charts", "/proc/no/such/folder", a, NULL });
   g_assert_cmpint (bad.status, ==, 2);
   g_assert_nonnull (strstr (bad.err, "charts"));
+
+  /* And the corpus's, in both folders, as the dashboard builds them. */
+  assert_corpus_charts (charts, run.out, 2, 0);
+  assert_corpus_charts (again, cached.out, 2, 0);
+
+  /* Two reports of the same text but for a word: one near-duplicate bar. */
+  {
+    g_autofree char *alike = g_build_filename (dir, "alike", NULL);
+    g_autofree char *c = write_report (dir, "c.pdf", "steady");
+    g_autofree char *d = write_report (dir, "d.pdf", "strong");
+    g_auto(AssayTestOutcome) pair = { 0 };
+
+    run_assay (&pair, (const char *[]) { "--headless", "--charts", alike, c, d, NULL });
+    g_assert_cmpint (pair.status, ==, 0);
+    assert_corpus_charts (alike, pair.out, 2, 1);
+  }
 }
 
 static void

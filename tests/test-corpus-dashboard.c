@@ -16,7 +16,9 @@
 #include <glib/gstdio.h>
 
 #include "assay-activity-panel.h"
+#include "assay-chart-geometry.h"
 #include "assay-chart-private.h"
+#include "assay-chart-render.h"
 #include "assay-corpus-dashboard.h"
 #include "assay-offline-extractor.h"
 #include "assay-result-csv.h"
@@ -100,11 +102,13 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 static AssayDocument *
-add_report (Fixture *fixture,
-            guint    year)
+add_report_full (Fixture  *fixture,
+                 guint     year,
+                 gboolean  draft)
 {
   double scale = 1 + (year - 2019) * 0.15;
-  g_autofree char *cover = g_strdup_printf ("ACME Holdings plc\nAnnual Report %u\n", year);
+  g_autofree char *cover = g_strdup_printf ("ACME Holdings plc\nAnnual Report %u%s\n", year,
+                                            draft ? " (draft)" : "");
   g_autofree char *income = g_strdup_printf ("Consolidated income statement\n"
                                              "(in millions of USD)\n"
                                              "                              Note      %u      %u\n"
@@ -122,11 +126,119 @@ add_report (Fixture *fixture,
                                               year, year - 1, 98765 * scale, 90000 * scale,
                                               45000 * scale, 40100 * scale);
   const char *pages[] = { cover, income, balance };
-  g_autofree char *name = g_strdup_printf ("report-%u.pdf", year);
+  g_autofree char *name = g_strdup_printf ("report-%u%s.pdf", year, draft ? "-draft" : "");
   g_autofree char *path = assay_test_pdf_write_temp (fixture->dir, name, pages, G_N_ELEMENTS (pages));
   g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
 
   return assay_pipeline_add (fixture->pipeline, input);
+}
+
+static AssayDocument *
+add_report (Fixture *fixture,
+            guint    year)
+{
+  return add_report_full (fixture, year, FALSE);
+}
+
+static void
+document_activated_cb (AssayCorpusDashboard  *dashboard,
+                       AssayDocument         *document,
+                       AssayDocument        **activated)
+{
+  g_set_object (activated, document);
+}
+
+/* The rows of a document in the groups' list, depth first. */
+static void
+collect_member_rows (GtkWidget *widget,
+                     GPtrArray *rows)
+{
+  if (ADW_IS_ACTION_ROW (widget) && g_object_get_data (G_OBJECT (widget), "assay-document-index") != NULL)
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_member_rows (child, rows);
+}
+
+static graphene_rect_t
+bounds_in (GtkWidget *widget,
+           GtkWidget *ancestor)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, ancestor, &bounds));
+  return bounds;
+}
+
+/* How many charts a row the dashboard lays out at the window's width. */
+static guint
+charts_per_row (Fixture *fixture)
+{
+  GtkFlowBox *box = _assay_corpus_dashboard_get_charts_box (fixture->dashboard);
+  GtkWidget *first = GTK_WIDGET (gtk_flow_box_get_child_at_index (box, 0));
+  GtkWidget *second = GTK_WIDGET (gtk_flow_box_get_child_at_index (box, 1));
+  graphene_rect_t a = bounds_in (first, GTK_WIDGET (box));
+  graphene_rect_t b = bounds_in (second, GTK_WIDGET (box));
+
+  g_test_message ("charts box %d wide: %.0f,%.0f %.0fx%.0f and %.0f,%.0f", gtk_widget_get_width (GTK_WIDGET (box)),
+                  a.origin.x, a.origin.y, a.size.width, a.size.height, b.origin.x, b.origin.y);
+  return a.origin.y == b.origin.y ? 2 : 1;
+}
+
+typedef struct
+{
+  GtkWidget *widget;
+  int        width;
+  int        height;
+} Size;
+
+static gboolean
+has_size (gpointer user_data)
+{
+  Size *size = user_data;
+
+  /* Within the decorations' few pixels. */
+  return ABS (gtk_widget_get_width (size->widget) - size->width) <= 20 &&
+         ABS (gtk_widget_get_height (size->widget) - size->height) <= 20;
+}
+
+static void
+resize_window (Fixture *fixture,
+               int      width,
+               int      height)
+{
+  Size size = { GTK_WIDGET (fixture->window), width, height };
+
+  gtk_window_set_default_size (fixture->window, width, height);
+  if (!assay_test_ui_wait (has_size, &size, 5000))
+    g_test_message ("asked for %d × %d, got %d × %d", width, height,
+                    gtk_widget_get_width (size.widget), gtk_widget_get_height (size.widget));
+  g_assert_true (has_size (&size));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+}
+
+static void
+scroll_to_end (Fixture *fixture)
+{
+  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (_assay_corpus_dashboard_get_charts_box (fixture->dashboard)),
+                                                 GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+}
+
+static void
+screenshots (Fixture    *fixture,
+             const char *name)
+{
+  g_autofree char *dark = g_strdup_printf ("%s-dark", name);
+
+  assay_test_ui_set_dark (FALSE);
+  g_free (assay_test_ui_screenshot (GTK_WIDGET (fixture->window), name));
+  assay_test_ui_set_dark (TRUE);
+  g_free (assay_test_ui_screenshot (GTK_WIDGET (fixture->window), dark));
+  assay_test_ui_set_dark (FALSE);
 }
 
 typedef struct
@@ -179,6 +291,11 @@ test_dashboard (Fixture       *fixture,
   AssayChart *benford = assay_corpus_dashboard_get_chart (fixture->dashboard, ASSAY_CORPUS_CHART_BENFORD);
   AssayChart *verification = assay_corpus_dashboard_get_chart (fixture->dashboard,
                                                                ASSAY_CORPUS_CHART_VERIFICATION);
+  AssayChart *near = assay_corpus_dashboard_get_chart (fixture->dashboard,
+                                                       ASSAY_CORPUS_CHART_NEAR_DUPLICATES);
+  g_autoptr(AssayDocument) draft = NULL;
+  g_autoptr(AssayDocument) activated = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   const char * const *labels;
   g_autofree char *shot = NULL;
   Wanted wanted = { fixture->dashboard, 2 };
@@ -193,8 +310,10 @@ test_dashboard (Fixture       *fixture,
   g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS));
   add_report (fixture, 2022);
   add_report (fixture, 2023);
+  draft = add_report_full (fixture, 2023, TRUE);   /* its cover says "(draft)": a near-duplicate */
+  g_object_ref (draft);
   g_assert_true (assay_test_ui_wait (all_finished, fixture->pipeline, WAIT_MS));
-  wanted.n = 4;
+  wanted.n = 5;
   g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS));
 
   /* The labels found, and one figure over the four years. */
@@ -221,34 +340,87 @@ test_dashboard (Fixture       *fixture,
                     ==, ASSAY_CHART_SCALE_TIME);
 
   /* Totals: one bar per document; Benford over all of them; verification. */
-  g_assert_cmpuint (n_items (totals, 0), ==, 4);
+  g_assert_cmpuint (n_items (totals, 0), ==, 5);
   g_assert_cmpuint (assay_chart_spec_get_n_series (assay_chart_get_spec (benford)), ==, 2);
   g_assert_nonnull (assay_chart_get_subtitle (benford));
-  g_assert_cmpuint (n_items (verification, 0), ==, 4);
+  g_assert_cmpuint (n_items (verification, 0), ==, 5);
   g_assert_nonnull (strstr (assay_chart_get_subtitle (verification), "found on their page"));
+
+  /* The draft is like its report: one group, a bar for the draft, and in the
+   * list a row for each of the two that selects its document. */
+  g_assert_cmpuint (assay_corpus_dashboard_get_n_groups (fixture->dashboard), ==, 1);
+  g_assert_cmpuint (n_items (near, 0), ==, 1);
+  collect_member_rows (GTK_WIDGET (_assay_corpus_dashboard_get_groups_list (fixture->dashboard)), rows);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (adw_preferences_row_get_title (rows->pdata[0]), ==, "report-2023.pdf");
+  g_assert_cmpstr (adw_preferences_row_get_title (rows->pdata[1]), ==, "report-2023-draft.pdf");
+  g_signal_connect (fixture->dashboard, "document-activated", G_CALLBACK (document_activated_cb), &activated);
+  g_signal_emit_by_name (rows->pdata[1], "activate");
+  g_assert_true (activated == draft);
+  g_clear_object (&activated);
+  g_signal_emit_by_name (near, "activated", 0, 0);   /* the draft's bar */
+  g_assert_true (activated == draft);
 
   g_assert_true (assay_test_ui_wait (geometry_ready, totals, WAIT_MS));
   g_assert_true (assay_test_ui_wait (geometry_ready, verification, WAIT_MS));
-  assay_test_ui_set_dark (FALSE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "corpus-dashboard");
-  g_clear_pointer (&shot, g_free);
-  assay_test_ui_set_dark (TRUE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "corpus-dashboard-dark");
-  g_clear_pointer (&shot, g_free);
-  assay_test_ui_set_dark (FALSE);
+  g_assert_cmpuint (charts_per_row (fixture), ==, 2);
+  screenshots (fixture, "corpus-dashboard");
+  /* Narrow: one chart a row; its end, with the groups. */
+  resize_window (fixture, 560, 960);
+  g_assert_cmpuint (charts_per_row (fixture), ==, 1);
+  screenshots (fixture, "corpus-dashboard-narrow");
+  scroll_to_end (fixture);
+  screenshots (fixture, "corpus-dashboard-narrow-end");
+  resize_window (fixture, 1400, 960);
+  g_assert_cmpuint (charts_per_row (fixture), ==, 2);
+  scroll_to_end (fixture);
+  screenshots (fixture, "corpus-dashboard-wide-end");
+  resize_window (fixture, 1200, 860);
 
   /* The activity panel: every document through every stage it needed. */
   gtk_stack_set_visible_child_name (fixture->stack, "activity");
   assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
   assay_activity_panel_refresh (fixture->activity);
-  g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 2), ==, "4");
-  g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_ANALYSE, 2), ==, "4");
+  g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 2), ==, "5");
+  g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_ANALYSE, 2), ==, "5");
   g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 3), ==, "0");
   g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 0), ==, "0");
   g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 5), !=, "—");
-  g_assert_cmpuint (n_items (assay_activity_panel_get_timeline (fixture->activity), 0), >=, 4 * 3);
+  g_assert_cmpuint (n_items (assay_activity_panel_get_timeline (fixture->activity), 0), >=, 5 * 3);
   g_assert_true (assay_test_ui_wait (geometry_ready, assay_activity_panel_get_timeline (fixture->activity),
                                      WAIT_MS));
+
+  /* Tokens in and out, and with a price their cost (the offline extractor
+   * uses none: counted here as a model's would be). */
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
+
+    g_settings_set_double (settings, "price-input", 0);
+    g_settings_set_double (settings, "price-output", 0);
+    assay_activity_panel_set_settings (fixture->activity, settings);
+    assay_metrics_add_token_counts (assay_pipeline_get_metrics (fixture->pipeline), ASSAY_STAGE_EXTRACT,
+                                    1500000, 250000);
+    assay_activity_panel_refresh (fixture->activity);
+    g_assert_nonnull (strstr (assay_activity_panel_get_totals (fixture->activity),
+                              "1500000 tokens in, 250000 out"));
+    g_assert_null (strstr (assay_activity_panel_get_totals (fixture->activity), "≈"));   /* no price */
+    g_settings_set_double (settings, "price-input", 2.5);
+    g_settings_set_double (settings, "price-output", 10);
+    g_settings_set_string (settings, "price-currency", "EUR");
+    /* Follows the settings without waiting for the timer. */
+    g_assert_nonnull (strstr (assay_activity_panel_get_totals (fixture->activity), "≈ 6.25 EUR"));
+    {
+      g_autofree char *tiny = assay_activity_panel_format_totals (10, 0, 0, settings);
+
+      g_assert_nonnull (strstr (tiny, "under 0.01 EUR"));
+    }
+    assay_activity_panel_set_settings (fixture->activity, NULL);
+    g_assert_null (strstr (assay_activity_panel_get_totals (fixture->activity), "EUR"));
+    assay_activity_panel_set_settings (fixture->activity, settings);
+    g_settings_reset (settings, "price-input");
+    g_settings_reset (settings, "price-output");
+    g_settings_set_double (settings, "price-input", 2.5);
+  }
   shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "activity-panel");
   g_clear_pointer (&shot, g_free);
   assay_test_ui_set_dark (TRUE);
@@ -288,6 +460,51 @@ static void
 count_build_cb (guint *n_builds)
 {
   (*n_builds)++;
+}
+
+/* The main thread's time in each frame: the frame clock's before-paint to
+ * after-paint (layout, snapshots, rendering). */
+typedef struct
+{
+  gint64  start;
+  GArray *frame_us;
+} Frames;
+
+static void
+before_paint_cb (GdkFrameClock *clock,
+                 Frames        *frames)
+{
+  frames->start = g_get_monotonic_time ();
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                Frames        *frames)
+{
+  gint64 us = g_get_monotonic_time () - frames->start;
+
+  if (frames->start > 0)
+    g_array_append_val (frames->frame_us, us);
+  frames->start = 0;
+}
+
+static gint64
+percentile (GArray *values,
+            guint   pct)
+{
+  if (values->len == 0)
+    return 0;
+  g_array_sort (values, compare_int64);
+  return g_array_index (values, gint64, MIN (values->len - 1, (values->len * pct) / 100));
+}
+
+static gboolean
+label_is (gpointer user_data)
+{
+  gpointer *args = user_data;
+
+  return g_strcmp0 (assay_corpus_dashboard_get_label (args[0]), args[1]) == 0 &&
+         !_assay_chart_geometry_pending (assay_corpus_dashboard_get_chart (args[0], ASSAY_CORPUS_CHART_OVER_TIME));
 }
 
 /* A batch while the dashboard is shown: it follows from coalesced
@@ -333,6 +550,82 @@ test_fluid (Fixture       *fixture,
                   "timer lateness p99 %.1f ms, max %.1f ms over %u firings",
                   n, elapsed_ms, n_builds, p99 / 1000.0, max / 1000.0, probe.lateness_us->len);
   g_array_unref (probe.lateness_us);
+
+  /* The dashboard's own main-thread work during the batch, and then one
+   * update over all the documents (another figure chosen: built on the
+   * pool, applied, and the frame that draws it), for docs/benchmarks.md. */
+  if (wanted.n > 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->window));
+      Frames frames = { 0, g_array_new (FALSE, FALSE, sizeof (gint64)) };
+      AssayCorpusDashboardTimings before, after;
+      const char * const *labels = assay_corpus_dashboard_get_labels (fixture->dashboard);
+      g_autofree char *other = NULL;   /* a copy: the labels go with the charts shown */
+      gpointer args[2];
+      gulong b, a;
+
+      _assay_corpus_dashboard_get_timings (fixture->dashboard, &before);
+      g_test_message ("during the batch: %u refreshes, max %.1f ms, mean %.2f ms; %u builds applied, "
+                      "max %.1f ms, mean %.2f ms; %u results summarised, max %.1f ms; "
+                      "build on the pool max %.1f ms",
+                      before.n_refreshes, before.refresh_max_us / 1000.0,
+                      before.refresh_total_us / 1000.0 / MAX (before.n_refreshes, 1),
+                      before.n_applies, before.apply_max_us / 1000.0,
+                      before.apply_total_us / 1000.0 / MAX (before.n_applies, 1),
+                      before.n_summaries, before.summary_max_us / 1000.0, before.build_max_us / 1000.0);
+
+      for (guint i = 0; labels != NULL && labels[i] != NULL; i++)
+        if (g_strcmp0 (labels[i], assay_corpus_dashboard_get_label (fixture->dashboard)) != 0)
+          {
+            g_free (other);
+            other = g_strdup (labels[i]);
+          }
+      g_assert_nonnull (other);
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      b = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &frames);
+      a = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &frames);
+      assay_corpus_dashboard_set_label (fixture->dashboard, other);
+      args[0] = fixture->dashboard;
+      args[1] = other;
+      g_assert_true (assay_test_ui_wait (label_is, args, WAIT_MS));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      g_signal_handler_disconnect (clock, b);
+      g_signal_handler_disconnect (clock, a);
+      _assay_corpus_dashboard_get_timings (fixture->dashboard, &after);
+      g_test_message ("one update over %u documents: build on the pool %.1f ms; on the main thread "
+                      "applying it %.1f ms, then %u frames, the longest %.1f ms (median %.1f ms)",
+                      assay_corpus_dashboard_get_n_documents (fixture->dashboard),
+                      after.build_last_us / 1000.0,
+                      (after.apply_total_us - before.apply_total_us) / 1000.0, frames.frame_us->len,
+                      percentile (frames.frame_us, 100) / 1000.0, percentile (frames.frame_us, 50) / 1000.0);
+      g_array_unref (frames.frame_us);
+
+      /* Where a frame's time goes: each chart laid out and drawn at its size. */
+      for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+        {
+          AssayChart *chart = assay_corpus_dashboard_get_chart (fixture->dashboard, kind);
+          AssayChartSpec *spec = assay_chart_get_spec (chart);
+          int w = gtk_widget_get_width (GTK_WIDGET (chart)), h = gtk_widget_get_height (GTK_WIDGET (chart));
+          cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, MAX (w, 1), MAX (h, 1));
+          cairo_t *cr = cairo_create (surface);
+          AssayChartPalette palette;
+          AssayChartGeometry *geometry;
+          gint64 t0, t1, t2;
+
+          assay_chart_get_palette (chart, &palette);
+          t0 = g_get_monotonic_time ();
+          geometry = assay_chart_geometry_new (spec, &palette, w, h);
+          t1 = g_get_monotonic_time ();
+          assay_chart_render (cr, geometry, &palette);
+          t2 = g_get_monotonic_time ();
+          g_test_message ("chart %u (%u points) at %d × %d: layout %.1f ms, drawing %.1f ms", kind,
+                          (guint) assay_chart_spec_get_n_points (spec), w, h, (t1 - t0) / 1000.0, (t2 - t1) / 1000.0);
+          assay_chart_geometry_free (geometry);
+          cairo_destroy (cr);
+          cairo_surface_destroy (surface);
+        }
+    }
 
   /* Coalesced: at most one build per refresh period (and a last one). */
   g_assert_cmpuint (n_builds, <=, 2 + elapsed_ms / ASSAY_CORPUS_DASHBOARD_REFRESH_MS);

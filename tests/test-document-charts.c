@@ -347,6 +347,118 @@ test_charts (Fixture       *fixture,
   g_assert_null (assay_document_charts_get_result (charts));
 }
 
+/* The cell showing @text in the column view, NULL when no row shows it. */
+static GtkWidget *
+find_cell (GtkWidget  *widget,
+           const char *text)
+{
+  if ((GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), text) == 0) ||
+      (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0))
+    return gtk_widget_get_child_visible (widget) && gtk_widget_get_mapped (widget) ? widget : NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_cell (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Whether the figure's row is within the table's scrolled window. */
+static gboolean
+row_visible (GtkColumnView     *view,
+             AssayResultFigure *figure)
+{
+  GtkWidget *scroller = gtk_widget_get_ancestor (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *cell = find_cell (GTK_WIDGET (view), assay_result_figure_get_label (figure));
+  graphene_rect_t bounds;
+
+  if (cell == NULL || !gtk_widget_compute_bounds (cell, scroller, &bounds))
+    return FALSE;
+  g_test_message ("“%s” at %.0f–%.0f of %d", assay_result_figure_get_label (figure), bounds.origin.y,
+                  bounds.origin.y + bounds.size.height, gtk_widget_get_height (scroller));
+  return bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scroller);
+}
+
+/* A figure picked from the chart scrolls the table to its row: there are
+ * more rows than the table shows. */
+static void
+test_scroll_to_figure (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GString) segments = g_string_new ("Revenue by segment\n(in thousands of EUR)\n");
+  g_autofree char *path = NULL;
+  g_autoptr(AssayInputFile) input = NULL;
+  const char *pages[2] = { "ACME Holdings plc\nAnnual Report 2023\n", NULL };
+  AssayDocument *document;
+  AssayDocumentResult *result;
+  AssayDocumentCharts *charts;
+  AssayChart *key_figures;
+  AssayChartSeries *bars;
+  GtkColumnView *column_view;
+  GtkSingleSelection *selection;
+  GListModel *figures;
+  guint n, first = G_MAXUINT, last = G_MAXUINT;
+
+  for (guint i = 1; i <= 40; i++)
+    g_string_append_printf (segments, "Segment %c%c revenue      %u,%03u.5\n",
+                            'A' + i / 26, 'A' + i % 26, i, (i * 37) % 1000);
+  pages[1] = segments->str;
+  path = assay_test_pdf_write_temp (fixture->dir, "segments.pdf", pages, G_N_ELEMENTS (pages));
+  input = assay_input_file_new (path, TRUE);
+  document = assay_pipeline_add (fixture->pipeline, input);
+  g_assert_true (assay_test_ui_wait (is_finished, document, WAIT_MS));
+  assay_document_view_set_document (fixture->view, fixture->pipeline, document);
+  g_assert_true (assay_test_ui_wait (has_result, fixture->view, WAIT_MS));
+  result = assay_document_view_get_result (fixture->view);
+  figures = assay_document_result_get_figures (result);
+  n = g_list_model_get_n_items (figures);
+  g_test_message ("%u figures", n);
+  g_assert_cmpuint (n, >=, 30);
+
+  charts = ASSAY_DOCUMENT_CHARTS (assay_test_ui_find (GTK_WIDGET (fixture->view), ASSAY_TYPE_DOCUMENT_CHARTS, NULL));
+  key_figures = assay_document_charts_get_chart (charts, ASSAY_DOCUMENT_CHART_KEY_FIGURES);
+  bars = assay_chart_spec_get_series (assay_chart_get_spec (key_figures), 0);
+  column_view = GTK_COLUMN_VIEW (assay_test_ui_find (GTK_WIDGET (fixture->view), GTK_TYPE_COLUMN_VIEW, NULL));
+  selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (column_view));
+
+  /* The bars of the figures first and last in the table. */
+  for (guint i = 0; i < assay_chart_series_get_n_items (bars); i++)
+    {
+      guint id = assay_chart_series_get_id (bars, i);
+
+      if (id == 0)
+        first = i;
+      if (id == n - 1)
+        last = i;
+    }
+  g_assert_cmpuint (first, !=, G_MAXUINT);
+  g_assert_cmpuint (last, !=, G_MAXUINT);
+
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  {
+    g_autoptr(AssayResultFigure) f = g_list_model_get_item (figures, n - 1);
+
+    g_assert_false (row_visible (column_view, f));   /* below the table's end */
+  }
+  for (guint pick = 0; pick < 2; pick++)
+    {
+      guint id = pick == 0 ? n - 1 : 0;
+      g_autoptr(AssayResultFigure) figure = g_list_model_get_item (figures, id);
+
+      scroll_into_view (GTK_WIDGET (key_figures));
+      click_item (key_figures, 0, pick == 0 ? last : first);
+      g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) figure);
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      g_assert_true (row_visible (column_view, figure));
+    }
+  scroll_into_view (GTK_WIDGET (column_view));
+  g_free (assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-figure-scrolled"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,6 +472,8 @@ main (int   argc,
 
   g_test_add ("/assay/document-charts/charts", Fixture, NULL,
               fixture_set_up, test_charts, fixture_tear_down);
+  g_test_add ("/assay/document-charts/scroll-to-figure", Fixture, NULL,
+              fixture_set_up, test_scroll_to_figure, fixture_tear_down);
 
   status = g_test_run ();
   assay_test_remove_tree (data_home);

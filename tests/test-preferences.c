@@ -192,6 +192,58 @@ test_bindings (void)
   close_window (window);
 }
 
+/* The token prices: rows next to the model for a remote provider; typed
+ * prices (a decimal comma too) go to the settings, empty is no price, and
+ * what is not a price is marked and not written. */
+static void
+test_prices (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (ASSAY_SETTINGS_SCHEMA_ID);
+  g_autofree char *currency = NULL;
+  AssayPreferencesWindow *window;
+  GtkWidget *input, *output, *currency_row;
+
+  reset_settings (settings);
+  g_settings_set_double (settings, "price-output", 10);
+  window = open_window ();
+  input = find_row (window, ADW_TYPE_ENTRY_ROW, "Input Price per Million Tokens");
+  output = find_row (window, ADW_TYPE_ENTRY_ROW, "Output Price per Million Tokens");
+  currency_row = find_row (window, ADW_TYPE_ENTRY_ROW, "Price Currency");
+
+  g_assert_false (gtk_widget_get_visible (input));   /* offline: nothing to pay */
+  /* A server of one's own, on loopback (a closed port): nothing leaves. */
+  g_settings_set_string (settings, "url", "http://127.0.0.1:9/v1");
+  g_settings_set_enum (settings, "provider", ASSAY_SETTINGS_PROVIDER_OPENAI_COMPATIBLE);
+  g_assert_true (gtk_widget_get_visible (input));
+  g_assert_true (gtk_widget_get_visible (output));
+  g_assert_true (gtk_widget_get_visible (currency_row));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (input)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (output)), ==, "10");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (currency_row)), ==, "USD");
+
+  gtk_editable_set_text (GTK_EDITABLE (input), "2,5");
+  g_assert_cmpfloat (g_settings_get_double (settings, "price-input"), ==, 2.5);
+  g_assert_false (gtk_widget_has_css_class (input, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (input), "2.5 dollars");
+  g_assert_cmpfloat (g_settings_get_double (settings, "price-input"), ==, 2.5);
+  g_assert_true (gtk_widget_has_css_class (input, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (input), "-1");
+  g_assert_true (gtk_widget_has_css_class (input, "error"));
+  gtk_editable_set_text (GTK_EDITABLE (input), "0.150");
+  g_assert_cmpfloat (g_settings_get_double (settings, "price-input"), ==, 0.15);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (input)), ==, "0.150");   /* as typed */
+  gtk_editable_set_text (GTK_EDITABLE (output), "");
+  g_assert_cmpfloat (g_settings_get_double (settings, "price-output"), ==, 0);
+  gtk_editable_set_text (GTK_EDITABLE (currency_row), "EUR");
+  currency = g_settings_get_string (settings, "price-currency");
+  g_assert_cmpstr (currency, ==, "EUR");
+  gtk_editable_set_text (GTK_EDITABLE (output), "0.6");
+  g_free (assay_test_ui_screenshot (GTK_WIDGET (window), "preferences-prices"));
+
+  close_window (window);
+  reset_settings (settings);
+}
+
 typedef struct
 {
   AssayPreferencesWindow *window;
@@ -713,6 +765,7 @@ main (int   argc,
   assay_test_ui_init (&argc, &argv);
 
   g_test_add_func ("/assay/preferences/bindings", test_bindings);
+  g_test_add_func ("/assay/preferences/prices", test_prices);
   g_test_add_func ("/assay/preferences/test-connection", test_connection);
   g_test_add_func ("/assay/preferences/keyring", test_keyring);
   g_test_add_func ("/assay/preferences/apply", test_apply);

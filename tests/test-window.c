@@ -218,6 +218,26 @@ write_pdf (const char *dir,
 
 /* ------------------------------------------------------------------------ */
 
+/* A button for win.export-selected, as the menu's item, in the list's
+ * header bar: it is sensitive when the action is enabled. */
+static GtkWidget *
+export_selected_button (AssayWindow *window)
+{
+  GtkWidget *button = g_object_get_data (G_OBJECT (window), "test-export-selected");
+
+  if (button == NULL)
+    {
+      GtkWidget *header = find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+
+      button = gtk_button_new_with_label ("Export Selected");
+      gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (button), "win.export-selected::json");
+      adw_header_bar_pack_end (ADW_HEADER_BAR (header), button);
+      gtk_widget_set_visible (button, FALSE);   /* not in the screenshots */
+      g_object_set_data (G_OBJECT (window), "test-export-selected", button);
+    }
+  return button;
+}
+
 static void
 test_empty (void)
 {
@@ -228,6 +248,8 @@ test_empty (void)
   g_assert_true (gtk_widget_is_visible (status));
   g_assert_null (assay_window_get_selected_document (window));
   g_assert_cmpuint (g_list_model_get_n_items (assay_pipeline_get_documents (assay_window_get_pipeline (window))), ==, 0);
+  /* Nothing selected: Export Selected is insensitive. */
+  g_assert_false (gtk_widget_get_sensitive (export_selected_button (window)));
 
   screenshots (GTK_WIDGET (window), "window-empty");
 
@@ -318,10 +340,13 @@ test_documents (void)
     g_assert_true (g_str_has_suffix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)), " s"));
   }
 
-  /* Alt+Down selects the first document, then the next one. */
+  /* Alt+Down selects the first document, then the next one; with a
+   * document selected it can be exported. */
+  g_assert_false (gtk_widget_get_sensitive (export_selected_button (window)));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-document", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.next-document", NULL));
   g_assert_nonnull (assay_window_get_selected_document (window));
+  g_assert_true (gtk_widget_get_sensitive (export_selected_button (window)));
   g_assert_cmpstr (assay_document_get_name (assay_window_get_selected_document (window)), ==, "invoice-0.pdf");
 
   screenshots (GTK_WIDGET (window), "window-documents");
@@ -339,6 +364,8 @@ test_documents (void)
   /* Running the same files again takes them from the store. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.clear-finished", NULL);
   g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 0);
+  g_assert_null (assay_window_get_selected_document (window));
+  g_assert_false (gtk_widget_get_sensitive (export_selected_button (window)));
   {
     GFile *files[] = { folder };
 

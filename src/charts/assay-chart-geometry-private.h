@@ -75,6 +75,8 @@ struct _AssayChartGeometry
 double _assay_chart_scale_map     (const AssayChartScaleGeom *scale,
                                    double                     value);
 double _assay_chart_scale_slot    (const AssayChartScaleGeom *scale);
+guint  _assay_chart_label_every   (double                     slot,
+                                   gboolean                   vertical);
 PangoLayout *_assay_chart_layout  (PangoContext              *context,
                                    const AssayChartGeometry  *geom,
                                    const char                *text,

@@ -22,6 +22,21 @@ _assay_chart_scale_slot (const AssayChartScaleGeom *scale)
   return scale->n_categories > 0 ? (scale->p1 - scale->p0) / scale->n_categories : 0;
 }
 
+/* Category labels closer than a line (left) or 24 px (below): only every
+ * n-th is laid out and drawn, so a thousand bars cost a few labels, not a
+ * thousand (their tooltips still name each). */
+guint
+_assay_chart_label_every (double   slot,
+                          gboolean vertical)
+{
+  double room = vertical ? 16 : 24;
+
+  slot = fabs (slot);
+  if (slot >= room || slot <= 0 || !isfinite (slot))
+    return 1;
+  return (guint) ceil (room / slot);
+}
+
 /* Data value (or category index) to pixels; NaN if it has no place. */
 double
 _assay_chart_scale_map (const AssayChartScaleGeom *scale,
@@ -773,8 +788,10 @@ assay_chart_geometry_new (AssayChartSpec          *spec,
   if (self->v.category)
     {
       double widest = 0;
+      guint every = _assay_chart_label_every ((bottom - top) / MAX (self->v.n_categories, 1), TRUE);
 
-      for (guint i = 0; i < self->v.n_categories; i++)
+      /* The labels drawn (assay-chart-render.c), at about this slot. */
+      for (guint i = 0; i < self->v.n_categories; i += every)
         if (self->v.labels[i] != NULL)
           {
             text_size (context, self, self->v.labels[i], 1, FALSE, &w, NULL);

@@ -89,10 +89,7 @@ draw_scale (cairo_t                   *cr,
   if (scale->category)
     {
       double slot = _assay_chart_scale_slot (scale);
-      guint every = 1;
-
-      if (!scale->vertical && fabs (slot) < 24)
-        every = (guint) ceil (24 / fabs (slot));
+      guint every = _assay_chart_label_every (slot, scale->vertical);
       for (guint i = 0; i < scale->n_categories; i += every)
         {
           double p = _assay_chart_scale_map (scale, i);

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "assay-charts-corpus.h"
 #include "assay-charts-result.h"
 #include "assay-cli-output.h"
 #include "assay-corpus.h"
@@ -79,6 +80,7 @@ struct _AssayCliOutput
   /* --charts: set before the first document, then the writer's only. */
   char           *charts_dir;
   GHashTable     *chart_names;  /* file name stem → how many documents used it */
+  GPtrArray      *chart_docs;   /* AssayChartsCorpusDoc by input index, NULL: not done */
   GError         *charts_error; /* the first chart that could not be written */
 };
 
@@ -120,6 +122,32 @@ document_to_csv (JsonNode *result)
   return g_string_free (rows, FALSE);
 }
 
+static void
+chart_doc_free (gpointer doc)
+{
+  if (doc != NULL)
+    assay_charts_corpus_doc_unref (doc);
+}
+
+/* The corpus's charts (corpus-benford.svg…), over the done documents in
+ * input order, as the window's dashboard builds them. */
+static void
+write_corpus_charts (AssayCliOutput *self)
+{
+  g_autoptr(GPtrArray) docs = g_ptr_array_new ();
+  g_autoptr(AssayChartsCorpus) corpus = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < self->chart_docs->len; i++)
+    if (g_ptr_array_index (self->chart_docs, i) != NULL)
+      g_ptr_array_add (docs, g_ptr_array_index (self->chart_docs, i));
+
+  corpus = assay_charts_corpus_build (docs, NULL);
+  if (!assay_charts_export_corpus (corpus, self->charts_dir, NULL, NULL, &error) &&
+      self->charts_error == NULL)
+    self->charts_error = g_steal_pointer (&error);
+}
+
 /* Pretty for the run object's own members, compact for documents: one
  * line each, which keeps a run over thousands of files quick to write and
  * easy to cut apart with line tools (and jq reads it either way). */
@@ -137,9 +165,11 @@ node_to_json (JsonNode *node,
 }
 
 /* The document's charts into --charts DIR, named after its file; a second
- * document of the same name gets "-2". */
+ * document of the same name gets "-2". Its summary is kept for the
+ * corpus's charts. */
 static void
 write_charts (AssayCliOutput *self,
+              guint           index,
               JsonNode       *node)
 {
   g_autoptr(AssayDocumentResult) result = NULL;
@@ -152,6 +182,14 @@ write_charts (AssayCliOutput *self,
   result = assay_document_result_new_from_json (node, NULL);
   if (result == NULL)
     return;
+
+  if (g_strcmp0 (assay_document_result_get_status (result), "done") == 0)
+    {
+      if (index >= self->chart_docs->len)
+        g_ptr_array_set_size (self->chart_docs, index + 1);
+      g_clear_pointer (&g_ptr_array_index (self->chart_docs, index), assay_charts_corpus_doc_unref);
+      g_ptr_array_index (self->chart_docs, index) = assay_charts_corpus_doc_new_from_result (result);
+    }
 
   name = assay_document_result_get_name (result);
   stem = name != NULL && g_str_has_suffix (name, ".pdf") ? g_strndup (name, strlen (name) - 4)
@@ -196,7 +234,7 @@ spool_document (AssayCliOutput *self,
     }
 
   if (self->charts_dir != NULL)
-    write_charts (self, result);
+    write_charts (self, index, result);
 
   /* The compact text, when it came along, is written as it is. */
   if (self->format == ASSAY_CLI_FORMAT_JSON && compact != NULL)
@@ -442,6 +480,8 @@ writer_thread (gpointer user_data)
         GError *error = NULL;
         FinishData *data = g_task_get_task_data (message->task);
 
+        if (self->charts_dir != NULL && self->spool_error == NULL)
+          write_corpus_charts (self);
         if (write_output (self, data, &error))
           g_task_return_boolean (message->task, TRUE);
         else
@@ -538,6 +578,7 @@ assay_cli_output_free (AssayCliOutput *self)
   g_clear_error (&self->spool_error);
   g_free (self->charts_dir);
   g_clear_pointer (&self->chart_names, g_hash_table_unref);
+  g_clear_pointer (&self->chart_docs, g_ptr_array_unref);
   g_clear_error (&self->charts_error);
   g_clear_pointer (&self->context, g_main_context_unref);
   if (self->out != NULL && self->out != stdout)
@@ -692,7 +733,9 @@ assay_cli_output_finish_finish (AssayCliOutput  *self,
  * @dir: an existing directory
  *
  * Writes each done document's charts (assay_charts_export_result()) into
- * @dir as they are spooled, on the writer thread. Call before the first
+ * @dir as they are spooled, on the writer thread, and when finishing the
+ * corpus's (assay_charts_export_corpus()): corpus-over-time, -totals,
+ * -benford, -verification and -near-duplicates. Call before the first
  * document is added.
  */
 void
@@ -706,7 +749,13 @@ assay_cli_output_set_charts_dir (AssayCliOutput *self,
   g_free (self->charts_dir);
   self->charts_dir = g_strdup (dir);
   if (self->chart_names == NULL)
-    self->chart_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    {
+      self->chart_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      /* "corpus-benford.svg" is the corpus's: a corpus.pdf is "corpus-2". */
+      g_hash_table_insert (self->chart_names, g_strdup ("corpus"), GUINT_TO_POINTER (1));
+    }
+  if (self->chart_docs == NULL)
+    self->chart_docs = g_ptr_array_new_with_free_func (chart_doc_free);
 }
 
 /**

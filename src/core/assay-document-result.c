@@ -77,6 +77,9 @@ struct _AssayDocumentResult
 
   guint               verification[4];   /* total, verified, unverified, wrong page */
 
+  gboolean            has_signature;
+  AssayMinhash        signature;
+
   guint              *page_numbers;
   guint               n_page_numbers;
 };
@@ -683,6 +686,8 @@ read_analysis (AssayDocumentResult *self,
   read_histogram (self, _assay_result_json_object (analysis, "histogram"));
   read_outliers (self, _assay_result_json_object (analysis, "outliers"));
   read_pages (self, _assay_result_json_array (analysis, "pages"));
+  self->has_signature = assay_minhash_from_string (&self->signature,
+                                                   _assay_result_json_string (analysis, "signature"));
 
   self->verification[0] = _assay_result_json_uint (verification, "total");
   self->verification[1] = _assay_result_json_uint (verification, "verified");
@@ -909,6 +914,26 @@ assay_document_result_get_benford (AssayDocumentResult *self,
   if (n != NULL)
     *n = self->benford_n;
 
+  return TRUE;
+}
+
+/**
+ * assay_document_result_get_signature:
+ * @signature: (out caller-allocates) (optional): the MinHash of the
+ *   document's word shingles (`analysis.signature`)
+ *
+ * Returns: %FALSE when the result has no (readable) signature
+ */
+gboolean
+assay_document_result_get_signature (AssayDocumentResult *self,
+                                     AssayMinhash        *signature)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_RESULT (self), FALSE);
+
+  if (!self->has_signature)
+    return FALSE;
+  if (signature != NULL)
+    *signature = self->signature;
   return TRUE;
 }
 

@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "assay-minhash.h"
 #include "assay-result-field.h"
 #include "assay-result-figure.h"
 #include "assay-result-types.h"
@@ -69,6 +70,8 @@ gboolean                  assay_document_result_get_benford         (AssayDocume
                                                                      double                observed[9],
                                                                      double                expected[9],
                                                                      guint                *n);
+gboolean                  assay_document_result_get_signature       (AssayDocumentResult  *self,
+                                                                     AssayMinhash         *signature);
 const double             *assay_document_result_get_histogram       (AssayDocumentResult  *self,
                                                                      const guint         **counts,
                                                                      guint                *n_bins,

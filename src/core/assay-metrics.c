@@ -35,6 +35,8 @@ typedef struct
   guint64  failed;
   guint64  retries;
   guint64  tokens;
+  guint64  prompt_tokens;
+  guint64  completion_tokens;
 
   double  *samples;     /* ASSAY_METRICS_RESERVOIR_SIZE slots, allocated on first use */
   guint    n_samples;   /* slots in use */
@@ -265,6 +267,31 @@ assay_metrics_add_tokens (AssayMetrics *self,
 }
 
 /**
+ * assay_metrics_add_token_counts:
+ * @prompt_tokens: tokens sent (input)
+ * @completion_tokens: tokens received (output)
+ *
+ * As assay_metrics_add_tokens() with their sum, and keeps input and output
+ * apart too, for a price per input and per output token.
+ */
+void
+assay_metrics_add_token_counts (AssayMetrics *self,
+                                AssayStage    stage,
+                                guint64       prompt_tokens,
+                                guint64       completion_tokens)
+{
+  StageMetrics *m;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (stage < ASSAY_N_STAGES);
+
+  m = get_stage (self, stage);
+  m->tokens += prompt_tokens + completion_tokens;
+  m->prompt_tokens += prompt_tokens;
+  m->completion_tokens += completion_tokens;
+}
+
+/**
  * assay_metrics_get_n_samples:
  *
  * Returns: how many latencies @stage's reservoir holds now, at most
@@ -330,6 +357,8 @@ assay_metrics_snapshot (AssayMetrics       *self,
   out->failed = m->failed;
   out->retries = m->retries;
   out->tokens = m->tokens;
+  out->prompt_tokens = m->prompt_tokens;
+  out->completion_tokens = m->completion_tokens;
 
   if (m->n_samples > 0)
     {

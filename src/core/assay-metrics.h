@@ -35,7 +35,9 @@ typedef struct
   guint64 done;
   guint64 failed;
   guint64 retries;
-  guint64 tokens;
+  guint64 tokens;               /* all of them */
+  guint64 prompt_tokens;        /* of those, sent (input) */
+  guint64 completion_tokens;    /* and received (output) */
   double  p50_ms;
   double  p90_ms;
   double  p99_ms;
@@ -61,6 +63,10 @@ void           assay_metrics_add_retries (AssayMetrics     *self,
 void           assay_metrics_add_tokens  (AssayMetrics     *self,
                                           AssayStage        stage,
                                           guint64           tokens);
+void           assay_metrics_add_token_counts (AssayMetrics *self,
+                                               AssayStage    stage,
+                                               guint64       prompt_tokens,
+                                               guint64       completion_tokens);
 void           assay_metrics_snapshot    (AssayMetrics     *self,
                                           AssayStage        stage,
                                           AssayStageSnapshot *out);

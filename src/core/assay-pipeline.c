@@ -1032,9 +1032,9 @@ extract_done (GObject      *object,
     }
 
   if (extraction->prompt_tokens > 0 || extraction->completion_tokens > 0)
-    assay_metrics_add_tokens (self->metrics, ASSAY_STAGE_EXTRACT,
-                              MAX (extraction->prompt_tokens, 0) +
-                              MAX (extraction->completion_tokens, 0));
+    assay_metrics_add_token_counts (self->metrics, ASSAY_STAGE_EXTRACT,
+                                    MAX (extraction->prompt_tokens, 0),
+                                    MAX (extraction->completion_tokens, 0));
 
   state->extraction = g_steal_pointer (&extraction);
   enqueue (self, state, STEP_ANALYSE);

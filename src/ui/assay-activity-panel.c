@@ -49,6 +49,7 @@ struct _AssayActivityPanel
 
   AssayPipeline  *pipeline;
   gulong          finished_id;
+  GSettings      *settings;    /* the token prices; nullable */
   guint           timer;
 
   GArray         *samples;     /* Sample, oldest first, the last HISTORY_US */
@@ -127,7 +128,7 @@ static void
 update_table (AssayActivityPanel *self)
 {
   AssayMetrics *metrics = assay_pipeline_get_metrics (self->pipeline);
-  guint64 tokens = 0, retries = 0;
+  guint64 prompt_tokens = 0, completion_tokens = 0, retries = 0;
 
   for (guint s = 0; s < G_N_ELEMENTS (shown_stages); s++)
     {
@@ -150,23 +151,113 @@ update_table (AssayActivityPanel *self)
           set_cell (self->cells[stage][c], text[c]);
           g_free (text[c]);
         }
-      tokens += snap.tokens;
+      /* Tokens counted as a sum only (assay_metrics_add_tokens()) are input. */
+      prompt_tokens += snap.tokens - MIN (snap.tokens, snap.completion_tokens);
+      completion_tokens += snap.completion_tokens;
       retries += snap.retries;
     }
 
   {
-    g_autofree char *totals = NULL;
-    g_autofree char *tokens_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu token", "%llu tokens",
-                                                                 (unsigned long) MIN (tokens, G_MAXULONG)),
-                                                    (unsigned long long) tokens);
-    g_autofree char *retries_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu retry", "%llu retries",
-                                                                  (unsigned long) MIN (retries, G_MAXULONG)),
-                                                     (unsigned long long) retries);
+    g_autofree char *totals = assay_activity_panel_format_totals (prompt_tokens, completion_tokens, retries,
+                                                                  self->settings);
 
-    /* Translators: the model's tokens used · requests retried */
-    totals = g_strdup_printf (_("%s used · %s"), tokens_text, retries_text);
     set_cell (self->totals_label, totals);
   }
+}
+
+/**
+ * assay_activity_panel_format_totals:
+ * @settings: (nullable): where the prices are ("price-input",
+ *   "price-output" per million tokens, "price-currency")
+ *
+ * "1200 tokens in, 300 out · ≈ 0.01 USD · 2 retries"; the cost only when
+ * the provider has a price (either price above 0).
+ *
+ * Returns: (transfer full): the totals line of the panel
+ */
+char *
+assay_activity_panel_format_totals (guint64    prompt_tokens,
+                                    guint64    completion_tokens,
+                                    guint64    retries,
+                                    GSettings *settings)
+{
+  double input_price = settings != NULL ? g_settings_get_double (settings, "price-input") : 0;
+  double output_price = settings != NULL ? g_settings_get_double (settings, "price-output") : 0;
+  g_autofree char *tokens = NULL;
+  g_autofree char *retries_text = NULL;
+
+  /* Translators: tokens sent to the model, then tokens it wrote */
+  tokens = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu token in, %llu out", "%llu tokens in, %llu out",
+                                         (unsigned long) MIN (prompt_tokens, G_MAXULONG)),
+                            (unsigned long long) prompt_tokens, (unsigned long long) completion_tokens);
+  retries_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu retry", "%llu retries",
+                                               (unsigned long) MIN (retries, G_MAXULONG)),
+                                  (unsigned long long) retries);
+
+  if (input_price > 0 || output_price > 0)
+    {
+      g_autofree char *currency = g_settings_get_string (settings, "price-currency");
+      double cost = (prompt_tokens * input_price + completion_tokens * output_price) / 1e6;
+      g_autofree char *amount = NULL;
+      g_autofree char *estimate = NULL;
+
+      g_strstrip (currency);
+      if (cost > 0 && cost < 0.01)
+        /* Translators: an estimated cost under a cent; %s is the currency */
+        estimate = g_strdup_printf (_("under 0.01 %s"), currency);
+      else
+        {
+          amount = g_strdup_printf ("%.2f", cost);
+          /* Translators: an estimated cost: the amount, then the currency */
+          estimate = g_strdup_printf (_("≈ %s %s"), amount, currency);
+        }
+      /* Translators: tokens in and out · their estimated cost · requests retried */
+      return g_strdup_printf (_("%s · %s · %s"), tokens, estimate, retries_text);
+    }
+
+  /* Translators: tokens in and out · requests retried */
+  return g_strdup_printf (_("%s · %s"), tokens, retries_text);
+}
+
+/**
+ * assay_activity_panel_set_settings:
+ * @settings: (nullable): the application's settings, for the token prices
+ *
+ * The estimated cost follows the prices as they change.
+ */
+void
+assay_activity_panel_set_settings (AssayActivityPanel *self,
+                                   GSettings          *settings)
+{
+  g_return_if_fail (ASSAY_IS_ACTIVITY_PANEL (self));
+  g_return_if_fail (settings == NULL || G_IS_SETTINGS (settings));
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_set_object (&self->settings, settings);
+  if (settings != NULL)
+    {
+      g_signal_connect_object (settings, "changed::price-input", G_CALLBACK (assay_activity_panel_refresh),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "changed::price-output", G_CALLBACK (assay_activity_panel_refresh),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (settings, "changed::price-currency", G_CALLBACK (assay_activity_panel_refresh),
+                               self, G_CONNECT_SWAPPED);
+    }
+  assay_activity_panel_refresh (self);
+}
+
+/**
+ * assay_activity_panel_get_totals:
+ *
+ * Returns: the totals line shown (tokens, cost, retries)
+ */
+const char *
+assay_activity_panel_get_totals (AssayActivityPanel *self)
+{
+  g_return_val_if_fail (ASSAY_IS_ACTIVITY_PANEL (self), NULL);
+
+  return gtk_label_get_label (self->totals_label);
 }
 
 /* Documents per minute and pages per second over the last minute, and
@@ -462,6 +553,7 @@ assay_activity_panel_finalize (GObject *object)
 
   g_clear_pointer (&self->samples, g_array_unref);
   g_clear_pointer (&self->finished, g_ptr_array_unref);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (assay_activity_panel_parent_class)->finalize (object);
 }

@@ -27,6 +27,13 @@ GtkWidget  *assay_activity_panel_new            (void);
 void        assay_activity_panel_set_pipeline   (AssayActivityPanel *self,
                                                  AssayPipeline      *pipeline);
 void        assay_activity_panel_refresh        (AssayActivityPanel *self);
+void        assay_activity_panel_set_settings   (AssayActivityPanel *self,
+                                                 GSettings          *settings);
+const char *assay_activity_panel_get_totals     (AssayActivityPanel *self);
+char       *assay_activity_panel_format_totals  (guint64             prompt_tokens,
+                                                 guint64             completion_tokens,
+                                                 guint64             retries,
+                                                 GSettings          *settings);
 AssayChart *assay_activity_panel_get_timeline   (AssayActivityPanel *self);
 AssayChart *assay_activity_panel_get_throughput (AssayActivityPanel *self);
 const char *assay_activity_panel_get_cell       (AssayActivityPanel *self,

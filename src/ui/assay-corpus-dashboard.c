@@ -25,6 +25,8 @@
 #include "assay-corpus-dashboard.h"
 
 #define MAX_LOADS 2
+#define MAX_GROUPS_SHOWN 50     /* the chart and the export have them all */
+#define MAX_MEMBERS_SHOWN 30
 
 struct _AssayCorpusDashboard
 {
@@ -58,6 +60,13 @@ struct _AssayCorpusDashboard
   AssayChart        *totals_chart;
   AssayChart        *benford_chart;
   AssayChart        *verification_chart;
+  AssayChart        *near_duplicates_chart;
+  GtkFlowBox        *charts_box;
+  GtkWidget         *groups_box;
+  GtkLabel          *groups_summary;
+  GtkListBox        *groups_list;
+  char              *groups_key;   /* what the list shows (apply_groups()) */
+  AssayCorpusDashboardTimings timings;
 };
 
 G_DEFINE_FINAL_TYPE (AssayCorpusDashboard, assay_corpus_dashboard, GTK_TYPE_WIDGET)
@@ -78,12 +87,7 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char * const chart_ids[ASSAY_CORPUS_N_CHARTS] = {
-  [ASSAY_CORPUS_CHART_OVER_TIME] = "over-time",
-  [ASSAY_CORPUS_CHART_TOTALS] = "totals",
-  [ASSAY_CORPUS_CHART_BENFORD] = "benford",
-  [ASSAY_CORPUS_CHART_VERIFICATION] = "verification",
-};
+G_STATIC_ASSERT (ASSAY_CORPUS_N_CHARTS == ASSAY_CHARTS_CORPUS_N_CHARTS);
 
 static void schedule_refresh (AssayCorpusDashboard *self);
 static void start_build      (AssayCorpusDashboard *self,
@@ -95,6 +99,7 @@ typedef struct
 {
   GPtrArray *docs;
   char      *label;
+  gint64     build_us;   /* set on the worker, read in built_cb */
 } BuildJob;
 
 static void
@@ -112,11 +117,14 @@ build_thread (GTask        *task,
               GCancellable *cancellable)
 {
   BuildJob *job = task_data;
+  gint64 start = g_get_monotonic_time ();
+  AssayChartsCorpus *corpus;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  g_task_return_pointer (task, assay_charts_corpus_build (job->docs, job->label),
-                         (GDestroyNotify) assay_charts_corpus_free);
+  corpus = assay_charts_corpus_build (job->docs, job->label);
+  job->build_us = g_get_monotonic_time () - start;
+  g_task_return_pointer (task, corpus, (GDestroyNotify) assay_charts_corpus_free);
 }
 
 static gboolean
@@ -136,6 +144,136 @@ same_labels (const char * const *a,
   return TRUE;
 }
 
+static void activate_document (AssayCorpusDashboard *self,
+                               guint                 id);
+
+static void
+member_activated_cb (AdwActionRow         *row,
+                     AssayCorpusDashboard *self)
+{
+  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "assay-document-index"));
+
+  if (id > 0)
+    activate_document (self, id - 1);
+}
+
+static GtkWidget *
+member_row_new (AssayCorpusDashboard *self,
+                guint                 id,
+                const char           *subtitle)
+{
+  AssayChartsCorpusDoc *doc = g_ptr_array_index (self->built_docs, id);
+  const char *name = assay_charts_corpus_doc_get_name (doc);
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name != NULL ? name : "");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (row, _("Select this document"));
+  g_object_set_data (G_OBJECT (row), "assay-document-index", GUINT_TO_POINTER (id + 1));
+  g_signal_connect_object (row, "activated", G_CALLBACK (member_activated_cb), self, 0);
+  return row;
+}
+
+/* The groups as a list, each document a row that selects it; rebuilt only
+ * when the groups changed (by document, not by position). */
+static void
+apply_groups (AssayCorpusDashboard *self)
+{
+  GArray *groups = self->corpus->groups;
+  g_autoptr(GString) key = g_string_new (NULL);
+  GtkWidget *child;
+
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const AssayChartsCorpusGroup *group = &g_array_index (groups, AssayChartsCorpusGroup, g);
+
+      g_string_append_printf (key, "%p:", g_ptr_array_index (self->built_docs, group->representative));
+      for (guint m = 0; m < group->n_members; m++)
+        g_string_append_printf (key, "%p=%.3f,", g_ptr_array_index (self->built_docs, group->members[m]),
+                                group->similarities[m]);
+      g_string_append_c (key, ';');
+    }
+  gtk_widget_set_visible (self->groups_box, groups->len > 0);
+  gtk_label_set_label (self->groups_summary, assay_chart_spec_get_subtitle (self->corpus->near_duplicates));
+  if (self->groups_key != NULL && g_str_equal (self->groups_key, key->str))
+    return;
+  g_free (self->groups_key);
+  self->groups_key = g_strdup (key->str);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_list))) != NULL)
+    gtk_list_box_remove (self->groups_list, child);
+
+  for (guint g = 0; g < MIN (groups->len, MAX_GROUPS_SHOWN); g++)
+    {
+      const AssayChartsCorpusGroup *group = &g_array_index (groups, AssayChartsCorpusGroup, g);
+      AssayChartsCorpusDoc *first = g_ptr_array_index (self->built_docs, group->representative);
+      GtkWidget *expander = adw_expander_row_new ();
+      double low = 1, high = 0;
+      g_autofree char *alike = NULL;
+      g_autofree char *subtitle = NULL;
+
+      for (guint m = 0; m < group->n_members; m++)
+        {
+          low = MIN (low, group->similarities[m]);
+          high = MAX (high, group->similarities[m]);
+        }
+      alike = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u document alike", "%u documents alike",
+                                            group->n_members + 1), group->n_members + 1);
+      if (high - low < 0.005)
+        /* Translators: "3 documents alike · 94 % similar" */
+        subtitle = g_strdup_printf (_("%s · %.0f %% similar"), alike, 100 * high);
+      else
+        /* Translators: "3 documents alike · 91–96 % similar" */
+        subtitle = g_strdup_printf (_("%s · %.0f–%.0f %% similar"), alike, 100 * low, 100 * high);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander),
+                                     assay_charts_corpus_doc_get_name (first) != NULL
+                                     ? assay_charts_corpus_doc_get_name (first) : "");
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander),
+                                member_row_new (self, group->representative, _("First of the group")));
+      for (guint m = 0; m < MIN (group->n_members, MAX_MEMBERS_SHOWN); m++)
+        {
+          /* Translators: a document's similarity to the first of its group */
+          g_autofree char *similar = g_strdup_printf (_("%.0f %% like the first"),
+                                                      100 * group->similarities[m]);
+
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (expander),
+                                    member_row_new (self, group->members[m], similar));
+        }
+      if (group->n_members > MAX_MEMBERS_SHOWN)
+        {
+          guint more = group->n_members - MAX_MEMBERS_SHOWN;
+          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                "and %u more document (see the chart)",
+                                                                "and %u more documents (see the chart)",
+                                                                more), more);
+          GtkWidget *row = adw_action_row_new ();
+
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+        }
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), groups->len <= 3);
+      gtk_list_box_append (self->groups_list, expander);
+    }
+  if (groups->len > MAX_GROUPS_SHOWN)
+    {
+      guint more = groups->len - MAX_GROUPS_SHOWN;
+      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "and %u more group (see the chart)",
+                                                            "and %u more groups (see the chart)",
+                                                            more), more);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
+      gtk_list_box_append (self->groups_list, row);
+    }
+}
+
 static void
 apply_corpus (AssayCorpusDashboard *self)
 {
@@ -150,6 +288,8 @@ apply_corpus (AssayCorpusDashboard *self)
   assay_chart_set_spec (self->totals_chart, corpus->totals);
   assay_chart_set_spec (self->benford_chart, corpus->benford);
   assay_chart_set_spec (self->verification_chart, corpus->verification);
+  assay_chart_set_spec (self->near_duplicates_chart, corpus->near_duplicates);
+  apply_groups (self);
 
   /* The figures found, most documents first; the chosen one stays chosen. */
   self->updating_labels = TRUE;
@@ -191,10 +331,15 @@ built_cb (GObject      *object,
   AssayChartsCorpus *corpus;
   BuildJob *job = g_task_get_task_data (G_TASK (result));
 
+  gint64 start = g_get_monotonic_time (), elapsed;
+
   corpus = g_task_propagate_pointer (G_TASK (result), &error);
   if (corpus == NULL)
     return;   /* cancelled: the dashboard is going */
 
+  self->timings.n_builds++;
+  self->timings.build_last_us = job->build_us;
+  self->timings.build_max_us = MAX (self->timings.build_max_us, job->build_us);
   self->building = FALSE;
   g_clear_pointer (&self->corpus, assay_charts_corpus_free);
   self->corpus = corpus;
@@ -203,6 +348,10 @@ built_cb (GObject      *object,
   g_free (self->built_label);
   self->built_label = g_strdup (job->label);
   apply_corpus (self);
+  elapsed = g_get_monotonic_time () - start;
+  self->timings.n_applies++;
+  self->timings.apply_total_us += elapsed;
+  self->timings.apply_max_us = MAX (self->timings.apply_max_us, elapsed);
 
   if (self->build_again)
     {
@@ -267,9 +416,13 @@ loaded_cb (GObject      *object,
     g_debug ("The dashboard could not load a result: %s", error->message);
   else
     {
+      gint64 start = g_get_monotonic_time ();
+
       g_hash_table_insert (self->summaries, g_strdup (sha256),
                            assay_charts_corpus_doc_new_from_result (result));
       g_hash_table_remove (self->loading, sha256);
+      self->timings.n_summaries++;
+      self->timings.summary_max_us = MAX (self->timings.summary_max_us, g_get_monotonic_time () - start);
     }
   start_loads (self);
   schedule_refresh (self);
@@ -357,7 +510,15 @@ refresh_cb (gpointer user_data)
 
   self->refresh_source = 0;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    refresh (self);
+    {
+      gint64 start = g_get_monotonic_time (), elapsed;
+
+      refresh (self);
+      elapsed = g_get_monotonic_time () - start;
+      self->timings.n_refreshes++;
+      self->timings.refresh_total_us += elapsed;
+      self->timings.refresh_max_us = MAX (self->timings.refresh_max_us, elapsed);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -384,18 +545,15 @@ label_selected_cb (AssayCorpusDashboard *self)
   assay_corpus_dashboard_set_label (self, self->corpus->label_keys[selected]);
 }
 
+/* The document at @id of the charts shown: "document-activated". */
 static void
-chart_activated_cb (AssayCorpusDashboard *self,
-                    guint                 series,
-                    guint                 index,
-                    AssayChart           *chart)
+activate_document (AssayCorpusDashboard *self,
+                   guint                 id)
 {
-  guint id = assay_chart_get_item_id (chart, series, index);
   GListModel *documents;
   const char *sha256;
 
-  if (chart == self->benford_chart || self->built_docs == NULL || id >= self->built_docs->len ||
-      self->pipeline == NULL)
+  if (self->built_docs == NULL || id >= self->built_docs->len || self->pipeline == NULL)
     return;
 
   sha256 = assay_charts_corpus_doc_get_sha256 (g_ptr_array_index (self->built_docs, id));
@@ -413,6 +571,17 @@ chart_activated_cb (AssayCorpusDashboard *self,
 }
 
 static void
+chart_activated_cb (AssayCorpusDashboard *self,
+                    guint                 series,
+                    guint                 index,
+                    AssayChart           *chart)
+{
+  if (chart == self->benford_chart)
+    return;
+  activate_document (self, assay_chart_get_item_id (chart, series, index));
+}
+
+static void
 save_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *parameter)
@@ -423,7 +592,7 @@ save_action (GtkWidget  *widget,
                                                                             : ASSAY_CHART_FORMAT_PNG;
 
   for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
-    if (g_str_equal (id, chart_ids[kind]))
+    if (g_str_equal (id, assay_charts_corpus_ids[kind]))
       {
         g_autofree char *stem = g_strdup_printf ("corpus-%s", id);
 
@@ -498,6 +667,8 @@ assay_corpus_dashboard_get_chart (AssayCorpusDashboard *self,
       return self->benford_chart;
     case ASSAY_CORPUS_CHART_VERIFICATION:
       return self->verification_chart;
+    case ASSAY_CORPUS_CHART_NEAR_DUPLICATES:
+      return self->near_duplicates_chart;
     case ASSAY_CORPUS_N_CHARTS:
     default:
       g_return_val_if_reached (NULL);
@@ -515,6 +686,44 @@ assay_corpus_dashboard_get_n_documents (AssayCorpusDashboard *self)
   g_return_val_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self), 0);
 
   return self->corpus != NULL ? self->corpus->n_documents : 0;
+}
+
+/**
+ * assay_corpus_dashboard_get_n_groups:
+ *
+ * Returns: how many groups of near-duplicates the charts shown have
+ */
+guint
+assay_corpus_dashboard_get_n_groups (AssayCorpusDashboard *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self), 0);
+
+  return self->corpus != NULL ? self->corpus->groups->len : 0;
+}
+
+void
+_assay_corpus_dashboard_get_timings (AssayCorpusDashboard        *self,
+                                     AssayCorpusDashboardTimings *timings)
+{
+  g_return_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self));
+
+  *timings = self->timings;
+}
+
+GtkListBox *
+_assay_corpus_dashboard_get_groups_list (AssayCorpusDashboard *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self), NULL);
+
+  return self->groups_list;
+}
+
+GtkFlowBox *
+_assay_corpus_dashboard_get_charts_box (AssayCorpusDashboard *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CORPUS_DASHBOARD (self), NULL);
+
+  return self->charts_box;
 }
 
 /**
@@ -601,6 +810,7 @@ assay_corpus_dashboard_finalize (GObject *object)
   g_clear_pointer (&self->corpus, assay_charts_corpus_free);
   g_free (self->built_label);
   g_free (self->label);
+  g_free (self->groups_key);
 
   G_OBJECT_CLASS (assay_corpus_dashboard_parent_class)->finalize (object);
 }
@@ -696,6 +906,11 @@ assay_corpus_dashboard_class_init (AssayCorpusDashboardClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, totals_chart);
   gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, benford_chart);
   gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, verification_chart);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, near_duplicates_chart);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, charts_box);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, groups_box);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, groups_summary);
+  gtk_widget_class_bind_template_child (widget_class, AssayCorpusDashboard, groups_list);
   gtk_widget_class_bind_template_callback (widget_class, label_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, chart_activated_cb);
 

@@ -27,6 +27,7 @@ typedef enum
   ASSAY_CORPUS_CHART_TOTALS,
   ASSAY_CORPUS_CHART_BENFORD,
   ASSAY_CORPUS_CHART_VERIFICATION,
+  ASSAY_CORPUS_CHART_NEAR_DUPLICATES,
   ASSAY_CORPUS_N_CHARTS
 } AssayCorpusChartKind;
 
@@ -43,5 +44,31 @@ const char    *assay_corpus_dashboard_get_label     (AssayCorpusDashboard *self)
 void           assay_corpus_dashboard_set_label     (AssayCorpusDashboard *self,
                                                      const char           *label);
 const char * const *assay_corpus_dashboard_get_labels (AssayCorpusDashboard *self);
+guint          assay_corpus_dashboard_get_n_groups  (AssayCorpusDashboard *self);
+
+/* For benchmarks: the main thread's time in the dashboard's own work, and
+ * the worker's in building the charts (microseconds). */
+typedef struct
+{
+  guint  n_refreshes;       /* walks over the list */
+  gint64 refresh_max_us;
+  gint64 refresh_total_us;
+  guint  n_applies;         /* builds shown: specs set, labels, groups list */
+  gint64 apply_max_us;
+  gint64 apply_total_us;
+  guint  n_summaries;       /* loaded results boiled down */
+  gint64 summary_max_us;
+  guint  n_builds;          /* on the worker pool */
+  gint64 build_max_us;
+  gint64 build_last_us;
+} AssayCorpusDashboardTimings;
+
+void           _assay_corpus_dashboard_get_timings (AssayCorpusDashboard        *self,
+                                                    AssayCorpusDashboardTimings *timings);
+
+/* For tests: the list of near-duplicate groups (an AdwExpanderRow a group,
+ * an activatable AdwActionRow a document), the box the charts flow in. */
+GtkListBox    *_assay_corpus_dashboard_get_groups_list (AssayCorpusDashboard *self);
+GtkFlowBox    *_assay_corpus_dashboard_get_charts_box  (AssayCorpusDashboard *self);
 
 G_END_DECLS

@@ -889,13 +889,42 @@ assay_document_view_get_charts_box (AssayDocumentView *self)
 
 /* Charts (wip/charts-ui): a bar leads to its figure or page. */
 
+/* The row at @position of the figures table into view, if it is not. GTK
+ * 4.12 has gtk_column_view_scroll_to(); on 4.8 the table's vertical
+ * adjustment is the list's, in pixels, its rows (one line each) of one
+ * height: row height × position, moved as little as shows the row. */
+static void
+scroll_to_figure (AssayDocumentView *self,
+                  guint              position)
+{
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_column_view_scroll_to (self->figures_view, position, NULL, GTK_LIST_SCROLL_NONE, NULL);
+#else
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->figures_view));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->figures_sorted));
+  double upper, page, value, row, top;
+
+  if (adjustment == NULL || n == 0 || position >= n)
+    return;
+  upper = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_lower (adjustment);
+  page = gtk_adjustment_get_page_size (adjustment);
+  value = gtk_adjustment_get_value (adjustment);
+  row = upper / n;
+  top = gtk_adjustment_get_lower (adjustment) + row * position;
+  if (top < value)
+    gtk_adjustment_set_value (adjustment, top);
+  else if (top + row > value + page)
+    gtk_adjustment_set_value (adjustment, top + row - page);
+#endif
+}
+
 /**
  * assay_document_view_select_figure:
  * @position: a position in assay_document_result_get_figures() of the
  *   result shown
  *
- * Selects that key figure in the table, which shows its page with its
- * place highlighted; an invalid position unselects.
+ * Selects that key figure in the table, scrolled to show its row, which
+ * shows its page with its place highlighted; an invalid position unselects.
  */
 void
 assay_document_view_select_figure (AssayDocumentView *self,
@@ -918,6 +947,7 @@ assay_document_view_select_figure (AssayDocumentView *self,
       if (item == figure)
         {
           gtk_single_selection_set_selected (self->figures_selection, i);
+          scroll_to_figure (self, i);
           return;
         }
     }

@@ -15,6 +15,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "assay-api-key.h"
@@ -48,6 +50,9 @@ struct _AssayPreferencesWindow
   AdwPasswordEntryRow  *api_key_row;
   AdwComboRow          *model_row;
   GtkStringList        *model_list;
+  AdwEntryRow          *price_input_row;
+  AdwEntryRow          *price_output_row;
+  AdwEntryRow          *price_currency_row;
   AdwActionRow         *insecure_row;
   GtkSwitch            *insecure_switch;
   AdwActionRow         *connection_row;
@@ -206,6 +211,9 @@ update_rows (AssayPreferencesWindow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->url_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->model_row), remote);
+  gtk_widget_set_visible (GTK_WIDGET (self->price_input_row), remote);
+  gtk_widget_set_visible (GTK_WIDGET (self->price_output_row), remote);
+  gtk_widget_set_visible (GTK_WIDGET (self->price_currency_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->connection_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->fallback_row), remote);
   gtk_widget_set_visible (GTK_WIDGET (self->api_key_row),
@@ -644,6 +652,60 @@ test_connection_action (GtkWidget  *widget,
   assay_preferences_window_test_connection (ASSAY_PREFERENCES_WINDOW (widget));
 }
 
+/* A price as typed: "2.5", "2,5", empty (no price); FALSE when it is not
+ * a number of 0 or more. */
+static gboolean
+parse_price (const char *text,
+             double     *price)
+{
+  g_autofree char *copy = g_strstrip (g_strdup (text != NULL ? text : ""));
+  char *end = NULL;
+
+  if (copy[0] == '\0')
+    {
+      *price = 0;
+      return TRUE;
+    }
+  g_strdelimit (copy, ",", '.');
+  *price = g_ascii_strtod (copy, &end);
+  return end != copy && *end == '\0' && isfinite (*price) && *price >= 0 && *price <= 1000000;
+}
+
+static gboolean
+price_to_text (GValue   *value,
+               GVariant *variant,
+               gpointer  user_data)
+{
+  double price = g_variant_get_double (variant);
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_value_set_string (value, price > 0 ? g_ascii_formatd (buffer, sizeof buffer, "%.10g", price) : "");
+  return TRUE;
+}
+
+static GVariant *
+text_to_price (const GValue       *value,
+               const GVariantType *type,
+               gpointer            user_data)
+{
+  double price;
+
+  if (!parse_price (g_value_get_string (value), &price))
+    return NULL;   /* not written while it is not a price */
+  return g_variant_new_double (price);
+}
+
+static void
+price_text_cb (AdwEntryRow *row)
+{
+  double price;
+
+  if (parse_price (gtk_editable_get_text (GTK_EDITABLE (row)), &price))
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+}
+
 static void
 assay_preferences_window_constructed (GObject *object)
 {
@@ -658,6 +720,15 @@ assay_preferences_window_constructed (GObject *object)
                                 G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
                                 (gpointer) assay_template_list_builtin (), NULL);
   g_settings_bind (self->settings, "url", self->url_row, "text", G_SETTINGS_BIND_DEFAULT);
+  /* Not re-read while typed: "2.50" stays "2.50". */
+  g_settings_bind_with_mapping (self->settings, "price-input", self->price_input_row, "text",
+                                G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES,
+                                price_to_text, text_to_price, NULL, NULL);
+  g_settings_bind_with_mapping (self->settings, "price-output", self->price_output_row, "text",
+                                G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES,
+                                price_to_text, text_to_price, NULL, NULL);
+  g_settings_bind (self->settings, "price-currency", self->price_currency_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "allow-insecure-http", self->insecure_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "offline-fallback", self->fallback_switch, "active",
@@ -777,6 +848,10 @@ assay_preferences_window_class_init (AssayPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, api_key_row);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, model_row);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, model_list);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, price_input_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, price_output_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, price_currency_row);
+  gtk_widget_class_bind_template_callback (widget_class, price_text_cb);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, insecure_row);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, insecure_switch);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, connection_row);

@@ -235,6 +235,10 @@ _assay_window_actions_update (AssayWindow *self)
   GListModel *documents;
   guint n;
 
+  /* Nothing selected, nothing to export (assay-window-views.c). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.export-selected",
+                                 assay_window_get_selected_document (self) != NULL);
+
   if (self->pipeline == NULL)
     return;
 

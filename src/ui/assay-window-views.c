@@ -161,6 +161,7 @@ _assay_window_views_init (AssayWindow *self)
 
   self->activity = assay_activity_panel_new ();
   assay_activity_panel_set_pipeline (ASSAY_ACTIVITY_PANEL (self->activity), self->pipeline);
+  assay_activity_panel_set_settings (ASSAY_ACTIVITY_PANEL (self->activity), self->settings);
   gtk_stack_add_named (self->main_stack, view_page (_("Activity"), self->activity), "activity");
 
   if (ADW_IS_HEADER_BAR (header))

@@ -44,6 +44,7 @@ struct _AssayChart
   AssayChartPalette   palette;
   AssayChartColor     window_background;   /* behind an export of the look on screen */
 
+  int                 natural_width;   /* -1: 560 */
   GCancellable       *cancellable; /* the geometry job in flight */
   AssayChartSpec     *pending_spec;
   double              pending_width, pending_height;
@@ -60,6 +61,7 @@ enum {
   PROP_0,
   PROP_TITLE,
   PROP_SUBTITLE,
+  PROP_NATURAL_WIDTH,
   N_PROPS
 };
 
@@ -628,8 +630,12 @@ assay_chart_measure (GtkWidget      *widget,
                      int            *minimum_baseline,
                      int            *natural_baseline)
 {
+  AssayChart *self = ASSAY_CHART (widget);
+
   *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 200 : 140;
-  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 560 : 340;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL
+             ? (self->natural_width >= 0 ? MAX (self->natural_width, *minimum) : 560)
+             : 340;
   *minimum_baseline = *natural_baseline = -1;
 }
 
@@ -689,6 +695,9 @@ assay_chart_get_property (GObject    *object,
     case PROP_SUBTITLE:
       g_value_set_string (value, assay_chart_get_subtitle (self));
       break;
+    case PROP_NATURAL_WIDTH:
+      g_value_set_int (value, self->natural_width);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -709,6 +718,14 @@ assay_chart_set_property (GObject      *object,
       break;
     case PROP_SUBTITLE:
       assay_chart_set_subtitle (self, g_value_get_string (value));
+      break;
+    case PROP_NATURAL_WIDTH:
+      if (self->natural_width != g_value_get_int (value))
+        {
+          self->natural_width = g_value_get_int (value);
+          gtk_widget_queue_resize (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -740,6 +757,15 @@ assay_chart_class_init (AssayChartClass *klass)
     g_param_spec_string ("subtitle", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  /**
+   * AssayChart:natural-width:
+   *
+   * The width the chart asks for, -1 for 560 px: a grid of charts that flows
+   * by natural width (GtkFlowBox) wants it small.
+   */
+  properties[PROP_NATURAL_WIDTH] =
+    g_param_spec_int ("natural-width", NULL, NULL, -1, G_MAXINT, -1,
+                      (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -769,6 +795,7 @@ assay_chart_init (AssayChart *self)
   GtkEventController *controller;
   AdwStyleManager *manager = adw_style_manager_get_default ();
 
+  self->natural_width = -1;
   self->base = assay_chart_spec_new (NULL);
   assay_chart_palette_init (&self->palette, ASSAY_CHART_STYLE_LIGHT);
 

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "assay-benford.h"
+#include "assay-chart-export.h"
 #include "assay-charts-corpus.h"
 #include "assay-charts-document.h"
 
@@ -40,6 +41,8 @@ struct _AssayChartsCorpusDoc
   guint            verified;
   guint            benford_counts[9];
   guint            benford_n;
+  gboolean         has_signature;
+  AssayMinhash     signature;
 };
 
 /**
@@ -152,8 +155,8 @@ assay_charts_corpus_parse_period (const char *period,
  * assay_charts_corpus_doc_new_from_result:
  * @result: a document's result
  *
- * Main thread (reads the result's list models); costs a walk over its
- * key figures.
+ * Any thread that owns @result (the window: the main thread; `assay
+ * --headless`: its writer thread); costs a walk over its key figures.
  *
  * Returns: (transfer full): the document's summary
  */
@@ -197,6 +200,7 @@ assay_charts_corpus_doc_new_from_result (AssayDocumentResult *result)
     doc->benford_n = n_benford;
   else
     memset (doc->benford_counts, 0, sizeof doc->benford_counts);
+  doc->has_signature = assay_document_result_get_signature (result, &doc->signature);
 
   return doc;
 }
@@ -229,6 +233,19 @@ assay_charts_corpus_doc_unref (AssayChartsCorpusDoc *doc)
   g_free (doc->name);
   g_free (doc->sha256);
   g_free (doc);
+}
+
+/**
+ * assay_charts_corpus_doc_get_name:
+ *
+ * Returns: (nullable): the document's file name
+ */
+const char *
+assay_charts_corpus_doc_get_name (AssayChartsCorpusDoc *doc)
+{
+  g_return_val_if_fail (doc != NULL, NULL);
+
+  return doc->name;
 }
 
 /**
@@ -594,6 +611,124 @@ build_verification (GPtrArray *docs,
   return spec;
 }
 
+static void
+group_clear (gpointer data)
+{
+  AssayChartsCorpusGroup *group = data;
+
+  g_clear_pointer (&group->members, g_free);
+  g_clear_pointer (&group->similarities, g_free);
+}
+
+/* Groups as `near_duplicate_groups` forms them (assay-corpus.c): the same
+ * index, threshold and order; ids are positions in @docs. */
+static GArray *
+find_groups (GPtrArray *docs)
+{
+  g_autoptr(AssayMinhashIndex) index = assay_minhash_index_new ();
+  g_autoptr(GArray) members = NULL;
+  GArray *groups = g_array_new (FALSE, TRUE, sizeof (AssayChartsCorpusGroup));
+
+  g_array_set_clear_func (groups, group_clear);
+  for (guint d = 0; d < docs->len; d++)
+    {
+      AssayChartsCorpusDoc *doc = g_ptr_array_index (docs, d);
+
+      if (doc->has_signature)
+        assay_minhash_index_add (index, d, &doc->signature);
+    }
+  if (assay_minhash_index_get_size (index) < 2)
+    return groups;
+
+  members = assay_minhash_index_find_groups (index, ASSAY_CHARTS_CORPUS_DUPLICATE_THRESHOLD);
+  for (guint i = 0, end; i < members->len; i = end)
+    {
+      const AssayMinhashMember *first = &g_array_index (members, AssayMinhashMember, i);
+      AssayChartsCorpusGroup group = { 0 };
+
+      for (end = i + 1;
+           end < members->len && g_array_index (members, AssayMinhashMember, end).representative == first->id;
+           end++)
+        ;
+      group.representative = first->id;
+      group.n_members = end - i - 1;
+      group.members = g_new (guint, MAX (group.n_members, 1));
+      group.similarities = g_new (double, MAX (group.n_members, 1));
+      for (guint m = 0; m < group.n_members; m++)
+        {
+          const AssayMinhashMember *member = &g_array_index (members, AssayMinhashMember, i + 1 + m);
+
+          group.members[m] = member->id;
+          group.similarities[m] = member->similarity;
+        }
+      g_array_append_val (groups, group);
+    }
+  return groups;
+}
+
+static AssayChartSpec *
+build_near_duplicates (GPtrArray *docs,
+                       GArray    *groups)
+{
+  AssayChartSpec *spec = assay_chart_spec_new (_("Near-duplicates"));
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(AssayChartSeries) series = NULL;
+  guint n_documents = 0;
+
+  assay_chart_spec_set_empty_text (spec, _("No near-duplicate documents"));
+  assay_chart_spec_set_horizontal (spec, TRUE);
+
+  /* One bar a member (named; the first of its group in the tooltip): its
+   * likeness to the first document of its group. */
+  for (guint g = 0; g < groups->len; g++)
+    {
+      const AssayChartsCorpusGroup *group = &g_array_index (groups, AssayChartsCorpusGroup, g);
+      AssayChartsCorpusDoc *first = g_ptr_array_index (docs, group->representative);
+      const char *first_name = first->name != NULL ? first->name : "";
+
+      n_documents += group->n_members + 1;
+      for (guint m = 0; m < group->n_members; m++)
+        {
+          AssayChartsCorpusDoc *doc = g_ptr_array_index (docs, group->members[m]);
+          const char *name = doc->name != NULL ? doc->name : "";
+          double share = 100.0 * group->similarities[m];
+
+          g_ptr_array_add (labels, g_strdup (name));
+          /* Translators: a bar's tooltip: the similarity, the document it is like, the group's number */
+          g_ptr_array_add (notes, g_strdup_printf (_("%.0f %% like %s · group %u"), share, first_name, g + 1));
+          g_array_append_val (values, share);
+          g_array_append_val (ids, group->members[m]);
+        }
+    }
+  g_ptr_array_add (labels, NULL);
+  g_ptr_array_add (notes, NULL);
+
+  series = assay_chart_series_new_bars (_("Similarity"), (const char * const *) labels->pdata,
+                                        (const double *) (gpointer) values->data, values->len);
+  assay_chart_series_set_ids (series, (const guint *) (gpointer) ids->data);
+  assay_chart_series_set_notes (series, (const char * const *) notes->pdata);
+  assay_chart_series_set_unit (series, "%");
+  assay_chart_spec_add_series (spec, series);
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_Y, NULL, "%", ASSAY_CHART_SCALE_LINEAR);
+  assay_chart_spec_set_axis_range (spec, ASSAY_CHART_AXIS_Y, 0, 100);
+  if (groups->len > 0)
+    {
+      g_autofree char *a = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u group", "%u groups",
+                                                         groups->len), groups->len);
+      g_autofree char *b = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u document",
+                                                         "%u documents", n_documents), n_documents);
+      /* Translators: "3 groups of 7 documents", from the two strings before */
+      g_autofree char *subtitle = g_strdup_printf (_("%s of %s whose text is alike"), a, b);
+
+      assay_chart_spec_set_subtitle (spec, subtitle);
+      assay_chart_spec_set_subtitle_tone (spec, ASSAY_CHART_TONE_WARNING);
+    }
+  return spec;
+}
+
 /**
  * assay_charts_corpus_build:
  * @docs: (element-type AssayChartsCorpusDoc): the documents, in the list's order
@@ -671,6 +806,8 @@ assay_charts_corpus_build (GPtrArray  *docs,
   corpus->totals = build_totals (docs);
   corpus->benford = build_benford (docs);
   corpus->verification = build_verification (docs, &corpus->n_checked, &corpus->n_verified);
+  corpus->groups = find_groups (docs);
+  corpus->near_duplicates = build_near_duplicates (docs, corpus->groups);
   return corpus;
 }
 
@@ -684,8 +821,100 @@ assay_charts_corpus_free (AssayChartsCorpus *corpus)
   g_clear_pointer (&corpus->totals, assay_chart_spec_unref);
   g_clear_pointer (&corpus->benford, assay_chart_spec_unref);
   g_clear_pointer (&corpus->verification, assay_chart_spec_unref);
+  g_clear_pointer (&corpus->near_duplicates, assay_chart_spec_unref);
+  g_clear_pointer (&corpus->groups, g_array_unref);
   g_strfreev (corpus->label_keys);
   g_strfreev (corpus->label_names);
   g_free (corpus->label);
   g_free (corpus);
+}
+
+const char * const assay_charts_corpus_ids[] = {
+  "over-time",
+  "totals",
+  "benford",
+  "verification",
+  "near-duplicates",
+  NULL
+};
+
+/**
+ * assay_charts_corpus_get_chart:
+ * @id: one of assay_charts_corpus_ids
+ *
+ * Returns: (transfer none) (nullable): the chart, %NULL for an unknown id
+ */
+AssayChartSpec *
+assay_charts_corpus_get_chart (AssayChartsCorpus *corpus,
+                               const char        *id)
+{
+  g_return_val_if_fail (corpus != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  if (g_str_equal (id, "over-time"))
+    return corpus->over_time;
+  if (g_str_equal (id, "totals"))
+    return corpus->totals;
+  if (g_str_equal (id, "benford"))
+    return corpus->benford;
+  if (g_str_equal (id, "verification"))
+    return corpus->verification;
+  if (g_str_equal (id, "near-duplicates"))
+    return corpus->near_duplicates;
+  return NULL;
+}
+
+/**
+ * assay_charts_export_corpus:
+ * @corpus: the corpus's charts (assay_charts_corpus_build())
+ * @dir: an existing directory
+ * @palette: (nullable): colours; NULL for the light palette
+ * @written: (nullable) (element-type filename): gets the paths written
+ * @error: return location for an error
+ *
+ * Writes corpus-over-time, corpus-totals, corpus-benford,
+ * corpus-verification and corpus-near-duplicates, each as .svg and .png at
+ * 800 × 480 (horizontal bars taller when there are many), atomically.
+ * Charts without data are written with their empty text. Any thread.
+ *
+ * Returns: whether every file was written
+ */
+gboolean
+assay_charts_export_corpus (AssayChartsCorpus       *corpus,
+                            const char              *dir,
+                            const AssayChartPalette *palette,
+                            GPtrArray               *written,
+                            GError                 **error)
+{
+  g_return_val_if_fail (corpus != NULL, FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint c = 0; assay_charts_corpus_ids[c] != NULL; c++)
+    {
+      AssayChartSpec *spec = assay_charts_corpus_get_chart (corpus, assay_charts_corpus_ids[c]);
+      guint height = 480;
+
+      /* Horizontal bars get room for their labels, as a document's do. */
+      if (assay_chart_spec_get_horizontal (spec) && assay_chart_spec_get_n_series (spec) > 0)
+        {
+          guint n = assay_chart_series_get_n_items (assay_chart_spec_get_series (spec, 0));
+
+          height = MAX (height, MIN (4000, 110 + 24 * n));
+        }
+
+      for (guint f = 0; f < 2; f++)
+        {
+          g_autofree char *file = g_strdup_printf ("corpus-%s.%s", assay_charts_corpus_ids[c],
+                                                   f == 0 ? "svg" : "png");
+          g_autofree char *path = g_build_filename (dir, file, NULL);
+
+          if (!assay_chart_export (spec, palette, f == 0 ? ASSAY_CHART_FORMAT_SVG : ASSAY_CHART_FORMAT_PNG,
+                                   800, height, path, error))
+            return FALSE;
+          if (written != NULL)
+            g_ptr_array_add (written, g_steal_pointer (&path));
+        }
+    }
+  return TRUE;
 }
