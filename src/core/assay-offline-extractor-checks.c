@@ -33,8 +33,8 @@ static const char * const heading_words[] = {
   "quantit\xc3\xa0", "prezzo", "importo", NULL
 };
 
-static gboolean
-is_item_heading (const Line *line)
+gboolean
+_assay_offline_is_item_heading (const Line *line)
 {
   guint hits = 0;
 
@@ -58,7 +58,7 @@ _assay_offline_find_line_items (Extractor  *self,
   gsize desc_end;
   LineItem item = { 0 };
 
-  if (is_item_heading (line))
+  if (_assay_offline_is_item_heading (line))
     {
       self->in_items = TRUE;
       return;

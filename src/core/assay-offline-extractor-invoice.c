@@ -59,6 +59,8 @@ _assay_offline_find_dates (Extractor       *self,
             p = _assay_offline_skip_chars (p + 4, " \t:-.#", 6);
           if (strncmp (p, "on ", 3) == 0)
             p += 3;
+          /* The value in the next cell: "Rechnungsdatum        28.03.2024". */
+          p = _assay_offline_skip_chars (p, " ", MAX_CELL_GAP);
 
           iso = parse_date (p, state->date_order);
           if (iso == NULL)
@@ -124,13 +126,16 @@ _assay_offline_most_common_currency (Extractor *self)
 }
 
 /* After the word "invoice" in @p (lowercase): optional "no.", "#",
- * "number", ":" and then a token with a digit, "2024-017". */
+ * "number", ":" and then a token with a digit, "2024-017", which may
+ * stand in the next cell ("FACTURE N° :        F20260023"). Not a date
+ * ("Date de facture 16/11/2017"). */
 static gboolean
 parse_invoice_number (const char  *p,
                       const char **value_start,
                       gsize       *value_len)
 {
   gboolean has_digit = FALSE;
+  AssayDate date;
 
   for (guint i = 0; i < 4; i++)
     {
@@ -138,7 +143,7 @@ parse_invoice_number (const char  *p,
       char word[8];
       gsize len;
 
-      p = _assay_offline_skip_chars (p, " \t", 8);
+      p = _assay_offline_skip_chars (p, " \t", MAX_CELL_GAP);
       word_end = p;
       while (*word_end != '\0' && !is_space (*word_end) && *word_end != ':' && word_end - p < 7)
         word_end++;
@@ -156,6 +161,7 @@ parse_invoice_number (const char  *p,
     }
 
   p = _assay_offline_skip_chars (p, " \t:#.", 8);
+  p = _assay_offline_skip_chars (p, " \t", MAX_CELL_GAP);
   /* Text extraction glues words: "Invoice NumberINV-0046" */
   if (g_str_has_prefix (p, "number") && g_ascii_isalnum (p[6]))
     p += 6;
@@ -169,16 +175,17 @@ parse_invoice_number (const char  *p,
     p--;
   *value_len = p - *value_start;
 
-  return has_digit && *value_len > 0 && *value_len <= 40;
+  return has_digit && *value_len > 0 && *value_len <= 40 &&
+         !assay_date_parse (*value_start, *value_len, ASSAY_DATE_DAY_FIRST, TRUE, &date);
 }
 
 void
 _assay_offline_find_invoice_number (Extractor  *self,
                                     const Line *line)
 {
-  const char *hit;
-  const char *value_start;
-  gsize value_len;
+  const char *value_start = NULL;
+  gsize value_len = 0;
+  gboolean found = FALSE;
 
   if (self->invoice_number.set)
     return;
@@ -191,21 +198,53 @@ _assay_offline_find_invoice_number (Extractor  *self,
         break;
     }
 
-  for (guint i = 0; ; i++)
+  for (guint i = 0; !found && _assay_offline_invoice_words[i] != NULL; i++)
     {
       const char *word = _assay_offline_invoice_words[i];
+      const char *hit = line->lower;
 
-      if (word == NULL)
-        return;
-      if ((hit = _assay_offline_find_word (line->lower, word)) != NULL &&
-          parse_invoice_number (hit + strlen (word), &value_start, &value_len))
-        break;
+      while (!found && (hit = _assay_offline_find_word_from (line->lower, hit, word, FALSE)) != NULL)
+        {
+          found = parse_invoice_number (hit + strlen (word), &value_start, &value_len);
+          hit += strlen (word);
+        }
     }
+  if (!found)
+    return;
 
   /* The value as written, from the original line. */
   _assay_offline_found_set (&self->invoice_number,
                             g_strndup (line->text + (value_start - line->lower), value_len),
                             NAN, NULL, line->page, line->text, line->len, 0);
+}
+
+/* @pair is a label over its value; a label that is only "Number",
+ * "Numero", "Nr." names the invoice's number on an invoice. */
+void
+_assay_offline_find_bare_number (Extractor  *self,
+                                 const Line *pair,
+                                 gsize       label_len)
+{
+  char label[16];
+  const char *value_start;
+  gsize value_len;
+
+  if (self->invoice_number.set || label_len >= sizeof label ||
+      !(self->invoice_line.set || self->score[TYPE_INVOICE] >= 3 || self->invoice_template))
+    return;
+  memcpy (label, pair->lower, label_len);
+  label[label_len] = '\0';
+  if (label_len > 1 && label[label_len - 1] == ':')
+    label[label_len - 1] = '\0';
+  if (strcmp (label, ":") == 0 || strcmp (label, "id") == 0 ||
+      !_assay_offline_str_in (label, _assay_offline_invoice_number_words))
+    return;
+  if (!parse_invoice_number (pair->lower + label_len, &value_start, &value_len))
+    return;
+
+  _assay_offline_found_set (&self->invoice_number,
+                            g_strndup (pair->text + (value_start - pair->lower), value_len),
+                            NAN, NULL, pair->page, pair->text, pair->len, 0);
 }
 
 /* "INVOICE", "Tax invoice", "Invoice 2024-017", "Invoice # INV-7781": a

@@ -61,6 +61,12 @@ const DateLabel _assay_offline_date_labels[] = {
   { "issued", DATE_ISSUE },
   { "due by", DATE_DUE },
   { "due", DATE_DUE },
+  { "abzug bis", DATE_DUE },
+  { "remit until", DATE_DUE },
+  { "pay by", DATE_DUE },
+  /* "München, den 01.11.2024", "Rennes, le 5 avril 2024" */
+  { ", den", DATE_ISSUE },
+  { ", le", DATE_ISSUE },
   { "dated", DATE_PLAIN },
   { "datum", DATE_PLAIN },
   { "fecha", DATE_PLAIN },
@@ -98,6 +104,9 @@ _assay_offline_note_currency (const char *lower)
  * "Facture n°", "Factura nº:", "Fattura n."), and words that are the
  * label on their own ("Rechnungsnummer:", "Factuurnummer"). */
 const char * const _assay_offline_invoice_words[] = {
+  /* credit notes first: "Gutschrift-Nr." above "Zu Rechnung: RE-…" */
+  "credit note", "gutschrift", "gutschrift-nr", "gutschriftsnummer", "avoir", "creditnota",
+  "nota di credito", "nota de cr\xc3\xa9" "dito", "factura rectificativa",
   "invoice", "rechnung", "facture", "factuur", "factura", "fattura",
   "rechnungsnummer", "rechnungsnr", "rechnungs-nr", "factuurnummer", "factuurnr",
   "invoice number", "invoice no",

@@ -28,6 +28,7 @@ G_BEGIN_DECLS
 #define MAX_DATE_LABELS 64
 #define MIN_CONTENTS_LINES 4
 #define MAX_LAYOUT_COLUMN 400.0   /* characters from the left edge */
+#define MAX_CELL_GAP   80        /* spaces between a label and its value on one line */
 
 typedef struct
 {
@@ -130,6 +131,7 @@ typedef struct
   gboolean     recipient_next; /* the previous line was a bare "Bill to:" */
   gboolean     contents_page;  /* a table of contents: no figures from page references */
   gsize        labels_column;  /* where the last row of labels started */
+  gboolean     labels_items;   /* that row heads a table of line items */
   char        *last_company;   /* the last company named on page 1, and where */
   char        *last_company_line;
   guint        last_company_index;
@@ -216,6 +218,7 @@ void _assay_offline_find_dates (Extractor *self, const Line *line, const PageSta
 void _assay_offline_count_currency (Extractor *self, const char *code);
 const char *_assay_offline_most_common_currency (Extractor *self);
 void _assay_offline_find_invoice_number (Extractor *self, const Line *line);
+void _assay_offline_find_bare_number (Extractor *self, const Line *pair, gsize label_len);
 gboolean _assay_offline_is_invoice_heading (const Line *line);
 void _assay_offline_find_amounts (Extractor *self, const Line *line);
 void _assay_offline_find_issuer (Extractor *self, const Line *line, PageState *state);
@@ -227,6 +230,7 @@ gboolean _assay_offline_ends_with_page_ref (const Line *line, guint n_pages);
 void _assay_offline_add_figure (Extractor *self, const Line *line, const PageState *state);
 
 /* assay-offline-extractor-checks.c */
+gboolean _assay_offline_is_item_heading (const Line *line);
 void _assay_offline_find_line_items (Extractor *self, const Line *line);
 void _assay_offline_check_sums (Extractor *self);
 
