@@ -666,7 +666,7 @@ static const Fixture held_out_fixtures[] = {
       "r545 334 37,80 \xe2\x82\xac\n"
       "r490 348 USt. 19 % auf 385,00 \xe2\x82\xac\n"
       "r545 348 73,15 \xe2\x82\xac\n"
-      "br490 366 Rechnungsbetrag\n"
+      "br470 366 Rechnungsbetrag\n"
       "br545 366 1.035,95 \xe2\x82\xac\n"
       "50 400 Zahlbar ohne Abzug bis 11.04.2024.\n"
       "s50 790 Feinkost Hofmann GmbH \xc2\xb7 Gesch\xc3\xa4""ftsf\xc3\xbchrerin: Anna Hofmann \xc2\xb7 HRB 33445 N\xc3\xbcrnberg \xc2\xb7 USt-IdNr. DE287654321\n",

@@ -407,7 +407,7 @@ r490 334 USt. 7 % auf 540,00 \u20ac
 r545 334 37,80 \u20ac
 r490 348 USt. 19 % auf 385,00 \u20ac
 r545 348 73,15 \u20ac
-br490 366 Rechnungsbetrag
+br470 366 Rechnungsbetrag
 br545 366 1.035,95 \u20ac
 50 400 Zahlbar ohne Abzug bis 11.04.2024.
 s50 790 Feinkost Hofmann GmbH \u00b7 Gesch\u00e4ftsf\u00fchrerin: Anna Hofmann \u00b7 HRB 33445 N\u00fcrnberg \u00b7 USt-IdNr. DE287654321

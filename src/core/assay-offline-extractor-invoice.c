@@ -283,17 +283,60 @@ last_amount (const Line *line)
   return NULL;
 }
 
+/* Keeps @value as one of the parts of the net amount or of the tax
+ * (several rates), for _assay_offline_reconcile_sums(). */
+static void
+add_part (AmountPart   parts[MAX_AMOUNT_PARTS],
+          guint       *n_parts,
+          double       value,
+          const Line  *line)
+{
+  for (guint i = 0; i < *n_parts; i++)
+    {
+      if (fabs (parts[i].value - value) < 0.005 && parts[i].page == line->page)
+        return;   /* the same amount again (a summary repeats it) */
+    }
+  if (*n_parts == MAX_AMOUNT_PARTS)
+    return;
+  parts[*n_parts].value = value;
+  parts[*n_parts].page = line->page;
+  parts[*n_parts].snippet = _assay_offline_make_snippet (line->text, line->len);
+  (*n_parts)++;
+}
+
 void
 _assay_offline_find_amounts (Extractor  *self,
                              const Line *line)
 {
+  static const char * const not_amounts[] = {
+    "au capital", "capital social", "share capital", "stammkapital", "capitale sociale",
+    NULL
+  };
   const AssayNumber *n = last_amount (line);
+  const AssayNumber *money[4];
+  guint n_money = 0;
   int tax = 0;
   int subtotal = 0;
   int total;
   const char *currency;
 
   if (n == NULL || !_assay_offline_is_money (n))
+    return;
+
+  /* A row of a table of many amounts (a VAT breakdown read as one line)
+   * is not a sum; nor is a line of registration or bank details. */
+  for (guint i = 0; i < line->n_numbers; i++)
+    {
+      const AssayNumber *m = &line->numbers[i];
+
+      if (!is_quantity (m) || m->kind == ASSAY_NUMBER_PERCENT || !_assay_offline_is_money (m))
+        continue;
+      if (n_money == G_N_ELEMENTS (money))
+        return;
+      money[n_money++] = m;
+    }
+  if (_assay_offline_has_any_word (line->lower, _assay_offline_identifier_line_words) ||
+      _assay_offline_has_any_word (line->lower, not_amounts))
     return;
 
   /* "Totale EUR   976,00": the currency in the label. */
@@ -305,10 +348,28 @@ _assay_offline_find_amounts (Extractor  *self,
   if (total == 0 && subtotal == 0)
     tax = _assay_offline_tax_priority (line->lower);
 
-  if (subtotal > 0 && subtotal >= self->subtotal.priority)
+  /* "19 % MwSt.   376,37   71,51   447,88": base, tax and gross on one
+   * line; the tax is the one that adds up. */
+  if (tax > 0 && n_money >= 3)
+    {
+      const AssayNumber *a = money[n_money - 3], *b = money[n_money - 2], *c = money[n_money - 1];
+
+      if (fabs (a->value + b->value - c->value) >= 0.005)
+        return;
+      n = b;
+    }
+  else if (n_money >= 3)
+    return;
+
+  /* A weak "net" line (an item's "(Net): 60,00") does not replace an
+   * earlier one; strong ones do, the last being the sum. */
+  if (subtotal > 0 && (subtotal > self->subtotal.priority ||
+                       (subtotal == self->subtotal.priority && subtotal > 1)))
     _assay_offline_found_set (&self->subtotal,
                               g_strndup (line->text + num_start (line, n), num_end (line, n) - num_start (line, n)),
                               n->value, currency, line->page, line->text, line->len, subtotal);
+  if (subtotal > 1 && !line->paired)
+    add_part (self->net_parts, &self->n_net_parts, n->value, line);
 
   /* Later totals win ties: the one at the bottom is the sum. */
   if (total > 0 && total >= self->total.priority)
@@ -321,6 +382,8 @@ _assay_offline_find_amounts (Extractor  *self,
     _assay_offline_found_set (&self->tax,
                               g_strndup (line->text + num_start (line, n), num_end (line, n) - num_start (line, n)),
                               n->value, currency, line->page, line->text, line->len, tax);
+  if (tax == 1 && !line->paired)
+    add_part (self->tax_parts, &self->n_tax_parts, n->value, line);
 }
 
 /* The end of the company name when @line contains a company suffix as a

@@ -138,13 +138,16 @@ _assay_offline_total_priority (const char *lower)
     "gesamtbetrag", "rechnungsbetrag", "endbetrag", "zu zahlen", "zahlbetrag",
     "total ttc", "montant ttc", "net \xc3\xa0 payer", "montant total ttc",
     "te betalen", "totaalbedrag", "totaal incl", "total factura", "importe total",
-    "total a pagar", "totale fattura", "totale da pagare", "importo totale", NULL
+    "total a pagar", "totale fattura", "totale da pagare", "importo totale", "endsumme",
+    "gutschriftsbetrag", "due payable", "net a payer", "totale documento", "total factura",
+    NULL
   };
   static const char * const totals[] = {
     "total", "totaal", "totale", "summe", "gesamt", "gesamtsumme", "montant total", NULL
   };
   static const char * const gross[] = {
-    "incl", "including", "gross", "inkl", "brutto", "ttc", "ivato", "iva incluida", NULL
+    "incl", "including", "inc", "gross", "inkl", "brutto", "ttc", "ivato", "iva incluida",
+    NULL
   };
   static const char * const excluded[] = {
     "subtotal", "sub-total", "sub total", "net", "excl", "excluding", "tax", "vat", "gst",
@@ -168,21 +171,28 @@ int
 _assay_offline_tax_priority (const char *lower)
 {
   static const char * const taxes[] = {
-    "vat", "gst", "hst", "sales tax", "tax", "mwst", "mwst.", "ust", "umsatzsteuer",
-    "mehrwertsteuer", "tva", "btw", "iva", "igic", NULL
+    "vat", "gst", "hst", "sales tax", "tax", "taxes", "mwst", "mwst.", "ust", "umsatzsteuer",
+    "mehrwertsteuer", "tva", "btw", "iva", "igic", "impuesto", "impuestos", "imposta", NULL
   };
   static const char * const excluded[] = {
     "vat id", "vat no", "vat number", "vat reg", "vat registration", "tax id", "tax number",
     "tax no", "excl", "excluding", "before tax", "pre-tax", "incl", "including", "subtotal",
     "tax-id", "ust-idnr", "ust-id", "ust-idnr.", "mwst-nr", "btw-nr", "btw nr", "btw-nummer",
     "p.iva", "partita iva", "n\xc2\xb0 tva", "tva intracom", "tva intracommunautaire",
-    "exkl", "inkl", "hors", "sous-total", "nif", "cif", "steuernummer", NULL
+    "exkl", "inkl", "hors", "sous-total", "nif", "cif", "steuernummer", "inc", "exempt",
+    "tax exempt", "tax rate", NULL
   };
 
   if (!_assay_offline_has_any_word (lower, taxes) || _assay_offline_has_any_word (lower, excluded))
     return 0;
-  if (_assay_offline_has_word (lower, "total") || _assay_offline_has_word (lower, "summe"))
-    return 2;
+  {
+    static const char * const sums[] = {
+      "total", "totaal", "totale", "summe", "gesamt", "totales", NULL
+    };
+
+    if (_assay_offline_has_any_word (lower, sums))
+      return 2;
+  }
 
   return 1;
 }
@@ -197,7 +207,8 @@ _assay_offline_subtotal_priority (const char *lower)
   };
   static const char * const net[] = {
     "net total", "total net", "net amount", "total excl", "total excluding",
-    "total before tax", "amount before tax", "net", NULL
+    "total before tax", "amount before tax", "net", "exkl", "excl", "ex gst", "ex vat",
+    "hors taxes", NULL
   };
 
   if (_assay_offline_has_any_word (lower, strong))

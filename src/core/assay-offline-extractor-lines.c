@@ -656,8 +656,8 @@ cell_distance (gssize a_left,
  * "04/19/2023"). A value with no label within a few columns of it is left
  * alone, and so are cells of text ("Fattura" under "Tipo documento"). The
  * headings of a table of line items are not labels: the rows under them
- * are items. */
-static void
+ * are items. Returns whether a value was paired. */
+static gboolean
 pair_below (Extractor  *self,
             const char *labels,
             gsize       labels_len,
@@ -670,13 +670,14 @@ pair_below (Extractor  *self,
   guint n_values = split_cells (line->text, line->len, 0, value_cells);
   gsize value_column = 0;
   gboolean any_value = FALSE;
+  gboolean paired = FALSE;
 
   if (n_labels == 0 || n_values == 0 || n_values > n_labels || state->labels_items)
-    return;
+    return FALSE;
   for (guint i = 0; i < n_values; i++)
     any_value |= is_value_cell (&value_cells[i]);
   if (!any_value)
-    return;
+    return FALSE;
 
   /* Both rows' columns are counted from their own first character. */
   {
@@ -730,7 +731,10 @@ pair_below (Extractor  *self,
       _assay_offline_process_pair (self, &pair, state);
       /* "Numero" over "118/2024" beside "Fattura": a bare number label. */
       _assay_offline_find_bare_number (self, &pair, best->len);
+      paired = TRUE;
     }
+
+  return paired;
 }
 
 void
@@ -750,6 +754,7 @@ _assay_offline_process_page (Extractor  *self,
   gboolean contents_heading = FALSE;
   const char *labels = NULL;   /* the last line, when it held labels only */
   gsize labels_len = 0;
+  guint labels_age = 0;
   Line line = { 0 };
 
   state.date_order = assay_date_order_for_text (text, strlen (text));
@@ -791,13 +796,16 @@ _assay_offline_process_page (Extractor  *self,
 
       _assay_offline_process_line (self, &line, &state);
 
-      if (labels != NULL)
-        pair_below (self, labels, labels_len, &line, &state);
-      labels = NULL;
+      /* The values may stand a line or two below their labels, past a
+       * line of small print. */
+      if (labels != NULL && (pair_below (self, labels, labels_len, &line, &state) ||
+                             ++labels_age > 2))
+        labels = NULL;
       if (line.n_numbers == 0 && is_label_row (line.text, line.len))
         {
           labels = line.text;
           labels_len = line.len;
+          labels_age = 0;
           state.labels_column = column_of (text, line.offset);
           state.labels_items = _assay_offline_is_item_heading (&line);
         }

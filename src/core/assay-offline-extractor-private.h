@@ -137,6 +137,17 @@ typedef struct
   guint        last_company_index;
 } PageState;
 
+#define MAX_AMOUNT_PARTS 8
+
+/* One of several lines that together make the net amount or the tax
+ * ("Positionen netto" and "Versandkosten netto"; "USt. 7 %" and "USt. 19 %"). */
+typedef struct
+{
+  double  value;
+  guint   page;
+  char   *snippet;
+} AmountPart;
+
 typedef struct
 {
   char   *description;
@@ -160,6 +171,10 @@ typedef struct
   Found            total;
   Found            tax;
   Found            subtotal;
+  AmountPart       net_parts[MAX_AMOUNT_PARTS];
+  guint            n_net_parts;
+  AmountPart       tax_parts[MAX_AMOUNT_PARTS];
+  guint            n_tax_parts;
   Found            recipient;
   Found            issuer_from;
   Found            issuer_company;
@@ -232,6 +247,7 @@ void _assay_offline_add_figure (Extractor *self, const Line *line, const PageSta
 /* assay-offline-extractor-checks.c */
 gboolean _assay_offline_is_item_heading (const Line *line);
 void _assay_offline_find_line_items (Extractor *self, const Line *line);
+void _assay_offline_reconcile_sums (Extractor *self);
 void _assay_offline_check_sums (Extractor *self);
 
 /* assay-offline-extractor.c */

@@ -201,6 +201,8 @@ finish (Extractor          *self,
       const Found *issue = self->dates[DATE_ISSUE].set ? &self->dates[DATE_ISSUE]
                                                        : &self->dates[DATE_PLAIN];
 
+      _assay_offline_reconcile_sums (self);
+
       currency = self->total.set && self->total.currency[0] != '\0'
                  ? self->total.currency : _assay_offline_most_common_currency (self);
 
@@ -255,6 +257,10 @@ extractor_clear (Extractor *self)
   _assay_offline_found_clear (&self->total);
   _assay_offline_found_clear (&self->tax);
   _assay_offline_found_clear (&self->subtotal);
+  for (guint i = 0; i < self->n_net_parts; i++)
+    g_free (self->net_parts[i].snippet);
+  for (guint i = 0; i < self->n_tax_parts; i++)
+    g_free (self->tax_parts[i].snippet);
   _assay_offline_found_clear (&self->recipient);
   _assay_offline_found_clear (&self->issuer_from);
   _assay_offline_found_clear (&self->issuer_company);
