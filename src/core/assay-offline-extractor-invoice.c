@@ -386,11 +386,55 @@ _assay_offline_find_amounts (Extractor  *self,
     add_part (self->tax_parts, &self->n_tax_parts, n->value, line);
 }
 
+/* Whether the word at @p (@len bytes) is a company suffix. */
+static gboolean
+is_suffix_word (const char *p,
+                gsize       len)
+{
+  char word[16];
+
+  if (len == 0 || len >= sizeof word)
+    return FALSE;
+  memcpy (word, p, len);
+  word[len] = '\0';
+
+  if (_assay_offline_str_in (word, _assay_offline_company_suffixes))
+    return TRUE;
+  /* "TINYZIMMERTECH LTD", "KRAXI GMBH" */
+  for (gsize i = 0; i < len; i++)
+    if (g_ascii_islower (word[i]))
+      return FALSE;
+  for (guint i = 0; _assay_offline_company_suffixes[i] != NULL; i++)
+    if (len > 2 && g_ascii_strcasecmp (word, _assay_offline_company_suffixes[i]) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* What may follow a company name in its cell: the end, a comma or a
+ * separator before its address ("Bei Spiel GmbH ● Ecke 12"), not more
+ * words of a name ("Kunden AG Mitte") or of a sentence ("SARL au capital
+ * de"). */
+static gboolean
+name_ends_at (const char *text,
+              gsize       len,
+              gsize       end)
+{
+  gsize p = end;
+
+  while (p < len && text[p] == ' ')
+    p++;
+  if (p >= len || p - end >= 3)
+    return TRUE;
+
+  return !(g_ascii_isalpha (text[p]) || ((guchar) text[p] >= 0xc3 && (guchar) text[p] <= 0xc5));
+}
+
 /* The end of the company name when @line contains a company suffix as a
  * word: "ACME Widgets Ltd., 12 High St" gives the length of
  * "ACME Widgets Ltd."; *@start is where the name's cell starts ("Invoice
- * Date      Orange Demo Inc." gives "Orange Demo Inc."). 0 when there is
- * none. */
+ * Date      Orange Demo Inc." gives "Orange Demo Inc."). Suffixes run on
+ * ("Pty Ltd", "GmbH & Co. KG"). 0 when there is none. */
 static gsize
 company_name_length (const Line *line,
                      gsize      *cell_start)
@@ -401,7 +445,6 @@ company_name_length (const Line *line,
   while (pos < line->len)
     {
       gsize start, end;
-      char word[16];
 
       while (pos < line->len && (is_space (line->text[pos]) || line->text[pos] == ','))
         {
@@ -420,13 +463,282 @@ company_name_length (const Line *line,
         pos++;
       end = pos;
 
-      if (end > start && end - start < sizeof word)
+      if (start > *cell_start && is_suffix_word (line->text + start, end - start))
         {
-          memcpy (word, line->text + start, end - start);
-          word[end - start] = '\0';
-          if (start > *cell_start && _assay_offline_str_in (word, _assay_offline_company_suffixes))
+          /* "Pty Ltd", "Corp Ltd.", "GmbH & Co. KG" */
+          for (;;)
+            {
+              gsize q = end, w;
+
+              if (q + 1 < line->len && line->text[q] == ' ' && line->text[q + 1] == '&' &&
+                  q + 2 < line->len && line->text[q + 2] == ' ')
+                q += 3;
+              else if (q < line->len && line->text[q] == ' ')
+                q++;
+              else
+                break;
+              w = q;
+              while (w < line->len && !is_space (line->text[w]) && line->text[w] != ',')
+                w++;
+              if (!is_suffix_word (line->text + q, w - q))
+                break;
+              end = w;
+            }
+          if (name_ends_at (line->text, line->len, end))
             return end;
+          pos = end;
         }
+    }
+
+  return 0;
+}
+
+/* A word that names the document, not who sent it. */
+static gboolean
+is_document_word_line (const char *lower)
+{
+  static const char * const words[] = {
+    "invoice", "rechnung", "facture", "factuur", "factura", "fattura", "credit note",
+    "gutschrift", "avoir", "creditnota", "receipt", "statement", "quote", "quotation",
+    "angebot", "devis", "offerte", "presupuesto", "preventivo", "bill", "tax", "page",
+    NULL
+  };
+
+  return _assay_offline_has_any_word (lower, words);
+}
+
+/* Whether @text reads as a name: two to eight words of letters (a person
+ * or a company, "Drukkerij Van der Meer"), no digits, no label colon. */
+static gboolean
+is_name_text (const char *text,
+              gsize       len)
+{
+  guint words = 1;
+
+  if (len < 3 || len > MAX_LABEL || !(g_ascii_isupper (text[0]) || (guchar) text[0] >= 0xc3))
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (g_ascii_isdigit (text[i]) || text[i] == ':' || text[i] == '@')
+        return FALSE;
+      if (text[i] == ' ')
+        words++;
+    }
+
+  return words <= 8;
+}
+
+void
+_assay_offline_find_large_issuer (Extractor  *self,
+                                  const char *large)
+{
+  g_autofree char *lower = g_ascii_strdown (large, -1);
+  gsize len = strlen (large);
+
+  if (self->issuer_large.set || !is_name_text (large, len) || is_document_word_line (lower))
+    return;
+  /* One word only is too little to tell a name from a heading. */
+  if (strchr (large, ' ') == NULL)
+    return;
+
+  _assay_offline_found_set (&self->issuer_large, g_strdup (large), NAN, NULL, 1, large, len, 0);
+}
+
+/* "weclapp.com": a company named by its domain. */
+static gboolean
+is_domain (const char *text,
+           gsize       len)
+{
+  const char *dot = memchr (text, '.', len);
+
+  if (dot == NULL || dot == text || len - (dot - text) < 3 || len > 40)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    {
+      if (!(g_ascii_isalnum (text[i]) || text[i] == '.' || text[i] == '-'))
+        return FALSE;
+    }
+
+  return g_ascii_isalpha (text[len - 1]);
+}
+
+/* "Bluefin Design Studio · 310 NW Glisan St · hello@bluefin.example": a
+ * name, then its address and contact details after a separator, as in a
+ * sender line above the address window or in a footer. */
+static gboolean
+find_sender_line (Extractor  *self,
+                  const Line *line)
+{
+  static const char * const separators[] = {
+    " \xc2\xb7 ", " | ", " \xe2\x80\xa2 ", " \xe2\x97\x8f ", " - ", " \xe2\x80\x93 ", NULL
+  };
+  static const char * const contact[] = {
+    "tel", "phone", "fon", "fax", "e-mail", "email", NULL
+  };
+  const char *cut = NULL;
+  gsize name_len;
+  gboolean hint = FALSE;
+
+  if (line->page != 1)
+    return FALSE;
+  for (guint i = 0; separators[i] != NULL; i++)
+    {
+      const char *hit = g_strstr_len (line->text, line->len, separators[i]);
+
+      if (hit != NULL && (cut == NULL || hit < cut))
+        cut = hit;
+    }
+  if (cut == NULL)
+    return FALSE;
+  name_len = cut - line->text;
+  while (name_len > 0 && line->text[name_len - 1] == ' ')
+    name_len--;
+  if (!(is_name_text (line->text, name_len) && memchr (line->text, ' ', name_len) != NULL) &&
+      !is_domain (line->text, name_len))
+    return FALSE;
+
+  /* Contact details, or a postcode and town after the name. */
+  hint = strstr (line->lower, "@") != NULL || strstr (line->lower, "www.") != NULL ||
+         strstr (line->lower, "http") != NULL || _assay_offline_has_any_word (line->lower, contact);
+  hint |= _assay_offline_has_any_word (line->lower, _assay_offline_identifier_line_words);
+  for (guint i = 0; i < line->n_numbers && !hint; i++)
+    {
+      const AssayNumber *n = &line->numbers[i];
+      gsize start = num_start (line, n), end = num_end (line, n);
+
+      hint = start > name_len && (end - start == 4 || end - start == 5) &&
+             n->kind != ASSAY_NUMBER_AMOUNT && n->decimals == 0;
+    }
+  if (!hint)
+    return FALSE;
+
+  if (!self->issuer_sender.set)
+    _assay_offline_found_set (&self->issuer_sender, g_strndup (line->text, name_len), NAN, NULL,
+                              line->page, line->text, line->len, 0);
+  return TRUE;
+}
+
+/* Another cell of @line that reads as a name: two address blocks side by
+ * side, and nothing says which is the sender's. */
+static gboolean
+has_second_name (const Line *line,
+                 gsize       name_start,
+                 gsize       name_end)
+{
+  gsize i = 0;
+
+  while (i < line->len)
+    {
+      gsize start, end;
+      g_autofree char *lower = NULL;
+
+      while (i < line->len && line->text[i] == ' ')
+        i++;
+      start = i;
+      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
+                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
+        i++;
+      end = i;
+      if (end <= start || (start < name_end && end > name_start))
+        continue;
+      lower = g_ascii_strdown (line->text + start, end - start);
+      if (is_name_text (line->text + start, end - start) && !is_document_word_line (lower) &&
+          !_assay_offline_is_recipient_label (lower))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* The column of byte @i of @line on its page. */
+static gsize
+column_in_page (const Line *line,
+                gsize       i)
+{
+  const char *page_text = line->text - line->offset;
+  const char *start = line->text;
+
+  while (start > page_text && start[-1] != '\n')
+    start--;
+
+  return g_utf8_strlen (start, line->text + i - start);
+}
+
+static gboolean
+in_recipient_block (const Line      *line,
+                    gsize            start,
+                    const PageState *state)
+{
+  gsize column;
+
+  if (state->recipient_lines == 0)
+    return FALSE;
+  column = column_in_page (line, start);
+
+  return column + 4 >= state->recipient_column && column <= state->recipient_column + 4;
+}
+
+/* Bank, tax or registration details on @line: on the company's own line
+ * anywhere, on a line below it only in the company's column (not in a
+ * block beside it). */
+static gboolean
+identifier_in_column (const Line      *line,
+                      const PageState *state)
+{
+  gsize i = 0;
+
+  if (line->index == state->last_company_index)
+    return _assay_offline_has_any_word (line->lower, _assay_offline_identifier_line_words);
+
+  while (i < line->len)
+    {
+      gsize start, end;
+      g_autofree char *cell = NULL;
+      gsize column;
+
+      while (i < line->len && line->text[i] == ' ')
+        i++;
+      start = i;
+      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
+                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
+        i++;
+      end = i;
+      if (end <= start)
+        continue;
+      column = column_in_page (line, start);
+      if (column + 4 < state->last_company_column || column > state->last_company_column + 4)
+        continue;
+      cell = g_strndup (line->lower + start, end - start);
+      if (_assay_offline_has_any_word (cell, _assay_offline_identifier_line_words))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* "Bill to", "Adresse de facturation", "Spett.le", "Rechnungsempfänger"
+ * at the start of @lower: a recipient's block follows. Returns the
+ * label's length, or 0. */
+gsize
+_assay_offline_is_recipient_label (const char *lower)
+{
+  static const char * const labels[] = {
+    "bill to", "billed to", "invoice to", "to:", "ship to", "sold to", "customer:",
+    "recipient:", "deliver to", "delivery address", "shipping address", "billing address",
+    "client:", "client :", "facturer \xc3\xa0", "factur\xc3\xa9 \xc3\xa0",
+    "adresse de facturation", "adresse de livraison", "destinataire", "spett.le",
+    "spettabile", "destinatario", "destinazione", "cliente:", "cliente :", "facturar a",
+    "facturado a", "enviar a", "aan:", "factuuradres", "afleveradres", "rechnungsempf\xc3\xa4nger",
+    "rechnungsadresse", "lieferadresse", "lieferanschrift", "empf\xc3\xa4nger", "kunde:",
+    "an:", NULL
+  };
+
+  for (guint i = 0; labels[i] != NULL; i++)
+    {
+      gsize len = strlen (labels[i]);
+
+      if (g_str_has_prefix (lower, labels[i]) && !g_ascii_isalnum (lower[len]))
+        return len;
     }
 
   return 0;
@@ -437,10 +749,6 @@ _assay_offline_find_issuer (Extractor  *self,
                             const Line *line,
                             PageState  *state)
 {
-  static const char * const recipient_labels[] = {
-    "bill to", "billed to", "invoice to", "to:", "ship to", "sold to", "customer:",
-    "recipient:", "deliver to", NULL
-  };
   gsize company_len;
   gsize company_start;
 
@@ -477,15 +785,19 @@ _assay_offline_find_issuer (Extractor  *self,
                                   line->page, line->text, line->len, 0);
     }
 
-  for (guint i = 0; recipient_labels[i] != NULL; i++)
+  /* A recipient's label at the start of the line or of a cell: the
+   * names in its column for a few lines are the recipient's. */
+  for (gsize i = 0; i < line->len; )
     {
-      gsize len = strlen (recipient_labels[i]);
+      gsize len;
 
-      if (g_str_has_prefix (line->lower, recipient_labels[i]) &&
-          !g_ascii_isalnum (line->lower[len]))
+      while (i < line->len && line->text[i] == ' ')
+        i++;
+      len = _assay_offline_is_recipient_label (line->lower + i);
+      if (len > 0)
         {
-          const char *rest = line->text + len;
-          gsize rest_len = line->len - len;
+          const char *rest = line->text + i + len;
+          gsize rest_len = _assay_offline_first_cell (rest, line->len - i - len);
 
           while (rest_len > 0 && (is_space (*rest) || *rest == ':'))
             rest++, rest_len--;
@@ -494,19 +806,29 @@ _assay_offline_find_issuer (Extractor  *self,
           if (rest_len == 0)
             state->recipient_next = TRUE;
           else if (!self->recipient.set)
-            _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (rest, _assay_offline_first_cell (rest, rest_len)), NAN, NULL,
+            _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (rest, rest_len), NAN, NULL,
                                       line->page, line->text, line->len, 0);
 
-          state->recipient_lines = RECIPIENT_BLOCK_LINES;
-          return;
+          /* This line and the next few. */
+          state->recipient_lines = RECIPIENT_BLOCK_LINES + 1;
+          state->recipient_column = column_in_page (line, i);
+          break;
         }
+      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
+                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
+        i++;
+    }
+
+  if (find_sender_line (self, line) && line->index < ISSUER_LINES / 2 && state->recipient_lines == 0)
+    {
+      /* A sender line above the address window: the block under it is
+       * the recipient's. */
+      state->recipient_lines = RECIPIENT_BLOCK_LINES + 1;
+      state->recipient_column = column_in_page (line, 0);
     }
 
   if (state->recipient_lines > 0)
-    {
-      state->recipient_lines--;
-      return;
-    }
+    state->recipient_lines--;
 
   if (line->page != 1)
     return;
@@ -516,17 +838,21 @@ _assay_offline_find_issuer (Extractor  *self,
    * stands (a footer), and wins over one in the top block, which may be
    * the recipient's address window. */
   company_len = company_name_length (line, &company_start);
+  /* In the recipient's block: the recipient's name, not the issuer's. */
+  if (company_len > 0 && in_recipient_block (line, company_start, state))
+    company_len = 0;
   if (company_len > 0 && company_len - company_start <= MAX_LABEL)
     {
       g_free (state->last_company);
       state->last_company = g_strndup (line->text + company_start, company_len - company_start);
       state->last_company_index = line->index;
+      state->last_company_column = column_in_page (line, company_start);
       g_free (state->last_company_line);
       state->last_company_line = g_strndup (line->text, line->len);
     }
   if (!self->issuer_detailed.set && state->last_company != NULL &&
       line->index - state->last_company_index <= 2 &&
-      _assay_offline_has_any_word (line->lower, _assay_offline_identifier_line_words))
+      identifier_in_column (line, state))
     _assay_offline_found_set (&self->issuer_detailed, g_strdup (state->last_company), NAN, NULL,
                               line->page, state->last_company_line,
                               strlen (state->last_company_line), 0);
@@ -534,7 +860,8 @@ _assay_offline_find_issuer (Extractor  *self,
   if (self->issuer_company.set || line->index >= ISSUER_LINES)
     return;
 
-  if (company_len > 0 && company_len - company_start <= MAX_LABEL)
+  if (company_len > 0 && company_len - company_start <= MAX_LABEL &&
+      !has_second_name (line, company_start, company_len))
     _assay_offline_found_set (&self->issuer_company,
                               g_strndup (line->text + company_start, company_len - company_start),
                               NAN, NULL,

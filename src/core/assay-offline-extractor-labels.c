@@ -67,6 +67,8 @@ const DateLabel _assay_offline_date_labels[] = {
   /* "München, den 01.11.2024", "Rennes, le 5 avril 2024" */
   { ", den", DATE_ISSUE },
   { ", le", DATE_ISSUE },
+  { "belegdatum", DATE_ISSUE },
+  { "issued at", DATE_ISSUE },
   { "dated", DATE_PLAIN },
   { "datum", DATE_PLAIN },
   { "fecha", DATE_PLAIN },
@@ -152,7 +154,8 @@ _assay_offline_total_priority (const char *lower)
   static const char * const excluded[] = {
     "subtotal", "sub-total", "sub total", "net", "excl", "excluding", "tax", "vat", "gst",
     "before", "netto", "exkl", "zwischensumme", "ht", "hors", "mwst", "ust", "tva", "btw",
-    "iva", "subtotaal", "sous-total", "imponibile", "base", "nettobetrag", NULL
+    "iva", "subtotaal", "sous-total", "imponibile", "base", "nettobetrag", "impuesto",
+    "impuestos", "imposta", "taxes", NULL
   };
 
   if (_assay_offline_has_any_word (lower, strong))
@@ -223,6 +226,9 @@ const char * const _assay_offline_company_suffixes[] = {
   "Ltd", "Ltd.", "Limited", "LLC", "L.L.C.", "Inc", "Inc.", "GmbH", "AG", "S.A.", "SA",
   "SAS", "SARL", "B.V.", "BV", "N.V.", "NV", "Corp", "Corp.", "Corporation", "Co.", "PLC",
   "plc", "Pty", "Oy", "AB", "S.r.l.", "SRL", "S.L.", "KG", "UG", "LLP", "GbR", "e.K.",
+  "S.p.A.", "SpA", "S.p.a.", "S.a.s.", "S.n.c.", "SASU", "EURL", "SNC", "S.L.U.", "S.A.U.",
+  "S.A.S.", "e.V.", "Co", "Pty.", "OHG", "KGaA", "mbH", "Ltda", "Ltda.", "LP", "L.P.",
+  "V.O.F.", "VOF", "Srl", "Sarl", "S.\xc3\xa0 r.l.", "Company",
   NULL
 };
 

@@ -409,14 +409,59 @@ compare_words_horizontally (gconstpointer a,
 char *
 _assay_offline_layout_text (const AssayPageText *page)
 {
+  return _assay_offline_layout_text_full (page, NULL);
+}
+
+static int
+compare_floats (gconstpointer a,
+                gconstpointer b)
+{
+  float fa = *(const float *) a, fb = *(const float *) b;
+
+  return fa < fb ? -1 : fa > fb;
+}
+
+/**
+ * _assay_offline_layout_text_full:
+ * @page: a page with the boxes of its words
+ * @large: (out) (optional) (transfer full): the topmost line set in type
+ *   half again as large as most of the page's, in the top quarter (a name
+ *   set like a logo), or %NULL
+ *
+ * Like _assay_offline_layout_text().
+ */
+char *
+_assay_offline_layout_text_full (const AssayPageText  *page,
+                                 char                **large)
+{
   g_autoptr(GArray) words = NULL;
   g_autoptr(GString) out = NULL;
   double char_width = 0;
   gsize chars = 0;
   gsize max_len = 8 * strlen (page->text) + 65536;
+  float body_height = 0;
+  float top = G_MAXFLOAT, bottom = -G_MAXFLOAT;
 
+  if (large != NULL)
+    *large = NULL;
   if (page->words == NULL || page->words->len == 0)
     return NULL;
+
+  if (large != NULL)
+    {
+      g_autoptr(GArray) heights = g_array_sized_new (FALSE, FALSE, sizeof (float), page->words->len);
+
+      for (guint i = 0; i < page->words->len; i++)
+        {
+          const AssayTextBox *box = &g_array_index (page->words, AssayTextBox, i);
+
+          g_array_append_val (heights, box->height);
+          top = MIN (top, box->y);
+          bottom = MAX (bottom, box->y + box->height);
+        }
+      g_array_sort (heights, compare_floats);
+      body_height = g_array_index (heights, float, heights->len / 2);
+    }
 
   words = g_array_sized_new (FALSE, FALSE, sizeof (Word), page->words->len);
   for (guint i = 0; i < page->words->len; i++)
@@ -449,6 +494,25 @@ _assay_offline_layout_text (const AssayPageText *page)
       g_qsort_with_data (&g_array_index (words, Word, i), end - i, sizeof (Word),
                          compare_words_horizontally, NULL);
 
+      if (large != NULL && *large == NULL && body_height > 0 &&
+          first->box->y < top + (bottom - top) / 4)
+        {
+          g_autoptr(GString) big = g_string_new (NULL);
+
+          for (guint k = i; k < end; k++)
+            {
+              const Word *w = &g_array_index (words, Word, k);
+
+              if (w->box->height < 1.5f * body_height)
+                continue;
+              if (big->len > 0)
+                g_string_append_c (big, ' ');
+              g_string_append_len (big, page->text + w->box->start, w->box->end - w->box->start);
+            }
+          if (big->len > 0)
+            *large = g_string_free (g_steal_pointer (&big), FALSE);
+        }
+
       for (guint k = i; k < end; k++)
         {
           const Word *w = &g_array_index (words, Word, k);
@@ -480,7 +544,11 @@ _assay_offline_layout_text (const AssayPageText *page)
 
       /* Words strewn over a huge page: not worth laying out. */
       if (out->len > max_len)
-        return NULL;
+        {
+          if (large != NULL)
+            g_clear_pointer (large, g_free);
+          return NULL;
+        }
     }
 
   return g_string_free (g_steal_pointer (&out), FALSE);

@@ -127,6 +127,7 @@ typedef struct
   guint        n_years;
   AssayDateOrder date_order;
   guint        recipient_lines; /* lines left in a "Bill to" block */
+  gsize        recipient_column; /* where its label stands */
   gboolean     issuer_next;    /* the previous line was a bare "From:" */
   gboolean     recipient_next; /* the previous line was a bare "Bill to:" */
   gboolean     contents_page;  /* a table of contents: no figures from page references */
@@ -135,6 +136,7 @@ typedef struct
   char        *last_company;   /* the last company named on page 1, and where */
   char        *last_company_line;
   guint        last_company_index;
+  gsize        last_company_column;
 } PageState;
 
 #define MAX_AMOUNT_PARTS 8
@@ -179,6 +181,8 @@ typedef struct
   Found            issuer_from;
   Found            issuer_company;
   Found            issuer_detailed;
+  Found            issuer_large;     /* a name set large at the top, like a logo */
+  Found            issuer_sender;    /* "Name · street · city" with contact details */
   Found            doi;
   Found            dates[N_DATES];
   char             first_period[16];
@@ -203,6 +207,7 @@ guint _assay_offline_count_quantities (const Line *line);
 const char *_assay_offline_skip_chars (const char *p, const char *chars, guint max);
 gsize _assay_offline_first_cell (const char *text, gsize len);
 char *_assay_offline_layout_text (const AssayPageText *page);
+char *_assay_offline_layout_text_full (const AssayPageText *page, char **large);
 void _assay_offline_process_page (Extractor *self, const char *page_text, guint page);
 
 /* assay-offline-extractor-labels.c */
@@ -237,6 +242,8 @@ void _assay_offline_find_bare_number (Extractor *self, const Line *pair, gsize l
 gboolean _assay_offline_is_invoice_heading (const Line *line);
 void _assay_offline_find_amounts (Extractor *self, const Line *line);
 void _assay_offline_find_issuer (Extractor *self, const Line *line, PageState *state);
+void _assay_offline_find_large_issuer (Extractor *self, const char *large);
+gsize _assay_offline_is_recipient_label (const char *lower);
 
 /* assay-offline-extractor-figures.c */
 void _assay_offline_detect_scale_note (Extractor *self, const Line *line, PageState *state);
