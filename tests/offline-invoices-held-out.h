@@ -967,6 +967,6 @@ static const Fixture held_out_2_fixtures[] = {
       "50 360 Payment due within 30 days of the invoice date.\n"
       "s50 800 Oakridge Joinery Ltd. Registered in England No. 01234567. Registered office: 5 Mill Lane, Leeds LS1 4AB. VAT Reg. No. GB 987 6543 21\n",
     },
-    "Oakridge Joinery Ltd", "OJ-1184", "2024-02-14", NULL, "5880", "980", "4900", "GBP",
+    "Oakridge Joinery Ltd.|Oakridge Joinery Ltd", "OJ-1184", "2024-02-14", NULL, "5880", "980", "4900", "GBP",
   },
 };

@@ -668,7 +668,7 @@ br460 320 Total GBP
 br545 320 \u00a35,880.00
 50 360 Payment due within 30 days of the invoice date.
 s50 800 Oakridge Joinery Ltd. Registered in England No. 01234567. Registered office: 5 Mill Lane, Leeds LS1 4AB. VAT Reg. No. GB 987 6543 21
-"""], "Oakridge Joinery Ltd", "OJ-1184", "2024-02-14", None, "5880", "980", "4900", "GBP")
+"""], "Oakridge Joinery Ltd.|Oakridge Joinery Ltd", "OJ-1184", "2024-02-14", None, "5880", "980", "4900", "GBP")
 
 def cstr(s):
     out = []

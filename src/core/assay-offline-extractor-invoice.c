@@ -218,6 +218,23 @@ _assay_offline_find_invoice_number (Extractor  *self,
                             NAN, NULL, line->page, line->text, line->len, 0);
 }
 
+/* "Numéro : 2024-0456" a line or two under the heading "FACTURE": the
+ * invoice's number under a bare label. */
+void
+_assay_offline_find_number_under_heading (Extractor  *self,
+                                          const Line *line)
+{
+  gsize label_len = 0;
+
+  if (self->invoice_number.set || !self->invoice_line.set || line->page != 1 ||
+      line->index > self->invoice_line_index + 3 || line->index <= self->invoice_line_index)
+    return;
+  while (label_len < line->len && label_len < 12 && !is_space (line->lower[label_len]) &&
+         line->lower[label_len] != ':')
+    label_len++;
+  _assay_offline_find_bare_number (self, line, label_len);
+}
+
 /* @pair is a label over its value; a label that is only "Number",
  * "Numero", "Nr." names the invoice's number on an invoice. */
 void
@@ -254,7 +271,8 @@ _assay_offline_is_invoice_heading (const Line *line)
 {
   static const char * const headings[] = {
     "invoice", "tax invoice", "commercial invoice", "proforma invoice", "pro forma invoice",
-    "sales invoice", "vat invoice", NULL
+    "sales invoice", "vat invoice", "credit note", "rechnung", "gutschrift", "facture",
+    "avoir", "factuur", "creditnota", "factura", "fattura", NULL
   };
   const char *value_start;
   gsize value_len;
@@ -281,6 +299,14 @@ last_amount (const Line *line)
     }
 
   return NULL;
+}
+
+static gboolean
+is_other_dollar (const char *code)
+{
+  static const char * const dollars[] = { "CAD", "AUD", "NZD", "SGD", "HKD", NULL };
+
+  return _assay_offline_str_in (code, dollars);
 }
 
 /* Keeps @value as one of the parts of the net amount or of the tax
@@ -339,8 +365,13 @@ _assay_offline_find_amounts (Extractor  *self,
       _assay_offline_has_any_word (line->lower, not_amounts))
     return;
 
-  /* "Totale EUR   976,00": the currency in the label. */
-  currency = n->currency[0] != '\0' ? n->currency : _assay_offline_note_currency (line->lower);
+  /* "Totale EUR   976,00": the currency in the label; and "Total CAD
+   * $1,680.00": a "$" is any dollar, the label says which. */
+  currency = _assay_offline_note_currency (line->lower);
+  if (n->currency[0] != '\0' &&
+      !(currency != NULL && strcmp (n->currency, "USD") == 0 && is_other_dollar (currency) &&
+        g_strstr_len (line->text + num_start (line, n), num_end (line, n) - num_start (line, n), "US") == NULL))
+    currency = n->currency;
 
   total = _assay_offline_total_priority (line->lower);
   if (total == 0)
@@ -425,6 +456,9 @@ name_ends_at (const char *text,
   while (p < len && text[p] == ' ')
     p++;
   if (p >= len || p - end >= 3)
+    return TRUE;
+  /* "Oakridge Joinery Ltd. Registered in England": a new sentence. */
+  if (end > 0 && text[end - 1] == '.' && g_ascii_isupper (text[p]))
     return TRUE;
 
   return !(g_ascii_isalpha (text[p]) || ((guchar) text[p] >= 0xc3 && (guchar) text[p] <= 0xc5));

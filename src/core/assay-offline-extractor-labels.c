@@ -67,6 +67,14 @@ const DateLabel _assay_offline_date_labels[] = {
   /* "München, den 01.11.2024", "Rennes, le 5 avril 2024" */
   { ", den", DATE_ISSUE },
   { ", le", DATE_ISSUE },
+  { "date limite de paiement", DATE_DUE },
+  { "uiterste betaaldatum", DATE_DUE },
+  { "date d'\xc3\xa9" "mission", DATE_ISSUE },
+  { "fecha de emisi\xc3\xb3n", DATE_ISSUE },
+  { "fecha de expedici\xc3\xb3n", DATE_ISSUE },
+  { "data emissione", DATE_ISSUE },
+  { "data documento", DATE_ISSUE },
+  { "f\xc3\xa4lligkeit", DATE_DUE },
   { "belegdatum", DATE_ISSUE },
   { "issued at", DATE_ISSUE },
   { "dated", DATE_PLAIN },
@@ -85,11 +93,14 @@ const char *
 _assay_offline_note_currency (const char *lower)
 {
   static const struct { const char *word; const char *code; } words[] = {
-    { "usd", "USD" }, { "u.s. dollars", "USD" }, { "us dollars", "USD" }, { "$", "USD" },
-    { "eur", "EUR" }, { "euros", "EUR" }, { "euro", "EUR" }, { "\xe2\x82\xac", "EUR" },
-    { "gbp", "GBP" }, { "\xc2\xa3", "GBP" }, { "pounds sterling", "GBP" },
-    { "chf", "CHF" }, { "jpy", "JPY" }, { "yen", "JPY" }, { "\xc2\xa5", "JPY" },
-    { "cad", "CAD" }, { "aud", "AUD" }, { "sek", "SEK" }, { "nok", "NOK" }, { "dkk", "DKK" },
+    /* codes and words before symbols: "Total CAD $1,680.00" */
+    { "usd", "USD" }, { "u.s. dollars", "USD" }, { "us dollars", "USD" },
+    { "eur", "EUR" }, { "euros", "EUR" }, { "euro", "EUR" },
+    { "gbp", "GBP" }, { "pounds sterling", "GBP" },
+    { "chf", "CHF" }, { "jpy", "JPY" }, { "yen", "JPY" },
+    { "cad", "CAD" }, { "aud", "AUD" }, { "nzd", "NZD" }, { "sek", "SEK" }, { "nok", "NOK" },
+    { "dkk", "DKK" },
+    { "$", "USD" }, { "\xe2\x82\xac", "EUR" }, { "\xc2\xa3", "GBP" }, { "\xc2\xa5", "JPY" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
@@ -142,6 +153,7 @@ _assay_offline_total_priority (const char *lower)
     "te betalen", "totaalbedrag", "totaal incl", "total factura", "importe total",
     "total a pagar", "totale fattura", "totale da pagare", "importo totale", "endsumme",
     "gutschriftsbetrag", "due payable", "net a payer", "totale documento", "total factura",
+    "bruttobetrag", "bruttosumme", "gesamtbrutto",
     NULL
   };
   static const char * const totals[] = {
@@ -174,7 +186,7 @@ int
 _assay_offline_tax_priority (const char *lower)
 {
   static const char * const taxes[] = {
-    "vat", "gst", "hst", "sales tax", "tax", "taxes", "mwst", "mwst.", "ust", "umsatzsteuer",
+    "vat", "gst", "hst", "pst", "qst", "sales tax", "tax", "taxes", "mwst", "mwst.", "ust", "umsatzsteuer",
     "mehrwertsteuer", "tva", "btw", "iva", "igic", "impuesto", "impuestos", "imposta", NULL
   };
   static const char * const excluded[] = {

@@ -169,6 +169,7 @@ typedef struct
   guint            hits[N_TYPES][MAX_KEYWORDS];
   Found            title_line;
   Found            invoice_line;
+  guint            invoice_line_index;  /* of the heading on page 1 */
   Found            invoice_number;
   Found            total;
   Found            tax;
@@ -239,6 +240,7 @@ void _assay_offline_count_currency (Extractor *self, const char *code);
 const char *_assay_offline_most_common_currency (Extractor *self);
 void _assay_offline_find_invoice_number (Extractor *self, const Line *line);
 void _assay_offline_find_bare_number (Extractor *self, const Line *pair, gsize label_len);
+void _assay_offline_find_number_under_heading (Extractor *self, const Line *line);
 gboolean _assay_offline_is_invoice_heading (const Line *line);
 void _assay_offline_find_amounts (Extractor *self, const Line *line);
 void _assay_offline_find_issuer (Extractor *self, const Line *line, PageState *state);

@@ -45,6 +45,7 @@ _assay_offline_process_line (Extractor  *self,
   if (line->n_numbers > 0)
     _assay_offline_find_dates (self, line, state);
   _assay_offline_find_invoice_number (self, line);
+  _assay_offline_find_number_under_heading (self, line);
   _assay_offline_find_amounts (self, line);
   /* Tables of line items only once the text reads as an invoice. */
   if (self->line_items != NULL &&
