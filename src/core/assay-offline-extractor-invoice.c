@@ -81,6 +81,28 @@ _assay_offline_find_dates (Extractor       *self,
     }
 }
 
+/* "Invoice 103767" over "February 17, 2026": a date alone on a line just
+ * under the heading, with no label, is the invoice's date. */
+void
+_assay_offline_find_date_under_heading (Extractor       *self,
+                                        const Line      *line,
+                                        const PageState *state)
+{
+  gsize len = _assay_offline_first_cell (line->text, line->len);
+  AssayDate date;
+
+  if (self->dates[DATE_ISSUE].set || self->dates[DATE_PLAIN].set || !self->invoice_line.set ||
+      line->page != 1 || line->index <= self->invoice_line_index ||
+      line->index > self->invoice_line_index + 2 || line->n_numbers == 0)
+    return;
+  if (!assay_date_parse (line->text, len, state->date_order, TRUE, &date) ||
+      date.end != len)
+    return;
+
+  _assay_offline_found_set (&self->dates[DATE_PLAIN], assay_date_to_iso (&date), NAN, NULL,
+                            line->page, line->text, line->len, 0);
+}
+
 /* ------------------------------------------------------------ currencies */
 
 void
@@ -107,6 +129,44 @@ _assay_offline_count_currency (Extractor  *self,
     }
 }
 
+/* ISO codes written as words on an invoice ("Netto EUR   MwSt. EUR"),
+ * for when no amount carries its currency. */
+void
+_assay_offline_count_currency_words (Extractor  *self,
+                                     const Line *line)
+{
+  static const char * const codes[] = {
+    "EUR", "USD", "GBP", "CHF", "CAD", "AUD", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK", NULL
+  };
+
+  for (guint i = 0; codes[i] != NULL; i++)
+    {
+      const char *hit = g_strstr_len (line->text, line->len, codes[i]);
+
+      if (hit == NULL || (hit > line->text && is_word_char (hit[-1])) ||
+          (hit + 3 < line->text + line->len && is_word_char (hit[3])))
+        continue;
+      for (guint k = 0; k <= self->n_word_currencies; k++)
+        {
+          if (k == self->n_word_currencies)
+            {
+              if (k < MAX_CURRENCIES)
+                {
+                  g_strlcpy (self->word_currencies[k].code, codes[i], 4);
+                  self->word_currencies[k].count = 1;
+                  self->n_word_currencies++;
+                }
+              break;
+            }
+          if (strcmp (self->word_currencies[k].code, codes[i]) == 0)
+            {
+              self->word_currencies[k].count++;
+              break;
+            }
+        }
+    }
+}
+
 const char *
 _assay_offline_most_common_currency (Extractor *self)
 {
@@ -119,6 +179,14 @@ _assay_offline_most_common_currency (Extractor *self)
         {
           best = self->currencies[i].code;
           best_count = self->currencies[i].count;
+        }
+    }
+  for (guint i = 0; best == NULL && i < self->n_word_currencies; i++)
+    {
+      if (self->word_currencies[i].count > best_count)
+        {
+          best = self->word_currencies[i].code;
+          best_count = self->word_currencies[i].count;
         }
     }
 
@@ -750,6 +818,40 @@ identifier_in_column (const Line      *line,
   return FALSE;
 }
 
+/* An e-mail address or a phone number in @line's cell under the column
+ * of @state's last company. */
+static gboolean
+contact_in_column (const Line      *line,
+                   const PageState *state)
+{
+  static const char * const contact[] = { "tel", "phone", "e-mail", "email", "mail", NULL };
+  gsize i = 0;
+
+  while (i < line->len)
+    {
+      gsize start, end, column;
+      g_autofree char *cell = NULL;
+
+      while (i < line->len && line->text[i] == ' ')
+        i++;
+      start = i;
+      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
+                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
+        i++;
+      end = i;
+      if (end <= start)
+        continue;
+      column = column_in_page (line, start);
+      if (column + 4 < state->last_company_column || column > state->last_company_column + 4)
+        continue;
+      cell = g_strndup (line->lower + start, end - start);
+      if (strchr (cell, '@') != NULL || _assay_offline_has_any_word (cell, contact))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* "Bill to", "Adresse de facturation", "Spett.le", "Rechnungsempfänger"
  * at the start of @lower: a recipient's block follows. Returns the
  * label's length, or 0. */
@@ -866,6 +968,32 @@ _assay_offline_find_issuer (Extractor  *self,
 
   if (line->page != 1)
     return;
+
+  /* The page's first line a name, with its own tax number or contact
+   * details under it: "Laura Martínez Ortega" over "Traductora · NIF …". */
+  if (line->index == 0)
+    {
+      gsize len = _assay_offline_first_cell (line->text, line->len);
+      g_autofree char *lower = g_strndup (line->lower, len);
+
+      if (is_name_text (line->text, len) && memchr (line->text, ' ', len) != NULL &&
+          !is_document_word_line (lower) && _assay_offline_is_recipient_label (lower) == 0)
+        {
+          g_free (state->first_name);
+          state->first_name = g_strndup (line->text, len);
+          state->first_name_column = column_in_page (line, 0);
+        }
+    }
+  else if (state->first_name != NULL && line->index <= 2 && !self->issuer_named.set)
+    {
+      PageState at_first = *state;
+
+      at_first.last_company_index = 0;
+      at_first.last_company_column = state->first_name_column;
+      if (identifier_in_column (line, &at_first) || contact_in_column (line, &at_first))
+        _assay_offline_found_set (&self->issuer_named, g_strdup (state->first_name), NAN, NULL,
+                                  line->page, state->first_name, strlen (state->first_name), 0);
+    }
 
   /* Bank, tax or registration details belong to the issuer: a company
    * named on their line or just above them is the issuer, wherever it

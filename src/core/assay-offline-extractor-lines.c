@@ -881,4 +881,5 @@ _assay_offline_process_page (Extractor  *self,
 
   g_free (state.last_company);
   g_free (state.last_company_line);
+  g_free (state.first_name);
 }

@@ -137,6 +137,8 @@ typedef struct
   char        *last_company_line;
   guint        last_company_index;
   gsize        last_company_column;
+  char        *first_name;      /* the page's first line, when a name */
+  gsize        first_name_column;
 } PageState;
 
 #define MAX_AMOUNT_PARTS 8
@@ -184,11 +186,14 @@ typedef struct
   Found            issuer_detailed;
   Found            issuer_large;     /* a name set large at the top, like a logo */
   Found            issuer_sender;    /* "Name · street · city" with contact details */
+  Found            issuer_named;     /* the first line, a name over its own details */
   Found            doi;
   Found            dates[N_DATES];
   char             first_period[16];
   struct { char code[4]; guint count; } currencies[MAX_CURRENCIES];
   guint            n_currencies;
+  struct { char code[4]; guint count; } word_currencies[MAX_CURRENCIES];  /* "Netto EUR" */
+  guint            n_word_currencies;
   GString         *lower;
   guint            n_pages;        /* in the file, 0 when not known */
   GArray          *line_items;     /* LineItem */
@@ -236,6 +241,8 @@ char *_assay_offline_meaningful_title (const char *title);
 
 /* assay-offline-extractor-invoice.c */
 void _assay_offline_find_dates (Extractor *self, const Line *line, const PageState *state);
+void _assay_offline_find_date_under_heading (Extractor *self, const Line *line, const PageState *state);
+void _assay_offline_count_currency_words (Extractor *self, const Line *line);
 void _assay_offline_count_currency (Extractor *self, const char *code);
 const char *_assay_offline_most_common_currency (Extractor *self);
 void _assay_offline_find_invoice_number (Extractor *self, const Line *line);

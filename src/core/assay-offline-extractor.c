@@ -44,6 +44,9 @@ _assay_offline_process_line (Extractor  *self,
   _assay_offline_detect_year_header (self, line, state);
   if (line->n_numbers > 0)
     _assay_offline_find_dates (self, line, state);
+  _assay_offline_find_date_under_heading (self, line, state);
+  if (self->invoice_template)
+    _assay_offline_count_currency_words (self, line);
   _assay_offline_find_invoice_number (self, line);
   _assay_offline_find_number_under_heading (self, line);
   _assay_offline_find_amounts (self, line);
@@ -100,13 +103,14 @@ add_found_money (Extractor   *self,
 
 /* The issuer by the strength of what names it: a "From:" block, a
  * company beside its bank or register details, a name set like a logo, a
- * "Name · street · city" line with contact details, a company in the top
- * block. */
+ * "Name · street · city" line with contact details, the first line's name
+ * over its own details, a company in the top block. */
 static const Found *
 best_issuer (Extractor *self)
 {
   const Found *order[] = {
     &self->issuer_from, &self->issuer_detailed, &self->issuer_large, &self->issuer_sender,
+    &self->issuer_named,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
@@ -282,6 +286,7 @@ extractor_clear (Extractor *self)
   _assay_offline_found_clear (&self->issuer_detailed);
   _assay_offline_found_clear (&self->issuer_large);
   _assay_offline_found_clear (&self->issuer_sender);
+  _assay_offline_found_clear (&self->issuer_named);
   _assay_offline_found_clear (&self->doi);
   for (guint i = 0; i < N_DATES; i++)
     _assay_offline_found_clear (&self->dates[i]);
