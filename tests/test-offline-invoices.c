@@ -569,11 +569,13 @@ score_totals (const SetScore *score,
     }
 }
 
-/* No field of @set filled with a wrong value, and at least @min_percent
- * of its fields right. */
+/* At most @max_wrong fields of @set filled with a wrong value (a wrong
+ * value is worse than none), and at least @min_percent of its fields
+ * right. */
 static void
 check_set (InvoiceSet set,
-           guint      min_percent)
+           guint      min_percent,
+           guint      max_wrong)
 {
   SetScore score = { 0 };
   guint right, empty, wrong;
@@ -584,8 +586,7 @@ check_set (InvoiceSet set,
     g_test_message ("%s", (char *) g_ptr_array_index (score.wrongs, i));
   g_test_message ("%s: %u of %u fields right, %u wrong", set_names[set], right,
                   right + empty + wrong, wrong);
-  /* A wrong value is worse than none. */
-  g_assert_cmpuint (wrong, ==, 0);
+  g_assert_cmpuint (wrong, <=, max_wrong);
   g_assert_cmpuint (right * 100, >=, (right + empty + wrong) * min_percent);
   set_score_clear (&score);
 }
@@ -593,7 +594,24 @@ check_set (InvoiceSet set,
 static void
 test_fixtures (void)
 {
-  check_set (SET_OWN, 85);
+  check_set (SET_OWN, 85, 0);
+}
+
+/* The held-out sets have been used for fixes since their first look
+ * (docs/benchmarks.md): these guard against going back. */
+static void
+test_held_out (void)
+{
+  check_set (SET_HELD_OUT, 95, 0);
+  check_set (SET_HELD_OUT_2, 95, 0);
+}
+
+/* Real sample invoices made by others. The one wrong field is known: a
+ * bare "$" on an invoice from British Columbia is read as US dollars. */
+static void
+test_real (void)
+{
+  check_set (SET_REAL, 90, 1);
 }
 
 /* The sums a person checks: the items add up to the net, net plus tax
@@ -803,6 +821,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/assay/offline-invoices/fixtures", test_fixtures);
+  g_test_add_func ("/assay/offline-invoices/held-out", test_held_out);
+  g_test_add_func ("/assay/offline-invoices/real", test_real);
   g_test_add_func ("/assay/offline-invoices/items", test_items);
   g_test_add_func ("/assay/offline-invoices/checks", test_checks);
   g_test_add_func ("/assay/offline-invoices/layout-bounded", test_layout_bounded);

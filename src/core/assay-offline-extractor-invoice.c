@@ -88,13 +88,14 @@ _assay_offline_find_date_under_heading (Extractor       *self,
                                         const Line      *line,
                                         const PageState *state)
 {
-  gsize len = _assay_offline_first_cell (line->text, line->len);
+  gsize len;
   AssayDate date;
 
   if (self->dates[DATE_ISSUE].set || self->dates[DATE_PLAIN].set || !self->invoice_line.set ||
       line->page != 1 || line->index <= self->invoice_line_index ||
       line->index > self->invoice_line_index + 2 || line->n_numbers == 0)
     return;
+  len = _assay_offline_first_cell (line->text, line->len);
   if (!assay_date_parse (line->text, len, state->date_order, TRUE, &date) ||
       date.end != len)
     return;
@@ -871,9 +872,12 @@ _assay_offline_is_recipient_label (const char *lower)
 
   for (guint i = 0; labels[i] != NULL; i++)
     {
-      gsize len = strlen (labels[i]);
+      gsize len;
 
-      if (g_str_has_prefix (lower, labels[i]) && !g_ascii_isalnum (lower[len]))
+      if (labels[i][0] != lower[0])
+        continue;
+      len = strlen (labels[i]);
+      if (strncmp (lower, labels[i], len) == 0 && !g_ascii_isalnum (lower[len]))
         return len;
     }
 
@@ -921,9 +925,10 @@ _assay_offline_find_issuer (Extractor  *self,
                                   line->page, line->text, line->len, 0);
     }
 
-  /* A recipient's label at the start of the line or of a cell: the
-   * names in its column for a few lines are the recipient's. */
-  for (gsize i = 0; i < line->len; )
+  /* A recipient's label at the start of the line or of a cell (cells
+   * only on the first page, where the issuer is looked for): the names in
+   * its column for a few lines are the recipient's. */
+  for (gsize i = 0; i < line->len && (i == 0 || line->page == 1); )
     {
       gsize len;
 
