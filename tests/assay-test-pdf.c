@@ -113,18 +113,43 @@ draw_placed_page (cairo_t    *cr,
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
 
   cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_set_line_width (cr, 0.5);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *p = lines[i];
       gboolean right = FALSE;
       gboolean bold = FALSE;
+      double size = FONT_SIZE;
       double x, y;
       char *end;
 
-      while (*p == 'r' || *p == 'b')
+      /* "L X1 Y1 X2 Y2": a rule; "B X Y W H": a box (table borders). */
+      if ((p[0] == 'L' || p[0] == 'B') && p[1] == ' ')
+        {
+          double v[4];
+
+          end = (char *) p + 1;
+          for (guint k = 0; k < 4; k++)
+            v[k] = g_ascii_strtod (end, &end);
+          if (p[0] == 'L')
+            {
+              cairo_move_to (cr, v[0], v[1]);
+              cairo_line_to (cr, v[2], v[3]);
+            }
+          else
+            cairo_rectangle (cr, v[0], v[1], v[2], v[3]);
+          cairo_stroke (cr);
+          continue;
+        }
+
+      while (*p == 'r' || *p == 'b' || *p == 'h' || *p == 's')
         {
           right |= *p == 'r';
-          bold |= *p == 'b';
+          bold |= *p == 'b' || *p == 'h';
+          if (*p == 'h')
+            size = 2 * FONT_SIZE;   /* a name set large, like a logo */
+          else if (*p == 's')
+            size = 0.7 * FONT_SIZE; /* fine print */
           p++;
         }
       x = g_ascii_strtod (p, &end);
@@ -136,7 +161,7 @@ draw_placed_page (cairo_t    *cr,
 
       cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
                               bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-      cairo_set_font_size (cr, FONT_SIZE);
+      cairo_set_font_size (cr, size);
       if (right)
         {
           cairo_text_extents_t extents;
@@ -155,7 +180,9 @@ draw_placed_page (cairo_t    *cr,
  * Like assay_test_pdf_write() with no metadata, but each page is a list
  * of placed texts, one "X Y TEXT" per line ("r545 700 1,234.00" ends at
  * x = 545): headers in columns, labels above values, right-aligned
- * totals, footers.
+ * totals, footers. Prefixes before X: "r" right-aligned, "b" bold, "h" a
+ * heading twice the size (bold), "s" fine print. "L X1 Y1 X2 Y2" draws a
+ * rule and "B X Y W H" a box, for tables with borders.
  */
 gboolean
 assay_test_pdf_write_placed (const char         *path,

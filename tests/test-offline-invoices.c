@@ -320,42 +320,87 @@ static const Fixture fixtures[] = {
   },
 };
 
-static const char * const field_names[] = {
+#include "offline-invoices-held-out.h"
+
+#define N_FIELDS 8
+
+static const char * const field_names[N_FIELDS] = {
   "issuer", "invoice_number", "issue_date", "due_date", "total", "tax", "subtotal", "currency",
 };
 
-static const char *
-expected_value (const Fixture *fixture,
-                guint          field)
+/* The sets in docs/benchmarks.md: the fixtures written with the
+ * extractor, held-out ones written before running it on them (the second
+ * after the first had been used for fixes), and real sample invoices
+ * made by others (tests/data/invoices-real). */
+typedef enum { SET_OWN, SET_HELD_OUT, SET_HELD_OUT_2, SET_REAL, N_SETS } InvoiceSet;
+
+static const char * const set_names[N_SETS] = { "own", "held-out", "held-out-2", "real" };
+
+static void
+fixture_expected (const Fixture *fixture,
+                  const char    *expected[N_FIELDS])
 {
-  const char * const values[] = {
+  const char * const values[N_FIELDS] = {
     fixture->issuer, fixture->invoice_number, fixture->issue_date, fixture->due_date,
     fixture->total, fixture->tax, fixture->subtotal, fixture->currency,
   };
 
-  return values[field];
+  memcpy (expected, values, sizeof values);
 }
 
 typedef enum { RIGHT, EMPTY, WRONG, ABSENT_OK } Outcome;
 
+/* @expected may list readings that are all right, "a|b". */
 static Outcome
 judge (AssayExtraction *extraction,
-       const Fixture   *fixture,
+       const char      *expected,
        guint            field,
        char           **got)
 {
-  const char *expected = expected_value (fixture, field);
   AssayField *f = assay_extraction_get_field (extraction, field_names[field]);
+  g_auto(GStrv) readings = NULL;
 
   *got = f != NULL ? g_strdup (f->value) : NULL;
   if (f == NULL)
     return expected == NULL ? ABSENT_OK : EMPTY;
   if (expected == NULL)
     return WRONG;
-  if (f->type == ASSAY_FIELD_MONEY)
-    return fabs (f->number - g_ascii_strtod (expected, NULL)) < 0.005 ? RIGHT : WRONG;
 
-  return g_strcmp0 (f->value, expected) == 0 ? RIGHT : WRONG;
+  readings = g_strsplit (expected, "|", -1);
+  for (guint i = 0; readings[i] != NULL; i++)
+    {
+      if (f->type == ASSAY_FIELD_MONEY
+          ? fabs (f->number - g_ascii_strtod (readings[i], NULL)) < 0.005
+          : g_strcmp0 (f->value, readings[i]) == 0)
+        return RIGHT;
+    }
+
+  return WRONG;
+}
+
+static AssayExtraction *
+extract_pdf (const char *path,
+             const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayPdfText) text = NULL;
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("invoice");
+  AssayReadLimits limits;
+
+  assay_read_limits_init_default (&limits);
+  text = assay_pdf_read_range (path, NULL, 0, 0, &limits, NULL, &error);
+  g_assert_no_error (error);
+
+  if (g_getenv ("ASSAY_SHOW_TEXT") != NULL)
+    for (guint i = 0; i < text->pages->len; i++)
+      {
+        g_autofree char *layout = _assay_offline_layout_text (g_ptr_array_index (text->pages, i));
+
+        g_printerr ("--- %s page %u\n%s\n", name, i + 1,
+                    layout != NULL ? layout : assay_pdf_text_get_page (text, i));
+      }
+
+  return assay_offline_extract (text, template_, NULL);
 }
 
 static AssayExtraction *
@@ -364,9 +409,7 @@ extract_fixture (const Fixture *fixture,
 {
   g_autofree char *path = g_strdup_printf ("%s/%s.pdf", dir, fixture->name);
   g_autoptr(GError) error = NULL;
-  g_autoptr(AssayPdfText) text = NULL;
-  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("invoice");
-  AssayReadLimits limits;
+  AssayExtraction *extraction;
   guint n_pages = 0;
 
   while (n_pages < G_N_ELEMENTS (fixture->pages) && fixture->pages[n_pages] != NULL)
@@ -374,81 +417,201 @@ extract_fixture (const Fixture *fixture,
   if (!assay_test_pdf_write_placed (path, fixture->pages, n_pages, &error))
     g_error ("%s", error->message);
 
-  assay_read_limits_init_default (&limits);
-  text = assay_pdf_read_range (path, NULL, 0, 0, &limits, NULL, &error);
-  g_assert_no_error (error);
+  extraction = extract_pdf (path, fixture->name);
   g_unlink (path);
 
-  if (g_getenv ("ASSAY_SHOW_TEXT") != NULL)
-    for (guint i = 0; i < text->pages->len; i++)
-      {
-        g_autofree char *layout = _assay_offline_layout_text (g_ptr_array_index (text->pages, i));
-
-        g_printerr ("--- %s page %u\n%s\n", fixture->name, i + 1,
-                    layout != NULL ? layout : assay_pdf_text_get_page (text, i));
-      }
-
-  return assay_offline_extract (text, template_, NULL);
+  return extraction;
 }
 
-/* Runs every fixture; counts[field][outcome]. */
+static char *
+real_dir (void)
+{
+  const char *srcdir = g_getenv ("G_TEST_SRCDIR");
+
+  return g_build_filename (srcdir != NULL ? srcdir : "tests", "data", "invoices-real", NULL);
+}
+
+static GKeyFile *
+real_truth (void)
+{
+  g_autofree char *dir = real_dir ();
+  g_autofree char *path = g_build_filename (dir, "truth.ini", NULL);
+  g_autoptr(GError) error = NULL;
+  GKeyFile *truth = g_key_file_new ();
+
+  if (!g_key_file_load_from_file (truth, path, G_KEY_FILE_NONE, &error))
+    g_error ("%s: %s", path, error->message);
+
+  return truth;
+}
+
+typedef struct
+{
+  guint counts[N_FIELDS][4];
+  GPtrArray *wrongs;   /* "name: field is X, expected Y" */
+} SetScore;
+
 static void
-run_all (guint    counts[G_N_ELEMENTS (field_names)][4],
-         gboolean verbose)
+set_score_clear (SetScore *score)
+{
+  g_clear_pointer (&score->wrongs, g_ptr_array_unref);
+}
+
+static void
+score_one (SetScore        *score,
+           const char      *name,
+           AssayExtraction *extraction,
+           const char      *expected[N_FIELDS],
+           gboolean         verbose)
+{
+  if (verbose)
+    {
+      AssayField *items = assay_extraction_get_field (extraction, "line_items");
+
+      g_printerr ("%s: line items: %s\n", name, items ? items->value : "(none)");
+      for (guint w = 0; w < extraction->warnings->len; w++)
+        g_printerr ("%s: warning: %s\n", name, (char *) g_ptr_array_index (extraction->warnings, w));
+    }
+
+  for (guint f = 0; f < N_FIELDS; f++)
+    {
+      g_autofree char *got = NULL;
+      Outcome outcome = judge (extraction, expected[f], f, &got);
+
+      score->counts[f][outcome]++;
+      if (verbose && outcome != RIGHT && outcome != ABSENT_OK)
+        g_printerr ("%s: %s %s: got %s, expected %s\n", name, field_names[f],
+                    outcome == WRONG ? "WRONG" : "empty", got ? got : "(none)",
+                    expected[f] ? expected[f] : "(none)");
+      if (outcome == WRONG)
+        g_ptr_array_add (score->wrongs,
+                         g_strdup_printf ("%s: %s is %s, expected %s", name, field_names[f],
+                                          got ? got : "(none)",
+                                          expected[f] ? expected[f] : "(none)"));
+    }
+}
+
+static void
+run_fixtures (SetScore      *score,
+              const Fixture *set,
+              guint          n,
+              gboolean       verbose)
 {
   g_autofree char *dir = g_dir_make_tmp ("assay-invoices-XXXXXX", NULL);
 
-  memset (counts, 0, sizeof (guint) * G_N_ELEMENTS (field_names) * 4);
-  for (guint i = 0; i < G_N_ELEMENTS (fixtures); i++)
+  for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AssayExtraction) extraction = extract_fixture (&fixtures[i], dir);
+      g_autoptr(AssayExtraction) extraction = extract_fixture (&set[i], dir);
+      const char *expected[N_FIELDS];
 
-      if (verbose)
-        {
-          AssayField *items = assay_extraction_get_field (extraction, "line_items");
-
-          g_printerr ("%s: line items: %s\n", fixtures[i].name, items ? items->value : "(none)");
-          for (guint w = 0; w < extraction->warnings->len; w++)
-            g_printerr ("%s: warning: %s\n", fixtures[i].name,
-                        (char *) g_ptr_array_index (extraction->warnings, w));
-        }
-
-      for (guint f = 0; f < G_N_ELEMENTS (field_names); f++)
-        {
-          g_autofree char *got = NULL;
-          Outcome outcome = judge (extraction, &fixtures[i], f, &got);
-
-          counts[f][outcome]++;
-          if (verbose && outcome != RIGHT && outcome != ABSENT_OK)
-            g_printerr ("%s: %s %s: got %s, expected %s\n", fixtures[i].name, field_names[f],
-                        outcome == WRONG ? "WRONG" : "empty", got ? got : "(none)",
-                        expected_value (&fixtures[i], f));
-          if (outcome == WRONG)
-            g_test_message ("%s: %s is %s, expected %s", fixtures[i].name, field_names[f],
-                            got ? got : "(none)", expected_value (&fixtures[i], f));
-        }
+      fixture_expected (&set[i], expected);
+      score_one (score, set[i].name, extraction, expected, verbose);
     }
   g_rmdir (dir);
 }
 
 static void
+run_real (SetScore *score,
+          gboolean  verbose)
+{
+  g_autoptr(GKeyFile) truth = real_truth ();
+  g_autofree char *dir = real_dir ();
+  g_auto(GStrv) files = g_key_file_get_groups (truth, NULL);
+
+  for (guint i = 0; files[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (dir, files[i], NULL);
+      g_autoptr(AssayExtraction) extraction = extract_pdf (path, files[i]);
+      char *values[N_FIELDS];
+      const char *expected[N_FIELDS];
+
+      for (guint f = 0; f < N_FIELDS; f++)
+        {
+          values[f] = g_key_file_get_string (truth, files[i], field_names[f], NULL);
+          expected[f] = values[f];
+        }
+      score_one (score, files[i], extraction, expected, verbose);
+      for (guint f = 0; f < N_FIELDS; f++)
+        g_free (values[f]);
+    }
+}
+
+/* Scores @set; counts[field][outcome]. */
+static void
+run_set (InvoiceSet  set,
+         SetScore   *score,
+         gboolean    verbose)
+{
+  memset (score->counts, 0, sizeof score->counts);
+  score->wrongs = g_ptr_array_new_with_free_func (g_free);
+  if (set == SET_OWN)
+    run_fixtures (score, fixtures, G_N_ELEMENTS (fixtures), verbose);
+  else if (set == SET_HELD_OUT)
+    run_fixtures (score, held_out_fixtures, G_N_ELEMENTS (held_out_fixtures), verbose);
+  else if (set == SET_HELD_OUT_2)
+    run_fixtures (score, held_out_2_fixtures, G_N_ELEMENTS (held_out_2_fixtures), verbose);
+  else
+    run_real (score, verbose);
+}
+
+static void
+score_totals (const SetScore *score,
+              guint          *right,
+              guint          *empty,
+              guint          *wrong)
+{
+  *right = *empty = *wrong = 0;
+  for (guint f = 0; f < N_FIELDS; f++)
+    {
+      *right += score->counts[f][RIGHT];
+      *empty += score->counts[f][EMPTY];
+      *wrong += score->counts[f][WRONG];
+    }
+}
+
+/* At most @max_wrong fields of @set filled with a wrong value (a wrong
+ * value is worse than none), and at least @min_percent of its fields
+ * right. */
+static void
+check_set (InvoiceSet set,
+           guint      min_percent,
+           guint      max_wrong)
+{
+  SetScore score = { 0 };
+  guint right, empty, wrong;
+
+  run_set (set, &score, FALSE);
+  score_totals (&score, &right, &empty, &wrong);
+  for (guint i = 0; i < score.wrongs->len; i++)
+    g_test_message ("%s", (char *) g_ptr_array_index (score.wrongs, i));
+  g_test_message ("%s: %u of %u fields right, %u wrong", set_names[set], right,
+                  right + empty + wrong, wrong);
+  g_assert_cmpuint (wrong, <=, max_wrong);
+  g_assert_cmpuint (right * 100, >=, (right + empty + wrong) * min_percent);
+  set_score_clear (&score);
+}
+
+static void
 test_fixtures (void)
 {
-  guint counts[G_N_ELEMENTS (field_names)][4];
-  guint right = 0, wrong = 0, total = 0;
+  check_set (SET_OWN, 85, 0);
+}
 
-  run_all (counts, FALSE);
-  for (guint f = 0; f < G_N_ELEMENTS (field_names); f++)
-    {
-      right += counts[f][RIGHT];
-      wrong += counts[f][WRONG];
-      total += counts[f][RIGHT] + counts[f][EMPTY] + counts[f][WRONG];
-    }
+/* The held-out sets have been used for fixes since their first look
+ * (docs/benchmarks.md): these guard against going back. */
+static void
+test_held_out (void)
+{
+  check_set (SET_HELD_OUT, 95, 0);
+  check_set (SET_HELD_OUT_2, 95, 0);
+}
 
-  g_test_message ("%u of %u fields right, %u wrong", right, total, wrong);
-  /* A wrong value is worse than none. */
-  g_assert_cmpuint (wrong, ==, 0);
-  g_assert_cmpuint (right * 100, >=, total * 85);
+/* Real sample invoices made by others. The one wrong field is known: a
+ * bare "$" on an invoice from British Columbia is read as US dollars. */
+static void
+test_real (void)
+{
+  check_set (SET_REAL, 90, 1);
 }
 
 /* The sums a person checks: the items add up to the net, net plus tax
@@ -614,25 +777,24 @@ test_year_columns_laid_out (void)
 }
 
 static int
-print_table (void)
+print_table (InvoiceSet set)
 {
-  guint counts[G_N_ELEMENTS (field_names)][4];
-  guint right = 0, empty = 0, wrong = 0;
+  SetScore score = { 0 };
+  guint right, empty, wrong;
 
-  run_all (counts, TRUE);
+  run_set (set, &score, TRUE);
+  score_totals (&score, &right, &empty, &wrong);
   g_print ("| field | right | empty | wrong |\n|---|---|---|---|\n");
-  for (guint f = 0; f < G_N_ELEMENTS (field_names); f++)
+  for (guint f = 0; f < N_FIELDS; f++)
     {
-      guint n = counts[f][RIGHT] + counts[f][EMPTY] + counts[f][WRONG];
+      guint n = score.counts[f][RIGHT] + score.counts[f][EMPTY] + score.counts[f][WRONG];
 
-      g_print ("| %s | %u / %u | %u | %u |\n", field_names[f], counts[f][RIGHT], n,
-               counts[f][EMPTY], counts[f][WRONG]);
-      right += counts[f][RIGHT];
-      empty += counts[f][EMPTY];
-      wrong += counts[f][WRONG];
+      g_print ("| %s | %u / %u | %u | %u |\n", field_names[f], score.counts[f][RIGHT], n,
+               score.counts[f][EMPTY], score.counts[f][WRONG]);
     }
   g_print ("| **all** | **%u / %u (%.0f%%)** | %u | %u |\n", right, right + empty + wrong,
            100.0 * right / (right + empty + wrong), empty, wrong);
+  set_score_clear (&score);
 
   return wrong == 0 ? 0 : 1;
 }
@@ -642,11 +804,25 @@ main (int   argc,
       char *argv[])
 {
   if (argc > 1 && strcmp (argv[1], "--table") == 0)
-    return print_table ();
+    {
+      for (guint set = 0; set < N_SETS; set++)
+        if (argc < 3 || strcmp (argv[2], set_names[set]) == 0)
+          {
+            int status;
+
+            g_print ("%s%s:\n\n", set > 0 && argc < 3 ? "\n" : "", set_names[set]);
+            status = print_table (set);
+            if (argc > 2)
+              return status;
+          }
+      return 0;
+    }
 
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/assay/offline-invoices/fixtures", test_fixtures);
+  g_test_add_func ("/assay/offline-invoices/held-out", test_held_out);
+  g_test_add_func ("/assay/offline-invoices/real", test_real);
   g_test_add_func ("/assay/offline-invoices/items", test_items);
   g_test_add_func ("/assay/offline-invoices/checks", test_checks);
   g_test_add_func ("/assay/offline-invoices/layout-bounded", test_layout_bounded);

@@ -86,6 +86,7 @@
  * 5. Dates, one DATE entry spanning the whole date, value yyyymmdd (missing
  *    parts 0): 2024-03-01, 2024/03/01, 01/03/2024, 1.3.2024, 01.03.24,
  *    01-03-24, 03/2024 (month/year), 3 March 2024, 3rd March, 3. März 2024,
+ *    15 de enero de 2024,
  *    03-Mar-2024, March 3, 2024, March 2024. Numeric dates are read day
  *    first unless the second number exceeds 12 (then month first), or the
  *    text reads month first (assay_date_order_for_text(): "$" or "USD" in
@@ -570,7 +571,36 @@ static const struct
   { "november", 11 }, { "nov", 11 }, { "novembre", 11 },
   { "december", 12 }, { "dec", 12 }, { "dezember", 12 }, { "dez", 12 },
   { "d\xc3\xa9" "cembre", 12 },
+  /* Dutch, Spanish, Italian (and unaccented French) */
+  { "januari", 1 }, { "enero", 1 }, { "gennaio", 1 },
+  { "februari", 2 }, { "febrero", 2 }, { "febbraio", 2 }, { "fevrier", 2 },
+  { "maart", 3 }, { "marzo", 3 }, { "mrt", 3 },
+  { "abril", 4 }, { "aprile", 4 },
+  { "mei", 5 }, { "mayo", 5 }, { "maggio", 5 },
+  { "junio", 6 }, { "giugno", 6 },
+  { "julio", 7 }, { "luglio", 7 },
+  { "augustus", 8 }, { "agosto", 8 }, { "aout", 8 },
+  { "septiembre", 9 }, { "setiembre", 9 }, { "settembre", 9 },
+  { "octubre", 10 }, { "ottobre", 10 },
+  { "noviembre", 11 },
+  { "diciembre", 12 }, { "dicembre", 12 }, { "decembre", 12 },
 };
+
+/* Spanish "15 de enero de 2024": the "de" between day, month and year,
+ * and its space; 0 when there is none. */
+static gsize
+de_at (const char *text,
+       gsize       len,
+       gsize       pos)
+{
+  gsize n;
+
+  if (pos + 3 > len || g_ascii_tolower (text[pos]) != 'd' || g_ascii_tolower (text[pos + 1]) != 'e')
+    return 0;
+  n = space_at (text, len, pos + 2);
+
+  return n > 0 ? 2 + n : 0;
+}
 
 static const char *
 iso_code_lookup (const char *p)
@@ -1998,7 +2028,10 @@ scan_date (const char     *text,
           p++;
         }
       else if ((n = space_at (text, len, p)) > 0)
-        p += n;
+        {
+          p += n;
+          p += de_at (text, len, p);
+        }
       else
         p = 0;
 
@@ -2018,6 +2051,8 @@ scan_date (const char     *text,
               if (byte_at (text, len, q) == ',')
                 q++;
               n = space_at (text, len, q);
+              if (n > 0)
+                n += de_at (text, len, q + n);
               y = n > 0 ? year_at (text, len, q + n, FALSE, &year) : 0;
             }
           if (y > 0)

@@ -33,8 +33,8 @@ static const char * const heading_words[] = {
   "quantit\xc3\xa0", "prezzo", "importo", NULL
 };
 
-static gboolean
-is_item_heading (const Line *line)
+gboolean
+_assay_offline_is_item_heading (const Line *line)
 {
   guint hits = 0;
 
@@ -58,7 +58,7 @@ _assay_offline_find_line_items (Extractor  *self,
   gsize desc_end;
   LineItem item = { 0 };
 
-  if (is_item_heading (line))
+  if (_assay_offline_is_item_heading (line))
     {
       self->in_items = TRUE;
       return;
@@ -145,6 +145,73 @@ same_money (double a,
             double b)
 {
   return fabs (a - b) < 0.005;
+}
+
+static double
+sum_parts (const AmountPart *parts,
+           guint             n)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < n; i++)
+    sum += parts[i].value;
+
+  return sum;
+}
+
+static void
+set_sum (Found            *found,
+         const AmountPart *parts,
+         guint             n)
+{
+  g_autoptr(GString) snippet = g_string_new (NULL);
+  double sum = sum_parts (parts, n);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (snippet, "%s%s", i > 0 ? " + " : "", parts[i].snippet);
+  g_clear_pointer (&found->value, g_free);
+  g_clear_pointer (&found->snippet, g_free);
+  found->value = g_strdup_printf ("%.2f", sum);
+  found->number = sum;
+  found->snippet = _assay_offline_make_snippet (snippet->str, snippet->len);
+  found->page = parts[0].page;
+  found->set = TRUE;
+}
+
+/* When the net amount or the tax is split over several lines (items and
+ * shipping, two VAT rates) and no line gives its sum, the parts are
+ * added up, but only when the sum is what makes net plus tax the total:
+ * the check a person makes decides, never a guess. */
+void
+_assay_offline_reconcile_sums (Extractor *self)
+{
+  double nets[2], taxes[2];
+  guint n_nets = 0, n_taxes = 0;
+
+  if (!self->total.set || !self->subtotal.set)
+    return;
+
+  nets[n_nets++] = self->subtotal.number;
+  if (self->n_net_parts > 1)
+    nets[n_nets++] = sum_parts (self->net_parts, self->n_net_parts);
+  if (self->tax.set)
+    taxes[n_taxes++] = self->tax.number;
+  if (self->n_tax_parts > 1 && self->tax.priority < 2)
+    taxes[n_taxes++] = sum_parts (self->tax_parts, self->n_tax_parts);
+  if (n_taxes == 0)
+    return;
+
+  for (guint t = 0; t < n_taxes; t++)
+    for (guint n = 0; n < n_nets; n++)
+      {
+        if (!same_money (nets[n] + taxes[t], self->total.number))
+          continue;
+        if (n == 1)
+          set_sum (&self->subtotal, self->net_parts, self->n_net_parts);
+        if (t == 1)
+          set_sum (&self->tax, self->tax_parts, self->n_tax_parts);
+        return;
+      }
 }
 
 /* Adds the "line_items" field and the warnings of the checks. */

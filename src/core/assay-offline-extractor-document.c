@@ -106,10 +106,13 @@ _assay_offline_find_title_line (Extractor  *self,
                               line->page, line->text, line->len, 0);
 
   if (!self->invoice_line.set && line->index < 15 && _assay_offline_is_invoice_heading (line))
-    _assay_offline_found_set (&self->invoice_line,
-                              _assay_offline_make_snippet (line->text, _assay_offline_first_cell (line->text, line->len)),
-                              NAN, NULL,
-                              line->page, line->text, line->len, 0);
+    {
+      _assay_offline_found_set (&self->invoice_line,
+                                _assay_offline_make_snippet (line->text, _assay_offline_first_cell (line->text, line->len)),
+                                NAN, NULL,
+                                line->page, line->text, line->len, 0);
+      self->invoice_line_index = line->index;
+    }
 }
 
 void

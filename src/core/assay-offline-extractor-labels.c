@@ -61,6 +61,22 @@ const DateLabel _assay_offline_date_labels[] = {
   { "issued", DATE_ISSUE },
   { "due by", DATE_DUE },
   { "due", DATE_DUE },
+  { "abzug bis", DATE_DUE },
+  { "remit until", DATE_DUE },
+  { "pay by", DATE_DUE },
+  /* "München, den 01.11.2024", "Rennes, le 5 avril 2024" */
+  { ", den", DATE_ISSUE },
+  { ", le", DATE_ISSUE },
+  { "date limite de paiement", DATE_DUE },
+  { "uiterste betaaldatum", DATE_DUE },
+  { "date d'\xc3\xa9" "mission", DATE_ISSUE },
+  { "fecha de emisi\xc3\xb3n", DATE_ISSUE },
+  { "fecha de expedici\xc3\xb3n", DATE_ISSUE },
+  { "data emissione", DATE_ISSUE },
+  { "data documento", DATE_ISSUE },
+  { "f\xc3\xa4lligkeit", DATE_DUE },
+  { "belegdatum", DATE_ISSUE },
+  { "issued at", DATE_ISSUE },
   { "dated", DATE_PLAIN },
   { "datum", DATE_PLAIN },
   { "fecha", DATE_PLAIN },
@@ -77,11 +93,14 @@ const char *
 _assay_offline_note_currency (const char *lower)
 {
   static const struct { const char *word; const char *code; } words[] = {
-    { "usd", "USD" }, { "u.s. dollars", "USD" }, { "us dollars", "USD" }, { "$", "USD" },
-    { "eur", "EUR" }, { "euros", "EUR" }, { "euro", "EUR" }, { "\xe2\x82\xac", "EUR" },
-    { "gbp", "GBP" }, { "\xc2\xa3", "GBP" }, { "pounds sterling", "GBP" },
-    { "chf", "CHF" }, { "jpy", "JPY" }, { "yen", "JPY" }, { "\xc2\xa5", "JPY" },
-    { "cad", "CAD" }, { "aud", "AUD" }, { "sek", "SEK" }, { "nok", "NOK" }, { "dkk", "DKK" },
+    /* codes and words before symbols: "Total CAD $1,680.00" */
+    { "usd", "USD" }, { "u.s. dollars", "USD" }, { "us dollars", "USD" },
+    { "eur", "EUR" }, { "euros", "EUR" }, { "euro", "EUR" },
+    { "gbp", "GBP" }, { "pounds sterling", "GBP" },
+    { "chf", "CHF" }, { "jpy", "JPY" }, { "yen", "JPY" },
+    { "cad", "CAD" }, { "aud", "AUD" }, { "nzd", "NZD" }, { "sek", "SEK" }, { "nok", "NOK" },
+    { "dkk", "DKK" },
+    { "$", "USD" }, { "\xe2\x82\xac", "EUR" }, { "\xc2\xa3", "GBP" }, { "\xc2\xa5", "JPY" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
@@ -98,6 +117,9 @@ _assay_offline_note_currency (const char *lower)
  * "Facture n°", "Factura nº:", "Fattura n."), and words that are the
  * label on their own ("Rechnungsnummer:", "Factuurnummer"). */
 const char * const _assay_offline_invoice_words[] = {
+  /* credit notes first: "Gutschrift-Nr." above "Zu Rechnung: RE-…" */
+  "credit note", "gutschrift", "gutschrift-nr", "gutschriftsnummer", "avoir", "creditnota",
+  "nota di credito", "nota de cr\xc3\xa9" "dito", "factura rectificativa",
   "invoice", "rechnung", "facture", "factuur", "factura", "fattura",
   "rechnungsnummer", "rechnungsnr", "rechnungs-nr", "factuurnummer", "factuurnr",
   "invoice number", "invoice no",
@@ -129,18 +151,23 @@ _assay_offline_total_priority (const char *lower)
     "gesamtbetrag", "rechnungsbetrag", "endbetrag", "zu zahlen", "zahlbetrag",
     "total ttc", "montant ttc", "net \xc3\xa0 payer", "montant total ttc",
     "te betalen", "totaalbedrag", "totaal incl", "total factura", "importe total",
-    "total a pagar", "totale fattura", "totale da pagare", "importo totale", NULL
+    "total a pagar", "totale fattura", "totale da pagare", "importo totale", "endsumme",
+    "gutschriftsbetrag", "due payable", "net a payer", "totale documento", "total factura",
+    "bruttobetrag", "bruttosumme", "gesamtbrutto",
+    NULL
   };
   static const char * const totals[] = {
     "total", "totaal", "totale", "summe", "gesamt", "gesamtsumme", "montant total", NULL
   };
   static const char * const gross[] = {
-    "incl", "including", "gross", "inkl", "brutto", "ttc", "ivato", "iva incluida", NULL
+    "incl", "including", "inc", "gross", "inkl", "brutto", "ttc", "ivato", "iva incluida",
+    NULL
   };
   static const char * const excluded[] = {
     "subtotal", "sub-total", "sub total", "net", "excl", "excluding", "tax", "vat", "gst",
     "before", "netto", "exkl", "zwischensumme", "ht", "hors", "mwst", "ust", "tva", "btw",
-    "iva", "subtotaal", "sous-total", "imponibile", "base", "nettobetrag", NULL
+    "iva", "subtotaal", "sous-total", "imponibile", "base", "nettobetrag", "impuesto",
+    "impuestos", "imposta", "taxes", NULL
   };
 
   if (_assay_offline_has_any_word (lower, strong))
@@ -159,21 +186,28 @@ int
 _assay_offline_tax_priority (const char *lower)
 {
   static const char * const taxes[] = {
-    "vat", "gst", "hst", "sales tax", "tax", "mwst", "mwst.", "ust", "umsatzsteuer",
-    "mehrwertsteuer", "tva", "btw", "iva", "igic", NULL
+    "vat", "gst", "hst", "pst", "qst", "sales tax", "tax", "taxes", "mwst", "mwst.", "ust", "umsatzsteuer",
+    "mehrwertsteuer", "tva", "btw", "iva", "igic", "impuesto", "impuestos", "imposta", NULL
   };
   static const char * const excluded[] = {
     "vat id", "vat no", "vat number", "vat reg", "vat registration", "tax id", "tax number",
     "tax no", "excl", "excluding", "before tax", "pre-tax", "incl", "including", "subtotal",
     "tax-id", "ust-idnr", "ust-id", "ust-idnr.", "mwst-nr", "btw-nr", "btw nr", "btw-nummer",
     "p.iva", "partita iva", "n\xc2\xb0 tva", "tva intracom", "tva intracommunautaire",
-    "exkl", "inkl", "hors", "sous-total", "nif", "cif", "steuernummer", NULL
+    "exkl", "inkl", "hors", "sous-total", "nif", "cif", "steuernummer", "inc", "exempt",
+    "tax exempt", "tax rate", NULL
   };
 
   if (!_assay_offline_has_any_word (lower, taxes) || _assay_offline_has_any_word (lower, excluded))
     return 0;
-  if (_assay_offline_has_word (lower, "total") || _assay_offline_has_word (lower, "summe"))
-    return 2;
+  {
+    static const char * const sums[] = {
+      "total", "totaal", "totale", "summe", "gesamt", "totales", NULL
+    };
+
+    if (_assay_offline_has_any_word (lower, sums))
+      return 2;
+  }
 
   return 1;
 }
@@ -188,7 +222,8 @@ _assay_offline_subtotal_priority (const char *lower)
   };
   static const char * const net[] = {
     "net total", "total net", "net amount", "total excl", "total excluding",
-    "total before tax", "amount before tax", "net", NULL
+    "total before tax", "amount before tax", "net", "exkl", "excl", "ex gst", "ex vat",
+    "hors taxes", NULL
   };
 
   if (_assay_offline_has_any_word (lower, strong))
@@ -203,6 +238,9 @@ const char * const _assay_offline_company_suffixes[] = {
   "Ltd", "Ltd.", "Limited", "LLC", "L.L.C.", "Inc", "Inc.", "GmbH", "AG", "S.A.", "SA",
   "SAS", "SARL", "B.V.", "BV", "N.V.", "NV", "Corp", "Corp.", "Corporation", "Co.", "PLC",
   "plc", "Pty", "Oy", "AB", "S.r.l.", "SRL", "S.L.", "KG", "UG", "LLP", "GbR", "e.K.",
+  "S.p.A.", "SpA", "S.p.a.", "S.a.s.", "S.n.c.", "SASU", "EURL", "SNC", "S.L.U.", "S.A.U.",
+  "S.A.S.", "e.V.", "Co", "Pty.", "OHG", "KGaA", "mbH", "Ltda", "Ltda.", "LP", "L.P.",
+  "V.O.F.", "VOF", "Srl", "Sarl", "S.\xc3\xa0 r.l.", "Company",
   NULL
 };
 

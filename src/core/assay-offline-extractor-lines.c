@@ -148,6 +148,25 @@ _assay_offline_skip_chars (const char *p,
   return p;
 }
 
+/* ASCII lowercase, and the Latin-1 capitals (U+00C0 to U+00DE) too,
+ * byte for byte so offsets stay: "ÉCHÉANCE" reads "échéance". */
+static void
+lower_in_place (char  *s,
+                gsize  len)
+{
+  for (gsize i = 0; i < len; i++)
+    {
+      if ((guchar) s[i] == 0xc3 && i + 1 < len &&
+          (guchar) s[i + 1] >= 0x80 && (guchar) s[i + 1] <= 0x9e && (guchar) s[i + 1] != 0x97)
+        {
+          s[i + 1] = (char) ((guchar) s[i + 1] + 0x20);
+          i++;
+        }
+      else
+        s[i] = g_ascii_tolower (s[i]);
+    }
+}
+
 /* ------------------------------------------------------- split rows */
 
 /* Poppler returns text in reading order, and a table whose cells stand
@@ -390,14 +409,59 @@ compare_words_horizontally (gconstpointer a,
 char *
 _assay_offline_layout_text (const AssayPageText *page)
 {
+  return _assay_offline_layout_text_full (page, NULL);
+}
+
+static int
+compare_floats (gconstpointer a,
+                gconstpointer b)
+{
+  float fa = *(const float *) a, fb = *(const float *) b;
+
+  return fa < fb ? -1 : fa > fb;
+}
+
+/**
+ * _assay_offline_layout_text_full:
+ * @page: a page with the boxes of its words
+ * @large: (out) (optional) (transfer full): the topmost line set in type
+ *   half again as large as most of the page's, in the top quarter (a name
+ *   set like a logo), or %NULL
+ *
+ * Like _assay_offline_layout_text().
+ */
+char *
+_assay_offline_layout_text_full (const AssayPageText  *page,
+                                 char                **large)
+{
   g_autoptr(GArray) words = NULL;
   g_autoptr(GString) out = NULL;
   double char_width = 0;
   gsize chars = 0;
   gsize max_len = 8 * strlen (page->text) + 65536;
+  float body_height = 0;
+  float top = G_MAXFLOAT, bottom = -G_MAXFLOAT;
 
+  if (large != NULL)
+    *large = NULL;
   if (page->words == NULL || page->words->len == 0)
     return NULL;
+
+  if (large != NULL)
+    {
+      g_autoptr(GArray) heights = g_array_sized_new (FALSE, FALSE, sizeof (float), page->words->len);
+
+      for (guint i = 0; i < page->words->len; i++)
+        {
+          const AssayTextBox *box = &g_array_index (page->words, AssayTextBox, i);
+
+          g_array_append_val (heights, box->height);
+          top = MIN (top, box->y);
+          bottom = MAX (bottom, box->y + box->height);
+        }
+      g_array_sort (heights, compare_floats);
+      body_height = g_array_index (heights, float, heights->len / 2);
+    }
 
   words = g_array_sized_new (FALSE, FALSE, sizeof (Word), page->words->len);
   for (guint i = 0; i < page->words->len; i++)
@@ -430,6 +494,25 @@ _assay_offline_layout_text (const AssayPageText *page)
       g_qsort_with_data (&g_array_index (words, Word, i), end - i, sizeof (Word),
                          compare_words_horizontally, NULL);
 
+      if (large != NULL && *large == NULL && body_height > 0 &&
+          first->box->y < top + (bottom - top) / 4)
+        {
+          g_autoptr(GString) big = g_string_new (NULL);
+
+          for (guint k = i; k < end; k++)
+            {
+              const Word *w = &g_array_index (words, Word, k);
+
+              if (w->box->height < 1.5f * body_height)
+                continue;
+              if (big->len > 0)
+                g_string_append_c (big, ' ');
+              g_string_append_len (big, page->text + w->box->start, w->box->end - w->box->start);
+            }
+          if (big->len > 0)
+            *large = g_string_free (g_steal_pointer (&big), FALSE);
+        }
+
       for (guint k = i; k < end; k++)
         {
           const Word *w = &g_array_index (words, Word, k);
@@ -461,7 +544,11 @@ _assay_offline_layout_text (const AssayPageText *page)
 
       /* Words strewn over a huge page: not worth laying out. */
       if (out->len > max_len)
-        return NULL;
+        {
+          if (large != NULL)
+            g_clear_pointer (large, g_free);
+          return NULL;
+        }
     }
 
   return g_string_free (g_steal_pointer (&out), FALSE);
@@ -595,12 +682,50 @@ column_of (const char *text,
   return g_utf8_strlen (text + start, offset - start);
 }
 
-/* @line holds values only, under a row of labels (@labels, starting at
+/* Whether a cell under a label reads as a value: a date, or more digits
+ * than letters ("NW-2023-0042", "€ 1.900,00"), not text ("Brochures A4"). */
+static gboolean
+is_value_cell (const Cell *cell)
+{
+  guint digits = 0, letters = 0;
+  AssayDate date;
+
+  for (gsize i = 0; i < cell->len; i++)
+    {
+      digits += g_ascii_isdigit (cell->text[i]) != 0;
+      letters += g_ascii_isalpha (cell->text[i]) != 0 || (guchar) cell->text[i] >= 0xc0;
+    }
+  if (digits == 0)
+    return FALSE;
+
+  return digits >= letters || assay_date_parse (cell->text, cell->len, ASSAY_DATE_DAY_FIRST, TRUE, &date);
+}
+
+/* How far apart two cells stand: the nearest of their left edges, right
+ * edges and middles (labels and values may be aligned any of these ways). */
+static gsize
+cell_distance (gssize a_left,
+               gsize  a_len,
+               gssize b_left,
+               gsize  b_len)
+{
+  gssize a_right = a_left + (gssize) a_len, b_right = b_left + (gssize) b_len;
+  gsize d = (gsize) ABS (a_left - b_left);
+
+  d = MIN (d, (gsize) ABS (a_right - b_right));
+  d = MIN (d, (gsize) ABS ((a_left + a_right) - (b_left + b_right)) / 2);
+
+  return d;
+}
+
+/* @line holds values, under a row of labels (@labels, starting at
  * @labels_column): each value is read with the label above it, as a
  * person does ("Invoice Date:" over "03/20/2023" beside "Due Date:" over
- * "04/19/2023"). A value with no label starting within a few columns of
- * it is left alone. */
-static void
+ * "04/19/2023"). A value with no label within a few columns of it is left
+ * alone, and so are cells of text ("Fattura" under "Tipo documento"). The
+ * headings of a table of line items are not labels: the rows under them
+ * are items. Returns whether a value was paired. */
+static gboolean
 pair_below (Extractor  *self,
             const char *labels,
             gsize       labels_len,
@@ -612,14 +737,15 @@ pair_below (Extractor  *self,
   guint n_labels = split_cells (labels, labels_len, 0, label_cells);
   guint n_values = split_cells (line->text, line->len, 0, value_cells);
   gsize value_column = 0;
+  gboolean any_value = FALSE;
+  gboolean paired = FALSE;
 
-  if (n_labels == 0 || n_values == 0 || n_values > n_labels)
-    return;
+  if (n_labels == 0 || n_values == 0 || n_values > n_labels || state->labels_items)
+    return FALSE;
   for (guint i = 0; i < n_values; i++)
-    {
-      if (!has_digit_in (value_cells[i].text, value_cells[i].len))
-        return;
-    }
+    any_value |= is_value_cell (&value_cells[i]);
+  if (!any_value)
+    return FALSE;
 
   /* Both rows' columns are counted from their own first character. */
   {
@@ -638,11 +764,14 @@ pair_below (Extractor  *self,
       g_autoptr(GArray) numbers = NULL;
       Line pair = { 0 };
 
+      if (!is_value_cell (v))
+        continue;
       for (guint k = 0; k < n_labels; k++)
         {
-          gssize a = (gssize) (label_cells[k].column + state->labels_column);
-          gssize b = (gssize) (v->column + value_column);
-          gsize distance = (gsize) ABS (a - b);
+          gsize distance = cell_distance ((gssize) (label_cells[k].column + state->labels_column),
+                                          g_utf8_strlen (label_cells[k].text, label_cells[k].len),
+                                          (gssize) (v->column + value_column),
+                                          g_utf8_strlen (v->text, v->len));
 
           if (distance < best_distance)
             {
@@ -654,7 +783,8 @@ pair_below (Extractor  *self,
         continue;
 
       joined = g_strdup_printf ("%.*s %.*s", (int) best->len, best->text, (int) v->len, v->text);
-      lower = g_ascii_strdown (joined, -1);
+      lower = g_strdup (joined);
+      lower_in_place (lower, strlen (lower));
       numbers = assay_numbers_scan (joined, strlen (joined));
       pair.text = joined;
       pair.len = strlen (joined);
@@ -667,7 +797,12 @@ pair_below (Extractor  *self,
       pair.paired = TRUE;
 
       _assay_offline_process_pair (self, &pair, state);
+      /* "Numero" over "118/2024" beside "Fattura": a bare number label. */
+      _assay_offline_find_bare_number (self, &pair, best->len);
+      paired = TRUE;
     }
+
+  return paired;
 }
 
 void
@@ -687,6 +822,7 @@ _assay_offline_process_page (Extractor  *self,
   gboolean contents_heading = FALSE;
   const char *labels = NULL;   /* the last line, when it held labels only */
   gsize labels_len = 0;
+  guint labels_age = 0;
   Line line = { 0 };
 
   state.date_order = assay_date_order_for_text (text, strlen (text));
@@ -723,23 +859,27 @@ _assay_offline_process_page (Extractor  *self,
 
       g_string_truncate (self->lower, 0);
       g_string_append_len (self->lower, line.text, line.len);
-      for (gsize i = 0; i < self->lower->len; i++)
-        self->lower->str[i] = g_ascii_tolower (self->lower->str[i]);
+      lower_in_place (self->lower->str, self->lower->len);
       line.lower = self->lower->str;
 
       _assay_offline_process_line (self, &line, &state);
 
-      if (labels != NULL)
-        pair_below (self, labels, labels_len, &line, &state);
-      labels = NULL;
+      /* The values may stand a line or two below their labels, past a
+       * line of small print. */
+      if (labels != NULL && (pair_below (self, labels, labels_len, &line, &state) ||
+                             ++labels_age > 2))
+        labels = NULL;
       if (line.n_numbers == 0 && is_label_row (line.text, line.len))
         {
           labels = line.text;
           labels_len = line.len;
+          labels_age = 0;
           state.labels_column = column_of (text, line.offset);
+          state.labels_items = _assay_offline_is_item_heading (&line);
         }
     }
 
   g_free (state.last_company);
   g_free (state.last_company_line);
+  g_free (state.first_name);
 }

@@ -28,6 +28,7 @@ G_BEGIN_DECLS
 #define MAX_DATE_LABELS 64
 #define MIN_CONTENTS_LINES 4
 #define MAX_LAYOUT_COLUMN 400.0   /* characters from the left edge */
+#define MAX_CELL_GAP   80        /* spaces between a label and its value on one line */
 
 typedef struct
 {
@@ -126,14 +127,30 @@ typedef struct
   guint        n_years;
   AssayDateOrder date_order;
   guint        recipient_lines; /* lines left in a "Bill to" block */
+  gsize        recipient_column; /* where its label stands */
   gboolean     issuer_next;    /* the previous line was a bare "From:" */
   gboolean     recipient_next; /* the previous line was a bare "Bill to:" */
   gboolean     contents_page;  /* a table of contents: no figures from page references */
   gsize        labels_column;  /* where the last row of labels started */
+  gboolean     labels_items;   /* that row heads a table of line items */
   char        *last_company;   /* the last company named on page 1, and where */
   char        *last_company_line;
   guint        last_company_index;
+  gsize        last_company_column;
+  char        *first_name;      /* the page's first line, when a name */
+  gsize        first_name_column;
 } PageState;
+
+#define MAX_AMOUNT_PARTS 8
+
+/* One of several lines that together make the net amount or the tax
+ * ("Positionen netto" and "Versandkosten netto"; "USt. 7 %" and "USt. 19 %"). */
+typedef struct
+{
+  double  value;
+  guint   page;
+  char   *snippet;
+} AmountPart;
 
 typedef struct
 {
@@ -154,19 +171,29 @@ typedef struct
   guint            hits[N_TYPES][MAX_KEYWORDS];
   Found            title_line;
   Found            invoice_line;
+  guint            invoice_line_index;  /* of the heading on page 1 */
   Found            invoice_number;
   Found            total;
   Found            tax;
   Found            subtotal;
+  AmountPart       net_parts[MAX_AMOUNT_PARTS];
+  guint            n_net_parts;
+  AmountPart       tax_parts[MAX_AMOUNT_PARTS];
+  guint            n_tax_parts;
   Found            recipient;
   Found            issuer_from;
   Found            issuer_company;
   Found            issuer_detailed;
+  Found            issuer_large;     /* a name set large at the top, like a logo */
+  Found            issuer_sender;    /* "Name · street · city" with contact details */
+  Found            issuer_named;     /* the first line, a name over its own details */
   Found            doi;
   Found            dates[N_DATES];
   char             first_period[16];
   struct { char code[4]; guint count; } currencies[MAX_CURRENCIES];
   guint            n_currencies;
+  struct { char code[4]; guint count; } word_currencies[MAX_CURRENCIES];  /* "Netto EUR" */
+  guint            n_word_currencies;
   GString         *lower;
   guint            n_pages;        /* in the file, 0 when not known */
   GArray          *line_items;     /* LineItem */
@@ -186,6 +213,7 @@ guint _assay_offline_count_quantities (const Line *line);
 const char *_assay_offline_skip_chars (const char *p, const char *chars, guint max);
 gsize _assay_offline_first_cell (const char *text, gsize len);
 char *_assay_offline_layout_text (const AssayPageText *page);
+char *_assay_offline_layout_text_full (const AssayPageText *page, char **large);
 void _assay_offline_process_page (Extractor *self, const char *page_text, guint page);
 
 /* assay-offline-extractor-labels.c */
@@ -213,12 +241,18 @@ char *_assay_offline_meaningful_title (const char *title);
 
 /* assay-offline-extractor-invoice.c */
 void _assay_offline_find_dates (Extractor *self, const Line *line, const PageState *state);
+void _assay_offline_find_date_under_heading (Extractor *self, const Line *line, const PageState *state);
+void _assay_offline_count_currency_words (Extractor *self, const Line *line);
 void _assay_offline_count_currency (Extractor *self, const char *code);
 const char *_assay_offline_most_common_currency (Extractor *self);
 void _assay_offline_find_invoice_number (Extractor *self, const Line *line);
+void _assay_offline_find_bare_number (Extractor *self, const Line *pair, gsize label_len);
+void _assay_offline_find_number_under_heading (Extractor *self, const Line *line);
 gboolean _assay_offline_is_invoice_heading (const Line *line);
 void _assay_offline_find_amounts (Extractor *self, const Line *line);
 void _assay_offline_find_issuer (Extractor *self, const Line *line, PageState *state);
+void _assay_offline_find_large_issuer (Extractor *self, const char *large);
+gsize _assay_offline_is_recipient_label (const char *lower);
 
 /* assay-offline-extractor-figures.c */
 void _assay_offline_detect_scale_note (Extractor *self, const Line *line, PageState *state);
@@ -227,7 +261,9 @@ gboolean _assay_offline_ends_with_page_ref (const Line *line, guint n_pages);
 void _assay_offline_add_figure (Extractor *self, const Line *line, const PageState *state);
 
 /* assay-offline-extractor-checks.c */
+gboolean _assay_offline_is_item_heading (const Line *line);
 void _assay_offline_find_line_items (Extractor *self, const Line *line);
+void _assay_offline_reconcile_sums (Extractor *self);
 void _assay_offline_check_sums (Extractor *self);
 
 /* assay-offline-extractor.c */

@@ -44,7 +44,11 @@ _assay_offline_process_line (Extractor  *self,
   _assay_offline_detect_year_header (self, line, state);
   if (line->n_numbers > 0)
     _assay_offline_find_dates (self, line, state);
+  _assay_offline_find_date_under_heading (self, line, state);
+  if (self->invoice_template)
+    _assay_offline_count_currency_words (self, line);
   _assay_offline_find_invoice_number (self, line);
+  _assay_offline_find_number_under_heading (self, line);
   _assay_offline_find_amounts (self, line);
   /* Tables of line items only once the text reads as an invoice. */
   if (self->line_items != NULL &&
@@ -97,6 +101,25 @@ add_found_money (Extractor   *self,
                                      found->page, found->snippet);
 }
 
+/* The issuer by the strength of what names it: a "From:" block, a
+ * company beside its bank or register details, a name set like a logo, a
+ * "Name · street · city" line with contact details, the first line's name
+ * over its own details, a company in the top block. */
+static const Found *
+best_issuer (Extractor *self)
+{
+  const Found *order[] = {
+    &self->issuer_from, &self->issuer_detailed, &self->issuer_large, &self->issuer_sender,
+    &self->issuer_named,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    if (order[i]->set)
+      return order[i];
+
+  return &self->issuer_company;
+}
+
 static void
 fill_template_fields (Extractor *self)
 {
@@ -132,9 +155,7 @@ fill_template_fields (Extractor *self)
       else if (strcmp (tf->name, "doi") == 0)
         add_found_string (self->extraction, "doi", ASSAY_FIELD_STRING, &self->doi);
       else if (strcmp (tf->name, "company") == 0 || strcmp (tf->name, "issuer") == 0)
-        add_found_string (self->extraction, tf->name, ASSAY_FIELD_STRING,
-                          self->issuer_from.set ? &self->issuer_from
-                        : self->issuer_detailed.set ? &self->issuer_detailed : &self->issuer_company);
+        add_found_string (self->extraction, tf->name, ASSAY_FIELD_STRING, best_issuer (self));
       else if (strcmp (tf->name, "recipient") == 0)
         add_found_string (self->extraction, "recipient", ASSAY_FIELD_STRING, &self->recipient);
       else if (strcmp (tf->name, "period") == 0 && self->first_period[0] != '\0')
@@ -201,6 +222,8 @@ finish (Extractor          *self,
       const Found *issue = self->dates[DATE_ISSUE].set ? &self->dates[DATE_ISSUE]
                                                        : &self->dates[DATE_PLAIN];
 
+      _assay_offline_reconcile_sums (self);
+
       currency = self->total.set && self->total.currency[0] != '\0'
                  ? self->total.currency : _assay_offline_most_common_currency (self);
 
@@ -214,9 +237,7 @@ finish (Extractor          *self,
         assay_extraction_add_field (extraction, "currency", ASSAY_FIELD_STRING, currency,
                                     self->total.set ? self->total.page : 0,
                                     self->total.set ? self->total.snippet : NULL);
-      add_found_string (extraction, "issuer", ASSAY_FIELD_STRING,
-                        self->issuer_from.set ? &self->issuer_from
-                        : self->issuer_detailed.set ? &self->issuer_detailed : &self->issuer_company);
+      add_found_string (extraction, "issuer", ASSAY_FIELD_STRING, best_issuer (self));
       add_found_string (extraction, "recipient", ASSAY_FIELD_STRING, &self->recipient);
       _assay_offline_check_sums (self);
     }
@@ -255,10 +276,17 @@ extractor_clear (Extractor *self)
   _assay_offline_found_clear (&self->total);
   _assay_offline_found_clear (&self->tax);
   _assay_offline_found_clear (&self->subtotal);
+  for (guint i = 0; i < self->n_net_parts; i++)
+    g_free (self->net_parts[i].snippet);
+  for (guint i = 0; i < self->n_tax_parts; i++)
+    g_free (self->tax_parts[i].snippet);
   _assay_offline_found_clear (&self->recipient);
   _assay_offline_found_clear (&self->issuer_from);
   _assay_offline_found_clear (&self->issuer_company);
   _assay_offline_found_clear (&self->issuer_detailed);
+  _assay_offline_found_clear (&self->issuer_large);
+  _assay_offline_found_clear (&self->issuer_sender);
+  _assay_offline_found_clear (&self->issuer_named);
   _assay_offline_found_clear (&self->doi);
   for (guint i = 0; i < N_DATES; i++)
     _assay_offline_found_clear (&self->dates[i]);
@@ -322,7 +350,16 @@ assay_offline_extract (const AssayPdfText *text,
 
       /* Short documents come with their words' boxes: read the page as
        * it is laid out. */
-      layout = _assay_offline_layout_text (page);
+      if (page->index == 0)
+        {
+          g_autofree char *large = NULL;
+
+          layout = _assay_offline_layout_text_full (page, &large);
+          if (large != NULL)
+            _assay_offline_find_large_issuer (&self, large);
+        }
+      else
+        layout = _assay_offline_layout_text (page);
 
       _assay_offline_process_page (&self, layout != NULL ? layout : page->text, page->index + 1);
     }
