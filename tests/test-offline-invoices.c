@@ -608,6 +608,7 @@ test_held_out (void)
 {
   check_set (SET_HELD_OUT, 95, 0);
   check_set (SET_HELD_OUT_2, 95, 0);
+  check_set (SET_HELD_OUT_3, 95, 0);
 }
 
 /* Real sample invoices made by others. The one wrong field is known: a

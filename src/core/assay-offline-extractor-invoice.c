@@ -285,6 +285,31 @@ _assay_offline_find_invoice_number (Extractor  *self,
   _assay_offline_found_set (&self->invoice_number,
                             g_strndup (line->text + (value_start - line->lower), value_len),
                             NAN, NULL, line->page, line->text, line->len, 0);
+
+  /* "Fattura n. 7/2024 del 10 gennaio 2024", "Rechnung Nr. 471102 vom
+   * 05.06.2018": the invoice's own date after its number. */
+  if (!self->dates[DATE_ISSUE].set)
+    {
+      static const char * const ofs[] = { " del ", " vom ", " du ", " dated ", " of ", " van ", NULL };
+      const char *after = value_start + value_len;
+      AssayDate date;
+
+      for (guint i = 0; ofs[i] != NULL; i++)
+        {
+          gsize n = strlen (ofs[i]);
+
+          if (strncmp (after, ofs[i], n) == 0 &&
+              assay_date_parse (line->text + (after + n - line->lower),
+                                line->len - (after + n - line->lower), ASSAY_DATE_DAY_FIRST, TRUE,
+                                &date) &&
+              date.start == 0)
+            {
+              _assay_offline_found_set (&self->dates[DATE_ISSUE], assay_date_to_iso (&date), NAN,
+                                        NULL, line->page, line->text, line->len, 0);
+              break;
+            }
+        }
+    }
 }
 
 /* "Numéro : 2024-0456" a line or two under the heading "FACTURE": the
