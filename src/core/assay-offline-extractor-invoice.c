@@ -878,6 +878,82 @@ contact_in_column (const Line      *line,
   return FALSE;
 }
 
+/* The byte where @line's cell at @column (within a few characters)
+ * starts, or @line->len when no cell starts there. */
+static gsize
+cell_at_column (const Line *line,
+                gsize       column)
+{
+  gsize i = 0;
+
+  while (i < line->len)
+    {
+      gsize start, c;
+
+      while (i < line->len && line->text[i] == ' ')
+        i++;
+      start = i;
+      c = column_in_page (line, start);
+      if (c + 4 >= column && c <= column + 4)
+        return start;
+      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
+                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
+        i++;
+    }
+
+  return line->len;
+}
+
+/* A cell labelling the sender's block, not at the start of the line
+ * (that is "From:", read above): "Bill From:", "Seller:", "Lieferant". */
+static void
+find_issuer_label (Extractor  *self,
+                   const Line *line,
+                   PageState  *state)
+{
+  static const char * const labels[] = {
+    "bill from", "from:", "seller:", "supplier:", "vendor:", "sold by", "issued by",
+    "verk\xc3\xa4" "ufer:", "lieferant:", "fournisseur :", "fournisseur:", "vendeur :",
+    "vendeur:", "leverancier:", "proveedor:", "emisor:", "fornitore:", "cedente", NULL
+  };
+  gsize i = 0;
+
+  while (i < line->len)
+    {
+      gsize start, end;
+
+      while (i < line->len && line->text[i] == ' ')
+        i++;
+      start = i;
+      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
+                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
+        i++;
+      end = i;
+      if (start == 0 || end <= start)
+        continue;
+      for (guint k = 0; labels[k] != NULL; k++)
+        {
+          gsize len = strlen (labels[k]);
+          gsize rest = start + len;
+
+          if (strncmp (line->lower + start, labels[k], len) != 0 ||
+              (rest < end && g_ascii_isalnum (line->lower[rest])))
+            continue;
+          while (rest < end && (line->text[rest] == ' ' || line->text[rest] == ':'))
+            rest++;
+          if (rest < end)
+            _assay_offline_found_set (&self->issuer_from, g_strndup (line->text + rest, end - rest),
+                                      NAN, NULL, line->page, line->text, line->len, 0);
+          else
+            {
+              state->issuer_next = TRUE;
+              state->issuer_column = column_in_page (line, start);
+            }
+          return;
+        }
+    }
+}
+
 /* "Bill to", "Adresse de facturation", "Spett.le", "Rechnungsempfänger"
  * at the start of @lower: a recipient's block follows. Returns the
  * label's length, or 0. */
@@ -919,12 +995,21 @@ _assay_offline_find_issuer (Extractor  *self,
 
   if (state->issuer_next)
     {
+      gsize start = cell_at_column (line, state->issuer_column);
+
       state->issuer_next = FALSE;
-      if (!self->issuer_from.set)
-        _assay_offline_found_set (&self->issuer_from, _assay_offline_make_snippet (line->text, _assay_offline_first_cell (line->text, line->len)), NAN, NULL,
-                                  line->page, line->text, line->len, 0);
-      return;
+      if (!self->issuer_from.set && start < line->len)
+        _assay_offline_found_set (&self->issuer_from,
+                                  _assay_offline_make_snippet (line->text + start,
+                                                               _assay_offline_first_cell (line->text + start, line->len - start)),
+                                  NAN, NULL, line->page, line->text, line->len, 0);
+      if (start == 0)
+        return;
     }
+
+  /* "Bill From:" over "Big Corp" beside "Bill To:" over "John Doe". */
+  if (line->page == 1 && !self->issuer_from.set)
+    find_issuer_label (self, line, state);
 
   if (g_str_has_prefix (line->lower, "from:") || strcmp (line->lower, "from") == 0)
     {
@@ -935,7 +1020,10 @@ _assay_offline_find_issuer (Extractor  *self,
         rest++, rest_len--;
 
       if (rest_len == 0)
-        state->issuer_next = TRUE;
+        {
+          state->issuer_next = TRUE;
+          state->issuer_column = column_in_page (line, 0);
+        }
       else if (!self->issuer_from.set)
         _assay_offline_found_set (&self->issuer_from, _assay_offline_make_snippet (rest, _assay_offline_first_cell (rest, rest_len)), NAN, NULL,
                                   line->page, line->text, line->len, 0);

@@ -129,6 +129,7 @@ typedef struct
   guint        recipient_lines; /* lines left in a "Bill to" block */
   gsize        recipient_column; /* where its label stands */
   gboolean     issuer_next;    /* the previous line was a bare "From:" */
+  gsize        issuer_column;  /* where that label stands */
   gboolean     recipient_next; /* the previous line was a bare "Bill to:" */
   gboolean     contents_page;  /* a table of contents: no figures from page references */
   gsize        labels_column;  /* where the last row of labels started */
