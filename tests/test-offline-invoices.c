@@ -472,7 +472,8 @@ score_one (SetScore        *score,
 
       g_printerr ("%s: line items: %s\n", name, items ? items->value : "(none)");
       for (guint w = 0; w < extraction->warnings->len; w++)
-        g_printerr ("%s: warning: %s\n", name, (char *) g_ptr_array_index (extraction->warnings, w));
+        g_printerr ("%s: warning: %s\n", name,
+                    (char *) g_ptr_array_index (extraction->warnings, w));
     }
 
   for (guint f = 0; f < N_FIELDS; f++)

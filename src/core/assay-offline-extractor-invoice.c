@@ -272,7 +272,8 @@ _assay_offline_find_invoice_number (Extractor  *self,
       const char *word = _assay_offline_invoice_words[i];
       const char *hit = line->lower;
 
-      while (!found && (hit = _assay_offline_find_word_from (line->lower, hit, word, FALSE)) != NULL)
+      while (!found &&
+             (hit = _assay_offline_find_word_from (line->lower, hit, word, FALSE)) != NULL)
         {
           found = parse_invoice_number (hit + strlen (word), &value_start, &value_len);
           hit += strlen (word);
@@ -290,7 +291,9 @@ _assay_offline_find_invoice_number (Extractor  *self,
    * 05.06.2018": the invoice's own date after its number. */
   if (!self->dates[DATE_ISSUE].set)
     {
-      static const char * const ofs[] = { " del ", " vom ", " du ", " dated ", " of ", " van ", NULL };
+      static const char * const ofs[] = {
+        " del ", " vom ", " du ", " dated ", " of ", " van ", NULL
+      };
       const char *after = value_start + value_len;
       AssayDate date;
 
@@ -464,7 +467,8 @@ _assay_offline_find_amounts (Extractor  *self,
   currency = _assay_offline_note_currency (line->lower);
   if (n->currency[0] != '\0' &&
       !(currency != NULL && strcmp (n->currency, "USD") == 0 && is_other_dollar (currency) &&
-        g_strstr_len (line->text + num_start (line, n), num_end (line, n) - num_start (line, n), "US") == NULL))
+        g_strstr_len (line->text + num_start (line, n), num_end (line, n) - num_start (line, n),
+                      "US") == NULL))
     currency = n->currency;
 
   total = _assay_offline_total_priority (line->lower);
@@ -999,10 +1003,13 @@ _assay_offline_find_issuer (Extractor  *self,
 
       state->issuer_next = FALSE;
       if (!self->issuer_from.set && start < line->len)
-        _assay_offline_found_set (&self->issuer_from,
-                                  _assay_offline_make_snippet (line->text + start,
-                                                               _assay_offline_first_cell (line->text + start, line->len - start)),
-                                  NAN, NULL, line->page, line->text, line->len, 0);
+        {
+          gsize len = _assay_offline_first_cell (line->text + start, line->len - start);
+
+          _assay_offline_found_set (&self->issuer_from,
+                                    _assay_offline_make_snippet (line->text + start, len),
+                                    NAN, NULL, line->page, line->text, line->len, 0);
+        }
       if (start == 0)
         return;
     }
@@ -1060,8 +1067,8 @@ _assay_offline_find_issuer (Extractor  *self,
           if (rest_len == 0)
             state->recipient_next = TRUE;
           else if (!self->recipient.set)
-            _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (rest, rest_len), NAN, NULL,
-                                      line->page, line->text, line->len, 0);
+            _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (rest, rest_len),
+                                      NAN, NULL, line->page, line->text, line->len, 0);
 
           /* This line and the next few. */
           state->recipient_lines = RECIPIENT_BLOCK_LINES + 1;
@@ -1073,7 +1080,8 @@ _assay_offline_find_issuer (Extractor  *self,
         i++;
     }
 
-  if (find_sender_line (self, line) && line->index < ISSUER_LINES / 2 && state->recipient_lines == 0)
+  if (find_sender_line (self, line) && line->index < ISSUER_LINES / 2 &&
+      state->recipient_lines == 0)
     {
       /* A sender line above the address window: the block under it is
        * the recipient's. */

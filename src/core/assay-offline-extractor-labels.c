@@ -191,8 +191,9 @@ int
 _assay_offline_tax_priority (const char *lower)
 {
   static const char * const taxes[] = {
-    "vat", "gst", "hst", "pst", "qst", "sales tax", "tax", "taxes", "mwst", "mwst.", "ust", "umsatzsteuer",
-    "mehrwertsteuer", "tva", "btw", "iva", "igic", "impuesto", "impuestos", "imposta", NULL
+    "vat", "gst", "hst", "pst", "qst", "sales tax", "tax", "taxes", "mwst", "mwst.", "ust",
+    "umsatzsteuer", "mehrwertsteuer", "tva", "btw", "iva", "igic", "impuesto", "impuestos",
+    "imposta", NULL
   };
   static const char * const excluded[] = {
     "vat id", "vat no", "vat number", "vat reg", "vat registration", "tax id", "tax number",

@@ -242,7 +242,8 @@ char *_assay_offline_meaningful_title (const char *title);
 
 /* assay-offline-extractor-invoice.c */
 void _assay_offline_find_dates (Extractor *self, const Line *line, const PageState *state);
-void _assay_offline_find_date_under_heading (Extractor *self, const Line *line, const PageState *state);
+void _assay_offline_find_date_under_heading (Extractor *self, const Line *line,
+                                             const PageState *state);
 void _assay_offline_count_currency_words (Extractor *self, const Line *line);
 void _assay_offline_count_currency (Extractor *self, const char *code);
 const char *_assay_offline_most_common_currency (Extractor *self);
