@@ -329,12 +329,14 @@ static const char * const field_names[N_FIELDS] = {
 };
 
 /* The sets in docs/benchmarks.md: the fixtures written with the
- * extractor, held-out ones written before running it on them (the second
- * after the first had been used for fixes), and real sample invoices
+ * extractor, held-out ones written before running it on them (each after
+ * the one before had been used for fixes), and real sample invoices
  * made by others (tests/data/invoices-real). */
-typedef enum { SET_OWN, SET_HELD_OUT, SET_HELD_OUT_2, SET_REAL, N_SETS } InvoiceSet;
+typedef enum { SET_OWN, SET_HELD_OUT, SET_HELD_OUT_2, SET_HELD_OUT_3, SET_REAL, N_SETS } InvoiceSet;
 
-static const char * const set_names[N_SETS] = { "own", "held-out", "held-out-2", "real" };
+static const char * const set_names[N_SETS] = {
+  "own", "held-out", "held-out-2", "held-out-3", "real"
+};
 
 static void
 fixture_expected (const Fixture *fixture,
@@ -470,7 +472,8 @@ score_one (SetScore        *score,
 
       g_printerr ("%s: line items: %s\n", name, items ? items->value : "(none)");
       for (guint w = 0; w < extraction->warnings->len; w++)
-        g_printerr ("%s: warning: %s\n", name, (char *) g_ptr_array_index (extraction->warnings, w));
+        g_printerr ("%s: warning: %s\n", name,
+                    (char *) g_ptr_array_index (extraction->warnings, w));
     }
 
   for (guint f = 0; f < N_FIELDS; f++)
@@ -550,6 +553,8 @@ run_set (InvoiceSet  set,
     run_fixtures (score, held_out_fixtures, G_N_ELEMENTS (held_out_fixtures), verbose);
   else if (set == SET_HELD_OUT_2)
     run_fixtures (score, held_out_2_fixtures, G_N_ELEMENTS (held_out_2_fixtures), verbose);
+  else if (set == SET_HELD_OUT_3)
+    run_fixtures (score, held_out_3_fixtures, G_N_ELEMENTS (held_out_3_fixtures), verbose);
   else
     run_real (score, verbose);
 }
@@ -604,6 +609,7 @@ test_held_out (void)
 {
   check_set (SET_HELD_OUT, 95, 0);
   check_set (SET_HELD_OUT_2, 95, 0);
+  check_set (SET_HELD_OUT_3, 95, 0);
 }
 
 /* Real sample invoices made by others. The one wrong field is known: a

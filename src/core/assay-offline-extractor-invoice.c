@@ -272,7 +272,8 @@ _assay_offline_find_invoice_number (Extractor  *self,
       const char *word = _assay_offline_invoice_words[i];
       const char *hit = line->lower;
 
-      while (!found && (hit = _assay_offline_find_word_from (line->lower, hit, word, FALSE)) != NULL)
+      while (!found &&
+             (hit = _assay_offline_find_word_from (line->lower, hit, word, FALSE)) != NULL)
         {
           found = parse_invoice_number (hit + strlen (word), &value_start, &value_len);
           hit += strlen (word);
@@ -285,6 +286,33 @@ _assay_offline_find_invoice_number (Extractor  *self,
   _assay_offline_found_set (&self->invoice_number,
                             g_strndup (line->text + (value_start - line->lower), value_len),
                             NAN, NULL, line->page, line->text, line->len, 0);
+
+  /* "Fattura n. 7/2024 del 10 gennaio 2024", "Rechnung Nr. 471102 vom
+   * 05.06.2018": the invoice's own date after its number. */
+  if (!self->dates[DATE_ISSUE].set)
+    {
+      static const char * const ofs[] = {
+        " del ", " vom ", " du ", " dated ", " of ", " van ", NULL
+      };
+      const char *after = value_start + value_len;
+      AssayDate date;
+
+      for (guint i = 0; ofs[i] != NULL; i++)
+        {
+          gsize n = strlen (ofs[i]);
+
+          if (strncmp (after, ofs[i], n) == 0 &&
+              assay_date_parse (line->text + (after + n - line->lower),
+                                line->len - (after + n - line->lower), ASSAY_DATE_DAY_FIRST, TRUE,
+                                &date) &&
+              date.start == 0)
+            {
+              _assay_offline_found_set (&self->dates[DATE_ISSUE], assay_date_to_iso (&date), NAN,
+                                        NULL, line->page, line->text, line->len, 0);
+              break;
+            }
+        }
+    }
 }
 
 /* "Numéro : 2024-0456" a line or two under the heading "FACTURE": the
@@ -439,7 +467,8 @@ _assay_offline_find_amounts (Extractor  *self,
   currency = _assay_offline_note_currency (line->lower);
   if (n->currency[0] != '\0' &&
       !(currency != NULL && strcmp (n->currency, "USD") == 0 && is_other_dollar (currency) &&
-        g_strstr_len (line->text + num_start (line, n), num_end (line, n) - num_start (line, n), "US") == NULL))
+        g_strstr_len (line->text + num_start (line, n), num_end (line, n) - num_start (line, n),
+                      "US") == NULL))
     currency = n->currency;
 
   total = _assay_offline_total_priority (line->lower);
@@ -853,6 +882,82 @@ contact_in_column (const Line      *line,
   return FALSE;
 }
 
+/* The byte where @line's cell at @column (within a few characters)
+ * starts, or @line->len when no cell starts there. */
+static gsize
+cell_at_column (const Line *line,
+                gsize       column)
+{
+  gsize i = 0;
+
+  while (i < line->len)
+    {
+      gsize start, c;
+
+      while (i < line->len && line->text[i] == ' ')
+        i++;
+      start = i;
+      c = column_in_page (line, start);
+      if (c + 4 >= column && c <= column + 4)
+        return start;
+      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
+                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
+        i++;
+    }
+
+  return line->len;
+}
+
+/* A cell labelling the sender's block, not at the start of the line
+ * (that is "From:", read above): "Bill From:", "Seller:", "Lieferant". */
+static void
+find_issuer_label (Extractor  *self,
+                   const Line *line,
+                   PageState  *state)
+{
+  static const char * const labels[] = {
+    "bill from", "from:", "seller:", "supplier:", "vendor:", "sold by", "issued by",
+    "verk\xc3\xa4" "ufer:", "lieferant:", "fournisseur :", "fournisseur:", "vendeur :",
+    "vendeur:", "leverancier:", "proveedor:", "emisor:", "fornitore:", "cedente", NULL
+  };
+  gsize i = 0;
+
+  while (i < line->len)
+    {
+      gsize start, end;
+
+      while (i < line->len && line->text[i] == ' ')
+        i++;
+      start = i;
+      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
+                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
+        i++;
+      end = i;
+      if (start == 0 || end <= start)
+        continue;
+      for (guint k = 0; labels[k] != NULL; k++)
+        {
+          gsize len = strlen (labels[k]);
+          gsize rest = start + len;
+
+          if (strncmp (line->lower + start, labels[k], len) != 0 ||
+              (rest < end && g_ascii_isalnum (line->lower[rest])))
+            continue;
+          while (rest < end && (line->text[rest] == ' ' || line->text[rest] == ':'))
+            rest++;
+          if (rest < end)
+            _assay_offline_found_set (&self->issuer_from, g_strndup (line->text + rest, end - rest),
+                                      NAN, NULL, line->page, line->text, line->len, 0);
+          else
+            {
+              state->issuer_next = TRUE;
+              state->issuer_column = column_in_page (line, start);
+            }
+          return;
+        }
+    }
+}
+
 /* "Bill to", "Adresse de facturation", "Spett.le", "Rechnungsempfänger"
  * at the start of @lower: a recipient's block follows. Returns the
  * label's length, or 0. */
@@ -894,12 +999,24 @@ _assay_offline_find_issuer (Extractor  *self,
 
   if (state->issuer_next)
     {
+      gsize start = cell_at_column (line, state->issuer_column);
+
       state->issuer_next = FALSE;
-      if (!self->issuer_from.set)
-        _assay_offline_found_set (&self->issuer_from, _assay_offline_make_snippet (line->text, _assay_offline_first_cell (line->text, line->len)), NAN, NULL,
-                                  line->page, line->text, line->len, 0);
-      return;
+      if (!self->issuer_from.set && start < line->len)
+        {
+          gsize len = _assay_offline_first_cell (line->text + start, line->len - start);
+
+          _assay_offline_found_set (&self->issuer_from,
+                                    _assay_offline_make_snippet (line->text + start, len),
+                                    NAN, NULL, line->page, line->text, line->len, 0);
+        }
+      if (start == 0)
+        return;
     }
+
+  /* "Bill From:" over "Big Corp" beside "Bill To:" over "John Doe". */
+  if (line->page == 1 && !self->issuer_from.set)
+    find_issuer_label (self, line, state);
 
   if (g_str_has_prefix (line->lower, "from:") || strcmp (line->lower, "from") == 0)
     {
@@ -910,7 +1027,10 @@ _assay_offline_find_issuer (Extractor  *self,
         rest++, rest_len--;
 
       if (rest_len == 0)
-        state->issuer_next = TRUE;
+        {
+          state->issuer_next = TRUE;
+          state->issuer_column = column_in_page (line, 0);
+        }
       else if (!self->issuer_from.set)
         _assay_offline_found_set (&self->issuer_from, _assay_offline_make_snippet (rest, _assay_offline_first_cell (rest, rest_len)), NAN, NULL,
                                   line->page, line->text, line->len, 0);
@@ -947,8 +1067,8 @@ _assay_offline_find_issuer (Extractor  *self,
           if (rest_len == 0)
             state->recipient_next = TRUE;
           else if (!self->recipient.set)
-            _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (rest, rest_len), NAN, NULL,
-                                      line->page, line->text, line->len, 0);
+            _assay_offline_found_set (&self->recipient, _assay_offline_make_snippet (rest, rest_len),
+                                      NAN, NULL, line->page, line->text, line->len, 0);
 
           /* This line and the next few. */
           state->recipient_lines = RECIPIENT_BLOCK_LINES + 1;
@@ -960,7 +1080,8 @@ _assay_offline_find_issuer (Extractor  *self,
         i++;
     }
 
-  if (find_sender_line (self, line) && line->index < ISSUER_LINES / 2 && state->recipient_lines == 0)
+  if (find_sender_line (self, line) && line->index < ISSUER_LINES / 2 &&
+      state->recipient_lines == 0)
     {
       /* A sender line above the address window: the block under it is
        * the recipient's. */

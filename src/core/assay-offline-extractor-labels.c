@@ -75,6 +75,11 @@ const DateLabel _assay_offline_date_labels[] = {
   { "data emissione", DATE_ISSUE },
   { "data documento", DATE_ISSUE },
   { "f\xc3\xa4lligkeit", DATE_DUE },
+  { "fecha de la factura", DATE_ISSUE },
+  { "data della fattura", DATE_ISSUE },
+  { "fecha factura", DATE_ISSUE },
+  { "datum factuur", DATE_ISSUE },
+  { "date facture", DATE_ISSUE },
   { "belegdatum", DATE_ISSUE },
   { "issued at", DATE_ISSUE },
   { "dated", DATE_PLAIN },
@@ -160,8 +165,8 @@ _assay_offline_total_priority (const char *lower)
     "total", "totaal", "totale", "summe", "gesamt", "gesamtsumme", "montant total", NULL
   };
   static const char * const gross[] = {
-    "incl", "including", "inc", "gross", "inkl", "brutto", "ttc", "ivato", "iva incluida",
-    NULL
+    "incl", "including", "inc", "with", "gross", "inkl", "brutto", "ttc", "ivato",
+    "iva incluida", NULL
   };
   static const char * const excluded[] = {
     "subtotal", "sub-total", "sub total", "net", "excl", "excluding", "tax", "vat", "gst",
@@ -186,8 +191,9 @@ int
 _assay_offline_tax_priority (const char *lower)
 {
   static const char * const taxes[] = {
-    "vat", "gst", "hst", "pst", "qst", "sales tax", "tax", "taxes", "mwst", "mwst.", "ust", "umsatzsteuer",
-    "mehrwertsteuer", "tva", "btw", "iva", "igic", "impuesto", "impuestos", "imposta", NULL
+    "vat", "gst", "hst", "pst", "qst", "sales tax", "tax", "taxes", "mwst", "mwst.", "ust",
+    "umsatzsteuer", "mehrwertsteuer", "tva", "btw", "iva", "igic", "impuesto", "impuestos",
+    "imposta", NULL
   };
   static const char * const excluded[] = {
     "vat id", "vat no", "vat number", "vat reg", "vat registration", "tax id", "tax number",
@@ -195,7 +201,7 @@ _assay_offline_tax_priority (const char *lower)
     "tax-id", "ust-idnr", "ust-id", "ust-idnr.", "mwst-nr", "btw-nr", "btw nr", "btw-nummer",
     "p.iva", "partita iva", "n\xc2\xb0 tva", "tva intracom", "tva intracommunautaire",
     "exkl", "inkl", "hors", "sous-total", "nif", "cif", "steuernummer", "inc", "exempt",
-    "tax exempt", "tax rate", NULL
+    "tax exempt", "tax rate", "without", NULL
   };
 
   if (!_assay_offline_has_any_word (lower, taxes) || _assay_offline_has_any_word (lower, excluded))
@@ -223,7 +229,7 @@ _assay_offline_subtotal_priority (const char *lower)
   static const char * const net[] = {
     "net total", "total net", "net amount", "total excl", "total excluding",
     "total before tax", "amount before tax", "net", "exkl", "excl", "ex gst", "ex vat",
-    "hors taxes", NULL
+    "hors taxes", "without vat", "without tax", "total without", NULL
   };
 
   if (_assay_offline_has_any_word (lower, strong))

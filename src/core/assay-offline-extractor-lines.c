@@ -449,7 +449,8 @@ _assay_offline_layout_text_full (const AssayPageText  *page,
 
   if (large != NULL)
     {
-      g_autoptr(GArray) heights = g_array_sized_new (FALSE, FALSE, sizeof (float), page->words->len);
+      g_autoptr(GArray) heights = g_array_sized_new (FALSE, FALSE, sizeof (float),
+                                                     page->words->len);
 
       for (guint i = 0; i < page->words->len; i++)
         {
@@ -698,7 +699,8 @@ is_value_cell (const Cell *cell)
   if (digits == 0)
     return FALSE;
 
-  return digits >= letters || assay_date_parse (cell->text, cell->len, ASSAY_DATE_DAY_FIRST, TRUE, &date);
+  return digits >= letters ||
+         assay_date_parse (cell->text, cell->len, ASSAY_DATE_DAY_FIRST, TRUE, &date);
 }
 
 /* How far apart two cells stand: the nearest of their left edges, right

@@ -129,6 +129,7 @@ typedef struct
   guint        recipient_lines; /* lines left in a "Bill to" block */
   gsize        recipient_column; /* where its label stands */
   gboolean     issuer_next;    /* the previous line was a bare "From:" */
+  gsize        issuer_column;  /* where that label stands */
   gboolean     recipient_next; /* the previous line was a bare "Bill to:" */
   gboolean     contents_page;  /* a table of contents: no figures from page references */
   gsize        labels_column;  /* where the last row of labels started */
@@ -241,7 +242,8 @@ char *_assay_offline_meaningful_title (const char *title);
 
 /* assay-offline-extractor-invoice.c */
 void _assay_offline_find_dates (Extractor *self, const Line *line, const PageState *state);
-void _assay_offline_find_date_under_heading (Extractor *self, const Line *line, const PageState *state);
+void _assay_offline_find_date_under_heading (Extractor *self, const Line *line,
+                                             const PageState *state);
 void _assay_offline_count_currency_words (Extractor *self, const Line *line);
 void _assay_offline_count_currency (Extractor *self, const char *code);
 const char *_assay_offline_most_common_currency (Extractor *self);

@@ -103,14 +103,15 @@ add_found_money (Extractor   *self,
 
 /* The issuer by the strength of what names it: a "From:" block, a
  * company beside its bank or register details, a name set like a logo, a
- * "Name · street · city" line with contact details, the first line's name
- * over its own details, a company in the top block. */
+ * the first line's name over its own details (the line under it may be
+ * "Consulenza fiscale · P.IVA …", a trade, not a name), a "Name · street ·
+ * city" line with contact details, a company in the top block. */
 static const Found *
 best_issuer (Extractor *self)
 {
   const Found *order[] = {
-    &self->issuer_from, &self->issuer_detailed, &self->issuer_large, &self->issuer_sender,
-    &self->issuer_named,
+    &self->issuer_from, &self->issuer_detailed, &self->issuer_large, &self->issuer_named,
+    &self->issuer_sender,
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (order); i++)
