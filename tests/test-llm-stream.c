@@ -74,6 +74,60 @@ test_sse_scan (void)
   g_assert_cmpuint (assay_llm_stream_decoder_get_n_deltas (decoder), ==, 5);
 }
 
+/* Events of one shape (the same text around their content) take a short
+ * way: only the content string is scanned. What differs anywhere else, or
+ * a string that does not decode, still goes the whole way. */
+#define SHAPE_EVENT(content) \
+  "data: {\"id\":\"c9\",\"object\":\"chat.completion.chunk\",\"created\":1700000000," \
+  "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" content "\"},\"finish_reason\":null}]}\n\n"
+
+static void
+test_sse_shape (void)
+{
+  static const char stream[] =
+    SHAPE_EVENT ("a")
+    SHAPE_EVENT ("\\\"b\\\"")
+    SHAPE_EVENT ("")
+    SHAPE_EVENT ("\\u00e9\\ud83d\\ude00")
+    /* A member spliced in with the content's quotes: not the shape. */
+    SHAPE_EVENT ("c\\\",\\\"x\\\":\\\"y")
+    SHAPE_EVENT ("d\",\"extra\":\"e")
+    SHAPE_EVENT (" f")
+    "data: {\"id\":\"c9\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"},\"finish_reason\":\"stop\"}]}\n\n"
+    "data: [DONE]\n\n";
+  static const char * const bad[] = {
+    SHAPE_EVENT ("\\ud83d"),
+    "data: {\"id\":\"c9\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
+    "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\"},\"finish_reason\":null}]} trailing\n\n",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayLlmStreamDecoder) decoder =
+    decode (ASSAY_LLM_STREAM_SSE, stream, strlen (stream), &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==,
+                   "a\"b\"\xc3\xa9\xf0\x9f\x98\x80" "c\",\"x\":\"yd f!");
+  g_assert_cmpstr (assay_llm_stream_decoder_get_finish_reason (decoder), ==, "stop");
+  g_assert_cmpuint (assay_llm_stream_decoder_get_n_deltas (decoder), ==, 7);
+
+  /* After events of the shape, one that only looks like it is refused
+   * as it would be on its own. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) bad_error = NULL;
+      g_autoptr(AssayLlmStreamDecoder) bad_decoder = NULL;
+      g_autofree char *bad_stream = g_strconcat (SHAPE_EVENT ("a") SHAPE_EVENT ("b"), bad[i],
+                                                 "data: {\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n",
+                                                 "data: [DONE]\n\n", NULL);
+
+      g_test_message ("bad stream %u", i);
+      bad_decoder = decode (ASSAY_LLM_STREAM_SSE, bad_stream, strlen (bad_stream), &bad_error);
+      g_assert_null (bad_decoder);
+      g_assert_error (bad_error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_STREAM);
+    }
+}
+
 /* What the quick scan must not accept (json-glib then decides): a lone
  * surrogate, trailing garbage, a trailing comma, an error member. */
 static void
@@ -546,6 +600,7 @@ main (int   argc,
   g_test_add_func ("/assay/llm-stream/sse-basic", test_sse_basic);
   g_test_add_func ("/assay/llm-stream/sse-scan", test_sse_scan);
   g_test_add_func ("/assay/llm-stream/sse-scan-rejects", test_sse_scan_rejects);
+  g_test_add_func ("/assay/llm-stream/sse-shape", test_sse_shape);
   g_test_add_func ("/assay/llm-stream/sse-line-ends", test_sse_line_ends);
   g_test_add_func ("/assay/llm-stream/sse-cut-before-done", test_sse_cut_before_done);
   g_test_add_func ("/assay/llm-stream/sse-finish-without-done", test_sse_finish_without_done);

@@ -781,8 +781,11 @@ call_read_available (Call *call)
             }
           call_report_progress (call, now);
           /* A stream gave data: more is likely on its way; come back for
-           * it in a while. Otherwise wait until something comes. */
-          if (call->read_any && call->decoder != NULL && call->format != ASSAY_LLM_STREAM_WHOLE)
+           * it in a while. Otherwise wait until something comes: also
+           * once the answer has its finish reason, when what is left (the
+           * usage, the end marker) follows at once. */
+          if (call->read_any && call->decoder != NULL && call->format != ASSAY_LLM_STREAM_WHOLE &&
+              assay_llm_stream_decoder_get_finish_reason (call->decoder) == NULL)
             call_pace_read (call);
           else
             call_wait_readable (call);

@@ -36,6 +36,7 @@ struct _AssayLlmStreamDecoder
   gboolean              done;        /* the end marker arrived */
   gboolean              failed;
   gboolean              at_eof;      /* handling what was left at the end */
+  struct _Shape        *shape;       /* the last ordinary event's, or NULL */
 };
 
 /**
@@ -63,6 +64,8 @@ assay_llm_stream_decoder_new (AssayLlmStreamFormat format,
   return self;
 }
 
+static void shape_free (struct _Shape *shape);
+
 void
 assay_llm_stream_decoder_free (AssayLlmStreamDecoder *self)
 {
@@ -76,6 +79,7 @@ assay_llm_stream_decoder_free (AssayLlmStreamDecoder *self)
   g_string_free (self->refusal, TRUE);
   g_free (self->event);
   g_free (self->finish_reason);
+  shape_free (self->shape);
   g_free (self);
 }
 
@@ -978,6 +982,149 @@ scan_apply_ollama (AssayLlmStreamDecoder *self,
     }
 }
 
+/* Events of one stream differ in their content only: the same id, model,
+ * timestamp and members around a different string. A stream's *shape* is
+ * an ordinary event's text before and after its content string; an event
+ * with the same text around a valid string is the same event with that
+ * content, so only the string is scanned. */
+struct _Shape
+{
+  GString    *prefix;   /* up to and with the content's opening quote */
+  GString    *suffix;   /* from its closing quote */
+  ScanResult  result;   /* the event's, its content left out */
+};
+
+static void
+shape_free (struct _Shape *shape)
+{
+  if (shape == NULL)
+    return;
+
+  g_string_free (shape->prefix, TRUE);
+  g_string_free (shape->suffix, TRUE);
+  g_free (shape);
+}
+
+/* The content string an event of this shape carries, or NULL when the
+ * event is not one to take the shape of: any other string the decoder
+ * reads (a finish reason, a refusal…), or an Ollama line that is done. */
+static ScanValue *
+shape_content (ScanResult *scan,
+               gboolean    ollama)
+{
+  ScanValue *content;
+  const ScanValue *others[] = {
+    &scan->delta[1], &scan->delta[2], &scan->delta[3],
+    &scan->message[1], &scan->message[2], &scan->message[3],
+    &scan->finish_reason, &scan->done_reason,
+  };
+
+  if (ollama)
+    {
+      if (!scan->have_message || scan->done == 1)
+        return NULL;
+      content = &scan->message[SCAN_CONTENT];
+      if (scan->delta[SCAN_CONTENT].kind == SCAN_STRING)
+        return NULL;
+    }
+  else
+    {
+      if (!scan->have_choices || !scan->have_delta)
+        return NULL;
+      content = &scan->delta[SCAN_CONTENT];
+      if (scan->message[SCAN_CONTENT].kind == SCAN_STRING)
+        return NULL;
+    }
+
+  if (content->kind != SCAN_STRING)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    if (others[i]->kind == SCAN_STRING)
+      return NULL;
+
+  return content;
+}
+
+/* Remembers @json, fully scanned into @scan, as the stream's shape. */
+static void
+shape_take (AssayLlmStreamDecoder *self,
+            const char            *json,
+            gsize                  length,
+            const ScanResult      *scan)
+{
+  ScanResult copy = *scan;
+  ScanValue *content = shape_content (&copy, self->format == ASSAY_LLM_STREAM_NDJSON);
+  gsize before, after;
+
+  if (content == NULL)
+    return;
+
+  before = content->string.start - json;
+  after = before + content->string.length;
+  content->kind = SCAN_ABSENT;
+
+  if (self->shape == NULL)
+    {
+      self->shape = g_new0 (struct _Shape, 1);
+      self->shape->prefix = g_string_new (NULL);
+      self->shape->suffix = g_string_new (NULL);
+    }
+  g_string_truncate (self->shape->prefix, 0);
+  g_string_append_len (self->shape->prefix, json, before);
+  g_string_truncate (self->shape->suffix, 0);
+  g_string_append_len (self->shape->suffix, json + after, length - after);
+  self->shape->result = copy;
+}
+
+/* Applies @json if it has the stream's shape. Returns FALSE, having
+ * changed nothing, when it has not (or its string needs the careful way). */
+static gboolean
+shape_apply (AssayLlmStreamDecoder *self,
+             const char            *json,
+             gsize                  length)
+{
+  struct _Shape *shape = self->shape;
+  gsize prefix_len, suffix_len;
+  Scanner scan;
+  ScanString string;
+  gsize before;
+
+  if (shape == NULL)
+    return FALSE;
+  prefix_len = shape->prefix->len;
+  suffix_len = shape->suffix->len;
+  if (length < prefix_len + suffix_len ||
+      memcmp (json, shape->prefix->str, prefix_len) != 0 ||
+      memcmp (json + length - suffix_len, shape->suffix->str, suffix_len) != 0)
+    return FALSE;
+
+  /* Exactly one string between the two: from the prefix's last quote to
+   * the suffix's first. */
+  scan.p = json + prefix_len - 1;
+  scan.end = json + length;
+  scan.out = NULL;
+  scan.give_up = FALSE;
+  if (!scan_string (&scan, &string) || scan.p != json + length - suffix_len + 1 ||
+      !g_utf8_validate_len (string.start, string.length, NULL))
+    return FALSE;
+
+  before = self->content->len;
+  if (!scan_append_string (self->content, &string))
+    {
+      g_string_truncate (self->content, before);
+      return FALSE;
+    }
+  if (self->content->len > before)
+    self->n_deltas++;
+
+  if (self->format == ASSAY_LLM_STREAM_NDJSON)
+    scan_apply_ollama (self, &shape->result);
+  else
+    scan_apply_openai (self, &shape->result);
+
+  return TRUE;
+}
+
 static JsonParser *
 parse_object (const char  *json,
               gsize        length,
@@ -1038,12 +1185,19 @@ sse_dispatch (AssayLlmStreamDecoder  *self,
       return TRUE;
     }
 
+  if (shape_apply (self, data, self->data->len))
+    {
+      g_string_truncate (self->data, 0);
+      return TRUE;
+    }
+
   {
     ScanResult scan;
 
     if (scan_chunk (data, self->data->len, &scan))
       {
         scan_apply_openai (self, &scan);
+        shape_take (self, data, self->data->len, &scan);
         g_string_truncate (self->data, 0);
         return TRUE;
       }
@@ -1136,12 +1290,16 @@ ndjson_line (AssayLlmStreamDecoder  *self,
   if (start == length || self->done)
     return TRUE;
 
+  if (shape_apply (self, line + start, length - start))
+    return TRUE;
+
   {
     ScanResult scan;
 
     if (scan_chunk (line + start, length - start, &scan))
       {
         scan_apply_ollama (self, &scan);
+        shape_take (self, line + start, length - start, &scan);
         return TRUE;
       }
   }
