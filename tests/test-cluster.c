@@ -1,0 +1,405 @@
+/* test-cluster.c — cluster mode against a real nats-server with JetStream
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each test starts its own nats-server on a free loopback port with its
+ * store in a temporary folder, runs `assay --worker` processes and
+ * `assay --headless --cluster` as a user would, and stops them all by
+ * process id. Every wait is bounded.
+ */
+#define G_LOG_DOMAIN "test-cluster"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "assay-cluster-connection.h"
+#include "assay-cluster-layout.h"
+#include "assay-fake-llm-server.h"
+#include "assay-test-fixture.h"
+#include "assay-test-nats.h"
+#include "assay-test-pdf.h"
+#include "assay-test-run.h"
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *log;
+  gboolean     exited;
+  int          status;
+} Proc;
+
+typedef struct
+{
+  char          *dir;
+  char          *inputs;
+  AssayTestNats *nats;
+  GPtrArray     *procs;   /* Proc* */
+} Fixture;
+
+static void
+proc_waited (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Proc *proc = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  proc->status = g_subprocess_get_if_exited (G_SUBPROCESS (object))
+                 ? g_subprocess_get_exit_status (G_SUBPROCESS (object))
+                 : 128 + g_subprocess_get_term_sig (G_SUBPROCESS (object));
+  proc->exited = TRUE;
+}
+
+static gboolean
+proc_exited (gpointer data)
+{
+  return ((Proc *) data)->exited;
+}
+
+static void
+proc_free (Proc *proc)
+{
+  if (proc->process != NULL && !proc->exited)
+    {
+      g_subprocess_send_signal (proc->process, SIGKILL);
+      assay_test_wait_until (proc_exited, proc, 15, "a process to die");
+    }
+  g_clear_object (&proc->process);
+  g_free (proc->log);
+  g_free (proc);
+}
+
+/* Starts assay with @args, its standard error (and output) to a log file;
+ * @env: NULL-terminated NAME, VALUE pairs. */
+static Proc *
+proc_start (Fixture            *fixture,
+            const char         *log_name,
+            const char * const *args,
+            const char * const *env)
+{
+  g_autoptr(GSubprocessLauncher) launcher = assay_test_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Proc *proc = g_new0 (Proc, 1);
+
+  /* Debug messages go to standard output, the others to standard error:
+   * one log of both. */
+  proc->log = g_build_filename (fixture->dir, log_name, NULL);
+  g_subprocess_launcher_set_stdout_file_path (launcher, proc->log);
+  g_subprocess_launcher_set_child_setup (launcher, assay_test_die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG",
+                                "assay-cluster-worker assay-cluster-submitter", TRUE);
+  g_subprocess_launcher_setenv (launcher, "ASSAY_CLUSTER_ACK_WAIT", "2", TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+
+  g_ptr_array_add (argv, (char *) assay_test_binary ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  proc->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (proc->process, NULL, proc_waited, proc);
+  g_ptr_array_add (fixture->procs, proc);
+
+  return proc;
+}
+
+typedef struct
+{
+  const char *path;
+  const char *needle;
+  guint       count;
+} LogWait;
+
+static gboolean
+log_has (gpointer data)
+{
+  LogWait *wait = data;
+
+  return assay_test_file_count (wait->path, wait->needle) >= wait->count;
+}
+
+static void
+wait_for_log (Proc       *proc,
+              const char *needle,
+              guint       count,
+              guint       limit_s)
+{
+  LogWait wait = { proc->log, needle, count };
+  g_autofree char *what = g_strdup_printf ("“%s” ×%u in %s", needle, count, proc->log);
+
+  assay_test_wait_until (log_has, &wait, limit_s, what);
+}
+
+static Proc *
+worker_start (Fixture            *fixture,
+              const char         *name,
+              const char * const *extra_args,
+              const char * const *env)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *log_name = g_strdup_printf ("%s.log", name);
+  Proc *proc;
+
+  g_ptr_array_add (args, "--worker");
+  g_ptr_array_add (args, (char *) assay_test_nats_get_url (fixture->nats));
+  g_ptr_array_add (args, "--worker-name");
+  g_ptr_array_add (args, (char *) name);
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) extra_args[i]);
+  g_ptr_array_add (args, NULL);
+
+  proc = proc_start (fixture, log_name, (const char * const *) args->pdata, env);
+  wait_for_log (proc, "jobs from", 1, 30);
+
+  return proc;
+}
+
+static void
+proc_stop (Proc *proc)
+{
+  g_subprocess_send_signal (proc->process, SIGTERM);
+  assay_test_wait_until (proc_exited, proc, 40, "a worker to stop");
+  g_assert_cmpint (proc->status, ==, 0);
+}
+
+static char *
+write_pdf (Fixture *fixture,
+           guint    n)
+{
+  g_autofree char *basename = g_strdup_printf ("report-%02u.pdf", n);
+  g_autofree char *page1 = g_strdup_printf ("Annual report %u\nAcme Widgets Ltd\n\nRevenue 1,%03u.5\n"
+                                            "Net income %u.3\n", 2000 + n, n, 100 + n);
+  const char *pages[] = { page1, assay_test_report_pages[1] };
+
+  return assay_test_pdf_write_temp (fixture->inputs, basename, pages, 2);
+}
+
+static void
+write_pdfs (Fixture *fixture,
+            guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    g_free (write_pdf (fixture, i));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char * const *server_args = data;
+
+  g_assert_true (assay_test_nats_available ());
+  fixture->dir = assay_test_tmp_dir_new ("assay-cluster-XXXXXX");
+  fixture->inputs = g_build_filename (fixture->dir, "in", NULL);
+  g_mkdir (fixture->inputs, 0700);
+  fixture->procs = g_ptr_array_new_with_free_func ((GDestroyNotify) proc_free);
+  fixture->nats = assay_test_nats_start (server_args);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->procs, g_ptr_array_unref);
+  g_clear_pointer (&fixture->nats, assay_test_nats_free);
+  assay_test_remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->inputs, g_free);
+  g_clear_pointer (&fixture->dir, g_free);
+}
+
+/* The documents of a headless run's JSON output, without their timings
+ * (which differ from run to run). */
+static JsonNode *
+documents_of (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *documents;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  documents = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                            "documents");
+  g_assert_nonnull (documents);
+  for (guint i = 0; i < json_array_get_length (documents); i++)
+    json_object_remove_member (json_array_get_object_element (documents, i), "timings");
+
+  return json_node_ref (json_object_get_member (json_node_get_object (json_parser_get_root (parser)),
+                                                "documents"));
+}
+
+static guint
+count_status (JsonNode   *documents,
+              const char *status)
+{
+  JsonArray *array = json_node_get_array (documents);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "status"),
+                   status) == 0)
+      n++;
+
+  return n;
+}
+
+static guint
+count_cached (JsonNode *documents)
+{
+  JsonArray *array = json_node_get_array (documents);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (json_object_get_boolean_member (json_array_get_object_element (array, i), "cached"))
+      n++;
+
+  return n;
+}
+
+/* Messages ever stored in @stream's current state on the test's server. */
+static guint64
+stream_messages (Fixture    *fixture,
+                 const char *stream)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  jsStreamInfo *si = NULL;
+  jsErrCode jerr = 0;
+  guint64 n;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (js_GetStreamInfo (&si, assay_cluster_connection_get_jetstream (connection),
+                                     stream, NULL, &jerr), ==, NATS_OK);
+  n = si->State.Msgs;
+  jsStreamInfo_Destroy (si);
+  assay_cluster_connection_close (connection);
+
+  return n;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_unreachable (void)
+{
+  g_auto(AssayTestOutcome) worker = { 0 };
+  g_auto(AssayTestOutcome) submit = { 0 };
+  guint port = assay_test_free_port ();
+  g_autofree char *url = g_strdup_printf ("nats://127.0.0.1:%u", port);
+  g_autofree char *expected = g_strdup_printf ("assay: cannot reach the NATS server at 127.0.0.1:%u: "
+                                               "connection refused\n", port);
+  gint64 start = g_get_monotonic_time ();
+
+  assay_test_run (NULL, (const char *[]) { "--worker", url, NULL }, 30, &worker);
+  g_assert_cmpint (worker.status, ==, 2);
+  g_assert_cmpstr (worker.err, ==, expected);
+
+  assay_test_run (NULL, (const char *[]) { "--headless", "--cluster", url, g_get_tmp_dir (), NULL },
+                  30, &submit);
+  g_assert_cmpint (submit.status, ==, 2);
+  g_assert_cmpstr (submit.err, ==, expected);
+
+  /* Bounded: no hanging on a server that is not there. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+test_wrong_credential (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = assay_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                     G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_auto(AssayTestOutcome) wrong = { 0 };
+  g_auto(AssayTestOutcome) none = { 0 };
+  const char *url = assay_test_nats_get_url (fixture->nats);
+  Proc *worker;
+
+  g_subprocess_launcher_setenv (launcher, "ASSAY_NATS_TOKEN", "not-the-token", TRUE);
+  assay_test_run (launcher, (const char *[]) { "--worker", url, NULL }, 30, &wrong);
+  g_assert_cmpint (wrong.status, ==, 2);
+  g_assert_nonnull (strstr (wrong.err, "refused the credentials"));
+  g_assert_null (strstr (wrong.err, "not-the-token"));
+  g_assert_cmpuint (strchr (wrong.err, '\n') - wrong.err + 1, ==, strlen (wrong.err));
+
+  assay_test_run (NULL, (const char *[]) { "--headless", "--cluster", url, fixture->inputs, NULL },
+                  30, &none);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_nonnull (strstr (none.err, "refused the credentials"));
+
+  /* The right one works, from the environment. */
+  worker = worker_start (fixture, "w1", NULL,
+                         (const char *[]) { "ASSAY_NATS_TOKEN", "s3cret-token", NULL });
+  proc_stop (worker);
+}
+
+static void
+test_batch (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_auto(AssayTestOutcome) local = { 0 };
+  g_auto(AssayTestOutcome) cluster = { 0 };
+  g_auto(AssayTestOutcome) again = { 0 };
+  g_autoptr(JsonNode) local_docs = NULL;
+  g_autoptr(JsonNode) cluster_docs = NULL;
+  g_autoptr(JsonNode) again_docs = NULL;
+  const char *url = assay_test_nats_get_url (fixture->nats);
+  Proc *worker;
+  guint extracted;
+
+  write_pdfs (fixture, 6);
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", fixture->inputs, NULL },
+                  120, &local);
+  g_assert_cmpint (local.status, ==, 0);
+
+  worker = worker_start (fixture, "w1", (const char *[]) { "--jobs", "2", NULL }, NULL);
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", "--cluster", url,
+                                           fixture->inputs, NULL }, 120, &cluster);
+  g_assert_cmpint (cluster.status, ==, 0);
+
+  /* The same results as on this machine, timings aside. */
+  local_docs = documents_of (local.out);
+  cluster_docs = documents_of (cluster.out);
+  g_assert_cmpuint (count_status (cluster_docs, "done"), ==, 6);
+  g_assert_true (json_node_equal (local_docs, cluster_docs));
+  extracted = assay_test_file_count (worker->log, "extract: ");
+  g_assert_cmpuint (extracted, ==, 6);
+
+  /* Again: every result is in the bucket, taken without work. */
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", "--cluster", url,
+                                           fixture->inputs, NULL }, 120, &again);
+  g_assert_cmpint (again.status, ==, 0);
+  again_docs = documents_of (again.out);
+  g_assert_cmpuint (count_cached (again_docs), ==, 6);
+  g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, extracted);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 6);
+
+  proc_stop (worker);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const char * const auth_args[] = { "--auth", "s3cret-token", NULL };
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  assay_fake_llm_install_offline_resolver ();
+
+  g_test_add_func ("/assay/cluster/unreachable", test_unreachable);
+  g_test_add ("/assay/cluster/wrong-credential", Fixture, auth_args,
+              fixture_set_up, test_wrong_credential, fixture_tear_down);
+  g_test_add ("/assay/cluster/batch", Fixture, NULL,
+              fixture_set_up, test_batch, fixture_tear_down);
+
+  return g_test_run ();
+}
