@@ -386,6 +386,249 @@ test_batch (Fixture       *fixture,
   proc_stop (worker);
 }
 
+/* Runs the submitter in the background: its output to a file. */
+static Proc *
+submit_start (Fixture            *fixture,
+              const char         *name,
+              const char * const *extra_args)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *log_name = g_strdup_printf ("%s.log", name);
+  g_autofree char *output = g_strdup_printf ("%s/%s.json", fixture->dir, name);
+
+  g_ptr_array_add (args, "--headless");
+  g_ptr_array_add (args, "--no-cache");
+  g_ptr_array_add (args, "--cluster");
+  g_ptr_array_add (args, (char *) assay_test_nats_get_url (fixture->nats));
+  g_ptr_array_add (args, "-o");
+  g_ptr_array_add (args, output);
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) extra_args[i]);
+  g_ptr_array_add (args, NULL);
+
+  return proc_start (fixture, log_name, (const char * const *) args->pdata, NULL);
+}
+
+static JsonNode *
+submit_finish (Fixture    *fixture,
+               Proc       *proc,
+               const char *name,
+               guint       limit_s,
+               int         expected_status)
+{
+  g_autofree char *output = g_strdup_printf ("%s/%s.json", fixture->dir, name);
+  g_autofree char *json = NULL;
+
+  assay_test_wait_until (proc_exited, proc, limit_s, "the submitter to finish");
+  if (proc->status != expected_status)
+    {
+      g_autofree char *log = NULL;
+
+      g_file_get_contents (proc->log, &log, NULL, NULL);
+      g_error ("The submitter exited with %d:\n%s", proc->status, log);
+    }
+  g_assert_true (g_file_get_contents (output, &json, NULL, NULL));
+
+  return documents_of (json);
+}
+
+typedef struct
+{
+  AssayFakeLlmServer *server;
+  char               *url;
+} FakeModel;
+
+static void
+fake_model_start (FakeModel *model,
+                  guint      latency_ms)
+{
+  model->server = assay_fake_llm_server_new ();
+  assay_fake_llm_server_set_latency (model->server, latency_ms);
+  model->url = assay_fake_llm_server_dup_url (model->server, "http");
+}
+
+static void
+fake_model_stop (FakeModel *model)
+{
+  g_clear_pointer (&model->server, assay_fake_llm_server_free);
+  g_clear_pointer (&model->url, g_free);
+}
+
+/* Two workers on one queue: both take jobs, every document is done once. */
+static void
+test_two_workers (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  FakeModel model = { 0 };
+  g_autoptr(JsonNode) docs = NULL;
+  Proc *w1, *w2, *submit;
+  guint n1, n2;
+
+  fake_model_start (&model, 300);
+  write_pdfs (fixture, 10);
+  w1 = worker_start (fixture, "w1", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  w2 = worker_start (fixture, "w2", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+
+  submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
+                                                               "fake-7b", fixture->inputs, NULL });
+  docs = submit_finish (fixture, submit, "submit", 120, 0);
+  g_assert_cmpuint (count_status (docs, "done"), ==, 10);
+
+  n1 = assay_test_file_count (w1->log, "extract: ");
+  n2 = assay_test_file_count (w2->log, "extract: ");
+  g_test_message ("w1 extracted %u, w2 %u", n1, n2);
+  g_assert_cmpuint (n1, >, 0);
+  g_assert_cmpuint (n2, >, 0);
+  g_assert_cmpuint (n1 + n2, ==, 10);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 10);
+
+  proc_stop (w1);
+  proc_stop (w2);
+  fake_model_stop (&model);
+}
+
+/* A worker killed with SIGKILL mid-job: the server hands the job to
+ * another after AckWait (2 s here), which finishes it; one result. */
+static void
+test_killed_worker (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FakeModel model = { 0 };
+  g_autoptr(JsonNode) docs = NULL;
+  Proc *w1, *w2, *submit;
+
+  fake_model_start (&model, 4000);
+  write_pdfs (fixture, 1);
+  w1 = worker_start (fixture, "w1", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
+                                                               "fake-7b", fixture->inputs, NULL });
+  wait_for_log (w1, "extract: ", 1, 60);
+
+  g_subprocess_send_signal (w1->process, SIGKILL);
+  assay_test_wait_until (proc_exited, w1, 15, "the killed worker to die");
+  assay_fake_llm_server_set_latency (model.server, 100);
+
+  w2 = worker_start (fixture, "w2", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  docs = submit_finish (fixture, submit, "submit", 120, 0);
+  g_assert_cmpuint (count_status (docs, "done"), ==, 1);
+  g_assert_cmpuint (assay_test_file_count (w2->log, "(delivery 2)"), ==, 1);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 1);
+
+  proc_stop (w2);
+  fake_model_stop (&model);
+}
+
+/* The server restarted in the middle of a batch: workers and submitter
+ * reconnect, the streams are on disk, the batch completes. */
+static void
+test_server_restart (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  FakeModel model = { 0 };
+  g_autoptr(JsonNode) docs = NULL;
+  Proc *w1, *w2, *submit;
+
+  fake_model_start (&model, 200);
+  write_pdfs (fixture, 16);
+  w1 = worker_start (fixture, "w1", (const char *[]) { "--jobs", "2", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  w2 = worker_start (fixture, "w2", (const char *[]) { "--jobs", "2", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
+                                                               "fake-7b", fixture->inputs, NULL });
+  wait_for_log (w1, "extract: ", 2, 60);
+
+  assay_test_nats_restart (fixture->nats);
+
+  docs = submit_finish (fixture, submit, "submit", 180, 0);
+  g_assert_cmpuint (count_status (docs, "done"), ==, 16);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 16);
+
+  proc_stop (w1);
+  proc_stop (w2);
+  fake_model_stop (&model);
+}
+
+static gboolean
+either_dropped (gpointer data)
+{
+  const char **logs = data;
+
+  return assay_test_file_contains (logs[0], "queued already") ||
+         assay_test_file_contains (logs[1], "queued already");
+}
+
+/* The same content submitted twice (two submitters, two paths) is one
+ * job: the server drops the second by its message id. */
+static void
+test_duplicate (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(JsonNode) docs_a = NULL;
+  g_autoptr(JsonNode) docs_b = NULL;
+  g_autofree char *path = write_pdf (fixture, 1);
+  g_autofree char *other_dir = g_build_filename (fixture->dir, "copy", NULL);
+  g_autofree char *copy = g_build_filename (other_dir, "same-content.pdf", NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+  Proc *a, *b, *worker;
+  const char *logs[2];
+
+  g_mkdir (other_dir, 0700);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+
+  a = submit_start (fixture, "a", (const char *[]) { path, NULL });
+  b = submit_start (fixture, "b", (const char *[]) { copy, NULL });
+  /* Both queue it before any worker runs: whichever comes second is
+   * told by the server that it is a duplicate. */
+  logs[0] = a->log;
+  logs[1] = b->log;
+  assay_test_wait_until (either_dropped, logs, 60, "a duplicate to be dropped");
+  g_assert_cmpuint (stream_messages (fixture, ASSAY_CLUSTER_EXTRACT_STREAM), ==, 1);
+
+  worker = worker_start (fixture, "w1", NULL, NULL);
+  docs_a = submit_finish (fixture, a, "a", 60, 0);
+  docs_b = submit_finish (fixture, b, "b", 60, 0);
+  g_assert_cmpuint (count_status (docs_a, "done"), ==, 1);
+  g_assert_cmpuint (count_status (docs_b, "done"), ==, 1);
+  g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, 1);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 1);
+
+  proc_stop (worker);
+}
+
+/* A PDF that crashes every reader ends as failed after a bounded number
+ * of attempts, with a message, and the submitter is not left waiting. */
+static void
+test_poison (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(JsonNode) docs = NULL;
+  g_autofree char *path = write_pdf (fixture, 1);
+  JsonObject *document, *error;
+  Proc *worker, *submit;
+
+  worker = worker_start (fixture, "w1", NULL,
+                         (const char *[]) { "ASSAY_PDF_READER_TEST_HOOK", "crash", NULL });
+  submit = submit_start (fixture, "submit", (const char *[]) { path, NULL });
+  docs = submit_finish (fixture, submit, "submit", 120, 1);
+
+  g_assert_cmpuint (count_status (docs, "failed"), ==, 1);
+  document = json_array_get_object_element (json_node_get_array (docs), 0);
+  error = json_object_get_object_member (document, "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "stage"), ==, "read");
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "after 5 attempts"));
+  g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, 5);
+
+  proc_stop (worker);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -400,6 +643,16 @@ main (int    argc,
               fixture_set_up, test_wrong_credential, fixture_tear_down);
   g_test_add ("/assay/cluster/batch", Fixture, NULL,
               fixture_set_up, test_batch, fixture_tear_down);
+  g_test_add ("/assay/cluster/two-workers", Fixture, NULL,
+              fixture_set_up, test_two_workers, fixture_tear_down);
+  g_test_add ("/assay/cluster/killed-worker", Fixture, NULL,
+              fixture_set_up, test_killed_worker, fixture_tear_down);
+  g_test_add ("/assay/cluster/server-restart", Fixture, NULL,
+              fixture_set_up, test_server_restart, fixture_tear_down);
+  g_test_add ("/assay/cluster/duplicate", Fixture, NULL,
+              fixture_set_up, test_duplicate, fixture_tear_down);
+  g_test_add ("/assay/cluster/poison", Fixture, NULL,
+              fixture_set_up, test_poison, fixture_tear_down);
 
   return g_test_run ();
 }
