@@ -447,6 +447,12 @@ fake_model_start (FakeModel *model,
   model->url = assay_fake_llm_server_dup_url (model->server, "http");
 }
 
+static guint
+assay_llm_requests (FakeModel *model)
+{
+  return assay_fake_llm_server_get_requests (model->server);
+}
+
 static void
 fake_model_stop (FakeModel *model)
 {
@@ -629,6 +635,71 @@ test_poison (Fixture       *fixture,
   proc_stop (worker);
 }
 
+/* SIGTERM mid-job: the worker takes no more, finishes the job in hand,
+ * and exits 0; nothing is redone. */
+static void
+test_graceful_stop (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FakeModel model = { 0 };
+  g_autoptr(JsonNode) docs = NULL;
+  Proc *worker, *submit;
+
+  fake_model_start (&model, 1500);
+  write_pdfs (fixture, 1);
+  worker = worker_start (fixture, "w1", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                           "--model", "fake-7b", NULL }, NULL);
+  submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
+                                                               "fake-7b", fixture->inputs, NULL });
+  wait_for_log (worker, "extract: ", 1, 60);
+  proc_stop (worker);
+
+  /* Extracted and queued for analysis before it stopped: a second
+   * worker only analyses. */
+  g_assert_true (assay_test_file_contains (worker->log, "Worker stopped"));
+  worker = worker_start (fixture, "w2", (const char *[]) { "--role", "analyse", NULL }, NULL);
+  docs = submit_finish (fixture, submit, "submit", 60, 0);
+  g_assert_cmpuint (count_status (docs, "done"), ==, 1);
+  g_assert_cmpuint (assay_llm_requests (&model), ==, 1);
+
+  proc_stop (worker);
+  fake_model_stop (&model);
+}
+
+/* Each worker publishes its per-stage metrics, the numbers of --stats. */
+static void
+test_metrics (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  natsSubscription *sub = NULL;
+  natsMsg *msg = NULL;
+  JsonObject *object;
+  Proc *worker;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (natsConnection_SubscribeSync (&sub, assay_cluster_connection_get_nats (connection),
+                                                 "assay.metrics.*"), ==, NATS_OK);
+  worker = worker_start (fixture, "w1", (const char *[]) { "--role", "extract", NULL }, NULL);
+
+  g_assert_cmpint (natsSubscription_NextMsg (&msg, sub, 10000), ==, NATS_OK);
+  g_assert_cmpstr (natsMsg_GetSubject (msg), ==, "assay.metrics.w1");
+  g_assert_true (json_parser_load_from_data (parser, natsMsg_GetData (msg), natsMsg_GetDataLength (msg), NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "worker"), ==, "w1");
+  g_assert_cmpstr (json_object_get_string_member (object, "role"), ==, "extract");
+  g_assert_true (json_object_has_member (object, "stages"));
+  natsMsg_Destroy (msg);
+  natsSubscription_Destroy (sub);
+  assay_cluster_connection_close (connection);
+
+  proc_stop (worker);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -653,6 +724,10 @@ main (int    argc,
               fixture_set_up, test_duplicate, fixture_tear_down);
   g_test_add ("/assay/cluster/poison", Fixture, NULL,
               fixture_set_up, test_poison, fixture_tear_down);
+  g_test_add ("/assay/cluster/graceful-stop", Fixture, NULL,
+              fixture_set_up, test_graceful_stop, fixture_tear_down);
+  g_test_add ("/assay/cluster/metrics", Fixture, NULL,
+              fixture_set_up, test_metrics, fixture_tear_down);
 
   return g_test_run ();
 }
