@@ -382,6 +382,9 @@ test_batch (Fixture       *fixture,
   g_assert_cmpuint (count_cached (again_docs), ==, 6);
   g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, extracted);
   g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 6);
+  /* The text between the stages is dropped once the result is stored:
+   * what is left of each is its "deleted" metadata. */
+  g_assert_cmpuint (stream_messages (fixture, "OBJ_" ASSAY_CLUSTER_WORK_BUCKET), ==, 6);
 
   proc_stop (worker);
 }
