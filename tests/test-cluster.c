@@ -19,6 +19,7 @@
 
 #include "assay-cluster-connection.h"
 #include "assay-cluster-layout.h"
+#include "assay-cluster-objects.h"
 #include "assay-fake-llm-server.h"
 #include "assay-test-fixture.h"
 #include "assay-test-nats.h"
@@ -703,6 +704,37 @@ test_metrics (Fixture       *fixture,
   proc_stop (worker);
 }
 
+/* Past a limit of the server (here an operator's 4 KiB object store),
+ * the document fails saying which limit; the batch goes on. */
+static void
+test_limit (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) docs = NULL;
+  g_autofree char *path = write_pdf (fixture, 1);
+  JsonObject *document;
+  const char *message;
+  Proc *submit;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (assay_cluster_objects_ensure_bucket (connection, ASSAY_CLUSTER_PDF_BUCKET, 4096, &error));
+  g_assert_no_error (error);
+  assay_cluster_connection_close (connection);
+
+  submit = submit_start (fixture, "submit", (const char *[]) { path, NULL });
+  docs = submit_finish (fixture, submit, "submit", 60, 1);
+  g_assert_cmpuint (count_status (docs, "failed"), ==, 1);
+  document = json_array_get_object_element (json_node_get_array (docs), 0);
+  message = json_object_get_string_member (json_object_get_object_member (document, "error"), "message");
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "Cannot upload the PDF to the cluster"));
+  g_assert_nonnull (strstr (message, "maximum bytes"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -731,6 +763,8 @@ main (int    argc,
               fixture_set_up, test_graceful_stop, fixture_tear_down);
   g_test_add ("/assay/cluster/metrics", Fixture, NULL,
               fixture_set_up, test_metrics, fixture_tear_down);
+  g_test_add ("/assay/cluster/limit", Fixture, NULL,
+              fixture_set_up, test_limit, fixture_tear_down);
 
   return g_test_run ();
 }
