@@ -48,7 +48,7 @@ struct _AssayCorpusDashboard
   gboolean           building;
   gboolean           build_again;
   AssayChartsCorpus *corpus;
-  char              *label;        /* the chosen figure's key, or NULL: the most common */
+  char              *label;        /* the chosen figure's key, or NULL: the one dated in most documents */
   gboolean           updating_labels;
 
   GtkStack          *stack;
@@ -757,7 +757,7 @@ assay_corpus_dashboard_get_labels (AssayCorpusDashboard *self)
 /**
  * assay_corpus_dashboard_set_label:
  * @label: (nullable): a label as assay_corpus_dashboard_get_labels() gives
- *   them; %NULL for the most common
+ *   them; %NULL for the one dated in most documents
  *
  * Charts that figure over time (rebuilt off the main thread).
  */
