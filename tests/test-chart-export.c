@@ -306,7 +306,7 @@ test_run_json (void)
   g_autofree char *dir = g_dir_make_tmp ("assay-chart-json-XXXXXX", &error);
   g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func (g_free);
   AssayChartPalette palette;
-  guint n_report = 0, n_second = 0;
+  guint n_report = 0, n_second = 0, n_corpus = 0;
 
   g_assert_no_error (error);
   g_assert_true (json_parser_load_from_data (parser, run_json, -1, &error));
@@ -315,7 +315,7 @@ test_run_json (void)
   g_assert_true (assay_charts_export_run_json (json_node_get_object (json_parser_get_root (parser)),
                                                dir, &palette, written, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (written->len, ==, 20);
+  g_assert_cmpuint (written->len, ==, 20 + 10);   /* two documents' charts, the corpus's */
 
   for (guint i = 0; i < written->len; i++)
     {
@@ -325,6 +325,8 @@ test_run_json (void)
       gsize len;
 
       g_assert_null (strstr (base, "broken"));
+      if (g_str_has_prefix (base, "corpus-"))
+        n_corpus++;
       if (g_str_has_prefix (base, "report-2-"))
         n_second++;
       else if (g_str_has_prefix (base, "report-"))
@@ -343,6 +345,7 @@ test_run_json (void)
     }
   g_assert_cmpuint (n_report, ==, 10);
   g_assert_cmpuint (n_second, ==, 10);
+  g_assert_cmpuint (n_corpus, ==, 10);
   g_rmdir (dir);
 }
 

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "assay-chart-geometry-private.h"
 #include "assay-chart-geometry.h"
 #include "assay-chart-render.h"
 
@@ -66,6 +67,62 @@ test_bars (void)
   g_assert_cmpuint (index, ==, 1);
   g_assert_true (assay_chart_geometry_step (geom, &series, &index, 5));
   g_assert_cmpuint (index, ==, 2);
+}
+
+/* A thousand horizontal bars in 340 px: a label every line, not a thousand
+ * on top of each other; every bar still there and hit. */
+static void
+test_dense_labels (void)
+{
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Totals");
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(AssayChartSeries) s = NULL;
+  g_autoptr(AssayChartGeometry) geom = NULL;
+  double values[1000], x, y, w, h;
+  guint index;
+
+  g_assert_cmpuint (_assay_chart_label_every (20, TRUE), ==, 1);
+  g_assert_cmpuint (_assay_chart_label_every (8, TRUE), ==, 2);
+  g_assert_cmpuint (_assay_chart_label_every (0.3, TRUE), ==, 54);
+  g_assert_cmpuint (_assay_chart_label_every (10, FALSE), ==, 3);
+  g_assert_cmpuint (_assay_chart_label_every (0, TRUE), ==, 1);
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_ptr_array_add (labels, g_strdup_printf ("report-%04u.pdf", i));
+      values[i] = i + 1;
+    }
+  g_ptr_array_add (labels, NULL);
+  s = assay_chart_series_new_bars (NULL, (const char * const *) labels->pdata, values, 1000);
+  assay_chart_spec_add_series (spec, s);
+  assay_chart_spec_set_horizontal (spec, TRUE);
+  geom = assay_chart_geometry_new (spec, NULL, 544, 340);
+  g_assert_true (geom->v.category);
+  g_assert_cmpuint (_assay_chart_label_every (_assay_chart_scale_slot (&geom->v), TRUE), >, 40);
+  g_assert_true (assay_chart_geometry_get_item_area (geom, 0, 999, &x, &y, &w, &h));
+  g_assert_true (assay_chart_geometry_hit_test (geom, x + w / 2, y + h / 2, NULL, &index));
+  g_assert_cmpuint (index, ==, 999);
+}
+
+/* One dated point: a time axis of months around it, not seconds around
+ * midnight. */
+static void
+test_time_one_point (void)
+{
+  double x[] = { 1672531200 };   /* 2023-01-01 */
+  double y[] = { 12 };
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Over time");
+  g_autoptr(AssayChartSeries) s = assay_chart_series_new_xy (ASSAY_CHART_KIND_SCATTER, NULL, x, y, 1);
+  g_autoptr(AssayChartGeometry) geom = NULL;
+
+  assay_chart_spec_add_series (spec, s);
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, NULL, NULL, ASSAY_CHART_SCALE_TIME);
+  geom = assay_chart_geometry_new (spec, NULL, 800, 480);
+  g_assert_nonnull (geom->h.ticks);
+  g_assert_cmpfloat (geom->h.ticks->max - geom->h.ticks->min, >=, 300 * 86400.0);
+  g_assert_cmpfloat (geom->h.ticks->min, <=, x[0]);
+  g_assert_cmpfloat (geom->h.ticks->max, >=, x[0]);
+  g_assert_cmpfloat (geom->h.ticks->step, >=, 86400.0 * 28);
 }
 
 static void
@@ -274,6 +331,8 @@ main (int   argc,
 
   g_test_add_func ("/assay/chart-geometry/bars", test_bars);
   g_test_add_func ("/assay/chart-geometry/horizontal", test_horizontal);
+  g_test_add_func ("/assay/chart-geometry/dense-labels", test_dense_labels);
+  g_test_add_func ("/assay/chart-geometry/time-one-point", test_time_one_point);
   g_test_add_func ("/assay/chart-geometry/line-nearest", test_line_nearest);
   g_test_add_func ("/assay/chart-geometry/line-million", test_line_million);
   g_test_add_func ("/assay/chart-geometry/histogram-log-and-spans", test_histogram_log_and_spans);

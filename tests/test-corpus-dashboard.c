@@ -402,7 +402,7 @@ test_dashboard (Fixture       *fixture,
                                     1500000, 250000);
     assay_activity_panel_refresh (fixture->activity);
     g_assert_nonnull (strstr (assay_activity_panel_get_totals (fixture->activity),
-                              "1500000 tokens in, 250000 out"));
+                              "1\u202f500\u202f000 tokens in, 250\u202f000 out"));
     g_assert_null (strstr (assay_activity_panel_get_totals (fixture->activity), "≈"));   /* no price */
     g_settings_set_double (settings, "price-input", 2.5);
     g_settings_set_double (settings, "price-output", 10);

@@ -200,6 +200,16 @@ scale_set_ticks (AssayChartScaleGeom *scale,
         max_ticks = (guint) MAX (2, ceil (max - min) + 1);
     }
 
+  /* One date (a single point, or values all of one day): half a year
+   * either side, not seconds around midnight. */
+  if (scale->time && isfinite (min) && isfinite (max) && max - min < 86400)
+    {
+      double mid = (min + max) / 2;
+
+      min = mid - 183 * 86400.0;
+      max = mid + 183 * 86400.0;
+    }
+
   if (scale->time)
     scale->ticks = assay_chart_ticks_time (min, max, max_ticks);
   else if (scale->log)

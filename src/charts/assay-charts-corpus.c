@@ -28,6 +28,8 @@ typedef struct
   char   *unit;      /* nullable */
   char   *period;    /* nullable */
   double  value;
+  double  time;      /* the period's start (assay_charts_corpus_parse_period()) */
+  gboolean dated;    /* whether it has one */
 } Figure;
 
 struct _AssayChartsCorpusDoc
@@ -190,6 +192,7 @@ assay_charts_corpus_doc_new_from_result (AssayDocumentResult *result)
       f->key = assay_charts_corpus_normalise_label (f->label);
       f->unit = g_strdup (assay_result_figure_get_unit (figure));
       f->period = g_strdup (assay_result_figure_get_period (figure));
+      f->dated = assay_charts_corpus_parse_period (f->period, &f->time);
       doc->n_figures++;
     }
 
@@ -267,6 +270,8 @@ typedef struct
   char  *name;
   guint  n_documents;
   guint  last_doc;   /* 1-based index of the last document counted */
+  guint  n_dated;    /* documents where it has a period */
+  guint  last_dated_doc;
 } LabelCount;
 
 static void
@@ -380,11 +385,12 @@ build_over_time (GPtrArray  *docs,
               other_units++;
               continue;
             }
-          if (!assay_charts_corpus_parse_period (f->period, &p.x))
+          if (!f->dated)
             {
               skipped++;
               continue;
             }
+          p.x = f->time;
           /* Translators: a point's tooltip: the document, then the period */
           p.note = g_strdup_printf (_("%s · %s"), doc->name != NULL ? doc->name : "", f->period);
           g_array_append_val (points, p);
@@ -733,7 +739,8 @@ build_near_duplicates (GPtrArray *docs,
  * assay_charts_corpus_build:
  * @docs: (element-type AssayChartsCorpusDoc): the documents, in the list's order
  * @label: (nullable): the normalised label to chart over time; %NULL or
- *   one not found: the label most documents have
+ *   one not found: the label with a period in most documents (of those,
+ *   the one most documents have)
  *
  * Any thread; @docs is only read.
  *
@@ -775,6 +782,11 @@ assay_charts_corpus_build (GPtrArray  *docs,
               c->n_documents++;
               c->last_doc = d + 1;
             }
+          if (doc->figures[i].dated && c->last_dated_doc != d + 1)
+            {
+              c->n_dated++;
+              c->last_dated_doc = d + 1;
+            }
         }
     }
   g_ptr_array_sort (counts, label_count_compare);
@@ -793,12 +805,21 @@ assay_charts_corpus_build (GPtrArray  *docs,
           chosen_name = c->name;
         }
     }
+  /* By default the figure dated in most documents, so that the chart has a
+   * line (most documents first when there is none). */
   if (chosen == NULL && counts->len > 0)
     {
-      LabelCount *c = g_ptr_array_index (counts, 0);
+      LabelCount *best = g_ptr_array_index (counts, 0);
 
-      chosen = c->key;
-      chosen_name = c->name;
+      for (guint i = 0; i < counts->len; i++)
+        {
+          LabelCount *c = g_ptr_array_index (counts, i);
+
+          if (c->n_dated > best->n_dated)
+            best = c;
+        }
+      chosen = best->key;
+      chosen_name = best->name;
     }
 
   corpus->label = g_strdup (chosen);

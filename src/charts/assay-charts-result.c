@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "assay-charts-corpus.h"
 #include "assay-charts-document.h"
 #include "assay-charts-from-result.h"
 #include "assay-charts-result.h"
@@ -82,7 +83,10 @@ assay_charts_export_result (AssayDocumentResult     *result,
  * @error: return location for an error
  *
  * assay_charts_export_result() for each document; two documents with the
- * same file name get "-2", "-3"… after the second and later ones.
+ * same file name get "-2", "-3"… after the second and later ones, and a
+ * document named "corpus" gets "corpus-2". Then the corpus's charts over
+ * the done documents (assay_charts_export_corpus()), as `assay --headless
+ * --charts` writes them.
  *
  * Returns: whether every file was written
  */
@@ -94,17 +98,19 @@ assay_charts_export_run_json (JsonObject              *run,
                               GError                 **error)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_charts_corpus_doc_unref);
+  g_autoptr(AssayChartsCorpus) corpus = NULL;
   JsonNode *documents;
-  JsonArray *array;
+  JsonArray *array = NULL;
 
   g_return_val_if_fail (run != NULL, FALSE);
 
+  /* The corpus's files are "corpus-CHART". */
+  g_hash_table_insert (seen, g_strdup ("corpus"), GUINT_TO_POINTER (1));
   documents = json_object_has_member (run, "documents") ? json_object_get_member (run, "documents") : NULL;
-  if (documents == NULL || !JSON_NODE_HOLDS_ARRAY (documents))
-    return TRUE;
-
-  array = json_node_get_array (documents);
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  if (documents != NULL && JSON_NODE_HOLDS_ARRAY (documents))
+    array = json_node_get_array (documents);
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
     {
       g_autoptr(AssayDocumentResult) result = NULL;
       g_autofree char *stem = NULL;
@@ -120,6 +126,10 @@ assay_charts_export_run_json (JsonObject              *run,
       unique = n > 1 ? g_strdup_printf ("%s-%u", stem, n) : g_strdup (stem);
       if (!assay_charts_export_result (result, dir, unique, palette, written, error))
         return FALSE;
+      if (g_strcmp0 (assay_document_result_get_status (result), "done") == 0)
+        g_ptr_array_add (docs, assay_charts_corpus_doc_new_from_result (result));
     }
-  return TRUE;
+
+  corpus = assay_charts_corpus_build (docs, NULL);
+  return assay_charts_export_corpus (corpus, dir, palette, written, error);
 }

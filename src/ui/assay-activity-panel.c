@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 #include <adwaita.h>
@@ -165,12 +166,30 @@ update_table (AssayActivityPanel *self)
   }
 }
 
+/* 1500000 → "1 500 000", thin no-break spaces between thousands (SI
+ * style, as readable in any language). */
+static char *
+format_count (guint64 n)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+  GString *out = g_string_new (NULL);
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (out, "\u202f");
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /**
  * assay_activity_panel_format_totals:
  * @settings: (nullable): where the prices are ("price-input",
  *   "price-output" per million tokens, "price-currency")
  *
- * "1200 tokens in, 300 out · ≈ 0.01 USD · 2 retries"; the cost only when
+ * "1 200 tokens in, 300 out · ≈ 0.01 USD · 2 retries"; the cost only when
  * the provider has a price (either price above 0).
  *
  * Returns: (transfer full): the totals line of the panel
@@ -185,11 +204,14 @@ assay_activity_panel_format_totals (guint64    prompt_tokens,
   double output_price = settings != NULL ? g_settings_get_double (settings, "price-output") : 0;
   g_autofree char *tokens = NULL;
   g_autofree char *retries_text = NULL;
+  g_autofree char *in = format_count (prompt_tokens);
+  g_autofree char *out = format_count (completion_tokens);
 
-  /* Translators: tokens sent to the model, then tokens it wrote */
-  tokens = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu token in, %llu out", "%llu tokens in, %llu out",
+  /* Translators: tokens sent to the model, then tokens it wrote (numbers
+   * with their thousands already apart: "1 500 000") */
+  tokens = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s token in, %s out", "%s tokens in, %s out",
                                          (unsigned long) MIN (prompt_tokens, G_MAXULONG)),
-                            (unsigned long long) prompt_tokens, (unsigned long long) completion_tokens);
+                            in, out);
   retries_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%llu retry", "%llu retries",
                                                (unsigned long) MIN (retries, G_MAXULONG)),
                                   (unsigned long long) retries);

@@ -48,7 +48,7 @@ struct _AssayCorpusDashboard
   gboolean           building;
   gboolean           build_again;
   AssayChartsCorpus *corpus;
-  char              *label;        /* the chosen figure's key, or NULL: the most common */
+  char              *label;        /* the chosen figure's key, or NULL: the one dated in most documents */
   gboolean           updating_labels;
 
   GtkStack          *stack;
@@ -630,6 +630,7 @@ assay_corpus_dashboard_set_pipeline (AssayCorpusDashboard *self,
   self->building = self->build_again = FALSE;
   g_clear_pointer (&self->built_docs, g_ptr_array_unref);
   g_clear_pointer (&self->corpus, assay_charts_corpus_free);
+  g_clear_pointer (&self->groups_key, g_free);   /* its documents are gone */
   g_clear_handle_id (&self->refresh_source, g_source_remove);
 
   g_set_object (&self->pipeline, pipeline);
@@ -756,7 +757,7 @@ assay_corpus_dashboard_get_labels (AssayCorpusDashboard *self)
 /**
  * assay_corpus_dashboard_set_label:
  * @label: (nullable): a label as assay_corpus_dashboard_get_labels() gives
- *   them; %NULL for the most common
+ *   them; %NULL for the one dated in most documents
  *
  * Charts that figure over time (rebuilt off the main thread).
  */
@@ -922,6 +923,12 @@ static void
 assay_corpus_dashboard_init (AssayCorpusDashboard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The box only lays the cards out: focus goes to the charts, not to
+   * its children around them. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->charts_box)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
 
   self->summaries = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) assay_charts_corpus_doc_unref);
