@@ -12,8 +12,8 @@
  * times (elapsed, estimate, countdown) of the rows that exist, the list
  * view's children, never kept elsewhere (GTK recycles them). The header
  * shows the pipeline's counts per state, refreshed from one low-priority
- * idle however many counts changed, so that a burst of cached results
- * costs one update of the header. Its texts are GtkInscriptions, sized
+ * idle however many counts changed (and at most ten times a second), so
+ * that a burst of cached results costs one update of the header. Its texts are GtkInscriptions, sized
  * apart from what they say: a count that moves redraws the header instead
  * of measuring the window again (on X11 that also costs round trips to
  * the server), in every frame of a batch.
@@ -32,6 +32,7 @@
 #include "assay-progress-line.h"
 
 #define TICK_INTERVAL_MS 1000
+#define REFRESH_INTERVAL_MS 100
 
 /* GTK 4.8's list view keeps up to 200 rows and builds a new item's row in
  * the frame it appears: new documents come into the view 4 a frame (a row
@@ -49,6 +50,7 @@ struct _AssayDocumentList
   AssayDocumentCounts  counts;
   guint                tick_id;
   guint                refresh_id;
+  gint64               refreshed_at;  /* monotonic µs of the last refresh */
 
   /* Template children */
   GtkWidget           *box;
@@ -167,6 +169,7 @@ assay_document_list_refresh (AssayDocumentList *self)
   g_return_if_fail (ASSAY_IS_DOCUMENT_LIST (self));
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->refreshed_at = g_get_monotonic_time ();
   count (self, &self->counts);
   show_counts (self);
 }
@@ -182,14 +185,24 @@ refresh_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* At most REFRESH_INTERVAL_MS apart: during a batch the counts and the
+ * overall progress change many times a frame, and each refresh is a frame
+ * to draw; ten a second read as smooth. */
 static void
 queue_refresh (AssayDocumentList *self)
 {
-  if (self->refresh_id == 0)
-    {
-      self->refresh_id = g_idle_add_full (G_PRIORITY_LOW, refresh_idle, self, NULL);
-      g_source_set_name_by_id (self->refresh_id, "[assay] count documents");
-    }
+  gint64 due;
+
+  if (self->refresh_id != 0)
+    return;
+
+  due = self->refreshed_at + REFRESH_INTERVAL_MS * 1000 - g_get_monotonic_time ();
+  if (due <= 0)
+    self->refresh_id = g_idle_add_full (G_PRIORITY_LOW, refresh_idle, self, NULL);
+  else
+    self->refresh_id = g_timeout_add_full (G_PRIORITY_LOW, (guint) (due / 1000) + 1,
+                                           refresh_idle, self, NULL);
+  g_source_set_name_by_id (self->refresh_id, "[assay] count documents");
 }
 
 /* ------------------------------------------------------------------------ */
