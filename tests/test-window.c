@@ -977,6 +977,16 @@ test_ten_thousand (void)
     status = shown_status (row);
     g_assert_nonnull (status);
     g_assert_nonnull (strstr (gtk_inscription_get_text (status), "99 figures, 98 verified"));
+
+    /* The rows that came into view with it are built too (no blank rows). */
+    for (guint position = far_position; position < far_position + 9; position++)
+      {
+        g_autoptr(AssayDocument) shown = g_list_model_get_item (documents, position);
+        GtkWidget *shown_row = assay_document_list_find_row (list, shown);
+
+        g_assert_nonnull (shown_row);
+        g_assert_nonnull (shown_status (shown_row));
+      }
   }
 
   rss_after = resident_kib ();

@@ -51,6 +51,9 @@ struct _AssayDocumentList
   guint                tick_id;
   guint                refresh_id;
   gint64               refreshed_at;  /* monotonic µs of the last refresh */
+  GdkFrameClock       *frame_clock;
+  gulong               layout_handler;
+  gboolean             catch_up_pending; /* the view moved: rows may be near now */
 
   /* Template children */
   GtkWidget           *box;
@@ -242,10 +245,17 @@ ensure_ticking (AssayDocumentList *self)
     }
 }
 
-/* Rows far from the view let changes wait: show them as they come near. */
+/* Rows far from the view let changes wait (and are placeholders until
+ * first near): show them as they come near. Where the rows are is known
+ * once the list view has laid itself out, so this runs after the frame
+ * clock's layout; a row built then is laid out in the same frame. */
 static void
-view_moved (AssayDocumentList *self)
+catch_up_rows (AssayDocumentList *self)
 {
+  if (!self->catch_up_pending)
+    return;
+
+  self->catch_up_pending = FALSE;
   for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        item != NULL;
        item = gtk_widget_get_next_sibling (item))
@@ -255,6 +265,31 @@ view_moved (AssayDocumentList *self)
       if (ASSAY_IS_DOCUMENT_ROW (row))
         assay_document_row_catch_up (ASSAY_DOCUMENT_ROW (row));
     }
+}
+
+/* Scrolled, resized, given more items, shown: each lays the list out. */
+static void
+view_moved (AssayDocumentList *self)
+{
+  self->catch_up_pending = TRUE;
+}
+
+static void
+list_view_realized (AssayDocumentList *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view));
+
+  g_clear_signal_handler (&self->layout_handler, self->frame_clock);
+  g_set_object (&self->frame_clock, clock);
+  self->layout_handler = g_signal_connect_object (clock, "layout", G_CALLBACK (catch_up_rows), self,
+                                                  G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}
+
+static void
+list_view_unrealized (AssayDocumentList *self)
+{
+  g_clear_signal_handler (&self->layout_handler, self->frame_clock);
+  g_clear_object (&self->frame_clock);
 }
 
 static void
@@ -372,6 +407,7 @@ assay_document_list_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  list_view_unrealized (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_LIST);
 
@@ -483,6 +519,10 @@ assay_document_list_init (AssayDocumentList *self)
                              G_CONNECT_SWAPPED);
     /* Hidden (a folded window showing a document), no row is near the view. */
     g_signal_connect_object (self->list_view, "map", G_CALLBACK (view_moved), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->list_view, "realize", G_CALLBACK (list_view_realized), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->list_view, "unrealize", G_CALLBACK (list_view_unrealized), self,
                              G_CONNECT_SWAPPED);
   }
 }

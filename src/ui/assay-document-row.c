@@ -601,17 +601,21 @@ progress_changed (AssayDocumentRow *self)
 /**
  * assay_document_row_catch_up:
  *
- * Shows what changed in the document while the row was far from the
- * view, if it is near it now. The list calls it when it scrolls.
+ * If the row is near the view now, builds it if it is a placeholder and
+ * shows what changed in the document while it was far. The list calls it
+ * once it has laid itself out after scrolling (in the frame clock's layout
+ * phase: a row built then is laid out in the same frame).
  */
 void
 assay_document_row_catch_up (AssayDocumentRow *self)
 {
   g_return_if_fail (ASSAY_IS_DOCUMENT_ROW (self));
 
-  if ((self->dirty != 0 || !self->built) && self->document != NULL && self->tick_id == 0 &&
-      is_near_view (self))
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), flush_tick, NULL, NULL);
+  if ((self->dirty != 0 || !self->built) && self->document != NULL && is_near_view (self))
+    {
+      build (self);
+      flush (self);
+    }
 }
 
 /**
