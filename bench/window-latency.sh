@@ -127,8 +127,11 @@ SCRIPT
   chmod +x "$run/run.sh"
   load=$(cut -d' ' -f1 /proc/loadavg)
   "$here/tests/with-display.sh" "$run/run.sh" 2>/dev/null
+  requests=""
   if [ -n "$server_pid" ]; then
     exec {SERVER[1]}>&-
+    read -r _ n_requests _ <&"${SERVER[0]}" || true
+    requests=" ($n_requests requests)"
     wait "$server_pid" 2>/dev/null || true
   fi
   read -r start end cpu_ms < "$run/batch"
@@ -144,5 +147,5 @@ SCRIPT
     "$(batch_frames "$run/samples" "$start" "$end")" \
     "$cpu_ms ms ($(( cpu_ms * 100 / (wall_ms > 0 ? wall_ms : 1) ))%)" \
     "$(echo "scale=2; $wall_ms / 1000" | bc) s" "$(( $(cat "$run/rss") / 1024 )) MiB" \
-    "$load / $(cat "$run/done")"
+    "$load / $(cat "$run/done")$requests"
 done

@@ -12,8 +12,8 @@
  * times (elapsed, estimate, countdown) of the rows that exist, the list
  * view's children, never kept elsewhere (GTK recycles them). The header
  * shows the pipeline's counts per state, refreshed from one low-priority
- * idle however many counts changed, so that a burst of cached results
- * costs one update of the header. Its texts are GtkInscriptions, sized
+ * idle however many counts changed (and at most ten times a second), so
+ * that a burst of cached results costs one update of the header. Its texts are GtkInscriptions, sized
  * apart from what they say: a count that moves redraws the header instead
  * of measuring the window again (on X11 that also costs round trips to
  * the server), in every frame of a batch.
@@ -32,6 +32,7 @@
 #include "assay-progress-line.h"
 
 #define TICK_INTERVAL_MS 1000
+#define REFRESH_INTERVAL_MS 100
 
 /* GTK 4.8's list view keeps up to 200 rows and builds a new item's row in
  * the frame it appears: new documents come into the view 4 a frame (a row
@@ -49,6 +50,10 @@ struct _AssayDocumentList
   AssayDocumentCounts  counts;
   guint                tick_id;
   guint                refresh_id;
+  gint64               refreshed_at;  /* monotonic µs of the last refresh */
+  GdkFrameClock       *frame_clock;
+  gulong               layout_handler;
+  gboolean             catch_up_pending; /* the view moved: rows may be near now */
 
   /* Template children */
   GtkWidget           *box;
@@ -167,6 +172,7 @@ assay_document_list_refresh (AssayDocumentList *self)
   g_return_if_fail (ASSAY_IS_DOCUMENT_LIST (self));
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->refreshed_at = g_get_monotonic_time ();
   count (self, &self->counts);
   show_counts (self);
 }
@@ -182,14 +188,24 @@ refresh_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* At most REFRESH_INTERVAL_MS apart: during a batch the counts and the
+ * overall progress change many times a frame, and each refresh is a frame
+ * to draw; ten a second read as smooth. */
 static void
 queue_refresh (AssayDocumentList *self)
 {
-  if (self->refresh_id == 0)
-    {
-      self->refresh_id = g_idle_add_full (G_PRIORITY_LOW, refresh_idle, self, NULL);
-      g_source_set_name_by_id (self->refresh_id, "[assay] count documents");
-    }
+  gint64 due;
+
+  if (self->refresh_id != 0)
+    return;
+
+  due = self->refreshed_at + REFRESH_INTERVAL_MS * 1000 - g_get_monotonic_time ();
+  if (due <= 0)
+    self->refresh_id = g_idle_add_full (G_PRIORITY_LOW, refresh_idle, self, NULL);
+  else
+    self->refresh_id = g_timeout_add_full (G_PRIORITY_LOW, (guint) (due / 1000) + 1,
+                                           refresh_idle, self, NULL);
+  g_source_set_name_by_id (self->refresh_id, "[assay] count documents");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -229,10 +245,17 @@ ensure_ticking (AssayDocumentList *self)
     }
 }
 
-/* Rows far from the view let changes wait: show them as they come near. */
+/* Rows far from the view let changes wait (and are placeholders until
+ * first near): show them as they come near. Where the rows are is known
+ * once the list view has laid itself out, so this runs after the frame
+ * clock's layout; a row built then is laid out in the same frame. */
 static void
-view_moved (AssayDocumentList *self)
+catch_up_rows (AssayDocumentList *self)
 {
+  if (!self->catch_up_pending)
+    return;
+
+  self->catch_up_pending = FALSE;
   for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
        item != NULL;
        item = gtk_widget_get_next_sibling (item))
@@ -242,6 +265,31 @@ view_moved (AssayDocumentList *self)
       if (ASSAY_IS_DOCUMENT_ROW (row))
         assay_document_row_catch_up (ASSAY_DOCUMENT_ROW (row));
     }
+}
+
+/* Scrolled, resized, given more items, shown: each lays the list out. */
+static void
+view_moved (AssayDocumentList *self)
+{
+  self->catch_up_pending = TRUE;
+}
+
+static void
+list_view_realized (AssayDocumentList *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self->list_view));
+
+  g_clear_signal_handler (&self->layout_handler, self->frame_clock);
+  g_set_object (&self->frame_clock, clock);
+  self->layout_handler = g_signal_connect_object (clock, "layout", G_CALLBACK (catch_up_rows), self,
+                                                  G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}
+
+static void
+list_view_unrealized (AssayDocumentList *self)
+{
+  g_clear_signal_handler (&self->layout_handler, self->frame_clock);
+  g_clear_object (&self->frame_clock);
 }
 
 static void
@@ -359,6 +407,7 @@ assay_document_list_dispose (GObject *object)
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  list_view_unrealized (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_LIST);
 
@@ -470,6 +519,10 @@ assay_document_list_init (AssayDocumentList *self)
                              G_CONNECT_SWAPPED);
     /* Hidden (a folded window showing a document), no row is near the view. */
     g_signal_connect_object (self->list_view, "map", G_CALLBACK (view_moved), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->list_view, "realize", G_CALLBACK (list_view_realized), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->list_view, "unrealize", G_CALLBACK (list_view_unrealized), self,
                              G_CONNECT_SWAPPED);
   }
 }

@@ -38,6 +38,7 @@ struct _AssayDocumentRow
   char           *status;
   int             shown_state;   /* the state the icon shows, -1 for none */
   gboolean        shown_waiting; /* the icon shows a rate limit's wait */
+  gboolean        built;         /* its children exist (built near the view) */
   guint           dirty;         /* Dirty: what changed since last shown */
   guint           tick_id;       /* applies the changes at the next frame */
 
@@ -95,6 +96,11 @@ format_duration (gint64 us)
 }
 
 /* ------------------------------------------------------------------------ */
+
+/* What a row far from the view asks for until it is built. */
+#define PLACEHOLDER_HEIGHT 56
+
+static void build (AssayDocumentRow *self);
 
 static const char *
 state_icon_name (AssayDocumentState state)
@@ -500,6 +506,9 @@ flush (AssayDocumentRow *self)
 {
   guint dirty = self->dirty;
 
+  if (!self->built)
+    return;
+
   self->dirty = 0;
   if (self->document == NULL || dirty == 0)
     return;
@@ -545,10 +554,19 @@ flush_tick (GtkWidget     *widget,
 {
   AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
 
+  /* A placeholder bound to a new item is placed by the list's next
+   * layout: where it is, is known after that. */
+  if (!self->built && self->document != NULL && gtk_widget_get_width (widget) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return G_SOURCE_CONTINUE;
+
   self->tick_id = 0;
   /* Scrolled away since: catch_up() shows it when it is back. */
   if (is_near_view (self))
-    flush (self);
+    {
+      build (self);
+      flush (self);
+    }
 
   return G_SOURCE_REMOVE;
 }
@@ -583,16 +601,21 @@ progress_changed (AssayDocumentRow *self)
 /**
  * assay_document_row_catch_up:
  *
- * Shows what changed in the document while the row was far from the
- * view, if it is near it now. The list calls it when it scrolls.
+ * If the row is near the view now, builds it if it is a placeholder and
+ * shows what changed in the document while it was far. The list calls it
+ * once it has laid itself out after scrolling (in the frame clock's layout
+ * phase: a row built then is laid out in the same frame).
  */
 void
 assay_document_row_catch_up (AssayDocumentRow *self)
 {
   g_return_if_fail (ASSAY_IS_DOCUMENT_ROW (self));
 
-  if (self->dirty != 0 && self->tick_id == 0 && is_near_view (self))
-    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), flush_tick, NULL, NULL);
+  if ((self->dirty != 0 || !self->built) && self->document != NULL && is_near_view (self))
+    {
+      build (self);
+      flush (self);
+    }
 }
 
 /**
@@ -624,6 +647,7 @@ assay_document_row_tick (AssayDocumentRow *self,
       return TRUE;
     }
 
+  build (self);
   flush (self);
   state = assay_document_get_state (self->document);
   if (!state_is_running (state))
@@ -646,9 +670,52 @@ assay_document_row_get_status (AssayDocumentRow *self)
 {
   g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), NULL);
 
+  if (self->document != NULL)
+    build (self);
   flush (self);
 
   return self->status;
+}
+
+/* GTK 4.8's list view keeps 200 rows bound, most of them off screen, and
+ * makes them in the frames their items appear in: a row from its template
+ * costs about a millisecond and a half. A row is an empty placeholder of a
+ * row's height until it is first near the view. */
+static void
+build (AssayDocumentRow *self)
+{
+  if (self->built)
+    return;
+
+  self->built = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_size_request (GTK_WIDGET (self), -1, -1);
+
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->name_label), TRUE);
+  g_signal_connect_swapped (self->name_label, "query-tooltip", G_CALLBACK (query_name_tooltip), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->status_label), TRUE);
+  g_signal_connect_swapped (self->status_label, "query-tooltip", G_CALLBACK (query_status_tooltip), self);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self->stage_icon), TRUE);
+  g_signal_connect_swapped (self->stage_icon, "query-tooltip", G_CALLBACK (query_stage_tooltip), self);
+  {
+    GtkWidget *fixed[] = { self->cached_badge, self->cancel_button, self->retry_button,
+                           self->remove_button };
+
+    for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
+      {
+        gtk_widget_set_has_tooltip (fixed[i], TRUE);
+        g_signal_connect_swapped (fixed[i], "query-tooltip", G_CALLBACK (query_fixed_tooltip), self);
+      }
+  }
+
+  self->shown_state = -1;
+  self->shown_waiting = FALSE;
+  g_clear_pointer (&self->status, g_free);
+  if (self->document != NULL)
+    {
+      gtk_inscription_set_text (self->name_label, assay_document_get_name (self->document));
+      self->dirty = DIRTY_ALL;
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -730,7 +797,8 @@ assay_document_row_dispose (GObject *object)
   g_clear_object (&self->document);
   g_clear_object (&self->pipeline);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_ROW);
+  if (self->built)
+    gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_ROW);
 
   G_OBJECT_CLASS (assay_document_row_parent_class)->dispose (object);
 }
@@ -855,24 +923,8 @@ assay_document_row_init (AssayDocumentRow *self)
     { "notify::title", G_CALLBACK (summary_changed) },
   };
 
-  gtk_widget_init_template (GTK_WIDGET (self));
-
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->name_label), TRUE);
-  g_signal_connect_swapped (self->name_label, "query-tooltip", G_CALLBACK (query_name_tooltip), self);
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->status_label), TRUE);
-  g_signal_connect_swapped (self->status_label, "query-tooltip", G_CALLBACK (query_status_tooltip), self);
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->stage_icon), TRUE);
-  g_signal_connect_swapped (self->stage_icon, "query-tooltip", G_CALLBACK (query_stage_tooltip), self);
-  {
-    GtkWidget *fixed[] = { self->cached_badge, self->cancel_button, self->retry_button,
-                           self->remove_button };
-
-    for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
-      {
-        gtk_widget_set_has_tooltip (fixed[i], TRUE);
-        g_signal_connect_swapped (fixed[i], "query-tooltip", G_CALLBACK (query_fixed_tooltip), self);
-      }
-  }
+  /* Built when first near the view (build()). */
+  gtk_widget_set_size_request (GTK_WIDGET (self), -1, PLACEHOLDER_HEIGHT);
 
   self->shown_state = -1;
   self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
@@ -923,13 +975,22 @@ assay_document_row_set_document (AssayDocumentRow *self,
   g_set_object (&self->document, document);
   g_signal_group_set_target (self->document_signals, document);
 
-  /* A row bound to a document shows it at once, near the view or not. */
+  /* A built row shows its document at once, near the view or not. A
+   * placeholder outside a list (tests) is built now; in a list, it is not
+   * placed yet when bound: it looks at the next frame whether it is near. */
   self->dirty = 0;
   if (document != NULL)
     {
-      gtk_inscription_set_text (self->name_label, assay_document_get_name (document));
+      if (!self->built && gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_LIST_VIEW) == NULL)
+        build (self);
       self->dirty = DIRTY_ALL;
-      flush (self);
+      if (self->built)
+        {
+          gtk_inscription_set_text (self->name_label, assay_document_get_name (document));
+          flush (self);
+        }
+      else if (self->tick_id == 0)
+        self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), flush_tick, NULL, NULL);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
