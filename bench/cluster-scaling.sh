@@ -1,24 +1,27 @@
 #!/usr/bin/env bash
 # Throughput against the number of workers, on loopback, model-bound.
 #
-#   bench/cluster-scaling.sh [BUILD_DIR] [N_DOCS] [LATENCY_MS] [PER_WORKER]
+#   bench/cluster-scaling.sh [BUILD_DIR] [DOCS_PER_WORKER] [LATENCY_MS] [PER_WORKER]
 #
-# Writes N_DOCS (160) one-page PDFs and starts the tests' fake model server on
-# 127.0.0.1 with LATENCY_MS (300) per answer. Then for W = 1, 2, 4, 8: a fresh
-# nats-server -js (free port, store in a temporary folder), W workers
-# (`assay --worker … --role all`, each holding PER_WORKER (1) model requests
-# at once), and one submitter `assay --headless --cluster …` over the batch,
-# timed from its start to its last result. Everything is stopped by PID
-# before the next W.
+# Writes 8 × DOCS_PER_WORKER (40) distinct one-page PDFs and starts the tests'
+# fake model server on 127.0.0.1 with LATENCY_MS (300) per answer. Then for
+# W = 1, 2, 4, 8: a fresh nats-server -js (free port, store in a temporary
+# folder), W workers (`assay --worker … --role all`, each holding PER_WORKER
+# (1) model requests at once), and one submitter `assay --headless --cluster …`
+# over a batch of W × DOCS_PER_WORKER of the PDFs, timed from its start to its
+# last result. Everything is stopped by PID before the next W. The batch
+# grows with W so that every run has the same work per worker and the same
+# share of fixed costs (start-up, upload, the last document's tail): the
+# throughputs compare like for like.
 #
-# Ideal wall time for W workers: N_DOCS × LATENCY / (W × PER_WORKER).
+# Ideal wall time: DOCS_PER_WORKER × LATENCY / PER_WORKER, for every W.
 # Efficiency = ideal / wall; "linear" is throughput(W) = W × throughput(1),
 # and the target is throughput(W) ≥ 0.9 × W × throughput(1). The fake server
 # reports the most requests it had in flight at once (W × PER_WORKER when
 # every worker keeps its slot busy).
 set -euo pipefail
 build=${1:-build}
-n=${2:-160}
+per_worker_docs=${2:-40}
 latency=${3:-300}
 per=${4:-1}
 assay=$(realpath "$build/src/assay")
@@ -38,13 +41,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$make_pdfs" "$tmp/pdfs" "$n" 1 > /dev/null
+"$make_pdfs" "$tmp/all" $((8 * per_worker_docs)) 1 > /dev/null
 
 model_args=(--llm-url "" --model bench --no-stream --max-requests "$per")
-printf '%3s %8s %8s %7s %10s %12s %12s %8s\n' W "wall s" "ideal s" eff "docs/s" "vs linear" \
+printf '%3s %5s %8s %8s %7s %10s %12s %12s %8s\n' W docs "wall s" "ideal s" eff "docs/s" "vs linear" \
   "server max K" results
 base=
 for w in 1 2 4 8; do
+  n=$((w * per_worker_docs))
+  rm -rf "$tmp/pdfs"
+  mkdir "$tmp/pdfs"
+  for f in $(ls "$tmp/all" | head -"$n"); do ln -s "$tmp/all/$f" "$tmp/pdfs/$f"; done
   coproc SERVER { "$server" "$latency"; }
   server_pid=$SERVER_PID
   read -r url <&"${SERVER[0]}"
@@ -76,7 +83,7 @@ print(sum(1 for r in d["documents"] if r.get("status") == "done"))' "$tmp/out-$w
   ideal=$(echo "$n * $latency / 1000 / ($w * $per)" | bc -l)
   rate=$(echo "$n / $wall" | bc -l)
   [ -z "$base" ] && base=$rate
-  printf '%3d %8.2f %8.2f %7.3f %10.2f %12.3f %12d %8s\n' "$w" "$wall" "$ideal" \
+  printf '%3d %5d %8.2f %8.2f %7.3f %10.2f %12.3f %12d %8s\n' "$w" "$n" "$wall" "$ideal" \
     "$(echo "$ideal / $wall" | bc -l)" "$rate" "$(echo "$rate / ($w * $base)" | bc -l)" \
     "$max_in_flight" "$results/$n"
   if [ "$results" -ne "$n" ]; then
