@@ -92,8 +92,9 @@ done
 deadline=$(( $(date +%s) + 600 ))
 while kill -0 "$submit_pid" 2> /dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.5; done
 if kill -0 "$submit_pid" 2> /dev/null; then
-  echo "the submitter had not finished after 600 s; its log:" >&2
+  echo "the submitter had not finished after 600 s; its log and the server's state:" >&2
   tail -5 "$tmp/submit.log" >&2
+  cluster_dump_state
 fi
 wait "$submit_pid" 2> /dev/null && status=0 || status=$?
 submit_pid=

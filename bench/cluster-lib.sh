@@ -99,3 +99,19 @@ cluster_stop_all() {
   done
   cluster_pids=()
 }
+
+# Prints each stream's messages and each consumer's pending / ack pending /
+# redelivered / waiting pulls on standard error: what a stuck run looked like.
+cluster_dump_state() {
+  curl -fs --max-time 5 "$nats_monitor/jsz?consumers=true" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for acc in d.get("account_details", []):
+    for st in acc.get("stream_detail", []):
+        line = f"  {st['"'"'name'"'"']}: {st['"'"'state'"'"']['"'"'messages'"'"']} messages"
+        for c in st.get("consumer_detail") or []:
+            line += (f"; consumer {c['"'"'name'"'"']}: pending {c['"'"'num_pending'"'"']}, "
+                     f"ack pending {c['"'"'num_ack_pending'"'"']}, redelivered {c['"'"'num_redelivered'"'"']}, "
+                     f"waiting pulls {c['"'"'num_waiting'"'"']}")
+        print(line)' >&2 || echo "  (no answer from $nats_monitor)" >&2
+}

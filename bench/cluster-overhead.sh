@@ -52,11 +52,15 @@ for r in $(seq "$rounds"); do
   cluster_start_worker "worker-$r" --role all --jobs "$jobs" --offline
   cluster_wait_workers 1
   start=$(date +%s.%N)
-  XDG_DATA_HOME="$tmp/submit-$r" GSETTINGS_BACKEND=memory \
+  XDG_DATA_HOME="$tmp/submit-$r" GSETTINGS_BACKEND=memory timeout 600 \
     "$assay" --headless --cluster "$nats_url" --offline -o "$tmp/cluster-$r.json" "$tmp/pdfs" \
     2> "$tmp/submit-$r.log" || true
   end=$(date +%s.%N)
   cluster_wall=$(echo "$end - $start" | bc -l)
+  [ "$(count_done "$tmp/cluster-$r.json")" -eq "$n" ] || {
+    echo "round $r: not every document came back; the server's state:" >&2
+    cluster_dump_state
+  }
   cluster_stop_all
 
   printf '%6d %10.2f %10.2f %8.3f %5s/%-4s\n' "$r" "$local_wall" "$cluster_wall" \

@@ -47,6 +47,7 @@ model_args=(--llm-url "" --model bench --no-stream --max-requests "$per")
 printf '%3s %5s %8s %8s %7s %10s %12s %12s %8s\n' W docs "wall s" "ideal s" eff "docs/s" "vs linear" \
   "server max K" results
 base=
+status=0
 for w in 1 2 4 8; do
   n=$((w * per_worker_docs))
   rm -rf "$tmp/pdfs"
@@ -63,11 +64,17 @@ for w in 1 2 4 8; do
   done
   cluster_wait_workers "$w"
 
+  # Bounded: ten times the ideal, plus a minute.
+  limit=$((per_worker_docs * latency * 10 / per / 1000 + 60))
   start=$(date +%s.%N)
-  XDG_DATA_HOME="$tmp/submit-$w" GSETTINGS_BACKEND=memory \
+  XDG_DATA_HOME="$tmp/submit-$w" GSETTINGS_BACKEND=memory timeout "$limit" \
     "$assay" --headless --cluster "$nats_url" "${model_args[@]}" \
     -o "$tmp/out-$w.json" "$tmp/pdfs" 2> "$tmp/submit-$w.log" || true
   end=$(date +%s.%N)
+  [ -s "$tmp/out-$w.json" ] && grep -q '"documents"' "$tmp/out-$w.json" || {
+    echo "W=$w: the submitter gave no output within ${limit} s; the server's state:" >&2
+    cluster_dump_state
+  }
   results=$(python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -89,5 +96,7 @@ print(sum(1 for r in d["documents"] if r.get("status") == "done"))' "$tmp/out-$w
   if [ "$results" -ne "$n" ]; then
     echo "W=$w: only $results of $n documents done; submitter's log:" >&2
     tail -5 "$tmp/submit-$w.log" >&2
+    status=1
   fi
 done
+exit $status
