@@ -23,7 +23,7 @@ wants_cli (int    argc,
            char **argv)
 {
   static const char * const cli_options[] = {
-    "--headless", "--list-models", "--version", "--help", "-h", "--help-all", "-?",
+    "--headless", "--worker", "--list-models", "--version", "--help", "-h", "--help-all", "-?",
   };
 
   for (int i = 1; i < argc; i++)

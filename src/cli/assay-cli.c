@@ -31,6 +31,9 @@
 #include "assay-offline-extractor.h"
 #include "assay-pipeline.h"
 #include "assay-result.h"
+#ifdef HAVE_CLUSTER
+#include "assay-cli-cluster.h"
+#endif
 
 /* Results waiting for the output writer: past the first, no new document
  * starts until the writer is down to the second (a cached run produces
@@ -70,6 +73,14 @@ typedef struct
   gboolean          offline_fallback;
   gboolean          allow_insecure_http;
   gboolean          list_models;
+  char             *cluster_url;
+  char             *worker_url;
+  char             *role;
+  char             *worker_name;
+  char             *nats_creds;
+  char             *nats_nkey;
+  char             *nats_user;
+  char             *nats_ca;
 
   /* Run */
   GMainLoop        *loop;
@@ -116,6 +127,14 @@ run_clear (Run *run)
   g_clear_pointer (&run->llm_url, g_free);
   g_clear_pointer (&run->model, g_free);
   g_clear_pointer (&run->provider, g_free);
+  g_clear_pointer (&run->cluster_url, g_free);
+  g_clear_pointer (&run->worker_url, g_free);
+  g_clear_pointer (&run->role, g_free);
+  g_clear_pointer (&run->worker_name, g_free);
+  g_clear_pointer (&run->nats_creds, g_free);
+  g_clear_pointer (&run->nats_nkey, g_free);
+  g_clear_pointer (&run->nats_user, g_free);
+  g_clear_pointer (&run->nats_ca, g_free);
   if (run->password != NULL)
     {
       /* Do not leave the password lying in freed memory. */
@@ -484,6 +503,22 @@ parse_options (Run     *run,
       N_("Allow plain http to a model server that is not on this machine"), NULL },
     { "list-models", 0, 0, G_OPTION_ARG_NONE, &run->list_models,
       N_("List the models the server at --llm-url offers, and exit"), NULL },
+    { "cluster", 0, 0, G_OPTION_ARG_STRING, &run->cluster_url,
+      N_("Process the files on the workers of the NATS server at URL"), N_("URL") },
+    { "worker", 0, 0, G_OPTION_ARG_STRING, &run->worker_url,
+      N_("Run as a worker of the NATS server at URL until stopped"), N_("URL") },
+    { "role", 0, 0, G_OPTION_ARG_STRING, &run->role,
+      N_("What a worker does: extract (read and extract), analyse, or all (default)"), N_("ROLE") },
+    { "worker-name", 0, 0, G_OPTION_ARG_STRING, &run->worker_name,
+      N_("The worker's name in progress and metrics (default: host name and process id)"), N_("NAME") },
+    { "nats-creds", 0, 0, G_OPTION_ARG_FILENAME, &run->nats_creds,
+      N_("NATS credentials file (JWT and NKey seed)"), N_("FILE") },
+    { "nats-nkey", 0, 0, G_OPTION_ARG_FILENAME, &run->nats_nkey,
+      N_("NATS NKey seed file (seed and public key)"), N_("FILE") },
+    { "nats-user", 0, 0, G_OPTION_ARG_STRING, &run->nats_user,
+      N_("NATS user; the password is read from ASSAY_NATS_PASSWORD"), N_("USER") },
+    { "nats-ca", 0, 0, G_OPTION_ARG_FILENAME, &run->nats_ca,
+      N_("CA certificates (PEM) to trust for the NATS server's TLS"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &run->version,
       N_("Show the version and exit"), NULL },
     /* No arg_description: the context's parameter string names the files already, and
@@ -510,7 +545,11 @@ parse_options (Run     *run,
                                    "--model llama3.1 invoices/\n"
                                    "  assay --headless --llm-url http://localhost:11434 --provider ollama "
                                    "--list-models\n\n"
-                                   "The model's API key is read from the ASSAY_API_KEY environment variable.\n\n"
+                                   "  assay --worker nats://127.0.0.1:4222 --role extract --jobs 4\n"
+                                   "  assay --headless --cluster nats://127.0.0.1:4222 reports/ -o reports.json\n\n"
+                                   "The model's API key is read from the ASSAY_API_KEY environment variable; "
+                                   "a NATS token from ASSAY_NATS_TOKEN, a NATS password from "
+                                   "ASSAY_NATS_PASSWORD.\n\n"
                                    "Exit status: 0 when every document is done, 1 when some failed or "
                                    "need a password, 2 on a usage error."),
                                  templates, g_get_user_data_dir ());
@@ -651,16 +690,11 @@ validate_options (Run     *run,
   return validate_model_options (run, error);
 }
 
-static gboolean
-start_run (Run     *run,
-           GError **error)
+/* The extractor the options ask for: offline, the model, or the model
+ * with the offline extractor to fall back on. */
+static void
+make_extractor (Run *run)
 {
-  g_autoptr(AssayStore) store = NULL;
-
-  run->loop = g_main_loop_new (NULL, FALSE);
-  run->cancellable = g_cancellable_new ();
-  run->to_forget = g_ptr_array_new_with_free_func (g_object_unref);
-  run->pool = assay_worker_pool_new (run->jobs > 0 ? (guint) run->jobs : 0);
   run->extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (run->pool));
   if (run->llm != NULL && run->offline_fallback)
     {
@@ -675,6 +709,68 @@ start_run (Run     *run,
       g_clear_object (&run->extractor);
       run->extractor = ASSAY_EXTRACTOR (g_object_ref (run->llm));
     }
+}
+
+#ifdef HAVE_CLUSTER
+static AssayClusterOptions *
+dup_cluster_options (Run        *run,
+                     const char *url)
+{
+  AssayClusterOptions *options = assay_cluster_options_new (url);
+
+  options->creds_file = g_strdup (run->nats_creds);
+  options->nkey_file = g_strdup (run->nats_nkey);
+  options->user = g_strdup (run->nats_user);
+  options->ca_file = g_strdup (run->nats_ca);
+  assay_cluster_options_read_env (options);
+
+  return options;
+}
+
+/* --worker: until SIGTERM or SIGINT. */
+static int
+run_worker (Run *run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AssayClusterOptions) options = NULL;
+  AssayClusterRole role = ASSAY_CLUSTER_ROLE_ALL;
+
+  if (run->role != NULL && !assay_cluster_role_from_string (run->role, &role))
+    {
+      g_printerr (_("assay: unknown role “%s”: use extract, analyse or all.\n"), run->role);
+      return EXIT_USAGE;
+    }
+  if (run->jobs < 0 || run->jobs > 256)
+    {
+      g_printerr (_("assay: --jobs must be between 1 and 256, not %d.\n"), run->jobs);
+      return EXIT_USAGE;
+    }
+  if (!validate_model_options (run, &error))
+    {
+      g_printerr ("assay: %s\n", error->message);
+      return EXIT_USAGE;
+    }
+
+  run->pool = assay_worker_pool_new (run->jobs > 0 ? (guint) run->jobs : 0);
+  make_extractor (run);
+  options = dup_cluster_options (run, run->worker_url);
+
+  return assay_cli_cluster_run_worker (options, role, run->jobs > 0 ? (guint) run->jobs : 0,
+                                       run->worker_name, run->pool, run->extractor);
+}
+#endif
+
+static gboolean
+start_run (Run     *run,
+           GError **error)
+{
+  g_autoptr(AssayStore) store = NULL;
+
+  run->loop = g_main_loop_new (NULL, FALSE);
+  run->cancellable = g_cancellable_new ();
+  run->to_forget = g_ptr_array_new_with_free_func (g_object_unref);
+  run->pool = assay_worker_pool_new (run->jobs > 0 ? (guint) run->jobs : 0);
+  make_extractor (run);
 
   if (run->trace_path != NULL)
     {
@@ -709,6 +805,20 @@ start_run (Run     *run,
                                    2 * assay_llm_client_get_config (run->llm)->max_requests);
   store = assay_store_new_default ();
   assay_pipeline_set_store (run->pipeline, store, !run->no_cache);
+#ifdef HAVE_CLUSTER
+  if (run->cluster_url != NULL)
+    {
+      g_autoptr(AssayClusterOptions) options = dup_cluster_options (run, run->cluster_url);
+      g_autoptr(AssayClusterSubmitter) submitter = NULL;
+
+      /* Before the loop runs: connecting is bounded, and the command
+       * line has nothing else to do meanwhile. */
+      submitter = assay_cluster_submitter_new_sync (options, NULL, error);
+      if (submitter == NULL)
+        return FALSE;
+      assay_pipeline_set_remote (run->pipeline, ASSAY_REMOTE (submitter));
+    }
+#endif
   assay_pipeline_set_password (run->pipeline, run->password);
   assay_pipeline_set_trace (run->pipeline, run->trace);
   /* The output takes each result as the document finishes; the documents
@@ -797,6 +907,25 @@ assay_cli_run (int    argc,
       run_clear (&run);
       return EXIT_OK;
     }
+
+  if (run.worker_url != NULL || run.cluster_url != NULL)
+    {
+#ifndef HAVE_CLUSTER
+      g_printerr ("%s\n", _("assay: this build has no cluster support (it was built without "
+                            "libnats): --worker and --cluster cannot be used."));
+      run_clear (&run);
+      return EXIT_USAGE;
+#endif
+    }
+
+#ifdef HAVE_CLUSTER
+  if (run.worker_url != NULL)
+    {
+      exit_code = run_worker (&run);
+      run_clear (&run);
+      return exit_code;
+    }
+#endif
 
   if (!run.headless && !run.list_models)
     {

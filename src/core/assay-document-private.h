@@ -64,5 +64,7 @@ void           _assay_document_set_summary        (AssayDocument      *self,
 void           _assay_document_set_processed_with (AssayDocument      *self,
                                                    const char         *template_key,
                                                    const char         *extractor_id);
+void           _assay_document_set_worker         (AssayDocument      *self,
+                                                   const char         *worker);
 
 G_END_DECLS

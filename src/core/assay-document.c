@@ -43,6 +43,7 @@ struct _AssayDocument
   char               *title;
   char               *template_key;
   char               *extractor_id;
+  char               *worker;        /* cluster mode: who holds it */
   JsonNode           *result;
   GBytes             *result_text;   /* compact JSON of result, when at hand */
   double              stage_ms[ASSAY_N_STAGES];
@@ -99,6 +100,7 @@ enum {
   PROP_EXTRACTOR_ID,
   PROP_RESULT,
   PROP_TIMINGS,
+  PROP_WORKER,
   N_PROPS
 };
 
@@ -135,6 +137,7 @@ assay_document_finalize (GObject *object)
   g_clear_pointer (&self->title, g_free);
   g_clear_pointer (&self->template_key, g_free);
   g_clear_pointer (&self->extractor_id, g_free);
+  g_clear_pointer (&self->worker, g_free);
   g_clear_pointer (&self->result, json_node_unref);
   g_clear_pointer (&self->result_text, g_bytes_unref);
   g_clear_pointer (&self->duplicate_of, g_free);
@@ -239,6 +242,10 @@ assay_document_get_property (GObject    *object,
 
     case PROP_TIMINGS:
       g_value_set_boolean (value, assay_document_get_timings (self));
+      break;
+
+    case PROP_WORKER:
+      g_value_set_string (value, self->worker);
       break;
 
     default:
@@ -371,6 +378,15 @@ assay_document_class_init (AssayDocumentClass *klass)
    */
   properties[PROP_TIMINGS] =
     g_param_spec_boolean ("timings", NULL, NULL, FALSE, READ_ONLY);
+  /**
+   * AssayDocument:worker:
+   *
+   * In cluster mode, the name of the worker holding the document (reading,
+   * extracting or analysing it); %NULL when none does, and always %NULL
+   * for a document processed on this machine.
+   */
+  properties[PROP_WORKER] =
+    g_param_spec_string ("worker", NULL, NULL, NULL, READ_ONLY);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -806,6 +822,20 @@ assay_document_get_extractor_id (AssayDocument *self)
   g_return_val_if_fail (ASSAY_IS_DOCUMENT (self), NULL);
 
   return self->extractor_id;
+}
+
+/**
+ * assay_document_get_worker:
+ *
+ * Returns: (transfer none) (nullable): the cluster worker holding the
+ *   document, or %NULL
+ */
+const char *
+assay_document_get_worker (AssayDocument *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT (self), NULL);
+
+  return self->worker;
 }
 
 /**
@@ -1256,4 +1286,20 @@ _assay_document_set_processed_with (AssayDocument *self,
   if (set_str (&self->extractor_id, extractor_id))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXTRACTOR_ID]);
   g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * _assay_document_set_worker:
+ * @worker: (nullable): the cluster worker now holding the document
+ *
+ * Main thread.
+ */
+void
+_assay_document_set_worker (AssayDocument *self,
+                            const char    *worker)
+{
+  g_return_if_fail (ASSAY_IS_DOCUMENT (self));
+
+  if (set_str (&self->worker, worker))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKER]);
 }

@@ -61,6 +61,7 @@ const char         *assay_document_get_title         (AssayDocument      *self);
 gboolean            assay_document_get_timings       (AssayDocument      *self);
 const char         *assay_document_get_template_key  (AssayDocument      *self);
 const char         *assay_document_get_extractor_id  (AssayDocument      *self);
+const char         *assay_document_get_worker        (AssayDocument      *self);
 const char         *assay_document_get_duplicate_of  (AssayDocument      *self);
 JsonNode           *assay_document_get_result        (AssayDocument      *self);
 GBytes             *assay_document_get_result_text   (AssayDocument      *self);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -83,6 +84,11 @@ const AssayPageText *assay_pdf_text_find_page  (const AssayPdfText *self,
                                                 guint               index);
 gsize          assay_pdf_text_count_visible_chars (const AssayPdfText *self);
 guint          assay_pdf_text_count_empty_pages (const AssayPdfText *self);
+
+/* assay-pdf-text-json.c: for sending the text between machines */
+JsonNode      *assay_pdf_text_to_json          (const AssayPdfText *self);
+AssayPdfText  *assay_pdf_text_from_json        (JsonNode           *node,
+                                                GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayPdfText, assay_pdf_text_unref)
 

@@ -6,7 +6,9 @@
  *
  *   queued ─identify─▶ (cache hit) ──────────────────────────────▶ done
  *                 │
- *                 └─▶ read ─▶ extract ─▶ analyse ─▶ store ─▶ done
+ *                 ├─▶ read ─▶ extract ─▶ analyse ─▶ store ─▶ done
+ *                 │
+ *                 └─▶ remote (cluster mode) ───────▶ store ─▶ done
  *
  * Each arrow is a job: identify, read, analyse and store on the worker pool,
  * extract through the AssayExtractor. A stage has a queue and a limit on
@@ -30,6 +32,7 @@
 #include "assay-analysis.h"
 #include "assay-document-private.h"
 #include "assay-pipeline.h"
+#include "assay-remote.h"
 #include "assay-result.h"
 
 /* Pool priorities: lower runs first. */
@@ -48,8 +51,13 @@ typedef enum
   STEP_EXTRACT,
   STEP_ANALYSE,
   STEP_STORE,
+  STEP_REMOTE,     /* read, extract and analyse elsewhere (AssayRemote) */
   N_STEPS
 } Step;
+
+/* Documents handed to a remote at once: its queue is elsewhere, this
+ * bounds only what this process waits for. */
+#define REMOTE_LIMIT 256
 
 /* The states as the pipeline's counts group them. */
 typedef enum
@@ -125,6 +133,7 @@ struct _AssayPipeline
   AssayWorkerPool *pool;
   AssayExtractor  *extractor;
   AssayTemplate   *template_;
+  AssayRemote     *remote;        /* nullable: cluster mode */
   AssayStore      *store;
   gboolean         read_cache;
   char            *password;
@@ -212,6 +221,7 @@ static const AssayStage step_stage[N_STEPS] = {
   [STEP_EXTRACT] = ASSAY_STAGE_EXTRACT,
   [STEP_ANALYSE] = ASSAY_STAGE_ANALYSE,
   [STEP_STORE] = ASSAY_STAGE_STORE,
+  [STEP_REMOTE] = ASSAY_STAGE_EXTRACT,
 };
 
 static const AssayDocumentState step_state[N_STEPS] = {
@@ -220,11 +230,19 @@ static const AssayDocumentState step_state[N_STEPS] = {
   [STEP_EXTRACT] = ASSAY_DOCUMENT_EXTRACTING,
   [STEP_ANALYSE] = ASSAY_DOCUMENT_ANALYSING,
   [STEP_STORE] = ASSAY_DOCUMENT_ANALYSING,
+  [STEP_REMOTE] = ASSAY_DOCUMENT_QUEUED,
 };
 
-/* Where each step starts on the document's progress bar. */
+/* Where each step starts on the document's progress bar (a remote
+ * document goes from reading's start to storing's). */
 static const double step_progress[N_STEPS + 1] = {
-  0.0, 0.05, 0.60, 0.85, 0.97, 1.0
+  [STEP_IDENTIFY] = 0.0,
+  [STEP_READ] = 0.05,
+  [STEP_EXTRACT] = 0.60,
+  [STEP_ANALYSE] = 0.85,
+  [STEP_STORE] = 0.97,
+  [STEP_REMOTE] = 0.05,
+  [N_STEPS] = 1.0,
 };
 
 static Bucket
@@ -256,7 +274,7 @@ bucket_of_state (AssayDocumentState state)
 static AssayStage
 stage_of_state (AssayDocumentState state)
 {
-  for (guint step = 0; step < N_STEPS; step++)
+  for (guint step = 0; step < STEP_REMOTE; step++)
     if (step_state[step] == state)
       return step_stage[step];
 
@@ -857,7 +875,7 @@ identify_done (GObject      *object,
       goto out;
     }
 
-  enqueue (self, state, STEP_READ);
+  enqueue (self, state, self->remote != NULL ? STEP_REMOTE : STEP_READ);
 
 out:
   pump (self);
@@ -1264,6 +1282,96 @@ run_store (AssayPipeline *self,
 }
 
 /* ------------------------------------------------------------------------ */
+/* Remote: read, extract and analyse on a cluster                             */
+
+static void
+remote_progress (gpointer            user_data,
+                 AssayDocumentState  doc_state,
+                 double              fraction,
+                 const char         *worker)
+{
+  Job *job = user_data;
+  DocState *state = job->state;
+  AssayPipeline *self = self_of (job);
+  double start = step_progress[STEP_REMOTE];
+  double span = step_progress[STEP_STORE] - start;
+
+  if (state->removed || state->generation != job->generation)
+    return;
+
+  if (doc_state == ASSAY_DOCUMENT_QUEUED || doc_state == ASSAY_DOCUMENT_READING ||
+      doc_state == ASSAY_DOCUMENT_EXTRACTING || doc_state == ASSAY_DOCUMENT_ANALYSING)
+    set_doc_state (self, state, doc_state);
+  _assay_document_set_worker (state->document, worker);
+  if (fraction >= 0)
+    set_doc_progress (self, state, start + span * CLAMP (fraction, 0.0, 1.0));
+}
+
+static void
+remote_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Job) job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  AssayPipeline *self = job->pipeline;
+  DocState *state = job->state;
+  AssayStage stage = ASSAY_STAGE_EXTRACT;
+  AssayResultSummary summary = { 0 };
+  gboolean cached;
+
+  node = assay_remote_process_finish (ASSAY_REMOTE (object), result, &stage, &error);
+
+  if (!job_complete (job, node != NULL))
+    goto out;
+
+  _assay_document_set_worker (state->document, NULL);
+
+  if (node == NULL)
+    {
+      fail_from_error (self, state, stage, error);
+      goto out;
+    }
+
+  cached = json_object_get_boolean_member_with_default (json_node_get_object (node), "cached", FALSE);
+  assay_result_summarize (node, &summary);
+  _assay_document_set_cached (state->document, cached);
+  _assay_document_set_result (state->document, node);
+  _assay_document_set_summary (state->document, summary.n_figures, summary.n_verified,
+                               summary.title);
+  assay_result_summary_clear (&summary);
+
+  if (self->store != NULL && !cached)
+    enqueue (self, state, STEP_STORE);
+  else
+    finish_document (self, state, ASSAY_DOCUMENT_DONE, ASSAY_STAGE_EXTRACT, NULL);
+
+out:
+  pump (self);
+}
+
+static void
+run_remote (AssayPipeline *self,
+            DocState      *state)
+{
+  Job *job = job_new (self, state, STEP_REMOTE);
+  AssayRemoteRequest request = {
+    .path = state->input->path,
+    .sha256 = state->input->sha256,
+    .size = state->input->size,
+    .template_ = state->template_,
+    .template_key = state->template_key,
+    .extractor_id = state->extractor_id,
+    .progress = remote_progress,
+    .progress_data = job,
+  };
+
+  start_step (self, state, STEP_REMOTE);
+  assay_remote_process_async (self->remote, &request, state->cancellable, remote_done, job);
+}
+
+/* ------------------------------------------------------------------------ */
 /* Scheduling                                                                 */
 
 typedef void (*StepRunner) (AssayPipeline *self,
@@ -1275,6 +1383,7 @@ static const StepRunner step_runner[N_STEPS] = {
   [STEP_EXTRACT] = run_extract,
   [STEP_ANALYSE] = run_analyse,
   [STEP_STORE] = run_store,
+  [STEP_REMOTE] = run_remote,
 };
 
 static gboolean
@@ -1385,6 +1494,7 @@ assay_pipeline_dispose (GObject *object)
     g_ptr_array_set_size (self->to_free, 0);
   g_clear_object (&self->documents);
   g_clear_object (&self->extractor);
+  g_clear_object (&self->remote);
   g_clear_object (&self->store);
   g_clear_object (&self->pool);
   g_clear_pointer (&self->template_, assay_template_unref);
@@ -1572,9 +1682,42 @@ assay_pipeline_new (AssayWorkerPool *pool,
   self->steps[STEP_EXTRACT].limit = 16;
   self->steps[STEP_ANALYSE].limit = n_workers;
   self->steps[STEP_STORE].limit = n_workers;
+  self->steps[STEP_REMOTE].limit = REMOTE_LIMIT;
   self->max_holding = self->steps[STEP_READ].limit + self->steps[STEP_EXTRACT].limit + n_workers;
 
   return self;
+}
+
+/**
+ * assay_pipeline_set_remote:
+ * @remote: (nullable): where documents are processed from now on; %NULL:
+ *   on this machine
+ *
+ * Cluster mode: documents identified from now on (hashed, and not found
+ * in the local store) are read, extracted and analysed by @remote; their
+ * results are kept in the local store as usual. Main thread.
+ */
+void
+assay_pipeline_set_remote (AssayPipeline *self,
+                           AssayRemote   *remote)
+{
+  g_return_if_fail (ASSAY_IS_PIPELINE (self));
+  g_return_if_fail (remote == NULL || ASSAY_IS_REMOTE (remote));
+
+  g_set_object (&self->remote, remote);
+}
+
+/**
+ * assay_pipeline_get_remote:
+ *
+ * Returns: (transfer none) (nullable): the remote set, or %NULL
+ */
+AssayRemote *
+assay_pipeline_get_remote (AssayPipeline *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PIPELINE (self), NULL);
+
+  return self->remote;
 }
 
 /**

@@ -17,6 +17,7 @@
 #include "assay-metrics.h"
 #include "assay-page-image.h"
 #include "assay-pdf-reader.h"
+#include "assay-remote.h"
 #include "assay-store.h"
 #include "assay-template.h"
 #include "assay-trace.h"
@@ -60,6 +61,9 @@ AssayPipeline  *assay_pipeline_new             (AssayWorkerPool        *pool,
 void            assay_pipeline_set_store       (AssayPipeline          *self,
                                                 AssayStore             *store,
                                                 gboolean                read_cache);
+void            assay_pipeline_set_remote      (AssayPipeline          *self,
+                                                AssayRemote            *remote);
+AssayRemote    *assay_pipeline_get_remote      (AssayPipeline          *self);
 void            assay_pipeline_set_password    (AssayPipeline          *self,
                                                 const char             *password);
 void            assay_pipeline_set_read_limits (AssayPipeline          *self,

@@ -1,0 +1,284 @@
+/* assay-cluster-job.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-cluster-job"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "assay-cluster-job.h"
+#include "assay-cluster-options.h"
+#include "assay-result.h"
+
+AssayClusterJob *
+assay_cluster_job_new (void)
+{
+  return g_new0 (AssayClusterJob, 1);
+}
+
+AssayClusterJob *
+assay_cluster_job_copy (const AssayClusterJob *job)
+{
+  AssayClusterJob *copy = g_new0 (AssayClusterJob, 1);
+
+  copy->key = g_strdup (job->key);
+  copy->sha256 = g_strdup (job->sha256);
+  copy->size = job->size;
+  copy->path = g_strdup (job->path);
+  copy->template_name = g_strdup (job->template_name);
+  copy->template_key = g_strdup (job->template_key);
+  copy->extractor_id = g_strdup (job->extractor_id);
+  copy->batch = g_strdup (job->batch);
+  copy->payload = g_strdup (job->payload);
+  copy->extract_worker = g_strdup (job->extract_worker);
+  copy->read_ms = job->read_ms;
+  copy->extract_ms = job->extract_ms;
+
+  return copy;
+}
+
+void
+assay_cluster_job_free (AssayClusterJob *job)
+{
+  if (job == NULL)
+    return;
+
+  g_free (job->key);
+  g_free (job->sha256);
+  g_free (job->path);
+  g_free (job->template_name);
+  g_free (job->template_key);
+  g_free (job->extractor_id);
+  g_free (job->batch);
+  g_free (job->payload);
+  g_free (job->extract_worker);
+  g_free (job);
+}
+
+static void
+add_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  if (value == NULL)
+    return;
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+char *
+assay_cluster_job_to_json (const AssayClusterJob *job)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  add_string (builder, "version", ASSAY_CLUSTER_JOB_VERSION);
+  add_string (builder, "key", job->key);
+  add_string (builder, "sha256", job->sha256);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, job->size);
+  add_string (builder, "path", job->path);
+  add_string (builder, "template", job->template_name);
+  add_string (builder, "template_key", job->template_key);
+  add_string (builder, "extractor_id", job->extractor_id);
+  add_string (builder, "batch", job->batch);
+  add_string (builder, "payload", job->payload);
+  add_string (builder, "extract_worker", job->extract_worker);
+  json_builder_set_member_name (builder, "read_ms");
+  json_builder_add_double_value (builder, job->read_ms);
+  json_builder_set_member_name (builder, "extract_ms");
+  json_builder_add_double_value (builder, job->extract_ms);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
+static char *
+dup_member (JsonObject *object,
+            const char *name)
+{
+  return g_strdup (json_object_get_string_member_with_default (object, name, NULL));
+}
+
+static gboolean
+is_hex64 (const char *s)
+{
+  guint i;
+
+  if (s == NULL)
+    return FALSE;
+  for (i = 0; s[i] != '\0'; i++)
+    if (!g_ascii_isxdigit (s[i]))
+      return FALSE;
+
+  return i == 64;
+}
+
+/**
+ * assay_cluster_job_from_json:
+ *
+ * Returns: (transfer full): the job, or %NULL with
+ *   %ASSAY_CLUSTER_ERROR_CORRUPT when it is not one
+ */
+AssayClusterJob *
+assay_cluster_job_from_json (const char  *data,
+                             gsize        len,
+                             GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(AssayClusterJob) job = NULL;
+  JsonObject *object;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    goto bad;
+
+  object = json_node_get_object (root);
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "version", NULL),
+                 ASSAY_CLUSTER_JOB_VERSION) != 0)
+    goto bad;
+
+  job = assay_cluster_job_new ();
+  job->key = dup_member (object, "key");
+  job->sha256 = dup_member (object, "sha256");
+  job->size = json_object_get_int_member_with_default (object, "size", 0);
+  job->path = dup_member (object, "path");
+  job->template_name = dup_member (object, "template");
+  job->template_key = dup_member (object, "template_key");
+  job->extractor_id = dup_member (object, "extractor_id");
+  job->batch = dup_member (object, "batch");
+  job->payload = dup_member (object, "payload");
+  job->extract_worker = dup_member (object, "extract_worker");
+  job->read_ms = json_object_get_double_member_with_default (object, "read_ms", 0);
+  job->extract_ms = json_object_get_double_member_with_default (object, "extract_ms", 0);
+
+  if (job->key == NULL || !is_hex64 (job->sha256) || job->template_name == NULL ||
+      job->template_key == NULL || job->extractor_id == NULL || job->batch == NULL ||
+      job->path == NULL)
+    goto bad;
+
+  return g_steal_pointer (&job);
+
+bad:
+  g_set_error_literal (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CORRUPT,
+                       _("Not an Assay job message"));
+  return NULL;
+}
+
+char *
+assay_cluster_progress_to_json (const AssayClusterProgress *progress)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  add_string (builder, "sha256", progress->sha256);
+  add_string (builder, "key", progress->key);
+  add_string (builder, "state", progress->state);
+  json_builder_set_member_name (builder, "progress");
+  json_builder_add_double_value (builder, progress->progress);
+  add_string (builder, "worker", progress->worker);
+  add_string (builder, "error", progress->error);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
+/* Returns: (nullable): the progress, or %NULL when @data is not one */
+AssayClusterProgress *
+assay_cluster_progress_from_json (const char *data,
+                                  gsize       len)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  AssayClusterProgress *progress;
+  JsonObject *object;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, len, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  object = json_node_get_object (root);
+  if (!json_object_has_member (object, "key") || !json_object_has_member (object, "state"))
+    return NULL;
+
+  progress = g_new0 (AssayClusterProgress, 1);
+  progress->sha256 = dup_member (object, "sha256");
+  progress->key = dup_member (object, "key");
+  progress->state = dup_member (object, "state");
+  progress->progress = json_object_get_double_member_with_default (object, "progress", -1);
+  progress->worker = dup_member (object, "worker");
+  progress->error = dup_member (object, "error");
+
+  if (progress->key == NULL || progress->state == NULL)
+    g_clear_pointer (&progress, assay_cluster_progress_free);
+
+  return progress;
+}
+
+void
+assay_cluster_progress_free (AssayClusterProgress *progress)
+{
+  if (progress == NULL)
+    return;
+
+  g_free (progress->sha256);
+  g_free (progress->key);
+  g_free (progress->state);
+  g_free (progress->worker);
+  g_free (progress->error);
+  g_free (progress);
+}
+
+char *
+assay_cluster_progress_subject (const char *batch,
+                                const char *sha256)
+{
+  return g_strdup_printf ("assay.progress.%s.%s", batch, sha256);
+}
+
+/**
+ * assay_cluster_failure_to_json:
+ * @status: "failed" or "needs-password"
+ *
+ * A failed job's entry in the results bucket: the shape of a local run's
+ * failure result (assay-result/2, with `error`), so that whoever waits
+ * for the job learns why.
+ */
+char *
+assay_cluster_failure_to_json (const AssayClusterJob *job,
+                               const char            *status,
+                               AssayStage             stage,
+                               const char            *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  add_string (builder, "result_version", ASSAY_RESULT_VERSION);
+  add_string (builder, "status", status);
+  json_builder_set_member_name (builder, "cached");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_set_member_name (builder, "source");
+  json_builder_begin_object (builder);
+  add_string (builder, "path", job->path);
+  add_string (builder, "sha256", job->sha256);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, job->size);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_begin_object (builder);
+  add_string (builder, "stage", assay_stage_to_string (stage));
+  add_string (builder, "message", message);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}

@@ -1,0 +1,520 @@
+/* assay-cluster-objects.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-cluster-objects"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "assay-cluster-objects.h"
+
+#define CHUNK_SIZE      (128 * 1024)
+#define CHUNK_WAIT_MS   10000
+
+static char *
+dup_stream_name (const char *bucket)
+{
+  return g_strdup_printf ("OBJ_%s", bucket);
+}
+
+/* base64url with padding, as Go's base64.URLEncoding */
+static char *
+base64url (const guchar *data,
+           gsize         len)
+{
+  char *text = g_base64_encode (data, len);
+
+  for (char *c = text; *c != '\0'; c++)
+    if (*c == '+')
+      *c = '-';
+    else if (*c == '/')
+      *c = '_';
+
+  return text;
+}
+
+static char *
+dup_meta_subject (const char *bucket,
+                  const char *name)
+{
+  g_autofree char *encoded = base64url ((const guchar *) name, strlen (name));
+
+  return g_strdup_printf ("$O.%s.M.%s", bucket, encoded);
+}
+
+static char *
+new_nuid (void)
+{
+  static const char alphabet[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  char nuid[23];
+
+  for (guint i = 0; i < 22; i++)
+    nuid[i] = alphabet[g_random_int_range (0, 62)];
+  nuid[22] = '\0';
+
+  return g_strdup (nuid);
+}
+
+/**
+ * assay_cluster_objects_ensure_bucket:
+ * @max_bytes: what the bucket may hold in all
+ *
+ * Makes the bucket's stream as `nats object add` would, when missing.
+ */
+gboolean
+assay_cluster_objects_ensure_bucket (AssayClusterConnection  *connection,
+                                     const char              *bucket,
+                                     gint64                   max_bytes,
+                                     GError                 **error)
+{
+  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
+  g_autofree char *stream = dup_stream_name (bucket);
+  g_autofree char *chunks = g_strdup_printf ("$O.%s.C.>", bucket);
+  g_autofree char *meta = g_strdup_printf ("$O.%s.M.>", bucket);
+  const char *subjects[] = { chunks, meta };
+  jsStreamInfo *si = NULL;
+  jsStreamConfig config;
+  jsErrCode jerr = 0;
+  natsStatus s;
+
+  s = js_GetStreamInfo (&si, js, stream, NULL, &jerr);
+  if (s == NATS_NOT_FOUND)
+    {
+      jsStreamConfig_Init (&config);
+      config.Name = stream;
+      config.Subjects = subjects;
+      config.SubjectsLen = 2;
+      config.Storage = js_FileStorage;
+      config.Discard = js_DiscardNew;
+      config.MaxBytes = max_bytes;
+      config.AllowRollup = true;
+      config.AllowDirect = true;
+      s = js_AddStream (&si, js, &config, NULL, &jerr);
+      if (s != NATS_OK && jerr == JSStreamNameExistErr)
+        s = NATS_OK;
+    }
+  if (si != NULL)
+    jsStreamInfo_Destroy (si);
+  if (s != NATS_OK)
+    {
+      g_autofree char *what = g_strdup_printf (_("cannot make the object store %s"), bucket);
+      return assay_cluster_set_error (error, s, jerr, what);
+    }
+
+  return TRUE;
+}
+
+/* The object's metadata, or NULL with NOT_FOUND (also for a deleted one). */
+static JsonObject *
+get_meta (AssayClusterConnection  *connection,
+          const char              *bucket,
+          const char              *name,
+          GError                 **error)
+{
+  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
+  g_autofree char *stream = dup_stream_name (bucket);
+  g_autofree char *subject = dup_meta_subject (bucket, name);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  natsMsg *msg = NULL;
+  jsErrCode jerr = 0;
+  natsStatus s;
+  JsonNode *root;
+  gboolean parsed;
+
+  s = js_GetLastMsg (&msg, js, stream, subject, NULL, &jerr);
+  if (s == NATS_NOT_FOUND || jerr == JSNoMessageFoundErr)
+    {
+      g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND,
+                   _("No object %s in %s"), name, bucket);
+      return NULL;
+    }
+  if (s != NATS_OK)
+    return (assay_cluster_set_error (error, s, jerr, _("cannot look up an object")), NULL);
+
+  parsed = json_parser_load_from_data (parser, natsMsg_GetData (msg),
+                                       natsMsg_GetDataLength (msg), NULL);
+  natsMsg_Destroy (msg);
+  root = parsed ? json_parser_get_root (parser) : NULL;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CORRUPT,
+                   _("The metadata of object %s in %s is not JSON"), name, bucket);
+      return NULL;
+    }
+  if (json_object_get_boolean_member_with_default (json_node_get_object (root), "deleted", FALSE))
+    {
+      g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND,
+                   _("No object %s in %s"), name, bucket);
+      return NULL;
+    }
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+/**
+ * assay_cluster_objects_stat:
+ * @size: (out) (optional): the object's size in bytes
+ *
+ * Returns: %TRUE when the object is there; %FALSE with
+ *   %ASSAY_CLUSTER_ERROR_NOT_FOUND when it is not, or another error
+ */
+gboolean
+assay_cluster_objects_stat (AssayClusterConnection  *connection,
+                            const char              *bucket,
+                            const char              *name,
+                            gint64                  *size,
+                            GError                 **error)
+{
+  g_autoptr(JsonObject) meta = get_meta (connection, bucket, name, error);
+
+  if (meta == NULL)
+    return FALSE;
+  if (size != NULL)
+    *size = json_object_get_int_member_with_default (meta, "size", 0);
+
+  return TRUE;
+}
+
+static gboolean
+publish_meta (jsCtx       *js,
+              const char  *subject,
+              const char  *json,
+              GError     **error)
+{
+  natsMsg *msg = NULL;
+  jsPubAck *ack = NULL;
+  jsErrCode jerr = 0;
+  natsStatus s;
+
+  s = natsMsg_Create (&msg, subject, NULL, json, strlen (json));
+  if (s == NATS_OK)
+    s = natsMsgHeader_Set (msg, "Nats-Rollup", "sub");
+  if (s == NATS_OK)
+    s = js_PublishMsg (&ack, js, msg, NULL, &jerr);
+  natsMsg_Destroy (msg);
+  if (ack != NULL)
+    jsPubAck_Destroy (ack);
+  if (s != NATS_OK)
+    return assay_cluster_set_error (error, s, jerr, _("cannot store an object's metadata"));
+
+  return TRUE;
+}
+
+static void
+purge_chunks (jsCtx      *js,
+              const char *bucket,
+              const char *nuid)
+{
+  g_autofree char *stream = dup_stream_name (bucket);
+  g_autofree char *subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
+  jsOptions opts;
+  jsErrCode jerr = 0;
+
+  jsOptions_Init (&opts);
+  opts.Stream.Purge.Subject = subject;
+  if (js_PurgeStream (js, stream, &opts, &jerr) != NATS_OK)
+    g_debug ("Could not purge the chunks %s: %s", subject, nats_GetLastError (NULL));
+}
+
+/**
+ * assay_cluster_objects_put_stream:
+ * @max_bytes: refuse (with %ASSAY_CLUSTER_ERROR_TOO_LARGE) past this
+ *
+ * Stores what @stream holds as object @name, replacing an object of that
+ * name. The chunks go first, the metadata last, so a reader never sees a
+ * half-written object.
+ */
+gboolean
+assay_cluster_objects_put_stream (AssayClusterConnection  *connection,
+                                  const char              *bucket,
+                                  const char              *name,
+                                  GInputStream            *stream,
+                                  gint64                   max_bytes,
+                                  GCancellable            *cancellable,
+                                  GError                 **error)
+{
+  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
+  g_autofree char *nuid = new_nuid ();
+  g_autofree char *chunk_subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
+  g_autofree char *meta_subject = dup_meta_subject (bucket, name);
+  g_autofree guchar *buffer = g_malloc (CHUNK_SIZE);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonObject) old = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *digest = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *mtime = g_date_time_format_iso8601 (now);
+  guint8 sum[32];
+  gsize sum_len = sizeof sum;
+  gint64 size = 0;
+  guint n_chunks = 0;
+
+  old = get_meta (connection, bucket, name, NULL);
+
+  for (;;)
+    {
+      jsPubAck *ack = NULL;
+      jsErrCode jerr = 0;
+      gsize n = 0;
+      natsStatus s;
+
+      if (!g_input_stream_read_all (stream, buffer, CHUNK_SIZE, &n, cancellable, error))
+        goto failed;
+      if (n == 0)
+        break;
+
+      size += n;
+      if (size > max_bytes)
+        {
+          g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE,
+                       _("%s is larger than the cluster takes (%" G_GINT64_FORMAT " MiB at most)"),
+                       name, max_bytes / (1024 * 1024));
+          goto failed;
+        }
+      g_checksum_update (checksum, buffer, n);
+
+      s = js_Publish (&ack, js, chunk_subject, buffer, (int) n, NULL, &jerr);
+      if (ack != NULL)
+        jsPubAck_Destroy (ack);
+      if (s != NATS_OK)
+        {
+          assay_cluster_set_error (error, s, jerr, _("cannot store an object"));
+          goto failed;
+        }
+      n_chunks++;
+
+      if (n < CHUNK_SIZE)
+        break;
+    }
+
+  g_checksum_get_digest (checksum, sum, &sum_len);
+  {
+    g_autofree char *encoded = base64url (sum, sum_len);
+    digest = g_strconcat ("SHA-256=", encoded, NULL);
+  }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "options");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "max_chunk_size");
+  json_builder_add_int_value (builder, CHUNK_SIZE);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "bucket");
+  json_builder_add_string_value (builder, bucket);
+  json_builder_set_member_name (builder, "nuid");
+  json_builder_add_string_value (builder, nuid);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, size);
+  json_builder_set_member_name (builder, "mtime");
+  json_builder_add_string_value (builder, mtime);
+  json_builder_set_member_name (builder, "chunks");
+  json_builder_add_int_value (builder, n_chunks);
+  json_builder_set_member_name (builder, "digest");
+  json_builder_add_string_value (builder, digest);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+
+  if (!publish_meta (js, meta_subject, json, error))
+    goto failed;
+
+  /* The object replaced: its chunks are not needed any more. */
+  if (old != NULL && json_object_has_member (old, "nuid"))
+    purge_chunks (js, bucket, json_object_get_string_member (old, "nuid"));
+
+  return TRUE;
+
+failed:
+  purge_chunks (js, bucket, nuid);
+  return FALSE;
+}
+
+/**
+ * assay_cluster_objects_get_stream:
+ *
+ * Writes object @name to @stream, checking its size and digest.
+ */
+gboolean
+assay_cluster_objects_get_stream (AssayClusterConnection  *connection,
+                                  const char              *bucket,
+                                  const char              *name,
+                                  GOutputStream           *stream,
+                                  gint64                   max_bytes,
+                                  GCancellable            *cancellable,
+                                  GError                 **error)
+{
+  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
+  g_autoptr(JsonObject) meta = NULL;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *chunk_subject = NULL;
+  g_autofree char *stream_name = dup_stream_name (bucket);
+  natsSubscription *sub = NULL;
+  jsSubOptions so;
+  jsErrCode jerr = 0;
+  natsStatus s;
+  gint64 size, n_chunks, got = 0;
+  const char *nuid;
+  const char *digest;
+  gboolean ok = FALSE;
+
+  meta = get_meta (connection, bucket, name, error);
+  if (meta == NULL)
+    return FALSE;
+
+  size = json_object_get_int_member_with_default (meta, "size", 0);
+  n_chunks = json_object_get_int_member_with_default (meta, "chunks", 0);
+  nuid = json_object_get_string_member_with_default (meta, "nuid", NULL);
+  digest = json_object_get_string_member_with_default (meta, "digest", NULL);
+  if (size > max_bytes)
+    {
+      g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE,
+                   _("Object %s is larger than %" G_GINT64_FORMAT " MiB"), name,
+                   max_bytes / (1024 * 1024));
+      return FALSE;
+    }
+  if (nuid == NULL || size < 0 || n_chunks < 0)
+    {
+      g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CORRUPT,
+                   _("The metadata of object %s in %s is incomplete"), name, bucket);
+      return FALSE;
+    }
+
+  if (n_chunks > 0)
+    {
+      chunk_subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
+      jsSubOptions_Init (&so);
+      so.Stream = stream_name;
+      so.Ordered = true;
+      s = js_SubscribeSync (&sub, js, chunk_subject, NULL, &so, &jerr);
+      if (s != NATS_OK)
+        return assay_cluster_set_error (error, s, jerr, _("cannot read an object"));
+    }
+
+  for (gint64 i = 0; i < n_chunks; i++)
+    {
+      natsMsg *msg = NULL;
+      gsize len;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        goto out;
+
+      s = natsSubscription_NextMsg (&msg, sub, CHUNK_WAIT_MS);
+      if (s != NATS_OK)
+        {
+          assay_cluster_set_error (error, s, 0, _("cannot read an object"));
+          goto out;
+        }
+      len = natsMsg_GetDataLength (msg);
+      got += len;
+      if (got > size)
+        {
+          natsMsg_Destroy (msg);
+          break;
+        }
+      g_checksum_update (checksum, (const guchar *) natsMsg_GetData (msg), len);
+      if (!g_output_stream_write_all (stream, natsMsg_GetData (msg), len, NULL, cancellable, error))
+        {
+          natsMsg_Destroy (msg);
+          goto out;
+        }
+      natsMsg_Destroy (msg);
+    }
+
+  {
+    guint8 sum[32];
+    gsize sum_len = sizeof sum;
+    g_autofree char *encoded = NULL;
+    g_autofree char *expected = NULL;
+
+    g_checksum_get_digest (checksum, sum, &sum_len);
+    encoded = base64url (sum, sum_len);
+    expected = g_strconcat ("SHA-256=", encoded, NULL);
+    if (got != size || (digest != NULL && g_str_has_prefix (digest, "SHA-256=") &&
+                        !g_str_equal (digest, expected)))
+      {
+        g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CORRUPT,
+                     _("Object %s in %s does not match its digest"), name, bucket);
+        goto out;
+      }
+  }
+
+  ok = TRUE;
+
+out:
+  if (sub != NULL)
+    {
+      natsSubscription_Unsubscribe (sub);
+      natsSubscription_Destroy (sub);
+    }
+  return ok;
+}
+
+/**
+ * assay_cluster_objects_get_bytes:
+ *
+ * Returns: (transfer full): object @name's content, or %NULL with @error set
+ */
+GBytes *
+assay_cluster_objects_get_bytes (AssayClusterConnection  *connection,
+                                 const char              *bucket,
+                                 const char              *name,
+                                 gint64                   max_bytes,
+                                 GCancellable            *cancellable,
+                                 GError                 **error)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+  if (!assay_cluster_objects_get_stream (connection, bucket, name, out, max_bytes,
+                                         cancellable, error) ||
+      !g_output_stream_close (out, cancellable, error))
+    return NULL;
+
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/**
+ * assay_cluster_objects_delete:
+ *
+ * Marks object @name deleted (as `nats object rm` does) and drops its chunks.
+ */
+gboolean
+assay_cluster_objects_delete (AssayClusterConnection  *connection,
+                              const char              *bucket,
+                              const char              *name,
+                              GError                 **error)
+{
+  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
+  g_autoptr(JsonObject) meta = get_meta (connection, bucket, name, error);
+  g_autofree char *subject = dup_meta_subject (bucket, name);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *nuid = NULL;
+
+  if (meta == NULL)
+    return FALSE;
+
+  nuid = g_strdup (json_object_get_string_member_with_default (meta, "nuid", ""));
+  json_object_set_boolean_member (meta, "deleted", TRUE);
+  json_object_set_int_member (meta, "size", 0);
+  json_object_set_int_member (meta, "chunks", 0);
+  json_object_remove_member (meta, "digest");
+  root = json_node_init_object (json_node_alloc (), meta);
+  json = json_to_string (root, FALSE);
+
+  if (!publish_meta (js, subject, json, error))
+    return FALSE;
+  if (*nuid != '\0')
+    purge_chunks (js, bucket, nuid);
+
+  return TRUE;
+}

@@ -1,0 +1,55 @@
+/* assay-cluster-objects.h — the JetStream object store, on plain JetStream
+ *
+ * libnats 3.4 has no object store API, so this writes the layout that
+ * `nats object` and the Go, Python and Rust clients use: stream
+ * `OBJ_<bucket>`, chunks of 128 KiB on `$O.<bucket>.C.<nuid>`, and the
+ * object's metadata (name, size, chunks, SHA-256 digest) as JSON on
+ * `$O.<bucket>.M.<base64url of the name>`, rolled up to its last value.
+ * Any client can read what this writes, and the other way round.
+ *
+ * Every call blocks on the network (bounded by JetStream's request
+ * timeout): call from a thread that may block. Any such thread.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "assay-cluster-connection.h"
+
+G_BEGIN_DECLS
+
+gboolean  assay_cluster_objects_ensure_bucket (AssayClusterConnection  *connection,
+                                               const char              *bucket,
+                                               gint64                   max_bytes,
+                                               GError                 **error);
+gboolean  assay_cluster_objects_stat          (AssayClusterConnection  *connection,
+                                               const char              *bucket,
+                                               const char              *name,
+                                               gint64                  *size,
+                                               GError                 **error);
+gboolean  assay_cluster_objects_put_stream    (AssayClusterConnection  *connection,
+                                               const char              *bucket,
+                                               const char              *name,
+                                               GInputStream            *stream,
+                                               gint64                   max_bytes,
+                                               GCancellable            *cancellable,
+                                               GError                 **error);
+gboolean  assay_cluster_objects_get_stream    (AssayClusterConnection  *connection,
+                                               const char              *bucket,
+                                               const char              *name,
+                                               GOutputStream           *stream,
+                                               gint64                   max_bytes,
+                                               GCancellable            *cancellable,
+                                               GError                 **error);
+GBytes   *assay_cluster_objects_get_bytes     (AssayClusterConnection  *connection,
+                                               const char              *bucket,
+                                               const char              *name,
+                                               gint64                   max_bytes,
+                                               GCancellable            *cancellable,
+                                               GError                 **error);
+gboolean  assay_cluster_objects_delete        (AssayClusterConnection  *connection,
+                                               const char              *bucket,
+                                               const char              *name,
+                                               GError                 **error);
+
+G_END_DECLS

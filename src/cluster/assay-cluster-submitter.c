@@ -1,0 +1,1036 @@
+/* assay-cluster-submitter.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One document:
+ *
+ *   main: process_async ─▶ io thread: result in the bucket? ─yes─▶ main: done (cached)
+ *                                      │no
+ *                                      ▼
+ *                          upload the PDF unless its object is there,
+ *                          publish the job (Nats-Msg-Id = content key)
+ *                                      │
+ *   libnats thread: progress messages ─▶ inbox ─▶ main (one idle at a time):
+ *                          state, progress, worker of the document
+ *                          "done"/"failed" ─▶ io thread: read the result ─▶ main: done
+ *
+ * Progress messages are core NATS, and may be lost (a server restart): a
+ * timer asks the bucket about each document not heard of for a while, so
+ * no document waits for ever on a message that never comes.
+ */
+#define G_LOG_DOMAIN "assay-cluster-submitter"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "assay-cluster-job.h"
+#include "assay-cluster-layout.h"
+#include "assay-cluster-objects.h"
+#include "assay-cluster-results.h"
+#include "assay-cluster-submitter.h"
+#include "assay-pdf-reader.h"
+
+#define IO_THREADS            4
+#define POLL_INTERVAL_MS   1000
+#define POLL_AFTER_US      (3 * G_USEC_PER_SEC)
+#define RECONNECT_WAIT_US  (60 * G_USEC_PER_SEC)
+#define RETRY_PAUSE_US     (250 * 1000)
+
+/* What the libnats thread shares with the main context: refcounted, so
+ * that a progress message arriving while the submitter goes away finds
+ * something to drop it into. */
+typedef struct
+{
+  GAsyncQueue  *queue;      /* AssayClusterProgress* */
+  GMainContext *context;
+  GWeakRef      submitter;
+  gint          scheduled;  /* atomic: an idle is on its way */
+} Inbox;
+
+static Inbox *
+inbox_new (GMainContext *context)
+{
+  Inbox *inbox = g_atomic_rc_box_new0 (Inbox);
+
+  inbox->queue = g_async_queue_new_full ((GDestroyNotify) assay_cluster_progress_free);
+  inbox->context = g_main_context_ref (context);
+  g_weak_ref_init (&inbox->submitter, NULL);
+
+  return inbox;
+}
+
+static void
+inbox_clear (gpointer data)
+{
+  Inbox *inbox = data;
+
+  g_async_queue_unref (inbox->queue);
+  g_main_context_unref (inbox->context);
+  g_weak_ref_clear (&inbox->submitter);
+}
+
+static void
+inbox_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, inbox_clear);
+}
+
+typedef struct
+{
+  GTask               *task;          /* the process_async task */
+  char                *key;
+  char                *path;
+  AssayClusterJob     *job;
+  AssayRemoteProgress  progress;
+  gpointer             progress_data;
+  gulong               cancelled_id;
+  gboolean             submitted;     /* the job is on the server */
+  gboolean             collecting;    /* a read of the result is under way */
+  gint64               last_heard_us;
+} Pending;
+
+struct _AssayClusterSubmitter
+{
+  GObject                 parent_instance;
+
+  AssayClusterConnection *connection;
+  GMainContext           *context;
+  kvStore                *results;
+  natsSubscription       *progress_sub;
+  Inbox                  *inbox;
+  char                   *batch;
+  GThreadPool            *io;
+  GHashTable             *pending;     /* key → GPtrArray of Pending* */
+  guint                   n_pending;
+  guint                   poll_source;
+};
+
+static void assay_cluster_submitter_remote_init (AssayRemoteInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (AssayClusterSubmitter, assay_cluster_submitter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (ASSAY_TYPE_REMOTE,
+                                                      assay_cluster_submitter_remote_init))
+
+/* ------------------------------------------------------------------------ */
+/* Work for the io threads                                                    */
+
+typedef enum
+{
+  OP_SUBMIT,
+  OP_COLLECT,
+} OpKind;
+
+typedef struct
+{
+  OpKind                 kind;
+  AssayClusterSubmitter *self;     /* strong */
+  AssayClusterJob       *job;
+  GCancellable          *cancellable;
+  /* out */
+  JsonNode              *result;   /* done or failed result; NULL: not there yet */
+  gboolean               cached;   /* submit: it was there before */
+  GError                *error;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_clear_object (&op->self);
+  g_clear_pointer (&op->job, assay_cluster_job_free);
+  g_clear_object (&op->cancellable);
+  g_clear_pointer (&op->result, json_node_unref);
+  g_clear_error (&op->error);
+  g_free (op);
+}
+
+static JsonNode *
+parse_result (GBytes  *value,
+              GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data = g_bytes_get_data (value, &len);
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, len, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CORRUPT,
+                           _("The results bucket holds something that is not a result"));
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}
+
+/* Blocks until the connection is back, for at most RECONNECT_WAIT_US. */
+static gboolean
+wait_connected (AssayClusterSubmitter *self,
+                GCancellable          *cancellable)
+{
+  gint64 until = g_get_monotonic_time () + RECONNECT_WAIT_US;
+
+  while (!assay_cluster_connection_is_connected (self->connection))
+    {
+      if (g_cancellable_is_cancelled (cancellable) || g_get_monotonic_time () > until)
+        return FALSE;
+      g_usleep (RETRY_PAUSE_US);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+publish_job (AssayClusterSubmitter  *self,
+             const AssayClusterJob  *job,
+             const char             *msg_id,
+             GError                **error)
+{
+  g_autofree char *json = assay_cluster_job_to_json (job);
+  jsCtx *js = assay_cluster_connection_get_jetstream (self->connection);
+  jsPubOptions opts;
+  jsPubAck *ack = NULL;
+  jsErrCode jerr = 0;
+  natsStatus s;
+
+  jsPubOptions_Init (&opts);
+  opts.MsgId = msg_id;
+  s = js_Publish (&ack, js, ASSAY_CLUSTER_EXTRACT_SUBJECT, json, (int) strlen (json), &opts, &jerr);
+  if (ack != NULL)
+    {
+      if (ack->Duplicate)
+        g_debug ("%s was queued already", job->path);
+      jsPubAck_Destroy (ack);
+    }
+  if (s != NATS_OK)
+    return assay_cluster_set_error (error, s, jerr, _("cannot queue the document"));
+
+  return TRUE;
+}
+
+static gboolean
+submit (Op      *op,
+        GError **error)
+{
+  AssayClusterSubmitter *self = op->self;
+  const AssayClusterJob *job = op->job;
+  g_autoptr(GBytes) existing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *msg_id = NULL;
+  uint64_t revision = 0;
+  gint64 size = -1;
+
+  existing = assay_cluster_results_get (self->results, job->key, &revision, &local_error);
+  if (existing == NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
+                                            ASSAY_CLUSTER_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+
+  if (existing != NULL && assay_cluster_results_is_done (existing))
+    {
+      op->result = parse_result (existing, error);
+      op->cached = TRUE;
+      return op->result != NULL;
+    }
+
+  /* The PDF, unless the store has it. */
+  if (!assay_cluster_objects_stat (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
+                                   &size, &local_error) || size != job->size)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (job->path);
+      g_autoptr(GFileInputStream) stream = NULL;
+
+      if (local_error != NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
+                                                   ASSAY_CLUSTER_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      stream = g_file_read (file, op->cancellable, error);
+      if (stream == NULL ||
+          !assay_cluster_objects_put_stream (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
+                                             G_INPUT_STREAM (stream), ASSAY_CLUSTER_MAX_PDF_BYTES,
+                                             op->cancellable, error))
+        return FALSE;
+    }
+
+  /* The content key is the message id: the same document queued twice
+   * within the duplicate window is one job. A failure in the bucket is
+   * tried again, under a message id of its own. */
+  msg_id = existing != NULL ? g_strdup_printf ("%s.r%" G_GUINT64_FORMAT, job->key, (guint64) revision)
+                            : g_strdup (job->key);
+
+  return publish_job (self, job, msg_id, error);
+}
+
+static void
+collect (Op *op)
+{
+  g_autoptr(GBytes) value = NULL;
+  g_autoptr(GError) error = NULL;
+
+  value = assay_cluster_results_get (op->self->results, op->job->key, NULL, &error);
+  if (value == NULL)
+    {
+      /* Not there yet, or not reachable now: the next poll asks again. */
+      if (!g_error_matches (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND))
+        g_debug ("Could not read the result of %s: %s", op->job->path, error->message);
+      return;
+    }
+
+  op->result = parse_result (value, &op->error);
+}
+
+static gboolean op_done (gpointer user_data);
+
+static void
+io_thread (gpointer data,
+           gpointer user_data)
+{
+  Op *op = data;
+
+  if (op->kind == OP_SUBMIT)
+    {
+      /* A lost connection comes back by itself: wait for it (bounded)
+       * rather than failing the document. */
+      for (;;)
+        {
+          g_clear_error (&op->error);
+          if (submit (op, &op->error))
+            break;
+          if (!g_error_matches (op->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_UNREACHABLE) &&
+              !g_error_matches (op->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_SERVER))
+            break;
+          g_usleep (RETRY_PAUSE_US);
+          if (!wait_connected (op->self, op->cancellable) ||
+              g_cancellable_is_cancelled (op->cancellable))
+            break;
+        }
+    }
+  else
+    collect (op);
+
+  g_main_context_invoke (op->self->context, op_done, op);
+}
+
+static void
+push_op (AssayClusterSubmitter *self,
+         OpKind                 kind,
+         Pending               *pending)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = kind;
+  op->self = g_object_ref (self);
+  op->job = assay_cluster_job_copy (pending->job);
+  op->cancellable = g_task_get_cancellable (pending->task) != NULL
+                    ? g_object_ref (g_task_get_cancellable (pending->task))
+                    : g_cancellable_new ();
+  if (kind == OP_COLLECT)
+    pending->collecting = TRUE;
+  g_thread_pool_push (self->io, op, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Pending documents (main thread)                                            */
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_object (&pending->task);
+  g_clear_pointer (&pending->key, g_free);
+  g_clear_pointer (&pending->path, g_free);
+  g_clear_pointer (&pending->job, assay_cluster_job_free);
+  g_free (pending);
+}
+
+static void
+remove_pending (AssayClusterSubmitter *self,
+                Pending               *pending)
+{
+  GPtrArray *list = g_hash_table_lookup (self->pending, pending->key);
+
+  if (pending->cancelled_id != 0)
+    {
+      g_cancellable_disconnect (g_task_get_cancellable (pending->task), pending->cancelled_id);
+      pending->cancelled_id = 0;
+    }
+
+  if (list != NULL && g_ptr_array_remove_fast (list, pending))
+    {
+      g_assert (self->n_pending > 0);
+      self->n_pending--;
+      if (list->len == 0)
+        g_hash_table_remove (self->pending, pending->key);
+    }
+}
+
+/* Sets the result's source path to @path: the same content may be at
+ * another path here than where the worker was told it was. */
+static void
+set_source_path (JsonNode   *result,
+                 const char *path,
+                 gboolean    cached)
+{
+  JsonObject *object = json_node_get_object (result);
+  JsonObject *source;
+
+  json_object_set_boolean_member (object, "cached", cached);
+  if (!json_object_has_member (object, "source"))
+    return;
+  source = json_object_get_object_member (object, "source");
+  if (source != NULL)
+    json_object_set_string_member (source, "path", path);
+}
+
+static AssayStage
+stage_of_result (JsonObject *error)
+{
+  const char *name = json_object_get_string_member_with_default (error, "stage", "extract");
+
+  for (guint i = 0; i < ASSAY_N_STAGES; i++)
+    if (g_str_equal (name, assay_stage_to_string (i)))
+      return i;
+
+  return ASSAY_STAGE_EXTRACT;
+}
+
+/* Completes @pending (which is removed and freed) with @result: done,
+ * or a failure as the worker stored it. */
+static void
+complete_with_result (AssayClusterSubmitter *self,
+                      Pending               *pending,
+                      JsonNode              *result,
+                      gboolean               cached)
+{
+  JsonObject *object = json_node_get_object (result);
+  const char *status = json_object_get_string_member_with_default (object, "status", "failed");
+  g_autoptr(GTask) task = g_object_ref (pending->task);
+
+  remove_pending (self, pending);
+
+  if (g_str_equal (status, "done"))
+    {
+      g_autoptr(JsonNode) copy = json_node_copy (result);
+
+      set_source_path (copy, pending->path, cached);
+      pending_free (pending);
+      g_task_return_pointer (task, g_steal_pointer (&copy), (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  {
+    JsonObject *error = json_object_has_member (object, "error")
+                        ? json_object_get_object_member (object, "error") : NULL;
+    const char *message = error != NULL
+                          ? json_object_get_string_member_with_default (error, "message", NULL) : NULL;
+    AssayStage *stage = g_new (AssayStage, 1);
+
+    *stage = error != NULL ? stage_of_result (error) : ASSAY_STAGE_EXTRACT;
+    g_object_set_data_full (G_OBJECT (task), "assay-error-stage", stage, g_free);
+    pending_free (pending);
+    if (g_str_equal (status, "needs-password"))
+      g_task_return_new_error (task, ASSAY_READ_ERROR, ASSAY_READ_ERROR_NEEDS_PASSWORD, "%s",
+                               message != NULL ? message : _("The PDF needs a password"));
+    else
+      g_task_return_new_error (task, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_SERVER, "%s",
+                               message != NULL ? message : _("The document failed on the cluster"));
+  }
+}
+
+static void
+complete_with_error (AssayClusterSubmitter *self,
+                     Pending               *pending,
+                     GError                *error)
+{
+  g_autoptr(GTask) task = g_object_ref (pending->task);
+
+  remove_pending (self, pending);
+  pending_free (pending);
+  g_task_return_error (task, error);
+}
+
+static Pending *
+find_pending (AssayClusterSubmitter *self,
+              const char            *key,
+              const char            *path)
+{
+  GPtrArray *list = g_hash_table_lookup (self->pending, key);
+
+  if (list == NULL)
+    return NULL;
+  for (guint i = 0; i < list->len; i++)
+    {
+      Pending *pending = g_ptr_array_index (list, i);
+
+      if (path == NULL || g_str_equal (pending->path, path))
+        return pending;
+    }
+
+  return NULL;
+}
+
+static gboolean
+op_done (gpointer user_data)
+{
+  Op *op = user_data;
+  AssayClusterSubmitter *self = op->self;
+  Pending *pending = find_pending (self, op->job->key, op->job->path);
+
+  if (pending == NULL)
+    goto out;   /* cancelled meanwhile, or done by another op */
+
+  if (op->kind == OP_SUBMIT)
+    {
+      if (op->result != NULL)
+        complete_with_result (self, pending, op->result, op->cached);
+      else if (op->error != NULL)
+        {
+          if (g_cancellable_is_cancelled (op->cancellable))
+            complete_with_error (self, pending, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                                     _("Cancelled")));
+          else
+            complete_with_error (self, pending, g_steal_pointer (&op->error));
+        }
+      else
+        {
+          pending->submitted = TRUE;
+          pending->last_heard_us = g_get_monotonic_time ();
+          if (pending->progress != NULL)
+            pending->progress (pending->progress_data, ASSAY_DOCUMENT_QUEUED, 0.0, NULL);
+        }
+    }
+  else
+    {
+      pending->collecting = FALSE;
+      pending->last_heard_us = g_get_monotonic_time ();
+      if (op->result != NULL)
+        complete_with_result (self, pending, op->result, FALSE);
+      else if (op->error != NULL)
+        complete_with_error (self, pending, g_steal_pointer (&op->error));
+    }
+
+out:
+  op_free (op);
+  return G_SOURCE_REMOVE;
+}
+
+static AssayDocumentState
+state_of_progress (const char *state)
+{
+  if (g_strcmp0 (state, "reading") == 0)
+    return ASSAY_DOCUMENT_READING;
+  if (g_strcmp0 (state, "extracting") == 0)
+    return ASSAY_DOCUMENT_EXTRACTING;
+  if (g_strcmp0 (state, "analysing") == 0)
+    return ASSAY_DOCUMENT_ANALYSING;
+
+  return ASSAY_DOCUMENT_QUEUED;
+}
+
+/* Main context: what the workers said since the last time. */
+static gboolean
+drain_inbox (gpointer user_data)
+{
+  Inbox *inbox = user_data;
+  g_autoptr(AssayClusterSubmitter) self = g_weak_ref_get (&inbox->submitter);
+  AssayClusterProgress *progress;
+
+  g_atomic_int_set (&inbox->scheduled, FALSE);
+
+  while ((progress = g_async_queue_try_pop (inbox->queue)) != NULL)
+    {
+      GPtrArray *list = self != NULL ? g_hash_table_lookup (self->pending, progress->key) : NULL;
+      gboolean finished = g_str_equal (progress->state, "done") || g_str_equal (progress->state, "failed");
+
+      for (guint i = 0; list != NULL && i < list->len; i++)
+        {
+          Pending *pending = g_ptr_array_index (list, i);
+
+          pending->last_heard_us = g_get_monotonic_time ();
+          if (finished)
+            {
+              if (!pending->collecting)
+                push_op (self, OP_COLLECT, pending);
+            }
+          else if (pending->progress != NULL)
+            pending->progress (pending->progress_data, state_of_progress (progress->state),
+                               progress->progress, progress->worker);
+        }
+      assay_cluster_progress_free (progress);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+/* libnats' delivery thread. */
+static void
+progress_received (natsConnection   *nc,
+                   natsSubscription *sub,
+                   natsMsg          *msg,
+                   void             *closure)
+{
+  Inbox *inbox = closure;
+  AssayClusterProgress *progress;
+
+  progress = assay_cluster_progress_from_json (natsMsg_GetData (msg), natsMsg_GetDataLength (msg));
+  natsMsg_Destroy (msg);
+  if (progress == NULL)
+    return;
+
+  g_async_queue_push (inbox->queue, progress);
+  if (g_atomic_int_compare_and_exchange (&inbox->scheduled, FALSE, TRUE))
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_callback (source, drain_inbox,
+                             g_atomic_rc_box_acquire (inbox), inbox_unref);
+      g_source_attach (source, inbox->context);
+      g_source_unref (source);
+    }
+}
+
+static void
+progress_sub_complete (void *closure)
+{
+  inbox_unref (closure);
+}
+
+/* Asks the bucket about documents not heard of for a while. */
+static gboolean
+poll_pending (gpointer user_data)
+{
+  AssayClusterSubmitter *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *list = value;
+
+      for (guint i = 0; i < list->len; i++)
+        {
+          Pending *pending = g_ptr_array_index (list, i);
+
+          if (pending->submitted && !pending->collecting && now - pending->last_heard_us > POLL_AFTER_US)
+            push_op (self, OP_COLLECT, pending);
+        }
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* AssayRemote                                                                */
+
+typedef struct
+{
+  AssayClusterSubmitter *self;
+  char                  *key;
+  char                  *path;
+} CancelData;
+
+static void
+cancel_data_free (gpointer data)
+{
+  CancelData *cancel = data;
+
+  g_clear_object (&cancel->self);
+  g_free (cancel->key);
+  g_free (cancel->path);
+  g_free (cancel);
+}
+
+static gboolean
+cancel_in_idle (gpointer user_data)
+{
+  CancelData *cancel = user_data;
+  Pending *pending = find_pending (cancel->self, cancel->key, cancel->path);
+
+  if (pending != NULL)
+    complete_with_error (cancel->self, pending,
+                         g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled")));
+  cancel_data_free (cancel);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The job stays on the cluster (another submitter may want it); this
+ * document stops waiting for it. Completed from an idle, never from
+ * inside the cancellation. */
+static void
+pending_cancelled (GCancellable *cancellable,
+                   gpointer      user_data)
+{
+  CancelData *cancel = user_data;
+  CancelData *copy = g_new0 (CancelData, 1);
+  GSource *source;
+
+  copy->self = g_object_ref (cancel->self);
+  copy->key = g_strdup (cancel->key);
+  copy->path = g_strdup (cancel->path);
+  source = g_idle_source_new ();
+  g_source_set_callback (source, cancel_in_idle, copy, NULL);
+  g_source_attach (source, cancel->self->context);
+  g_source_unref (source);
+}
+
+static void
+submitter_process_async (AssayRemote              *remote,
+                         const AssayRemoteRequest *request,
+                         GCancellable             *cancellable,
+                         GAsyncReadyCallback       callback,
+                         gpointer                  user_data)
+{
+  AssayClusterSubmitter *self = ASSAY_CLUSTER_SUBMITTER (remote);
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(AssayTemplate) builtin = NULL;
+  g_autofree char *builtin_key = NULL;
+  const char *template_name = assay_template_get_name (request->template_);
+  Pending *pending;
+  GPtrArray *list;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, submitter_process_async);
+
+  /* Workers know the built-in templates only. */
+  builtin = assay_template_lookup (template_name);
+  if (builtin != NULL)
+    builtin_key = assay_template_get_cache_key (builtin);
+  if (builtin_key == NULL || !g_str_equal (builtin_key, request->template_key))
+    {
+      g_task_return_new_error (task, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CONFIG,
+                               _("Cluster mode takes the built-in templates only, not “%s”"),
+                               template_name);
+      return;
+    }
+
+  pending = g_new0 (Pending, 1);
+  pending->task = g_steal_pointer (&task);
+  pending->path = g_strdup (request->path);
+  pending->key = assay_cluster_result_key (request->sha256, request->template_key,
+                                           request->extractor_id);
+  pending->progress = request->progress;
+  pending->progress_data = request->progress_data;
+  pending->job = assay_cluster_job_new ();
+  pending->job->key = g_strdup (pending->key);
+  pending->job->sha256 = g_ascii_strdown (request->sha256, -1);
+  pending->job->size = request->size;
+  pending->job->path = g_strdup (request->path);
+  pending->job->template_name = g_strdup (template_name);
+  pending->job->template_key = g_strdup (request->template_key);
+  pending->job->extractor_id = g_strdup (request->extractor_id);
+  pending->job->batch = g_strdup (self->batch);
+
+  list = g_hash_table_lookup (self->pending, pending->key);
+  if (list == NULL)
+    {
+      list = g_ptr_array_new ();
+      g_hash_table_insert (self->pending, g_strdup (pending->key), list);
+    }
+  g_ptr_array_add (list, pending);
+  self->n_pending++;
+
+  if (cancellable != NULL)
+    {
+      CancelData *cancel = g_new0 (CancelData, 1);
+
+      cancel->self = g_object_ref (self);
+      cancel->key = g_strdup (pending->key);
+      cancel->path = g_strdup (pending->path);
+      pending->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (pending_cancelled),
+                                                     cancel, cancel_data_free);
+      if (pending->cancelled_id == 0)
+        return;   /* cancelled already: completed from an idle */
+    }
+
+  push_op (self, OP_SUBMIT, pending);
+}
+
+static JsonNode *
+submitter_process_finish (AssayRemote   *remote,
+                          GAsyncResult  *result,
+                          AssayStage    *error_stage,
+                          GError       **error)
+{
+  AssayStage *stage = g_object_get_data (G_OBJECT (result), "assay-error-stage");
+
+  g_return_val_if_fail (g_task_is_valid (result, remote), NULL);
+
+  if (stage != NULL)
+    *error_stage = *stage;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+assay_cluster_submitter_remote_init (AssayRemoteInterface *iface)
+{
+  iface->process_async = submitter_process_async;
+  iface->process_finish = submitter_process_finish;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static char *
+new_batch_id (void)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  GString *id = g_string_new (NULL);
+
+  for (const char *c = uuid; *c != '\0'; c++)
+    if (*c != '-')
+      g_string_append_c (id, *c);
+
+  return g_string_free (id, FALSE);
+}
+
+static AssayClusterSubmitter *
+submitter_new (const AssayClusterOptions  *options,
+               GMainContext               *context,
+               GCancellable               *cancellable,
+               GError                    **error)
+{
+  g_autoptr(AssayClusterSubmitter) self = NULL;
+  g_autofree char *subject = NULL;
+  natsStatus s;
+
+  self = g_object_new (ASSAY_TYPE_CLUSTER_SUBMITTER, NULL);
+  self->context = g_main_context_ref (context);
+  self->connection = assay_cluster_connection_new_sync (options, cancellable, error);
+  if (self->connection == NULL)
+    return NULL;
+  if (!assay_cluster_layout_ensure (self->connection, error))
+    return NULL;
+  self->results = assay_cluster_layout_open_results (self->connection, error);
+  if (self->results == NULL)
+    return NULL;
+
+  self->batch = new_batch_id ();
+  self->inbox = inbox_new (context);
+  g_weak_ref_set (&self->inbox->submitter, self);
+  subject = g_strdup_printf ("%s.%s.>", ASSAY_CLUSTER_PROGRESS_PREFIX, self->batch);
+  s = natsConnection_Subscribe (&self->progress_sub,
+                                assay_cluster_connection_get_nats (self->connection),
+                                subject, progress_received, self->inbox);
+  if (s != NATS_OK)
+    return (assay_cluster_set_error (error, s, 0, _("cannot follow the workers' progress")), NULL);
+  /* The subscription holds the inbox until its last callback has run. */
+  g_atomic_rc_box_acquire (self->inbox);
+  natsSubscription_SetOnCompleteCB (self->progress_sub, progress_sub_complete, self->inbox);
+  natsSubscription_SetPendingLimits (self->progress_sub, -1, 64 * 1024 * 1024);
+
+  return g_steal_pointer (&self);
+}
+
+static void
+start_polling (AssayClusterSubmitter *self)
+{
+  GSource *source = g_timeout_source_new (POLL_INTERVAL_MS);
+
+  g_source_set_callback (source, poll_pending, self, NULL);
+  self->poll_source = g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
+/**
+ * assay_cluster_submitter_new_sync:
+ *
+ * Connects (bounded by the connect timeout), makes the streams and buckets
+ * when missing and starts following progress. Blocks: the command line's
+ * main thread before its loop runs, or any other thread; the submitter
+ * delivers to the calling thread's default main context.
+ *
+ * Returns: (transfer full): the submitter, or %NULL with @error set
+ */
+AssayClusterSubmitter *
+assay_cluster_submitter_new_sync (const AssayClusterOptions  *options,
+                                  GCancellable               *cancellable,
+                                  GError                    **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  AssayClusterSubmitter *self;
+
+  g_return_val_if_fail (options != NULL, NULL);
+
+  self = submitter_new (options, context, cancellable, error);
+  if (self != NULL)
+    start_polling (self);
+
+  return self;
+}
+
+typedef struct
+{
+  AssayClusterOptions *options;
+  GMainContext        *context;
+} NewData;
+
+static void
+new_data_free (NewData *data)
+{
+  assay_cluster_options_free (data->options);
+  g_main_context_unref (data->context);
+  g_free (data);
+}
+
+static gpointer
+new_thread (gpointer user_data)
+{
+  GTask *task = user_data;
+  NewData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  AssayClusterSubmitter *self;
+
+  self = submitter_new (data->options, data->context, g_task_get_cancellable (task), &error);
+  if (self == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, self, g_object_unref);
+  g_object_unref (task);
+
+  return NULL;
+}
+
+/**
+ * assay_cluster_submitter_new_async:
+ *
+ * assay_cluster_submitter_new_sync() on a thread of its own (connecting
+ * blocks in libnats), for a window. Main thread; the submitter delivers
+ * to this thread's default main context.
+ */
+void
+assay_cluster_submitter_new_async (const AssayClusterOptions *options,
+                                   GCancellable              *cancellable,
+                                   GAsyncReadyCallback        callback,
+                                   gpointer                   user_data)
+{
+  GTask *task;
+  NewData *data;
+
+  g_return_if_fail (options != NULL);
+
+  data = g_new0 (NewData, 1);
+  data->options = assay_cluster_options_copy (options);
+  data->context = g_main_context_ref_thread_default ();
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, assay_cluster_submitter_new_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) new_data_free);
+  g_thread_unref (g_thread_new ("assay-nats-connect", new_thread, task));
+}
+
+/**
+ * assay_cluster_submitter_new_finish:
+ *
+ * Returns: (transfer full): the submitter, or %NULL with @error set
+ *   (%ASSAY_CLUSTER_ERROR_UNREACHABLE, _AUTH, _CONFIG, _SERVER)
+ */
+AssayClusterSubmitter *
+assay_cluster_submitter_new_finish (GAsyncResult  *result,
+                                    GError       **error)
+{
+  AssayClusterSubmitter *self;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  self = g_task_propagate_pointer (G_TASK (result), error);
+  if (self != NULL)
+    start_polling (self);
+
+  return self;
+}
+
+AssayClusterConnection *
+assay_cluster_submitter_get_connection (AssayClusterSubmitter *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CLUSTER_SUBMITTER (self), NULL);
+
+  return self->connection;
+}
+
+/**
+ * assay_cluster_submitter_get_batch_id:
+ *
+ * Returns: the id of this submitter's progress subjects
+ *   (assay.progress.<id>.<sha256>)
+ */
+const char *
+assay_cluster_submitter_get_batch_id (AssayClusterSubmitter *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CLUSTER_SUBMITTER (self), NULL);
+
+  return self->batch;
+}
+
+guint
+assay_cluster_submitter_get_n_pending (AssayClusterSubmitter *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CLUSTER_SUBMITTER (self), 0);
+
+  return self->n_pending;
+}
+
+static void
+assay_cluster_submitter_dispose (GObject *object)
+{
+  AssayClusterSubmitter *self = ASSAY_CLUSTER_SUBMITTER (object);
+
+  g_clear_handle_id (&self->poll_source, g_source_remove);
+  if (self->progress_sub != NULL)
+    {
+      natsSubscription_Unsubscribe (self->progress_sub);
+      natsSubscription_Destroy (self->progress_sub);
+      self->progress_sub = NULL;
+    }
+
+  G_OBJECT_CLASS (assay_cluster_submitter_parent_class)->dispose (object);
+}
+
+static void
+assay_cluster_submitter_finalize (GObject *object)
+{
+  AssayClusterSubmitter *self = ASSAY_CLUSTER_SUBMITTER (object);
+
+  /* Ops hold the submitter: none is left by now. */
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+  if (self->io != NULL)
+    g_thread_pool_free (self->io, FALSE, TRUE);
+  g_clear_pointer (&self->inbox, inbox_unref);
+  g_clear_pointer (&self->results, kvStore_Destroy);
+  if (self->connection != NULL)
+    assay_cluster_connection_close (self->connection);
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->batch, g_free);
+
+  G_OBJECT_CLASS (assay_cluster_submitter_parent_class)->finalize (object);
+}
+
+static void
+assay_cluster_submitter_class_init (AssayClusterSubmitterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = assay_cluster_submitter_dispose;
+  object_class->finalize = assay_cluster_submitter_finalize;
+}
+
+static void
+assay_cluster_submitter_init (AssayClusterSubmitter *self)
+{
+  self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) g_ptr_array_unref);
+  self->io = g_thread_pool_new (io_thread, NULL, IO_THREADS, FALSE, NULL);
+}

@@ -1,0 +1,733 @@
+/* test-cluster.c — cluster mode against a real nats-server with JetStream
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each test starts its own nats-server on a free loopback port with its
+ * store in a temporary folder, runs `assay --worker` processes and
+ * `assay --headless --cluster` as a user would, and stops them all by
+ * process id. Every wait is bounded.
+ */
+#define G_LOG_DOMAIN "test-cluster"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+#include "assay-cluster-connection.h"
+#include "assay-cluster-layout.h"
+#include "assay-fake-llm-server.h"
+#include "assay-test-fixture.h"
+#include "assay-test-nats.h"
+#include "assay-test-pdf.h"
+#include "assay-test-run.h"
+
+typedef struct
+{
+  GSubprocess *process;
+  char        *log;
+  gboolean     exited;
+  int          status;
+} Proc;
+
+typedef struct
+{
+  char          *dir;
+  char          *inputs;
+  AssayTestNats *nats;
+  GPtrArray     *procs;   /* Proc* */
+} Fixture;
+
+static void
+proc_waited (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Proc *proc = user_data;
+
+  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
+  proc->status = g_subprocess_get_if_exited (G_SUBPROCESS (object))
+                 ? g_subprocess_get_exit_status (G_SUBPROCESS (object))
+                 : 128 + g_subprocess_get_term_sig (G_SUBPROCESS (object));
+  proc->exited = TRUE;
+}
+
+static gboolean
+proc_exited (gpointer data)
+{
+  return ((Proc *) data)->exited;
+}
+
+static void
+proc_free (Proc *proc)
+{
+  if (proc->process != NULL && !proc->exited)
+    {
+      g_subprocess_send_signal (proc->process, SIGKILL);
+      assay_test_wait_until (proc_exited, proc, 15, "a process to die");
+    }
+  g_clear_object (&proc->process);
+  g_free (proc->log);
+  g_free (proc);
+}
+
+/* Starts assay with @args, its standard error (and output) to a log file;
+ * @env: NULL-terminated NAME, VALUE pairs. */
+static Proc *
+proc_start (Fixture            *fixture,
+            const char         *log_name,
+            const char * const *args,
+            const char * const *env)
+{
+  g_autoptr(GSubprocessLauncher) launcher = assay_test_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  Proc *proc = g_new0 (Proc, 1);
+
+  /* Debug messages go to standard output, the others to standard error:
+   * one log of both. */
+  proc->log = g_build_filename (fixture->dir, log_name, NULL);
+  g_subprocess_launcher_set_stdout_file_path (launcher, proc->log);
+  g_subprocess_launcher_set_child_setup (launcher, assay_test_die_with_parent, NULL, NULL);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG",
+                                "assay-cluster-worker assay-cluster-submitter", TRUE);
+  g_subprocess_launcher_setenv (launcher, "ASSAY_CLUSTER_ACK_WAIT", "2", TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+
+  g_ptr_array_add (argv, (char *) assay_test_binary ());
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  proc->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (proc->process, NULL, proc_waited, proc);
+  g_ptr_array_add (fixture->procs, proc);
+
+  return proc;
+}
+
+typedef struct
+{
+  const char *path;
+  const char *needle;
+  guint       count;
+} LogWait;
+
+static gboolean
+log_has (gpointer data)
+{
+  LogWait *wait = data;
+
+  return assay_test_file_count (wait->path, wait->needle) >= wait->count;
+}
+
+static void
+wait_for_log (Proc       *proc,
+              const char *needle,
+              guint       count,
+              guint       limit_s)
+{
+  LogWait wait = { proc->log, needle, count };
+  g_autofree char *what = g_strdup_printf ("“%s” ×%u in %s", needle, count, proc->log);
+
+  assay_test_wait_until (log_has, &wait, limit_s, what);
+}
+
+static Proc *
+worker_start (Fixture            *fixture,
+              const char         *name,
+              const char * const *extra_args,
+              const char * const *env)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *log_name = g_strdup_printf ("%s.log", name);
+  Proc *proc;
+
+  g_ptr_array_add (args, "--worker");
+  g_ptr_array_add (args, (char *) assay_test_nats_get_url (fixture->nats));
+  g_ptr_array_add (args, "--worker-name");
+  g_ptr_array_add (args, (char *) name);
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) extra_args[i]);
+  g_ptr_array_add (args, NULL);
+
+  proc = proc_start (fixture, log_name, (const char * const *) args->pdata, env);
+  wait_for_log (proc, "jobs from", 1, 30);
+
+  return proc;
+}
+
+static void
+proc_stop (Proc *proc)
+{
+  g_subprocess_send_signal (proc->process, SIGTERM);
+  assay_test_wait_until (proc_exited, proc, 40, "a worker to stop");
+  g_assert_cmpint (proc->status, ==, 0);
+}
+
+static char *
+write_pdf (Fixture *fixture,
+           guint    n)
+{
+  g_autofree char *basename = g_strdup_printf ("report-%02u.pdf", n);
+  g_autofree char *page1 = g_strdup_printf ("Annual report %u\nAcme Widgets Ltd\n\nRevenue 1,%03u.5\n"
+                                            "Net income %u.3\n", 2000 + n, n, 100 + n);
+  const char *pages[] = { page1, assay_test_report_pages[1] };
+
+  return assay_test_pdf_write_temp (fixture->inputs, basename, pages, 2);
+}
+
+static void
+write_pdfs (Fixture *fixture,
+            guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    g_free (write_pdf (fixture, i));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char * const *server_args = data;
+
+  g_assert_true (assay_test_nats_available ());
+  fixture->dir = assay_test_tmp_dir_new ("assay-cluster-XXXXXX");
+  fixture->inputs = g_build_filename (fixture->dir, "in", NULL);
+  g_mkdir (fixture->inputs, 0700);
+  fixture->procs = g_ptr_array_new_with_free_func ((GDestroyNotify) proc_free);
+  fixture->nats = assay_test_nats_start (server_args);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&fixture->procs, g_ptr_array_unref);
+  g_clear_pointer (&fixture->nats, assay_test_nats_free);
+  assay_test_remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->inputs, g_free);
+  g_clear_pointer (&fixture->dir, g_free);
+}
+
+/* The documents of a headless run's JSON output, without their timings
+ * (which differ from run to run). */
+static JsonNode *
+documents_of (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *documents;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  documents = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                            "documents");
+  g_assert_nonnull (documents);
+  for (guint i = 0; i < json_array_get_length (documents); i++)
+    json_object_remove_member (json_array_get_object_element (documents, i), "timings");
+
+  return json_node_ref (json_object_get_member (json_node_get_object (json_parser_get_root (parser)),
+                                                "documents"));
+}
+
+static guint
+count_status (JsonNode   *documents,
+              const char *status)
+{
+  JsonArray *array = json_node_get_array (documents);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (array, i), "status"),
+                   status) == 0)
+      n++;
+
+  return n;
+}
+
+static guint
+count_cached (JsonNode *documents)
+{
+  JsonArray *array = json_node_get_array (documents);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (json_object_get_boolean_member (json_array_get_object_element (array, i), "cached"))
+      n++;
+
+  return n;
+}
+
+/* Messages ever stored in @stream's current state on the test's server. */
+static guint64
+stream_messages (Fixture    *fixture,
+                 const char *stream)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  jsStreamInfo *si = NULL;
+  jsErrCode jerr = 0;
+  guint64 n;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (js_GetStreamInfo (&si, assay_cluster_connection_get_jetstream (connection),
+                                     stream, NULL, &jerr), ==, NATS_OK);
+  n = si->State.Msgs;
+  jsStreamInfo_Destroy (si);
+  assay_cluster_connection_close (connection);
+
+  return n;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+test_unreachable (void)
+{
+  g_auto(AssayTestOutcome) worker = { 0 };
+  g_auto(AssayTestOutcome) submit = { 0 };
+  guint port = assay_test_free_port ();
+  g_autofree char *url = g_strdup_printf ("nats://127.0.0.1:%u", port);
+  g_autofree char *expected = g_strdup_printf ("assay: cannot reach the NATS server at 127.0.0.1:%u: "
+                                               "connection refused\n", port);
+  gint64 start = g_get_monotonic_time ();
+
+  assay_test_run (NULL, (const char *[]) { "--worker", url, NULL }, 30, &worker);
+  g_assert_cmpint (worker.status, ==, 2);
+  g_assert_cmpstr (worker.err, ==, expected);
+
+  assay_test_run (NULL, (const char *[]) { "--headless", "--cluster", url, g_get_tmp_dir (), NULL },
+                  30, &submit);
+  g_assert_cmpint (submit.status, ==, 2);
+  g_assert_cmpstr (submit.err, ==, expected);
+
+  /* Bounded: no hanging on a server that is not there. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+test_wrong_credential (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GSubprocessLauncher) launcher = assay_test_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                     G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_auto(AssayTestOutcome) wrong = { 0 };
+  g_auto(AssayTestOutcome) none = { 0 };
+  const char *url = assay_test_nats_get_url (fixture->nats);
+  Proc *worker;
+
+  g_subprocess_launcher_setenv (launcher, "ASSAY_NATS_TOKEN", "not-the-token", TRUE);
+  assay_test_run (launcher, (const char *[]) { "--worker", url, NULL }, 30, &wrong);
+  g_assert_cmpint (wrong.status, ==, 2);
+  g_assert_nonnull (strstr (wrong.err, "refused the credentials"));
+  g_assert_null (strstr (wrong.err, "not-the-token"));
+  g_assert_cmpuint (strchr (wrong.err, '\n') - wrong.err + 1, ==, strlen (wrong.err));
+
+  assay_test_run (NULL, (const char *[]) { "--headless", "--cluster", url, fixture->inputs, NULL },
+                  30, &none);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_nonnull (strstr (none.err, "refused the credentials"));
+
+  /* The right one works, from the environment. */
+  worker = worker_start (fixture, "w1", NULL,
+                         (const char *[]) { "ASSAY_NATS_TOKEN", "s3cret-token", NULL });
+  proc_stop (worker);
+}
+
+static void
+test_batch (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_auto(AssayTestOutcome) local = { 0 };
+  g_auto(AssayTestOutcome) cluster = { 0 };
+  g_auto(AssayTestOutcome) again = { 0 };
+  g_autoptr(JsonNode) local_docs = NULL;
+  g_autoptr(JsonNode) cluster_docs = NULL;
+  g_autoptr(JsonNode) again_docs = NULL;
+  const char *url = assay_test_nats_get_url (fixture->nats);
+  Proc *worker;
+  guint extracted;
+
+  write_pdfs (fixture, 6);
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", fixture->inputs, NULL },
+                  120, &local);
+  g_assert_cmpint (local.status, ==, 0);
+
+  worker = worker_start (fixture, "w1", (const char *[]) { "--jobs", "2", NULL }, NULL);
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", "--cluster", url,
+                                           fixture->inputs, NULL }, 120, &cluster);
+  g_assert_cmpint (cluster.status, ==, 0);
+
+  /* The same results as on this machine, timings aside. */
+  local_docs = documents_of (local.out);
+  cluster_docs = documents_of (cluster.out);
+  g_assert_cmpuint (count_status (cluster_docs, "done"), ==, 6);
+  g_assert_true (json_node_equal (local_docs, cluster_docs));
+  extracted = assay_test_file_count (worker->log, "extract: ");
+  g_assert_cmpuint (extracted, ==, 6);
+
+  /* Again: every result is in the bucket, taken without work. */
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", "--cluster", url,
+                                           fixture->inputs, NULL }, 120, &again);
+  g_assert_cmpint (again.status, ==, 0);
+  again_docs = documents_of (again.out);
+  g_assert_cmpuint (count_cached (again_docs), ==, 6);
+  g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, extracted);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 6);
+
+  proc_stop (worker);
+}
+
+/* Runs the submitter in the background: its output to a file. */
+static Proc *
+submit_start (Fixture            *fixture,
+              const char         *name,
+              const char * const *extra_args)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *log_name = g_strdup_printf ("%s.log", name);
+  g_autofree char *output = g_strdup_printf ("%s/%s.json", fixture->dir, name);
+
+  g_ptr_array_add (args, "--headless");
+  g_ptr_array_add (args, "--no-cache");
+  g_ptr_array_add (args, "--cluster");
+  g_ptr_array_add (args, (char *) assay_test_nats_get_url (fixture->nats));
+  g_ptr_array_add (args, "-o");
+  g_ptr_array_add (args, output);
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) extra_args[i]);
+  g_ptr_array_add (args, NULL);
+
+  return proc_start (fixture, log_name, (const char * const *) args->pdata, NULL);
+}
+
+static JsonNode *
+submit_finish (Fixture    *fixture,
+               Proc       *proc,
+               const char *name,
+               guint       limit_s,
+               int         expected_status)
+{
+  g_autofree char *output = g_strdup_printf ("%s/%s.json", fixture->dir, name);
+  g_autofree char *json = NULL;
+
+  assay_test_wait_until (proc_exited, proc, limit_s, "the submitter to finish");
+  if (proc->status != expected_status)
+    {
+      g_autofree char *log = NULL;
+
+      g_file_get_contents (proc->log, &log, NULL, NULL);
+      g_error ("The submitter exited with %d:\n%s", proc->status, log);
+    }
+  g_assert_true (g_file_get_contents (output, &json, NULL, NULL));
+
+  return documents_of (json);
+}
+
+typedef struct
+{
+  AssayFakeLlmServer *server;
+  char               *url;
+} FakeModel;
+
+static void
+fake_model_start (FakeModel *model,
+                  guint      latency_ms)
+{
+  model->server = assay_fake_llm_server_new ();
+  assay_fake_llm_server_set_latency (model->server, latency_ms);
+  model->url = assay_fake_llm_server_dup_url (model->server, "http");
+}
+
+static guint
+assay_llm_requests (FakeModel *model)
+{
+  return assay_fake_llm_server_get_requests (model->server);
+}
+
+static void
+fake_model_stop (FakeModel *model)
+{
+  g_clear_pointer (&model->server, assay_fake_llm_server_free);
+  g_clear_pointer (&model->url, g_free);
+}
+
+/* Two workers on one queue: both take jobs, every document is done once. */
+static void
+test_two_workers (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  FakeModel model = { 0 };
+  g_autoptr(JsonNode) docs = NULL;
+  Proc *w1, *w2, *submit;
+  guint n1, n2;
+
+  fake_model_start (&model, 300);
+  write_pdfs (fixture, 10);
+  w1 = worker_start (fixture, "w1", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  w2 = worker_start (fixture, "w2", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+
+  submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
+                                                               "fake-7b", fixture->inputs, NULL });
+  docs = submit_finish (fixture, submit, "submit", 120, 0);
+  g_assert_cmpuint (count_status (docs, "done"), ==, 10);
+
+  n1 = assay_test_file_count (w1->log, "extract: ");
+  n2 = assay_test_file_count (w2->log, "extract: ");
+  g_test_message ("w1 extracted %u, w2 %u", n1, n2);
+  g_assert_cmpuint (n1, >, 0);
+  g_assert_cmpuint (n2, >, 0);
+  g_assert_cmpuint (n1 + n2, ==, 10);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 10);
+
+  proc_stop (w1);
+  proc_stop (w2);
+  fake_model_stop (&model);
+}
+
+/* A worker killed with SIGKILL mid-job: the server hands the job to
+ * another after AckWait (2 s here), which finishes it; one result. */
+static void
+test_killed_worker (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FakeModel model = { 0 };
+  g_autoptr(JsonNode) docs = NULL;
+  Proc *w1, *w2, *submit;
+
+  fake_model_start (&model, 4000);
+  write_pdfs (fixture, 1);
+  w1 = worker_start (fixture, "w1", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
+                                                               "fake-7b", fixture->inputs, NULL });
+  wait_for_log (w1, "extract: ", 1, 60);
+
+  g_subprocess_send_signal (w1->process, SIGKILL);
+  assay_test_wait_until (proc_exited, w1, 15, "the killed worker to die");
+  assay_fake_llm_server_set_latency (model.server, 100);
+
+  w2 = worker_start (fixture, "w2", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  docs = submit_finish (fixture, submit, "submit", 120, 0);
+  g_assert_cmpuint (count_status (docs, "done"), ==, 1);
+  g_assert_cmpuint (assay_test_file_count (w2->log, "(delivery 2)"), ==, 1);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 1);
+
+  proc_stop (w2);
+  fake_model_stop (&model);
+}
+
+/* The server restarted in the middle of a batch: workers and submitter
+ * reconnect, the streams are on disk, the batch completes. */
+static void
+test_server_restart (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  FakeModel model = { 0 };
+  g_autoptr(JsonNode) docs = NULL;
+  Proc *w1, *w2, *submit;
+
+  fake_model_start (&model, 200);
+  write_pdfs (fixture, 16);
+  w1 = worker_start (fixture, "w1", (const char *[]) { "--jobs", "2", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  w2 = worker_start (fixture, "w2", (const char *[]) { "--jobs", "2", "--llm-url", model.url,
+                                                       "--model", "fake-7b", NULL }, NULL);
+  submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
+                                                               "fake-7b", fixture->inputs, NULL });
+  wait_for_log (w1, "extract: ", 2, 60);
+
+  assay_test_nats_restart (fixture->nats);
+
+  docs = submit_finish (fixture, submit, "submit", 180, 0);
+  g_assert_cmpuint (count_status (docs, "done"), ==, 16);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 16);
+
+  proc_stop (w1);
+  proc_stop (w2);
+  fake_model_stop (&model);
+}
+
+static gboolean
+either_dropped (gpointer data)
+{
+  const char **logs = data;
+
+  return assay_test_file_contains (logs[0], "queued already") ||
+         assay_test_file_contains (logs[1], "queued already");
+}
+
+/* The same content submitted twice (two submitters, two paths) is one
+ * job: the server drops the second by its message id. */
+static void
+test_duplicate (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(JsonNode) docs_a = NULL;
+  g_autoptr(JsonNode) docs_b = NULL;
+  g_autofree char *path = write_pdf (fixture, 1);
+  g_autofree char *other_dir = g_build_filename (fixture->dir, "copy", NULL);
+  g_autofree char *copy = g_build_filename (other_dir, "same-content.pdf", NULL);
+  g_autofree char *contents = NULL;
+  gsize len;
+  Proc *a, *b, *worker;
+  const char *logs[2];
+
+  g_mkdir (other_dir, 0700);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+
+  a = submit_start (fixture, "a", (const char *[]) { path, NULL });
+  b = submit_start (fixture, "b", (const char *[]) { copy, NULL });
+  /* Both queue it before any worker runs: whichever comes second is
+   * told by the server that it is a duplicate. */
+  logs[0] = a->log;
+  logs[1] = b->log;
+  assay_test_wait_until (either_dropped, logs, 60, "a duplicate to be dropped");
+  g_assert_cmpuint (stream_messages (fixture, ASSAY_CLUSTER_EXTRACT_STREAM), ==, 1);
+
+  worker = worker_start (fixture, "w1", NULL, NULL);
+  docs_a = submit_finish (fixture, a, "a", 60, 0);
+  docs_b = submit_finish (fixture, b, "b", 60, 0);
+  g_assert_cmpuint (count_status (docs_a, "done"), ==, 1);
+  g_assert_cmpuint (count_status (docs_b, "done"), ==, 1);
+  g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, 1);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 1);
+
+  proc_stop (worker);
+}
+
+/* A PDF that crashes every reader ends as failed after a bounded number
+ * of attempts, with a message, and the submitter is not left waiting. */
+static void
+test_poison (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(JsonNode) docs = NULL;
+  g_autofree char *path = write_pdf (fixture, 1);
+  JsonObject *document, *error;
+  Proc *worker, *submit;
+
+  worker = worker_start (fixture, "w1", NULL,
+                         (const char *[]) { "ASSAY_PDF_READER_TEST_HOOK", "crash", NULL });
+  submit = submit_start (fixture, "submit", (const char *[]) { path, NULL });
+  docs = submit_finish (fixture, submit, "submit", 120, 1);
+
+  g_assert_cmpuint (count_status (docs, "failed"), ==, 1);
+  document = json_array_get_object_element (json_node_get_array (docs), 0);
+  error = json_object_get_object_member (document, "error");
+  g_assert_nonnull (error);
+  g_assert_cmpstr (json_object_get_string_member (error, "stage"), ==, "read");
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "after 5 attempts"));
+  g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, 5);
+
+  proc_stop (worker);
+}
+
+/* SIGTERM mid-job: the worker takes no more, finishes the job in hand,
+ * and exits 0; nothing is redone. */
+static void
+test_graceful_stop (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  FakeModel model = { 0 };
+  g_autoptr(JsonNode) docs = NULL;
+  Proc *worker, *submit;
+
+  fake_model_start (&model, 1500);
+  write_pdfs (fixture, 1);
+  worker = worker_start (fixture, "w1", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+                                                           "--model", "fake-7b", NULL }, NULL);
+  submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
+                                                               "fake-7b", fixture->inputs, NULL });
+  wait_for_log (worker, "extract: ", 1, 60);
+  proc_stop (worker);
+
+  /* Extracted and queued for analysis before it stopped: a second
+   * worker only analyses. */
+  g_assert_true (assay_test_file_contains (worker->log, "Worker stopped"));
+  worker = worker_start (fixture, "w2", (const char *[]) { "--role", "analyse", NULL }, NULL);
+  docs = submit_finish (fixture, submit, "submit", 60, 0);
+  g_assert_cmpuint (count_status (docs, "done"), ==, 1);
+  g_assert_cmpuint (assay_llm_requests (&model), ==, 1);
+
+  proc_stop (worker);
+  fake_model_stop (&model);
+}
+
+/* Each worker publishes its per-stage metrics, the numbers of --stats. */
+static void
+test_metrics (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  natsSubscription *sub = NULL;
+  natsMsg *msg = NULL;
+  JsonObject *object;
+  Proc *worker;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (natsConnection_SubscribeSync (&sub, assay_cluster_connection_get_nats (connection),
+                                                 "assay.metrics.*"), ==, NATS_OK);
+  worker = worker_start (fixture, "w1", (const char *[]) { "--role", "extract", NULL }, NULL);
+
+  g_assert_cmpint (natsSubscription_NextMsg (&msg, sub, 10000), ==, NATS_OK);
+  g_assert_cmpstr (natsMsg_GetSubject (msg), ==, "assay.metrics.w1");
+  g_assert_true (json_parser_load_from_data (parser, natsMsg_GetData (msg), natsMsg_GetDataLength (msg), NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "worker"), ==, "w1");
+  g_assert_cmpstr (json_object_get_string_member (object, "role"), ==, "extract");
+  g_assert_true (json_object_has_member (object, "stages"));
+  natsMsg_Destroy (msg);
+  natsSubscription_Destroy (sub);
+  assay_cluster_connection_close (connection);
+
+  proc_stop (worker);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static const char * const auth_args[] = { "--auth", "s3cret-token", NULL };
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  assay_fake_llm_install_offline_resolver ();
+
+  g_test_add_func ("/assay/cluster/unreachable", test_unreachable);
+  g_test_add ("/assay/cluster/wrong-credential", Fixture, auth_args,
+              fixture_set_up, test_wrong_credential, fixture_tear_down);
+  g_test_add ("/assay/cluster/batch", Fixture, NULL,
+              fixture_set_up, test_batch, fixture_tear_down);
+  g_test_add ("/assay/cluster/two-workers", Fixture, NULL,
+              fixture_set_up, test_two_workers, fixture_tear_down);
+  g_test_add ("/assay/cluster/killed-worker", Fixture, NULL,
+              fixture_set_up, test_killed_worker, fixture_tear_down);
+  g_test_add ("/assay/cluster/server-restart", Fixture, NULL,
+              fixture_set_up, test_server_restart, fixture_tear_down);
+  g_test_add ("/assay/cluster/duplicate", Fixture, NULL,
+              fixture_set_up, test_duplicate, fixture_tear_down);
+  g_test_add ("/assay/cluster/poison", Fixture, NULL,
+              fixture_set_up, test_poison, fixture_tear_down);
+  g_test_add ("/assay/cluster/graceful-stop", Fixture, NULL,
+              fixture_set_up, test_graceful_stop, fixture_tear_down);
+  g_test_add ("/assay/cluster/metrics", Fixture, NULL,
+              fixture_set_up, test_metrics, fixture_tear_down);
+
+  return g_test_run ();
+}
