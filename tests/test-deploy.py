@@ -45,6 +45,8 @@ import yaml
 root = sys.argv[1]
 assay_binary = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("ASSAY_BINARY")
 reader_binary = sys.argv[3] if len(sys.argv) > 3 else os.environ.get("ASSAY_PDF_READER")
+nats_server = (os.environ.get("ASSAY_NATS_SERVER") or shutil.which("nats-server")
+               or "/usr/sbin/nats-server")
 
 tests = []
 
@@ -293,11 +295,11 @@ class Server:
         with open(self.conf, "w") as f:
             f.write(conf_text)
         self.env = dict(os.environ, **env)
-        check = subprocess.run(["nats-server", "-c", self.conf, "-t"], env=self.env,
+        check = subprocess.run([nats_server, "-c", self.conf, "-t"], env=self.env,
                                capture_output=True, text=True, timeout=30)
         assert check.returncode == 0, check.stderr + check.stdout
         self.log = open(os.path.join(self.dir, "nats.log"), "w")
-        self.proc = subprocess.Popen(["nats-server", "-c", self.conf], env=self.env,
+        self.proc = subprocess.Popen([nats_server, "-c", self.conf], env=self.env,
                                      stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while True:
@@ -475,12 +477,20 @@ def owner(path):
 @test
 def containerfile_build_has_the_programs_meson_requires():
     _, build, _ = containerfile_stages()["build"]
-    # The build packages and what they depend on directly.
-    provided = set(build)
-    for pkg in build:
-        deps = subprocess.run(["dpkg-query", "-W", "-f=${Depends}", pkg], capture_output=True,
-                              text=True).stdout
-        provided |= {d.strip().split()[0].split(":")[0] for d in re.split(r"[,|]", deps) if d.strip()}
+    # The build packages and everything they pull in (as installed here).
+    table = subprocess.run(["dpkg-query", "-W", "-f=${Package}\t${Depends}, ${Pre-Depends}\n"],
+                           capture_output=True, text=True, check=True).stdout
+    depends = {}
+    for line in table.splitlines():
+        pkg, _, deps = line.partition("\t")
+        depends[pkg] = {d.strip().split()[0].split(":")[0]
+                        for d in re.split(r"[,|]", deps) if d.strip()}
+    provided, todo = set(), list(build)
+    while todo:
+        pkg = todo.pop()
+        if pkg not in provided:
+            provided.add(pkg)
+            todo += depends.get(pkg, ())
     n = 0
     for path in glob.glob(os.path.join(root, "**", "meson.build"), recursive=True):
         if os.path.relpath(path, root).split(os.sep)[0].startswith("build"):
@@ -491,7 +501,9 @@ def containerfile_build_has_the_programs_meson_requires():
             name, rest = m.group(1), m.group(2)
             if "required: false" in rest or name.endswith(".sh"):
                 continue
-            program = shutil.which(name)
+            # Debian's copy, not one a user put first on PATH (pyenv, …).
+            program = next((p for p in (f"/usr/bin/{name}", f"/usr/sbin/{name}")
+                            if os.path.exists(p)), None) or shutil.which(name)
             assert program, f"{name} is not installed here"
             assert owner(program) in provided, \
                 f"meson needs {name} ({owner(program)}), the build stage lacks it"
