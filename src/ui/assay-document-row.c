@@ -32,6 +32,7 @@ struct _AssayDocumentRow
   GtkImage       *stage_icon;
   GtkLabel       *name_label;
   GtkWidget      *cached_badge;
+  GtkLabel       *worker_label;
   GtkLabel       *status_label;
   GtkProgressBar *progress_bar;
   GtkLabel       *error_label;
@@ -407,6 +408,23 @@ update_waiting (AssayDocumentRow *self)
   gtk_image_set_from_icon_name (self->stage_icon, waiting ? "alarm-symbolic" : state_icon_name (state));
 }
 
+/* The cluster's worker holding the document: notified only on a change
+ * (a stage or a worker), and hidden for local documents. */
+static void
+worker_changed (AssayDocumentRow *self)
+{
+  const char *worker = assay_document_get_worker (self->document);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->worker_label), worker != NULL);
+  if (worker != NULL)
+    {
+      /* TRANSLATORS: the cluster worker that holds a document, by its name */
+      g_autofree char *text = g_strdup_printf (_("on %s"), worker);
+
+      gtk_label_set_label (self->worker_label, text);
+    }
+}
+
 static void
 summary_changed (AssayDocumentRow *self)
 {
@@ -425,6 +443,7 @@ update (AssayDocumentRow *self)
   update_waiting (self);
   update_error (self);
   gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
+  worker_changed (self);
   progress_changed (self);
   set_status (self, compose_status (self, g_get_monotonic_time ()));
 }
@@ -635,6 +654,7 @@ assay_document_row_class_init (AssayDocumentRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, stage_icon);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cached_badge);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, worker_label);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, error_label);
@@ -670,6 +690,7 @@ assay_document_row_init (AssayDocumentRow *self)
     { "notify::n-figures", G_CALLBACK (summary_changed) },
     { "notify::n-verified", G_CALLBACK (summary_changed) },
     { "notify::title", G_CALLBACK (summary_changed) },
+    { "notify::worker", G_CALLBACK (worker_changed) },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
