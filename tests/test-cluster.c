@@ -19,6 +19,8 @@
 
 #include "assay-cluster-connection.h"
 #include "assay-cluster-layout.h"
+#include "assay-cluster-objects.h"
+#include "assay-cluster-submitter.h"
 #include "assay-fake-llm-server.h"
 #include "assay-test-fixture.h"
 #include "assay-test-nats.h"
@@ -382,6 +384,9 @@ test_batch (Fixture       *fixture,
   g_assert_cmpuint (count_cached (again_docs), ==, 6);
   g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, extracted);
   g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 6);
+  /* The text between the stages is dropped once the result is stored:
+   * what is left of each is its "deleted" metadata. */
+  g_assert_cmpuint (stream_messages (fixture, "OBJ_" ASSAY_CLUSTER_WORK_BUCKET), ==, 6);
 
   proc_stop (worker);
 }
@@ -700,6 +705,142 @@ test_metrics (Fixture       *fixture,
   proc_stop (worker);
 }
 
+/* Past a limit of the server (here an operator's 4 KiB object store),
+ * the document fails saying which limit; the batch goes on. */
+static void
+test_limit (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) docs = NULL;
+  g_autofree char *path = write_pdf (fixture, 1);
+  JsonObject *document;
+  const char *message;
+  Proc *submit;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (assay_cluster_objects_ensure_bucket (connection, ASSAY_CLUSTER_PDF_BUCKET, 4096, &error));
+  g_assert_no_error (error);
+  assay_cluster_connection_close (connection);
+
+  submit = submit_start (fixture, "submit", (const char *[]) { path, NULL });
+  docs = submit_finish (fixture, submit, "submit", 60, 1);
+  g_assert_cmpuint (count_status (docs, "failed"), ==, 1);
+  document = json_array_get_object_element (json_node_get_array (docs), 0);
+  message = json_object_get_string_member (json_object_get_object_member (document, "error"), "message");
+  g_test_message ("%s", message);
+  g_assert_nonnull (strstr (message, "Cannot upload the PDF to the cluster"));
+  g_assert_nonnull (strstr (message, "maximum bytes"));
+}
+
+static void
+note_worker (char         **seen,
+             GParamSpec    *pspec,
+             AssayDocument *document)
+{
+  if (assay_document_get_worker (document) != NULL)
+    {
+      g_free (*seen);
+      *seen = g_strdup (assay_document_get_worker (document));
+    }
+}
+
+typedef struct
+{
+  AssayClusterSubmitter *submitter;
+  GError                *error;
+  gboolean               done;
+} Connected;
+
+static void
+submitter_made (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Connected *connected = user_data;
+
+  connected->submitter = assay_cluster_submitter_new_finish (result, &connected->error);
+  connected->done = TRUE;
+}
+
+static gboolean
+connected_done (gpointer data)
+{
+  return ((Connected *) data)->done;
+}
+
+static gboolean
+document_finished (gpointer data)
+{
+  return assay_document_is_finished (data);
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return assay_cluster_submitter_get_n_pending (data) == 0;
+}
+
+static gboolean
+job_queued (gpointer data)
+{
+  return stream_messages (data, ASSAY_CLUSTER_EXTRACT_STREAM) == 1;
+}
+
+/* What a window does: a submitter made asynchronously drives the
+ * pipeline's own documents; a worker's name shows on the document while
+ * it holds it; cancelling a document waiting on the cluster cancels it
+ * here at once; nothing is left behind. */
+static void
+test_window_api (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (2);
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_test_offline_pipeline_new (pool, template_, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *first = write_pdf (fixture, 1);
+  g_autofree char *second = write_pdf (fixture, 2);
+  g_autofree char *seen_worker = NULL;
+  Connected connected = { 0 };
+  AssayDocument *waiting, *document;
+  Proc *worker;
+
+  assay_cluster_submitter_new_async (options, cancellable, submitter_made, &connected);
+  assay_test_wait_until (connected_done, &connected, 30, "the submitter to connect");
+  g_assert_no_error (connected.error);
+  assay_pipeline_set_remote (pipeline, ASSAY_REMOTE (connected.submitter));
+
+  /* No worker yet: the document waits on the cluster, and is cancelled. */
+  waiting = assay_test_pipeline_add_path (pipeline, first);
+  assay_test_wait_until (job_queued, fixture, 30, "the job to be queued");
+  g_assert_cmpuint (assay_cluster_submitter_get_n_pending (connected.submitter), ==, 1);
+  assay_pipeline_cancel (pipeline, waiting);
+  assay_test_wait_until (document_finished, waiting, 10, "the document to be cancelled");
+  g_assert_cmpint (assay_document_get_state (waiting), ==, ASSAY_DOCUMENT_CANCELLED);
+  /* The submitter lets go of it from an idle, not inside the cancellation. */
+  assay_test_wait_until (nothing_pending, connected.submitter, 10, "the submitter to let go");
+
+  worker = worker_start (fixture, "wx", NULL, NULL);
+  document = assay_test_pipeline_add_path (pipeline, second);
+  g_signal_connect_swapped (document, "notify::worker", G_CALLBACK (note_worker), &seen_worker);
+  assay_test_wait_until (document_finished, document, 60, "the document to be done");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_cmpstr (seen_worker, ==, "wx");
+  g_assert_null (assay_document_get_worker (document));
+  g_assert_nonnull (assay_document_get_result (document));
+
+  assay_pipeline_shutdown (pipeline);
+  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
+  assay_pipeline_set_remote (pipeline, NULL);
+  g_assert_finalize_object (connected.submitter);
+  proc_stop (worker);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -728,6 +869,10 @@ main (int    argc,
               fixture_set_up, test_graceful_stop, fixture_tear_down);
   g_test_add ("/assay/cluster/metrics", Fixture, NULL,
               fixture_set_up, test_metrics, fixture_tear_down);
+  g_test_add ("/assay/cluster/limit", Fixture, NULL,
+              fixture_set_up, test_limit, fixture_tear_down);
+  g_test_add ("/assay/cluster/window-api", Fixture, NULL,
+              fixture_set_up, test_window_api, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -65,6 +65,9 @@ assay_cluster_set_error (GError     **error,
 
   if (detail == NULL || *detail == '\0')
     detail = natsStatus_GetText (status);
+  /* libnats puts where in its sources it failed first: "(js.c:535): …". */
+  if (detail[0] == '(' && strstr (detail, "): ") != NULL)
+    detail = strstr (detail, "): ") + 3;
 
   switch (status)
     {

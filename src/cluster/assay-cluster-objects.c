@@ -274,8 +274,8 @@ assay_cluster_objects_put_stream (AssayClusterConnection  *connection,
       if (size > max_bytes)
         {
           g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE,
-                       _("%s is larger than the cluster takes (%" G_GINT64_FORMAT " MiB at most)"),
-                       name, max_bytes / (1024 * 1024));
+                       _("Too large for the cluster: it takes %lld MiB at most"),
+                       (long long) (max_bytes / (1024 * 1024)));
           goto failed;
         }
       g_checksum_update (checksum, buffer, n);
@@ -377,8 +377,8 @@ assay_cluster_objects_get_stream (AssayClusterConnection  *connection,
   if (size > max_bytes)
     {
       g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE,
-                   _("Object %s is larger than %" G_GINT64_FORMAT " MiB"), name,
-                   max_bytes / (1024 * 1024));
+                   _("Object %s is larger than %lld MiB"), name,
+                   (long long) (max_bytes / (1024 * 1024)));
       return FALSE;
     }
   if (nuid == NULL || size < 0 || n_chunks < 0)

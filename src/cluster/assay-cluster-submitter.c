@@ -260,7 +260,10 @@ submit (Op      *op,
           !assay_cluster_objects_put_stream (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
                                              G_INPUT_STREAM (stream), ASSAY_CLUSTER_MAX_PDF_BYTES,
                                              op->cancellable, error))
-        return FALSE;
+        {
+          g_prefix_error (error, _("Cannot upload the PDF to the cluster: "));
+          return FALSE;
+        }
     }
 
   /* The content key is the message id: the same document queued twice

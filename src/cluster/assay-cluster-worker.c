@@ -687,6 +687,20 @@ out:
   call_complete (call);
 }
 
+/* The result is stored: the text between the stages is not needed any
+ * more (a redelivery finds the result and never looks for it). */
+static void
+drop_payload (AssayClusterWorker    *self,
+              const AssayClusterJob *job)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (job->payload != NULL &&
+      !assay_cluster_objects_delete (self->connection, ASSAY_CLUSTER_WORK_BUCKET, job->payload, &error) &&
+      !g_error_matches (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND))
+    g_debug ("Could not drop the payload of %s: %s", job->path, error->message);
+}
+
 static Outcome
 run_analyse (Slot            *slot,
              natsMsg         *msg,
@@ -747,6 +761,7 @@ run_analyse (Slot            *slot,
       return fail_job (self, job, msg, delivered, ASSAY_STAGE_STORE, error);
     }
   call_free (call);
+  drop_payload (self, job);
 
   g_mutex_lock (&self->lock);
   self->n_done++;
@@ -792,6 +807,8 @@ handle_message (Slot    *slot,
   if (existing != NULL && assay_cluster_results_is_done (existing))
     {
       g_debug ("%s is done already", job->path);
+      if (slot->kind == KIND_ANALYSE)
+        drop_payload (self, job);
       natsMsg_AckSync (msg, NULL, NULL);
       publish_progress (self, job, "done", 1.0, NULL);
       return;
