@@ -593,8 +593,13 @@ test_cluster (void)
   g_assert_true (gtk_widget_get_sensitive (user_row));
   gtk_editable_set_text (GTK_EDITABLE (url_row), url);
   gtk_editable_set_text (GTK_EDITABLE (user_row), "assay-submitter");
-  g_assert_cmpstr (g_settings_get_string (settings, "cluster-url"), ==, url);
-  g_assert_cmpstr (g_settings_get_string (settings, "cluster-user"), ==, "assay-submitter");
+  {
+    g_autofree char *set_url = g_settings_get_string (settings, "cluster-url");
+    g_autofree char *set_user = g_settings_get_string (settings, "cluster-user");
+
+    g_assert_cmpstr (set_url, ==, url);
+    g_assert_cmpstr (set_user, ==, "assay-submitter");
+  }
   close_window (window);
 
   /* A secret kept for the address shows in the row. */
