@@ -658,6 +658,7 @@ test_connection_action (GtkWidget  *widget,
 /* ------------------------------------------------------------------------ */
 /* The cluster                                                               */
 
+#ifdef HAVE_CLUSTER
 static void
 cluster_secret_looked_up_cb (GObject      *object,
                              GAsyncResult *result,
@@ -692,6 +693,7 @@ cluster_url_changed_cb (AssayPreferencesWindow *self)
     assay_cluster_secret_lookup_async (url, self->cluster_cancellable,
                                        cluster_secret_looked_up_cb, g_object_ref (self));
 }
+#endif
 
 static void
 cluster_secret_stored_cb (GObject      *object,
