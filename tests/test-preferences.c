@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include "assay-api-key.h"
+#include "assay-cluster-secret.h"
 #include "assay-fake-llm-server.h"
 #include "assay-offline-extractor.h"
 #include "assay-preferences-window.h"
@@ -546,6 +547,144 @@ test_keyring (void)
   assay_fake_llm_server_free (server);
 }
 
+static void
+secret_stored_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  KeyCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  call->ok = assay_cluster_secret_store_finish (result, &error);
+  g_assert_no_error (error);
+  call->done = TRUE;
+}
+
+static void
+secret_looked_up_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  KeyCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+
+  call->key = assay_cluster_secret_lookup_finish (result, &error);
+  g_assert_no_error (error);
+  call->done = TRUE;
+}
+
+static char *
+lookup_secret (const char *url)
+{
+  KeyCall call = { FALSE };
+
+  assay_cluster_secret_lookup_async (url, NULL, secret_looked_up_cb, &call);
+  g_assert_true (assay_test_ui_wait (call_done, &call, WAIT_MS));
+
+  return call.key;
+}
+
+static gboolean
+secret_is_new (gpointer user_data)
+{
+  char *secret = lookup_secret (user_data);
+  gboolean stored = g_strcmp0 (secret, "token-new") == 0;
+
+  g_clear_pointer (&secret, secret_password_free);
+  return stored;
+}
+
+static gboolean
+secret_row_filled (gpointer user_data)
+{
+  return g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (user_data)), "token-kept") == 0;
+}
+
+/* "Process on a cluster": the switch, the address and the user are
+ * settings; the password or token is in the keyring, per address. Without
+ * cluster support the group is not shown. */
+static void
+test_cluster (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (ASSAY_SETTINGS_SCHEMA_ID);
+  const char *url = "nats://127.0.0.1:4222";
+  KeyCall call = { FALSE };
+  AssayPreferencesWindow *window;
+  GtkWidget *group;
+  GtkWidget *switch_row;
+  GtkWidget *url_row;
+  GtkWidget *user_row;
+  GtkWidget *secret_row;
+  GtkWidget *cluster_switch;
+
+  reset_settings (settings);
+  window = open_window ();
+  group = find_row (window, ADW_TYPE_PREFERENCES_GROUP, "Cluster");
+#ifndef HAVE_CLUSTER
+  g_assert_false (gtk_widget_get_visible (group));
+  close_window (window);
+  return;
+#endif
+  g_assert_true (gtk_widget_get_visible (group));
+  switch_row = find_row (window, ADW_TYPE_ACTION_ROW, "Process on a Cluster");
+  url_row = find_row (window, ADW_TYPE_ENTRY_ROW, "NATS Server");
+  user_row = find_row (window, ADW_TYPE_ENTRY_ROW, "User");
+  secret_row = find_row (window, ADW_TYPE_PASSWORD_ENTRY_ROW, "Password or Token");
+  cluster_switch = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (switch_row));
+  g_assert_true (GTK_IS_SWITCH (cluster_switch));
+
+  /* Off: the rest cannot be edited. */
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (cluster_switch)));
+  g_assert_false (gtk_widget_get_sensitive (url_row));
+  g_assert_false (gtk_widget_get_sensitive (secret_row));
+
+  /* The switch and the rows are the settings. */
+  gtk_switch_set_active (GTK_SWITCH (cluster_switch), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "cluster"));
+  g_assert_true (gtk_widget_get_sensitive (url_row));
+  g_assert_true (gtk_widget_get_sensitive (user_row));
+  gtk_editable_set_text (GTK_EDITABLE (url_row), url);
+  gtk_editable_set_text (GTK_EDITABLE (user_row), "assay-submitter");
+  {
+    g_autofree char *set_url = g_settings_get_string (settings, "cluster-url");
+    g_autofree char *set_user = g_settings_get_string (settings, "cluster-user");
+
+    g_assert_cmpstr (set_url, ==, url);
+    g_assert_cmpstr (set_user, ==, "assay-submitter");
+  }
+  close_window (window);
+
+  /* A secret kept for the address shows in the row. */
+  assay_cluster_secret_store_async (url, "token-kept", NULL, secret_stored_cb, &call);
+  g_assert_true (assay_test_ui_wait (call_done, &call, WAIT_MS));
+  g_assert_true (call.ok);
+  window = open_window ();
+  secret_row = find_row (window, ADW_TYPE_PASSWORD_ENTRY_ROW, "Password or Token");
+  g_assert_true (assay_test_ui_wait (secret_row_filled, secret_row, WAIT_MS));
+
+  /* Applied, a new one replaces it in the keyring, and never reaches the
+   * settings. */
+  gtk_editable_set_text (GTK_EDITABLE (secret_row), "token-new");
+  g_signal_emit_by_name (secret_row, "apply");
+  g_assert_true (assay_test_ui_wait (secret_is_new, (gpointer) url, WAIT_MS));
+  {
+    g_autoptr(GSettingsSchema) schema = NULL;
+    g_auto(GStrv) keys = NULL;
+
+    g_object_get (settings, "settings-schema", &schema, NULL);
+    keys = g_settings_schema_list_keys (schema);
+    for (guint i = 0; keys[i] != NULL; i++)
+      {
+        g_autoptr(GVariant) value = g_settings_get_value (settings, keys[i]);
+        g_autofree char *text = g_variant_print (value, FALSE);
+
+        g_assert_null (strstr (text, "token-new"));
+      }
+  }
+  close_window (window);
+  reset_settings (settings);
+}
+
 typedef struct
 {
   gboolean  done;
@@ -768,6 +907,7 @@ main (int   argc,
   g_test_add_func ("/assay/preferences/prices", test_prices);
   g_test_add_func ("/assay/preferences/test-connection", test_connection);
   g_test_add_func ("/assay/preferences/keyring", test_keyring);
+  g_test_add_func ("/assay/preferences/cluster", test_cluster);
   g_test_add_func ("/assay/preferences/apply", test_apply);
   g_test_add_func ("/assay/preferences/offer-ollama", test_offer_ollama);
 

@@ -47,6 +47,7 @@ struct _AssayDocumentRow
   GtkImage       *stage_icon;
   GtkInscription *name_label;
   GtkWidget      *cached_badge;
+  GtkLabel       *worker_label;
   GtkWidget      *text_box;
   GtkInscription *status_label;
   AssayProgressLine *progress_bar;
@@ -62,7 +63,8 @@ typedef enum {
   DIRTY_STATE    = 1 << 0,  /* the state or the error message */
   DIRTY_SUMMARY  = 1 << 1,  /* what the status line says */
   DIRTY_PROGRESS = 1 << 2,
-  DIRTY_ALL      = DIRTY_STATE | DIRTY_SUMMARY | DIRTY_PROGRESS,
+  DIRTY_WORKER   = 1 << 3,  /* the cluster's worker holding it */
+  DIRTY_ALL      = DIRTY_STATE | DIRTY_SUMMARY | DIRTY_PROGRESS | DIRTY_WORKER,
 } Dirty;
 
 enum {
@@ -500,6 +502,22 @@ update_waiting (AssayDocumentRow *self)
   gtk_image_set_from_icon_name (self->stage_icon, waiting ? "alarm-symbolic" : state_icon_name (state));
 }
 
+/* The cluster's worker holding the document, hidden for local documents. */
+static void
+update_worker (AssayDocumentRow *self)
+{
+  const char *worker = assay_document_get_worker (self->document);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->worker_label), worker != NULL);
+  if (worker != NULL)
+    {
+      /* TRANSLATORS: the cluster worker that holds a document, by its name */
+      g_autofree char *text = g_strdup_printf (_("on %s"), worker);
+
+      gtk_label_set_label (self->worker_label, text);
+    }
+}
+
 /* Shows what changed since the last time. */
 static void
 flush (AssayDocumentRow *self)
@@ -526,6 +544,8 @@ flush (AssayDocumentRow *self)
     }
   if (dirty & DIRTY_PROGRESS)
     assay_progress_line_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
+  if (dirty & DIRTY_WORKER)
+    update_worker (self);
 }
 
 /* On screen, or within a screen of it (so that scrolling finds rows up to
@@ -596,6 +616,12 @@ static void
 progress_changed (AssayDocumentRow *self)
 {
   queue_flush (self, DIRTY_PROGRESS);
+}
+
+static void
+worker_changed (AssayDocumentRow *self)
+{
+  queue_flush (self, DIRTY_WORKER);
 }
 
 /**
@@ -888,6 +914,7 @@ assay_document_row_class_init (AssayDocumentRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, stage_icon);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, name_label);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cached_badge);
+  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, worker_label);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, text_box);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, progress_bar);
@@ -921,6 +948,7 @@ assay_document_row_init (AssayDocumentRow *self)
     { "notify::n-figures", G_CALLBACK (summary_changed) },
     { "notify::n-verified", G_CALLBACK (summary_changed) },
     { "notify::title", G_CALLBACK (summary_changed) },
+    { "notify::worker", G_CALLBACK (worker_changed) },
   };
 
   /* Built when first near the view (build()). */

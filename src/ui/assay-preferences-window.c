@@ -10,6 +10,10 @@
  * The model list is asked from the server whenever the provider, the
  * address or the key changes (debounced), one request at a time: a newer
  * one cancels the older, so a late answer never overwrites a newer list.
+ *
+ * The cluster's password or token goes to the keyring too
+ * (assay-cluster-secret.c), keyed by the NATS server's address; the group
+ * is hidden in builds without cluster support.
  */
 #define G_LOG_DOMAIN "assay-preferences-window"
 
@@ -20,6 +24,7 @@
 #include <glib/gi18n.h>
 
 #include "assay-api-key.h"
+#include "assay-cluster-secret.h"
 #include "assay-llm-client.h"
 #include "assay-preferences-window.h"
 #include "assay-settings.h"
@@ -44,6 +49,7 @@ struct _AssayPreferencesWindow
   AssayConnectionState  connection_state;
   gboolean              loading_models;
   gboolean              updating_models;
+  GCancellable         *cluster_cancellable; /* the current cluster secret lookup */
 
   AdwComboRow          *provider_row;
   AdwEntryRow          *url_row;
@@ -66,6 +72,11 @@ struct _AssayPreferencesWindow
   GtkAdjustment        *retries_adjustment;
   GtkAdjustment        *workers_adjustment;
   AdwActionRow         *workers_row;
+  GtkWidget            *cluster_group;
+  GtkSwitch            *cluster_switch;
+  AdwEntryRow          *cluster_url_row;
+  AdwEntryRow          *cluster_user_row;
+  AdwPasswordEntryRow  *cluster_secret_row;
 };
 
 G_DEFINE_FINAL_TYPE (AssayPreferencesWindow, assay_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -706,6 +717,106 @@ price_text_cb (AdwEntryRow *row)
     gtk_widget_add_css_class (GTK_WIDGET (row), "error");
 }
 
+/* ------------------------------------------------------------------------ */
+/* The cluster                                                               */
+
+#ifdef HAVE_CLUSTER
+static void
+cluster_secret_looked_up_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(AssayPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  secret = assay_cluster_secret_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_message ("The keyring could not be asked for the cluster's secret: %s", error->message);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->cluster_secret_row), secret != NULL ? secret : "");
+  g_clear_pointer (&secret, secret_password_free);
+}
+
+/* The secret row shows what the keyring holds for the address now set. */
+static void
+cluster_url_changed_cb (AssayPreferencesWindow *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "cluster-url");
+
+  g_cancellable_cancel (self->cluster_cancellable);
+  g_clear_object (&self->cluster_cancellable);
+  self->cluster_cancellable = g_cancellable_new ();
+  gtk_editable_set_text (GTK_EDITABLE (self->cluster_secret_row), "");
+
+  if (url[0] != '\0')
+    assay_cluster_secret_lookup_async (url, self->cluster_cancellable,
+                                       cluster_secret_looked_up_cb, g_object_ref (self));
+}
+#endif
+
+static void
+cluster_secret_stored_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(AssayPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!assay_cluster_secret_store_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *text = NULL;
+
+      g_message ("The keyring could not keep the cluster's secret: %s", error->message);
+      text = g_strdup_printf (_("The cluster’s password could not be saved in the keyring: %s"),
+                              error->message);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (text));
+    }
+}
+
+static void
+cluster_secret_applied_cb (AssayPreferencesWindow *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "cluster-url");
+
+  if (url[0] == '\0')
+    return;
+
+  assay_cluster_secret_store_async (url,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->cluster_secret_row)),
+                                    self->cancellable, cluster_secret_stored_cb,
+                                    g_object_ref (self));
+}
+
+static void
+cluster_init (AssayPreferencesWindow *self)
+{
+#ifdef HAVE_CLUSTER
+  GtkWidget *rows[] = {
+    GTK_WIDGET (self->cluster_url_row), GTK_WIDGET (self->cluster_user_row),
+    GTK_WIDGET (self->cluster_secret_row),
+  };
+
+  g_settings_bind (self->settings, "cluster", self->cluster_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "cluster-url", self->cluster_url_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "cluster-user", self->cluster_user_row, "text",
+                   G_SETTINGS_BIND_DEFAULT);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_object_bind_property (self->cluster_switch, "active", rows[i], "sensitive",
+                            G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->settings, "changed::cluster-url",
+                           G_CALLBACK (cluster_url_changed_cb), self, G_CONNECT_SWAPPED);
+  cluster_url_changed_cb (self);
+#else
+  gtk_widget_set_visible (self->cluster_group, FALSE);
+#endif
+}
+
 static void
 assay_preferences_window_constructed (GObject *object)
 {
@@ -759,6 +870,7 @@ assay_preferences_window_constructed (GObject *object)
 
   update_rows (self);
   update_workers_subtitle (self);
+  cluster_init (self);
   set_connection (self, ASSAY_CONNECTION_UNTESTED, _("Not tested yet"));
   if (assay_settings_get_provider (self->settings) != ASSAY_SETTINGS_PROVIDER_OFFLINE)
     schedule_refresh (self, 0);
@@ -772,6 +884,7 @@ assay_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->models_cancellable);
   g_cancellable_cancel (self->test_cancellable);
+  g_cancellable_cancel (self->cluster_cancellable);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_PREFERENCES_WINDOW);
@@ -788,6 +901,7 @@ assay_preferences_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->models_cancellable);
   g_clear_object (&self->test_cancellable);
+  g_clear_object (&self->cluster_cancellable);
   g_clear_pointer (&self->key_endpoint, g_free);
   g_clear_pointer (&self->connection_message, g_free);
 
@@ -865,7 +979,13 @@ assay_preferences_window_class_init (AssayPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, retries_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, workers_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, workers_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, cluster_group);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, cluster_switch);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, cluster_url_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, cluster_user_row);
+  gtk_widget_class_bind_template_child (widget_class, AssayPreferencesWindow, cluster_secret_row);
   gtk_widget_class_bind_template_callback (widget_class, api_key_applied_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cluster_secret_applied_cb);
 
   gtk_widget_class_install_action (widget_class, "prefs.test-connection", NULL, test_connection_action);
 }

@@ -36,6 +36,8 @@ struct _AssayWindow
   AssayWorkerPool      *pool;           /* the pipeline's, as "workers" asked at start */
   GCancellable         *apply_cancellable;
   guint                 apply_source;
+  GCancellable         *cluster_cancellable;  /* assay-window-cluster.c */
+  char                 *cluster_applied;      /* what the pipeline's remote was made from */
 
   /* The batch: from the first file added while nothing ran to the last
    * document finished. */
@@ -66,6 +68,8 @@ AssayWorkerPool *_assay_window_settings_create_pool (AssayWindow *self);
 void _assay_window_settings_init      (AssayWindow      *self);
 void _assay_window_settings_dispose   (AssayWindow      *self);
 void _assay_window_apply_settings     (AssayWindow      *self);
+void _assay_window_apply_cluster      (AssayWindow      *self);
+void _assay_window_cluster_dispose    (AssayWindow      *self);
 void _assay_window_class_views_init   (AssayWindowClass *klass);
 void _assay_window_views_init         (AssayWindow      *self);
 gboolean _assay_window_views_showing  (AssayWindow      *self);

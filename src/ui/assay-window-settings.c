@@ -63,6 +63,7 @@ _assay_window_apply_settings (AssayWindow *self)
 
   assay_settings_apply_async (self->settings, self->pipeline, self->pool, self->apply_cancellable,
                               applied_cb, g_object_ref (self));
+  _assay_window_apply_cluster (self);
 }
 
 static gboolean
@@ -166,6 +167,7 @@ _assay_window_settings_dispose (AssayWindow *self)
   g_clear_handle_id (&self->apply_source, g_source_remove);
   g_cancellable_cancel (self->apply_cancellable);
   g_clear_object (&self->apply_cancellable);
+  _assay_window_cluster_dispose (self);
   g_clear_object (&self->settings);
   g_clear_object (&self->pool);
 }
