@@ -162,11 +162,14 @@ worker_notified (AssayDocument *document,
     return;
 
   watch->worker_seen++;
-  /* Connected after: the row has had its own notification. */
+  /* Connected after: the row has had its own notification, and shows it
+   * in its next frame; catching up shows it now (the worker may let go of
+   * the document before that frame). */
   row = assay_document_list_find_row (watch->list, document);
   if (row == NULL)
     return;
   watch->with_row++;
+  assay_document_row_catch_up (ASSAY_DOCUMENT_ROW (row));
   if (find_worker_label (row) != NULL)
     watch->label_seen++;
 }
@@ -251,7 +254,9 @@ test_cluster (void)
   g_assert_cmpuint (watch.worker_seen, >=, G_N_ELEMENTS (files));
   g_assert_cmpuint (watch.with_row, >=, 1);
   g_assert_cmpuint (watch.label_seen, ==, watch.with_row);
-  /* Done: nobody holds them, and no row names a worker. */
+  /* Done: nobody holds them, and no row names a worker once the frame
+   * that shows the last changes has been drawn. */
+  assay_test_ui_wait_drawn (GTK_WIDGET (window));
   for (guint i = 0; i < g_list_model_get_n_items (documents); i++)
     {
       g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
