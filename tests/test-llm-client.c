@@ -797,7 +797,6 @@ test_streams_side_by_side (Fixture       *fixture,
   g_autoptr(AssayPdfText) text = make_text (2, 300);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Outcome outcomes[4] = { { 0 } };
-  gint64 cancelled_at;
 
   json_node_set_string (node, summary);
   quoted = json_to_string (node, FALSE);
@@ -822,14 +821,17 @@ test_streams_side_by_side (Fixture       *fixture,
       }
   }
   g_assert_false (outcomes[1].done);
-  cancelled_at = g_get_monotonic_time ();
   g_cancellable_cancel (cancellable);
+  /* At once: with what is ready now, not after its next paced read nor
+   * when its stream would have ended. */
+  while (!outcomes[1].done && g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (outcomes[1].done);
 
   for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
     wait_for (&outcomes[i].done);
 
   g_assert_error (outcomes[1].error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (outcomes[1].done_at - cancelled_at, <, 200 * 1000);
   for (guint i = 0; i < G_N_ELEMENTS (outcomes); i++)
     {
       if (i == 1)
