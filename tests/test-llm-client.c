@@ -1108,6 +1108,28 @@ test_dns_failure (Fixture       *fixture,
   outcome_clear (&outcome);
 }
 
+/* A thread serving one loopback listener with @func (which gets the
+ * listener), for peers the fake server cannot play. */
+static GThread *
+start_peer (const char   *name,
+            GThreadFunc   func,
+            GSocket     **listener,
+            guint        *port)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  *listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_assert_true (g_socket_bind (*listener, address, TRUE, NULL));
+  g_assert_true (g_socket_listen (*listener, NULL));
+  g_socket_set_timeout (*listener, 20);
+  bound = g_socket_get_local_address (*listener, NULL);
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+
+  return g_thread_new (name, func, *listener);
+}
+
 /* A plain HTTP/1.1 peer that answers anything with 400 and closes, as web
  * servers do when a TLS handshake arrives on their plain port. */
 static gpointer
@@ -1141,23 +1163,13 @@ test_tls_failure (Fixture       *fixture,
   g_autoptr(AssayLlmClient) client = NULL;
   g_autoptr(AssayPdfText) text = make_text (1, 100);
   g_autoptr(GSocket) listener = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  GThread *thread;
+  guint port;
+  GThread *thread = start_peer ("plain-peer", plain_peer_thread, &listener, &port);
   Outcome outcome = { 0 };
-
-  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_assert_true (g_socket_bind (listener, address, TRUE, NULL));
-  g_assert_true (g_socket_listen (listener, NULL));
-  g_socket_set_timeout (listener, 5);
-  bound = g_socket_get_local_address (listener, NULL);
-  thread = g_thread_new ("plain-peer", plain_peer_thread, listener);
 
   /* https to a port that speaks plain http. */
   g_free (config->url);
-  config->url = g_strdup_printf ("https://127.0.0.1:%u/v1",
-                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  config->url = g_strdup_printf ("https://127.0.0.1:%u/v1", port);
   client = make_client (config);
   extract (client, text, "general", &outcome);
   g_assert_error (outcome.error, ASSAY_LLM_ERROR, ASSAY_LLM_ERROR_TLS);
@@ -1214,22 +1226,12 @@ test_stream_stalls (Fixture       *fixture,
   g_autoptr(AssayLlmClient) client = NULL;
   g_autoptr(AssayPdfText) text = make_text (1, 100);
   g_autoptr(GSocket) listener = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  GThread *thread;
+  guint port;
+  GThread *thread = start_peer ("stalling-peer", stalling_peer_thread, &listener, &port);
   Outcome outcome = { 0 };
 
-  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_assert_true (g_socket_bind (listener, address, TRUE, NULL));
-  g_assert_true (g_socket_listen (listener, NULL));
-  g_socket_set_timeout (listener, 20);
-  bound = g_socket_get_local_address (listener, NULL);
-  thread = g_thread_new ("stalling-peer", stalling_peer_thread, listener);
-
   g_free (config->url);
-  config->url = g_strdup_printf ("http://127.0.0.1:%u/v1",
-                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  config->url = g_strdup_printf ("http://127.0.0.1:%u/v1", port);
   config->timeout_seconds = 1;
   config->overall_timeout_seconds = 5;
   config->retries = 0;
