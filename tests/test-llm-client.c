@@ -1216,8 +1216,8 @@ stalling_peer_thread (gpointer data)
 
 /* A stream that stops halfway, its connection open: the request's
  * timeout counts from its last byte and ends it, not the document's
- * overall timeout. (Paced reads that found nothing new counted as
- * activity, and the stream was polled until the overall timeout.) */
+ * overall timeout. (The timeout ending a read freed the call while it
+ * still used it: this crashed.) */
 static void
 test_stream_stalls (Fixture       *fixture,
                     gconstpointer  data)
