@@ -732,6 +732,32 @@ test_layout_bounded (void)
   g_assert_cmpuint (strlen (layout), <, 1000);
 }
 
+/* A hostile page: a line of 200,000 cells (1 MB) between a name and its
+ * contact details. Each cell's column was counted from the line's start,
+ * which made such a line quadratic (minutes, past the test's timeout);
+ * counted as the cells are walked it takes milliseconds, and the name
+ * over its details is still the issuer. */
+static void
+test_long_line_of_cells (void)
+{
+  g_autoptr(AssayPdfText) text = assay_pdf_text_new ();
+  GString *page = g_string_new ("Laura Martinez Ortega\n");
+  g_autoptr(AssayExtraction) extraction = NULL;
+  AssayField *issuer;
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append (page, "Ab   ");
+  g_string_append (page, "\nTel 555 1234\nInvoice 2024-01\n");
+  text->n_pages = 1;
+  assay_pdf_text_add_page (text, 0, g_string_free (page, FALSE), FALSE);
+
+  extraction = assay_offline_extract (text, NULL, NULL);
+  g_assert_nonnull (extraction);
+  issuer = assay_extraction_get_field (extraction, "issuer");
+  g_assert_nonnull (issuer);
+  g_assert_cmpstr (issuer->value, ==, "Laura Martinez Ortega");
+}
+
 /* A short report is read by position: its heading "Section 1" shares a
  * line with the year columns, which still give each figure its period. */
 static void
@@ -833,6 +859,7 @@ main (int   argc,
   g_test_add_func ("/assay/offline-invoices/checks", test_checks);
   g_test_add_func ("/assay/offline-invoices/layout-bounded", test_layout_bounded);
   g_test_add_func ("/assay/offline-invoices/year-columns-laid-out", test_year_columns_laid_out);
+  g_test_add_func ("/assay/offline-invoices/long-line-of-cells", test_long_line_of_cells);
 
   return g_test_run ();
 }

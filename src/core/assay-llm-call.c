@@ -516,7 +516,14 @@ call_timeout_cb (gpointer user_data)
            call->received);
   call->timed_out = TRUE;
   if (call->read_source != NULL || call->pace_link.data != NULL)
-    call_read_failed (call, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out"));
+    {
+      /* The timer holds no reference, and ending the attempt drops the
+       * read's (and completing the call the task's): the call may be
+       * gone before call_read_failed() returns without this one. */
+      call_ref (call);
+      call_read_failed (call, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timed out"));
+      call_unref (call);
+    }
   else
     g_cancellable_cancel (call->attempt_cancellable);
 

@@ -810,6 +810,88 @@ in_recipient_block (const Line      *line,
   return column + 4 >= state->recipient_column && column <= state->recipient_column + 4;
 }
 
+/* Walks @line's cells (text between gaps of three spaces or more), each
+ * with its column on the page. The column is counted on from the last
+ * cell's: counted from the line's start for each cell, a long line of
+ * many cells took time quadratic in its length. */
+typedef struct
+{
+  const Line *line;
+  gsize       i;         /* where the next cell is looked for */
+  gsize       counted;   /* the byte the column below is of */
+  gsize       column;
+} CellWalk;
+
+static void
+cell_walk_init (CellWalk   *walk,
+                const Line *line)
+{
+  walk->line = line;
+  walk->i = 0;
+  walk->counted = 0;
+  walk->column = column_in_page (line, 0);
+}
+
+/* The next non-empty cell, [*@start, *@end), and its *@column; FALSE
+ * past the last. */
+static gboolean
+cell_walk_next (CellWalk *walk,
+                gsize    *start,
+                gsize    *end,
+                gsize    *column)
+{
+  const Line *line = walk->line;
+  gsize i = walk->i;
+
+  while (i < line->len)
+    {
+      while (i < line->len && line->text[i] == ' ')
+        i++;
+      *start = i;
+      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
+                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
+        i++;
+      *end = i;
+      if (*end > *start)
+        {
+          walk->column += g_utf8_strlen (line->text + walk->counted, *start - walk->counted);
+          walk->counted = *start;
+          *column = walk->column;
+          walk->i = i;
+          return TRUE;
+        }
+    }
+  walk->i = i;
+
+  return FALSE;
+}
+
+/* Whether a cell of @line in the column of @state's last company (within
+ * a few characters) has one of @words, or an "@" when @at. */
+static gboolean
+words_in_column (const Line         *line,
+                 const PageState    *state,
+                 const char * const *words,
+                 gboolean            at)
+{
+  CellWalk walk;
+  gsize start, end, column;
+
+  cell_walk_init (&walk, line);
+  while (cell_walk_next (&walk, &start, &end, &column))
+    {
+      g_autofree char *cell = NULL;
+
+      if (column + 4 < state->last_company_column || column > state->last_company_column + 4)
+        continue;
+      cell = g_strndup (line->lower + start, end - start);
+      if ((at && strchr (cell, '@') != NULL) || _assay_offline_has_any_word (cell, words))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* Bank, tax or registration details on @line: on the company's own line
  * anywhere, on a line below it only in the company's column (not in a
  * block beside it). */
@@ -817,35 +899,10 @@ static gboolean
 identifier_in_column (const Line      *line,
                       const PageState *state)
 {
-  gsize i = 0;
-
   if (line->index == state->last_company_index)
     return _assay_offline_has_any_word (line->lower, _assay_offline_identifier_line_words);
 
-  while (i < line->len)
-    {
-      gsize start, end;
-      g_autofree char *cell = NULL;
-      gsize column;
-
-      while (i < line->len && line->text[i] == ' ')
-        i++;
-      start = i;
-      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
-                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
-        i++;
-      end = i;
-      if (end <= start)
-        continue;
-      column = column_in_page (line, start);
-      if (column + 4 < state->last_company_column || column > state->last_company_column + 4)
-        continue;
-      cell = g_strndup (line->lower + start, end - start);
-      if (_assay_offline_has_any_word (cell, _assay_offline_identifier_line_words))
-        return TRUE;
-    }
-
-  return FALSE;
+  return words_in_column (line, state, _assay_offline_identifier_line_words, FALSE);
 }
 
 /* An e-mail address or a phone number in @line's cell under the column
@@ -855,31 +912,8 @@ contact_in_column (const Line      *line,
                    const PageState *state)
 {
   static const char * const contact[] = { "tel", "phone", "e-mail", "email", "mail", NULL };
-  gsize i = 0;
 
-  while (i < line->len)
-    {
-      gsize start, end, column;
-      g_autofree char *cell = NULL;
-
-      while (i < line->len && line->text[i] == ' ')
-        i++;
-      start = i;
-      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
-                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
-        i++;
-      end = i;
-      if (end <= start)
-        continue;
-      column = column_in_page (line, start);
-      if (column + 4 < state->last_company_column || column > state->last_company_column + 4)
-        continue;
-      cell = g_strndup (line->lower + start, end - start);
-      if (strchr (cell, '@') != NULL || _assay_offline_has_any_word (cell, contact))
-        return TRUE;
-    }
-
-  return FALSE;
+  return words_in_column (line, state, contact, TRUE);
 }
 
 /* The byte where @line's cell at @column (within a few characters)
@@ -888,22 +922,13 @@ static gsize
 cell_at_column (const Line *line,
                 gsize       column)
 {
-  gsize i = 0;
+  CellWalk walk;
+  gsize start, end, c;
 
-  while (i < line->len)
-    {
-      gsize start, c;
-
-      while (i < line->len && line->text[i] == ' ')
-        i++;
-      start = i;
-      c = column_in_page (line, start);
-      if (c + 4 >= column && c <= column + 4)
-        return start;
-      while (i < line->len && !(i + 2 < line->len && line->text[i] == ' ' &&
-                                line->text[i + 1] == ' ' && line->text[i + 2] == ' '))
-        i++;
-    }
+  cell_walk_init (&walk, line);
+  while (cell_walk_next (&walk, &start, &end, &c))
+    if (c + 4 >= column && c <= column + 4)
+      return start;
 
   return line->len;
 }
