@@ -200,6 +200,71 @@ test_sse_line_ends (void)
   g_assert_true (assay_llm_stream_decoder_is_done (decoder));
 }
 
+/* Line ends found by searching ahead (the next LF kept across lines): LF,
+ * CRLF, CR alone and all three mixed give the same answer, in one feed
+ * (many lines, CR-only lines before and after an LF) and split in two at
+ * every byte, where a CRLF can be cut between its CR and its LF. */
+static void
+test_sse_line_ends_split (void)
+{
+  static const char *const ends[] = { "\n", "\r\n", "\r", NULL };
+  g_autoptr(GString) expected = g_string_new (NULL);
+  GString *streams[4];
+  gsize s;
+
+  for (s = 0; s < G_N_ELEMENTS (streams); s++)
+    streams[s] = g_string_new (NULL);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_string_append_printf (expected, "t%u,", i);
+      for (s = 0; s < G_N_ELEMENTS (streams); s++)
+        {
+          /* The last stream mixes the ends, changing from line to line
+           * (never a CR end before an LF one: that is a CRLF). */
+          const char *end = s < 3 ? ends[s] : ends[i % 3];
+          const char *comment_end = s < 3 ? ends[s] : ends[(i + 1) % 3];
+
+          g_string_append_printf (streams[s], ":c%u%s", i, comment_end);
+          g_string_append_printf (streams[s],
+                                  "data: {\"choices\":[{\"delta\":{\"content\":\"t%u,\"}}]}%s%s",
+                                  i, end, end);
+        }
+    }
+  for (s = 0; s < G_N_ELEMENTS (streams); s++)
+    g_string_append_printf (streams[s], "data: [DONE]%s", s < 3 ? ends[s] : "\r");
+
+  for (s = 0; s < G_N_ELEMENTS (streams); s++)
+    {
+      const GString *stream = streams[s];
+      g_autoptr(GError) error = NULL;
+      g_autoptr(AssayLlmStreamDecoder) whole =
+        decode (ASSAY_LLM_STREAM_SSE, stream->str, stream->len, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (assay_llm_stream_decoder_get_content (whole), ==, expected->str);
+      g_assert_cmpuint (assay_llm_stream_decoder_get_n_deltas (whole), ==, 40);
+      g_assert_true (assay_llm_stream_decoder_is_done (whole));
+
+      for (gsize cut = 0; cut <= stream->len; cut++)
+        {
+          g_autoptr(AssayLlmStreamDecoder) decoder =
+            assay_llm_stream_decoder_new (ASSAY_LLM_STREAM_SSE, MAX_BYTES);
+
+          g_assert_true (assay_llm_stream_decoder_feed (decoder, stream->str, cut, &error));
+          g_assert_true (assay_llm_stream_decoder_feed (decoder, stream->str + cut,
+                                                        stream->len - cut, &error));
+          g_assert_true (assay_llm_stream_decoder_finish (decoder, &error));
+          g_assert_no_error (error);
+          g_assert_cmpstr (assay_llm_stream_decoder_get_content (decoder), ==, expected->str);
+          g_assert_cmpuint (assay_llm_stream_decoder_get_n_deltas (decoder), ==, 40);
+          g_assert_true (assay_llm_stream_decoder_is_done (decoder));
+        }
+    }
+
+  for (s = 0; s < G_N_ELEMENTS (streams); s++)
+    g_string_free (streams[s], TRUE);
+}
+
 static void
 test_sse_cut_before_done (void)
 {
@@ -602,6 +667,7 @@ main (int   argc,
   g_test_add_func ("/assay/llm-stream/sse-scan-rejects", test_sse_scan_rejects);
   g_test_add_func ("/assay/llm-stream/sse-shape", test_sse_shape);
   g_test_add_func ("/assay/llm-stream/sse-line-ends", test_sse_line_ends);
+  g_test_add_func ("/assay/llm-stream/sse-line-ends-split", test_sse_line_ends_split);
   g_test_add_func ("/assay/llm-stream/sse-cut-before-done", test_sse_cut_before_done);
   g_test_add_func ("/assay/llm-stream/sse-finish-without-done", test_sse_finish_without_done);
   g_test_add_func ("/assay/llm-stream/sse-error-object", test_sse_error_object);

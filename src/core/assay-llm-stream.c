@@ -1341,6 +1341,8 @@ feed_lines (AssayLlmStreamDecoder  *self,
 {
   const char *p = data;
   const char *end = data + length;
+  const char *lf = NULL;
+  const char *cr;
   gboolean ok;
 
   while (p < end)
@@ -1357,8 +1359,19 @@ feed_lines (AssayLlmStreamDecoder  *self,
             }
         }
 
-      while (stop < end && *stop != '\n' && *stop != '\r')
-        stop++;
+      /* The line's end, with memchr() (a word or more at a time, where a
+       * loop over the bytes was most of feeding a streamed answer). A CR
+       * alone ends a line too, so the first CR before the next LF wins.
+       * The next LF is kept across lines (end when there is none): a
+       * stream of CRs alone is not searched to its end for every line. */
+      if (lf == NULL || lf < p)
+        {
+          lf = memchr (p, '\n', end - p);
+          if (lf == NULL)
+            lf = end;
+        }
+      cr = memchr (p, '\r', lf - p);
+      stop = cr != NULL ? cr : lf;
 
       if (stop == end)
         {
