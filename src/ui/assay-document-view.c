@@ -26,6 +26,14 @@
 #define WIDE_FROM   760
 #define NARROW_FROM 700
 
+/* assay_document_view_set_document_soon(): a selection that rests (or the
+ * first after a rest) is shown a frame later, so that it lands in the
+ * frame after the list's own change; one of many quick selections (a key
+ * held down, End then Home) waits until they pause this long, and only
+ * the newest is shown. */
+#define SOON_FIRST_MS 16
+#define SOON_QUIET_MS 100
+
 struct _AssayDocumentView
 {
   GtkWidget            parent_instance;
@@ -42,6 +50,11 @@ struct _AssayDocumentView
   GSignalGroup        *document_signals;
   GCancellable        *load_cancellable;
   guint                generation;
+
+  AssayPipeline       *soon_pipeline;    /* set_document_soon(), not yet shown */
+  AssayDocument       *soon_document;
+  guint                soon_source;
+  gint64               soon_last;        /* when a selection last came (µs) */
 
   GtkStack            *stack;
   AdwStatusPage       *pending_page;
@@ -831,6 +844,11 @@ assay_document_view_set_document (AssayDocumentView *self,
   g_return_if_fail (document == NULL || ASSAY_IS_DOCUMENT (document));
   g_return_if_fail (document == NULL || pipeline != NULL);
 
+  /* Now overrides what was to come soon. */
+  g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_clear_object (&self->soon_pipeline);
+  g_clear_object (&self->soon_document);
+
   if (document == self->document && pipeline == self->pipeline)
     return;
 
@@ -845,6 +863,65 @@ assay_document_view_set_document (AssayDocumentView *self,
 
   update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
+static gboolean
+soon_cb (gpointer user_data)
+{
+  AssayDocumentView *self = user_data;
+  g_autoptr(AssayPipeline) pipeline = g_steal_pointer (&self->soon_pipeline);
+  g_autoptr(AssayDocument) document = g_steal_pointer (&self->soon_document);
+
+  self->soon_source = 0;
+  assay_document_view_set_document (self, pipeline, document);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * assay_document_view_set_document_soon:
+ * @pipeline: (nullable): the pipeline @document belongs to
+ * @document: (nullable): what to show; %NULL shows that nothing is selected
+ *
+ * As assay_document_view_set_document(), for a selection that may move on
+ * quickly (the list's, under the keyboard): the view keeps what it shows
+ * until then, and shows @document a frame from now, or, when selections
+ * come quicker than %SOON_QUIET_MS apart, once they pause that long; of
+ * many quick selections only the newest is shown (and its result alone
+ * loaded). A later assay_document_view_set_document() wins over it.
+ */
+void
+assay_document_view_set_document_soon (AssayDocumentView *self,
+                                       AssayPipeline     *pipeline,
+                                       AssayDocument     *document)
+{
+  gint64 now;
+  guint delay;
+
+  g_return_if_fail (ASSAY_IS_DOCUMENT_VIEW (self));
+  g_return_if_fail (pipeline == NULL || ASSAY_IS_PIPELINE (pipeline));
+  g_return_if_fail (document == NULL || ASSAY_IS_DOCUMENT (document));
+  g_return_if_fail (document == NULL || pipeline != NULL);
+
+  now = g_get_monotonic_time ();
+  delay = self->soon_source != 0 || now - self->soon_last < SOON_QUIET_MS * G_TIME_SPAN_MILLISECOND
+            ? SOON_QUIET_MS : SOON_FIRST_MS;
+  self->soon_last = now;
+
+  g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_set_object (&self->soon_pipeline, pipeline);
+  g_set_object (&self->soon_document, document);
+  if (document == self->document && pipeline == self->pipeline)
+    {
+      /* Back where it is: nothing to do (and nothing stale to come). */
+      g_clear_object (&self->soon_pipeline);
+      g_clear_object (&self->soon_document);
+      return;
+    }
+
+  self->soon_source = g_timeout_add (delay, soon_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->soon_source),
+                            "[assay] document view selection");
 }
 
 /**
@@ -990,6 +1067,9 @@ assay_document_view_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_handle_id (&self->orientation_source, g_source_remove);
+  g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_clear_object (&self->soon_pipeline);
+  g_clear_object (&self->soon_document);
   if (self->document_signals != NULL)
     g_signal_group_set_target (self->document_signals, NULL);
   if (self->fields_list != NULL)
