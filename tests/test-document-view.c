@@ -435,8 +435,9 @@ test_quick_selections (Fixture       *fixture,
                        gconstpointer  data)
 {
   AssayDocument *documents[4];
+  GtkWidget *stack = gtk_widget_get_first_child (GTK_WIDGET (fixture->view));
   gpointer pair[2];
-  guint n_notifies = 0;
+  guint n_notifies = 0, n_page_changes = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
     {
@@ -455,6 +456,9 @@ test_quick_selections (Fixture       *fixture,
   /* Selections quicker than the pause: the first one shown stays until the
    * last one is, and nothing in between is ever shown. */
   g_signal_connect (fixture->view, "notify::document", G_CALLBACK (count_cb), &n_notifies);
+  /* From one result to the next in place: no spinner or empty page in
+   * between (a load is much quicker than the spinner's delay). */
+  g_signal_connect (stack, "notify::visible-child", G_CALLBACK (count_cb), &n_page_changes);
   for (guint round = 0; round < 3; round++)
     for (guint i = 1; i < G_N_ELEMENTS (documents); i++)
       {
@@ -465,6 +469,8 @@ test_quick_selections (Fixture       *fixture,
   pair[1] = documents[G_N_ELEMENTS (documents) - 1];
   g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
   g_assert_cmpuint (n_notifies, ==, 1);
+  g_assert_cmpuint (n_page_changes, ==, 0);
+  g_assert_cmpstr (visible_page (fixture), ==, "result");
   g_assert_cmpstr (assay_document_result_get_path (assay_document_view_get_result (fixture->view)),
                    ==, assay_document_get_path (pair[1]));
 
@@ -485,6 +491,7 @@ test_quick_selections (Fixture       *fixture,
   g_assert_null (assay_document_view_get_document (fixture->view));
   g_assert_cmpstr (visible_page (fixture), ==, "empty");
   g_signal_handlers_disconnect_by_func (fixture->view, count_cb, &n_notifies);
+  g_signal_handlers_disconnect_by_func (stack, count_cb, &n_page_changes);
 }
 
 int

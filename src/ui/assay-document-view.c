@@ -34,6 +34,11 @@
 #define SOON_FIRST_MS 16
 #define SOON_QUIET_MS 100
 
+/* A result loads in a few milliseconds: the view keeps what it shows
+ * (the previous document's page) meanwhile, and shows the spinner only
+ * for a load that takes longer than this. */
+#define LOADING_DELAY_MS 150
+
 struct _AssayDocumentView
 {
   GtkWidget            parent_instance;
@@ -50,6 +55,8 @@ struct _AssayDocumentView
   GSignalGroup        *document_signals;
   GCancellable        *load_cancellable;
   guint                generation;
+  guint                loading_source;
+  gboolean             bound;            /* the result page's widgets show a result */
 
   AssayPipeline       *soon_pipeline;    /* set_document_soon(), not yet shown */
   AssayDocument       *soon_document;
@@ -427,10 +434,16 @@ create_field_row (gpointer item,
   return row;
 }
 
+static void unbind_result (AssayDocumentView *self);
+
 static void
 show_page (AssayDocumentView *self,
            const char        *name)
 {
+  g_clear_handle_id (&self->loading_source, g_source_remove);
+  /* What the result page showed goes once another page hides it. */
+  if (g_strcmp0 (name, "result") != 0)
+    unbind_result (self);
   gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (name, "loading") == 0);
   gtk_stack_set_visible_child_name (self->stack, name);
 }
@@ -619,6 +632,7 @@ show_result (AssayDocumentView   *self,
   guint n_figures = g_list_model_get_n_items (figures);
 
   g_set_object (&self->result, result);
+  self->bound = TRUE;
 
   set_summary (self, result);
   gtk_list_box_bind_model (self->fields_list, fields, create_field_row, self, NULL);
@@ -639,6 +653,23 @@ show_result (AssayDocumentView   *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
 }
 
+/* The result page's widgets let go of the result they showed. */
+static void
+unbind_result (AssayDocumentView *self)
+{
+  if (!self->bound)
+    return;
+
+  self->bound = FALSE;
+  gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
+  gtk_sort_list_model_set_model (self->figures_sorted, NULL);
+  assay_document_charts_set_result (self->charts, NULL);
+  assay_page_preview_set_document (self->preview, NULL, NULL);
+}
+
+/* The result is no longer the document's. Its page keeps showing it
+ * until another page is shown or the next result replaces it in place
+ * (without a relayout to an empty page in between). */
 static void
 clear_result (AssayDocumentView *self)
 {
@@ -646,11 +677,18 @@ clear_result (AssayDocumentView *self)
     return;
 
   g_clear_object (&self->result);
-  gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
-  gtk_sort_list_model_set_model (self->figures_sorted, NULL);
-  assay_document_charts_set_result (self->charts, NULL);
-  assay_page_preview_set_document (self->preview, NULL, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+}
+
+static gboolean
+show_loading_cb (gpointer user_data)
+{
+  AssayDocumentView *self = user_data;
+
+  self->loading_source = 0;
+  show_page (self, "loading");
+
+  return G_SOURCE_REMOVE;
 }
 
 typedef struct
@@ -704,7 +742,10 @@ load_result (AssayDocumentView *self)
     return;
 
   self->load_cancellable = g_cancellable_new ();
-  show_page (self, "loading");
+  g_clear_handle_id (&self->loading_source, g_source_remove);
+  self->loading_source = g_timeout_add (LOADING_DELAY_MS, show_loading_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->loading_source),
+                            "[assay] document view loading");
 
   load = g_new0 (Load, 1);
   load->self = g_object_ref (self);
@@ -1068,6 +1109,7 @@ assay_document_view_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_clear_handle_id (&self->orientation_source, g_source_remove);
   g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_clear_handle_id (&self->loading_source, g_source_remove);
   g_clear_object (&self->soon_pipeline);
   g_clear_object (&self->soon_document);
   if (self->document_signals != NULL)
