@@ -7,7 +7,11 @@
  * loaded with assay_pipeline_load_result_async(). Selecting another
  * document cancels that load, and a completion for an earlier selection is
  * dropped (the generation counter), so a slow load never shows over a
- * newer one.
+ * newer one. The result page keeps what it shows until the next result
+ * replaces it in place, or another page hides it; the spinner shows only
+ * for a slow load. A selection that moves quickly (the list's, under the
+ * keyboard) comes through assay_document_view_set_document_soon(), which
+ * shows the newest one only.
  */
 #define G_LOG_DOMAIN "assay-document-view"
 
