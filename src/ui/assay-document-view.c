@@ -1190,6 +1190,150 @@ setup_charts (AssayDocumentView *self)
                            G_CALLBACK (assay_document_view_show_page), self, G_CONNECT_SWAPPED);
 }
 
+/* The key figures' cells, made in C: a GtkBuilderListItemFactory parses
+ * its template for every cell it sets up, seven a row, and the table sets
+ * up its rows again for each result shown (most of the cost of showing
+ * one, see docs/benchmarks.md). A figure does not change: a bind sets the
+ * text once. In the order of the columns in the template. */
+typedef enum
+{
+  CELL_LABEL,
+  CELL_VALUE,
+  CELL_UNIT,
+  CELL_PERIOD,
+  CELL_PAGE,
+  CELL_VERIFIED,
+  CELL_SNIPPET,
+  N_CELLS
+} Cell;
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  Cell cell = GPOINTER_TO_UINT (user_data);
+  GtkWidget *child;
+
+  switch (cell)
+    {
+    case CELL_LABEL:
+    case CELL_SNIPPET:
+      child = g_object_new (GTK_TYPE_INSCRIPTION,
+                            "min-chars", cell == CELL_LABEL ? 12 : 16,
+                            "nat-chars", cell == CELL_LABEL ? 24 : 40,
+                            "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
+                            NULL);
+      if (cell == CELL_SNIPPET)
+        gtk_widget_add_css_class (child, "dim-label");
+      break;
+
+    case CELL_VERIFIED:
+      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (child), g_object_new (GTK_TYPE_IMAGE,
+                                                     "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                     NULL));
+      gtk_box_append (GTK_BOX (child), g_object_new (GTK_TYPE_LABEL, "xalign", 0.f, NULL));
+      break;
+
+    case CELL_VALUE:
+    case CELL_PAGE:
+      child = g_object_new (GTK_TYPE_LABEL, "xalign", 1.f, NULL);
+      if (cell == CELL_VALUE)
+        gtk_label_set_width_chars (GTK_LABEL (child), 8);
+      gtk_widget_add_css_class (child, "numeric");
+      break;
+
+    case CELL_UNIT:
+    case CELL_PERIOD:
+    case N_CELLS:
+    default:
+      child = g_object_new (GTK_TYPE_LABEL, "xalign", 0.f, NULL);
+      break;
+    }
+
+  gtk_list_item_set_child (item, child);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  AssayResultFigure *figure = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  Cell cell = GPOINTER_TO_UINT (user_data);
+
+  switch (cell)
+    {
+    case CELL_LABEL:
+    case CELL_SNIPPET:
+      {
+        const char *text = cell == CELL_LABEL ? assay_result_figure_get_label (figure)
+                                              : assay_result_figure_get_snippet (figure);
+
+        gtk_inscription_set_text (GTK_INSCRIPTION (child), text);
+        gtk_widget_set_tooltip_text (child, text);
+      }
+      break;
+
+    case CELL_VALUE:
+      gtk_label_set_label (GTK_LABEL (child), assay_result_figure_get_raw (figure) ?: "");
+      break;
+
+    case CELL_UNIT:
+      gtk_label_set_label (GTK_LABEL (child), assay_result_figure_get_unit (figure) ?: "");
+      break;
+
+    case CELL_PERIOD:
+      gtk_label_set_label (GTK_LABEL (child), assay_result_figure_get_period (figure) ?: "");
+      break;
+
+    case CELL_PAGE:
+      {
+        g_autofree char *page = format_page (NULL, assay_result_figure_get_page (figure));
+
+        gtk_label_set_label (GTK_LABEL (child), page);
+      }
+      break;
+
+    case CELL_VERIFIED:
+      {
+        guint page = assay_result_figure_get_page (figure);
+        guint verified_page = assay_result_figure_get_verified_page (figure);
+        Badge badge = get_badge (assay_result_figure_get_verification (figure), page, verified_page);
+        g_autofree char *text = badge_text (badge, verified_page);
+        const char *classes[] = { badge_class (badge), NULL };
+
+        gtk_widget_set_css_classes (child, classes);
+        gtk_image_set_from_icon_name (GTK_IMAGE (gtk_widget_get_first_child (child)), badge_icon (badge));
+        gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (child)), text);
+      }
+      break;
+
+    case N_CELLS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+setup_cells (AssayDocumentView *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->figures_view);
+
+  g_assert (g_list_model_get_n_items (columns) == N_CELLS);
+  for (guint i = 0; i < N_CELLS; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GUINT_TO_POINTER (i));
+      gtk_column_view_column_set_factory (column, factory);
+    }
+}
+
 static void
 assay_document_view_dispose (GObject *object)
 {
@@ -1423,6 +1567,7 @@ assay_document_view_init (AssayDocumentView *self)
                            G_CALLBACK (paned_max_position_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->paned, "notify::position",
                            G_CALLBACK (paned_position_cb), self, G_CONNECT_SWAPPED);
+  setup_cells (self);
   setup_charts (self);
   /* Hidden before all of a result is on its page: the rest at once. */
   g_signal_connect (self, "unmap", G_CALLBACK (finish_staging), NULL);
