@@ -18,7 +18,7 @@
 # RESULTS=1 gives every document a stored result (one real report's,
 # extracted offline with assay --headless, linked under each document's
 # key), so that the document view shows results rather than "Results Not
-# Available".
+# Available"; HEADLESS=BINARY makes that result with another build's assay.
 #
 # and prints, per part, the main thread's CPU time, the probe's lateness
 # percentiles and the frames in it (as bench/window-latency.sh does; an
@@ -39,7 +39,7 @@ template=general extractor=offline.a1
 if [ -n "${RESULTS:-}" ]; then
   "$(realpath "$build/tests/make-pdfs")" "$tmp/pdfs" 1 3 >/dev/null
   XDG_DATA_HOME="$tmp/data" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$schemas" \
-    "$assay" --headless --offline -o /dev/null "$tmp"/pdfs/*.pdf
+    "${HEADLESS:-$assay}" --headless --offline -o /dev/null "$tmp"/pdfs/*.pdf
   stored=$(find "$tmp/data/assay/results" -name '*.json')
   key=$(basename "$stored" .json)
   template=$(echo "$key" | cut -d+ -f2) extractor=$(echo "$key" | cut -d+ -f3)
