@@ -60,9 +60,6 @@ struct _AssayDocumentView
   GCancellable        *load_cancellable;
   guint                generation;
   guint                loading_source;
-  AssayDocumentResult *showing;          /* being put on the result page, part by part */
-  guint                stage;            /* the next part of it */
-  guint                stage_tick;       /* a tick callback: a part a frame */
   gboolean             bound;            /* the result page's widgets show a result */
 
   AssayPipeline       *soon_pipeline;    /* set_document_soon(), not yet shown */
@@ -630,122 +627,40 @@ set_analysis (AssayDocumentView   *self,
   adw_action_row_set_subtitle (self->outliers_row, outlier_text->str);
 }
 
-/* A result is put on the page a part a frame (each part laid out in a
- * frame of its own): the summary and fields, then the key figures (the
- * column view builds its rows), then warnings, analysis, charts and the
- * page preview. "result" is set once all of it is there. */
-enum
-{
-  STAGE_FIELDS,
-  STAGE_FIGURES,
-  STAGE_REST,
-  N_STAGES
-};
-
-static void
-show_stage (AssayDocumentView *self)
-{
-  AssayDocumentResult *result = self->showing;
-
-  switch (self->stage++)
-    {
-    case STAGE_FIELDS:
-      {
-        GListModel *fields = assay_document_result_get_fields (result);
-
-        self->bound = TRUE;
-        set_summary (self, result);
-        gtk_list_box_bind_model (self->fields_list, fields, create_field_row, self, NULL);
-        gtk_widget_set_visible (GTK_WIDGET (self->fields_list),
-                                g_list_model_get_n_items (fields) > 0);
-        show_page (self, "result");
-      }
-      break;
-
-    case STAGE_FIGURES:
-      {
-        GListModel *figures = assay_document_result_get_figures (result);
-        guint n_figures = g_list_model_get_n_items (figures);
-
-        gtk_sort_list_model_set_model (self->figures_sorted, figures);
-        gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
-        gtk_widget_set_visible (GTK_WIDGET (self->figures_scroller), n_figures > 0);
-        gtk_widget_set_visible (GTK_WIDGET (self->figures_empty), n_figures == 0);
-      }
-      break;
-
-    case STAGE_REST:
-    default:
-      set_warnings (self, result);
-      set_analysis (self, result);
-      assay_document_charts_set_result (self->charts, result);
-      assay_page_preview_set_document (self->preview, self->pipeline, self->document);
-
-      g_set_object (&self->result, result);
-      g_clear_object (&self->showing);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
-      break;
-    }
-}
-
-static void
-stop_staging (AssayDocumentView *self)
-{
-  if (self->stage_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->stage_tick);
-  self->stage_tick = 0;
-  g_clear_object (&self->showing);
-}
-
-/* What is left of the result, at once (nothing on screen to spread). */
-static void
-finish_staging (AssayDocumentView *self)
-{
-  if (self->stage_tick != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->stage_tick);
-  self->stage_tick = 0;
-  while (self->showing != NULL)
-    show_stage (self);
-}
-
-static gboolean
-stage_tick_cb (GtkWidget     *widget,
-               GdkFrameClock *clock,
-               gpointer       user_data)
-{
-  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (widget);
-
-  show_stage (self);
-  if (self->showing != NULL)
-    return G_SOURCE_CONTINUE;
-
-  self->stage_tick = 0;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 show_result (AssayDocumentView   *self,
              AssayDocumentResult *result)
 {
-  stop_staging (self);
-  self->showing = g_object_ref (result);
-  self->stage = STAGE_FIELDS;
+  GListModel *figures = assay_document_result_get_figures (result);
+  GListModel *fields = assay_document_result_get_fields (result);
+  guint n_figures = g_list_model_get_n_items (figures);
 
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    {
-      finish_staging (self);
-      return;
-    }
+  g_set_object (&self->result, result);
+  self->bound = TRUE;
 
-  show_stage (self);
-  self->stage_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), stage_tick_cb, NULL, NULL);
+  set_summary (self, result);
+  gtk_list_box_bind_model (self->fields_list, fields, create_field_row, self, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->fields_list), g_list_model_get_n_items (fields) > 0);
+
+  gtk_sort_list_model_set_model (self->figures_sorted, figures);
+  gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
+  gtk_widget_set_visible (GTK_WIDGET (self->figures_scroller), n_figures > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->figures_empty), n_figures == 0);
+
+  set_warnings (self, result);
+  set_analysis (self, result);
+  assay_document_charts_set_result (self->charts, result);
+
+  assay_page_preview_set_document (self->preview, self->pipeline, self->document);
+  show_page (self, "result");
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
 }
 
 /* The result page's widgets let go of the result they showed. */
 static void
 unbind_result (AssayDocumentView *self)
 {
-  stop_staging (self);
   if (!self->bound)
     return;
 
@@ -762,7 +677,6 @@ unbind_result (AssayDocumentView *self)
 static void
 clear_result (AssayDocumentView *self)
 {
-  stop_staging (self);
   if (self->result == NULL)
     return;
 
@@ -828,7 +742,7 @@ load_result (AssayDocumentView *self)
 {
   Load *load;
 
-  if (self->load_cancellable != NULL || self->result != NULL || self->showing != NULL)
+  if (self->load_cancellable != NULL || self->result != NULL)
     return;
 
   self->load_cancellable = g_cancellable_new ();
@@ -1344,7 +1258,6 @@ assay_document_view_dispose (GObject *object)
   g_clear_handle_id (&self->orientation_source, g_source_remove);
   g_clear_handle_id (&self->soon_source, g_source_remove);
   g_clear_handle_id (&self->loading_source, g_source_remove);
-  stop_staging (self);
   g_clear_object (&self->soon_pipeline);
   g_clear_object (&self->soon_document);
   if (self->document_signals != NULL)
@@ -1569,8 +1482,6 @@ assay_document_view_init (AssayDocumentView *self)
                            G_CALLBACK (paned_position_cb), self, G_CONNECT_SWAPPED);
   setup_cells (self);
   setup_charts (self);
-  /* Hidden before all of a result is on its page: the rest at once. */
-  g_signal_connect (self, "unmap", G_CALLBACK (finish_staging), NULL);
   show_page (self, "empty");
 }
 
