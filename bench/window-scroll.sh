@@ -15,6 +15,10 @@
 #            binds every row the list keeps to other documents)
 #
 # PROFILE=FILE records the main thread with perf (call graphs) meanwhile.
+# RESULTS=1 gives every document a stored result (one real report's,
+# extracted offline with assay --headless, linked under each document's
+# key), so that the document view shows results rather than "Results Not
+# Available"; HEADLESS=BINARY makes that result with another build's assay.
 #
 # and prints, per part, the main thread's CPU time, the probe's lateness
 # percentiles and the frames in it (as bench/window-latency.sh does; an
@@ -31,13 +35,28 @@ schemas=$(realpath "$build/data")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/data/assay"
-python3 - "$tmp/data/assay/session.json" "$n" <<'PY'
-import hashlib, json, sys
+template=general extractor=offline.a1
+if [ -n "${RESULTS:-}" ]; then
+  "$(realpath "$build/tests/make-pdfs")" "$tmp/pdfs" 1 3 >/dev/null
+  XDG_DATA_HOME="$tmp/data" GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$schemas" \
+    "${HEADLESS:-$assay}" --headless --offline -o /dev/null "$tmp"/pdfs/*.pdf
+  stored=$(find "$tmp/data/assay/results" -name '*.json')
+  key=$(basename "$stored" .json)
+  template=$(echo "$key" | cut -d+ -f2) extractor=$(echo "$key" | cut -d+ -f3)
+fi
+python3 - "$tmp/data/assay/session.json" "$n" "$template" "$extractor" "${stored:-}" <<'PY'
+import hashlib, json, os, sys
+template, extractor, stored = sys.argv[3], sys.argv[4], sys.argv[5]
 docs = []
 for i in range(int(sys.argv[2])):
     path = f"/srv/archive/{i // 100:04d}/statement-{i:05d}.pdf"
-    docs.append({"path": path, "sha256": hashlib.sha256(path.encode()).hexdigest(),
-                 "state": "done", "template_key": "general", "extractor_id": "offline.a1",
+    sha = hashlib.sha256(path.encode()).hexdigest()
+    if stored:
+        shard = os.path.join(os.path.dirname(os.path.dirname(stored)), sha[:2])
+        os.makedirs(shard, exist_ok=True)
+        os.link(stored, os.path.join(shard, f"{sha}+{template}+{extractor}.json"))
+    docs.append({"path": path, "sha256": sha,
+                 "state": "done", "template_key": template, "extractor_id": extractor,
                  "size": 20000 + i, "pages": 1 + i % 9, "figures": i % 13, "verified": i % 13,
                  "title": None, "cached": False, "error_stage": None, "error_message": None,
                  "duplicate_of": None})

@@ -392,6 +392,129 @@ test_newer_selection_wins (Fixture       *fixture,
   g_assert_cmpstr (visible_page (fixture), ==, "empty");
 }
 
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static gboolean
+shows (gpointer user_data)
+{
+  gpointer *pair = user_data;
+
+  return assay_document_view_get_document (pair[0]) == pair[1] &&
+         assay_document_view_get_result (pair[0]) != NULL;
+}
+
+static gboolean
+set_flag (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for MS milliseconds: for what must not happen. */
+static void
+run_for (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, set_flag, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+page_changed_cb (GtkStack   *stack,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  const char *name = gtk_stack_get_visible_child_name (stack);
+
+  g_assert_true (g_strcmp0 (name, "result") == 0 || g_strcmp0 (name, "loading") == 0);
+  (*(guint *) user_data)++;
+}
+
+/* A key held down in the list: of many quick selections the view shows the
+ * newest only, having kept what it showed until then. */
+static void
+test_quick_selections (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  AssayDocument *documents[4];
+  GtkWidget *stack = gtk_widget_get_first_child (GTK_WIDGET (fixture->view));
+  gpointer pair[2];
+  guint n_notifies = 0, n_page_changes = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("quick-%u.pdf", i);
+
+      documents[i] = process_report (fixture, name);
+    }
+
+  /* A selection that rests is shown soon (a frame later), not at once. */
+  assay_document_view_set_document_soon (fixture->view, fixture->pipeline, documents[0]);
+  g_assert_null (assay_document_view_get_document (fixture->view));
+  pair[0] = fixture->view;
+  pair[1] = documents[0];
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+
+  /* Selections quicker than the pause: the first one shown stays until the
+   * last one is, and nothing in between is ever shown. */
+  g_signal_connect (fixture->view, "notify::document", G_CALLBACK (count_cb), &n_notifies);
+  /* No page but the result's and, for a load slower than the spinner's
+   * delay (under sanitizers), the spinner's. */
+  g_signal_connect (stack, "notify::visible-child", G_CALLBACK (page_changed_cb), &n_page_changes);
+  for (guint round = 0; round < 3; round++)
+    for (guint i = 1; i < G_N_ELEMENTS (documents); i++)
+      {
+        assay_document_view_set_document_soon (fixture->view, fixture->pipeline, documents[i]);
+        g_assert_true (assay_document_view_get_document (fixture->view) == documents[0]);
+        g_assert_cmpstr (visible_page (fixture), ==, "result");
+      }
+  pair[1] = documents[G_N_ELEMENTS (documents) - 1];
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  g_assert_cmpuint (n_notifies, ==, 1);
+  g_assert_cmpuint (n_page_changes % 2, ==, 0);
+  g_assert_cmpstr (visible_page (fixture), ==, "result");
+
+  /* From one result to the next in place: loading starts with the
+   * previous result still on its page, not an empty page or the spinner. */
+  assay_document_view_set_document (fixture->view, fixture->pipeline, documents[0]);
+  g_assert_null (assay_document_view_get_result (fixture->view));
+  g_assert_cmpstr (visible_page (fixture), ==, "result");
+  pair[1] = documents[0];
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  g_assert_cmpstr (visible_page (fixture), ==, "result");
+  g_signal_handlers_disconnect_by_func (stack, page_changed_cb, &n_page_changes);
+  n_notifies = 0;
+  g_assert_cmpstr (assay_document_result_get_path (assay_document_view_get_result (fixture->view)),
+                   ==, assay_document_get_path (pair[1]));
+
+  /* Back to what is shown before the pause: nothing changes, then or later. */
+  assay_document_view_set_document_soon (fixture->view, fixture->pipeline, documents[1]);
+  assay_document_view_set_document_soon (fixture->view, fixture->pipeline, pair[1]);
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  /* Well past the pause, the view must still show the same. */
+  run_for (3 * 100);
+  g_assert_cmpuint (n_notifies, ==, 0);
+  g_assert_true (assay_document_view_get_document (fixture->view) == pair[1]);
+
+  /* set_document() at once wins over a selection still to come. */
+  assay_document_view_set_document_soon (fixture->view, fixture->pipeline, documents[0]);
+  assay_document_view_set_document (fixture->view, NULL, NULL);
+  g_assert_cmpstr (visible_page (fixture), ==, "empty");
+  run_for (3 * 100);
+  g_assert_null (assay_document_view_get_document (fixture->view));
+  g_assert_cmpstr (visible_page (fixture), ==, "empty");
+  g_signal_handlers_disconnect_by_func (fixture->view, count_cb, &n_notifies);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -407,6 +530,8 @@ main (int   argc,
               fixture_set_up, test_result, fixture_tear_down);
   g_test_add ("/assay/document-view/states", Fixture, NULL,
               fixture_set_up, test_states, fixture_tear_down);
+  g_test_add ("/assay/document-view/quick-selections", Fixture, NULL,
+              fixture_set_up, test_quick_selections, fixture_tear_down);
   g_test_add ("/assay/document-view/newer-selection-wins", Fixture, NULL,
               fixture_set_up, test_newer_selection_wins, fixture_tear_down);
 

@@ -7,7 +7,11 @@
  * loaded with assay_pipeline_load_result_async(). Selecting another
  * document cancels that load, and a completion for an earlier selection is
  * dropped (the generation counter), so a slow load never shows over a
- * newer one.
+ * newer one. The result page keeps what it shows until the next result
+ * replaces it in place, or another page hides it; the spinner shows only
+ * for a slow load. A selection that moves quickly (the list's, under the
+ * keyboard) comes through assay_document_view_set_document_soon(), which
+ * shows the newest one only.
  */
 #define G_LOG_DOMAIN "assay-document-view"
 
@@ -26,6 +30,19 @@
 #define WIDE_FROM   760
 #define NARROW_FROM 700
 
+/* assay_document_view_set_document_soon(): a selection that rests (or the
+ * first after a rest) is shown a frame later, so that it lands in the
+ * frame after the list's own change; one of many quick selections (a key
+ * held down, End then Home) waits until they pause this long, and only
+ * the newest is shown. */
+#define SOON_FIRST_MS 16
+#define SOON_QUIET_MS 100
+
+/* A result loads in a few milliseconds: the view keeps what it shows
+ * (the previous document's page) meanwhile, and shows the spinner only
+ * for a load that takes longer than this. */
+#define LOADING_DELAY_MS 150
+
 struct _AssayDocumentView
 {
   GtkWidget            parent_instance;
@@ -42,6 +59,13 @@ struct _AssayDocumentView
   GSignalGroup        *document_signals;
   GCancellable        *load_cancellable;
   guint                generation;
+  guint                loading_source;
+  gboolean             bound;            /* the result page's widgets show a result */
+
+  AssayPipeline       *soon_pipeline;    /* set_document_soon(), not yet shown */
+  AssayDocument       *soon_document;
+  guint                soon_source;
+  gint64               soon_last;        /* when a selection last came (µs) */
 
   GtkStack            *stack;
   AdwStatusPage       *pending_page;
@@ -414,10 +438,16 @@ create_field_row (gpointer item,
   return row;
 }
 
+static void unbind_result (AssayDocumentView *self);
+
 static void
 show_page (AssayDocumentView *self,
            const char        *name)
 {
+  g_clear_handle_id (&self->loading_source, g_source_remove);
+  /* What the result page showed goes once another page hides it. */
+  if (g_strcmp0 (name, "result") != 0)
+    unbind_result (self);
   gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (name, "loading") == 0);
   gtk_stack_set_visible_child_name (self->stack, name);
 }
@@ -606,6 +636,7 @@ show_result (AssayDocumentView   *self,
   guint n_figures = g_list_model_get_n_items (figures);
 
   g_set_object (&self->result, result);
+  self->bound = TRUE;
 
   set_summary (self, result);
   gtk_list_box_bind_model (self->fields_list, fields, create_field_row, self, NULL);
@@ -626,6 +657,23 @@ show_result (AssayDocumentView   *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
 }
 
+/* The result page's widgets let go of the result they showed. */
+static void
+unbind_result (AssayDocumentView *self)
+{
+  if (!self->bound)
+    return;
+
+  self->bound = FALSE;
+  gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
+  gtk_sort_list_model_set_model (self->figures_sorted, NULL);
+  assay_document_charts_set_result (self->charts, NULL);
+  assay_page_preview_set_document (self->preview, NULL, NULL);
+}
+
+/* The result is no longer the document's. Its page keeps showing it
+ * until another page is shown or the next result replaces it in place
+ * (without a relayout to an empty page in between). */
 static void
 clear_result (AssayDocumentView *self)
 {
@@ -633,11 +681,18 @@ clear_result (AssayDocumentView *self)
     return;
 
   g_clear_object (&self->result);
-  gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
-  gtk_sort_list_model_set_model (self->figures_sorted, NULL);
-  assay_document_charts_set_result (self->charts, NULL);
-  assay_page_preview_set_document (self->preview, NULL, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESULT]);
+}
+
+static gboolean
+show_loading_cb (gpointer user_data)
+{
+  AssayDocumentView *self = user_data;
+
+  self->loading_source = 0;
+  show_page (self, "loading");
+
+  return G_SOURCE_REMOVE;
 }
 
 typedef struct
@@ -691,7 +746,10 @@ load_result (AssayDocumentView *self)
     return;
 
   self->load_cancellable = g_cancellable_new ();
-  show_page (self, "loading");
+  g_clear_handle_id (&self->loading_source, g_source_remove);
+  self->loading_source = g_timeout_add (LOADING_DELAY_MS, show_loading_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->loading_source),
+                            "[assay] document view loading");
 
   load = g_new0 (Load, 1);
   load->self = g_object_ref (self);
@@ -831,6 +889,11 @@ assay_document_view_set_document (AssayDocumentView *self,
   g_return_if_fail (document == NULL || ASSAY_IS_DOCUMENT (document));
   g_return_if_fail (document == NULL || pipeline != NULL);
 
+  /* Now overrides what was to come soon. */
+  g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_clear_object (&self->soon_pipeline);
+  g_clear_object (&self->soon_document);
+
   if (document == self->document && pipeline == self->pipeline)
     return;
 
@@ -845,6 +908,65 @@ assay_document_view_set_document (AssayDocumentView *self,
 
   update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOCUMENT]);
+}
+
+static gboolean
+soon_cb (gpointer user_data)
+{
+  AssayDocumentView *self = user_data;
+  g_autoptr(AssayPipeline) pipeline = g_steal_pointer (&self->soon_pipeline);
+  g_autoptr(AssayDocument) document = g_steal_pointer (&self->soon_document);
+
+  self->soon_source = 0;
+  assay_document_view_set_document (self, pipeline, document);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * assay_document_view_set_document_soon:
+ * @pipeline: (nullable): the pipeline @document belongs to
+ * @document: (nullable): what to show; %NULL shows that nothing is selected
+ *
+ * As assay_document_view_set_document(), for a selection that may move on
+ * quickly (the list's, under the keyboard): the view keeps what it shows
+ * until then, and shows @document a frame from now, or, when selections
+ * come quicker than %SOON_QUIET_MS apart, once they pause that long; of
+ * many quick selections only the newest is shown (and its result alone
+ * loaded). A later assay_document_view_set_document() wins over it.
+ */
+void
+assay_document_view_set_document_soon (AssayDocumentView *self,
+                                       AssayPipeline     *pipeline,
+                                       AssayDocument     *document)
+{
+  gint64 now;
+  guint delay;
+
+  g_return_if_fail (ASSAY_IS_DOCUMENT_VIEW (self));
+  g_return_if_fail (pipeline == NULL || ASSAY_IS_PIPELINE (pipeline));
+  g_return_if_fail (document == NULL || ASSAY_IS_DOCUMENT (document));
+  g_return_if_fail (document == NULL || pipeline != NULL);
+
+  now = g_get_monotonic_time ();
+  delay = self->soon_source != 0 || now - self->soon_last < SOON_QUIET_MS * G_TIME_SPAN_MILLISECOND
+            ? SOON_QUIET_MS : SOON_FIRST_MS;
+  self->soon_last = now;
+
+  g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_set_object (&self->soon_pipeline, pipeline);
+  g_set_object (&self->soon_document, document);
+  if (document == self->document && pipeline == self->pipeline)
+    {
+      /* Back where it is: nothing to do (and nothing stale to come). */
+      g_clear_object (&self->soon_pipeline);
+      g_clear_object (&self->soon_document);
+      return;
+    }
+
+  self->soon_source = g_timeout_add (delay, soon_cb, self);
+  g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->soon_source),
+                            "[assay] document view selection");
 }
 
 /**
@@ -982,6 +1104,150 @@ setup_charts (AssayDocumentView *self)
                            G_CALLBACK (assay_document_view_show_page), self, G_CONNECT_SWAPPED);
 }
 
+/* The key figures' cells, made in C: a GtkBuilderListItemFactory parses
+ * its template for every cell it sets up, seven a row, and the table sets
+ * up its rows again for each result shown (most of the cost of showing
+ * one, see docs/benchmarks.md). A figure does not change: a bind sets the
+ * text once. In the order of the columns in the template. */
+typedef enum
+{
+  CELL_LABEL,
+  CELL_VALUE,
+  CELL_UNIT,
+  CELL_PERIOD,
+  CELL_PAGE,
+  CELL_VERIFIED,
+  CELL_SNIPPET,
+  N_CELLS
+} Cell;
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  user_data)
+{
+  Cell cell = GPOINTER_TO_UINT (user_data);
+  GtkWidget *child;
+
+  switch (cell)
+    {
+    case CELL_LABEL:
+    case CELL_SNIPPET:
+      child = g_object_new (GTK_TYPE_INSCRIPTION,
+                            "min-chars", cell == CELL_LABEL ? 12 : 16,
+                            "nat-chars", cell == CELL_LABEL ? 24 : 40,
+                            "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
+                            NULL);
+      if (cell == CELL_SNIPPET)
+        gtk_widget_add_css_class (child, "dim-label");
+      break;
+
+    case CELL_VERIFIED:
+      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (child), g_object_new (GTK_TYPE_IMAGE,
+                                                     "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                                                     NULL));
+      gtk_box_append (GTK_BOX (child), g_object_new (GTK_TYPE_LABEL, "xalign", 0.f, NULL));
+      break;
+
+    case CELL_VALUE:
+    case CELL_PAGE:
+      child = g_object_new (GTK_TYPE_LABEL, "xalign", 1.f, NULL);
+      if (cell == CELL_VALUE)
+        gtk_label_set_width_chars (GTK_LABEL (child), 8);
+      gtk_widget_add_css_class (child, "numeric");
+      break;
+
+    case CELL_UNIT:
+    case CELL_PERIOD:
+    case N_CELLS:
+    default:
+      child = g_object_new (GTK_TYPE_LABEL, "xalign", 0.f, NULL);
+      break;
+    }
+
+  gtk_list_item_set_child (item, child);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  AssayResultFigure *figure = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  Cell cell = GPOINTER_TO_UINT (user_data);
+
+  switch (cell)
+    {
+    case CELL_LABEL:
+    case CELL_SNIPPET:
+      {
+        const char *text = cell == CELL_LABEL ? assay_result_figure_get_label (figure)
+                                              : assay_result_figure_get_snippet (figure);
+
+        gtk_inscription_set_text (GTK_INSCRIPTION (child), text);
+        gtk_widget_set_tooltip_text (child, text);
+      }
+      break;
+
+    case CELL_VALUE:
+      gtk_label_set_label (GTK_LABEL (child), assay_result_figure_get_raw (figure) ?: "");
+      break;
+
+    case CELL_UNIT:
+      gtk_label_set_label (GTK_LABEL (child), assay_result_figure_get_unit (figure) ?: "");
+      break;
+
+    case CELL_PERIOD:
+      gtk_label_set_label (GTK_LABEL (child), assay_result_figure_get_period (figure) ?: "");
+      break;
+
+    case CELL_PAGE:
+      {
+        g_autofree char *page = format_page (NULL, assay_result_figure_get_page (figure));
+
+        gtk_label_set_label (GTK_LABEL (child), page);
+      }
+      break;
+
+    case CELL_VERIFIED:
+      {
+        guint page = assay_result_figure_get_page (figure);
+        guint verified_page = assay_result_figure_get_verified_page (figure);
+        Badge badge = get_badge (assay_result_figure_get_verification (figure), page, verified_page);
+        g_autofree char *text = badge_text (badge, verified_page);
+        const char *classes[] = { badge_class (badge), NULL };
+
+        gtk_widget_set_css_classes (child, classes);
+        gtk_image_set_from_icon_name (GTK_IMAGE (gtk_widget_get_first_child (child)), badge_icon (badge));
+        gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (child)), text);
+      }
+      break;
+
+    case N_CELLS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+setup_cells (AssayDocumentView *self)
+{
+  GListModel *columns = gtk_column_view_get_columns (self->figures_view);
+
+  g_assert (g_list_model_get_n_items (columns) == N_CELLS);
+  for (guint i = 0; i < N_CELLS; i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+      g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GUINT_TO_POINTER (i));
+      gtk_column_view_column_set_factory (column, factory);
+    }
+}
+
 static void
 assay_document_view_dispose (GObject *object)
 {
@@ -990,6 +1256,10 @@ assay_document_view_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_handle_id (&self->orientation_source, g_source_remove);
+  g_clear_handle_id (&self->soon_source, g_source_remove);
+  g_clear_handle_id (&self->loading_source, g_source_remove);
+  g_clear_object (&self->soon_pipeline);
+  g_clear_object (&self->soon_document);
   if (self->document_signals != NULL)
     g_signal_group_set_target (self->document_signals, NULL);
   if (self->fields_list != NULL)
@@ -1210,6 +1480,7 @@ assay_document_view_init (AssayDocumentView *self)
                            G_CALLBACK (paned_max_position_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->paned, "notify::position",
                            G_CALLBACK (paned_position_cb), self, G_CONNECT_SWAPPED);
+  setup_cells (self);
   setup_charts (self);
   show_page (self, "empty");
 }

@@ -27,6 +27,9 @@ AssayDocumentView   *assay_document_view_new            (void);
 void                 assay_document_view_set_document   (AssayDocumentView *self,
                                                          AssayPipeline     *pipeline,
                                                          AssayDocument     *document);
+void                 assay_document_view_set_document_soon (AssayDocumentView *self,
+                                                            AssayPipeline     *pipeline,
+                                                            AssayDocument     *document);
 AssayDocument       *assay_document_view_get_document   (AssayDocumentView *self);
 AssayDocumentResult *assay_document_view_get_result     (AssayDocumentView *self);
 GtkBox              *assay_document_view_get_charts_box (AssayDocumentView *self);

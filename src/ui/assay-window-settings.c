@@ -97,7 +97,9 @@ selection_changed_cb (AssayWindow       *self,
 {
   AssayDocument *document = assay_window_get_selected_document (self);
 
-  assay_document_view_set_document (view, document != NULL ? self->pipeline : NULL, document);
+  /* Coalesced: of a key held down or a run of jumps the view shows the
+   * newest only, in a frame of its own (issue 7, docs/benchmarks.md). */
+  assay_document_view_set_document_soon (view, document != NULL ? self->pipeline : NULL, document);
 }
 
 static gboolean
