@@ -30,6 +30,8 @@
 # PROFILE=DIR records the main thread during each batch with
 # `perf record --call-graph dwarf -t TID` into DIR/MODE.perf.data.
 # PERF_EVENTS="-c 1 -e EVENT" records those events instead of CPU samples.
+# DASHBOARD=1 shows the corpus dashboard as the batch starts (it updates live;
+# KEEP=DIR also keeps a screenshot of it).
 # Runs inside tests/with-display.sh (its own Xvfb and session bus).
 set -euo pipefail
 build=${1:-build}
@@ -110,6 +112,14 @@ fi
 cpu0=\$(cpu_ticks)
 start=\$(date +%s%6N)
 "$assay" "$tmp"/pdfs/*.pdf
+if [ -n "${DASHBOARD:-}" ]; then
+  # The corpus dashboard's header button (view-grid), at the default window
+  # size on the private display; shown once the list has rows.
+  sleep 0.3
+  xdotool mousemove 281 27 click 1
+  sleep 1
+  import -window root "$run/dashboard.png" 2>/dev/null || true
+fi
 limit=\$(( \$(date +%s) + 240 ))
 while [ "\$(find "$run/data/assay/results" -name '*.json' 2>/dev/null | wc -l)" -lt "$n" ]; do
   [ "\$(date +%s)" -lt "\$limit" ] || { echo "gave up waiting" >&2; break; }
@@ -139,6 +149,7 @@ SCRIPT
   [ -f "$run/samples" ] || : > "$run/samples"
   if [ -n "${KEEP:-}" ]; then
     for f in samples batch probe.json; do cp "$run/$f" "$KEEP/$mode.$f"; done
+    [ ! -f "$run/dashboard.png" ] || cp "$run/dashboard.png" "$KEEP/$mode.dashboard.png"
   fi
   wall_ms=$(( (end - start) / 1000 ))
   whole=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("n %d p50 %.2f p99 %.2f max %.2f ms" % (d["samples"], d["p50_ms"], d["p99_ms"], d["max_ms"]))' "$run/probe.json")
