@@ -1112,7 +1112,11 @@ release_worker (GTask        *task,
 /* A result tree or a document's text is thousands of small allocations:
  * freeing one took about a tenth of the window's main thread during a
  * batch. The reference is dropped on the pool instead (the last one, if
- * nothing on the main thread holds it any more). Takes @data. */
+ * nothing on the main thread holds it any more). Takes @data.
+ *
+ * Safe for a JSON tree only while other threads share its root alone:
+ * JsonNode counts its references atomically, JsonObject and JsonArray do
+ * not, so nobody may keep an inner object or array of it (copy instead). */
 static void
 release_on_pool (AssayPipeline  *self,
                  gpointer        data,
