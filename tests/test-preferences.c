@@ -19,6 +19,7 @@
 #include "assay-api-key.h"
 #include "assay-cluster-secret.h"
 #include "assay-fake-llm-server.h"
+#include "assay-keyring.h"
 #include "assay-offline-extractor.h"
 #include "assay-preferences-window.h"
 #include "assay-settings.h"
@@ -451,6 +452,8 @@ typedef struct
   char     *key;
 } KeyCall;
 
+/* The API key's and the cluster secret's calls finish alike: both are the
+ * keyring helper's (assay-keyring.h). */
 static void
 key_stored_cb (GObject      *object,
                GAsyncResult *result,
@@ -459,7 +462,7 @@ key_stored_cb (GObject      *object,
   KeyCall *call = user_data;
   g_autoptr(GError) error = NULL;
 
-  call->ok = assay_api_key_store_finish (result, &error);
+  call->ok = assay_keyring_store_finish (result, &error);
   g_assert_no_error (error);
   call->done = TRUE;
 }
@@ -472,7 +475,7 @@ key_looked_up_cb (GObject      *object,
   KeyCall *call = user_data;
   g_autoptr(GError) error = NULL;
 
-  call->key = assay_api_key_lookup_finish (result, &error);
+  call->key = assay_keyring_lookup_finish (result, &error);
   g_assert_no_error (error);
   call->done = TRUE;
 }
@@ -547,38 +550,12 @@ test_keyring (void)
   assay_fake_llm_server_free (server);
 }
 
-static void
-secret_stored_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  KeyCall *call = user_data;
-  g_autoptr(GError) error = NULL;
-
-  call->ok = assay_cluster_secret_store_finish (result, &error);
-  g_assert_no_error (error);
-  call->done = TRUE;
-}
-
-static void
-secret_looked_up_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  KeyCall *call = user_data;
-  g_autoptr(GError) error = NULL;
-
-  call->key = assay_cluster_secret_lookup_finish (result, &error);
-  g_assert_no_error (error);
-  call->done = TRUE;
-}
-
 static char *
 lookup_secret (const char *url)
 {
   KeyCall call = { FALSE };
 
-  assay_cluster_secret_lookup_async (url, NULL, secret_looked_up_cb, &call);
+  assay_cluster_secret_lookup_async (url, NULL, key_looked_up_cb, &call);
   g_assert_true (assay_test_ui_wait (call_done, &call, WAIT_MS));
 
   return call.key;
@@ -655,7 +632,7 @@ test_cluster (void)
   close_window (window);
 
   /* A secret kept for the address shows in the row. */
-  assay_cluster_secret_store_async (url, "token-kept", NULL, secret_stored_cb, &call);
+  assay_cluster_secret_store_async (url, "token-kept", NULL, key_stored_cb, &call);
   g_assert_true (assay_test_ui_wait (call_done, &call, WAIT_MS));
   g_assert_true (call.ok);
   window = open_window ();
