@@ -16,20 +16,9 @@
 
 #include <glib/gi18n.h>
 
+#include "assay-json.h"
 #include "assay-pdf-text.h"
 #include "assay-pdf-reader.h"
-
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
 
 static void
 add_boxes (JsonBuilder  *builder,
@@ -70,13 +59,13 @@ assay_pdf_text_to_json (const AssayPdfText *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "n_pages");
   json_builder_add_int_value (builder, self->n_pages);
-  add_string_or_null (builder, "title", self->title);
-  add_string_or_null (builder, "author", self->author);
-  add_string_or_null (builder, "subject", self->subject);
-  add_string_or_null (builder, "keywords", self->keywords);
-  add_string_or_null (builder, "creator", self->creator);
-  add_string_or_null (builder, "producer", self->producer);
-  add_string_or_null (builder, "pdf_version", self->pdf_version);
+  assay_json_builder_add_nullable_string (builder, "title", self->title);
+  assay_json_builder_add_nullable_string (builder, "author", self->author);
+  assay_json_builder_add_nullable_string (builder, "subject", self->subject);
+  assay_json_builder_add_nullable_string (builder, "keywords", self->keywords);
+  assay_json_builder_add_nullable_string (builder, "creator", self->creator);
+  assay_json_builder_add_nullable_string (builder, "producer", self->producer);
+  assay_json_builder_add_nullable_string (builder, "pdf_version", self->pdf_version);
   json_builder_set_member_name (builder, "creation_date");
   json_builder_add_int_value (builder, self->creation_date);
   json_builder_set_member_name (builder, "modification_date");
