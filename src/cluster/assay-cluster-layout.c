@@ -175,6 +175,45 @@ assay_cluster_layout_open_results (AssayClusterConnection  *connection,
 }
 
 /**
+ * assay_cluster_layout_queue_job:
+ * @subject: a stage's work subject (ASSAY_CLUSTER_EXTRACT_SUBJECT, _ANALYSE_)
+ * @msg_id: the message id the server drops duplicates by
+ * @failure: what the error says when the server does not take it
+ * @duplicate: (out) (optional): whether the server had it queued already
+ *
+ * Queues @job for its stage and waits for the server to have stored it.
+ * Blocks on the network: an I/O thread's.
+ */
+gboolean
+assay_cluster_layout_queue_job (AssayClusterConnection  *connection,
+                                const char              *subject,
+                                const AssayClusterJob   *job,
+                                const char              *msg_id,
+                                const char              *failure,
+                                gboolean                *duplicate,
+                                GError                 **error)
+{
+  g_autofree char *json = assay_cluster_job_to_json (job);
+  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
+  jsPubOptions opts;
+  jsPubAck *ack = NULL;
+  jsErrCode jerr = 0;
+  natsStatus s;
+
+  jsPubOptions_Init (&opts);
+  opts.MsgId = msg_id;
+  s = js_Publish (&ack, js, subject, json, (int) strlen (json), &opts, &jerr);
+  if (duplicate != NULL)
+    *duplicate = ack != NULL && ack->Duplicate;
+  if (ack != NULL)
+    jsPubAck_Destroy (ack);
+  if (s != NATS_OK)
+    return assay_cluster_set_error (error, s, jerr, failure);
+
+  return TRUE;
+}
+
+/**
  * assay_cluster_result_key:
  *
  * The results bucket's key for a content, template and extractor:

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "assay-cluster-connection.h"
+#include "assay-cluster-job.h"
 
 G_BEGIN_DECLS
 
@@ -38,6 +39,13 @@ guint     assay_cluster_get_ack_wait_s   (void);
 gboolean  assay_cluster_layout_ensure    (AssayClusterConnection  *connection,
                                           GError                 **error);
 kvStore  *assay_cluster_layout_open_results (AssayClusterConnection *connection,
+                                          GError                 **error);
+gboolean  assay_cluster_layout_queue_job (AssayClusterConnection  *connection,
+                                          const char              *subject,
+                                          const AssayClusterJob   *job,
+                                          const char              *msg_id,
+                                          const char              *failure,
+                                          gboolean                *duplicate,
                                           GError                 **error);
 char     *assay_cluster_result_key       (const char              *sha256,
                                           const char              *template_key,

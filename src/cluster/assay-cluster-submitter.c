@@ -186,34 +186,6 @@ wait_connected (AssayClusterSubmitter *self,
 }
 
 static gboolean
-publish_job (AssayClusterSubmitter  *self,
-             const AssayClusterJob  *job,
-             const char             *msg_id,
-             GError                **error)
-{
-  g_autofree char *json = assay_cluster_job_to_json (job);
-  jsCtx *js = assay_cluster_connection_get_jetstream (self->connection);
-  jsPubOptions opts;
-  jsPubAck *ack = NULL;
-  jsErrCode jerr = 0;
-  natsStatus s;
-
-  jsPubOptions_Init (&opts);
-  opts.MsgId = msg_id;
-  s = js_Publish (&ack, js, ASSAY_CLUSTER_EXTRACT_SUBJECT, json, (int) strlen (json), &opts, &jerr);
-  if (ack != NULL)
-    {
-      if (ack->Duplicate)
-        g_debug ("%s was queued already", job->path);
-      jsPubAck_Destroy (ack);
-    }
-  if (s != NATS_OK)
-    return assay_cluster_set_error (error, s, jerr, _("cannot queue the document"));
-
-  return TRUE;
-}
-
-static gboolean
 submit (Op      *op,
         GError **error)
 {
@@ -222,6 +194,7 @@ submit (Op      *op,
   g_autoptr(GBytes) existing = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *msg_id = NULL;
+  gboolean duplicate = FALSE;
   uint64_t revision = 0;
   gint64 size = -1;
 
@@ -272,7 +245,13 @@ submit (Op      *op,
   msg_id = existing != NULL ? g_strdup_printf ("%s.r%" G_GUINT64_FORMAT, job->key, (guint64) revision)
                             : g_strdup (job->key);
 
-  return publish_job (self, job, msg_id, error);
+  if (!assay_cluster_layout_queue_job (self->connection, ASSAY_CLUSTER_EXTRACT_SUBJECT, job,
+                                       msg_id, _("cannot queue the document"), &duplicate, error))
+    return FALSE;
+  if (duplicate)
+    g_debug ("%s was queued already", job->path);
+
+  return TRUE;
 }
 
 static void

@@ -469,30 +469,6 @@ payload_to_json (const AssayPdfText    *text,
   return json_to_string (root, FALSE);
 }
 
-static gboolean
-publish_job (AssayClusterWorker     *self,
-             const char             *subject,
-             const AssayClusterJob  *job,
-             GError                **error)
-{
-  g_autofree char *json = assay_cluster_job_to_json (job);
-  jsCtx *js = assay_cluster_connection_get_jetstream (self->connection);
-  jsPubOptions opts;
-  jsPubAck *ack = NULL;
-  jsErrCode jerr = 0;
-  natsStatus s;
-
-  jsPubOptions_Init (&opts);
-  opts.MsgId = job->key;
-  s = js_Publish (&ack, js, subject, json, (int) strlen (json), &opts, &jerr);
-  if (ack != NULL)
-    jsPubAck_Destroy (ack);
-  if (s != NATS_OK)
-    return assay_cluster_set_error (error, s, jerr, _("cannot queue the analysis"));
-
-  return TRUE;
-}
-
 /* The template and extractor the job was keyed with must be this
  * worker's: a result is never stored under a key that does not say how it
  * was made. */
@@ -617,7 +593,8 @@ run_extract (Slot            *slot,
   if (!assay_cluster_objects_put_stream (self->connection, ASSAY_CLUSTER_WORK_BUCKET, next->payload,
                                          payload_stream, ASSAY_CLUSTER_MAX_WORK_BYTES,
                                          slot->cancellable, &error) ||
-      !publish_job (self, ASSAY_CLUSTER_ANALYSE_SUBJECT, next, &error))
+      !assay_cluster_layout_queue_job (self->connection, ASSAY_CLUSTER_ANALYSE_SUBJECT, next,
+                                       next->key, _("cannot queue the analysis"), NULL, &error))
     {
       if (g_error_matches (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE))
         return fail_job (self, job, msg, ASSAY_CLUSTER_MAX_ATTEMPTS, ASSAY_STAGE_EXTRACT, error);
