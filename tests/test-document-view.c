@@ -5,7 +5,8 @@
  * PDFs written by the test go through a real pipeline (offline extractor,
  * reader helper, a store in a temporary directory); the view shows the
  * result: fields, key figures (sortable), analysis; the not-done and failed
- * states; and a newer selection wins over an older load.
+ * states; a newer selection wins over an older load; and the key-figures
+ * table keeps its rows from one result to the next.
  */
 #define G_LOG_DOMAIN "test-document-view"
 
@@ -14,6 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "assay-document-view.h"
+#include "assay-figure-item.h"
 #include "assay-offline-extractor.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
@@ -160,8 +162,10 @@ assert_sorted_by_value (GListModel *model,
 
   for (guint i = 1; i < n; i++)
     {
-      g_autoptr(AssayResultFigure) a = g_list_model_get_item (model, i - 1);
-      g_autoptr(AssayResultFigure) b = g_list_model_get_item (model, i);
+      g_autoptr(AssayFigureItem) row_a = g_list_model_get_item (model, i - 1);
+      g_autoptr(AssayFigureItem) row_b = g_list_model_get_item (model, i);
+      AssayResultFigure *a = assay_figure_item_get_figure (row_a);
+      AssayResultFigure *b = assay_figure_item_get_figure (row_b);
 
       if (descending)
         g_assert_cmpfloat (assay_result_figure_get_value (a), >=, assay_result_figure_get_value (b));
@@ -250,8 +254,9 @@ test_result (Fixture       *fixture,
   gtk_column_view_sort_by_column (column_view, value_column, GTK_SORT_DESCENDING);
   assert_sorted_by_value (shown, TRUE);
   {
-    g_autoptr(AssayResultFigure) first = g_list_model_get_item (shown, 0);
-    g_assert_cmpfloat (assay_result_figure_get_value (first), ==, max_value);
+    g_autoptr(AssayFigureItem) first = g_list_model_get_item (shown, 0);
+    g_assert_cmpfloat (assay_result_figure_get_value (assay_figure_item_get_figure (first)), ==,
+                       max_value);
   }
   gtk_column_view_sort_by_column (column_view, value_column, GTK_SORT_ASCENDING);
   assert_sorted_by_value (shown, FALSE);
@@ -515,6 +520,156 @@ test_quick_selections (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (fixture->view, count_cb, &n_notifies);
 }
 
+/* The label cells (inscriptions without "dim-label", which the source's
+ * have) under ROOT, depth first. */
+static void
+collect_label_cells (GtkWidget *root,
+                     GPtrArray *cells)
+{
+  if (GTK_IS_INSCRIPTION (root) && !gtk_widget_has_css_class (root, "dim-label"))
+    g_ptr_array_add (cells, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_label_cells (child, cells);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* What the table shows: each row's label, in the model's order, and the
+ * label cells' texts are the same labels. */
+static void
+assert_table_shows (GtkColumnView       *column_view,
+                    AssayDocumentResult *result)
+{
+  GListModel *shown = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+  GListModel *figures = assay_document_result_get_figures (result);
+  guint n = g_list_model_get_n_items (figures);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+  g_autoptr(GPtrArray) texts = g_ptr_array_new ();
+
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayFigureItem) row = g_list_model_get_item (shown, i);
+      AssayResultFigure *figure = assay_figure_item_get_figure (row);
+      gboolean found = FALSE;
+
+      /* Each of the result's figures once. */
+      for (guint j = 0; j < n && !found; j++)
+        {
+          g_autoptr(AssayResultFigure) other = g_list_model_get_item (figures, j);
+
+          found = other == figure;
+        }
+      g_assert_true (found);
+      g_ptr_array_add (expected, (gpointer) assay_result_figure_get_label (figure));
+    }
+
+  collect_label_cells (GTK_WIDGET (column_view), cells);
+  g_assert_cmpuint (cells->len, ==, n);
+  for (guint i = 0; i < cells->len; i++)
+    g_ptr_array_add (texts, (gpointer) gtk_inscription_get_text (cells->pdata[i]));
+  g_ptr_array_sort (expected, compare_strings);
+  g_ptr_array_sort (texts, compare_strings);
+  for (guint i = 0; i < n; i++)
+    g_assert_cmpstr (texts->pdata[i], ==, expected->pdata[i]);
+}
+
+/* From one result to another the key-figures table keeps its rows: the
+ * same row items and cell widgets show the next result's figures, sorted
+ * as the table was; only the difference in count is added or removed. */
+static void
+test_rows_kept (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const char *short_pages[] = { "Short report\n", report_pages[2] };
+  g_autofree char *short_path = assay_test_pdf_write_temp (fixture->dir, "short.pdf", short_pages,
+                                                           G_N_ELEMENTS (short_pages));
+  AssayDocument *longer = process_report (fixture, "longer.pdf");
+  AssayDocument *shorter = add (fixture, short_path);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkColumnView *column_view;
+  GListModel *shown;
+  AssayDocumentResult *result;
+  gpointer pair[2] = { fixture->view, NULL };
+  guint n_long, n_short, n_alive = 0;
+
+  g_assert_true (assay_test_ui_wait (is_finished, shorter, WAIT_MS));
+  g_assert_cmpint (assay_document_get_state (shorter), ==, ASSAY_DOCUMENT_DONE);
+
+  column_view = GTK_COLUMN_VIEW (assay_test_ui_find (GTK_WIDGET (fixture->view),
+                                                     GTK_TYPE_COLUMN_VIEW, NULL));
+  shown = G_LIST_MODEL (gtk_column_view_get_model (column_view));
+
+  assay_document_view_set_document (fixture->view, fixture->pipeline, longer);
+  pair[1] = longer;
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  result = assay_document_view_get_result (fixture->view);
+  n_long = g_list_model_get_n_items (assay_document_result_get_figures (result));
+  assert_table_shows (column_view, result);
+  for (guint i = 0; i < n_long; i++)
+    g_ptr_array_add (rows, g_list_model_get_item (shown, i));
+  collect_label_cells (GTK_WIDGET (column_view), cells);
+  for (guint i = 0; i < cells->len; i++)
+    g_object_add_weak_pointer (cells->pdata[i], &cells->pdata[i]);
+
+  /* Sorted by value; then the shorter result. */
+  gtk_column_view_sort_by_column (column_view, find_column (column_view, "Value"),
+                                  GTK_SORT_DESCENDING);
+  assert_sorted_by_value (shown, TRUE);
+  assay_document_view_set_document (fixture->view, fixture->pipeline, shorter);
+  pair[1] = shorter;
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  result = assay_document_view_get_result (fixture->view);
+  n_short = g_list_model_get_n_items (assay_document_result_get_figures (result));
+  g_test_message ("figures: %u, then %u", n_long, n_short);
+  g_assert_cmpuint (n_short, >, 0);
+  g_assert_cmpuint (n_short, <, n_long);
+  assert_table_shows (column_view, result);
+  assert_sorted_by_value (shown, TRUE);
+
+  /* The same row items, and the rows' cells are the ones that were there. */
+  for (guint i = 0; i < n_short; i++)
+    {
+      g_autoptr(AssayFigureItem) row = g_list_model_get_item (shown, i);
+
+      g_assert_true (g_ptr_array_find (rows, row, NULL));
+    }
+  for (guint i = 0; i < cells->len; i++)
+    if (cells->pdata[i] != NULL)
+      n_alive++;
+  g_assert_cmpuint (n_alive, ==, n_short);
+  {
+    g_autoptr(GPtrArray) now = g_ptr_array_new ();
+
+    collect_label_cells (GTK_WIDGET (column_view), now);
+    for (guint i = 0; i < now->len; i++)
+      g_assert_true (g_ptr_array_find (cells, now->pdata[i], NULL));
+  }
+
+  /* And back: rows added for the difference, sorted still. */
+  assay_document_view_set_document (fixture->view, fixture->pipeline, longer);
+  pair[1] = longer;
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assert_table_shows (column_view, assay_document_view_get_result (fixture->view));
+  assert_sorted_by_value (shown, TRUE);
+
+  for (guint i = 0; i < cells->len; i++)
+    if (cells->pdata[i] != NULL)
+      g_object_remove_weak_pointer (cells->pdata[i], &cells->pdata[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -534,6 +689,8 @@ main (int   argc,
               fixture_set_up, test_quick_selections, fixture_tear_down);
   g_test_add ("/assay/document-view/newer-selection-wins", Fixture, NULL,
               fixture_set_up, test_newer_selection_wins, fixture_tear_down);
+  g_test_add ("/assay/document-view/rows-kept", Fixture, NULL,
+              fixture_set_up, test_rows_kept, fixture_tear_down);
 
   status = g_test_run ();
   assay_test_remove_tree (data_home);

@@ -23,6 +23,7 @@
 
 #include "assay-document-charts.h"
 #include "assay-document-view.h"
+#include "assay-figure-item.h"
 #include "assay-page-preview.h"
 
 /* Results and page side by side from this width, one above the other
@@ -79,6 +80,7 @@ struct _AssayDocumentView
   GtkColumnView       *figures_view;
   GtkSingleSelection  *figures_selection;
   GtkSortListModel    *figures_sorted;
+  GListStore          *figure_items;      /* of AssayFigureItem, kept across results */
   GtkBox              *warnings_box;
   GtkListBox          *warnings_list;
   AdwActionRow        *verification_row;
@@ -351,7 +353,8 @@ highlight (AssayDocumentView *self,
 static void
 figure_selected_cb (AssayDocumentView *self)
 {
-  AssayResultFigure *figure = gtk_single_selection_get_selected_item (self->figures_selection);
+  AssayFigureItem *item = gtk_single_selection_get_selected_item (self->figures_selection);
+  AssayResultFigure *figure = item != NULL ? assay_figure_item_get_figure (item) : NULL;
   const AssayRect *rects;
   guint n_rects = 0;
 
@@ -627,6 +630,47 @@ set_analysis (AssayDocumentView   *self,
   adw_action_row_set_subtitle (self->outliers_row, outlier_text->str);
 }
 
+/* The table's rows stay from one result to the next (GTK 4.8 would build
+ * them all again for a model of new items): the first rows' items take
+ * the new figures, and only the difference in count is added or removed.
+ * A sorted table sorts again, its items having changed under it. */
+static void
+set_figures (AssayDocumentView *self,
+             GListModel        *figures)
+{
+  GListModel *items = G_LIST_MODEL (self->figure_items);
+  guint n_old = g_list_model_get_n_items (items);
+  guint n_new = figures != NULL ? g_list_model_get_n_items (figures) : 0;
+  guint n_kept = MIN (n_old, n_new);
+  GtkSorter *sorter = gtk_sort_list_model_get_sorter (self->figures_sorted);
+
+  for (guint i = 0; i < n_kept; i++)
+    {
+      g_autoptr(AssayFigureItem) item = g_list_model_get_item (items, i);
+      g_autoptr(AssayResultFigure) figure = g_list_model_get_item (figures, i);
+
+      assay_figure_item_set_figure (item, figure);
+    }
+
+  if (n_kept > 0 && sorter != NULL && gtk_sorter_get_order (sorter) != GTK_SORTER_ORDER_NONE)
+    gtk_sorter_changed (sorter, GTK_SORTER_CHANGE_DIFFERENT);
+
+  if (n_new > n_old)
+    {
+      g_autoptr(GPtrArray) added = g_ptr_array_new_full (n_new - n_old, g_object_unref);
+
+      for (guint i = n_old; i < n_new; i++)
+        {
+          g_autoptr(AssayResultFigure) figure = g_list_model_get_item (figures, i);
+
+          g_ptr_array_add (added, assay_figure_item_new (figure));
+        }
+      g_list_store_splice (self->figure_items, n_old, 0, added->pdata, added->len);
+    }
+  else if (n_old > n_new)
+    g_list_store_splice (self->figure_items, n_new, n_old - n_new, NULL, 0);
+}
+
 static void
 show_result (AssayDocumentView   *self,
              AssayDocumentResult *result)
@@ -642,7 +686,7 @@ show_result (AssayDocumentView   *self,
   gtk_list_box_bind_model (self->fields_list, fields, create_field_row, self, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->fields_list), g_list_model_get_n_items (fields) > 0);
 
-  gtk_sort_list_model_set_model (self->figures_sorted, figures);
+  set_figures (self, figures);
   gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
   gtk_widget_set_visible (GTK_WIDGET (self->figures_scroller), n_figures > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->figures_empty), n_figures == 0);
@@ -666,7 +710,7 @@ unbind_result (AssayDocumentView *self)
 
   self->bound = FALSE;
   gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
-  gtk_sort_list_model_set_model (self->figures_sorted, NULL);
+  set_figures (self, NULL);
   assay_document_charts_set_result (self->charts, NULL);
   assay_page_preview_set_document (self->preview, NULL, NULL);
 }
@@ -1064,9 +1108,9 @@ assay_document_view_select_figure (AssayDocumentView *self,
   n = figure != NULL ? g_list_model_get_n_items (sorted) : 0;
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AssayResultFigure) item = g_list_model_get_item (sorted, i);
+      g_autoptr(AssayFigureItem) item = g_list_model_get_item (sorted, i);
 
-      if (item == figure)
+      if (assay_figure_item_get_figure (item) == figure)
         {
           gtk_single_selection_set_selected (self->figures_selection, i);
           scroll_to_figure (self, i);
@@ -1105,10 +1149,11 @@ setup_charts (AssayDocumentView *self)
 }
 
 /* The key figures' cells, made in C: a GtkBuilderListItemFactory parses
- * its template for every cell it sets up, seven a row, and the table sets
- * up its rows again for each result shown (most of the cost of showing
- * one, see docs/benchmarks.md). A figure does not change: a bind sets the
- * text once. In the order of the columns in the template. */
+ * its template for every cell it sets up, seven a row. The rows stay from
+ * one result to the next (set_figures()): a cell shows its row item's
+ * figure and follows it when the item takes another; a text or icon is
+ * set only when it differs, so an unchanged cell is not laid out again.
+ * In the order of the columns in the template. */
 typedef enum
 {
   CELL_LABEL,
@@ -1120,6 +1165,26 @@ typedef enum
   CELL_SNIPPET,
   N_CELLS
 } Cell;
+
+#define CELL_KEY "assay-cell"
+
+/* Answered when asked, not set on every bind: in GTK 4.8 setting a tooltip
+ * looks for one under the pointer again (X11 round trips). */
+static gboolean
+inscription_query_tooltip_cb (GtkWidget  *widget,
+                              int         x,
+                              int         y,
+                              gboolean    keyboard,
+                              GtkTooltip *tooltip,
+                              gpointer    user_data)
+{
+  const char *text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
 
 static void
 setup_cell (GtkSignalListItemFactory *factory,
@@ -1137,7 +1202,9 @@ setup_cell (GtkSignalListItemFactory *factory,
                             "min-chars", cell == CELL_LABEL ? 12 : 16,
                             "nat-chars", cell == CELL_LABEL ? 24 : 40,
                             "text-overflow", GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END,
+                            "has-tooltip", TRUE,
                             NULL);
+      g_signal_connect (child, "query-tooltip", G_CALLBACK (inscription_query_tooltip_cb), NULL);
       if (cell == CELL_SNIPPET)
         gtk_widget_add_css_class (child, "dim-label");
       break;
@@ -1166,7 +1233,96 @@ setup_cell (GtkSignalListItemFactory *factory,
       break;
     }
 
+  g_object_set_data (G_OBJECT (item), CELL_KEY, GUINT_TO_POINTER (cell));
   gtk_list_item_set_child (item, child);
+}
+
+static void
+update_verified_cell (GtkWidget         *child,
+                      AssayResultFigure *figure)
+{
+  guint page = figure != NULL ? assay_result_figure_get_page (figure) : 0;
+  guint verified_page = figure != NULL ? assay_result_figure_get_verified_page (figure) : 0;
+  AssayVerification verification = figure != NULL ? assay_result_figure_get_verification (figure)
+                                                  : ASSAY_VERIFICATION_UNCHECKED;
+  Badge badge = get_badge (verification, page, verified_page);
+  g_autofree char *text = badge_text (badge, verified_page);
+  const char *class = badge_class (badge);
+  const char *icon = badge_icon (badge);
+  GtkImage *image = GTK_IMAGE (gtk_widget_get_first_child (child));
+
+  if (!gtk_widget_has_css_class (child, class))
+    {
+      const char *classes[] = { class, NULL };
+
+      gtk_widget_set_css_classes (child, classes);
+    }
+  if (g_strcmp0 (gtk_image_get_icon_name (image), icon) != 0)
+    gtk_image_set_from_icon_name (image, icon);
+  gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (child)), text);
+}
+
+/* gtk_label_set_label() and gtk_inscription_set_text() do nothing for the
+ * text they already show. */
+static void
+update_cell (GtkListItem *item)
+{
+  AssayFigureItem *row = gtk_list_item_get_item (item);
+  AssayResultFigure *figure = row != NULL ? assay_figure_item_get_figure (row) : NULL;
+  GtkWidget *child = gtk_list_item_get_child (item);
+  Cell cell = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (item), CELL_KEY));
+
+  switch (cell)
+    {
+    case CELL_LABEL:
+      gtk_inscription_set_text (GTK_INSCRIPTION (child),
+                                figure != NULL ? assay_result_figure_get_label (figure) : NULL);
+      break;
+
+    case CELL_SNIPPET:
+      gtk_inscription_set_text (GTK_INSCRIPTION (child),
+                                figure != NULL ? assay_result_figure_get_snippet (figure) : NULL);
+      break;
+
+    case CELL_VALUE:
+      gtk_label_set_label (GTK_LABEL (child),
+                           (figure != NULL ? assay_result_figure_get_raw (figure) : NULL) ?: "");
+      break;
+
+    case CELL_UNIT:
+      gtk_label_set_label (GTK_LABEL (child),
+                           (figure != NULL ? assay_result_figure_get_unit (figure) : NULL) ?: "");
+      break;
+
+    case CELL_PERIOD:
+      gtk_label_set_label (GTK_LABEL (child),
+                           (figure != NULL ? assay_result_figure_get_period (figure) : NULL) ?: "");
+      break;
+
+    case CELL_PAGE:
+      {
+        g_autofree char *page = format_page (NULL, figure != NULL ? assay_result_figure_get_page (figure) : 0);
+
+        gtk_label_set_label (GTK_LABEL (child), page);
+      }
+      break;
+
+    case CELL_VERIFIED:
+      update_verified_cell (child, figure);
+      break;
+
+    case N_CELLS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+row_figure_changed_cb (AssayFigureItem *row,
+                       GParamSpec      *pspec,
+                       GtkListItem     *item)
+{
+  update_cell (item);
 }
 
 static void
@@ -1174,61 +1330,21 @@ bind_cell (GtkSignalListItemFactory *factory,
            GtkListItem              *item,
            gpointer                  user_data)
 {
-  AssayResultFigure *figure = gtk_list_item_get_item (item);
-  GtkWidget *child = gtk_list_item_get_child (item);
-  Cell cell = GPOINTER_TO_UINT (user_data);
+  AssayFigureItem *row = gtk_list_item_get_item (item);
 
-  switch (cell)
-    {
-    case CELL_LABEL:
-    case CELL_SNIPPET:
-      {
-        const char *text = cell == CELL_LABEL ? assay_result_figure_get_label (figure)
-                                              : assay_result_figure_get_snippet (figure);
+  g_signal_connect_object (row, "notify::figure", G_CALLBACK (row_figure_changed_cb), item, 0);
+  update_cell (item);
+}
 
-        gtk_inscription_set_text (GTK_INSCRIPTION (child), text);
-        gtk_widget_set_tooltip_text (child, text);
-      }
-      break;
+static void
+unbind_cell (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             gpointer                  user_data)
+{
+  AssayFigureItem *row = gtk_list_item_get_item (item);
 
-    case CELL_VALUE:
-      gtk_label_set_label (GTK_LABEL (child), assay_result_figure_get_raw (figure) ?: "");
-      break;
-
-    case CELL_UNIT:
-      gtk_label_set_label (GTK_LABEL (child), assay_result_figure_get_unit (figure) ?: "");
-      break;
-
-    case CELL_PERIOD:
-      gtk_label_set_label (GTK_LABEL (child), assay_result_figure_get_period (figure) ?: "");
-      break;
-
-    case CELL_PAGE:
-      {
-        g_autofree char *page = format_page (NULL, assay_result_figure_get_page (figure));
-
-        gtk_label_set_label (GTK_LABEL (child), page);
-      }
-      break;
-
-    case CELL_VERIFIED:
-      {
-        guint page = assay_result_figure_get_page (figure);
-        guint verified_page = assay_result_figure_get_verified_page (figure);
-        Badge badge = get_badge (assay_result_figure_get_verification (figure), page, verified_page);
-        g_autofree char *text = badge_text (badge, verified_page);
-        const char *classes[] = { badge_class (badge), NULL };
-
-        gtk_widget_set_css_classes (child, classes);
-        gtk_image_set_from_icon_name (GTK_IMAGE (gtk_widget_get_first_child (child)), badge_icon (badge));
-        gtk_label_set_label (GTK_LABEL (gtk_widget_get_last_child (child)), text);
-      }
-      break;
-
-    case N_CELLS:
-    default:
-      g_assert_not_reached ();
-    }
+  if (row != NULL)
+    g_signal_handlers_disconnect_by_func (row, row_figure_changed_cb, item);
 }
 
 static void
@@ -1243,7 +1359,8 @@ setup_cells (AssayDocumentView *self)
       g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GUINT_TO_POINTER (i));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GUINT_TO_POINTER (i));
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell), NULL);
       gtk_column_view_column_set_factory (column, factory);
     }
 }
@@ -1269,6 +1386,7 @@ assay_document_view_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_VIEW);
 
+  g_clear_object (&self->figure_items);
   g_clear_object (&self->document_signals);
   g_clear_object (&self->result);
   g_clear_object (&self->document);
@@ -1329,6 +1447,7 @@ assay_document_view_class_init (AssayDocumentViewClass *klass)
 
   g_type_ensure (ASSAY_TYPE_PAGE_PREVIEW);
   g_type_ensure (ASSAY_TYPE_RESULT_FIGURE);
+  g_type_ensure (ASSAY_TYPE_FIGURE_ITEM);
 
   widget_class->measure = assay_document_view_measure;
   widget_class->size_allocate = assay_document_view_size_allocate;
@@ -1465,6 +1584,9 @@ static void
 assay_document_view_init (AssayDocumentView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->figure_items = g_list_store_new (ASSAY_TYPE_FIGURE_ITEM);
+  gtk_sort_list_model_set_model (self->figures_sorted, G_LIST_MODEL (self->figure_items));
 
   self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
   g_signal_group_connect_object (self->document_signals, "notify::state",
