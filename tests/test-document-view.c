@@ -665,6 +665,21 @@ test_rows_kept (Fixture       *fixture,
   assert_table_shows (column_view, assay_document_view_get_result (fixture->view));
   assert_sorted_by_value (shown, TRUE);
 
+  /* A page without a result in between: the rows stay, empty, for the next. */
+  assay_document_view_set_document (fixture->view, NULL, NULL);
+  g_assert_cmpstr (visible_page (fixture), ==, "empty");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, n_long);
+  assay_document_view_set_document (fixture->view, fixture->pipeline, shorter);
+  pair[1] = shorter;
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assert_table_shows (column_view, assay_document_view_get_result (fixture->view));
+  n_alive = 0;
+  for (guint i = 0; i < cells->len; i++)
+    if (cells->pdata[i] != NULL)
+      n_alive++;
+  g_assert_cmpuint (n_alive, ==, n_short);
+
   for (guint i = 0; i < cells->len; i++)
     if (cells->pdata[i] != NULL)
       g_object_remove_weak_pointer (cells->pdata[i], &cells->pdata[i]);

@@ -633,7 +633,9 @@ set_analysis (AssayDocumentView   *self,
 /* The table's rows stay from one result to the next (GTK 4.8 would build
  * them all again for a model of new items): the first rows' items take
  * the new figures, and only the difference in count is added or removed.
- * A sorted table sorts again, its items having changed under it. */
+ * A sorted table sorts again, its items having changed under it. Without
+ * figures (the result page hidden) the rows stay too, empty, for the
+ * next result. */
 static void
 set_figures (AssayDocumentView *self,
              GListModel        *figures)
@@ -643,6 +645,17 @@ set_figures (AssayDocumentView *self,
   guint n_new = figures != NULL ? g_list_model_get_n_items (figures) : 0;
   guint n_kept = MIN (n_old, n_new);
   GtkSorter *sorter = gtk_sort_list_model_get_sorter (self->figures_sorted);
+
+  if (figures == NULL)
+    {
+      for (guint i = 0; i < n_old; i++)
+        {
+          g_autoptr(AssayFigureItem) item = g_list_model_get_item (items, i);
+
+          assay_figure_item_set_figure (item, NULL);
+        }
+      return;
+    }
 
   for (guint i = 0; i < n_kept; i++)
     {
