@@ -20,6 +20,7 @@
 #include "assay-charts-from-result.h"
 #include "assay-document-charts.h"
 #include "assay-document-view.h"
+#include "assay-figure-item.h"
 #include "assay-offline-extractor.h"
 #include "assay-page-preview.h"
 #include "assay-test-fixture.h"
@@ -205,6 +206,15 @@ nonzero (gpointer user_data)
   return *(int *) user_data != 0;
 }
 
+/* The key-figures table's rows are AssayFigureItems, kept across results. */
+static AssayResultFigure *
+selected_figure (GtkSingleSelection *selection)
+{
+  AssayFigureItem *row = gtk_single_selection_get_selected_item (selection);
+
+  return row != NULL ? assay_figure_item_get_figure (row) : NULL;
+}
+
 static void
 test_charts (Fixture       *fixture,
              gconstpointer  data)
@@ -293,7 +303,7 @@ test_charts (Fixture       *fixture,
   figure = g_list_model_get_item (assay_document_result_get_figures (result), id);
   column_view = GTK_COLUMN_VIEW (assay_test_ui_find (GTK_WIDGET (fixture->view), GTK_TYPE_COLUMN_VIEW, NULL));
   selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (column_view));
-  g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) figure);
+  g_assert_true (selected_figure (selection) == figure);
   preview = ASSAY_PAGE_PREVIEW (assay_test_ui_find (GTK_WIDGET (fixture->view), ASSAY_TYPE_PAGE_PREVIEW, NULL));
   page = assay_result_figure_get_verified_page (figure);
   g_assert_cmpuint (page, >, 0);
@@ -450,7 +460,7 @@ test_scroll_to_figure (Fixture       *fixture,
 
       scroll_into_view (GTK_WIDGET (key_figures));
       click_item (key_figures, 0, pick == 0 ? last : first);
-      g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) figure);
+      g_assert_true (selected_figure (selection) == figure);
       assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
       assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
       g_assert_true (row_visible (column_view, figure));

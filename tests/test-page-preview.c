@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "assay-document-view.h"
+#include "assay-figure-item.h"
 #include "assay-offline-extractor.h"
 #include "assay-page-preview.h"
 #include "assay-test-fixture.h"
@@ -421,7 +422,8 @@ test_view_jumps_to_figure (Fixture       *fixture,
   shown = G_LIST_MODEL (gtk_column_view_get_model (column_view));
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
     {
-      g_autoptr(AssayResultFigure) figure = g_list_model_get_item (shown, i);
+      g_autoptr(AssayFigureItem) row = g_list_model_get_item (shown, i);
+      AssayResultFigure *figure = assay_figure_item_get_figure (row);
 
       if (g_strcmp0 (assay_result_figure_get_label (figure), "Total assets") == 0)
         position = i;
