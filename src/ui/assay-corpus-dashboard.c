@@ -25,6 +25,7 @@
 #include "assay-corpus-dashboard.h"
 
 #define MAX_LOADS 2
+#define RENDER_PRIORITY -10     /* the builds and the charts' drawing, before the pipeline's jobs */
 #define MAX_GROUPS_SHOWN 50     /* the chart and the export have them all */
 #define MAX_MEMBERS_SHOWN 30
 
@@ -381,7 +382,7 @@ start_build (AssayCorpusDashboard *self,
   task = g_task_new (NULL, self->cancellable, built_cb, g_object_ref (self));
   g_task_set_source_tag (task, start_build);
   g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
-  assay_worker_pool_run (_assay_pipeline_get_pool (self->pipeline), task, -10, build_thread);
+  assay_worker_pool_run (_assay_pipeline_get_pool (self->pipeline), task, RENDER_PRIORITY, build_thread);
 }
 
 /* Loading results. */
@@ -634,6 +635,13 @@ assay_corpus_dashboard_set_pipeline (AssayCorpusDashboard *self,
   g_clear_handle_id (&self->refresh_source, g_source_remove);
 
   g_set_object (&self->pipeline, pipeline);
+  /* The charts update live: laid out and drawn on the pool, where the
+   * charts are built (before the pipeline's own jobs), never in a frame. */
+  for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+    assay_chart_set_render_pool (assay_corpus_dashboard_get_chart (self, kind),
+                                 pipeline != NULL ? _assay_pipeline_get_pool (pipeline)
+                                                  : assay_worker_pool_get_default (),
+                                 pipeline != NULL ? RENDER_PRIORITY : G_PRIORITY_DEFAULT);
   if (pipeline != NULL)
     {
       self->items_changed_id =
@@ -923,6 +931,10 @@ static void
 assay_corpus_dashboard_init (AssayCorpusDashboard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+    assay_chart_set_render_pool (assay_corpus_dashboard_get_chart (self, kind),
+                                 assay_worker_pool_get_default (), G_PRIORITY_DEFAULT);
 
   /* The box only lays the cards out: focus goes to the charts, not to
    * its children around them. */

@@ -12,6 +12,7 @@
 #include "assay-chart-layer.h"
 #include "assay-chart-palette.h"
 #include "assay-chart-spec.h"
+#include "assay-worker-pool.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +50,9 @@ gboolean         assay_chart_get_focus_item  (AssayChart        *self,
 guint            assay_chart_get_item_id     (AssayChart        *self,
                                               guint              series,
                                               guint              index);
+void             assay_chart_set_render_pool (AssayChart        *self,
+                                              AssayWorkerPool   *pool,
+                                              int                priority);
 void             assay_chart_export_async    (AssayChart          *self,
                                               GFile               *file,
                                               AssayChartFormat     format,
