@@ -621,6 +621,135 @@ test_spans_and_scatter (Fixture       *f,
   g_rand_free (rand);
 }
 
+/* Frames that change nothing in the chart do not draw it again: the frame
+ * node and the layers' nodes are kept; hovering draws only its mark; new
+ * data draws it again. */
+static void
+test_draw_cache (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(AssayChartSpec) benford = assay_charts_document_benford (sample_document ());
+  g_autoptr(AssayChartSpec) figures = assay_charts_document_key_figures (sample_document ());
+  const AssayChartGeometry *geometry;
+  guint drawn, again, pool;
+  double x, y, w, h;
+
+  assay_chart_set_spec (f->chart, benford);
+  wait_for_paints (f->window, 2);
+  _assay_chart_get_draw_counts (f->chart, &drawn, &pool);
+  g_assert_cmpuint (drawn, ==, 3);   /* the frame and two layers, once */
+  g_assert_cmpuint (pool, ==, 0);
+
+  wait_for_paints (f->window, 3);
+  _assay_chart_get_draw_counts (f->chart, &again, &pool);
+  g_assert_cmpuint (again, ==, drawn);
+
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_true (assay_chart_geometry_get_item_area (geometry, 0, 3, &x, &y, &w, &h));
+  _assay_chart_set_pointer (f->chart, x + w / 2, y + h - 2);
+  wait_for_paints (f->window, 2);
+  _assay_chart_get_draw_counts (f->chart, &again, &pool);
+  g_assert_cmpuint (again, ==, drawn);
+
+  assay_chart_set_spec (f->chart, figures);
+  wait_for_paints (f->window, 2);
+  _assay_chart_get_draw_counts (f->chart, &again, &pool);
+  g_assert_cmpuint (again, >, drawn);
+}
+
+static gboolean
+pool_drew (AssayChart *chart,
+           guint       n)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  guint main_thread, pool = 0;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      _assay_chart_get_geometry (chart);   /* what a frame asks */
+      _assay_chart_get_draw_counts (chart, &main_thread, &pool);
+      if (pool >= n && !_assay_chart_geometry_pending (chart))
+        return TRUE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return FALSE;
+}
+
+/* A chart given a render pool is laid out and drawn there: the main thread
+ * draws none of it, the picture is the one the main thread would draw, the
+ * picture before stays until the new data's is ready, and frames that change
+ * nothing — hovering included — ask the pool for nothing. */
+static void
+test_render_pool (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(AssayChartSpec) benford = assay_charts_document_benford (sample_document ());
+  g_autoptr(AssayChartSpec) figures = assay_charts_document_key_figures (sample_document ());
+  g_autoptr(GdkTexture) on_main = NULL;
+  g_autoptr(GdkTexture) on_pool = NULL;
+  const AssayChartGeometry *geometry;
+  AssayChartSpec *shown;
+  guint main_thread, pool;
+  double x, y, w, h;
+
+  /* The main thread's picture first, for comparison. */
+  assay_chart_set_spec (f->chart, benford);
+  wait_for_paints (f->window, 2);
+  on_main = render_widget (GTK_WIDGET (f->chart));
+
+  assay_chart_set_render_pool (f->chart, assay_worker_pool_get_default (), G_PRIORITY_DEFAULT);
+  g_assert_true (pool_drew (f->chart, 1));
+  wait_for_paints (f->window, 2);
+  _assay_chart_get_draw_counts (f->chart, &main_thread, &pool);
+  g_assert_cmpuint (pool, ==, 1);
+  on_pool = render_widget (GTK_WIDGET (f->chart));
+  g_test_message ("%.4f of the pixels differ between the main thread's picture and the pool's",
+                  texture_difference (on_main, on_pool));
+  g_assert_cmpfloat (texture_difference (on_main, on_pool), <, 0.01);
+  save_screenshot (GTK_WIDGET (f->chart), "chart-benford-pool-light");
+
+  /* Unchanged: no drawing anywhere, hover or not. */
+  _assay_chart_get_draw_counts (f->chart, &main_thread, &pool);
+  wait_for_paints (f->window, 3);
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_true (assay_chart_geometry_get_item_area (geometry, 0, 3, &x, &y, &w, &h));
+  _assay_chart_set_pointer (f->chart, x + w / 2, y + h - 2);
+  wait_for_paints (f->window, 2);
+  g_assert_false (_assay_chart_geometry_pending (f->chart));
+  {
+    guint m, p;
+
+    _assay_chart_get_draw_counts (f->chart, &m, &p);
+    g_assert_cmpuint (m, ==, main_thread);
+    g_assert_cmpuint (p, ==, pool);
+  }
+  g_assert_cmpuint (assay_chart_get_item_id (f->chart, 0, 3), ==, 4);   /* the digit under the pointer */
+
+  /* New data: the old picture, and its items, stay until the new one is drawn. */
+  assay_chart_set_spec (f->chart, figures);
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_nonnull (geometry);
+  shown = assay_chart_geometry_get_spec (geometry);
+  if (shown != assay_chart_get_spec (f->chart))   /* not drawn yet, as a rule */
+    {
+      g_assert_true (_assay_chart_geometry_pending (f->chart));
+      g_assert_cmpuint (assay_chart_spec_get_n_series (shown), ==, 2);   /* still Benford's */
+    }
+  g_assert_true (pool_drew (f->chart, pool + 1));
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_true (assay_chart_geometry_get_spec (geometry) == assay_chart_get_spec (f->chart));
+  _assay_chart_get_draw_counts (f->chart, &main_thread, &pool);
+  g_assert_cmpuint (main_thread, ==, 3);   /* only the first picture, before the pool */
+
+  /* A new style is drawn again on the pool. */
+  set_style (ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (pool_drew (f->chart, pool + 1));
+  wait_for_paints (f->window, 2);
+  save_screenshot (GTK_WIDGET (f->chart), "chart-key-figures-pool-dark");
+  set_style (ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_assert_true (pool_drew (f->chart, pool + 2));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -635,6 +764,8 @@ main (int   argc,
   g_test_add ("/assay/chart-widget/builder", Fixture, NULL, fixture_setup, test_builder, fixture_teardown);
   g_test_add ("/assay/chart-widget/million-line", Fixture, NULL, fixture_setup, test_million_line, fixture_teardown);
   g_test_add ("/assay/chart-widget/async-geometry", Fixture, NULL, fixture_setup, test_async_geometry, fixture_teardown);
+  g_test_add ("/assay/chart-widget/draw-cache", Fixture, NULL, fixture_setup, test_draw_cache, fixture_teardown);
+  g_test_add ("/assay/chart-widget/render-pool", Fixture, NULL, fixture_setup, test_render_pool, fixture_teardown);
   g_test_add ("/assay/chart-widget/spans-and-scatter", Fixture, NULL, fixture_setup, test_spans_and_scatter, fixture_teardown);
 
   return g_test_run ();

@@ -275,14 +275,22 @@ geometry_ready_cb (GObject      *object,
                    GAsyncResult *async_result,
                    gpointer      user_data)
 {
-  g_autoptr(AssayChart) self = user_data;
+  GWeakRef *weak = user_data;
+  g_autoptr(AssayChart) self = g_weak_ref_get (weak);
   GeometryJob *job = g_task_get_task_data (G_TASK (async_result));
   GeometryResult *result;
   g_autoptr(GError) error = NULL;
 
+  g_weak_ref_clear (weak);
+  g_free (weak);
   result = g_task_propagate_pointer (G_TASK (async_result), &error);
   if (result == NULL)
     return;   /* cancelled: superseded or disposed */
+  if (self == NULL)
+    {
+      geometry_result_free (result);
+      return;
+    }
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
@@ -335,6 +343,7 @@ start_geometry_job (AssayChart *self,
 {
   g_autoptr(GTask) task = NULL;
   GeometryJob *job;
+  GWeakRef *weak;
 
   if (self->pending_spec == self->spec && self->pending_width == width && self->pending_height == height &&
       self->pending_scale == scale && self->pending_palette_serial == self->palette_serial)
@@ -358,8 +367,11 @@ start_geometry_job (AssayChart *self,
   job->scale = scale;
   job->palette_serial = self->palette_serial;
 
-  /* No source object: the task's last reference may go on the worker. */
-  task = g_task_new (NULL, self->cancellable, geometry_ready_cb, g_object_ref (self));
+  /* No source object: the task's last reference may go on the worker; and
+   * a job in flight does not keep the chart. */
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  task = g_task_new (NULL, self->cancellable, geometry_ready_cb, weak);
   g_task_set_source_tag (task, start_geometry_job);
   g_task_set_task_data (task, job, geometry_job_free);
   if (scale > 0)
