@@ -748,6 +748,31 @@ test_render_pool (Fixture       *f,
   save_screenshot (GTK_WIDGET (f->chart), "chart-key-figures-pool-dark");
   set_style (ADW_COLOR_SCHEME_FORCE_LIGHT);
   g_assert_true (pool_drew (f->chart, pool + 2));
+
+  /* The same data again, in a new description (as a live update that moved
+   * nothing here): drawn on the pool, found the same, not shown again — no
+   * frame paints it — but its items are the new description's. */
+  {
+    g_autoptr(AssayChartSpec) again = assay_charts_document_key_figures (sample_document ());
+    gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+    guint m, p;
+
+    _assay_chart_get_draw_counts (f->chart, &main_thread, &pool);
+    assay_chart_set_spec (f->chart, again);
+    while ((_assay_chart_get_n_unchanged (f->chart) == 0 || _assay_chart_geometry_pending (f->chart)) &&
+           g_get_monotonic_time () < deadline)
+      {
+        _assay_chart_get_geometry (f->chart);
+        g_main_context_iteration (NULL, TRUE);
+      }
+    g_assert_cmpuint (_assay_chart_get_n_unchanged (f->chart), ==, 1);
+    _assay_chart_get_draw_counts (f->chart, &m, &p);
+    g_assert_cmpuint (p, ==, pool);
+    g_assert_cmpuint (m, ==, main_thread);
+    geometry = _assay_chart_get_geometry (f->chart);
+    g_assert_true (assay_chart_geometry_get_spec (geometry) == assay_chart_get_spec (f->chart));
+    g_assert_false (_assay_chart_geometry_pending (f->chart));
+  }
 }
 
 int

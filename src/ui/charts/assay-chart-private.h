@@ -20,5 +20,6 @@ void                      _assay_chart_count_draw        (AssayChart      *self)
 void                      _assay_chart_get_draw_counts   (AssayChart      *self,
                                                           guint           *main_thread,
                                                           guint           *pool);
+guint                     _assay_chart_get_n_unchanged   (AssayChart      *self);
 
 G_END_DECLS

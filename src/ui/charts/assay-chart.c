@@ -63,11 +63,13 @@ struct _AssayChart
   AssayWorkerPool    *render_pool;   /* NULL: drawn on the main thread */
   int                 render_priority;
   GskRenderNode      *raster;        /* self->geometry drawn, on the pool */
+  cairo_surface_t    *raster_surface; /* its pixels */
   int                 raster_scale;
   guint               raster_palette_serial;
   guint               palette_serial; /* bumped when the colours or the font change */
   guint               n_draws_main;  /* static drawing (frame, series) on the main thread */
   guint               n_draws_pool;  /* pictures drawn on the pool and shown */
+  guint               n_unchanged_pool; /* drawn there the same as the one shown */
 
   double              pointer_x, pointer_y;
   guint               hover_series, hover_index;
@@ -184,12 +186,14 @@ typedef struct
   double             width, height;
   int                scale;          /* > 0: drawn too, at this scale */
   guint              palette_serial;
+  cairo_surface_t   *previous;       /* the picture shown, read-only */
 } GeometryJob;
 
 typedef struct
 {
   AssayChartGeometry *geometry;
-  cairo_surface_t    *surface;       /* NULL: laid out only */
+  cairo_surface_t    *surface;       /* NULL: laid out only, or drawn the same as before */
+  gboolean            unchanged;     /* drawn, and the same pixels as the picture shown */
 } GeometryResult;
 
 static void
@@ -198,7 +202,22 @@ geometry_job_free (gpointer data)
   GeometryJob *job = data;
 
   assay_chart_spec_unref (job->spec);
+  g_clear_pointer (&job->previous, cairo_surface_destroy);
   g_free (job);
+}
+
+/* Whether two pictures have the same pixels. */
+static gboolean
+same_pixels (cairo_surface_t *a,
+             cairo_surface_t *b)
+{
+  int height = cairo_image_surface_get_height (a);
+  int stride = cairo_image_surface_get_stride (a);
+
+  return cairo_image_surface_get_width (a) == cairo_image_surface_get_width (b) &&
+         height == cairo_image_surface_get_height (b) &&
+         stride == cairo_image_surface_get_stride (b) &&
+         memcmp (cairo_image_surface_get_data (a), cairo_image_surface_get_data (b), (gsize) stride * height) == 0;
 }
 
 static void
@@ -237,7 +256,15 @@ geometry_thread (GTask        *task,
       assay_chart_render (cr, result->geometry, &job->palette);
       cairo_destroy (cr);
       cairo_surface_flush (surface);
-      if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
+      if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS && job->previous != NULL &&
+          same_pixels (surface, job->previous))
+        {
+          /* New data that looks the same (a live update that moved nothing
+           * here): the picture shown stays, and no frame draws it again. */
+          result->unchanged = TRUE;
+          cairo_surface_destroy (surface);
+        }
+      else if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
         result->surface = surface;
       else
         {
@@ -295,6 +322,21 @@ geometry_ready_cb (GObject      *object,
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
 
+  if (result->unchanged)
+    {
+      /* The same picture: only the geometry (and the data items refer to) is new. */
+      if (job->palette_serial == self->palette_serial && self->render_pool != NULL && self->raster != NULL)
+        {
+          g_clear_pointer (&self->geometry, assay_chart_geometry_free);
+          self->geometry = g_steal_pointer (&result->geometry);
+          self->n_unchanged_pool++;
+        }
+      geometry_result_free (result);
+      if (self->pointer_in)
+        _assay_chart_set_pointer (self, self->pointer_x, self->pointer_y);
+      return;
+    }
+
   if (result->surface != NULL)
     {
       /* A picture and the geometry it was drawn from: shown together, even
@@ -308,7 +350,9 @@ geometry_ready_cb (GObject      *object,
       g_clear_pointer (&self->geometry, assay_chart_geometry_free);
       g_clear_pointer (&self->frame_node, gsk_render_node_unref);
       g_clear_pointer (&self->raster, gsk_render_node_unref);
+      g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
       self->geometry = g_steal_pointer (&result->geometry);
+      self->raster_surface = cairo_surface_reference (result->surface);
       self->raster = node_for_surface (result->surface, job->width, job->height, job->scale);
       self->raster_scale = job->scale;
       self->raster_palette_serial = job->palette_serial;
@@ -366,6 +410,9 @@ start_geometry_job (AssayChart *self,
   job->height = height;
   job->scale = scale;
   job->palette_serial = self->palette_serial;
+  if (scale > 0 && self->raster_surface != NULL && self->raster_scale == scale &&
+      self->raster_palette_serial == self->palette_serial)
+    job->previous = cairo_surface_reference (self->raster_surface);
 
   /* No source object: the task's last reference may go on the worker; and
    * a job in flight does not keep the chart. */
@@ -859,6 +906,7 @@ assay_chart_dispose (GObject *object)
   g_clear_pointer (&self->geometry, assay_chart_geometry_free);
   g_clear_pointer (&self->frame_node, gsk_render_node_unref);
   g_clear_pointer (&self->raster, gsk_render_node_unref);
+  g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
   g_clear_object (&self->render_pool);
   g_clear_pointer (&self->spec, assay_chart_spec_unref);
   g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
@@ -1377,6 +1425,7 @@ assay_chart_set_render_pool (AssayChart      *self,
   g_clear_pointer (&self->geometry, assay_chart_geometry_free);
   g_clear_pointer (&self->frame_node, gsk_render_node_unref);
   g_clear_pointer (&self->raster, gsk_render_node_unref);
+  g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
   self->has_hover = FALSE;
   redraw_all (self);
 }
@@ -1402,6 +1451,14 @@ _assay_chart_get_draw_counts (AssayChart *self,
 
   *main_thread = self->n_draws_main;
   *pool = self->n_draws_pool;
+}
+
+guint
+_assay_chart_get_n_unchanged (AssayChart *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), 0);
+
+  return self->n_unchanged_pool;
 }
 
 typedef struct
