@@ -178,6 +178,16 @@ member_row_new (AssayCorpusDashboard *self,
   return row;
 }
 
+/* A label asks for a new layout of the window when its text is set: only
+ * when the text changes. */
+static void
+set_label_text (GtkLabel   *label,
+                const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text != NULL ? text : "") != 0)
+    gtk_label_set_label (label, text);
+}
+
 /* The groups as a list, each document a row that selects it; rebuilt only
  * when the groups changed (by document, not by position). */
 static void
@@ -198,7 +208,7 @@ apply_groups (AssayCorpusDashboard *self)
       g_string_append_c (key, ';');
     }
   gtk_widget_set_visible (self->groups_box, groups->len > 0);
-  gtk_label_set_label (self->groups_summary, assay_chart_spec_get_subtitle (self->corpus->near_duplicates));
+  set_label_text (self->groups_summary, assay_chart_spec_get_subtitle (self->corpus->near_duplicates));
   if (self->groups_key != NULL && g_str_equal (self->groups_key, key->str))
     return;
   g_free (self->groups_key);
@@ -316,7 +326,7 @@ apply_corpus (AssayCorpusDashboard *self)
                                100.0 * corpus->n_verified / corpus->n_checked);
   else
     summary = g_strdup_printf (_("%s · %s"), documents, figures);
-  gtk_label_set_label (self->summary_label, summary);
+  set_label_text (self->summary_label, summary);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DOCUMENTS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
@@ -450,8 +460,14 @@ start_loads (AssayCorpusDashboard *self)
       assay_pipeline_load_result_async (self->pipeline, document, self->cancellable, loaded_cb, load);
     }
 
-  gtk_spinner_set_spinning (self->spinner, self->n_loads > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->n_loads > 0);
+  /* Shown by opacity, not visibility: loads come and go many times a
+   * second in a batch, and each change of visibility would lay the window
+   * out again. */
+  if (gtk_spinner_get_spinning (self->spinner) != (self->n_loads > 0))
+    {
+      gtk_spinner_set_spinning (self->spinner, self->n_loads > 0);
+      gtk_widget_set_opacity (GTK_WIDGET (self->spinner), self->n_loads > 0 ? 1 : 0);
+    }
 }
 
 static gboolean

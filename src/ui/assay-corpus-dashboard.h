@@ -6,7 +6,8 @@
  * the results of finished documents are loaded off the main thread
  * (assay_pipeline_load_result_async(), a few at a time), summarised once,
  * and the charts rebuilt on the worker pool at most every
- * ASSAY_CORPUS_DASHBOARD_REFRESH_MS, however many documents finish.
+ * ASSAY_CORPUS_DASHBOARD_REFRESH_MS, however many documents finish — and
+ * laid out and drawn there too (assay_chart_set_render_pool()).
  *
  * Main thread only.
  */
@@ -19,7 +20,7 @@
 
 G_BEGIN_DECLS
 
-#define ASSAY_CORPUS_DASHBOARD_REFRESH_MS 500
+#define ASSAY_CORPUS_DASHBOARD_REFRESH_MS 1000
 
 typedef enum
 {
