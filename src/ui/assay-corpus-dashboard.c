@@ -5,13 +5,14 @@
  * Results are not kept in memory by the window's pipeline, so each
  * finished document's result is loaded once (parsed on the worker pool),
  * boiled down to an AssayChartsCorpusDoc (a few hundred bytes) and the
- * result let go. A refresh — from one timeout, never per notification —
+ * result let go — on the pool too: the main thread files the summary. A refresh — from one timeout, never per notification —
  * walks the pipeline's list for done documents, queues the loads of those
  * not summarised yet (MAX_LOADS in flight), and when the set of summaries
  * or the chosen figure changed, builds the charts on the worker pool from
  * a copy of the list of (immutable, shared) summaries. A build that ends
  * after a newer one was asked for starts that one; nothing is built while
- * the dashboard is not shown.
+ * the dashboard is not shown. The charts are laid out and drawn on the
+ * pool as well (assay_chart_set_render_pool()).
  */
 #define G_LOG_DOMAIN "assay-corpus-dashboard"
 
@@ -406,37 +407,93 @@ typedef struct
 static void start_loads (AssayCorpusDashboard *self);
 
 static void
+load_free (Load *load)
+{
+  g_object_unref (load->self);
+  g_free (load->sha256);
+  g_free (load);
+}
+
+/* On the pool: the loaded result boiled down, and let go there. The result
+ * is the dashboard's own (nothing else holds it; it keeps no JSON of the
+ * document's), made on a worker too. */
+static void
+summarise_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  AssayDocumentResult *result = task_data;
+  AssayChartsCorpusDoc *doc = assay_charts_corpus_doc_new_from_result (result);
+
+  g_task_set_task_data (task, NULL, NULL);   /* the result freed here, not on the main thread */
+  g_task_return_pointer (task, doc, (GDestroyNotify) assay_charts_corpus_doc_unref);
+}
+
+static void
+summarised_cb (GObject      *object,
+               GAsyncResult *async_result,
+               gpointer      user_data)
+{
+  Load *load = user_data;
+  AssayCorpusDashboard *self = load->self;
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(GError) error = NULL;
+  AssayChartsCorpusDoc *doc;
+
+  doc = g_task_propagate_pointer (G_TASK (async_result), &error);
+  if (doc == NULL)
+    {
+      load_free (load);   /* cancelled: the pipeline is going */
+      return;
+    }
+
+  self->n_loads--;
+  g_hash_table_insert (self->summaries, g_strdup (load->sha256), doc);
+  g_hash_table_remove (self->loading, load->sha256);
+  self->timings.n_summaries++;
+  self->timings.summary_max_us = MAX (self->timings.summary_max_us, g_get_monotonic_time () - start);
+  start_loads (self);
+  schedule_refresh (self);
+  load_free (load);
+}
+
+static void
 loaded_cb (GObject      *object,
            GAsyncResult *async_result,
            gpointer      user_data)
 {
   Load *load = user_data;
-  g_autoptr(AssayCorpusDashboard) self = load->self;
-  g_autofree char *sha256 = load->sha256;
-  g_autoptr(AssayDocumentResult) result = NULL;
+  AssayCorpusDashboard *self = load->self;
+  AssayDocumentResult *result;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
 
-  g_free (load);
   result = assay_pipeline_load_result_finish (ASSAY_PIPELINE (object), async_result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->n_loads--;
-  if (result == NULL)
-    /* Left in "loading": not asked again in this session. */
-    g_debug ("The dashboard could not load a result: %s", error->message);
-  else
     {
-      gint64 start = g_get_monotonic_time ();
-
-      g_hash_table_insert (self->summaries, g_strdup (sha256),
-                           assay_charts_corpus_doc_new_from_result (result));
-      g_hash_table_remove (self->loading, sha256);
-      self->timings.n_summaries++;
-      self->timings.summary_max_us = MAX (self->timings.summary_max_us, g_get_monotonic_time () - start);
+      load_free (load);
+      return;
     }
-  start_loads (self);
-  schedule_refresh (self);
+
+  if (result == NULL)
+    {
+      /* Left in "loading": not asked again in this session. */
+      g_debug ("The dashboard could not load a result: %s", error->message);
+      self->n_loads--;
+      start_loads (self);
+      schedule_refresh (self);
+      load_free (load);
+      return;
+    }
+
+  /* Summarised and freed on the pool (the load still counts in n_loads):
+   * the main thread only files the summary. No source object: the task may
+   * end on a worker. */
+  task = g_task_new (NULL, self->cancellable, summarised_cb, load);
+  g_task_set_source_tag (task, loaded_cb);
+  g_task_set_task_data (task, result, g_object_unref);
+  assay_worker_pool_run (_assay_pipeline_get_pool (self->pipeline), task, RENDER_PRIORITY, summarise_thread);
 }
 
 static void

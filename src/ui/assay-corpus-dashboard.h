@@ -57,7 +57,7 @@ typedef struct
   guint  n_applies;         /* builds shown: specs set, labels, groups list */
   gint64 apply_max_us;
   gint64 apply_total_us;
-  guint  n_summaries;       /* loaded results boiled down */
+  guint  n_summaries;       /* loaded results boiled down (on the pool), and filed */
   gint64 summary_max_us;
   guint  n_builds;          /* on the worker pool */
   gint64 build_max_us;
