@@ -320,6 +320,14 @@ geometry_ready_cb (GObject      *object,
     }
 
   g_clear_object (&self->cancellable);
+
+  if (job->scale > 0 && result->surface == NULL && !result->unchanged)
+    {
+      /* Could not be drawn (said on the worker): not asked again for this
+       * data and size — the pending fields stay as they are. */
+      geometry_result_free (result);
+      return;
+    }
   g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
 
   if (result->unchanged)
