@@ -155,7 +155,7 @@ static void
 collect_member_rows (GtkWidget *widget,
                      GPtrArray *rows)
 {
-  if (ADW_IS_ACTION_ROW (widget) && g_object_get_data (G_OBJECT (widget), "assay-document-index") != NULL)
+  if (ADW_IS_ACTION_ROW (widget) && g_object_get_data (G_OBJECT (widget), "assay-document-sha256") != NULL)
     g_ptr_array_add (rows, widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -360,6 +360,7 @@ test_dashboard (Fixture       *fixture,
   g_signal_emit_by_name (rows->pdata[1], "activate");
   g_assert_true (activated == draft);
   g_clear_object (&activated);
+  g_assert_true (assay_test_ui_wait (geometry_ready, near, WAIT_MS));   /* its picture shown */
   g_signal_emit_by_name (near, "activated", 0, 0);   /* the draft's bar */
   g_assert_true (activated == draft);
 

@@ -5,8 +5,8 @@
  * Results are not kept in memory by the window's pipeline, so each
  * finished document's result is loaded once (parsed on the worker pool),
  * boiled down to an AssayChartsCorpusDoc (a few hundred bytes) and the
- * result let go — on the pool too: the main thread files the summary. A refresh — from one timeout, never per notification —
- * walks the pipeline's list for done documents, queues the loads of those
+ * result let go — on the pool too: the main thread files the summary.
+ * A refresh — from one timeout, never per notification — walks the pipeline's list for done documents, queues the loads of those
  * not summarised yet (MAX_LOADS in flight), and when the set of summaries
  * or the chosen figure changed, builds the charts on the worker pool from
  * a copy of the list of (immutable, shared) summaries. A build that ends
@@ -46,6 +46,11 @@ struct _AssayCorpusDashboard
   guint              refresh_source;
 
   GPtrArray         *built_docs;   /* the summaries of the charts shown, in list order */
+  /* The charts draw on the pool, so for a moment after a build is applied a
+   * chart may still show the one before: which build's documents an item
+   * id indexes depends on the description the chart shows. */
+  AssayChartSpec    *applied_specs[2][ASSAY_CORPUS_N_CHARTS];   /* this build's, the one before's */
+  GPtrArray         *applied_docs[2];
   char              *built_label;
   gboolean           building;
   gboolean           build_again;
@@ -146,17 +151,14 @@ same_labels (const char * const *a,
   return TRUE;
 }
 
-static void activate_document (AssayCorpusDashboard *self,
-                               guint                 id);
+static void activate_sha256 (AssayCorpusDashboard *self,
+                             const char           *sha256);
 
 static void
 member_activated_cb (AdwActionRow         *row,
                      AssayCorpusDashboard *self)
 {
-  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "assay-document-index"));
-
-  if (id > 0)
-    activate_document (self, id - 1);
+  activate_sha256 (self, g_object_get_data (G_OBJECT (row), "assay-document-sha256"));
 }
 
 static GtkWidget *
@@ -174,7 +176,9 @@ member_row_new (AssayCorpusDashboard *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (row, _("Select this document"));
-  g_object_set_data (G_OBJECT (row), "assay-document-index", GUINT_TO_POINTER (id + 1));
+  /* By content, not position: a row outlives builds that move its document. */
+  g_object_set_data_full (G_OBJECT (row), "assay-document-sha256",
+                          g_strdup (assay_charts_corpus_doc_get_sha256 (doc)), g_free);
   g_signal_connect_object (row, "activated", G_CALLBACK (member_activated_cb), self, 0);
   return row;
 }
@@ -334,6 +338,33 @@ apply_corpus (AssayCorpusDashboard *self)
 }
 
 static void
+clear_applied (AssayCorpusDashboard *self)
+{
+  for (guint g = 0; g < 2; g++)
+    {
+      for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+        g_clear_pointer (&self->applied_specs[g][kind], assay_chart_spec_unref);
+      g_clear_pointer (&self->applied_docs[g], g_ptr_array_unref);
+    }
+}
+
+/* The descriptions the charts were given by this build, and the one before's. */
+static void
+record_applied (AssayCorpusDashboard *self)
+{
+  for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+    {
+      g_clear_pointer (&self->applied_specs[1][kind], assay_chart_spec_unref);
+      self->applied_specs[1][kind] = self->applied_specs[0][kind];
+      self->applied_specs[0][kind] =
+        assay_chart_spec_ref (assay_chart_get_spec (assay_corpus_dashboard_get_chart (self, kind)));
+    }
+  g_clear_pointer (&self->applied_docs[1], g_ptr_array_unref);
+  self->applied_docs[1] = self->applied_docs[0];
+  self->applied_docs[0] = g_ptr_array_ref (self->built_docs);
+}
+
+static void
 built_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
@@ -360,6 +391,7 @@ built_cb (GObject      *object,
   g_free (self->built_label);
   self->built_label = g_strdup (job->label);
   apply_corpus (self);
+  record_applied (self);
   elapsed = g_get_monotonic_time () - start;
   self->timings.n_applies++;
   self->timings.apply_total_us += elapsed;
@@ -619,18 +651,16 @@ label_selected_cb (AssayCorpusDashboard *self)
   assay_corpus_dashboard_set_label (self, self->corpus->label_keys[selected]);
 }
 
-/* The document at @id of the charts shown: "document-activated". */
+/* The document of that content: "document-activated". */
 static void
-activate_document (AssayCorpusDashboard *self,
-                   guint                 id)
+activate_sha256 (AssayCorpusDashboard *self,
+                 const char           *sha256)
 {
   GListModel *documents;
-  const char *sha256;
 
-  if (self->built_docs == NULL || id >= self->built_docs->len || self->pipeline == NULL)
+  if (self->pipeline == NULL)
     return;
 
-  sha256 = assay_charts_corpus_doc_get_sha256 (g_ptr_array_index (self->built_docs, id));
   documents = assay_pipeline_get_documents (self->pipeline);
   for (guint i = 0; sha256 != NULL && i < g_list_model_get_n_items (documents); i++)
     {
@@ -650,9 +680,22 @@ chart_activated_cb (AssayCorpusDashboard *self,
                     guint                 index,
                     AssayChart           *chart)
 {
+  AssayChartSpec *shown = assay_chart_get_shown_spec (chart);
+  GPtrArray *docs = NULL;
+  guint id;
+
   if (chart == self->benford_chart)
     return;
-  activate_document (self, assay_chart_get_item_id (chart, series, index));
+
+  /* The item is one of the picture shown: of this build, or for a moment
+   * of the one before; an older picture's item is not guessed at. */
+  for (guint g = 0; g < 2 && docs == NULL; g++)
+    for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+      if (self->applied_specs[g][kind] == shown && assay_corpus_dashboard_get_chart (self, kind) == chart)
+        docs = self->applied_docs[g];
+  id = assay_chart_get_item_id (chart, series, index);
+  if (docs != NULL && id < docs->len)
+    activate_sha256 (self, assay_charts_corpus_doc_get_sha256 (g_ptr_array_index (docs, id)));
 }
 
 static void
@@ -703,6 +746,7 @@ assay_corpus_dashboard_set_pipeline (AssayCorpusDashboard *self,
   self->n_loads = 0;
   self->building = self->build_again = FALSE;
   g_clear_pointer (&self->built_docs, g_ptr_array_unref);
+  clear_applied (self);
   g_clear_pointer (&self->corpus, assay_charts_corpus_free);
   g_clear_pointer (&self->groups_key, g_free);   /* its documents are gone */
   g_clear_handle_id (&self->refresh_source, g_source_remove);
@@ -889,6 +933,7 @@ assay_corpus_dashboard_finalize (GObject *object)
   g_clear_pointer (&self->summaries, g_hash_table_unref);
   g_clear_pointer (&self->loading, g_hash_table_unref);
   g_clear_pointer (&self->built_docs, g_ptr_array_unref);
+  clear_applied (self);
   g_clear_pointer (&self->corpus, assay_charts_corpus_free);
   g_free (self->built_label);
   g_free (self->label);

@@ -1337,6 +1337,24 @@ assay_chart_get_spec (AssayChart *self)
 }
 
 /**
+ * assay_chart_get_shown_spec:
+ * @self: a chart
+ *
+ * The description of the picture shown, which the items of "activated" and
+ * assay_chart_get_item_id() are of: assay_chart_get_spec()'s, except on a
+ * render pool for the moment between new data and its picture.
+ *
+ * Returns: (transfer none): the description
+ */
+AssayChartSpec *
+assay_chart_get_shown_spec (AssayChart *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), NULL);
+
+  return shown_spec (self);
+}
+
+/**
  * assay_chart_get_palette:
  * @self: a chart
  * @palette: (out caller-allocates): the colours and font it draws with
@@ -1379,7 +1397,8 @@ assay_chart_get_focus_item (AssayChart *self,
  * @series: a series, as "activated" gives it
  * @index: an item of it
  *
- * What an item stands for: the id its series gave it
+ * What an item of the picture shown (assay_chart_get_shown_spec()) stands
+ * for: the id its series gave it
  * (assay_chart_series_set_ids(): a key figure's index in its document, a
  * page number, a digit), else its index — for a layer over a model, the
  * item's position in the model.

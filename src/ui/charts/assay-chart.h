@@ -42,6 +42,7 @@ void             assay_chart_remove_layer    (AssayChart        *self,
 void             assay_chart_set_spec        (AssayChart        *self,
                                               AssayChartSpec    *spec);
 AssayChartSpec  *assay_chart_get_spec        (AssayChart        *self);
+AssayChartSpec  *assay_chart_get_shown_spec  (AssayChart        *self);
 void             assay_chart_get_palette     (AssayChart        *self,
                                               AssayChartPalette *palette);
 gboolean         assay_chart_get_focus_item  (AssayChart        *self,
