@@ -104,6 +104,23 @@ G_GNUC_END_IGNORE_DEPRECATIONS
   return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
 }
 
+/* Renders @widget at its window's scale: the pixels on screen. */
+static GdkTexture *
+render_widget_scaled (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  int w = gtk_widget_get_width (widget), h = gtk_widget_get_height (widget);
+  int scale = gtk_widget_get_scale_factor (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+
+  gtk_snapshot_scale (snapshot, scale, scale);
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w * scale, h * scale));
+}
+
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
@@ -621,6 +638,164 @@ test_spans_and_scatter (Fixture       *f,
   g_rand_free (rand);
 }
 
+/* Frames that change nothing in the chart do not draw it again: the frame
+ * node and the layers' nodes are kept; hovering draws only its mark; new
+ * data draws it again. */
+static void
+test_draw_cache (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(AssayChartSpec) benford = assay_charts_document_benford (sample_document ());
+  g_autoptr(AssayChartSpec) figures = assay_charts_document_key_figures (sample_document ());
+  const AssayChartGeometry *geometry;
+  guint drawn, again, pool;
+  double x, y, w, h;
+
+  assay_chart_set_spec (f->chart, benford);
+  wait_for_paints (f->window, 2);
+  _assay_chart_get_draw_counts (f->chart, &drawn, &pool);
+  g_assert_cmpuint (drawn, ==, 3);   /* the frame and two layers, once */
+  g_assert_cmpuint (pool, ==, 0);
+
+  wait_for_paints (f->window, 3);
+  _assay_chart_get_draw_counts (f->chart, &again, &pool);
+  g_assert_cmpuint (again, ==, drawn);
+
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_true (assay_chart_geometry_get_item_area (geometry, 0, 3, &x, &y, &w, &h));
+  _assay_chart_set_pointer (f->chart, x + w / 2, y + h - 2);
+  wait_for_paints (f->window, 2);
+  _assay_chart_get_draw_counts (f->chart, &again, &pool);
+  g_assert_cmpuint (again, ==, drawn);
+
+  assay_chart_set_spec (f->chart, figures);
+  wait_for_paints (f->window, 2);
+  _assay_chart_get_draw_counts (f->chart, &again, &pool);
+  g_assert_cmpuint (again, >, drawn);
+}
+
+static gboolean
+pool_drew (AssayChart *chart,
+           guint       n)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  guint main_thread, pool = 0;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      _assay_chart_get_geometry (chart);   /* what a frame asks */
+      _assay_chart_get_draw_counts (chart, &main_thread, &pool);
+      if (pool >= n && !_assay_chart_geometry_pending (chart))
+        return TRUE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return FALSE;
+}
+
+/* A chart given a render pool is laid out and drawn there: the main thread
+ * draws none of it, the picture is the one the main thread would draw, the
+ * picture before stays until the new data's is ready, and frames that change
+ * nothing — hovering included — ask the pool for nothing. */
+static void
+test_render_pool (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(AssayChartSpec) benford = assay_charts_document_benford (sample_document ());
+  g_autoptr(AssayChartSpec) figures = assay_charts_document_key_figures (sample_document ());
+  g_autoptr(GdkTexture) on_main = NULL;
+  g_autoptr(GdkTexture) on_pool = NULL;
+  const AssayChartGeometry *geometry;
+  AssayChartSpec *shown;
+  guint main_thread, pool;
+  double x, y, w, h;
+
+  /* The main thread's picture first, for comparison. */
+  assay_chart_set_spec (f->chart, benford);
+  wait_for_paints (f->window, 2);
+  on_main = render_widget_scaled (GTK_WIDGET (f->chart));
+
+  assay_chart_set_render_pool (f->chart, assay_worker_pool_get_default (), G_PRIORITY_DEFAULT);
+  g_assert_true (pool_drew (f->chart, 1));
+  wait_for_paints (f->window, 2);
+  _assay_chart_get_draw_counts (f->chart, &main_thread, &pool);
+  g_assert_cmpuint (pool, ==, 1);
+  on_pool = render_widget_scaled (GTK_WIDGET (f->chart));
+  g_test_message ("%.4f of the pixels differ between the main thread's picture and the pool's (scale %d)",
+                  texture_difference (on_main, on_pool), gtk_widget_get_scale_factor (GTK_WIDGET (f->chart)));
+  /* At scale 1 the same pixels; above, the pool shapes text at the scale it
+   * draws (the main thread's recording was shaped at 1 and replayed at 2),
+   * so glyphs move by a fraction of a pixel: a few percent of the pixels. */
+  g_assert_cmpfloat (texture_difference (on_main, on_pool), <,
+                     gtk_widget_get_scale_factor (GTK_WIDGET (f->chart)) == 1 ? 0.01 : 0.05);
+  save_screenshot (GTK_WIDGET (f->chart), "chart-benford-pool-light");
+
+  /* Unchanged: no drawing anywhere, hover or not. */
+  _assay_chart_get_draw_counts (f->chart, &main_thread, &pool);
+  wait_for_paints (f->window, 3);
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_true (assay_chart_geometry_get_item_area (geometry, 0, 3, &x, &y, &w, &h));
+  _assay_chart_set_pointer (f->chart, x + w / 2, y + h - 2);
+  wait_for_paints (f->window, 2);
+  g_assert_false (_assay_chart_geometry_pending (f->chart));
+  {
+    guint m, p;
+
+    _assay_chart_get_draw_counts (f->chart, &m, &p);
+    g_assert_cmpuint (m, ==, main_thread);
+    g_assert_cmpuint (p, ==, pool);
+  }
+  g_assert_cmpuint (assay_chart_get_item_id (f->chart, 0, 3), ==, 4);   /* the digit under the pointer */
+
+  /* New data: the old picture, and its items, stay until the new one is drawn. */
+  assay_chart_set_spec (f->chart, figures);
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_nonnull (geometry);
+  shown = assay_chart_geometry_get_spec (geometry);
+  if (shown != assay_chart_get_spec (f->chart))   /* not drawn yet, as a rule */
+    {
+      g_assert_true (_assay_chart_geometry_pending (f->chart));
+      g_assert_cmpuint (assay_chart_spec_get_n_series (shown), ==, 2);   /* still Benford's */
+    }
+  g_assert_true (pool_drew (f->chart, pool + 1));
+  geometry = _assay_chart_get_geometry (f->chart);
+  g_assert_true (assay_chart_geometry_get_spec (geometry) == assay_chart_get_spec (f->chart));
+  _assay_chart_get_draw_counts (f->chart, &main_thread, &pool);
+  g_assert_cmpuint (main_thread, ==, 3);   /* only the first picture, before the pool */
+
+  /* A new style is drawn again on the pool. */
+  set_style (ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (pool_drew (f->chart, pool + 1));
+  wait_for_paints (f->window, 2);
+  save_screenshot (GTK_WIDGET (f->chart), "chart-key-figures-pool-dark");
+  set_style (ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_assert_true (pool_drew (f->chart, pool + 2));
+
+  /* The same data again, in a new description (as a live update that moved
+   * nothing here): drawn on the pool, found the same, not shown again — no
+   * frame paints it — but its items are the new description's. */
+  {
+    g_autoptr(AssayChartSpec) again = assay_charts_document_key_figures (sample_document ());
+    gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+    guint m, p;
+
+    _assay_chart_get_draw_counts (f->chart, &main_thread, &pool);
+    assay_chart_set_spec (f->chart, again);
+    while ((_assay_chart_get_n_unchanged (f->chart) == 0 || _assay_chart_geometry_pending (f->chart)) &&
+           g_get_monotonic_time () < deadline)
+      {
+        _assay_chart_get_geometry (f->chart);
+        g_main_context_iteration (NULL, TRUE);
+      }
+    g_assert_cmpuint (_assay_chart_get_n_unchanged (f->chart), ==, 1);
+    _assay_chart_get_draw_counts (f->chart, &m, &p);
+    g_assert_cmpuint (p, ==, pool);
+    g_assert_cmpuint (m, ==, main_thread);
+    geometry = _assay_chart_get_geometry (f->chart);
+    g_assert_true (assay_chart_geometry_get_spec (geometry) == assay_chart_get_spec (f->chart));
+    g_assert_false (_assay_chart_geometry_pending (f->chart));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -635,6 +810,8 @@ main (int   argc,
   g_test_add ("/assay/chart-widget/builder", Fixture, NULL, fixture_setup, test_builder, fixture_teardown);
   g_test_add ("/assay/chart-widget/million-line", Fixture, NULL, fixture_setup, test_million_line, fixture_teardown);
   g_test_add ("/assay/chart-widget/async-geometry", Fixture, NULL, fixture_setup, test_async_geometry, fixture_teardown);
+  g_test_add ("/assay/chart-widget/draw-cache", Fixture, NULL, fixture_setup, test_draw_cache, fixture_teardown);
+  g_test_add ("/assay/chart-widget/render-pool", Fixture, NULL, fixture_setup, test_render_pool, fixture_teardown);
   g_test_add ("/assay/chart-widget/spans-and-scatter", Fixture, NULL, fixture_setup, test_spans_and_scatter, fixture_teardown);
 
   return g_test_run ();

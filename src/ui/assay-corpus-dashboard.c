@@ -5,13 +5,14 @@
  * Results are not kept in memory by the window's pipeline, so each
  * finished document's result is loaded once (parsed on the worker pool),
  * boiled down to an AssayChartsCorpusDoc (a few hundred bytes) and the
- * result let go. A refresh — from one timeout, never per notification —
- * walks the pipeline's list for done documents, queues the loads of those
+ * result let go — on the pool too: the main thread files the summary.
+ * A refresh — from one timeout, never per notification — walks the pipeline's list for done documents, queues the loads of those
  * not summarised yet (MAX_LOADS in flight), and when the set of summaries
  * or the chosen figure changed, builds the charts on the worker pool from
  * a copy of the list of (immutable, shared) summaries. A build that ends
  * after a newer one was asked for starts that one; nothing is built while
- * the dashboard is not shown.
+ * the dashboard is not shown. The charts are laid out and drawn on the
+ * pool as well (assay_chart_set_render_pool()).
  */
 #define G_LOG_DOMAIN "assay-corpus-dashboard"
 
@@ -25,6 +26,7 @@
 #include "assay-corpus-dashboard.h"
 
 #define MAX_LOADS 2
+#define RENDER_PRIORITY -10     /* the builds and the charts' drawing, before the pipeline's jobs */
 #define MAX_GROUPS_SHOWN 50     /* the chart and the export have them all */
 #define MAX_MEMBERS_SHOWN 30
 
@@ -44,6 +46,11 @@ struct _AssayCorpusDashboard
   guint              refresh_source;
 
   GPtrArray         *built_docs;   /* the summaries of the charts shown, in list order */
+  /* The charts draw on the pool, so for a moment after a build is applied a
+   * chart may still show the one before: which build's documents an item
+   * id indexes depends on the description the chart shows. */
+  AssayChartSpec    *applied_specs[2][ASSAY_CORPUS_N_CHARTS];   /* this build's, the one before's */
+  GPtrArray         *applied_docs[2];
   char              *built_label;
   gboolean           building;
   gboolean           build_again;
@@ -144,17 +151,14 @@ same_labels (const char * const *a,
   return TRUE;
 }
 
-static void activate_document (AssayCorpusDashboard *self,
-                               guint                 id);
+static void activate_sha256 (AssayCorpusDashboard *self,
+                             const char           *sha256);
 
 static void
 member_activated_cb (AdwActionRow         *row,
                      AssayCorpusDashboard *self)
 {
-  guint id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (row), "assay-document-index"));
-
-  if (id > 0)
-    activate_document (self, id - 1);
+  activate_sha256 (self, g_object_get_data (G_OBJECT (row), "assay-document-sha256"));
 }
 
 static GtkWidget *
@@ -172,9 +176,21 @@ member_row_new (AssayCorpusDashboard *self,
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (row, _("Select this document"));
-  g_object_set_data (G_OBJECT (row), "assay-document-index", GUINT_TO_POINTER (id + 1));
+  /* By content, not position: a row outlives builds that move its document. */
+  g_object_set_data_full (G_OBJECT (row), "assay-document-sha256",
+                          g_strdup (assay_charts_corpus_doc_get_sha256 (doc)), g_free);
   g_signal_connect_object (row, "activated", G_CALLBACK (member_activated_cb), self, 0);
   return row;
+}
+
+/* A label asks for a new layout of the window when its text is set: only
+ * when the text changes. */
+static void
+set_label_text (GtkLabel   *label,
+                const char *text)
+{
+  if (g_strcmp0 (gtk_label_get_label (label), text != NULL ? text : "") != 0)
+    gtk_label_set_label (label, text);
 }
 
 /* The groups as a list, each document a row that selects it; rebuilt only
@@ -197,7 +213,7 @@ apply_groups (AssayCorpusDashboard *self)
       g_string_append_c (key, ';');
     }
   gtk_widget_set_visible (self->groups_box, groups->len > 0);
-  gtk_label_set_label (self->groups_summary, assay_chart_spec_get_subtitle (self->corpus->near_duplicates));
+  set_label_text (self->groups_summary, assay_chart_spec_get_subtitle (self->corpus->near_duplicates));
   if (self->groups_key != NULL && g_str_equal (self->groups_key, key->str))
     return;
   g_free (self->groups_key);
@@ -315,10 +331,37 @@ apply_corpus (AssayCorpusDashboard *self)
                                100.0 * corpus->n_verified / corpus->n_checked);
   else
     summary = g_strdup_printf (_("%s · %s"), documents, figures);
-  gtk_label_set_label (self->summary_label, summary);
+  set_label_text (self->summary_label, summary);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DOCUMENTS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
+}
+
+static void
+clear_applied (AssayCorpusDashboard *self)
+{
+  for (guint g = 0; g < 2; g++)
+    {
+      for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+        g_clear_pointer (&self->applied_specs[g][kind], assay_chart_spec_unref);
+      g_clear_pointer (&self->applied_docs[g], g_ptr_array_unref);
+    }
+}
+
+/* The descriptions the charts were given by this build, and the one before's. */
+static void
+record_applied (AssayCorpusDashboard *self)
+{
+  for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+    {
+      g_clear_pointer (&self->applied_specs[1][kind], assay_chart_spec_unref);
+      self->applied_specs[1][kind] = self->applied_specs[0][kind];
+      self->applied_specs[0][kind] =
+        assay_chart_spec_ref (assay_chart_get_spec (assay_corpus_dashboard_get_chart (self, kind)));
+    }
+  g_clear_pointer (&self->applied_docs[1], g_ptr_array_unref);
+  self->applied_docs[1] = self->applied_docs[0];
+  self->applied_docs[0] = g_ptr_array_ref (self->built_docs);
 }
 
 static void
@@ -348,6 +391,7 @@ built_cb (GObject      *object,
   g_free (self->built_label);
   self->built_label = g_strdup (job->label);
   apply_corpus (self);
+  record_applied (self);
   elapsed = g_get_monotonic_time () - start;
   self->timings.n_applies++;
   self->timings.apply_total_us += elapsed;
@@ -381,7 +425,7 @@ start_build (AssayCorpusDashboard *self,
   task = g_task_new (NULL, self->cancellable, built_cb, g_object_ref (self));
   g_task_set_source_tag (task, start_build);
   g_task_set_task_data (task, job, (GDestroyNotify) build_job_free);
-  assay_worker_pool_run (_assay_pipeline_get_pool (self->pipeline), task, -10, build_thread);
+  assay_worker_pool_run (_assay_pipeline_get_pool (self->pipeline), task, RENDER_PRIORITY, build_thread);
 }
 
 /* Loading results. */
@@ -395,37 +439,93 @@ typedef struct
 static void start_loads (AssayCorpusDashboard *self);
 
 static void
+load_free (Load *load)
+{
+  g_object_unref (load->self);
+  g_free (load->sha256);
+  g_free (load);
+}
+
+/* On the pool: the loaded result boiled down, and let go there. The result
+ * is the dashboard's own (nothing else holds it; it keeps no JSON of the
+ * document's), made on a worker too. */
+static void
+summarise_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  AssayDocumentResult *result = task_data;
+  AssayChartsCorpusDoc *doc = assay_charts_corpus_doc_new_from_result (result);
+
+  g_task_set_task_data (task, NULL, NULL);   /* the result freed here, not on the main thread */
+  g_task_return_pointer (task, doc, (GDestroyNotify) assay_charts_corpus_doc_unref);
+}
+
+static void
+summarised_cb (GObject      *object,
+               GAsyncResult *async_result,
+               gpointer      user_data)
+{
+  Load *load = user_data;
+  AssayCorpusDashboard *self = load->self;
+  gint64 start = g_get_monotonic_time ();
+  g_autoptr(GError) error = NULL;
+  AssayChartsCorpusDoc *doc;
+
+  doc = g_task_propagate_pointer (G_TASK (async_result), &error);
+  if (doc == NULL)
+    {
+      load_free (load);   /* cancelled: the pipeline is going */
+      return;
+    }
+
+  self->n_loads--;
+  g_hash_table_insert (self->summaries, g_strdup (load->sha256), doc);
+  g_hash_table_remove (self->loading, load->sha256);
+  self->timings.n_summaries++;
+  self->timings.summary_max_us = MAX (self->timings.summary_max_us, g_get_monotonic_time () - start);
+  start_loads (self);
+  schedule_refresh (self);
+  load_free (load);
+}
+
+static void
 loaded_cb (GObject      *object,
            GAsyncResult *async_result,
            gpointer      user_data)
 {
   Load *load = user_data;
-  g_autoptr(AssayCorpusDashboard) self = load->self;
-  g_autofree char *sha256 = load->sha256;
-  g_autoptr(AssayDocumentResult) result = NULL;
+  AssayCorpusDashboard *self = load->self;
+  AssayDocumentResult *result;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
 
-  g_free (load);
   result = assay_pipeline_load_result_finish (ASSAY_PIPELINE (object), async_result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->n_loads--;
-  if (result == NULL)
-    /* Left in "loading": not asked again in this session. */
-    g_debug ("The dashboard could not load a result: %s", error->message);
-  else
     {
-      gint64 start = g_get_monotonic_time ();
-
-      g_hash_table_insert (self->summaries, g_strdup (sha256),
-                           assay_charts_corpus_doc_new_from_result (result));
-      g_hash_table_remove (self->loading, sha256);
-      self->timings.n_summaries++;
-      self->timings.summary_max_us = MAX (self->timings.summary_max_us, g_get_monotonic_time () - start);
+      load_free (load);
+      return;
     }
-  start_loads (self);
-  schedule_refresh (self);
+
+  if (result == NULL)
+    {
+      /* Left in "loading": not asked again in this session. */
+      g_debug ("The dashboard could not load a result: %s", error->message);
+      self->n_loads--;
+      start_loads (self);
+      schedule_refresh (self);
+      load_free (load);
+      return;
+    }
+
+  /* Summarised and freed on the pool (the load still counts in n_loads):
+   * the main thread only files the summary. No source object: the task may
+   * end on a worker. */
+  task = g_task_new (NULL, self->cancellable, summarised_cb, load);
+  g_task_set_source_tag (task, loaded_cb);
+  g_task_set_task_data (task, result, g_object_unref);
+  assay_worker_pool_run (_assay_pipeline_get_pool (self->pipeline), task, RENDER_PRIORITY, summarise_thread);
 }
 
 static void
@@ -449,8 +549,14 @@ start_loads (AssayCorpusDashboard *self)
       assay_pipeline_load_result_async (self->pipeline, document, self->cancellable, loaded_cb, load);
     }
 
-  gtk_spinner_set_spinning (self->spinner, self->n_loads > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->n_loads > 0);
+  /* Shown by opacity, not visibility: loads come and go many times a
+   * second in a batch, and each change of visibility would lay the window
+   * out again. */
+  if (gtk_spinner_get_spinning (self->spinner) != (self->n_loads > 0))
+    {
+      gtk_spinner_set_spinning (self->spinner, self->n_loads > 0);
+      gtk_widget_set_opacity (GTK_WIDGET (self->spinner), self->n_loads > 0 ? 1 : 0);
+    }
 }
 
 static gboolean
@@ -545,18 +651,16 @@ label_selected_cb (AssayCorpusDashboard *self)
   assay_corpus_dashboard_set_label (self, self->corpus->label_keys[selected]);
 }
 
-/* The document at @id of the charts shown: "document-activated". */
+/* The document of that content: "document-activated". */
 static void
-activate_document (AssayCorpusDashboard *self,
-                   guint                 id)
+activate_sha256 (AssayCorpusDashboard *self,
+                 const char           *sha256)
 {
   GListModel *documents;
-  const char *sha256;
 
-  if (self->built_docs == NULL || id >= self->built_docs->len || self->pipeline == NULL)
+  if (self->pipeline == NULL)
     return;
 
-  sha256 = assay_charts_corpus_doc_get_sha256 (g_ptr_array_index (self->built_docs, id));
   documents = assay_pipeline_get_documents (self->pipeline);
   for (guint i = 0; sha256 != NULL && i < g_list_model_get_n_items (documents); i++)
     {
@@ -576,9 +680,22 @@ chart_activated_cb (AssayCorpusDashboard *self,
                     guint                 index,
                     AssayChart           *chart)
 {
+  AssayChartSpec *shown = assay_chart_get_shown_spec (chart);
+  GPtrArray *docs = NULL;
+  guint id;
+
   if (chart == self->benford_chart)
     return;
-  activate_document (self, assay_chart_get_item_id (chart, series, index));
+
+  /* The item is one of the picture shown: of this build, or for a moment
+   * of the one before; an older picture's item is not guessed at. */
+  for (guint g = 0; g < 2 && docs == NULL; g++)
+    for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+      if (self->applied_specs[g][kind] == shown && assay_corpus_dashboard_get_chart (self, kind) == chart)
+        docs = self->applied_docs[g];
+  id = assay_chart_get_item_id (chart, series, index);
+  if (docs != NULL && id < docs->len)
+    activate_sha256 (self, assay_charts_corpus_doc_get_sha256 (g_ptr_array_index (docs, id)));
 }
 
 static void
@@ -629,11 +746,19 @@ assay_corpus_dashboard_set_pipeline (AssayCorpusDashboard *self,
   self->n_loads = 0;
   self->building = self->build_again = FALSE;
   g_clear_pointer (&self->built_docs, g_ptr_array_unref);
+  clear_applied (self);
   g_clear_pointer (&self->corpus, assay_charts_corpus_free);
   g_clear_pointer (&self->groups_key, g_free);   /* its documents are gone */
   g_clear_handle_id (&self->refresh_source, g_source_remove);
 
   g_set_object (&self->pipeline, pipeline);
+  /* The charts update live: laid out and drawn on the pool, where the
+   * charts are built (before the pipeline's own jobs), never in a frame. */
+  for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+    assay_chart_set_render_pool (assay_corpus_dashboard_get_chart (self, kind),
+                                 pipeline != NULL ? _assay_pipeline_get_pool (pipeline)
+                                                  : assay_worker_pool_get_default (),
+                                 pipeline != NULL ? RENDER_PRIORITY : G_PRIORITY_DEFAULT);
   if (pipeline != NULL)
     {
       self->items_changed_id =
@@ -808,6 +933,7 @@ assay_corpus_dashboard_finalize (GObject *object)
   g_clear_pointer (&self->summaries, g_hash_table_unref);
   g_clear_pointer (&self->loading, g_hash_table_unref);
   g_clear_pointer (&self->built_docs, g_ptr_array_unref);
+  clear_applied (self);
   g_clear_pointer (&self->corpus, assay_charts_corpus_free);
   g_free (self->built_label);
   g_free (self->label);
@@ -923,6 +1049,10 @@ static void
 assay_corpus_dashboard_init (AssayCorpusDashboard *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint kind = 0; kind < ASSAY_CORPUS_N_CHARTS; kind++)
+    assay_chart_set_render_pool (assay_corpus_dashboard_get_chart (self, kind),
+                                 assay_worker_pool_get_default (), G_PRIORITY_DEFAULT);
 
   /* The box only lays the cards out: focus goes to the charts, not to
    * its children around them. */

@@ -6,7 +6,8 @@
  * the results of finished documents are loaded off the main thread
  * (assay_pipeline_load_result_async(), a few at a time), summarised once,
  * and the charts rebuilt on the worker pool at most every
- * ASSAY_CORPUS_DASHBOARD_REFRESH_MS, however many documents finish.
+ * ASSAY_CORPUS_DASHBOARD_REFRESH_MS, however many documents finish — and
+ * laid out and drawn there too (assay_chart_set_render_pool()).
  *
  * Main thread only.
  */
@@ -19,7 +20,7 @@
 
 G_BEGIN_DECLS
 
-#define ASSAY_CORPUS_DASHBOARD_REFRESH_MS 500
+#define ASSAY_CORPUS_DASHBOARD_REFRESH_MS 1000
 
 typedef enum
 {
@@ -56,7 +57,7 @@ typedef struct
   guint  n_applies;         /* builds shown: specs set, labels, groups list */
   gint64 apply_max_us;
   gint64 apply_total_us;
-  guint  n_summaries;       /* loaded results boiled down */
+  guint  n_summaries;       /* loaded results boiled down (on the pool), and filed */
   gint64 summary_max_us;
   guint  n_builds;          /* on the worker pool */
   gint64 build_max_us;

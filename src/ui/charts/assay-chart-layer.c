@@ -224,8 +224,8 @@ assay_chart_layer_snapshot (GtkWidget   *widget,
   double width, height;
   cairo_t *cr;
 
-  if (chart == NULL || priv->index < 0)
-    return;
+  if (chart == NULL || priv->index < 0 || _assay_chart_draws_on_pool (chart))
+    return;   /* on a render pool, the chart's picture has the series */
   geometry = _assay_chart_get_geometry (chart);
   if (geometry == NULL || (guint) priv->index >= assay_chart_spec_get_n_series (assay_chart_geometry_get_spec (geometry)))
     return;
@@ -238,6 +238,7 @@ assay_chart_layer_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   assay_chart_render_series (cr, geometry, &palette, priv->index);
   cairo_destroy (cr);
+  _assay_chart_count_draw (chart);
 }
 
 static void

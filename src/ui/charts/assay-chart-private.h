@@ -15,5 +15,11 @@ void                      _assay_chart_set_pointer       (AssayChart      *self,
                                                           double           x,
                                                           double           y);
 gboolean                  _assay_chart_geometry_pending  (AssayChart      *self);
+gboolean                  _assay_chart_draws_on_pool     (AssayChart      *self);
+void                      _assay_chart_count_draw        (AssayChart      *self);
+void                      _assay_chart_get_draw_counts   (AssayChart      *self,
+                                                          guint           *main_thread,
+                                                          guint           *pool);
+guint                     _assay_chart_get_n_unchanged   (AssayChart      *self);
 
 G_END_DECLS

@@ -32,7 +32,16 @@
  * once per size or data change — and the frame (axes, grid, title, legend),
  * kept as a render node. Hovering redraws only the hover mark: the frame node
  * and the layers' nodes (GTK keeps those until a layer queues a draw) are
- * reused as they are. */
+ * reused as they are.
+ *
+ * A chart given a render pool (assay_chart_set_render_pool(), for charts
+ * that update live) does both the layout and the drawing there: the job
+ * draws the frame and every series with assay_chart_render() — the export's
+ * path — into an image at the window's scale, and the main thread only
+ * appends that texture, until the data, the size, the colours or the scale
+ * change. Meanwhile frames show the picture before, with the geometry it
+ * was drawn from (hit-testing, tooltips and item ids read that one, so what
+ * is pointed at is what is shown); the layers draw nothing of their own. */
 struct _AssayChart
 {
   GtkWidget           parent_instance;
@@ -48,6 +57,19 @@ struct _AssayChart
   GCancellable       *cancellable; /* the geometry job in flight */
   AssayChartSpec     *pending_spec;
   double              pending_width, pending_height;
+  int                 pending_scale;
+  guint               pending_palette_serial;
+
+  AssayWorkerPool    *render_pool;   /* NULL: drawn on the main thread */
+  int                 render_priority;
+  GskRenderNode      *raster;        /* self->geometry drawn, on the pool */
+  cairo_surface_t    *raster_surface; /* its pixels */
+  int                 raster_scale;
+  guint               raster_palette_serial;
+  guint               palette_serial; /* bumped when the colours or the font change */
+  guint               n_draws_main;  /* static drawing (frame, series) on the main thread */
+  guint               n_draws_pool;  /* pictures drawn on the pool and shown */
+  guint               n_unchanged_pool; /* drawn there the same as the one shown */
 
   double              pointer_x, pointer_y;
   guint               hover_series, hover_index;
@@ -55,6 +77,7 @@ struct _AssayChart
   guint               has_hover : 1;
   guint               has_focus_item : 1;
   guint               pointer_in : 1;
+  guint               setting_spec : 1;
 };
 
 enum {
@@ -89,9 +112,20 @@ redraw_all (AssayChart *self)
     gtk_widget_queue_draw (child);
 }
 
+static const AssayChartGeometry *get_geometry (AssayChart *self);
+
 static void
 invalidate_geometry (AssayChart *self)
 {
+  if (self->render_pool != NULL)
+    {
+      /* The picture shown stays until the new one is drawn, started now
+       * rather than at the next frame. */
+      if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+        get_geometry (self);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   g_clear_pointer (&self->geometry, assay_chart_geometry_free);
   g_clear_pointer (&self->frame_node, gsk_render_node_unref);
   redraw_all (self);
@@ -141,7 +175,8 @@ _assay_chart_layers_changed (AssayChart *self)
 {
   g_return_if_fail (ASSAY_IS_CHART (self));
 
-  spec_changed (self);
+  if (!self->setting_spec)
+    spec_changed (self);
 }
 
 typedef struct
@@ -149,7 +184,17 @@ typedef struct
   AssayChartSpec    *spec;
   AssayChartPalette  palette;
   double             width, height;
+  int                scale;          /* > 0: drawn too, at this scale */
+  guint              palette_serial;
+  cairo_surface_t   *previous;       /* the picture shown, read-only */
 } GeometryJob;
+
+typedef struct
+{
+  AssayChartGeometry *geometry;
+  cairo_surface_t    *surface;       /* NULL: laid out only, or drawn the same as before */
+  gboolean            unchanged;     /* drawn, and the same pixels as the picture shown */
+} GeometryResult;
 
 static void
 geometry_job_free (gpointer data)
@@ -157,9 +202,36 @@ geometry_job_free (gpointer data)
   GeometryJob *job = data;
 
   assay_chart_spec_unref (job->spec);
+  g_clear_pointer (&job->previous, cairo_surface_destroy);
   g_free (job);
 }
 
+/* Whether two pictures have the same pixels. */
+static gboolean
+same_pixels (cairo_surface_t *a,
+             cairo_surface_t *b)
+{
+  int height = cairo_image_surface_get_height (a);
+  int stride = cairo_image_surface_get_stride (a);
+
+  return cairo_image_surface_get_width (a) == cairo_image_surface_get_width (b) &&
+         height == cairo_image_surface_get_height (b) &&
+         stride == cairo_image_surface_get_stride (b) &&
+         memcmp (cairo_image_surface_get_data (a), cairo_image_surface_get_data (b), (gsize) stride * height) == 0;
+}
+
+static void
+geometry_result_free (gpointer data)
+{
+  GeometryResult *result = data;
+
+  g_clear_pointer (&result->geometry, assay_chart_geometry_free);
+  g_clear_pointer (&result->surface, cairo_surface_destroy);
+  g_free (result);
+}
+
+/* On the pool: the layout, and for a chart drawn there the picture, through
+ * the same assay_chart_render() that export uses. */
 static void
 geometry_thread (GTask        *task,
                  gpointer      source_object,
@@ -167,54 +239,166 @@ geometry_thread (GTask        *task,
                  GCancellable *cancellable)
 {
   GeometryJob *job = task_data;
+  GeometryResult *result;
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  g_task_return_pointer (task,
-                         assay_chart_geometry_new (job->spec, &job->palette, job->width, job->height),
-                         (GDestroyNotify) assay_chart_geometry_free);
+  result = g_new0 (GeometryResult, 1);
+  result->geometry = assay_chart_geometry_new (job->spec, &job->palette, job->width, job->height);
+  if (job->scale > 0 && !g_cancellable_is_cancelled (cancellable))
+    {
+      int width = MAX (1, (int) ceil (job->width * job->scale));
+      int height = MAX (1, (int) ceil (job->height * job->scale));
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+      cairo_t *cr = cairo_create (surface);
+
+      cairo_scale (cr, job->scale, job->scale);
+      assay_chart_render (cr, result->geometry, &job->palette);
+      cairo_destroy (cr);
+      cairo_surface_flush (surface);
+      if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS && job->previous != NULL &&
+          same_pixels (surface, job->previous))
+        {
+          /* New data that looks the same (a live update that moved nothing
+           * here): the picture shown stays, and no frame draws it again. */
+          result->unchanged = TRUE;
+          cairo_surface_destroy (surface);
+        }
+      else if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
+        result->surface = surface;
+      else
+        {
+          g_debug ("Could not draw a chart at %d × %d: %s", width, height,
+                   cairo_status_to_string (cairo_surface_status (surface)));
+          cairo_surface_destroy (surface);
+        }
+    }
+  g_task_return_pointer (task, result, geometry_result_free);
+}
+
+/* The picture as a render node: a cairo node painting the image (which it
+ * keeps, without a copy). Not a texture node: GTK 4.8's cairo renderer
+ * copies a texture into a new surface each time it draws one — in every
+ * frame of the window, whatever the frame changed — while a cairo node's
+ * paint is clipped away; the GL renderer caches either. */
+static GskRenderNode *
+node_for_surface (cairo_surface_t *surface,
+                  double           width,
+                  double           height,
+                  int              scale)
+{
+  GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_t *cr = gsk_cairo_node_get_draw_context (node);
+
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  return node;
 }
 
 static void
 geometry_ready_cb (GObject      *object,
-                   GAsyncResult *result,
+                   GAsyncResult *async_result,
                    gpointer      user_data)
 {
-  AssayChart *self = ASSAY_CHART (object);
-  GeometryJob *job = g_task_get_task_data (G_TASK (result));
+  GWeakRef *weak = user_data;
+  g_autoptr(AssayChart) self = g_weak_ref_get (weak);
+  GeometryJob *job = g_task_get_task_data (G_TASK (async_result));
+  GeometryResult *result;
   g_autoptr(GError) error = NULL;
-  AssayChartGeometry *geometry;
 
-  geometry = g_task_propagate_pointer (G_TASK (result), &error);
-  if (geometry == NULL)
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  result = g_task_propagate_pointer (G_TASK (async_result), &error);
+  if (result == NULL)
     return;   /* cancelled: superseded or disposed */
+  if (self == NULL)
+    {
+      geometry_result_free (result);
+      return;
+    }
 
   g_clear_object (&self->cancellable);
+
+  if (job->scale > 0 && result->surface == NULL && !result->unchanged)
+    {
+      /* Could not be drawn (said on the worker): not asked again for this
+       * data and size — the pending fields stay as they are. */
+      geometry_result_free (result);
+      return;
+    }
   g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
+
+  if (result->unchanged)
+    {
+      /* The same picture: only the geometry (and the data items refer to) is new. */
+      if (job->palette_serial == self->palette_serial && self->render_pool != NULL && self->raster != NULL)
+        {
+          g_clear_pointer (&self->geometry, assay_chart_geometry_free);
+          self->geometry = g_steal_pointer (&result->geometry);
+          self->n_unchanged_pool++;
+        }
+      geometry_result_free (result);
+      if (self->pointer_in)
+        _assay_chart_set_pointer (self, self->pointer_x, self->pointer_y);
+      return;
+    }
+
+  if (result->surface != NULL)
+    {
+      /* A picture and the geometry it was drawn from: shown together, even
+       * when the data changed meanwhile (the next frame asks for newer). */
+      if (job->palette_serial != self->palette_serial || self->render_pool == NULL)
+        {
+          geometry_result_free (result);
+          gtk_widget_queue_draw (GTK_WIDGET (self));
+          return;
+        }
+      g_clear_pointer (&self->geometry, assay_chart_geometry_free);
+      g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+      g_clear_pointer (&self->raster, gsk_render_node_unref);
+      g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
+      self->geometry = g_steal_pointer (&result->geometry);
+      self->raster_surface = cairo_surface_reference (result->surface);
+      self->raster = node_for_surface (result->surface, job->width, job->height, job->scale);
+      self->raster_scale = job->scale;
+      self->raster_palette_serial = job->palette_serial;
+      self->n_draws_pool++;
+      geometry_result_free (result);
+      if (self->pointer_in)
+        _assay_chart_set_pointer (self, self->pointer_x, self->pointer_y);
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
 
   if (job->spec != self->spec)
     {
       /* Data changed meanwhile: the next frame starts again. */
-      assay_chart_geometry_free (geometry);
+      geometry_result_free (result);
       gtk_widget_queue_draw (GTK_WIDGET (self));
       return;
     }
 
   g_clear_pointer (&self->geometry, assay_chart_geometry_free);
   g_clear_pointer (&self->frame_node, gsk_render_node_unref);
-  self->geometry = geometry;
+  self->geometry = g_steal_pointer (&result->geometry);
+  geometry_result_free (result);
   redraw_all (self);
 }
 
 static void
 start_geometry_job (AssayChart *self,
                     double      width,
-                    double      height)
+                    double      height,
+                    int         scale)
 {
   g_autoptr(GTask) task = NULL;
   GeometryJob *job;
+  GWeakRef *weak;
 
-  if (self->pending_spec == self->spec && self->pending_width == width && self->pending_height == height)
+  if (self->pending_spec == self->spec && self->pending_width == width && self->pending_height == height &&
+      self->pending_scale == scale && self->pending_palette_serial == self->palette_serial)
     return;   /* already on its way */
 
   g_cancellable_cancel (self->cancellable);
@@ -224,17 +408,31 @@ start_geometry_job (AssayChart *self,
   self->pending_spec = assay_chart_spec_ref (self->spec);
   self->pending_width = width;
   self->pending_height = height;
+  self->pending_scale = scale;
+  self->pending_palette_serial = self->palette_serial;
 
   job = g_new0 (GeometryJob, 1);
   job->spec = assay_chart_spec_ref (self->spec);
   job->palette = self->palette;
   job->width = width;
   job->height = height;
+  job->scale = scale;
+  job->palette_serial = self->palette_serial;
+  if (scale > 0 && self->raster_surface != NULL && self->raster_scale == scale &&
+      self->raster_palette_serial == self->palette_serial)
+    job->previous = cairo_surface_reference (self->raster_surface);
 
-  task = g_task_new (self, self->cancellable, geometry_ready_cb, NULL);
+  /* No source object: the task's last reference may go on the worker; and
+   * a job in flight does not keep the chart. */
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  task = g_task_new (NULL, self->cancellable, geometry_ready_cb, weak);
   g_task_set_source_tag (task, start_geometry_job);
   g_task_set_task_data (task, job, geometry_job_free);
-  assay_worker_pool_run (assay_worker_pool_get_default (), task, G_PRIORITY_DEFAULT, geometry_thread);
+  if (scale > 0)
+    assay_worker_pool_run (self->render_pool, task, self->render_priority, geometry_thread);
+  else
+    assay_worker_pool_run (assay_worker_pool_get_default (), task, G_PRIORITY_DEFAULT, geometry_thread);
 }
 
 gboolean
@@ -244,30 +442,43 @@ _assay_chart_geometry_pending (AssayChart *self)
 }
 
 /* The geometry for the current data and size: computed now, or for large
- * series on the worker pool (returning the previous one, or NULL, meanwhile). */
-const AssayChartGeometry *
-_assay_chart_get_geometry (AssayChart *self)
+ * series on the worker pool (returning the previous one, or NULL, meanwhile).
+ * A chart drawn on a render pool always returns the geometry of the picture
+ * it shows, and asks the pool for a newer one when that is out of date. */
+static const AssayChartGeometry *
+get_geometry (AssayChart *self)
 {
   double width = gtk_widget_get_width (GTK_WIDGET (self));
   double height = gtk_widget_get_height (GTK_WIDGET (self));
   AssayChartSpec *spec;
   double gw = 0, gh = 0;
-
-  g_return_val_if_fail (ASSAY_IS_CHART (self), NULL);
+  gboolean current;
 
   if (width <= 0 || height <= 0)
-    return NULL;
+    return self->render_pool != NULL ? self->geometry : NULL;
 
   spec = ensure_spec (self);
   if (self->geometry != NULL)
     assay_chart_geometry_get_size (self->geometry, &gw, &gh);
-  if (self->geometry != NULL && assay_chart_geometry_get_spec (self->geometry) == spec &&
-      gw == width && gh == height)
+  current = self->geometry != NULL && assay_chart_geometry_get_spec (self->geometry) == spec &&
+            gw == width && gh == height;
+
+  if (self->render_pool != NULL)
+    {
+      int scale = MAX (1, gtk_widget_get_scale_factor (GTK_WIDGET (self)));
+
+      if (!current || self->raster == NULL || self->raster_scale != scale ||
+          self->raster_palette_serial != self->palette_serial)
+        start_geometry_job (self, width, height, scale);
+      return self->geometry;
+    }
+
+  if (current)
     return self->geometry;
 
   if (assay_chart_spec_get_n_points (spec) > SYNC_GEOMETRY_MAX_POINTS)
     {
-      start_geometry_job (self, width, height);
+      start_geometry_job (self, width, height, 0);
       return self->geometry;
     }
 
@@ -275,6 +486,25 @@ _assay_chart_get_geometry (AssayChart *self)
   g_clear_pointer (&self->frame_node, gsk_render_node_unref);
   self->geometry = assay_chart_geometry_new (spec, &self->palette, width, height);
   return self->geometry;
+}
+
+const AssayChartGeometry *
+_assay_chart_get_geometry (AssayChart *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), NULL);
+
+  return get_geometry (self);
+}
+
+/* What the chart shows: the description of its geometry (on a render pool
+ * possibly older than the data for a moment), else the current one. Items
+ * hit-tested on the geometry are looked up in this one. */
+static AssayChartSpec *
+shown_spec (AssayChart *self)
+{
+  if (self->geometry != NULL)
+    return assay_chart_geometry_get_spec (self->geometry);
+  return ensure_spec (self);
 }
 
 static void
@@ -325,6 +555,14 @@ G_GNUC_END_IGNORE_DEPRECATIONS
 
   if (memcmp (&palette, &self->palette, sizeof palette) == 0)
     return;
+  self->palette_serial++;
+  if (self->render_pool != NULL)
+    {
+      /* Drawn again on the pool; the picture before stays meanwhile. */
+      self->palette = palette;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
   if (!g_str_equal (palette.font, self->palette.font))
     g_clear_pointer (&self->geometry, assay_chart_geometry_free);
   self->palette = palette;
@@ -366,7 +604,7 @@ _assay_chart_set_pointer (AssayChart *self,
                           double      x,
                           double      y)
 {
-  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  const AssayChartGeometry *geometry = get_geometry (self);
   guint series, index;
 
   self->pointer_in = TRUE;
@@ -405,7 +643,7 @@ set_focus_item (AssayChart *self,
   self->has_focus_item = TRUE;
   self->focus_series = series;
   self->focus_index = index;
-  text = assay_chart_spec_describe_item (ensure_spec (self), series, index);
+  text = assay_chart_spec_describe_item (shown_spec (self), series, index);
   if (text != NULL)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -418,7 +656,7 @@ pressed_cb (AssayChart      *self,
             double           y,
             GtkGestureClick *click)
 {
-  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  const AssayChartGeometry *geometry = get_geometry (self);
   guint series, index;
 
   if (n_press != 1 || geometry == NULL)
@@ -439,7 +677,7 @@ key_pressed_cb (AssayChart            *self,
                 GdkModifierType        state,
                 GtkEventControllerKey *key)
 {
-  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  const AssayChartGeometry *geometry = get_geometry (self);
   guint series = self->has_focus_item ? self->focus_series : G_MAXUINT;
   guint index = self->focus_index;
   int delta = 0;
@@ -472,12 +710,13 @@ key_pressed_cb (AssayChart            *self,
     case GDK_KEY_Up:
     case GDK_KEY_Down:
       {
-        guint n = assay_chart_spec_get_n_series (ensure_spec (self));
+        AssayChartSpec *spec = shown_spec (self);
+        guint n = assay_chart_spec_get_n_series (spec);
 
         if (n < 2 || series == G_MAXUINT)
           return GDK_EVENT_PROPAGATE;
         series = (series + (keyval == GDK_KEY_Down ? 1 : n - 1)) % n;
-        index = MIN (index, assay_chart_series_get_n_items (assay_chart_spec_get_series (self->spec, series)) - 1);
+        index = MIN (index, assay_chart_series_get_n_items (assay_chart_spec_get_series (spec, series)) - 1);
         if (assay_chart_geometry_step (geometry, &series, &index, 0))
           set_focus_item (self, series, index);
         return GDK_EVENT_STOP;
@@ -505,7 +744,7 @@ static void
 focus_enter_cb (AssayChart              *self,
                 GtkEventControllerFocus *focus)
 {
-  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  const AssayChartGeometry *geometry = get_geometry (self);
   guint series = G_MAXUINT, index = 0;
 
   if (!self->has_focus_item && geometry != NULL && assay_chart_geometry_step (geometry, &series, &index, 0))
@@ -528,7 +767,7 @@ assay_chart_query_tooltip (GtkWidget  *widget,
                            GtkTooltip *tooltip)
 {
   AssayChart *self = ASSAY_CHART (widget);
-  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  const AssayChartGeometry *geometry = get_geometry (self);
   g_autofree char *text = NULL;
   guint series, index;
   double ix, iy, iw, ih;
@@ -546,7 +785,7 @@ assay_chart_query_tooltip (GtkWidget  *widget,
   else if (!assay_chart_geometry_hit_test (geometry, x, y, &series, &index))
     return FALSE;
 
-  text = assay_chart_spec_describe_item (ensure_spec (self), series, index);
+  text = assay_chart_spec_describe_item (shown_spec (self), series, index);
   if (text == NULL)
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
@@ -561,7 +800,7 @@ assay_chart_snapshot (GtkWidget   *widget,
                       GtkSnapshot *snapshot)
 {
   AssayChart *self = ASSAY_CHART (widget);
-  const AssayChartGeometry *geometry = _assay_chart_get_geometry (self);
+  const AssayChartGeometry *geometry = get_geometry (self);
   double width, height;
   guint series, index;
   gboolean mark;
@@ -570,22 +809,33 @@ assay_chart_snapshot (GtkWidget   *widget,
     return;
 
   assay_chart_geometry_get_size (geometry, &width, &height);
-  if (self->frame_node == NULL)
+  if (self->render_pool != NULL)
     {
-      GtkSnapshot *frame = gtk_snapshot_new ();
-      cairo_t *cr = gtk_snapshot_append_cairo (frame, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-      assay_chart_render_frame (cr, geometry, &self->palette);
-      cairo_destroy (cr);
-      self->frame_node = gtk_snapshot_free_to_node (frame);
+      /* The picture drawn on the pool, at the size it was drawn for; the
+       * layers have nothing of their own to add. */
+      if (self->raster != NULL)
+        gtk_snapshot_append_node (snapshot, self->raster);
     }
-  if (self->frame_node != NULL)
-    gtk_snapshot_append_node (snapshot, self->frame_node);
+  else
+    {
+      if (self->frame_node == NULL)
+        {
+          GtkSnapshot *frame = gtk_snapshot_new ();
+          cairo_t *cr = gtk_snapshot_append_cairo (frame, &GRAPHENE_RECT_INIT (0, 0, width, height));
 
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_snapshot_child (widget, child, snapshot);
+          assay_chart_render_frame (cr, geometry, &self->palette);
+          cairo_destroy (cr);
+          self->frame_node = gtk_snapshot_free_to_node (frame);
+          self->n_draws_main++;
+        }
+      if (self->frame_node != NULL)
+        gtk_snapshot_append_node (snapshot, self->frame_node);
+
+      for (GtkWidget *child = gtk_widget_get_first_child (widget);
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        gtk_widget_snapshot_child (widget, child, snapshot);
+    }
 
   /* The hovered item, else the keyboard's while focused: a small node of its own. */
   mark = FALSE;
@@ -663,6 +913,9 @@ assay_chart_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->geometry, assay_chart_geometry_free);
   g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+  g_clear_pointer (&self->raster, gsk_render_node_unref);
+  g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
+  g_clear_object (&self->render_pool);
   g_clear_pointer (&self->spec, assay_chart_spec_unref);
   g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
 
@@ -824,6 +1077,8 @@ assay_chart_init (AssayChart *self)
 
   g_signal_connect_object (manager, "notify::dark", G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (manager, "notify::high-contrast", G_CALLBACK (style_changed_cb), self, G_CONNECT_SWAPPED);
+  /* A picture drawn on a render pool is drawn again at a new scale. */
+  g_signal_connect (self, "notify::scale-factor", G_CALLBACK (gtk_widget_queue_draw), NULL);
 }
 
 /* In a .ui file, <child> elements that are layers stack as layers. */
@@ -974,13 +1229,49 @@ assay_chart_remove_layer (AssayChart      *self,
   spec_changed (self);
 }
 
+static GType
+layer_type_for (AssayChartSeries *series)
+{
+  switch (assay_chart_series_get_kind (series))
+    {
+    case ASSAY_CHART_KIND_BAR:
+    case ASSAY_CHART_KIND_HISTOGRAM:
+      return ASSAY_TYPE_COLUMN_LAYER;
+    case ASSAY_CHART_KIND_SCATTER:
+      return ASSAY_TYPE_SCATTER_LAYER;
+    case ASSAY_CHART_KIND_TIME_SPAN:
+      return ASSAY_TYPE_TIME_SPAN_LAYER;
+    case ASSAY_CHART_KIND_LINE:
+    default:
+      return ASSAY_TYPE_LINE_LAYER;
+    }
+}
+
+/* Whether the layers are one per series of @spec, of the kinds it needs,
+ * none read from a model, none with a colour of its own. */
+static gboolean
+layers_fit (AssayChart     *self,
+            AssayChartSpec *spec)
+{
+  GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
+
+  for (guint i = 0; i < assay_chart_spec_get_n_series (spec); i++, child = gtk_widget_get_next_sibling (child))
+    if (child == NULL ||
+        G_OBJECT_TYPE (child) != layer_type_for (assay_chart_spec_get_series (spec, i)) ||
+        assay_chart_layer_get_model (ASSAY_CHART_LAYER (child)) != NULL ||
+        assay_chart_layer_get_color (ASSAY_CHART_LAYER (child)) >= 0)
+      return FALSE;
+  return child == NULL;
+}
+
 /**
  * assay_chart_set_spec:
  * @self: a chart
  * @spec: a chart description (such as assay_charts_document_benford()'s)
  *
  * Shows @spec: takes its settings and replaces the layers with one per
- * series, of the matching kind. The same description exports to the same
+ * series, of the matching kind (layers that already are, as in a live
+ * update, are kept and given the new series). The same description exports to the same
  * picture (assay_chart_export()).
  */
 void
@@ -988,42 +1279,38 @@ assay_chart_set_spec (AssayChart     *self,
                       AssayChartSpec *spec)
 {
   GtkWidget *child;
+  guint i;
 
   g_return_if_fail (ASSAY_IS_CHART (self));
   g_return_if_fail (spec != NULL);
-
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
 
   assay_chart_spec_unref (self->base);
   self->base = assay_chart_spec_copy (spec);
   assay_chart_spec_clear_series (self->base);
 
-  for (guint i = 0; i < assay_chart_spec_get_n_series (spec); i++)
+  /* New data of the same kinds (a live update) keeps the layer widgets:
+   * none made or dropped, so nothing asks for a new layout. */
+  self->setting_spec = TRUE;
+  if (layers_fit (self, spec))
+    for (child = gtk_widget_get_first_child (GTK_WIDGET (self)), i = 0;
+         child != NULL;
+         child = gtk_widget_get_next_sibling (child), i++)
+      assay_chart_layer_set_series (ASSAY_CHART_LAYER (child), assay_chart_spec_get_series (spec, i));
+  else
     {
-      AssayChartSeries *series = assay_chart_spec_get_series (spec, i);
-      AssayChartLayer *layer;
+      while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+        gtk_widget_unparent (child);
 
-      switch (assay_chart_series_get_kind (series))
+      for (i = 0; i < assay_chart_spec_get_n_series (spec); i++)
         {
-        case ASSAY_CHART_KIND_BAR:
-        case ASSAY_CHART_KIND_HISTOGRAM:
-          layer = assay_column_layer_new ();
-          break;
-        case ASSAY_CHART_KIND_SCATTER:
-          layer = assay_scatter_layer_new ();
-          break;
-        case ASSAY_CHART_KIND_TIME_SPAN:
-          layer = assay_time_span_layer_new ();
-          break;
-        case ASSAY_CHART_KIND_LINE:
-        default:
-          layer = assay_line_layer_new ();
-          break;
+          AssayChartSeries *series = assay_chart_spec_get_series (spec, i);
+          AssayChartLayer *layer = g_object_new (layer_type_for (series), NULL);
+
+          assay_chart_layer_set_series (layer, series);
+          gtk_widget_insert_before (GTK_WIDGET (layer), GTK_WIDGET (self), NULL);
         }
-      assay_chart_layer_set_series (layer, series);
-      gtk_widget_insert_before (GTK_WIDGET (layer), GTK_WIDGET (self), NULL);
     }
+  self->setting_spec = FALSE;
 
   self->has_focus_item = FALSE;
   spec_changed (self);
@@ -1047,6 +1334,24 @@ assay_chart_get_spec (AssayChart *self)
   g_return_val_if_fail (ASSAY_IS_CHART (self), NULL);
 
   return ensure_spec (self);
+}
+
+/**
+ * assay_chart_get_shown_spec:
+ * @self: a chart
+ *
+ * The description of the picture shown, which the items of "activated" and
+ * assay_chart_get_item_id() are of: assay_chart_get_spec()'s, except on a
+ * render pool for the moment between new data and its picture.
+ *
+ * Returns: (transfer none): the description
+ */
+AssayChartSpec *
+assay_chart_get_shown_spec (AssayChart *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), NULL);
+
+  return shown_spec (self);
 }
 
 /**
@@ -1092,7 +1397,8 @@ assay_chart_get_focus_item (AssayChart *self,
  * @series: a series, as "activated" gives it
  * @index: an item of it
  *
- * What an item stands for: the id its series gave it
+ * What an item of the picture shown (assay_chart_get_shown_spec()) stands
+ * for: the id its series gave it
  * (assay_chart_series_set_ids(): a key figure's index in its document, a
  * page number, a digit), else its index — for a layer over a model, the
  * item's position in the model.
@@ -1108,10 +1414,78 @@ assay_chart_get_item_id (AssayChart *self,
 
   g_return_val_if_fail (ASSAY_IS_CHART (self), index);
 
-  spec = ensure_spec (self);
+  spec = shown_spec (self);
   if (series >= assay_chart_spec_get_n_series (spec))
     return index;
   return assay_chart_series_get_id (assay_chart_spec_get_series (spec, series), index);
+}
+
+/**
+ * assay_chart_set_render_pool:
+ * @self: a chart
+ * @pool: (nullable): where to lay the chart out and draw it; %NULL to draw
+ *   on the main thread (large series are then laid out on the default pool)
+ * @priority: of its jobs on @pool (lower first, as G_PRIORITY_*)
+ *
+ * For a chart that updates live (the corpus dashboard during a batch): each
+ * change of data, size, colours or scale is laid out and drawn on @pool —
+ * with the drawing path export uses — and the frames meanwhile show the
+ * picture before, hover and focus marks drawn over it on the main thread.
+ * The main thread's part of an update is then only appending a texture.
+ */
+void
+assay_chart_set_render_pool (AssayChart      *self,
+                             AssayWorkerPool *pool,
+                             int              priority)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+  g_return_if_fail (pool == NULL || ASSAY_IS_WORKER_POOL (pool));
+
+  self->render_priority = priority;
+  if (pool == self->render_pool)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending_spec, assay_chart_spec_unref);
+  g_set_object (&self->render_pool, pool);
+  g_clear_pointer (&self->geometry, assay_chart_geometry_free);
+  g_clear_pointer (&self->frame_node, gsk_render_node_unref);
+  g_clear_pointer (&self->raster, gsk_render_node_unref);
+  g_clear_pointer (&self->raster_surface, cairo_surface_destroy);
+  self->has_hover = FALSE;
+  redraw_all (self);
+}
+
+gboolean
+_assay_chart_draws_on_pool (AssayChart *self)
+{
+  return self->render_pool != NULL;
+}
+
+void
+_assay_chart_count_draw (AssayChart *self)
+{
+  self->n_draws_main++;
+}
+
+void
+_assay_chart_get_draw_counts (AssayChart *self,
+                              guint      *main_thread,
+                              guint      *pool)
+{
+  g_return_if_fail (ASSAY_IS_CHART (self));
+
+  *main_thread = self->n_draws_main;
+  *pool = self->n_draws_pool;
+}
+
+guint
+_assay_chart_get_n_unchanged (AssayChart *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CHART (self), 0);
+
+  return self->n_unchanged_pool;
 }
 
 typedef struct

@@ -12,6 +12,7 @@
 #include "assay-chart-layer.h"
 #include "assay-chart-palette.h"
 #include "assay-chart-spec.h"
+#include "assay-worker-pool.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,7 @@ void             assay_chart_remove_layer    (AssayChart        *self,
 void             assay_chart_set_spec        (AssayChart        *self,
                                               AssayChartSpec    *spec);
 AssayChartSpec  *assay_chart_get_spec        (AssayChart        *self);
+AssayChartSpec  *assay_chart_get_shown_spec  (AssayChart        *self);
 void             assay_chart_get_palette     (AssayChart        *self,
                                               AssayChartPalette *palette);
 gboolean         assay_chart_get_focus_item  (AssayChart        *self,
@@ -49,6 +51,9 @@ gboolean         assay_chart_get_focus_item  (AssayChart        *self,
 guint            assay_chart_get_item_id     (AssayChart        *self,
                                               guint              series,
                                               guint              index);
+void             assay_chart_set_render_pool (AssayChart        *self,
+                                              AssayWorkerPool   *pool,
+                                              int                priority);
 void             assay_chart_export_async    (AssayChart          *self,
                                               GFile               *file,
                                               AssayChartFormat     format,
