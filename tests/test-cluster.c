@@ -384,11 +384,51 @@ test_batch (Fixture       *fixture,
   g_assert_cmpuint (count_cached (again_docs), ==, 6);
   g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, extracted);
   g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 6);
-  /* The text between the stages is dropped once the result is stored:
-   * what is left of each is its "deleted" metadata. */
-  g_assert_cmpuint (stream_messages (fixture, "OBJ_" ASSAY_CLUSTER_WORK_BUCKET), ==, 6);
+  /* A worker of both roles analyses in place: nothing went through the
+   * work store or the analyse stream. */
+  g_assert_cmpuint (stream_messages (fixture, "OBJ_" ASSAY_CLUSTER_WORK_BUCKET), ==, 0);
+  g_assert_cmpuint (assay_test_file_count (worker->log, "analyse: "), ==, 0);
 
   proc_stop (worker);
+}
+
+/* Split roles, as deploy/ runs them: an extract worker hands the text to
+ * an analyse worker through the work store; the same results. */
+static void
+test_split_roles (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_auto(AssayTestOutcome) local = { 0 };
+  g_auto(AssayTestOutcome) cluster = { 0 };
+  g_autoptr(JsonNode) local_docs = NULL;
+  g_autoptr(JsonNode) cluster_docs = NULL;
+  const char *url = assay_test_nats_get_url (fixture->nats);
+  Proc *extract, *analyse;
+
+  write_pdfs (fixture, 4);
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", fixture->inputs, NULL },
+                  120, &local);
+  g_assert_cmpint (local.status, ==, 0);
+
+  extract = worker_start (fixture, "we", (const char *[]) { "--role", "extract", NULL }, NULL);
+  analyse = worker_start (fixture, "wa", (const char *[]) { "--role", "analyse", NULL }, NULL);
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", "--cluster", url,
+                                           fixture->inputs, NULL }, 120, &cluster);
+  g_assert_cmpint (cluster.status, ==, 0);
+
+  local_docs = documents_of (local.out);
+  cluster_docs = documents_of (cluster.out);
+  g_assert_cmpuint (count_status (cluster_docs, "done"), ==, 4);
+  g_assert_true (json_node_equal (local_docs, cluster_docs));
+  g_assert_cmpuint (assay_test_file_count (extract->log, "extract: "), ==, 4);
+  g_assert_cmpuint (assay_test_file_count (analyse->log, "analyse: "), ==, 4);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 4);
+  /* The text between the stages is dropped once the result is stored:
+   * what is left of each is its "deleted" metadata. */
+  g_assert_cmpuint (stream_messages (fixture, "OBJ_" ASSAY_CLUSTER_WORK_BUCKET), ==, 4);
+
+  proc_stop (extract);
+  proc_stop (analyse);
 }
 
 /* Runs the submitter in the background: its output to a file. */
@@ -652,7 +692,8 @@ test_graceful_stop (Fixture       *fixture,
 
   fake_model_start (&model, 1500);
   write_pdfs (fixture, 1);
-  worker = worker_start (fixture, "w1", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+  worker = worker_start (fixture, "w1", (const char *[]) { "--role", "extract", "--jobs", "1",
+                                                           "--llm-url", model.url,
                                                            "--model", "fake-7b", NULL }, NULL);
   submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
                                                                "fake-7b", fixture->inputs, NULL });
@@ -855,6 +896,8 @@ main (int    argc,
               fixture_set_up, test_wrong_credential, fixture_tear_down);
   g_test_add ("/assay/cluster/batch", Fixture, NULL,
               fixture_set_up, test_batch, fixture_tear_down);
+  g_test_add ("/assay/cluster/split-roles", Fixture, NULL,
+              fixture_set_up, test_split_roles, fixture_tear_down);
   g_test_add ("/assay/cluster/two-workers", Fixture, NULL,
               fixture_set_up, test_two_workers, fixture_tear_down);
   g_test_add ("/assay/cluster/killed-worker", Fixture, NULL,

@@ -506,6 +506,11 @@ check_job (AssayClusterWorker     *self,
   return g_steal_pointer (&template_);
 }
 
+static Outcome analyse_and_store (Slot    *slot,
+                                  natsMsg *msg,
+                                  Call    *call,
+                                  guint64  delivered);
+
 static Outcome
 run_extract (Slot            *slot,
              natsMsg         *msg,
@@ -576,6 +581,24 @@ run_extract (Slot            *slot,
       return outcome;
     }
 
+  /* A worker that analyses too does it here, on the text and extraction
+   * in memory: no trip through the work store and the analyse stream.
+   * The extract job is acked once the result is stored, so a worker
+   * killed meanwhile has the whole job redelivered. */
+  if (self->role & ASSAY_CLUSTER_ROLE_ANALYSE)
+    {
+      g_clear_pointer (&call->template_, assay_template_unref);
+      call->job->read_ms = call->read_ms;
+      call->job->extract_ms = call->extract_ms;
+      call_set_fraction (call, 0.0);
+      g_mutex_lock (&call->lock);
+      call->done = FALSE;
+      g_mutex_unlock (&call->lock);
+      publish_progress (self, job, "analysing", PROGRESS_ANALYSE, NULL);
+      count_started (self, ASSAY_STAGE_ANALYSE);
+      return analyse_and_store (slot, msg, call, delivered);
+    }
+
   /* The text and extraction go to the analyser through the work store
    * (a long document's text is past any message size), the job on the
    * analyse stream, with the same content key as its message id. */
@@ -621,29 +644,35 @@ analyse_worker (GTask        *task,
   AssayResultSource source = { 0 };
   JsonObject *object;
   JsonNode *root;
-  gsize len;
-  const char *data = g_bytes_get_data (call->payload, &len);
   gint64 start = g_get_monotonic_time ();
 
   call->failed_stage = ASSAY_STAGE_ANALYSE;
-  if (!json_parser_load_from_data (parser, data, len, &call->error))
-    goto out;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      !json_object_has_member ((object = json_node_get_object (root)), "text") ||
-      !json_object_has_member (object, "extraction"))
+  /* From another worker: the text and extraction in the payload. From
+   * this one's extract stage (role all): in memory already. */
+  if (call->payload != NULL)
     {
-      g_set_error_literal (&call->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CORRUPT,
-                           _("The text sent between workers is damaged"));
-      goto out;
+      gsize len;
+      const char *data = g_bytes_get_data (call->payload, &len);
+
+      if (!json_parser_load_from_data (parser, data, len, &call->error))
+        goto out;
+      root = json_parser_get_root (parser);
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+          !json_object_has_member ((object = json_node_get_object (root)), "text") ||
+          !json_object_has_member (object, "extraction"))
+        {
+          g_set_error_literal (&call->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CORRUPT,
+                               _("The text sent between workers is damaged"));
+          goto out;
+        }
+      call->text = assay_pdf_text_from_json (json_object_get_member (object, "text"), &call->error);
+      if (call->text == NULL)
+        goto out;
+      call->extraction = assay_extraction_from_json (json_object_get_member (object, "extraction"),
+                                                     &call->error);
+      if (call->extraction == NULL)
+        goto out;
     }
-  call->text = assay_pdf_text_from_json (json_object_get_member (object, "text"), &call->error);
-  if (call->text == NULL)
-    goto out;
-  call->extraction = assay_extraction_from_json (json_object_get_member (object, "extraction"),
-                                                 &call->error);
-  if (call->extraction == NULL)
-    goto out;
 
   analysis = assay_analyse (call->text, call->extraction, call->cancellable, &call->error);
   if (analysis == NULL)
@@ -678,6 +707,55 @@ drop_payload (AssayClusterWorker    *self,
     g_debug ("Could not drop the payload of %s: %s", job->path, error->message);
 }
 
+/* Slot thread: analyses @call (its own, freed here) on the pool, as the
+ * pipeline does, and stores the result. Its job's read_ms and extract_ms
+ * go into the result's timings. */
+static Outcome
+analyse_and_store (Slot    *slot,
+                   natsMsg *msg,
+                   Call    *call,
+                   guint64  delivered)
+{
+  AssayClusterWorker *self = slot->worker;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(AssayClusterJob) job = assay_cluster_job_copy (call->job);
+  Outcome outcome;
+
+  /* No callback: the thread function wakes the slot itself. The task
+   * holds no reference to the call, which the slot frees after waiting. */
+  task = g_task_new (NULL, call->cancellable, NULL, NULL);
+  g_task_set_source_tag (task, analyse_and_store);
+  g_task_set_task_data (task, call, NULL);
+  assay_worker_pool_run (self->pool, task, PRIORITY_ANALYSE, analyse_worker);
+  g_clear_object (&task);
+  call_wait (slot, call, msg, "analysing", PROGRESS_ANALYSE, 1.0 - PROGRESS_ANALYSE);
+
+  count_finished (self, ASSAY_STAGE_ANALYSE, call->result_json != NULL, call->analyse_ms);
+  if (call->result_json == NULL)
+    {
+      outcome = fail_job (self, job, msg, delivered, ASSAY_STAGE_ANALYSE, call->error);
+      call_free (call);
+      return outcome;
+    }
+
+  if (!assay_cluster_results_store (self->results, job->key, call->result_json, &error))
+    {
+      call_free (call);
+      if (g_error_matches (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE))
+        return fail_job (self, job, msg, ASSAY_CLUSTER_MAX_ATTEMPTS, ASSAY_STAGE_STORE, error);
+      return fail_job (self, job, msg, delivered, ASSAY_STAGE_STORE, error);
+    }
+  call_free (call);
+
+  g_mutex_lock (&self->lock);
+  self->n_done++;
+  g_mutex_unlock (&self->lock);
+  publish_progress (self, job, "done", 1.0, NULL);
+
+  return OUTCOME_ACKED;
+}
+
 static Outcome
 run_analyse (Slot            *slot,
              natsMsg         *msg,
@@ -687,7 +765,6 @@ run_analyse (Slot            *slot,
   AssayClusterWorker *self = slot->worker;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GTask) task = NULL;
   Call *call;
   Outcome outcome;
 
@@ -713,39 +790,11 @@ run_analyse (Slot            *slot,
   call = call_new (slot->cancellable);
   call->job = assay_cluster_job_copy (job);
   call->payload = g_steal_pointer (&payload);
-  /* No callback: the thread function wakes the slot itself. The task
-   * holds no reference to the call, which the slot frees after waiting. */
-  task = g_task_new (NULL, call->cancellable, NULL, NULL);
-  g_task_set_source_tag (task, run_analyse);
-  g_task_set_task_data (task, call, NULL);
-  assay_worker_pool_run (self->pool, task, PRIORITY_ANALYSE, analyse_worker);
-  g_clear_object (&task);
-  call_wait (slot, call, msg, "analysing", PROGRESS_ANALYSE, 1.0 - PROGRESS_ANALYSE);
+  outcome = analyse_and_store (slot, msg, call, delivered);
+  if (outcome == OUTCOME_ACKED)
+    drop_payload (self, job);
 
-  count_finished (self, ASSAY_STAGE_ANALYSE, call->result_json != NULL, call->analyse_ms);
-  if (call->result_json == NULL)
-    {
-      outcome = fail_job (self, job, msg, delivered, ASSAY_STAGE_ANALYSE, call->error);
-      call_free (call);
-      return outcome;
-    }
-
-  if (!assay_cluster_results_store (self->results, job->key, call->result_json, &error))
-    {
-      call_free (call);
-      if (g_error_matches (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE))
-        return fail_job (self, job, msg, ASSAY_CLUSTER_MAX_ATTEMPTS, ASSAY_STAGE_STORE, error);
-      return fail_job (self, job, msg, delivered, ASSAY_STAGE_STORE, error);
-    }
-  call_free (call);
-  drop_payload (self, job);
-
-  g_mutex_lock (&self->lock);
-  self->n_done++;
-  g_mutex_unlock (&self->lock);
-  publish_progress (self, job, "done", 1.0, NULL);
-
-  return OUTCOME_ACKED;
+  return outcome;
 }
 
 /* ------------------------------------------------------------------------ */
