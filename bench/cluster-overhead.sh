@@ -14,6 +14,10 @@
 # rounds, alternating, so the load other programs put on the machine falls
 # on both alike; the median of each and their ratio are printed (target:
 # cluster ≤ 1.15 × local).
+#
+# OLD=/path/to/an/older/assay adds, in each round, the same cluster run with
+# that binary (its worker and its submitter) on a fresh server: an A/B of
+# two builds in one run, under the same load.
 set -euo pipefail
 build=${1:-build}
 n=${2:-200}
@@ -39,7 +43,35 @@ d = json.load(open(sys.argv[1]))
 print(sum(1 for r in d["documents"] if r.get("status") == "done"))' "$1" 2> /dev/null || echo 0
 }
 
-printf '%6s %10s %10s %8s %10s\n' round "local s" "cluster s" ratio results
+old=${OLD:+$(realpath "$OLD")}
+new_assay=$assay
+
+# cluster_round NAME BINARY: one timed cluster run; sets cluster_wall.
+cluster_round() {
+  local name=$1
+  assay=$2
+  cluster_start_nats "nats-$name"
+  cluster_start_worker "worker-$name" --role all --jobs "$jobs" --offline
+  cluster_wait_workers 1
+  start=$(date +%s.%N)
+  XDG_DATA_HOME="$tmp/submit-$name" GSETTINGS_BACKEND=memory timeout 600 \
+    "$assay" --headless --cluster "$nats_url" --offline -o "$tmp/cluster-$name.json" "$tmp/pdfs" \
+    2> "$tmp/submit-$name.log" || true
+  end=$(date +%s.%N)
+  cluster_wall=$(echo "$end - $start" | bc -l)
+  [ "$(count_done "$tmp/cluster-$name.json")" -eq "$n" ] || {
+    echo "round $name: not every document came back; the server's state:" >&2
+    cluster_dump_state
+  }
+  cluster_stop_all
+  assay=$new_assay
+}
+
+if [ -n "$old" ]; then
+  printf '%6s %10s %10s %8s %10s %8s\n' round "local s" "cluster s" ratio "old s" "old ratio"
+else
+  printf '%6s %10s %10s %8s %10s\n' round "local s" "cluster s" ratio results
+fi
 : > "$tmp/walls"
 for r in $(seq "$rounds"); do
   start=$(date +%s.%N)
@@ -48,25 +80,28 @@ for r in $(seq "$rounds"); do
   end=$(date +%s.%N)
   local_wall=$(echo "$end - $start" | bc -l)
 
-  cluster_start_nats "nats-$r"
-  cluster_start_worker "worker-$r" --role all --jobs "$jobs" --offline
-  cluster_wait_workers 1
-  start=$(date +%s.%N)
-  XDG_DATA_HOME="$tmp/submit-$r" GSETTINGS_BACKEND=memory timeout 600 \
-    "$assay" --headless --cluster "$nats_url" --offline -o "$tmp/cluster-$r.json" "$tmp/pdfs" \
-    2> "$tmp/submit-$r.log" || true
-  end=$(date +%s.%N)
-  cluster_wall=$(echo "$end - $start" | bc -l)
-  [ "$(count_done "$tmp/cluster-$r.json")" -eq "$n" ] || {
-    echo "round $r: not every document came back; the server's state:" >&2
-    cluster_dump_state
-  }
-  cluster_stop_all
+  # With OLD, the two builds take turns going first.
+  old_wall=
+  if [ -n "$old" ] && [ $((r % 2)) -eq 0 ]; then
+    cluster_round "old-$r" "$old"; old_wall=$cluster_wall
+  fi
+  cluster_round "$r" "$assay"
+  new_wall=$cluster_wall
+  if [ -n "$old" ] && [ $((r % 2)) -eq 1 ]; then
+    cluster_round "old-$r" "$old"; old_wall=$cluster_wall
+  fi
 
-  printf '%6d %10.2f %10.2f %8.3f %5s/%-4s\n' "$r" "$local_wall" "$cluster_wall" \
-    "$(echo "$cluster_wall / $local_wall" | bc -l)" \
-    "$(count_done "$tmp/local-$r.json")" "$(count_done "$tmp/cluster-$r.json")"
-  echo "$local_wall $cluster_wall" >> "$tmp/walls"
+  if [ -n "$old" ]; then
+    printf '%6d %10.2f %10.2f %8.3f %10.2f %8.3f   %s/%s/%s\n' "$r" "$local_wall" "$new_wall" \
+      "$(echo "$new_wall / $local_wall" | bc -l)" "$old_wall" "$(echo "$old_wall / $local_wall" | bc -l)" \
+      "$(count_done "$tmp/local-$r.json")" "$(count_done "$tmp/cluster-$r.json")" \
+      "$(count_done "$tmp/cluster-old-$r.json")"
+  else
+    printf '%6d %10.2f %10.2f %8.3f %5s/%-4s\n' "$r" "$local_wall" "$new_wall" \
+      "$(echo "$new_wall / $local_wall" | bc -l)" \
+      "$(count_done "$tmp/local-$r.json")" "$(count_done "$tmp/cluster-$r.json")"
+  fi
+  echo "$local_wall $new_wall ${old_wall:-0}" >> "$tmp/walls"
 done
 
 python3 - "$tmp/walls" "$n" <<'PY'
@@ -77,4 +112,9 @@ lo = statistics.median(r[0] for r in rows)
 cl = statistics.median(r[1] for r in rows)
 print(f"median: local {lo:.2f} s, cluster {cl:.2f} s, ratio {cl / lo:.3f}; "
       f"{(cl - lo) * 1000 / n:+.1f} ms per document")
+if any(r[2] > 0 for r in rows):
+    od = statistics.median(r[2] for r in rows)
+    print(f"old build: cluster {od:.2f} s, ratio {od / lo:.3f}; "
+          f"median of per-round ratios new/old "
+          f"{statistics.median(r[1] / r[2] for r in rows):.3f}")
 PY

@@ -388,9 +388,35 @@ assay_cluster_objects_get_stream (AssayClusterConnection  *connection,
       return FALSE;
     }
 
+  chunk_subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
+
+  /* One chunk (most PDFs, under 128 KiB): the only message on its
+   * subject, in one request, without making a consumer for it. */
+  if (n_chunks == 1)
+    {
+      natsMsg *msg = NULL;
+      gsize len;
+
+      s = js_GetLastMsg (&msg, js, stream_name, chunk_subject, NULL, &jerr);
+      if (s != NATS_OK)
+        return assay_cluster_set_error (error, s, jerr, _("cannot read an object"));
+      len = natsMsg_GetDataLength (msg);
+      got = len;
+      if (got <= size)
+        {
+          g_checksum_update (checksum, (const guchar *) natsMsg_GetData (msg), len);
+          if (!g_output_stream_write_all (stream, natsMsg_GetData (msg), len, NULL, cancellable, error))
+            {
+              natsMsg_Destroy (msg);
+              return FALSE;
+            }
+        }
+      natsMsg_Destroy (msg);
+      n_chunks = 0;
+    }
+
   if (n_chunks > 0)
     {
-      chunk_subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
       jsSubOptions_Init (&so);
       so.Stream = stream_name;
       so.Ordered = true;

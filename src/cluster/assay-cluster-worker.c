@@ -835,7 +835,7 @@ handle_message (Slot    *slot,
       g_debug ("%s is done already", job->path);
       if (slot->kind == KIND_ANALYSE)
         drop_payload (self, job);
-      natsMsg_AckSync (msg, NULL, NULL);
+      natsMsg_Ack (msg, NULL);
       publish_progress (self, job, "done", 1.0, NULL);
       return;
     }
@@ -865,7 +865,10 @@ handle_message (Slot    *slot,
   switch (outcome)
     {
     case OUTCOME_ACKED:
-      if (natsMsg_AckSync (msg, NULL, NULL) != NATS_OK)
+      /* Not waiting for the server to confirm: what the job led to is
+       * stored already, so a lost ack costs only a redelivery that finds
+       * the job done. The connection is flushed before the worker exits. */
+      if (natsMsg_Ack (msg, NULL) != NATS_OK)
         g_message ("Could not acknowledge %s (%s); it will be redelivered and found done",
                    job->path, nats_GetLastError (NULL));
       break;
