@@ -1094,8 +1094,15 @@ add_slots (AssayClusterWorker  *self,
   const char *subject = kind == KIND_EXTRACT ? ASSAY_CLUSTER_EXTRACT_SUBJECT : ASSAY_CLUSTER_ANALYSE_SUBJECT;
   const char *stream = kind == KIND_EXTRACT ? ASSAY_CLUSTER_EXTRACT_STREAM : ASSAY_CLUSTER_ANALYSE_STREAM;
   const char *durable = kind == KIND_EXTRACT ? ASSAY_CLUSTER_EXTRACT_CONSUMER : ASSAY_CLUSTER_ANALYSE_CONSUMER;
+  guint n_slots = self->n_jobs;
 
-  for (guint i = 0; i < self->n_jobs; i++)
+  /* An extract slot spends part of every job on the network (the fetch,
+   * the PDF, the result, the ack) where a local run's reader would be
+   * busy: half as many slots again keep the cores busy meanwhile. */
+  if (kind == KIND_EXTRACT)
+    n_slots += MAX (1, self->n_jobs / 2);
+
+  for (guint i = 0; i < n_slots; i++)
     {
       Slot *slot = g_new0 (Slot, 1);
       jsSubOptions so;
