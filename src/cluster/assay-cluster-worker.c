@@ -828,8 +828,13 @@ handle_message (Slot    *slot,
     }
 
   /* Done already (a redelivery after a worker stopped between storing
-   * and acknowledging, or the same content submitted twice). */
-  existing = assay_cluster_results_get (self->results, job->key, NULL, NULL);
+   * and acknowledging)? A first delivery is not looked up: the submitter
+   * looked before queueing it, and the server drops the same content
+   * queued again within its duplicate window; a job done twice all the
+   * same (queued again past the window while it ran) still has its
+   * result written once (assay_cluster_results_store()). */
+  if (delivered > 1)
+    existing = assay_cluster_results_get (self->results, job->key, NULL, NULL);
   if (existing != NULL && assay_cluster_results_is_done (existing))
     {
       g_debug ("%s is done already", job->path);
