@@ -4,8 +4,10 @@
  *
  * One job, from either consumer:
  *
- *   fetch ─▶ (result already there: ack) ─▶ (past the attempts: failed) ─▶ work
+ *   fetch ─▶ (redelivered and the result there: ack) ─▶ (past the attempts: failed) ─▶ work
  *   work ─▶ next stage's message or the result stored ─▶ ack
+ *        (a worker of both roles analyses an extract job in place: its
+ *         result stored ─▶ ack)
  *        ─▶ a failure of the document: the failure stored as its result ─▶ ack
  *        ─▶ a failure of the moment (network, a reader that crashed): nak,
  *           redelivered, until ASSAY_CLUSTER_MAX_ATTEMPTS
@@ -1039,7 +1041,8 @@ sanitize_name (const char *name)
 
 /**
  * assay_cluster_worker_new:
- * @n_jobs: jobs at once per stage; 0: the pool's number of workers
+ * @n_jobs: jobs at once per stage (the extract stage takes half as many
+ *   again); 0: the pool's number of workers
  * @name: (nullable): the worker's name; %NULL: host name and process id
  * @extractor: what the extract stage runs (its id must be the one the
  *   submitters key on)
