@@ -384,11 +384,51 @@ test_batch (Fixture       *fixture,
   g_assert_cmpuint (count_cached (again_docs), ==, 6);
   g_assert_cmpuint (assay_test_file_count (worker->log, "extract: "), ==, extracted);
   g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 6);
-  /* The text between the stages is dropped once the result is stored:
-   * what is left of each is its "deleted" metadata. */
-  g_assert_cmpuint (stream_messages (fixture, "OBJ_" ASSAY_CLUSTER_WORK_BUCKET), ==, 6);
+  /* A worker of both roles analyses in place: nothing went through the
+   * work store or the analyse stream. */
+  g_assert_cmpuint (stream_messages (fixture, "OBJ_" ASSAY_CLUSTER_WORK_BUCKET), ==, 0);
+  g_assert_cmpuint (assay_test_file_count (worker->log, "analyse: "), ==, 0);
 
   proc_stop (worker);
+}
+
+/* Split roles, as deploy/ runs them: an extract worker hands the text to
+ * an analyse worker through the work store; the same results. */
+static void
+test_split_roles (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_auto(AssayTestOutcome) local = { 0 };
+  g_auto(AssayTestOutcome) cluster = { 0 };
+  g_autoptr(JsonNode) local_docs = NULL;
+  g_autoptr(JsonNode) cluster_docs = NULL;
+  const char *url = assay_test_nats_get_url (fixture->nats);
+  Proc *extract, *analyse;
+
+  write_pdfs (fixture, 4);
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", fixture->inputs, NULL },
+                  120, &local);
+  g_assert_cmpint (local.status, ==, 0);
+
+  extract = worker_start (fixture, "we", (const char *[]) { "--role", "extract", NULL }, NULL);
+  analyse = worker_start (fixture, "wa", (const char *[]) { "--role", "analyse", NULL }, NULL);
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", "--cluster", url,
+                                           fixture->inputs, NULL }, 120, &cluster);
+  g_assert_cmpint (cluster.status, ==, 0);
+
+  local_docs = documents_of (local.out);
+  cluster_docs = documents_of (cluster.out);
+  g_assert_cmpuint (count_status (cluster_docs, "done"), ==, 4);
+  g_assert_true (json_node_equal (local_docs, cluster_docs));
+  g_assert_cmpuint (assay_test_file_count (extract->log, "extract: "), ==, 4);
+  g_assert_cmpuint (assay_test_file_count (analyse->log, "analyse: "), ==, 4);
+  g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 4);
+  /* The text between the stages is dropped once the result is stored:
+   * what is left of each is its "deleted" metadata. */
+  g_assert_cmpuint (stream_messages (fixture, "OBJ_" ASSAY_CLUSTER_WORK_BUCKET), ==, 4);
+
+  proc_stop (extract);
+  proc_stop (analyse);
 }
 
 /* Runs the submitter in the background: its output to a file. */
@@ -652,7 +692,8 @@ test_graceful_stop (Fixture       *fixture,
 
   fake_model_start (&model, 1500);
   write_pdfs (fixture, 1);
-  worker = worker_start (fixture, "w1", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
+  worker = worker_start (fixture, "w1", (const char *[]) { "--role", "extract", "--jobs", "1",
+                                                           "--llm-url", model.url,
                                                            "--model", "fake-7b", NULL }, NULL);
   submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
                                                                "fake-7b", fixture->inputs, NULL });
@@ -701,6 +742,70 @@ test_metrics (Fixture       *fixture,
   natsMsg_Destroy (msg);
   natsSubscription_Destroy (sub);
   assay_cluster_connection_close (connection);
+
+  proc_stop (worker);
+}
+
+/* An operator's PDF bucket made without direct gets: objects are read
+ * through the JetStream API instead; a PDF of several chunks (past
+ * 128 KiB) through an ordered consumer. The same results as locally. */
+static void
+test_operator_bucket (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_free);
+  g_auto(AssayTestOutcome) local = { 0 };
+  g_auto(AssayTestOutcome) cluster = { 0 };
+  g_autoptr(JsonNode) local_docs = NULL;
+  g_autoptr(JsonNode) cluster_docs = NULL;
+  g_autofree char *big = NULL;
+  const char *subjects[] = { "$O." ASSAY_CLUSTER_PDF_BUCKET ".C.>", "$O." ASSAY_CLUSTER_PDF_BUCKET ".M.>" };
+  const char *url = assay_test_nats_get_url (fixture->nats);
+  jsStreamConfig config;
+  jsStreamInfo *si = NULL;
+  jsErrCode jerr = 0;
+  GStatBuf st;
+  Proc *worker;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  jsStreamConfig_Init (&config);
+  config.Name = "OBJ_" ASSAY_CLUSTER_PDF_BUCKET;
+  config.Subjects = subjects;
+  config.SubjectsLen = G_N_ELEMENTS (subjects);
+  config.Storage = js_FileStorage;
+  config.AllowRollup = true;
+  config.AllowDirect = false;
+  g_assert_cmpint (js_AddStream (&si, assay_cluster_connection_get_jetstream (connection), &config,
+                                 NULL, &jerr), ==, NATS_OK);
+  jsStreamInfo_Destroy (si);
+  assay_cluster_connection_close (connection);
+
+  for (guint i = 0; i < 200; i++)
+    g_ptr_array_add (pages, g_strdup_printf ("Annual report, page %u\nAcme Widgets Ltd\n\n"
+                                             "Revenue %u,%03u.5\nNet income %u.3\n",
+                                             i + 1, i + 1, i * 7, 100 + i));
+  big = assay_test_pdf_write_temp (fixture->inputs, "big", (const char * const *) pages->pdata,
+                                   pages->len);
+  g_assert_cmpint (g_stat (big, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 128 * 1024);
+  write_pdfs (fixture, 1);
+
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", fixture->inputs, NULL },
+                  120, &local);
+  g_assert_cmpint (local.status, ==, 0);
+  worker = worker_start (fixture, "w1", NULL, NULL);
+  assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", "--cluster", url,
+                                           fixture->inputs, NULL }, 120, &cluster);
+  g_assert_cmpint (cluster.status, ==, 0);
+
+  local_docs = documents_of (local.out);
+  cluster_docs = documents_of (cluster.out);
+  g_assert_cmpuint (count_status (cluster_docs, "done"), ==, 2);
+  g_assert_true (json_node_equal (local_docs, cluster_docs));
 
   proc_stop (worker);
 }
@@ -855,6 +960,10 @@ main (int    argc,
               fixture_set_up, test_wrong_credential, fixture_tear_down);
   g_test_add ("/assay/cluster/batch", Fixture, NULL,
               fixture_set_up, test_batch, fixture_tear_down);
+  g_test_add ("/assay/cluster/split-roles", Fixture, NULL,
+              fixture_set_up, test_split_roles, fixture_tear_down);
+  g_test_add ("/assay/cluster/operator-bucket", Fixture, NULL,
+              fixture_set_up, test_operator_bucket, fixture_tear_down);
   g_test_add ("/assay/cluster/two-workers", Fixture, NULL,
               fixture_set_up, test_two_workers, fixture_tear_down);
   g_test_add ("/assay/cluster/killed-worker", Fixture, NULL,

@@ -60,6 +60,46 @@ new_nuid (void)
   return g_strdup (nuid);
 }
 
+/* Which buckets' streams answer direct gets, as ensure_bucket() found
+ * them, per connection (a request to a stream without them is not
+ * refused, it times out). */
+static GMutex direct_lock;
+
+static void
+set_direct (AssayClusterConnection *connection,
+            const char             *stream,
+            gboolean                direct)
+{
+  GHashTable *streams;
+
+  g_mutex_lock (&direct_lock);
+  streams = g_object_get_data (G_OBJECT (connection), "assay-direct-streams");
+  if (streams == NULL)
+    {
+      streams = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_object_set_data_full (G_OBJECT (connection), "assay-direct-streams", streams,
+                              (GDestroyNotify) g_hash_table_unref);
+    }
+  g_hash_table_insert (streams, g_strdup (stream), GINT_TO_POINTER (direct));
+  g_mutex_unlock (&direct_lock);
+}
+
+static gboolean
+get_direct (AssayClusterConnection *connection,
+            const char             *stream)
+{
+  GHashTable *streams;
+  gboolean direct = FALSE;
+
+  g_mutex_lock (&direct_lock);
+  streams = g_object_get_data (G_OBJECT (connection), "assay-direct-streams");
+  if (streams != NULL)
+    direct = GPOINTER_TO_INT (g_hash_table_lookup (streams, stream));
+  g_mutex_unlock (&direct_lock);
+
+  return direct;
+}
+
 /**
  * assay_cluster_objects_ensure_bucket:
  * @max_bytes: what the bucket may hold in all
@@ -99,7 +139,10 @@ assay_cluster_objects_ensure_bucket (AssayClusterConnection  *connection,
         s = NATS_OK;
     }
   if (si != NULL)
-    jsStreamInfo_Destroy (si);
+    {
+      set_direct (connection, stream, si->Config != NULL && si->Config->AllowDirect);
+      jsStreamInfo_Destroy (si);
+    }
   if (s != NATS_OK)
     {
       g_autofree char *what = g_strdup_printf (_("cannot make the object store %s"), bucket);
@@ -109,6 +152,30 @@ assay_cluster_objects_ensure_bucket (AssayClusterConnection  *connection,
   return TRUE;
 }
 
+/* The last message on @subject: a direct get (the raw bytes, answered by
+ * the stream without the JetStream API's JSON and base64) where the
+ * stream allows it, else the API's. */
+static natsStatus
+get_last_msg (AssayClusterConnection  *connection,
+              const char              *stream,
+              const char              *subject,
+              natsMsg                **msg,
+              jsErrCode               *jerr)
+{
+  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
+
+  if (get_direct (connection, stream))
+    {
+      jsDirectGetMsgOptions options;
+
+      jsDirectGetMsgOptions_Init (&options);
+      options.LastBySubject = subject;
+      return js_DirectGetMsg (msg, js, stream, NULL, &options);
+    }
+
+  return js_GetLastMsg (msg, js, stream, subject, NULL, jerr);
+}
+
 /* The object's metadata, or NULL with NOT_FOUND (also for a deleted one). */
 static JsonObject *
 get_meta (AssayClusterConnection  *connection,
@@ -116,7 +183,6 @@ get_meta (AssayClusterConnection  *connection,
           const char              *name,
           GError                 **error)
 {
-  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
   g_autofree char *stream = dup_stream_name (bucket);
   g_autofree char *subject = dup_meta_subject (bucket, name);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -126,7 +192,7 @@ get_meta (AssayClusterConnection  *connection,
   JsonNode *root;
   gboolean parsed;
 
-  s = js_GetLastMsg (&msg, js, stream, subject, NULL, &jerr);
+  s = get_last_msg (connection, stream, subject, &msg, &jerr);
   if (s == NATS_NOT_FOUND || jerr == JSNoMessageFoundErr)
     {
       g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND,
@@ -388,9 +454,35 @@ assay_cluster_objects_get_stream (AssayClusterConnection  *connection,
       return FALSE;
     }
 
+  chunk_subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
+
+  /* One chunk (most PDFs, under 128 KiB): the only message on its
+   * subject, in one request, without making a consumer for it. */
+  if (n_chunks == 1)
+    {
+      natsMsg *msg = NULL;
+      gsize len;
+
+      s = get_last_msg (connection, stream_name, chunk_subject, &msg, &jerr);
+      if (s != NATS_OK)
+        return assay_cluster_set_error (error, s, jerr, _("cannot read an object"));
+      len = natsMsg_GetDataLength (msg);
+      got = len;
+      if (got <= size)
+        {
+          g_checksum_update (checksum, (const guchar *) natsMsg_GetData (msg), len);
+          if (!g_output_stream_write_all (stream, natsMsg_GetData (msg), len, NULL, cancellable, error))
+            {
+              natsMsg_Destroy (msg);
+              return FALSE;
+            }
+        }
+      natsMsg_Destroy (msg);
+      n_chunks = 0;
+    }
+
   if (n_chunks > 0)
     {
-      chunk_subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
       jsSubOptions_Init (&so);
       so.Stream = stream_name;
       so.Ordered = true;

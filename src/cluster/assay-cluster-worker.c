@@ -4,8 +4,10 @@
  *
  * One job, from either consumer:
  *
- *   fetch ─▶ (result already there: ack) ─▶ (past the attempts: failed) ─▶ work
+ *   fetch ─▶ (redelivered and the result there: ack) ─▶ (past the attempts: failed) ─▶ work
  *   work ─▶ next stage's message or the result stored ─▶ ack
+ *        (a worker of both roles analyses an extract job in place: its
+ *         result stored ─▶ ack)
  *        ─▶ a failure of the document: the failure stored as its result ─▶ ack
  *        ─▶ a failure of the moment (network, a reader that crashed): nak,
  *           redelivered, until ASSAY_CLUSTER_MAX_ATTEMPTS
@@ -506,6 +508,11 @@ check_job (AssayClusterWorker     *self,
   return g_steal_pointer (&template_);
 }
 
+static Outcome analyse_and_store (Slot    *slot,
+                                  natsMsg *msg,
+                                  Call    *call,
+                                  guint64  delivered);
+
 static Outcome
 run_extract (Slot            *slot,
              natsMsg         *msg,
@@ -576,6 +583,24 @@ run_extract (Slot            *slot,
       return outcome;
     }
 
+  /* A worker that analyses too does it here, on the text and extraction
+   * in memory: no trip through the work store and the analyse stream.
+   * The extract job is acked once the result is stored, so a worker
+   * killed meanwhile has the whole job redelivered. */
+  if (self->role & ASSAY_CLUSTER_ROLE_ANALYSE)
+    {
+      g_clear_pointer (&call->template_, assay_template_unref);
+      call->job->read_ms = call->read_ms;
+      call->job->extract_ms = call->extract_ms;
+      call_set_fraction (call, 0.0);
+      g_mutex_lock (&call->lock);
+      call->done = FALSE;
+      g_mutex_unlock (&call->lock);
+      publish_progress (self, job, "analysing", PROGRESS_ANALYSE, NULL);
+      count_started (self, ASSAY_STAGE_ANALYSE);
+      return analyse_and_store (slot, msg, call, delivered);
+    }
+
   /* The text and extraction go to the analyser through the work store
    * (a long document's text is past any message size), the job on the
    * analyse stream, with the same content key as its message id. */
@@ -621,29 +646,35 @@ analyse_worker (GTask        *task,
   AssayResultSource source = { 0 };
   JsonObject *object;
   JsonNode *root;
-  gsize len;
-  const char *data = g_bytes_get_data (call->payload, &len);
   gint64 start = g_get_monotonic_time ();
 
   call->failed_stage = ASSAY_STAGE_ANALYSE;
-  if (!json_parser_load_from_data (parser, data, len, &call->error))
-    goto out;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      !json_object_has_member ((object = json_node_get_object (root)), "text") ||
-      !json_object_has_member (object, "extraction"))
+  /* From another worker: the text and extraction in the payload. From
+   * this one's extract stage (role all): in memory already. */
+  if (call->payload != NULL)
     {
-      g_set_error_literal (&call->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CORRUPT,
-                           _("The text sent between workers is damaged"));
-      goto out;
+      gsize len;
+      const char *data = g_bytes_get_data (call->payload, &len);
+
+      if (!json_parser_load_from_data (parser, data, len, &call->error))
+        goto out;
+      root = json_parser_get_root (parser);
+      if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+          !json_object_has_member ((object = json_node_get_object (root)), "text") ||
+          !json_object_has_member (object, "extraction"))
+        {
+          g_set_error_literal (&call->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_CORRUPT,
+                               _("The text sent between workers is damaged"));
+          goto out;
+        }
+      call->text = assay_pdf_text_from_json (json_object_get_member (object, "text"), &call->error);
+      if (call->text == NULL)
+        goto out;
+      call->extraction = assay_extraction_from_json (json_object_get_member (object, "extraction"),
+                                                     &call->error);
+      if (call->extraction == NULL)
+        goto out;
     }
-  call->text = assay_pdf_text_from_json (json_object_get_member (object, "text"), &call->error);
-  if (call->text == NULL)
-    goto out;
-  call->extraction = assay_extraction_from_json (json_object_get_member (object, "extraction"),
-                                                 &call->error);
-  if (call->extraction == NULL)
-    goto out;
 
   analysis = assay_analyse (call->text, call->extraction, call->cancellable, &call->error);
   if (analysis == NULL)
@@ -678,6 +709,55 @@ drop_payload (AssayClusterWorker    *self,
     g_debug ("Could not drop the payload of %s: %s", job->path, error->message);
 }
 
+/* Slot thread: analyses @call (its own, freed here) on the pool, as the
+ * pipeline does, and stores the result. Its job's read_ms and extract_ms
+ * go into the result's timings. */
+static Outcome
+analyse_and_store (Slot    *slot,
+                   natsMsg *msg,
+                   Call    *call,
+                   guint64  delivered)
+{
+  AssayClusterWorker *self = slot->worker;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(AssayClusterJob) job = assay_cluster_job_copy (call->job);
+  Outcome outcome;
+
+  /* No callback: the thread function wakes the slot itself. The task
+   * holds no reference to the call, which the slot frees after waiting. */
+  task = g_task_new (NULL, call->cancellable, NULL, NULL);
+  g_task_set_source_tag (task, analyse_and_store);
+  g_task_set_task_data (task, call, NULL);
+  assay_worker_pool_run (self->pool, task, PRIORITY_ANALYSE, analyse_worker);
+  g_clear_object (&task);
+  call_wait (slot, call, msg, "analysing", PROGRESS_ANALYSE, 1.0 - PROGRESS_ANALYSE);
+
+  count_finished (self, ASSAY_STAGE_ANALYSE, call->result_json != NULL, call->analyse_ms);
+  if (call->result_json == NULL)
+    {
+      outcome = fail_job (self, job, msg, delivered, ASSAY_STAGE_ANALYSE, call->error);
+      call_free (call);
+      return outcome;
+    }
+
+  if (!assay_cluster_results_store (self->results, job->key, call->result_json, &error))
+    {
+      call_free (call);
+      if (g_error_matches (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE))
+        return fail_job (self, job, msg, ASSAY_CLUSTER_MAX_ATTEMPTS, ASSAY_STAGE_STORE, error);
+      return fail_job (self, job, msg, delivered, ASSAY_STAGE_STORE, error);
+    }
+  call_free (call);
+
+  g_mutex_lock (&self->lock);
+  self->n_done++;
+  g_mutex_unlock (&self->lock);
+  publish_progress (self, job, "done", 1.0, NULL);
+
+  return OUTCOME_ACKED;
+}
+
 static Outcome
 run_analyse (Slot            *slot,
              natsMsg         *msg,
@@ -687,7 +767,6 @@ run_analyse (Slot            *slot,
   AssayClusterWorker *self = slot->worker;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) payload = NULL;
-  g_autoptr(GTask) task = NULL;
   Call *call;
   Outcome outcome;
 
@@ -713,39 +792,11 @@ run_analyse (Slot            *slot,
   call = call_new (slot->cancellable);
   call->job = assay_cluster_job_copy (job);
   call->payload = g_steal_pointer (&payload);
-  /* No callback: the thread function wakes the slot itself. The task
-   * holds no reference to the call, which the slot frees after waiting. */
-  task = g_task_new (NULL, call->cancellable, NULL, NULL);
-  g_task_set_source_tag (task, run_analyse);
-  g_task_set_task_data (task, call, NULL);
-  assay_worker_pool_run (self->pool, task, PRIORITY_ANALYSE, analyse_worker);
-  g_clear_object (&task);
-  call_wait (slot, call, msg, "analysing", PROGRESS_ANALYSE, 1.0 - PROGRESS_ANALYSE);
+  outcome = analyse_and_store (slot, msg, call, delivered);
+  if (outcome == OUTCOME_ACKED)
+    drop_payload (self, job);
 
-  count_finished (self, ASSAY_STAGE_ANALYSE, call->result_json != NULL, call->analyse_ms);
-  if (call->result_json == NULL)
-    {
-      outcome = fail_job (self, job, msg, delivered, ASSAY_STAGE_ANALYSE, call->error);
-      call_free (call);
-      return outcome;
-    }
-
-  if (!assay_cluster_results_store (self->results, job->key, call->result_json, &error))
-    {
-      call_free (call);
-      if (g_error_matches (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE))
-        return fail_job (self, job, msg, ASSAY_CLUSTER_MAX_ATTEMPTS, ASSAY_STAGE_STORE, error);
-      return fail_job (self, job, msg, delivered, ASSAY_STAGE_STORE, error);
-    }
-  call_free (call);
-  drop_payload (self, job);
-
-  g_mutex_lock (&self->lock);
-  self->n_done++;
-  g_mutex_unlock (&self->lock);
-  publish_progress (self, job, "done", 1.0, NULL);
-
-  return OUTCOME_ACKED;
+  return outcome;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -779,14 +830,19 @@ handle_message (Slot    *slot,
     }
 
   /* Done already (a redelivery after a worker stopped between storing
-   * and acknowledging, or the same content submitted twice). */
-  existing = assay_cluster_results_get (self->results, job->key, NULL, NULL);
+   * and acknowledging)? A first delivery is not looked up: the submitter
+   * looked before queueing it, and the server drops the same content
+   * queued again within its duplicate window; a job done twice all the
+   * same (queued again past the window while it ran) still has its
+   * result written once (assay_cluster_results_store()). */
+  if (delivered > 1)
+    existing = assay_cluster_results_get (self->results, job->key, NULL, NULL);
   if (existing != NULL && assay_cluster_results_is_done (existing))
     {
       g_debug ("%s is done already", job->path);
       if (slot->kind == KIND_ANALYSE)
         drop_payload (self, job);
-      natsMsg_AckSync (msg, NULL, NULL);
+      natsMsg_Ack (msg, NULL);
       publish_progress (self, job, "done", 1.0, NULL);
       return;
     }
@@ -816,7 +872,10 @@ handle_message (Slot    *slot,
   switch (outcome)
     {
     case OUTCOME_ACKED:
-      if (natsMsg_AckSync (msg, NULL, NULL) != NATS_OK)
+      /* Not waiting for the server to confirm: what the job led to is
+       * stored already, so a lost ack costs only a redelivery that finds
+       * the job done. The connection is flushed before the worker exits. */
+      if (natsMsg_Ack (msg, NULL) != NATS_OK)
         g_message ("Could not acknowledge %s (%s); it will be redelivered and found done",
                    job->path, nats_GetLastError (NULL));
       break;
@@ -982,7 +1041,8 @@ sanitize_name (const char *name)
 
 /**
  * assay_cluster_worker_new:
- * @n_jobs: jobs at once per stage; 0: the pool's number of workers
+ * @n_jobs: jobs at once per stage (the extract stage takes half as many
+ *   again); 0: the pool's number of workers
  * @name: (nullable): the worker's name; %NULL: host name and process id
  * @extractor: what the extract stage runs (its id must be the one the
  *   submitters key on)
@@ -1042,8 +1102,15 @@ add_slots (AssayClusterWorker  *self,
   const char *subject = kind == KIND_EXTRACT ? ASSAY_CLUSTER_EXTRACT_SUBJECT : ASSAY_CLUSTER_ANALYSE_SUBJECT;
   const char *stream = kind == KIND_EXTRACT ? ASSAY_CLUSTER_EXTRACT_STREAM : ASSAY_CLUSTER_ANALYSE_STREAM;
   const char *durable = kind == KIND_EXTRACT ? ASSAY_CLUSTER_EXTRACT_CONSUMER : ASSAY_CLUSTER_ANALYSE_CONSUMER;
+  guint n_slots = self->n_jobs;
 
-  for (guint i = 0; i < self->n_jobs; i++)
+  /* An extract slot spends part of every job on the network (the fetch,
+   * the PDF, the result, the ack) where a local run's reader would be
+   * busy: half as many slots again keep the cores busy meanwhile. */
+  if (kind == KIND_EXTRACT)
+    n_slots += MAX (1, self->n_jobs / 2);
+
+  for (guint i = 0; i < n_slots; i++)
     {
       Slot *slot = g_new0 (Slot, 1);
       jsSubOptions so;

@@ -2,11 +2,14 @@
  *
  * Takes jobs from the durable pull consumers (extract, analyse or both),
  * runs the core's own read, extract and analyse on them, and hands each
- * job on: an extract job becomes an analyse job, an analyse job a result
- * in the results bucket. A job is acknowledged only after what it led to
- * is stored. Each of `n_jobs` slots per stage is a thread that blocks on
- * the network; the CPU work runs on the worker pool and extraction on the
- * main loop, as in a local run. Start, stop and wait on the main thread.
+ * job on: an extract job becomes an analyse job (a worker of both roles
+ * analyses it in place instead), an analyse job a result in the results
+ * bucket. A job is acknowledged only after what it led to is stored.
+ * Each slot is a thread that blocks on the network: `n_jobs` for the
+ * analyse stage, half as many again for the extract stage (its network
+ * waits overlap with the others' work); the CPU work runs on the worker
+ * pool and extraction on the main loop, as in a local run. Start, stop
+ * and wait on the main thread.
  */
 #pragma once
 
