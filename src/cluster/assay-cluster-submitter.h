@@ -38,5 +38,6 @@ AssayClusterSubmitter  *assay_cluster_submitter_new_finish   (GAsyncResult      
 AssayClusterConnection *assay_cluster_submitter_get_connection (AssayClusterSubmitter    *self);
 const char             *assay_cluster_submitter_get_batch_id (AssayClusterSubmitter      *self);
 guint                   assay_cluster_submitter_get_n_pending (AssayClusterSubmitter     *self);
+GListModel             *assay_cluster_submitter_get_workers  (AssayClusterSubmitter      *self);
 
 G_END_DECLS

@@ -908,7 +908,7 @@ slot_free (Slot *slot)
  *
  * What the worker publishes on assay.metrics.<name> every 2 s: the same
  * per-stage numbers as `--stats` (assay_metrics_to_json()) with the
- * worker's name, role and counts. Any thread.
+ * worker's name, host, role and counts (read by AssayClusterWorkerInfo). Any thread.
  *
  * Returns: (transfer full): compact JSON
  */
@@ -923,6 +923,8 @@ assay_cluster_worker_dup_metrics_json (AssayClusterWorker *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "worker");
   json_builder_add_string_value (builder, self->name);
+  json_builder_set_member_name (builder, "host");
+  json_builder_add_string_value (builder, g_get_host_name ());
   json_builder_set_member_name (builder, "role");
   json_builder_add_string_value (builder, self->role == ASSAY_CLUSTER_ROLE_ALL ? "all"
                                           : self->role == ASSAY_CLUSTER_ROLE_EXTRACT ? "extract"
