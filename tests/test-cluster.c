@@ -1029,6 +1029,70 @@ test_lost_job (Fixture       *fixture,
   proc_stop (worker);
 }
 
+static gboolean
+document_settled (gpointer data)
+{
+  AssayDocumentState state = assay_document_get_state (data);
+
+  return state == ASSAY_DOCUMENT_DONE || state == ASSAY_DOCUMENT_FAILED ||
+         state == ASSAY_DOCUMENT_NEEDS_PASSWORD || state == ASSAY_DOCUMENT_CANCELLED;
+}
+
+/* A PDF with a password: the worker says it needs one; retried with the
+ * password (the window's needs-password row), the worker reads it. The
+ * password is in no log. */
+static void
+test_password (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (2);
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_test_offline_pipeline_new (pool, template_, NULL);
+  g_autoptr(AssayClusterSubmitter) submitter = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain = write_pdf (fixture, 1);
+  g_autofree char *locked = g_build_filename (fixture->dir, "locked.pdf", NULL);
+  AssayDocument *document;
+  Proc *worker;
+
+  if (!assay_test_have_qpdf ())
+    {
+      g_test_fail_printf ("needs qpdf (apt-get install qpdf)");
+      return;
+    }
+  g_assert_true (assay_test_pdf_encrypt (plain, locked, "Zebra-7731", "owner-7731", &error));
+  g_assert_no_error (error);
+
+  submitter = assay_cluster_submitter_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  assay_pipeline_set_remote (pipeline, ASSAY_REMOTE (submitter));
+  worker = worker_start (fixture, "w1", NULL, NULL);
+
+  document = assay_test_pipeline_add_path (pipeline, locked);
+  assay_test_wait_until (document_settled, document, 60, "the worker to ask for a password");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+
+  /* A wrong one: asked again. */
+  assay_pipeline_retry_with_password (pipeline, document, "wrong-7731");
+  g_assert_false (document_settled (document));
+  assay_test_wait_until (document_settled, document, 60, "the worker to try the wrong password");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+
+  assay_pipeline_retry_with_password (pipeline, document, "Zebra-7731");
+  assay_test_wait_until (document_settled, document, 60, "the worker to read it with its password");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_nonnull (assay_document_get_result (document));
+
+  assay_pipeline_shutdown (pipeline);
+  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
+  assay_pipeline_set_remote (pipeline, NULL);
+  g_assert_finalize_object (g_steal_pointer (&submitter));
+  proc_stop (worker);
+  g_assert_false (assay_test_file_contains (worker->log, "Zebra-7731"));
+  g_assert_false (assay_test_file_contains (worker->log, "wrong-7731"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1067,6 +1131,8 @@ main (int    argc,
               fixture_set_up, test_workers_model, fixture_tear_down);
   g_test_add ("/assay/cluster/lost-job", Fixture, NULL,
               fixture_set_up, test_lost_job, fixture_tear_down);
+  g_test_add ("/assay/cluster/password", Fixture, NULL,
+              fixture_set_up, test_password, fixture_tear_down);
 
   return g_test_run ();
 }

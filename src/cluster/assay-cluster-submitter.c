@@ -819,6 +819,9 @@ submitter_process_async (AssayRemote              *remote,
   pending->job->template_key = g_strdup (request->template_key);
   pending->job->extractor_id = g_strdup (request->extractor_id);
   pending->job->batch = g_strdup (self->batch);
+  /* A PDF's password travels in its extract job (TLS with tls://), which
+   * the server deletes once the job is done; the analyse job has none. */
+  pending->job->password = g_strdup (request->password);
 
   list = g_hash_table_lookup (self->pending, pending->key);
   if (list == NULL)

@@ -397,7 +397,7 @@ start_read (gpointer user_data)
 
   assay_read_limits_init_default (&limits);
   call->started_us = g_get_monotonic_time ();
-  assay_pdf_read_async (call->pool, call->pdf_path, NULL, &limits, G_PRIORITY_DEFAULT,
+  assay_pdf_read_async (call->pool, call->pdf_path, call->job->password, &limits, G_PRIORITY_DEFAULT,
                         read_progress, call, call->cancellable, read_done, call);
 
   return G_SOURCE_REMOVE;
@@ -588,6 +588,10 @@ run_extract (Slot            *slot,
   next->extract_worker = g_strdup (self->name);
   next->read_ms = call->read_ms;
   next->extract_ms = call->extract_ms;
+  /* Read: the password stays here, off the analyse stream. */
+  if (next->password != NULL)
+    explicit_bzero (next->password, strlen (next->password));
+  g_clear_pointer (&next->password, g_free);
   call_free (call);
 
   if (!assay_cluster_objects_put_stream (self->connection, ASSAY_CLUSTER_WORK_BUCKET, next->payload,
