@@ -484,9 +484,35 @@ test_two_workers (Fixture       *fixture,
                                                        "--model", "fake-7b", NULL }, NULL);
 
   submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
-                                                               "fake-7b", fixture->inputs, NULL });
+                                                               "fake-7b", "--stats", fixture->inputs,
+                                                               NULL });
   docs = submit_finish (fixture, submit, "submit", 120, 0);
   g_assert_cmpuint (count_status (docs, "done"), ==, 10);
+
+  /* --stats: each worker's own figures, after its last job. */
+  n1 = assay_test_file_count (submit->log, "w1 on ");
+  n2 = assay_test_file_count (submit->log, "w2 on ");
+  g_assert_cmpuint (n1, ==, 1);
+  g_assert_cmpuint (n2, ==, 1);
+  {
+    g_autofree char *log = NULL;
+    g_autofree char *line = NULL;
+    guint64 done1 = 0, done2 = 0;
+    const char *at;
+
+    g_assert_true (g_file_get_contents (submit->log, &log, NULL, NULL));
+    at = strstr (log, "w1 on ");
+    g_assert_nonnull (at);
+    at = strstr (at, "(all): ");
+    g_assert_nonnull (at);
+    done1 = g_ascii_strtoull (at + strlen ("(all): "), NULL, 10);
+    at = strstr (log, "w2 on ");
+    at = strstr (at, "(all): ");
+    g_assert_nonnull (at);
+    done2 = g_ascii_strtoull (at + strlen ("(all): "), NULL, 10);
+    g_test_message ("--stats: w1 did %" G_GUINT64_FORMAT ", w2 %" G_GUINT64_FORMAT, done1, done2);
+    g_assert_cmpuint (done1 + done2, ==, 10);
+  }
 
   n1 = assay_test_file_count (w1->log, "extract: ");
   n2 = assay_test_file_count (w2->log, "extract: ");
