@@ -425,6 +425,7 @@ test_workers_panel (void)
   g_subprocess_send_signal (worker_b, SIGKILL);
   wait.status_prefix = "Gone";
   assay_test_wait_until (worker_row_shows, &wait, 30, "the killed worker's row to say gone");
+  g_test_message ("%s: %s", WORKER_A, assay_activity_panel_get_worker_text (panel, WORKER_A, 1));
   g_assert_true (g_str_has_prefix (assay_activity_panel_get_worker_text (panel, WORKER_A, 1), "Last seen"));
   gone = assay_test_ui_screenshot (GTK_WIDGET (window), "activity-workers-gone");
   g_subprocess_wait_async (worker_b, NULL, NULL, NULL);

@@ -551,11 +551,11 @@ worker_row_update (GtkWidget              *box,
                                        "%u jobs in flight (%u at once per stage)", in_flight),
                           in_flight, slots);
   /* Translators: a worker's host · its role · jobs in flight · done and failed */
-  details = g_strdup_printf (_("on %s · %s · %s · %" G_GUINT64_FORMAT " done, %" G_GUINT64_FORMAT " failed"),
+  details = g_strdup_printf (_("on %s · %s · %s · %llu done, %llu failed"),
                              host != NULL ? host : _("an unknown host"),
                              role_title (assay_cluster_worker_info_get_role (info)), jobs,
-                             assay_cluster_worker_info_get_done (info),
-                             assay_cluster_worker_info_get_failed (info));
+                             (unsigned long long) assay_cluster_worker_info_get_done (info),
+                             (unsigned long long) assay_cluster_worker_info_get_failed (info));
   set_cell (row->details, details);
 
   if (gone)
