@@ -95,16 +95,21 @@ assay_cli_cluster_run_worker (const AssayClusterOptions *options,
     }
 
   run.worker = assay_cluster_worker_new (connection, role, n_jobs, name, pool, extractor);
+  run.loop = g_main_loop_new (NULL, FALSE);
+  /* Before starting: a signal from then on is taken (dispatched once the
+   * loop runs), never the default action that kills the process. */
+  sigterm = g_unix_signal_add (SIGTERM, stop_signalled, &run);
+  sigint = g_unix_signal_add (SIGINT, stop_signalled, &run);
   if (!assay_cluster_worker_start (run.worker, &error))
     {
       g_printerr ("assay: %s\n", error->message);
+      g_source_remove (sigterm);
+      g_source_remove (sigint);
+      g_main_loop_unref (run.loop);
       g_clear_object (&run.worker);
       return 2;
     }
 
-  run.loop = g_main_loop_new (NULL, FALSE);
-  sigterm = g_unix_signal_add (SIGTERM, stop_signalled, &run);
-  sigint = g_unix_signal_add (SIGINT, stop_signalled, &run);
   assay_cluster_worker_wait_async (run.worker, NULL, worker_stopped, &run);
 
   g_main_loop_run (run.loop);
