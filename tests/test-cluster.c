@@ -19,6 +19,7 @@
 
 #include "assay-cluster-connection.h"
 #include "assay-cluster-layout.h"
+#include "assay-cluster-monitor.h"
 #include "assay-cluster-objects.h"
 #include "assay-cluster-submitter.h"
 #include "assay-fake-llm-server.h"
@@ -523,9 +524,35 @@ test_two_workers (Fixture       *fixture,
                                                        "--model", "fake-7b", NULL }, NULL);
 
   submit = submit_start (fixture, "submit", (const char *[]) { "--llm-url", model.url, "--model",
-                                                               "fake-7b", fixture->inputs, NULL });
+                                                               "fake-7b", "--stats", fixture->inputs,
+                                                               NULL });
   docs = submit_finish (fixture, submit, "submit", 120, 0);
   g_assert_cmpuint (count_status (docs, "done"), ==, 10);
+
+  /* --stats: each worker's own figures, after its last job. */
+  n1 = assay_test_file_count (submit->log, "w1 on ");
+  n2 = assay_test_file_count (submit->log, "w2 on ");
+  g_assert_cmpuint (n1, ==, 1);
+  g_assert_cmpuint (n2, ==, 1);
+  {
+    g_autofree char *log = NULL;
+    g_autofree char *line = NULL;
+    guint64 done1 = 0, done2 = 0;
+    const char *at;
+
+    g_assert_true (g_file_get_contents (submit->log, &log, NULL, NULL));
+    at = strstr (log, "w1 on ");
+    g_assert_nonnull (at);
+    at = strstr (at, "(all): ");
+    g_assert_nonnull (at);
+    done1 = g_ascii_strtoull (at + strlen ("(all): "), NULL, 10);
+    at = strstr (log, "w2 on ");
+    at = strstr (at, "(all): ");
+    g_assert_nonnull (at);
+    done2 = g_ascii_strtoull (at + strlen ("(all): "), NULL, 10);
+    g_test_message ("--stats: w1 did %" G_GUINT64_FORMAT ", w2 %" G_GUINT64_FORMAT, done1, done2);
+    g_assert_cmpuint (done1 + done2, ==, 10);
+  }
 
   n1 = assay_test_file_count (w1->log, "extract: ");
   n2 = assay_test_file_count (w2->log, "extract: ");
@@ -946,6 +973,257 @@ test_window_api (Fixture       *fixture,
   proc_stop (worker);
 }
 
+typedef struct
+{
+  AssayClusterSubmitter *submitter;
+  const char            *name;
+  gboolean               gone;
+} WorkerWait;
+
+static gboolean
+worker_heard (gpointer data)
+{
+  WorkerWait *wait = data;
+  GListModel *workers = assay_cluster_submitter_get_workers (wait->submitter);
+
+  for (guint i = 0; i < g_list_model_get_n_items (workers); i++)
+    {
+      g_autoptr(AssayClusterWorkerInfo) info = g_list_model_get_item (workers, i);
+
+      if (g_str_equal (assay_cluster_worker_info_get_name (info), wait->name))
+        return assay_cluster_worker_info_get_gone (info) == wait->gone;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+worker_analysed_one (gpointer data)
+{
+  AssayStageSnapshot snap;
+
+  return assay_cluster_worker_info_get_stage (data, ASSAY_STAGE_ANALYSE, &snap) && snap.done == 1;
+}
+
+static gboolean
+worker_read_one (gpointer data)
+{
+  AssayStageSnapshot snap;
+
+  return assay_cluster_worker_info_get_stage (data, ASSAY_STAGE_READ, &snap) && snap.done == 1;
+}
+
+/* The submitter lists the workers as they publish their figures, with
+ * the numbers of --stats per stage, live; a killed worker goes gone,
+ * the other stays. */
+static void
+test_workers_model (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (2);
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_test_offline_pipeline_new (pool, template_, NULL);
+  g_autoptr(AssayClusterSubmitter) submitter = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_pdf (fixture, 1);
+  WorkerWait wait = { 0 };
+  AssayClusterWorkerInfo *extract, *analyse;
+  AssayStageSnapshot snap;
+  AssayDocument *document;
+  GListModel *workers;
+  Proc *w1, *w2;
+
+  submitter = assay_cluster_submitter_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  assay_pipeline_set_remote (pipeline, ASSAY_REMOTE (submitter));
+  workers = assay_cluster_submitter_get_workers (submitter);
+  g_assert_true (g_list_model_get_item_type (workers) == ASSAY_TYPE_CLUSTER_WORKER_INFO);
+  g_assert_cmpuint (g_list_model_get_n_items (workers), ==, 0);
+
+  /* Named so that the model's order (by name) is not the start order. */
+  w2 = worker_start (fixture, "w2-analyse", (const char *[]) { "--role", "analyse", "--jobs", "3", NULL }, NULL);
+  w1 = worker_start (fixture, "w1-extract", (const char *[]) { "--role", "extract", NULL }, NULL);
+  wait.submitter = submitter;
+  wait.name = "w1-extract";
+  assay_test_wait_until (worker_heard, &wait, 20, "the extract worker's figures");
+  wait.name = "w2-analyse";
+  assay_test_wait_until (worker_heard, &wait, 20, "the analyse worker's figures");
+  g_assert_cmpuint (g_list_model_get_n_items (workers), ==, 2);
+
+  extract = g_list_model_get_item (workers, 0);
+  analyse = g_list_model_get_item (workers, 1);
+  g_object_unref (extract);   /* the model holds them */
+  g_object_unref (analyse);
+  g_assert_cmpstr (assay_cluster_worker_info_get_name (extract), ==, "w1-extract");
+  g_assert_cmpstr (assay_cluster_worker_info_get_role (extract), ==, "extract");
+  g_assert_cmpstr (assay_cluster_worker_info_get_host (extract), ==, g_get_host_name ());
+  g_assert_cmpstr (assay_cluster_worker_info_get_name (analyse), ==, "w2-analyse");
+  g_assert_cmpstr (assay_cluster_worker_info_get_role (analyse), ==, "analyse");
+  g_assert_cmpuint (assay_cluster_worker_info_get_slots (analyse), ==, 3);
+  g_assert_cmpint (assay_cluster_worker_info_get_last_seen (analyse), >, 0);
+  g_assert_false (assay_cluster_worker_info_get_stage (extract, ASSAY_STAGE_READ, &snap));
+
+  /* One document through both: each worker's stages count it. */
+  document = assay_test_pipeline_add_path (pipeline, path);
+  assay_test_wait_until (document_finished, document, 60, "the document to be done");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+  /* Their next figures (every 2 s) count it. */
+  assay_test_wait_until (worker_analysed_one, analyse, 20, "the analyse worker to count its job");
+  assay_test_wait_until (worker_read_one, extract, 20, "the extract worker to count its job");
+  g_assert_cmpuint (assay_cluster_worker_info_get_done (analyse), ==, 1);
+  g_assert_true (assay_cluster_worker_info_get_stage (extract, ASSAY_STAGE_READ, &snap));
+  g_assert_cmpuint (snap.done, ==, 1);
+  g_assert_cmpfloat (snap.p50_ms, >, 0);
+  g_assert_cmpfloat (snap.p90_ms, >=, snap.p50_ms);
+  g_assert_true (assay_cluster_worker_info_get_stage (analyse, ASSAY_STAGE_ANALYSE, &snap));
+  g_assert_false (assay_cluster_worker_info_get_stage (analyse, ASSAY_STAGE_READ, &snap));
+  g_assert_cmpuint (snap.done, ==, 0);
+
+  /* Killed: gone after three silent intervals; the other is not. */
+  g_subprocess_send_signal (w2->process, SIGKILL);
+  wait.name = "w2-analyse";
+  wait.gone = TRUE;
+  assay_test_wait_until (worker_heard, &wait, 30, "the killed worker to be gone");
+  g_assert_false (assay_cluster_worker_info_get_gone (extract));
+  g_assert_cmpuint (g_list_model_get_n_items (workers), ==, 2);
+
+  assay_pipeline_shutdown (pipeline);
+  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
+  assay_pipeline_set_remote (pipeline, NULL);
+  g_assert_finalize_object (g_steal_pointer (&submitter));
+  proc_stop (w1);
+}
+
+static void
+purge_stream (Fixture    *fixture,
+              const char *stream)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  jsErrCode jerr = 0;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (js_PurgeStream (assay_cluster_connection_get_jetstream (connection), stream, NULL, &jerr),
+                   ==, NATS_OK);
+  assay_cluster_connection_close (connection);
+}
+
+/* A job lost on the server (its stream purged before any worker took
+ * it): the submitter does not wait for ever. Nothing moves on the cluster
+ * for 5 AckWaits (10 s here), so the document fails saying so; the next
+ * one is done. */
+static void
+test_lost_job (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (2);
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_test_offline_pipeline_new (pool, template_, NULL);
+  g_autoptr(AssayClusterSubmitter) submitter = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first = write_pdf (fixture, 1);
+  g_autofree char *second = write_pdf (fixture, 2);
+  AssayDocument *lost, *document;
+  gint64 start;
+  Proc *worker;
+
+  submitter = assay_cluster_submitter_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  assay_pipeline_set_remote (pipeline, ASSAY_REMOTE (submitter));
+
+  lost = assay_test_pipeline_add_path (pipeline, first);
+  assay_test_wait_until (job_queued, fixture, 30, "the job to be queued");
+  purge_stream (fixture, ASSAY_CLUSTER_EXTRACT_STREAM);
+  start = g_get_monotonic_time ();
+  assay_test_wait_until (document_finished, lost, 40, "the lost job's document to fail");
+  g_test_message ("failed after %.1f s: %s", (g_get_monotonic_time () - start) / 1e6,
+                  assay_document_get_error_message (lost));
+  g_assert_cmpint (assay_document_get_state (lost), ==, ASSAY_DOCUMENT_FAILED);
+  g_assert_nonnull (strstr (assay_document_get_error_message (lost), "The cluster lost the job"));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 8 * G_USEC_PER_SEC);
+  g_assert_cmpuint (assay_cluster_submitter_get_n_pending (submitter), ==, 0);
+
+  /* The batch goes on. */
+  worker = worker_start (fixture, "w1", NULL, NULL);
+  document = assay_test_pipeline_add_path (pipeline, second);
+  assay_test_wait_until (document_finished, document, 60, "the next document to be done");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+
+  assay_pipeline_shutdown (pipeline);
+  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
+  assay_pipeline_set_remote (pipeline, NULL);
+  g_assert_finalize_object (g_steal_pointer (&submitter));
+  proc_stop (worker);
+}
+
+static gboolean
+document_settled (gpointer data)
+{
+  AssayDocumentState state = assay_document_get_state (data);
+
+  return state == ASSAY_DOCUMENT_DONE || state == ASSAY_DOCUMENT_FAILED ||
+         state == ASSAY_DOCUMENT_NEEDS_PASSWORD || state == ASSAY_DOCUMENT_CANCELLED;
+}
+
+/* A PDF with a password: the worker says it needs one; retried with the
+ * password (the window's needs-password row), the worker reads it. The
+ * password is in no log. */
+static void
+test_password (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (2);
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_test_offline_pipeline_new (pool, template_, NULL);
+  g_autoptr(AssayClusterSubmitter) submitter = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain = write_pdf (fixture, 1);
+  g_autofree char *locked = g_build_filename (fixture->dir, "locked.pdf", NULL);
+  AssayDocument *document;
+  Proc *worker;
+
+  if (!assay_test_have_qpdf ())
+    {
+      g_test_fail_printf ("needs qpdf (apt-get install qpdf)");
+      return;
+    }
+  g_assert_true (assay_test_pdf_encrypt (plain, locked, "Zebra-7731", "owner-7731", &error));
+  g_assert_no_error (error);
+
+  submitter = assay_cluster_submitter_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  assay_pipeline_set_remote (pipeline, ASSAY_REMOTE (submitter));
+  worker = worker_start (fixture, "w1", NULL, NULL);
+
+  document = assay_test_pipeline_add_path (pipeline, locked);
+  assay_test_wait_until (document_settled, document, 60, "the worker to ask for a password");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+
+  /* A wrong one: asked again. */
+  assay_pipeline_retry_with_password (pipeline, document, "wrong-7731");
+  g_assert_false (document_settled (document));
+  assay_test_wait_until (document_settled, document, 60, "the worker to try the wrong password");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_NEEDS_PASSWORD);
+
+  assay_pipeline_retry_with_password (pipeline, document, "Zebra-7731");
+  assay_test_wait_until (document_settled, document, 60, "the worker to read it with its password");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_nonnull (assay_document_get_result (document));
+
+  assay_pipeline_shutdown (pipeline);
+  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
+  assay_pipeline_set_remote (pipeline, NULL);
+  g_assert_finalize_object (g_steal_pointer (&submitter));
+  proc_stop (worker);
+  g_assert_false (assay_test_file_contains (worker->log, "Zebra-7731"));
+  g_assert_false (assay_test_file_contains (worker->log, "wrong-7731"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -953,6 +1231,8 @@ main (int    argc,
   static const char * const auth_args[] = { "--auth", "s3cret-token", NULL };
 
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* The submitters made here wait as the workers do (proc_start()). */
+  g_setenv ("ASSAY_CLUSTER_ACK_WAIT", "2", TRUE);
   assay_fake_llm_install_offline_resolver ();
 
   g_test_add_func ("/assay/cluster/unreachable", test_unreachable);
@@ -982,6 +1262,12 @@ main (int    argc,
               fixture_set_up, test_limit, fixture_tear_down);
   g_test_add ("/assay/cluster/window-api", Fixture, NULL,
               fixture_set_up, test_window_api, fixture_tear_down);
+  g_test_add ("/assay/cluster/workers-model", Fixture, NULL,
+              fixture_set_up, test_workers_model, fixture_tear_down);
+  g_test_add ("/assay/cluster/lost-job", Fixture, NULL,
+              fixture_set_up, test_lost_job, fixture_tear_down);
+  g_test_add ("/assay/cluster/password", Fixture, NULL,
+              fixture_set_up, test_password, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "assay-cluster-worker-info.h"
 #include "assay-metrics.h"
 
 static void
@@ -258,6 +259,109 @@ test_format_table (void)
     g_assert_cmpstr (lines[i], ==, expected[i]);
 }
 
+static void
+count_notify (guint      *count,
+              GParamSpec *pspec)
+{
+  (*count)++;
+}
+
+/* A worker's figures as it publishes them: the same JSON as --stats in
+ * "stages", read into properties and snapshots; notified on change only;
+ * gone after three silent intervals, back when heard again. */
+static void
+test_cluster_worker_info (void)
+{
+  g_autoptr(AssayMetrics) metrics = assay_metrics_new ();
+  g_autoptr(AssayClusterWorkerInfo) info = assay_cluster_worker_info_new ("w1");
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) other = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 interval = ASSAY_CLUSTER_WORKER_INFO_INTERVAL_S * G_USEC_PER_SEC;
+  guint n_done_notes = 0, n_gone_notes = 0, n_changed = 0;
+  AssayStageSnapshot snap;
+
+  for (guint i = 1; i <= 100; i++)
+    {
+      assay_metrics_started (metrics, ASSAY_STAGE_READ);
+      assay_metrics_finished (metrics, ASSAY_STAGE_READ, i != 50, i);
+    }
+  assay_metrics_started (metrics, ASSAY_STAGE_EXTRACT);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "worker");
+  json_builder_add_string_value (builder, "w1");
+  json_builder_set_member_name (builder, "host");
+  json_builder_add_string_value (builder, "node-3");
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "extract");
+  json_builder_set_member_name (builder, "jobs");
+  json_builder_add_int_value (builder, 4);
+  json_builder_set_member_name (builder, "done");
+  json_builder_add_int_value (builder, 99);
+  json_builder_set_member_name (builder, "failed");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "stages");
+  json_builder_add_value (builder, assay_metrics_to_json (metrics));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  g_signal_connect_swapped (info, "notify::done", G_CALLBACK (count_notify), &n_done_notes);
+  g_signal_connect_swapped (info, "notify::gone", G_CALLBACK (count_notify), &n_gone_notes);
+  g_signal_connect_swapped (info, "changed", G_CALLBACK (count_notify), &n_changed);
+
+  g_assert_false (assay_cluster_worker_info_get_stage (info, ASSAY_STAGE_READ, &snap));
+  g_assert_true (assay_cluster_worker_info_update (info, root, 1000 * interval, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (assay_cluster_worker_info_get_host (info), ==, "node-3");
+  g_assert_cmpstr (assay_cluster_worker_info_get_role (info), ==, "extract");
+  g_assert_cmpuint (assay_cluster_worker_info_get_slots (info), ==, 4);
+  g_assert_cmpuint (assay_cluster_worker_info_get_in_flight (info), ==, 1);
+  g_assert_cmpuint (assay_cluster_worker_info_get_done (info), ==, 99);
+  g_assert_cmpuint (assay_cluster_worker_info_get_failed (info), ==, 1);
+  g_assert_cmpint (assay_cluster_worker_info_get_last_seen (info), >, 0);
+  g_assert_true (assay_cluster_worker_info_get_stage (info, ASSAY_STAGE_READ, &snap));
+  g_assert_cmpuint (snap.done, ==, 99);
+  g_assert_cmpuint (snap.failed, ==, 1);
+  g_assert_cmpfloat_with_epsilon (snap.p50_ms, 50.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (snap.p90_ms, 90.1, 1e-9);
+  g_assert_cmpfloat_with_epsilon (snap.p99_ms, 99.01, 1e-9);
+  g_assert_cmpfloat (snap.max_ms, ==, 100);
+  g_assert_false (assay_cluster_worker_info_get_stage (info, ASSAY_STAGE_EXTRACT, &snap));
+  g_assert_cmpuint (snap.in_flight, ==, 1);
+  g_assert_cmpuint (n_done_notes, ==, 1);
+  g_assert_cmpuint (n_changed, ==, 1);
+
+  /* The same again: nothing notified, "changed" emitted. */
+  g_assert_true (assay_cluster_worker_info_update (info, root, 1001 * interval, NULL));
+  g_assert_cmpuint (n_done_notes, ==, 1);
+  g_assert_cmpuint (n_changed, ==, 2);
+
+  /* Silent for three intervals: still there; past them, gone. */
+  g_assert_false (assay_cluster_worker_info_check_gone (info, 1004 * interval));
+  g_assert_true (assay_cluster_worker_info_check_gone (info, 1004 * interval + 1));
+  g_assert_true (assay_cluster_worker_info_get_gone (info));
+  g_assert_true (assay_cluster_worker_info_check_gone (info, 1005 * interval));
+  g_assert_cmpuint (n_gone_notes, ==, 1);
+  g_assert_cmpuint (n_changed, ==, 3);
+  g_assert_true (assay_cluster_worker_info_update (info, root, 1006 * interval, NULL));
+  g_assert_false (assay_cluster_worker_info_get_gone (info));
+  g_assert_cmpuint (n_gone_notes, ==, 2);
+
+  /* Another worker's figures, or none, are refused and change nothing. */
+  json_object_set_string_member (json_node_get_object (root), "worker", "w2");
+  g_assert_false (assay_cluster_worker_info_update (info, root, 1007 * interval, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  other = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (other, json_array_new ());
+  g_assert_false (assay_cluster_worker_info_update (info, other, 1007 * interval, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_cmpuint (assay_cluster_worker_info_get_done (info), ==, 99);
+  g_assert_cmpuint (n_changed, ==, 4);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -271,6 +375,7 @@ main (int    argc,
   g_test_add_func ("/assay/metrics/reservoir-deterministic", test_reservoir_deterministic);
   g_test_add_func ("/assay/metrics/to-json", test_to_json);
   g_test_add_func ("/assay/metrics/format-table", test_format_table);
+  g_test_add_func ("/assay/metrics/cluster-worker-info", test_cluster_worker_info);
 
   return g_test_run ();
 }

@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "assay-activity-panel.h"
 #include "assay-application.h"
 #include "assay-document-list.h"
 #include "assay-document-row.h"
@@ -46,12 +47,16 @@ pointer_cleared (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
-/* The worker, started by the test and stopped by its process id. */
+/* A worker, started by the test and stopped by its process id. */
 static GSubprocess *
-worker_start (const char *url)
+worker_start_named (const char *url,
+                    const char *name,
+                    const char *role,
+                    const char *jobs)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-  g_autofree char *log = g_build_filename (tmp_dir, "worker.log", NULL);
+  g_autofree char *log_name = g_strdup_printf ("%s.log", name);
+  g_autofree char *log = g_build_filename (tmp_dir, log_name, NULL);
   g_autofree char *data = g_build_filename (tmp_dir, "worker-data", NULL);
   g_autoptr(GError) error = NULL;
   GSubprocess *worker;
@@ -60,11 +65,17 @@ worker_start (const char *url)
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
   g_subprocess_launcher_set_child_setup (launcher, assay_test_die_with_parent, NULL, NULL);
   worker = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("ASSAY_BINARY"),
-                                        "--worker", url, "--role", "all", "--offline",
-                                        "--jobs", "1", "--worker-name", WORKER_NAME, NULL);
+                                        "--worker", url, "--role", role, "--offline",
+                                        "--jobs", jobs, "--worker-name", name, NULL);
   g_assert_no_error (error);
 
   return worker;
+}
+
+static GSubprocess *
+worker_start (const char *url)
+{
+  return worker_start_named (url, WORKER_NAME, "all", "1");
 }
 
 static gboolean
@@ -290,6 +301,151 @@ test_cluster (void)
   assay_test_nats_stop (nats);
 }
 
+typedef struct
+{
+  AssayActivityPanel *panel;
+  const char         *name;
+  AssayStage          stage;
+  const char         *status_prefix;
+} RowWait;
+
+/* The worker's row shows its job done in @stage, and a status starting
+ * with @status_prefix. */
+static gboolean
+worker_row_shows (gpointer data)
+{
+  RowWait *wait = data;
+  const char *status = assay_activity_panel_get_worker_text (wait->panel, wait->name, 1);
+  const char *done = assay_activity_panel_get_worker_cell (wait->panel, wait->name, wait->stage, 1);
+
+  return status != NULL && g_str_has_prefix (status, wait->status_prefix) && g_strcmp0 (done, "1") == 0;
+}
+
+static gboolean
+panel_has_no_workers (gpointer data)
+{
+  return assay_activity_panel_get_workers (data) == NULL;
+}
+
+#define WORKER_A "panel-worker-a"
+#define WORKER_B "panel-worker-b"
+
+/* In cluster mode the activity panel has a row per worker, live: two
+ * workers (one reads and extracts, one analyses) appear with their names,
+ * host, role and per-stage figures; the one killed goes gone. Screenshots
+ * light and dark in the build directory. */
+static void
+test_workers_panel (void)
+{
+  g_autoptr(AssayTestNats) nats = NULL;
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *light = NULL;
+  g_autofree char *dark = NULL;
+  g_autofree char *gone = NULL;
+  GSubprocess *worker_a, *worker_b;
+  AssayActivityPanel *panel;
+  AssayWindow *window;
+  AssayPipeline *pipeline;
+  gpointer weak_pipeline;
+  const char *details;
+  RowWait wait = { 0 };
+  Done done = { 0 };
+
+  if (!assay_test_nats_available ())
+    {
+      g_test_fail_printf ("needs nats-server (apt-get install nats-server)");
+      return;
+    }
+
+  nats = assay_test_nats_start (NULL);
+  worker_a = worker_start_named (assay_test_nats_get_url (nats), WORKER_A, "extract", "2");
+  worker_b = worker_start_named (assay_test_nats_get_url (nats), WORKER_B, "analyse", "1");
+
+  assay_test_ui_set_dark (FALSE);
+  window = assay_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 980);
+  gtk_window_present (GTK_WINDOW (window));
+  assay_test_wait_until (widget_is_drawn, window, 10, "the window to map");
+  pipeline = assay_window_get_pipeline (window);
+  panel = ASSAY_ACTIVITY_PANEL (assay_window_get_activity_panel (window));
+  g_assert_null (assay_activity_panel_get_workers (panel));
+
+  g_settings_set_string (settings, "cluster-url", assay_test_nats_get_url (nats));
+  g_settings_set_boolean (settings, "cluster", TRUE);
+  assay_test_wait_until (has_remote, pipeline, 30, "the window to connect to the cluster");
+  g_assert_nonnull (assay_activity_panel_get_workers (panel));
+
+  /* A document through both workers, then the panel. */
+  file = write_pdf ("invoice-w.pdf", "Invoice 7\nDate: 2024-03-07\nAmount due: 700.00 EUR");
+  assay_window_add_files (window, &file, 1);
+  done.pipeline = pipeline;
+  done.n_done = 1;
+  assay_test_wait_until (all_done, &done, WAIT_LIMIT_S, "the cluster to finish the document");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-activity", NULL));
+  assay_test_wait_until (widget_is_drawn, panel, 10, "the activity panel to show");
+
+  /* Both rows, with their figures once each worker has sent them after
+   * its job (every 2 s). */
+  wait.panel = panel;
+  wait.name = WORKER_A;
+  wait.stage = ASSAY_STAGE_READ;
+  wait.status_prefix = "Last seen";
+  assay_test_wait_until (worker_row_shows, &wait, 30, "the extract worker's row to count its job");
+  wait.name = WORKER_B;
+  wait.stage = ASSAY_STAGE_ANALYSE;
+  assay_test_wait_until (worker_row_shows, &wait, 30, "the analyse worker's row to count its job");
+  g_assert_cmpuint (g_list_model_get_n_items (assay_activity_panel_get_workers (panel)), ==, 2);
+
+  details = assay_activity_panel_get_worker_text (panel, WORKER_A, 0);
+  g_test_message ("%s: %s", WORKER_A, details);
+  g_assert_nonnull (strstr (details, g_get_host_name ()));
+  g_assert_nonnull (strstr (details, "reads and extracts"));
+  g_assert_nonnull (strstr (details, "(2 at once per stage)"));
+  /* Documents done are counted where their result is stored: by the
+   * analyse worker. */
+  g_assert_nonnull (strstr (details, "0 done, 0 failed"));
+  details = assay_activity_panel_get_worker_text (panel, WORKER_B, 0);
+  g_test_message ("%s: %s", WORKER_B, details);
+  g_assert_nonnull (strstr (details, "analyses"));
+  g_assert_nonnull (strstr (details, "1 done, 0 failed"));
+  /* Each stage where it ran: the latency is known; elsewhere not. */
+  g_assert_cmpstr (assay_activity_panel_get_worker_cell (panel, WORKER_A, ASSAY_STAGE_ANALYSE, 1), ==, "0");
+  g_assert_cmpstr (assay_activity_panel_get_worker_cell (panel, WORKER_B, ASSAY_STAGE_READ, 3), ==, "—");
+  g_assert_true (g_str_has_suffix (assay_activity_panel_get_worker_cell (panel, WORKER_A, ASSAY_STAGE_READ, 3),
+                                   "s"));   /* "12 ms", "1.2 s" */
+  g_assert_cmpstr (assay_activity_panel_get_worker_cell (panel, WORKER_A, ASSAY_STAGE_READ, 2), ==, "0");
+
+  light = assay_test_ui_screenshot (GTK_WIDGET (window), "activity-workers-light");
+  assay_test_ui_set_dark (TRUE);
+  dark = assay_test_ui_screenshot (GTK_WIDGET (window), "activity-workers-dark");
+  assay_test_ui_set_dark (FALSE);
+
+  /* Killed: gone after three silent intervals; the other is not. */
+  g_subprocess_send_signal (worker_b, SIGKILL);
+  wait.status_prefix = "Gone";
+  assay_test_wait_until (worker_row_shows, &wait, 30, "the killed worker's row to say gone");
+  g_test_message ("%s: %s", WORKER_A, assay_activity_panel_get_worker_text (panel, WORKER_A, 1));
+  g_assert_true (g_str_has_prefix (assay_activity_panel_get_worker_text (panel, WORKER_A, 1), "Last seen"));
+  gone = assay_test_ui_screenshot (GTK_WIDGET (window), "activity-workers-gone");
+  g_subprocess_wait_async (worker_b, NULL, NULL, NULL);
+  assay_test_wait_until (subprocess_exited, worker_b, 40, "the killed worker to be reaped");
+  g_object_unref (worker_b);
+
+  /* Off: local, and the panel has no workers section. */
+  g_settings_set_boolean (settings, "cluster", FALSE);
+  assay_test_wait_until (has_no_remote, pipeline, 10, "the window to leave the cluster");
+  assay_test_wait_until (panel_has_no_workers, panel, 10, "the panel to drop the workers");
+
+  weak_pipeline = pipeline;
+  g_object_add_weak_pointer (G_OBJECT (pipeline), &weak_pipeline);
+  gtk_window_destroy (GTK_WINDOW (window));
+  assay_test_wait_until (pointer_cleared, &weak_pipeline, 60, "the window's pipeline to be finalized");
+
+  worker_stop (worker_a);
+  assay_test_nats_stop (nats);
+}
+
 static void
 count_message (const char     *domain,
                GLogLevelFlags  level,
@@ -371,6 +527,7 @@ main (int    argc,
 
   g_test_add_func ("/assay/window-cluster/documents", test_cluster);
   g_test_add_func ("/assay/window-cluster/unreachable", test_unreachable);
+  g_test_add_func ("/assay/window-cluster/workers-panel", test_workers_panel);
 
   status = g_test_run ();
 

@@ -17,6 +17,7 @@
 #include <glib-unix.h>
 
 #include "assay-cli-cluster.h"
+#include "assay-cluster-worker-info.h"
 
 #define STOP_GRACE_S 20
 
@@ -94,16 +95,21 @@ assay_cli_cluster_run_worker (const AssayClusterOptions *options,
     }
 
   run.worker = assay_cluster_worker_new (connection, role, n_jobs, name, pool, extractor);
+  run.loop = g_main_loop_new (NULL, FALSE);
+  /* Before starting: a signal from then on is taken (dispatched once the
+   * loop runs), never the default action that kills the process. */
+  sigterm = g_unix_signal_add (SIGTERM, stop_signalled, &run);
+  sigint = g_unix_signal_add (SIGINT, stop_signalled, &run);
   if (!assay_cluster_worker_start (run.worker, &error))
     {
       g_printerr ("assay: %s\n", error->message);
+      g_source_remove (sigterm);
+      g_source_remove (sigint);
+      g_main_loop_unref (run.loop);
       g_clear_object (&run.worker);
       return 2;
     }
 
-  run.loop = g_main_loop_new (NULL, FALSE);
-  sigterm = g_unix_signal_add (SIGTERM, stop_signalled, &run);
-  sigint = g_unix_signal_add (SIGINT, stop_signalled, &run);
   assay_cluster_worker_wait_async (run.worker, NULL, worker_stopped, &run);
 
   g_main_loop_run (run.loop);
@@ -117,4 +123,63 @@ assay_cli_cluster_run_worker (const AssayClusterOptions *options,
   g_message ("Worker stopped");
 
   return 0;
+}
+
+/**
+ * assay_cli_cluster_format_workers:
+ * @workers: a GListModel of AssayClusterWorkerInfo
+ *   (assay_cluster_submitter_get_workers())
+ *
+ * `--cluster --stats`: a line per worker (host, role, done, failed, when
+ * last heard from), then its stages that ran, with the figures of
+ * `--stats`, as the worker last published them (every 2 s: the last
+ * seconds of the run may be missing).
+ *
+ * Returns: (transfer full): the table, "" without workers
+ */
+char *
+assay_cli_cluster_format_workers (GListModel *workers)
+{
+  static const AssayStage stages[] = { ASSAY_STAGE_READ, ASSAY_STAGE_EXTRACT, ASSAY_STAGE_ANALYSE };
+  GString *out = g_string_new (NULL);
+  gint64 now = g_get_real_time ();
+  guint n = g_list_model_get_n_items (workers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayClusterWorkerInfo) info = g_list_model_get_item (workers, i);
+      const char *host = assay_cluster_worker_info_get_host (info);
+      const char *role = assay_cluster_worker_info_get_role (info);
+      double ago = (now - assay_cluster_worker_info_get_last_seen (info)) / (double) G_USEC_PER_SEC;
+
+      if (i == 0)
+        g_string_append_printf (out, "%-10s %8s %8s %10s %10s %10s\n", _("worker stage"), _("done"),
+                                _("failed"), _("p50 ms"), _("p90 ms"), _("p99 ms"));
+      /* Translators: a worker, its host and role, documents done and failed, seconds since heard from */
+      g_string_append_printf (out, _("%s on %s (%s): %llu done, %llu failed, heard from %.1f s ago%s\n"),
+                              assay_cluster_worker_info_get_name (info), host != NULL ? host : "?",
+                              role != NULL ? role : "?",
+                              (unsigned long long) assay_cluster_worker_info_get_done (info),
+                              (unsigned long long) assay_cluster_worker_info_get_failed (info),
+                              MAX (ago, 0.0),
+                              assay_cluster_worker_info_get_gone (info) ? _(", gone") : "");
+      for (guint s = 0; s < G_N_ELEMENTS (stages); s++)
+        {
+          AssayStageSnapshot snap;
+          gboolean have = assay_cluster_worker_info_get_stage (info, stages[s], &snap);
+
+          if (snap.done + snap.failed + snap.in_flight == 0)
+            continue;
+          if (have)
+            g_string_append_printf (out, "  %-8s %8llu %8llu %10.1f %10.1f %10.1f\n",
+                                    assay_stage_to_string (stages[s]), (unsigned long long) snap.done,
+                                    (unsigned long long) snap.failed, snap.p50_ms, snap.p90_ms, snap.p99_ms);
+          else
+            g_string_append_printf (out, "  %-8s %8llu %8llu %10s %10s %10s\n",
+                                    assay_stage_to_string (stages[s]), (unsigned long long) snap.done,
+                                    (unsigned long long) snap.failed, "-", "-", "-");
+        }
+    }
+
+  return g_string_free (out, FALSE);
 }

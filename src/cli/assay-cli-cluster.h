@@ -16,5 +16,6 @@ int assay_cli_cluster_run_worker (const AssayClusterOptions *options,
                                   const char                *name,
                                   AssayWorkerPool           *pool,
                                   AssayExtractor            *extractor);
+char *assay_cli_cluster_format_workers (GListModel *workers);
 
 G_END_DECLS

@@ -33,6 +33,7 @@
 #include "assay-result.h"
 #ifdef HAVE_CLUSTER
 #include "assay-cli-cluster.h"
+#include "assay-cluster-worker-info.h"
 #endif
 
 /* Results waiting for the output writer: past the first, no new document
@@ -107,6 +108,8 @@ typedef struct
   GPtrArray        *inputs;      /* AssayInputFile*: the PDFs to run, in order */
   guint             n_fed;       /* of which handed to the pipeline */
   guint             max_unfinished;
+  gint64            batch_end;         /* --cluster --stats: real time */
+  gint64            figures_deadline;  /* monotonic */
   GPtrArray        *to_forget;   /* AssayDocument*, written out, forgotten at idle */
   guint             forget_id;
   gboolean          paused;      /* for the output writer to catch up */
@@ -183,6 +186,16 @@ print_stats (Run *run)
   table = assay_metrics_format_table (metrics);
   assay_cli_progress_clear (run->progress);
   g_printerr ("%s", table);
+#ifdef HAVE_CLUSTER
+  /* On a cluster: each worker's own figures too. */
+  if (ASSAY_IS_CLUSTER_SUBMITTER (assay_pipeline_get_remote (run->pipeline)))
+    {
+      AssayClusterSubmitter *submitter = ASSAY_CLUSTER_SUBMITTER (assay_pipeline_get_remote (run->pipeline));
+      g_autofree char *workers = assay_cli_cluster_format_workers (assay_cluster_submitter_get_workers (submitter));
+
+      g_printerr ("%s", workers);
+    }
+#endif
 
   /* ru_maxrss is in KiB on Linux. */
   getrusage (RUSAGE_SELF, &self_usage);
@@ -215,6 +228,50 @@ print_stats (Run *run)
     }
 }
 
+static void finish_run (Run *run);
+
+#ifdef HAVE_CLUSTER
+/* --cluster --stats: whether some worker was heard from, and every one
+ * heard from (and not gone) has sent its figures since @since
+ * (g_get_real_time()). */
+static gboolean
+workers_heard_since (Run    *run,
+                     gint64  since)
+{
+  AssayRemote *remote = assay_pipeline_get_remote (run->pipeline);
+  GListModel *workers;
+
+  if (!ASSAY_IS_CLUSTER_SUBMITTER (remote))
+    return TRUE;
+  workers = assay_cluster_submitter_get_workers (ASSAY_CLUSTER_SUBMITTER (remote));
+  if (g_list_model_get_n_items (workers) == 0)
+    return FALSE;   /* none heard from yet: a short batch */
+  for (guint i = 0; i < g_list_model_get_n_items (workers); i++)
+    {
+      g_autoptr(AssayClusterWorkerInfo) info = g_list_model_get_item (workers, i);
+
+      if (!assay_cluster_worker_info_get_gone (info) && assay_cluster_worker_info_get_last_seen (info) < since)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Waits (on the main loop, one interval at most) for each worker's
+ * figures after the last document, so that the table counts it. */
+static gboolean
+wait_for_figures (gpointer user_data)
+{
+  Run *run = user_data;
+
+  if (!workers_heard_since (run, run->batch_end) && g_get_monotonic_time () < run->figures_deadline)
+    return G_SOURCE_CONTINUE;
+
+  finish_run (run);
+  return G_SOURCE_REMOVE;
+}
+#endif
+
 static void
 output_written (GObject      *object,
                 GAsyncResult *result,
@@ -222,7 +279,6 @@ output_written (GObject      *object,
 {
   Run *run = user_data;
   g_autoptr(GError) error = NULL;
-  gboolean failures;
 
   if (!assay_cli_output_finish_finish (run->out, result, &error))
     {
@@ -243,6 +299,25 @@ output_written (GObject      *object,
       if (!assay_trace_close (run->trace, &trace_error))
         g_printerr (_("assay: could not write the trace: %s\n"), trace_error->message);
     }
+
+#ifdef HAVE_CLUSTER
+  run->batch_end = g_get_real_time ();
+  if (run->stats && !workers_heard_since (run, run->batch_end))
+    {
+      run->figures_deadline = g_get_monotonic_time () +
+                              (ASSAY_CLUSTER_WORKER_INFO_INTERVAL_S * G_USEC_PER_SEC) + G_USEC_PER_SEC / 2;
+      g_timeout_add (100, wait_for_figures, run);
+      return;
+    }
+#endif
+  finish_run (run);
+}
+
+/* The end: the figures, the summary line, the exit status. */
+static void
+finish_run (Run *run)
+{
+  gboolean failures;
 
   if (run->stats)
     print_stats (run);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "assay-cluster-job.h"
@@ -35,6 +37,7 @@ assay_cluster_job_copy (const AssayClusterJob *job)
   copy->extract_worker = g_strdup (job->extract_worker);
   copy->read_ms = job->read_ms;
   copy->extract_ms = job->extract_ms;
+  copy->password = g_strdup (job->password);
 
   return copy;
 }
@@ -54,6 +57,9 @@ assay_cluster_job_free (AssayClusterJob *job)
   g_free (job->batch);
   g_free (job->payload);
   g_free (job->extract_worker);
+  if (job->password != NULL)
+    explicit_bzero (job->password, strlen (job->password));
+  g_free (job->password);
   g_free (job);
 }
 
@@ -87,6 +93,7 @@ assay_cluster_job_to_json (const AssayClusterJob *job)
   add_string (builder, "batch", job->batch);
   add_string (builder, "payload", job->payload);
   add_string (builder, "extract_worker", job->extract_worker);
+  add_string (builder, "password", job->password);
   json_builder_set_member_name (builder, "read_ms");
   json_builder_add_double_value (builder, job->read_ms);
   json_builder_set_member_name (builder, "extract_ms");
@@ -154,6 +161,7 @@ assay_cluster_job_from_json (const char  *data,
   job->batch = dup_member (object, "batch");
   job->payload = dup_member (object, "payload");
   job->extract_worker = dup_member (object, "extract_worker");
+  job->password = dup_member (object, "password");
   job->read_ms = json_object_get_double_member_with_default (object, "read_ms", 0);
   job->extract_ms = json_object_get_double_member_with_default (object, "extract_ms", 0);
 

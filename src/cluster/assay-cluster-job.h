@@ -30,6 +30,7 @@ typedef struct
   char    *extract_worker; /* analyse jobs: who extracted */
   double   read_ms;
   double   extract_ms;
+  char    *password;       /* extract jobs, nullable: the PDF's password (a secret) */
 } AssayClusterJob;
 
 /* What a worker says about a job. */

@@ -28,6 +28,7 @@
 
 #include "assay-cluster-job.h"
 #include "assay-cluster-layout.h"
+#include "assay-cluster-monitor.h"
 #include "assay-cluster-objects.h"
 #include "assay-cluster-results.h"
 #include "assay-cluster-submitter.h"
@@ -38,6 +39,9 @@
 #define POLL_AFTER_US      (3 * G_USEC_PER_SEC)
 #define RECONNECT_WAIT_US  (60 * G_USEC_PER_SEC)
 #define RETRY_PAUSE_US     (250 * 1000)
+/* A job not heard of while the cluster made no progress at all for this
+ * many AckWaits is taken as lost: its document fails. */
+#define STALL_ACK_WAITS       5
 
 /* What the libnats thread shares with the main context: refcounted, so
  * that a progress message arriving while the submitter goes away finds
@@ -90,6 +94,7 @@ typedef struct
   gboolean             submitted;     /* the job is on the server */
   gboolean             collecting;    /* a read of the result is under way */
   gint64               last_heard_us;
+  gint64               last_asked_us; /* the last read of its result */
 } Pending;
 
 struct _AssayClusterSubmitter
@@ -106,6 +111,11 @@ struct _AssayClusterSubmitter
   GHashTable             *pending;     /* key → GPtrArray of Pending* */
   guint                   n_pending;
   guint                   poll_source;
+  AssayClusterMonitor    *monitor;     /* the workers' figures */
+  /* The watchdog: the last time the cluster was seen to move. */
+  gint64                  last_progress_us;
+  guint64                 workers_finished;  /* done + failed over the workers */
+  guint                   n_workers;
 };
 
 static void assay_cluster_submitter_remote_init (AssayRemoteInterface *iface);
@@ -494,7 +504,10 @@ op_done (gpointer user_data)
   else
     {
       pending->collecting = FALSE;
-      pending->last_heard_us = g_get_monotonic_time ();
+      /* Asking is not hearing: the watchdog goes by last_heard_us. */
+      pending->last_asked_us = g_get_monotonic_time ();
+      if (op->result != NULL)
+        self->last_progress_us = pending->last_asked_us;
       if (op->result != NULL)
         complete_with_result (self, pending, op->result, FALSE);
       else if (op->error != NULL)
@@ -534,6 +547,8 @@ drain_inbox (gpointer user_data)
       GPtrArray *list = self != NULL ? g_hash_table_lookup (self->pending, progress->key) : NULL;
       gboolean finished = g_str_equal (progress->state, "done") || g_str_equal (progress->state, "failed");
 
+      if (self != NULL)
+        self->last_progress_us = g_get_monotonic_time ();
       for (guint i = 0; list != NULL && i < list->len; i++)
         {
           Pending *pending = g_ptr_array_index (list, i);
@@ -588,14 +603,54 @@ progress_sub_complete (void *closure)
   inbox_unref (closure);
 }
 
-/* Asks the bucket about documents not heard of for a while. */
+/* Whether the cluster moves: a worker busy, a job finished anywhere (by
+ * the workers' figures), a worker come or gone; or no connection to tell
+ * (then nothing can be known to be lost). */
 static gboolean
-poll_pending (gpointer user_data)
+cluster_moved (AssayClusterSubmitter *self)
 {
-  AssayClusterSubmitter *self = user_data;
-  gint64 now = g_get_monotonic_time ();
+  GListModel *workers = assay_cluster_monitor_get_workers (self->monitor);
+  guint n = g_list_model_get_n_items (workers);
+  guint64 finished = 0;
+  gboolean busy = FALSE;
+  gboolean moved;
+
+  if (!assay_cluster_connection_is_connected (self->connection))
+    return TRUE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayClusterWorkerInfo) info = g_list_model_get_item (workers, i);
+
+      finished += assay_cluster_worker_info_get_done (info) + assay_cluster_worker_info_get_failed (info);
+      if (!assay_cluster_worker_info_get_gone (info) && assay_cluster_worker_info_get_in_flight (info) > 0)
+        busy = TRUE;
+    }
+  moved = busy || finished != self->workers_finished || n != self->n_workers;
+  self->workers_finished = finished;
+  self->n_workers = n;
+
+  return moved;
+}
+
+/* The watchdog: a job can be lost (its stream purged, the server
+ * restarted without its store) and then no worker will ever say a word
+ * of it. When nothing moved on the cluster for STALL_ACK_WAITS AckWaits
+ * (past which any job taken would have been given to another worker), the
+ * documents not heard of for that long fail, and the batch goes on. */
+static void
+fail_stalled (AssayClusterSubmitter *self,
+              gint64                 now)
+{
+  gint64 limit = (gint64) STALL_ACK_WAITS * assay_cluster_get_ack_wait_s () * G_USEC_PER_SEC;
+  g_autoptr(GPtrArray) stalled = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer value;
+
+  if (cluster_moved (self) || self->last_progress_us == 0)
+    self->last_progress_us = now;
+  if (now - self->last_progress_us <= limit)
+    return;
 
   g_hash_table_iter_init (&iter, self->pending);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -606,7 +661,56 @@ poll_pending (gpointer user_data)
         {
           Pending *pending = g_ptr_array_index (list, i);
 
-          if (pending->submitted && !pending->collecting && now - pending->last_heard_us > POLL_AFTER_US)
+          if (pending->submitted && !pending->collecting && now - pending->last_heard_us > limit)
+            g_ptr_array_add (stalled, pending);
+        }
+    }
+
+  for (guint i = 0; i < stalled->len; i++)
+    {
+      Pending *pending = g_ptr_array_index (stalled, i);
+      guint seconds = (guint) (limit / G_USEC_PER_SEC);
+
+      g_message ("%s: no worker has said a word of it for %u s, nor done anything: taken as lost",
+                 pending->path, seconds);
+      complete_with_error (self, pending,
+                           g_error_new (ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_SERVER,
+                                        g_dngettext (GETTEXT_PACKAGE,
+                                                     "The cluster lost the job: no worker took it or made any "
+                                                     "progress for %u second (was the work stream purged, or "
+                                                     "the server restarted without its store?). Add the "
+                                                     "document again to retry.",
+                                                     "The cluster lost the job: no worker took it or made any "
+                                                     "progress for %u seconds (was the work stream purged, or "
+                                                     "the server restarted without its store?). Add the "
+                                                     "document again to retry.",
+                                                     seconds),
+                                        seconds));
+    }
+}
+
+/* Asks the bucket about documents not heard of for a while. */
+static gboolean
+poll_pending (gpointer user_data)
+{
+  AssayClusterSubmitter *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  gpointer value;
+
+  fail_stalled (self, now);
+
+  g_hash_table_iter_init (&iter, self->pending);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      GPtrArray *list = value;
+
+      for (guint i = 0; i < list->len; i++)
+        {
+          Pending *pending = g_ptr_array_index (list, i);
+
+          if (pending->submitted && !pending->collecting &&
+              now - MAX (pending->last_heard_us, pending->last_asked_us) > POLL_AFTER_US)
             push_op (self, OP_COLLECT, pending);
         }
     }
@@ -715,6 +819,9 @@ submitter_process_async (AssayRemote              *remote,
   pending->job->template_key = g_strdup (request->template_key);
   pending->job->extractor_id = g_strdup (request->extractor_id);
   pending->job->batch = g_strdup (self->batch);
+  /* A PDF's password travels in its extract job (TLS with tls://), which
+   * the server deletes once the job is done; the analyse job has none. */
+  pending->job->password = g_strdup (request->password);
 
   list = g_hash_table_lookup (self->pending, pending->key);
   if (list == NULL)
@@ -813,6 +920,10 @@ submitter_new (const AssayClusterOptions  *options,
   g_atomic_rc_box_acquire (self->inbox);
   natsSubscription_SetOnCompleteCB (self->progress_sub, progress_sub_complete, self->inbox);
   natsSubscription_SetPendingLimits (self->progress_sub, -1, 64 * 1024 * 1024);
+
+  self->monitor = assay_cluster_monitor_new (self->connection, context, error);
+  if (self->monitor == NULL)
+    return NULL;
 
   return g_steal_pointer (&self);
 }
@@ -956,6 +1067,23 @@ assay_cluster_submitter_get_batch_id (AssayClusterSubmitter *self)
   return self->batch;
 }
 
+/**
+ * assay_cluster_submitter_get_workers:
+ *
+ * The workers on the submitter's server, as they publish their figures
+ * (AssayClusterMonitor): whatever submitted their jobs.
+ *
+ * Returns: (transfer none): a GListModel of AssayClusterWorkerInfo,
+ *   sorted by name, changing on the submitter's main context
+ */
+GListModel *
+assay_cluster_submitter_get_workers (AssayClusterSubmitter *self)
+{
+  g_return_val_if_fail (ASSAY_IS_CLUSTER_SUBMITTER (self), NULL);
+
+  return assay_cluster_monitor_get_workers (self->monitor);
+}
+
 guint
 assay_cluster_submitter_get_n_pending (AssayClusterSubmitter *self)
 {
@@ -970,6 +1098,7 @@ assay_cluster_submitter_dispose (GObject *object)
   AssayClusterSubmitter *self = ASSAY_CLUSTER_SUBMITTER (object);
 
   g_clear_handle_id (&self->poll_source, g_source_remove);
+  g_clear_object (&self->monitor);
   if (self->progress_sub != NULL)
     {
       natsSubscription_Unsubscribe (self->progress_sub);

@@ -7,7 +7,12 @@
  * progress messages and collected from the results bucket, with the same
  * AssayDocument objects, states, progress and results as a local run;
  * each document's `worker` property names the worker holding it. A result
- * already in the bucket is taken without work.
+ * already in the bucket is taken without work. The workers' figures
+ * (assay.metrics.*) are a GListModel of AssayClusterWorkerInfo
+ * (assay_cluster_submitter_get_workers()). A job lost on the server (no
+ * word of it while nothing moved on the cluster for 5 AckWaits) fails its
+ * document. A PDF's password (AssayRemoteRequest.password) goes with its
+ * extract job.
  *
  * libnats calls back on its own threads; everything here reaches the
  * documents on the main context the submitter was made in, coalesced.
@@ -38,5 +43,6 @@ AssayClusterSubmitter  *assay_cluster_submitter_new_finish   (GAsyncResult      
 AssayClusterConnection *assay_cluster_submitter_get_connection (AssayClusterSubmitter    *self);
 const char             *assay_cluster_submitter_get_batch_id (AssayClusterSubmitter      *self);
 guint                   assay_cluster_submitter_get_n_pending (AssayClusterSubmitter     *self);
+GListModel             *assay_cluster_submitter_get_workers  (AssayClusterSubmitter      *self);
 
 G_END_DECLS

@@ -399,7 +399,7 @@ start_read (gpointer user_data)
 
   assay_read_limits_init_default (&limits);
   call->started_us = g_get_monotonic_time ();
-  assay_pdf_read_async (call->pool, call->pdf_path, NULL, &limits, G_PRIORITY_DEFAULT,
+  assay_pdf_read_async (call->pool, call->pdf_path, call->job->password, &limits, G_PRIORITY_DEFAULT,
                         read_progress, call, call->cancellable, read_done, call);
 
   return G_SOURCE_REMOVE;
@@ -613,6 +613,10 @@ run_extract (Slot            *slot,
   next->extract_worker = g_strdup (self->name);
   next->read_ms = call->read_ms;
   next->extract_ms = call->extract_ms;
+  /* Read: the password stays here, off the analyse stream. */
+  if (next->password != NULL)
+    explicit_bzero (next->password, strlen (next->password));
+  g_clear_pointer (&next->password, g_free);
   call_free (call);
 
   if (!assay_cluster_objects_put_stream (self->connection, ASSAY_CLUSTER_WORK_BUCKET, next->payload,
@@ -967,7 +971,7 @@ slot_free (Slot *slot)
  *
  * What the worker publishes on assay.metrics.<name> every 2 s: the same
  * per-stage numbers as `--stats` (assay_metrics_to_json()) with the
- * worker's name, role and counts. Any thread.
+ * worker's name, host, role and counts (read by AssayClusterWorkerInfo). Any thread.
  *
  * Returns: (transfer full): compact JSON
  */
@@ -982,6 +986,8 @@ assay_cluster_worker_dup_metrics_json (AssayClusterWorker *self)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "worker");
   json_builder_add_string_value (builder, self->name);
+  json_builder_set_member_name (builder, "host");
+  json_builder_add_string_value (builder, g_get_host_name ());
   json_builder_set_member_name (builder, "role");
   json_builder_add_string_value (builder, self->role == ASSAY_CLUSTER_ROLE_ALL ? "all"
                                           : self->role == ASSAY_CLUSTER_ROLE_EXTRACT ? "extract"

@@ -1430,6 +1430,8 @@ run_remote (AssayPipeline *self,
     .extractor_id = state->extractor_id,
     .progress = remote_progress,
     .progress_data = job,
+    /* As a local read would (retry_with_password, or the run's). */
+    .password = state->password != NULL ? state->password : self->password,
   };
 
   start_step (self, state, STEP_REMOTE);

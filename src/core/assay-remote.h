@@ -39,6 +39,7 @@ typedef struct
   const char          *extractor_id;
   AssayRemoteProgress  progress;      /* nullable */
   gpointer             progress_data;
+  const char          *password;      /* nullable: the PDF's (a secret: never logged) */
 } AssayRemoteRequest;
 
 #define ASSAY_TYPE_REMOTE (assay_remote_get_type ())

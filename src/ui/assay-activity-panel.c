@@ -23,6 +23,7 @@
 #include <adwaita.h>
 
 #include "assay-activity-panel.h"
+#include "assay-cluster-worker-info.h"
 
 #define N_COLUMNS      8
 #define WINDOW_US      (60 * G_USEC_PER_SEC)        /* the rate shown: the last minute */
@@ -63,6 +64,10 @@ struct _AssayActivityPanel
   GtkLabel       *totals_label;
   AssayChart     *throughput_chart;
   AssayChart     *timeline_chart;
+
+  GListModel     *workers;     /* AssayClusterWorkerInfo; nullable */
+  GtkWidget      *workers_box;
+  GtkListBox     *workers_list;
 };
 
 G_DEFINE_FINAL_TYPE (AssayActivityPanel, assay_activity_panel, GTK_TYPE_WIDGET)
@@ -485,6 +490,312 @@ assay_activity_panel_set_pipeline (AssayActivityPanel *self,
                                                  G_CONNECT_SWAPPED);
 }
 
+/* ------------------------------------------------------------------------ */
+/* The workers of a cluster: a row each, bound to its AssayClusterWorkerInfo */
+
+#define N_WORKER_COLUMNS 6
+
+static const AssayStage worker_stages[] = {
+  ASSAY_STAGE_READ, ASSAY_STAGE_EXTRACT, ASSAY_STAGE_ANALYSE,
+};
+
+typedef struct
+{
+  GtkLabel *details;
+  GtkLabel *status;
+  GtkLabel *cells[G_N_ELEMENTS (worker_stages)][N_WORKER_COLUMNS];
+} WorkerRow;
+
+static const char *
+role_title (const char *role)
+{
+  if (g_strcmp0 (role, "extract") == 0)
+    /* Translators: a worker's role: it reads and extracts */
+    return C_("worker role", "reads and extracts");
+  if (g_strcmp0 (role, "analyse") == 0)
+    /* Translators: a worker's role */
+    return C_("worker role", "analyses");
+  if (g_strcmp0 (role, "all") == 0)
+    /* Translators: a worker's role */
+    return C_("worker role", "every stage");
+  return role != NULL ? role : "—";
+}
+
+static char *
+format_clock (gint64 real_us)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  if (real_us <= 0)
+    return g_strdup ("—");
+  time = g_date_time_new_from_unix_local (real_us / G_USEC_PER_SEC);
+  return time != NULL ? g_date_time_format (time, "%X") : g_strdup ("—");
+}
+
+static void
+worker_row_update (GtkWidget              *box,
+                   AssayClusterWorkerInfo *info)
+{
+  WorkerRow *row = g_object_get_data (G_OBJECT (box), "assay-worker-row");
+  const char *host = assay_cluster_worker_info_get_host (info);
+  guint in_flight = assay_cluster_worker_info_get_in_flight (info);
+  guint slots = assay_cluster_worker_info_get_slots (info);
+  g_autofree char *jobs = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *clock = format_clock (assay_cluster_worker_info_get_last_seen (info));
+  g_autofree char *status = NULL;
+  gboolean gone = assay_cluster_worker_info_get_gone (info);
+
+  /* Translators: jobs under way on a worker, of the jobs it takes at once per stage */
+  jobs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u job in flight (%u at once per stage)",
+                                       "%u jobs in flight (%u at once per stage)", in_flight),
+                          in_flight, slots);
+  /* Translators: a worker's host · its role · jobs in flight · done and failed */
+  details = g_strdup_printf (_("on %s · %s · %s · %llu done, %llu failed"),
+                             host != NULL ? host : _("an unknown host"),
+                             role_title (assay_cluster_worker_info_get_role (info)), jobs,
+                             (unsigned long long) assay_cluster_worker_info_get_done (info),
+                             (unsigned long long) assay_cluster_worker_info_get_failed (info));
+  set_cell (row->details, details);
+
+  if (gone)
+    /* Translators: a worker not heard from for a while; %s is a time of day */
+    status = g_strdup_printf (_("Gone · last seen %s"), clock);
+  else
+    /* Translators: %s is a time of day */
+    status = g_strdup_printf (_("Last seen %s"), clock);
+  set_cell (row->status, status);
+  if (gone)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (row->status), "error");
+      gtk_widget_add_css_class (box, "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (row->status), "error");
+      gtk_widget_remove_css_class (box, "dim-label");
+    }
+
+  for (guint s = 0; s < G_N_ELEMENTS (worker_stages); s++)
+    {
+      AssayStageSnapshot snap;
+      gboolean have = assay_cluster_worker_info_get_stage (info, worker_stages[s], &snap);
+      char *text[N_WORKER_COLUMNS];
+
+      text[0] = g_strdup_printf ("%u", snap.in_flight);
+      text[1] = g_strdup_printf ("%" G_GUINT64_FORMAT, snap.done);
+      text[2] = g_strdup_printf ("%" G_GUINT64_FORMAT, snap.failed);
+      text[3] = format_ms (snap.p50_ms, have ? 1 : 0);
+      text[4] = format_ms (snap.p90_ms, have ? 1 : 0);
+      text[5] = format_ms (snap.p99_ms, have ? 1 : 0);
+      for (guint c = 0; c < N_WORKER_COLUMNS; c++)
+        {
+          set_cell (row->cells[s][c], text[c]);
+          g_free (text[c]);
+        }
+    }
+}
+
+static GtkWidget *
+create_worker_row (gpointer item,
+                   gpointer user_data)
+{
+  AssayClusterWorkerInfo *info = item;
+  const char *headings[N_WORKER_COLUMNS] = {
+    C_("activity column", "In flight"), C_("activity column", "Done"),
+    C_("activity column", "Failed"), C_("activity column", "p50"),
+    C_("activity column", "p90"), C_("activity column", "p99"),
+  };
+  WorkerRow *row = g_new0 (WorkerRow, 1);
+  GtkWidget *box, *header, *name, *grid;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (box, 12);
+  gtk_widget_set_margin_bottom (box, 12);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_name (box, assay_cluster_worker_info_get_name (info));
+
+  header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  name = gtk_label_new (assay_cluster_worker_info_get_name (info));
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (name, "heading");
+  gtk_box_append (GTK_BOX (header), name);
+  row->details = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (row->details, 0);
+  gtk_label_set_wrap (row->details, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (row->details), "dim-label");
+  gtk_box_append (GTK_BOX (header), GTK_WIDGET (row->details));
+  row->status = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (row->status, 1);
+  gtk_widget_set_hexpand (GTK_WIDGET (row->status), TRUE);
+  gtk_box_append (GTK_BOX (header), GTK_WIDGET (row->status));
+  gtk_box_append (GTK_BOX (box), header);
+
+  grid = gtk_grid_new ();
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 4);
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
+  gtk_widget_set_halign (grid, GTK_ALIGN_START);
+  for (guint c = 0; c < N_WORKER_COLUMNS; c++)
+    {
+      GtkWidget *heading = gtk_label_new (headings[c]);
+
+      gtk_label_set_xalign (GTK_LABEL (heading), 1);
+      gtk_widget_add_css_class (heading, "caption-heading");
+      gtk_grid_attach (GTK_GRID (grid), heading, c + 1, 0, 1, 1);
+    }
+  for (guint s = 0; s < G_N_ELEMENTS (worker_stages); s++)
+    {
+      GtkWidget *title = gtk_label_new (stage_title (worker_stages[s]));
+
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_grid_attach (GTK_GRID (grid), title, 0, s + 1, 1, 1);
+      for (guint c = 0; c < N_WORKER_COLUMNS; c++)
+        {
+          GtkWidget *cell = gtk_label_new ("—");
+
+          gtk_label_set_xalign (GTK_LABEL (cell), 1);
+          gtk_label_set_width_chars (GTK_LABEL (cell), 6);
+          gtk_widget_add_css_class (cell, "numeric");
+          gtk_grid_attach (GTK_GRID (grid), cell, c + 1, s + 1, 1, 1);
+          row->cells[s][c] = GTK_LABEL (cell);
+        }
+    }
+  gtk_box_append (GTK_BOX (box), grid);
+
+  g_object_set_data_full (G_OBJECT (box), "assay-worker-row", row, g_free);
+  worker_row_update (box, info);
+  g_signal_connect_object (info, "changed", G_CALLBACK (worker_row_update), box, G_CONNECT_SWAPPED);
+
+  return box;
+}
+
+static void
+workers_changed_cb (AssayActivityPanel *self)
+{
+  gtk_widget_set_visible (self->workers_box, self->workers != NULL);
+}
+
+/**
+ * assay_activity_panel_set_workers:
+ * @workers: (nullable): a GListModel of AssayClusterWorkerInfo (the
+ *   cluster's workers, assay_cluster_submitter_get_workers()); %NULL when
+ *   processing locally
+ *
+ * Shows a row per worker, bound to its figures as they change: name,
+ * host, role, jobs in flight, done and failed per stage with their
+ * latencies, when it was last heard from, and whether it is gone. The
+ * section is hidden without @workers.
+ */
+void
+assay_activity_panel_set_workers (AssayActivityPanel *self,
+                                  GListModel         *workers)
+{
+  g_return_if_fail (ASSAY_IS_ACTIVITY_PANEL (self));
+  g_return_if_fail (workers == NULL || G_IS_LIST_MODEL (workers));
+
+  if (workers == self->workers)
+    return;
+  g_set_object (&self->workers, workers);
+  gtk_list_box_bind_model (self->workers_list, workers, workers != NULL ? create_worker_row : NULL,
+                           NULL, NULL);
+  workers_changed_cb (self);
+}
+
+/**
+ * assay_activity_panel_get_workers:
+ *
+ * Returns: (transfer none) (nullable): the workers shown
+ */
+GListModel *
+assay_activity_panel_get_workers (AssayActivityPanel *self)
+{
+  g_return_val_if_fail (ASSAY_IS_ACTIVITY_PANEL (self), NULL);
+
+  return self->workers;
+}
+
+static GtkWidget *
+find_worker_box (AssayActivityPanel *self,
+                 const char         *name)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->workers_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box;
+
+      if (!GTK_IS_LIST_BOX_ROW (row))
+        continue;
+      box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+      if (box != NULL && g_strcmp0 (gtk_widget_get_name (box), name) == 0)
+        return box;
+    }
+
+  return NULL;
+}
+
+/**
+ * assay_activity_panel_get_worker_text:
+ * @name: a worker's name
+ * @column: 0 its details (host, role, jobs in flight, done, failed); 1
+ *   its status ("Last seen …", "Gone · last seen …")
+ *
+ * Returns: (nullable): the text shown in the row of the worker called
+ *   @name, or %NULL when there is no such row
+ */
+const char *
+assay_activity_panel_get_worker_text (AssayActivityPanel *self,
+                                      const char         *name,
+                                      guint               column)
+{
+  GtkWidget *box;
+  WorkerRow *row;
+
+  g_return_val_if_fail (ASSAY_IS_ACTIVITY_PANEL (self), NULL);
+  g_return_val_if_fail (name != NULL && column < 2, NULL);
+
+  box = find_worker_box (self, name);
+  if (box == NULL)
+    return NULL;
+  row = g_object_get_data (G_OBJECT (box), "assay-worker-row");
+
+  return gtk_label_get_label (column == 0 ? row->details : row->status);
+}
+
+/**
+ * assay_activity_panel_get_worker_cell:
+ * @stage: ASSAY_STAGE_READ, _EXTRACT or _ANALYSE
+ * @column: 0 in flight, 1 done, 2 failed, 3 p50, 4 p90, 5 p99
+ *
+ * Returns: (nullable): the text shown in that cell of the worker called
+ *   @name, or %NULL when there is no such row
+ */
+const char *
+assay_activity_panel_get_worker_cell (AssayActivityPanel *self,
+                                      const char         *name,
+                                      AssayStage          stage,
+                                      guint               column)
+{
+  GtkWidget *box;
+  WorkerRow *row;
+
+  g_return_val_if_fail (ASSAY_IS_ACTIVITY_PANEL (self), NULL);
+  g_return_val_if_fail (name != NULL && column < N_WORKER_COLUMNS, NULL);
+
+  box = find_worker_box (self, name);
+  if (box == NULL)
+    return NULL;
+  row = g_object_get_data (G_OBJECT (box), "assay-worker-row");
+  for (guint s = 0; s < G_N_ELEMENTS (worker_stages); s++)
+    if (worker_stages[s] == stage)
+      return gtk_label_get_label (row->cells[s][column]);
+
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+
 /**
  * assay_activity_panel_get_timeline:
  *
@@ -561,6 +872,8 @@ assay_activity_panel_dispose (GObject *object)
 
   g_clear_handle_id (&self->timer, g_source_remove);
   assay_activity_panel_set_pipeline (self, NULL);
+  if (self->workers_list != NULL)
+    assay_activity_panel_set_workers (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_ACTIVITY_PANEL);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -602,6 +915,8 @@ assay_activity_panel_class_init (AssayActivityPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, totals_label);
   gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, throughput_chart);
   gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, timeline_chart);
+  gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, workers_box);
+  gtk_widget_class_bind_template_child (widget_class, AssayActivityPanel, workers_list);
 }
 
 static void

@@ -5,7 +5,8 @@
  * per minute and pages per second over the last minute, and documents per
  * minute over the last ten minutes in 10-second bins; and a timeline (Gantt) of the stages of the documents
  * finished last. Refreshed once a second while shown, never per
- * notification.
+ * notification. In cluster mode, a row per worker of the cluster
+ * (assay_activity_panel_set_workers()), bound to each worker's figures.
  *
  * Main thread only.
  */
@@ -39,5 +40,15 @@ AssayChart *assay_activity_panel_get_throughput (AssayActivityPanel *self);
 const char *assay_activity_panel_get_cell       (AssayActivityPanel *self,
                                                  AssayStage          stage,
                                                  guint               column);
+void        assay_activity_panel_set_workers    (AssayActivityPanel *self,
+                                                 GListModel         *workers);
+GListModel *assay_activity_panel_get_workers    (AssayActivityPanel *self);
+const char *assay_activity_panel_get_worker_text (AssayActivityPanel *self,
+                                                  const char         *name,
+                                                  guint               column);
+const char *assay_activity_panel_get_worker_cell (AssayActivityPanel *self,
+                                                  const char         *name,
+                                                  AssayStage          stage,
+                                                  guint               column);
 
 G_END_DECLS

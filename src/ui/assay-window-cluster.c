@@ -5,7 +5,8 @@
  * With "cluster" on and an address in "cluster-url", the window's pipeline
  * gets an AssayClusterSubmitter as its remote: documents added after that
  * are read, extracted and analysed by the cluster's workers, and each
- * document's `worker` property names the worker holding it. The password
+ * document's `worker` property names the worker holding it; the activity
+ * panel shows a row per worker of the cluster. The password
  * (with "cluster-user") or token comes from the keyring. Applied with the
  * other settings (debounced, and when the preferences close); a connection
  * made from the same address, user and secret is kept. Builds without
@@ -17,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "assay-activity-panel.h"
 #include "assay-window-private.h"
 
 #ifdef HAVE_CLUSTER
@@ -42,9 +44,18 @@ connecting_free (Connecting *connecting)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Connecting, connecting_free)
 
 static void
+show_workers (AssayWindow *self,
+              GListModel  *workers)
+{
+  if (self->activity != NULL)
+    assay_activity_panel_set_workers (ASSAY_ACTIVITY_PANEL (self->activity), workers);
+}
+
+static void
 go_local (AssayWindow *self)
 {
   g_clear_pointer (&self->cluster_applied, g_free);
+  show_workers (self, NULL);
   if (assay_pipeline_get_remote (self->pipeline) == NULL)
     return;
 
@@ -78,6 +89,8 @@ submitter_ready_cb (GObject      *object,
     }
 
   assay_pipeline_set_remote (self->pipeline, ASSAY_REMOTE (submitter));
+  /* The activity panel shows the cluster's workers, live. */
+  show_workers (self, assay_cluster_submitter_get_workers (submitter));
   g_free (self->cluster_applied);
   self->cluster_applied = g_steal_pointer (&connecting->fingerprint);
   {

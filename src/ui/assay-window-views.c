@@ -55,6 +55,19 @@ show_activity_action (GtkWidget  *widget,
 }
 
 /**
+ * assay_window_get_activity_panel:
+ *
+ * Returns: (transfer none): the window's AssayActivityPanel
+ */
+GtkWidget *
+assay_window_get_activity_panel (AssayWindow *self)
+{
+  g_return_val_if_fail (ASSAY_IS_WINDOW (self), NULL);
+
+  return self->activity;
+}
+
+/**
  * _assay_window_views_showing:
  *
  * Returns: whether the dashboard or the activity panel is shown (the

@@ -21,6 +21,7 @@ AssayPipeline     *assay_window_get_pipeline          (AssayWindow      *self);
 AssayDocument     *assay_window_get_selected_document (AssayWindow      *self);
 AssayDocumentList *assay_window_get_document_list     (AssayWindow      *self);
 GCancellable      *assay_window_get_cancellable       (AssayWindow      *self);
+GtkWidget         *assay_window_get_activity_panel    (AssayWindow      *self);
 void               assay_window_add_files             (AssayWindow      *self,
                                                        GFile           **files,
                                                        guint             n_files);
