@@ -53,10 +53,13 @@ assay_llm_stream_decoder_new (AssayLlmStreamFormat format,
 
   self->format = format;
   self->max_bytes = max_bytes > 0 ? max_bytes : G_MAXSIZE;
-  self->line = g_string_new (NULL);
-  self->data = g_string_new (NULL);
+  /* Sized for an ordinary event and answer: growing them from nothing was
+   * a tenth of a streamed answer's decoding (reallocations, and the frees
+   * that make malloc consolidate). */
+  self->line = g_string_sized_new (512);
+  self->data = g_string_sized_new (512);
   self->whole = g_string_new (NULL);
-  self->content = g_string_new (NULL);
+  self->content = g_string_sized_new (4096);
   self->refusal = g_string_new (NULL);
   self->prompt_tokens = -1;
   self->completion_tokens = -1;
