@@ -22,11 +22,12 @@
  * what some rows need is a child widget, made the first time it is needed
  * and hidden after: the progress line (drawn, see assay-progress-line.c),
  * a failure's message, the password entry, and the cancel and retry
- * buttons; every row has its remove button. GTK 4.8 restyles a row's whole
+ * buttons; every row has its remove button (buttons that draw their
+ * icons: assay-icon-button.c). GTK 4.8 restyles a row's whole
  * subtree, and every row after it, whenever the row's state changes
  * (hover, selection, focus, or being moved as the list recycles it), with
- * its style caches dropped: a done row is three CSS nodes (the row, its
- * remove button and the button's icon) instead of eleven, which is what
+ * its style caches dropped: a done row is two CSS nodes (the row and its
+ * remove button) instead of eleven, which is what
  * scrolling and selecting among 10,000 documents cost (docs/benchmarks.md).
  */
 #define G_LOG_DOMAIN "assay-document-row"
@@ -36,6 +37,7 @@
 #include <glib/gi18n.h>
 
 #include "assay-document-row.h"
+#include "assay-icon-button.h"
 #include "assay-progress-line.h"
 
 /* The row's geometry, as its template had it. */
@@ -884,7 +886,7 @@ new_button (AssayDocumentRow *self,
             const char       *action_name,
             const char       *label)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
+  GtkWidget *button = assay_icon_button_new (icon_name);
 
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
