@@ -14,10 +14,21 @@
  * row on screen (or within a screen of it) applies its changes once per
  * frame, from a tick callback, and a row off screen when the list shows it
  * (assay_document_row_catch_up(), on scrolling and on the list's timer).
- * The texts that change are GtkInscriptions, whose size does not follow
- * their text: setting one redraws the row instead of measuring the window
- * again, and the progress line is drawn (assay-progress-line.c). Parts
- * few rows need (the password entry) are built when first shown.
+ *
+ * The row draws what every row shows — the stage icon, the name, the
+ * cluster's worker, the cached badge and the status line — from its own
+ * PangoLayouts, one line each, sized from the font's metrics and not from
+ * the text: a text that changes redraws the row and measures nothing. Only
+ * what some rows need is a child widget, made the first time it is needed
+ * and hidden after: the progress line (drawn, see assay-progress-line.c),
+ * a failure's message, the password entry, and the cancel and retry
+ * buttons; every row has its remove button (buttons that draw their
+ * icons: assay-icon-button.c). GTK 4.8 restyles a row's whole
+ * subtree, and every row after it, whenever the row's state changes
+ * (hover, selection, focus, or being moved as the list recycles it), with
+ * its style caches dropped: a done row is two CSS nodes (the row and its
+ * remove button) instead of eleven, which is what
+ * scrolling and selecting among 10,000 documents cost (docs/benchmarks.md).
  */
 #define G_LOG_DOMAIN "assay-document-row"
 
@@ -26,37 +37,64 @@
 #include <glib/gi18n.h>
 
 #include "assay-document-row.h"
+#include "assay-icon-button.h"
 #include "assay-progress-line.h"
+
+/* The row's geometry, as its template had it. */
+#define MARGIN_START    12
+#define MARGIN_END       6
+#define MARGIN_Y         8
+#define ICON_SIZE       16
+#define ICON_TOP         2   /* the icon sits a little lower than the name */
+#define COLUMN_SPACING  12   /* icon, texts, buttons */
+#define LINE_SPACING     4   /* name, status and the parts below */
+#define NAME_SPACING     6   /* name, worker, badge */
+#define BUTTON_SPACING   2
+#define NAME_CHARS      30   /* the natural width of the texts */
+#define WORKER_CHARS    24   /* the most the worker's name takes */
+#define BADGE_PAD_X      7
+#define BADGE_PAD_Y      1
+#define DIM_ALPHA        0.55f /* Adwaita's .dim-label */
+
+/* What a row far from the view asks for until it is built. */
+#define PLACEHOLDER_HEIGHT 56
 
 struct _AssayDocumentRow
 {
-  GtkWidget       parent_instance;
+  GtkWidget          parent_instance;
 
-  AssayPipeline  *pipeline;
-  AssayDocument  *document;
-  GSignalGroup   *document_signals;
-  char           *status;
-  int             shown_state;   /* the state the icon shows, -1 for none */
-  gboolean        shown_waiting; /* the icon shows a rate limit's wait */
-  gboolean        built;         /* its children exist (built near the view) */
-  guint           dirty;         /* Dirty: what changed since last shown */
-  guint           tick_id;       /* applies the changes at the next frame */
+  AssayPipeline     *pipeline;
+  AssayDocument     *document;
+  GSignalGroup      *document_signals;
+  char              *status;
+  char              *worker;        /* "on NAME" while a cluster worker holds it */
+  gboolean           cached;        /* the badge shows */
+  int                shown_state;   /* the state the icon shows, -1 for none */
+  gboolean           shown_waiting; /* the icon shows a rate limit's wait */
+  gboolean           built;         /* it draws and has its buttons (built near the view) */
+  guint              dirty;         /* Dirty: what changed since last shown */
+  guint              tick_id;       /* applies the changes at the next frame */
 
-  /* Template children */
-  GtkWidget      *box;
-  GtkImage       *stage_icon;
-  GtkInscription *name_label;
-  GtkWidget      *cached_badge;
-  GtkLabel       *worker_label;
-  GtkWidget      *text_box;
-  GtkInscription *status_label;
+  /* Drawn */
+  PangoFontDescription *font;       /* the row's own, from CSS: the others follow it */
+  PangoLayout       *name_layout;
+  PangoLayout       *status_layout;
+  PangoLayout       *worker_layout;
+  PangoLayout       *badge_layout;
+  GdkPaintable      *icon;
+  const char        *icon_color;    /* a named colour, or NULL for the text's */
+  int                name_height;   /* one line, from the font's metrics */
+  int                caption_height;
+  int                char_width;
+
+  /* Children, made when first needed */
   AssayProgressLine *progress_bar;
-  GtkLabel       *error_label;
-  GtkWidget      *password_box;   /* built when first needed */
-  GtkWidget      *password_entry;
-  GtkWidget      *cancel_button;
-  GtkWidget      *retry_button;
-  GtkWidget      *remove_button;
+  GtkWidget         *error_label;
+  GtkWidget         *password_box;
+  GtkWidget         *password_entry;
+  GtkWidget         *cancel_button;
+  GtkWidget         *retry_button;
+  GtkWidget         *remove_button;
 };
 
 typedef enum {
@@ -78,6 +116,8 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (AssayDocumentRow, assay_document_row, GTK_TYPE_WIDGET)
 
+static void build (AssayDocumentRow *self);
+
 static gboolean
 state_is_running (AssayDocumentState state)
 {
@@ -98,11 +138,6 @@ format_duration (gint64 us)
 }
 
 /* ------------------------------------------------------------------------ */
-
-/* What a row far from the view asks for until it is built. */
-#define PLACEHOLDER_HEIGHT 56
-
-static void build (AssayDocumentRow *self);
 
 static const char *
 state_icon_name (AssayDocumentState state)
@@ -157,14 +192,15 @@ failed_label (AssayStage stage)
     }
 }
 
+/* The theme's named colour for the stage icon, NULL for the text's. */
 static const char *
-state_css_class (AssayDocumentState state)
+state_color_name (AssayDocumentState state)
 {
   switch (state)
     {
-    case ASSAY_DOCUMENT_DONE:           return "success";
-    case ASSAY_DOCUMENT_FAILED:         return "error";
-    case ASSAY_DOCUMENT_NEEDS_PASSWORD: return "warning";
+    case ASSAY_DOCUMENT_DONE:           return "success_color";
+    case ASSAY_DOCUMENT_FAILED:         return "error_color";
+    case ASSAY_DOCUMENT_NEEDS_PASSWORD: return "warning_color";
     case ASSAY_DOCUMENT_QUEUED:
     case ASSAY_DOCUMENT_HASHING:
     case ASSAY_DOCUMENT_READING:
@@ -278,19 +314,641 @@ compose_status (AssayDocumentRow *self,
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
 
-static void
-set_status (AssayDocumentRow *self,
-            char             *status)
+/* ------------------------------------------------------------------------ */
+/* What the row draws                                                        */
+
+static PangoFontDescription *
+derive_font (const PangoFontDescription *base,
+             double                      scale,
+             PangoWeight                 weight)
 {
-  if (g_strcmp0 (self->status, status) == 0)
+  PangoFontDescription *font = pango_font_description_copy (base);
+  int size = pango_font_description_get_size (base);
+
+  if (scale != 1.0 && size > 0)
     {
-      g_free (status);
+      if (pango_font_description_get_size_is_absolute (base))
+        pango_font_description_set_absolute_size (font, size * scale);
+      else
+        pango_font_description_set_size (font, (int) (size * scale));
+    }
+  pango_font_description_set_weight (font, weight);
+
+  return font;
+}
+
+static int
+line_height (PangoContext               *context,
+             const PangoFontDescription *font,
+             int                        *char_width)
+{
+  PangoFontMetrics *metrics = pango_context_get_metrics (context, font, NULL);
+  int height = pango_font_metrics_get_ascent (metrics) + pango_font_metrics_get_descent (metrics);
+
+  if (char_width != NULL)
+    *char_width = MAX (pango_font_metrics_get_approximate_char_width (metrics),
+                       pango_font_metrics_get_approximate_digit_width (metrics));
+  pango_font_metrics_unref (metrics);
+
+  return PANGO_PIXELS_CEIL (height);
+}
+
+/* The name as Adwaita's .heading (the body's size, bold), the status and
+ * the worker as .caption (9 of the body's 11 points), the badge at 0.8 of
+ * it, bold. Follows the row's CSS font (text scaling included). */
+static void
+update_fonts (AssayDocumentRow *self)
+{
+  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  const PangoFontDescription *base = pango_context_get_font_description (context);
+  PangoFontDescription *heading, *caption, *badge;
+  int char_width;
+
+  if (base == NULL || (self->font != NULL && pango_font_description_equal (base, self->font)))
+    return;
+
+  g_clear_pointer (&self->font, pango_font_description_free);
+  self->font = pango_font_description_copy (base);
+
+  heading = derive_font (base, 1.0, PANGO_WEIGHT_BOLD);
+  caption = derive_font (base, 9.0 / 11.0, PANGO_WEIGHT_NORMAL);
+  badge = derive_font (base, 0.8, PANGO_WEIGHT_BOLD);
+
+  self->name_height = line_height (context, heading, &char_width);
+  self->char_width = PANGO_PIXELS_CEIL (char_width);
+  self->caption_height = line_height (context, caption, NULL);
+
+  pango_layout_context_changed (self->name_layout);
+  pango_layout_context_changed (self->status_layout);
+  pango_layout_set_font_description (self->name_layout, heading);
+  pango_layout_set_font_description (self->status_layout, caption);
+  if (self->worker_layout != NULL)
+    {
+      pango_layout_context_changed (self->worker_layout);
+      pango_layout_set_font_description (self->worker_layout, caption);
+    }
+  pango_layout_context_changed (self->badge_layout);
+  pango_layout_set_font_description (self->badge_layout, badge);
+
+  pango_font_description_free (heading);
+  pango_font_description_free (caption);
+  pango_font_description_free (badge);
+}
+
+static PangoLayout *
+new_line_layout (AssayDocumentRow   *self,
+                 PangoEllipsizeMode  ellipsize)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+
+  pango_layout_set_ellipsize (layout, ellipsize);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+
+  return layout;
+}
+
+/* Sets a layout's text; TRUE when it changed (then the row is redrawn,
+ * never measured again). */
+static gboolean
+set_layout_text (AssayDocumentRow *self,
+                 PangoLayout      *layout,
+                 const char       *text)
+{
+  if (g_strcmp0 (pango_layout_get_text (layout), text != NULL ? text : "") == 0)
+    return FALSE;
+
+  pango_layout_set_text (layout, text != NULL ? text : "", -1);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+
+  return TRUE;
+}
+
+static gboolean
+is_rtl (AssayDocumentRow *self)
+{
+  return gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL;
+}
+
+/* x of a box at @x (from the start edge) @w wide, in widget coordinates. */
+static int
+mirror (AssayDocumentRow *self,
+        int               x,
+        int               w)
+{
+  return is_rtl (self) ? gtk_widget_get_width (GTK_WIDGET (self)) - x - w : x;
+}
+
+static int
+n_buttons (AssayDocumentRow *self,
+           GtkWidget       **out)
+{
+  GtkWidget *all[] = { self->cancel_button, self->retry_button, self->remove_button };
+  int n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    if (all[i] != NULL && gtk_widget_get_visible (all[i]))
+      out[n++] = all[i];
+
+  return n;
+}
+
+/* The buttons' width and height, side by side. */
+static int
+actions_size (AssayDocumentRow *self,
+              int              *height)
+{
+  GtkWidget *shown[3];
+  int n = n_buttons (self, shown);
+  int width = 0;
+
+  *height = 0;
+  for (int i = 0; i < n; i++)
+    {
+      int w, h;
+
+      gtk_widget_measure (shown[i], GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
+      gtk_widget_measure (shown[i], GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
+      width += w + (i > 0 ? BUTTON_SPACING : 0);
+      *height = MAX (*height, h);
+    }
+
+  return width;
+}
+
+/* Where the texts start, and how wide they are for a row @width wide. */
+static int
+text_width (AssayDocumentRow *self,
+            int               width)
+{
+  int actions_height;
+  int actions = actions_size (self, &actions_height);
+
+  return MAX (0, width - MARGIN_START - ICON_SIZE - COLUMN_SPACING - MARGIN_END -
+                 (actions > 0 ? actions + COLUMN_SPACING : 0));
+}
+
+#define TEXT_X (MARGIN_START + ICON_SIZE + COLUMN_SPACING)
+
+/* The children below the two lines, in order. */
+static int
+parts_below (AssayDocumentRow *self,
+             GtkWidget       **out)
+{
+  GtkWidget *all[] = { GTK_WIDGET (self->progress_bar), self->error_label, self->password_box };
+  int n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    if (all[i] != NULL && gtk_widget_get_visible (all[i]))
+      out[n++] = all[i];
+
+  return n;
+}
+
+typedef struct {
+  graphene_rect_t name;   /* the name as drawn (ellipsized to fit) */
+  graphene_rect_t worker;
+  graphene_rect_t badge;
+  graphene_rect_t status;
+  graphene_rect_t icon;
+} Geometry;
+
+/* Where the drawn parts go in the row as it is allocated; sets the
+ * layouts' widths (which only lays their text out again). */
+static void
+compute_geometry (AssayDocumentRow *self,
+                  Geometry         *g)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int tw = text_width (self, width);
+  int end = tw;              /* what the name may take, from TEXT_X */
+  int badge_w = 0, badge_h = 0, worker_w = 0, worker_h = 0;
+
+  if (self->cached)
+    {
+      pango_layout_get_pixel_size (self->badge_layout, &badge_w, &badge_h);
+      badge_w += 2 * BADGE_PAD_X;
+      badge_h += 2 * BADGE_PAD_Y;
+      end -= badge_w + NAME_SPACING;
+    }
+  if (self->worker != NULL)
+    {
+      int natural;
+
+      pango_layout_set_width (self->worker_layout, -1);
+      pango_layout_get_pixel_size (self->worker_layout, &natural, &worker_h);
+      worker_w = MIN (natural, WORKER_CHARS * self->char_width);
+      worker_w = MIN (worker_w, MAX (0, end / 2));
+      pango_layout_set_width (self->worker_layout, worker_w * PANGO_SCALE);
+      end -= worker_w + NAME_SPACING;
+    }
+  end = MAX (0, end);
+
+  pango_layout_set_width (self->name_layout, end * PANGO_SCALE);
+  pango_layout_set_width (self->status_layout, tw * PANGO_SCALE);
+
+  g->icon = GRAPHENE_RECT_INIT (mirror (self, MARGIN_START, ICON_SIZE), MARGIN_Y + ICON_TOP,
+                                ICON_SIZE, ICON_SIZE);
+  g->name = GRAPHENE_RECT_INIT (mirror (self, TEXT_X, end), MARGIN_Y, end, self->name_height);
+  g->worker = GRAPHENE_RECT_INIT (mirror (self, TEXT_X + end + NAME_SPACING, worker_w),
+                                  MARGIN_Y + (self->name_height - worker_h) / 2.0f,
+                                  worker_w, worker_h);
+  g->badge = GRAPHENE_RECT_INIT (mirror (self, TEXT_X + tw - badge_w, badge_w),
+                                 MARGIN_Y + (self->name_height - badge_h) / 2.0f,
+                                 badge_w, badge_h);
+  g->status = GRAPHENE_RECT_INIT (mirror (self, TEXT_X, tw), MARGIN_Y + self->name_height + LINE_SPACING,
+                                  tw, self->caption_height);
+}
+
+static void
+append_line (GtkSnapshot           *snapshot,
+             PangoLayout           *layout,
+             const graphene_rect_t *where,
+             const GdkRGBA         *color)
+{
+  if (where->size.width <= 0)
+    return;
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (where->origin.x, where->origin.y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+assay_document_row_snapshot (GtkWidget   *widget,
+                             GtkSnapshot *snapshot)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+  GtkStyleContext *context = gtk_widget_get_style_context (widget);
+  GdkRGBA fg, dim, icon_colors[4];
+  Geometry g;
+
+  if (self->built && self->document != NULL)
+    {
+      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+      gtk_style_context_get_color (context, &fg);
+      dim = fg;
+      dim.alpha *= DIM_ALPHA;
+      icon_colors[0] = fg;
+      if (!gtk_style_context_lookup_color (context, "error_color", &icon_colors[1]))
+        icon_colors[1] = fg;
+      if (!gtk_style_context_lookup_color (context, "warning_color", &icon_colors[2]))
+        icon_colors[2] = fg;
+      if (!gtk_style_context_lookup_color (context, "success_color", &icon_colors[3]))
+        icon_colors[3] = fg;
+      if (self->icon_color != NULL &&
+          !gtk_style_context_lookup_color (context, self->icon_color, &icon_colors[0]))
+        icon_colors[0] = fg;
+      G_GNUC_END_IGNORE_DEPRECATIONS
+
+      compute_geometry (self, &g);
+
+      if (self->icon != NULL)
+        {
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &g.icon.origin);
+          if (GTK_IS_SYMBOLIC_PAINTABLE (self->icon))
+            gtk_symbolic_paintable_snapshot_symbolic (GTK_SYMBOLIC_PAINTABLE (self->icon), snapshot,
+                                                      ICON_SIZE, ICON_SIZE, icon_colors, 4);
+          else
+            gdk_paintable_snapshot (self->icon, snapshot, ICON_SIZE, ICON_SIZE);
+          gtk_snapshot_restore (snapshot);
+        }
+
+      append_line (snapshot, self->name_layout, &g.name, &fg);
+      if (self->worker != NULL)
+        append_line (snapshot, self->worker_layout, &g.worker, &dim);
+      if (self->cached)
+        {
+          GdkRGBA accent, accent_bg;
+          GskRoundedRect pill;
+          graphene_rect_t text = g.badge;
+
+          G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+          if (!gtk_style_context_lookup_color (context, "accent_color", &accent))
+            accent = fg;
+          if (!gtk_style_context_lookup_color (context, "accent_bg_color", &accent_bg))
+            accent_bg = accent;
+          G_GNUC_END_IGNORE_DEPRECATIONS
+          accent_bg.alpha *= 0.15f;
+
+          gsk_rounded_rect_init_from_rect (&pill, &g.badge, g.badge.size.height / 2.0f);
+          gtk_snapshot_push_rounded_clip (snapshot, &pill);
+          gtk_snapshot_append_color (snapshot, &accent_bg, &g.badge);
+          gtk_snapshot_pop (snapshot);
+          graphene_rect_inset (&text, BADGE_PAD_X, BADGE_PAD_Y);
+          append_line (snapshot, self->badge_layout, &text, &accent);
+        }
+      append_line (snapshot, self->status_layout, &g.status, &dim);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_snapshot_child (widget, child, snapshot);
+}
+
+static void
+assay_document_row_measure (GtkWidget      *widget,
+                            GtkOrientation  orientation,
+                            int             for_size,
+                            int            *minimum,
+                            int            *natural,
+                            int            *minimum_baseline,
+                            int            *natural_baseline)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+  GtkWidget *below[3];
+  int n_below, actions, actions_height;
+
+  if (!self->built)
+    {
+      *minimum = *natural = orientation == GTK_ORIENTATION_VERTICAL ? PLACEHOLDER_HEIGHT : 0;
       return;
     }
 
-  g_free (self->status);
-  self->status = status;
-  gtk_inscription_set_text (self->status_label, status);
+  n_below = parts_below (self, below);
+  actions = actions_size (self, &actions_height);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      int fixed = TEXT_X + MARGIN_END + (actions > 0 ? actions + COLUMN_SPACING : 0);
+      int text_min = 3 * self->char_width;
+
+      for (int i = 0; i < n_below; i++)
+        {
+          int child_min;
+
+          gtk_widget_measure (below[i], GTK_ORIENTATION_HORIZONTAL, -1, &child_min, NULL, NULL, NULL);
+          text_min = MAX (text_min, child_min);
+        }
+      *minimum = fixed + text_min;
+      *natural = fixed + MAX (text_min, NAME_CHARS * self->char_width);
+    }
+  else
+    {
+      int tw = for_size >= 0 ? text_width (self, for_size) : NAME_CHARS * self->char_width;
+      int text = self->name_height + LINE_SPACING + self->caption_height;
+
+      for (int i = 0; i < n_below; i++)
+        {
+          int child_min, child_h;
+
+          gtk_widget_measure (below[i], GTK_ORIENTATION_HORIZONTAL, -1, &child_min, NULL, NULL, NULL);
+          gtk_widget_measure (below[i], GTK_ORIENTATION_VERTICAL, MAX (tw, child_min),
+                              NULL, &child_h, NULL, NULL);
+          text += LINE_SPACING + child_h;
+        }
+      *minimum = *natural = 2 * MARGIN_Y + MAX (MAX (text, actions_height), ICON_TOP + ICON_SIZE);
+    }
+}
+
+static void
+assay_document_row_size_allocate (GtkWidget *widget,
+                                  int        width,
+                                  int        height,
+                                  int        baseline)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+  GtkWidget *below[3], *shown[3];
+  int n_below, n, tw, y, x;
+
+  if (!self->built)
+    return;
+
+  tw = text_width (self, width);
+  y = MARGIN_Y + self->name_height + LINE_SPACING + self->caption_height;
+  n_below = parts_below (self, below);
+  for (int i = 0; i < n_below; i++)
+    {
+      int child_min, child_h;
+
+      gtk_widget_measure (below[i], GTK_ORIENTATION_HORIZONTAL, -1, &child_min, NULL, NULL, NULL);
+      gtk_widget_measure (below[i], GTK_ORIENTATION_VERTICAL, MAX (tw, child_min), NULL, &child_h, NULL, NULL);
+      y += LINE_SPACING;
+      gtk_widget_size_allocate (below[i],
+                                &(GtkAllocation) { mirror (self, TEXT_X, MAX (tw, child_min)), y,
+                                                   MAX (tw, child_min), child_h },
+                                -1);
+      y += child_h;
+    }
+
+  /* The buttons at the end, top-aligned, in order. */
+  n = n_buttons (self, shown);
+  x = width - MARGIN_END;
+  for (int i = n - 1; i >= 0; i--)
+    {
+      int w, h;
+
+      gtk_widget_measure (shown[i], GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
+      gtk_widget_measure (shown[i], GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
+      x -= w;
+      gtk_widget_size_allocate (shown[i], &(GtkAllocation) { mirror (self, x, w), MARGIN_Y, w, h }, -1);
+      x -= BUTTON_SPACING;
+    }
+}
+
+static void
+assay_document_row_css_changed (GtkWidget         *widget,
+                                GtkCssStyleChange *change)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+
+  GTK_WIDGET_CLASS (assay_document_row_parent_class)->css_changed (widget, change);
+
+  /* Only a new font (text scaling) changes the lines' heights; GTK has
+   * queued the resize for it already. */
+  if (self->built)
+    update_fonts (self);
+}
+
+static void
+assay_document_row_direction_changed (GtkWidget        *widget,
+                                      GtkTextDirection  previous)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+
+  GTK_WIDGET_CLASS (assay_document_row_parent_class)->direction_changed (widget, previous);
+
+  if (self->built)
+    {
+      PangoAlignment align = is_rtl (self) ? PANGO_ALIGN_RIGHT : PANGO_ALIGN_LEFT;
+
+      pango_layout_set_alignment (self->name_layout, align);
+      pango_layout_set_alignment (self->status_layout, align);
+      if (self->worker_layout != NULL)
+        pango_layout_set_alignment (self->worker_layout, align);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tooltips                                                                  */
+
+/* Answered when asked for, from what the row shows then: setting one is
+ * not cheap in GTK 4.8 (each call makes the display look for a tooltip
+ * under the pointer again), and a row's status changes many times a
+ * second during a batch. The buttons answer their own. */
+static gboolean
+assay_document_row_query_tooltip (GtkWidget  *widget,
+                                  int         x,
+                                  int         y,
+                                  gboolean    keyboard_mode,
+                                  GtkTooltip *tooltip)
+{
+  AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
+  graphene_point_t point = GRAPHENE_POINT_INIT (x, y);
+  Geometry g;
+
+  if (!self->built || self->document == NULL)
+    return FALSE;
+
+  compute_geometry (self, &g);
+  if (graphene_rect_contains_point (&g.icon, &point))
+    {
+      gtk_tooltip_set_text (tooltip, state_label (assay_document_get_state (self->document)));
+      return TRUE;
+    }
+  if (self->cached && graphene_rect_contains_point (&g.badge, &point))
+    {
+      gtk_tooltip_set_text (tooltip, _("Stored from an earlier run: nothing was read again"));
+      return TRUE;
+    }
+  if (graphene_rect_contains_point (&g.status, &point))
+    {
+      /* All of the status, when the row is too narrow to show it. */
+      if (self->status == NULL || *self->status == '\0')
+        return FALSE;
+      gtk_tooltip_set_text (tooltip, self->status);
+      return TRUE;
+    }
+  if (keyboard_mode || y < g.status.origin.y)
+    {
+      /* The title the document gives itself, when it has one, and where it is. */
+      const char *title = assay_document_get_title (self->document);
+      const char *path = assay_document_get_path (self->document);
+
+      if (title != NULL && *title != '\0')
+        {
+          g_autofree char *text = g_strdup_printf ("%s\n%s", title, path);
+
+          gtk_tooltip_set_text (tooltip, text);
+        }
+      else
+        gtk_tooltip_set_text (tooltip, path);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+query_button_tooltip (AssayDocumentRow *self,
+                      int               x,
+                      int               y,
+                      gboolean          keyboard_mode,
+                      GtkTooltip       *tooltip,
+                      GtkWidget        *widget)
+{
+  const char *text = NULL;
+
+  if (widget == self->cancel_button)
+    text = _("Stop this document");
+  else if (widget == self->retry_button)
+    text = _("Process this document again");
+  else if (widget == self->remove_button)
+    text = _("Remove from the list");
+
+  if (text == NULL)
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Parts some rows need                                                      */
+
+/* The texts come first among the children, the buttons after them (the
+ * order keyboard focus follows). */
+static void
+add_part (AssayDocumentRow *self,
+          GtkWidget        *part)
+{
+  GtkWidget *before = self->cancel_button != NULL ? self->cancel_button :
+                      self->retry_button != NULL ? self->retry_button : self->remove_button;
+
+  gtk_widget_insert_before (part, GTK_WIDGET (self), before);
+}
+
+static GtkWidget *
+new_button (AssayDocumentRow *self,
+            const char       *icon_name,
+            const char       *action_name,
+            const char       *label)
+{
+  GtkWidget *button = assay_icon_button_new (icon_name);
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_add_css_class (button, "circular");
+  gtk_widget_set_has_tooltip (button, TRUE);
+  g_signal_connect_swapped (button, "query-tooltip", G_CALLBACK (query_button_tooltip), self);
+
+  return button;
+}
+
+/* Cancel before retry before remove. */
+static void
+ensure_cancel_button (AssayDocumentRow *self)
+{
+  if (self->cancel_button != NULL)
+    return;
+
+  self->cancel_button = new_button (self, "media-playback-stop-symbolic", "row.cancel", _("Cancel"));
+  gtk_widget_insert_before (self->cancel_button, GTK_WIDGET (self),
+                            self->retry_button != NULL ? self->retry_button : self->remove_button);
+}
+
+static void
+ensure_retry_button (AssayDocumentRow *self)
+{
+  if (self->retry_button != NULL)
+    return;
+
+  self->retry_button = new_button (self, "view-refresh-symbolic", "row.retry", _("Retry"));
+  gtk_widget_insert_before (self->retry_button, GTK_WIDGET (self), self->remove_button);
+}
+
+static void
+ensure_progress_bar (AssayDocumentRow *self)
+{
+  if (self->progress_bar != NULL)
+    return;
+
+  self->progress_bar = ASSAY_PROGRESS_LINE (assay_progress_line_new ());
+  gtk_widget_set_margin_top (GTK_WIDGET (self->progress_bar), 2);
+  add_part (self, GTK_WIDGET (self->progress_bar));
+}
+
+static void
+ensure_error_label (AssayDocumentRow *self)
+{
+  if (self->error_label != NULL)
+    return;
+
+  self->error_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->error_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->error_label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (self->error_label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_selectable (GTK_LABEL (self->error_label), TRUE);
+  gtk_widget_add_css_class (self->error_label, "caption");
+  gtk_widget_add_css_class (self->error_label, "error");
+  /* After the progress line, before the password. */
+  if (self->password_box != NULL)
+    gtk_widget_insert_before (self->error_label, GTK_WIDGET (self), self->password_box);
+  else
+    add_part (self, self->error_label);
 }
 
 static void
@@ -339,46 +997,100 @@ ensure_password_box (AssayDocumentRow *self)
   g_signal_connect (button, "query-tooltip", G_CALLBACK (query_unlock_tooltip), NULL);
   gtk_box_append (GTK_BOX (self->password_box), button);
 
-  gtk_box_append (GTK_BOX (self->text_box), self->password_box);
+  add_part (self, self->password_box);
 }
 
-/* What changes with the state: the icon, which parts show, the actions. */
+static void
+set_part_visible (GtkWidget *part,
+                  gboolean   visible)
+{
+  if (part != NULL)
+    gtk_widget_set_visible (part, visible);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Showing the document                                                      */
+
+static void
+describe (AssayDocumentRow *self)
+{
+  AssayDocumentState state = assay_document_get_state (self->document);
+  g_autofree char *description = NULL;
+
+  /* What a screen reader says after the name: the stage, then the line. */
+  if (self->status != NULL && *self->status != '\0' &&
+      !g_str_has_prefix (self->status, state_label (state)))
+    description = g_strdup_printf ("%s. %s", state_label (state), self->status);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description != NULL ? description : self->status,
+                                  -1);
+}
+
+static void
+set_status (AssayDocumentRow *self,
+            char             *status)
+{
+  if (g_strcmp0 (self->status, status) == 0)
+    {
+      g_free (status);
+      return;
+    }
+
+  g_free (self->status);
+  self->status = status;
+  set_layout_text (self, self->status_layout, status);
+  describe (self);
+}
+
+static void
+set_icon (AssayDocumentRow *self,
+          const char       *icon_name)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gtk_widget_get_display (widget));
+
+  g_clear_object (&self->icon);
+  self->icon = GDK_PAINTABLE (gtk_icon_theme_lookup_icon (theme, icon_name, NULL, ICON_SIZE,
+                                                          gtk_widget_get_scale_factor (widget),
+                                                          gtk_widget_get_direction (widget), 0));
+  gtk_widget_queue_draw (widget);
+}
+
+/* What changes with the state: the icon, which parts show, the actions.
+ * Only a part shown or hidden measures the row again. */
 static void
 update_state (AssayDocumentRow *self)
 {
   AssayDocumentState state = assay_document_get_state (self->document);
   gboolean running = state_is_running (state) || state == ASSAY_DOCUMENT_QUEUED;
   gboolean finished = assay_document_is_finished (self->document);
-  const char *css_class;
+  gboolean retry = finished && state != ASSAY_DOCUMENT_DONE &&
+                   state != ASSAY_DOCUMENT_DUPLICATE && state != ASSAY_DOCUMENT_NEEDS_PASSWORD;
 
   if ((int) state == self->shown_state)
     return;
 
-  if (self->shown_state >= 0 && state_css_class (self->shown_state) != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->stage_icon), state_css_class (self->shown_state));
   self->shown_state = state;
-
-  gtk_image_set_from_icon_name (self->stage_icon, state_icon_name (state));
   self->shown_waiting = FALSE;
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_icon),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, state_label (state),
-                                  -1);
-  css_class = state_css_class (state);
-  if (css_class != NULL)
-    gtk_widget_add_css_class (GTK_WIDGET (self->stage_icon), css_class);
+  self->icon_color = state_color_name (state);
+  set_icon (self, state_icon_name (state));
 
-  /* Shown and hidden with the state: the icon changes in the same frame,
-   * which measures the row again anyway. */
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), state_is_running (state));
+  if (state_is_running (state) && self->progress_bar == NULL)
+    {
+      ensure_progress_bar (self);
+      assay_progress_line_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
+    }
+  set_part_visible (GTK_WIDGET (self->progress_bar), state_is_running (state));
   if (state == ASSAY_DOCUMENT_NEEDS_PASSWORD)
     ensure_password_box (self);
-  if (self->password_box != NULL)
-    gtk_widget_set_visible (self->password_box, state == ASSAY_DOCUMENT_NEEDS_PASSWORD);
-  gtk_widget_set_visible (self->cancel_button, running);
-  gtk_widget_set_visible (self->retry_button,
-                          finished && state != ASSAY_DOCUMENT_DONE &&
-                          state != ASSAY_DOCUMENT_DUPLICATE &&
-                          state != ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  set_part_visible (self->password_box, state == ASSAY_DOCUMENT_NEEDS_PASSWORD);
+  if (running)
+    ensure_cancel_button (self);
+  set_part_visible (self->cancel_button, running);
+  if (retry)
+    ensure_retry_button (self);
+  set_part_visible (self->retry_button, retry);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", running);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", finished);
 
@@ -394,97 +1106,12 @@ update_error (AssayDocumentRow *self)
   const char *message = assay_document_get_error_message (self->document);
   gboolean show = state == ASSAY_DOCUMENT_FAILED && message != NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), show);
   if (show)
-    gtk_label_set_label (self->error_label, message);
-}
-
-/* Tooltips are answered when asked for, from what the row shows then:
- * setting one is not cheap in GTK 4.8 (each call makes the display look
- * for a tooltip under the pointer again), and a row's status changes many
- * times a second during a batch. */
-static gboolean
-query_name_tooltip (AssayDocumentRow *self,
-                    int               x,
-                    int               y,
-                    gboolean          keyboard_mode,
-                    GtkTooltip       *tooltip)
-{
-  const char *title;
-  const char *path;
-
-  if (self->document == NULL)
-    return FALSE;
-
-  /* The title the document gives itself, when it has one, and where it is. */
-  title = assay_document_get_title (self->document);
-  path = assay_document_get_path (self->document);
-  if (title != NULL && *title != '\0')
     {
-      g_autofree char *text = g_strdup_printf ("%s\n%s", title, path);
-
-      gtk_tooltip_set_text (tooltip, text);
+      ensure_error_label (self);
+      gtk_label_set_label (GTK_LABEL (self->error_label), message);
     }
-  else
-    gtk_tooltip_set_text (tooltip, path);
-
-  return TRUE;
-}
-
-/* All of the status, when the row is too narrow to show it. */
-static gboolean
-query_status_tooltip (AssayDocumentRow *self,
-                      int               x,
-                      int               y,
-                      gboolean          keyboard_mode,
-                      GtkTooltip       *tooltip)
-{
-  if (self->status == NULL || *self->status == '\0')
-    return FALSE;
-
-  gtk_tooltip_set_text (tooltip, self->status);
-  return TRUE;
-}
-
-static gboolean
-query_stage_tooltip (AssayDocumentRow *self,
-                     int               x,
-                     int               y,
-                     gboolean          keyboard_mode,
-                     GtkTooltip       *tooltip)
-{
-  if (self->document == NULL)
-    return FALSE;
-
-  gtk_tooltip_set_text (tooltip, state_label (assay_document_get_state (self->document)));
-  return TRUE;
-}
-
-/* The badge's and the buttons' tooltips: fixed texts, given when asked. */
-static gboolean
-query_fixed_tooltip (AssayDocumentRow *self,
-                     int               x,
-                     int               y,
-                     gboolean          keyboard_mode,
-                     GtkTooltip       *tooltip,
-                     GtkWidget        *widget)
-{
-  const char *text = NULL;
-
-  if (widget == self->cached_badge)
-    text = _("Stored from an earlier run: nothing was read again");
-  else if (widget == self->cancel_button)
-    text = _("Stop this document");
-  else if (widget == self->retry_button)
-    text = _("Process this document again");
-  else if (widget == self->remove_button)
-    text = _("Remove from the list");
-
-  if (text == NULL)
-    return FALSE;
-
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
+  set_part_visible (self->error_label, show);
 }
 
 /* While a rate limit holds, an alarm clock instead of the stage. */
@@ -499,23 +1126,43 @@ update_waiting (AssayDocumentRow *self)
     return;
 
   self->shown_waiting = waiting;
-  gtk_image_set_from_icon_name (self->stage_icon, waiting ? "alarm-symbolic" : state_icon_name (state));
+  set_icon (self, waiting ? "alarm-symbolic" : state_icon_name (state));
 }
 
-/* The cluster's worker holding the document, hidden for local documents. */
+/* The badge and the cluster's worker share the name's line: drawn, they
+ * only take width from the name. */
 static void
-update_worker (AssayDocumentRow *self)
+update_badges (AssayDocumentRow *self)
 {
   const char *worker = assay_document_get_worker (self->document);
+  gboolean cached = assay_document_get_cached (self->document);
+  g_autofree char *text = NULL;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->worker_label), worker != NULL);
-  if (worker != NULL)
+  if (cached != self->cached)
     {
-      /* TRANSLATORS: the cluster worker that holds a document, by its name */
-      g_autofree char *text = g_strdup_printf (_("on %s"), worker);
-
-      gtk_label_set_label (self->worker_label, text);
+      self->cached = cached;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
     }
+
+  /* TRANSLATORS: the cluster worker that holds a document, by its name */
+  text = worker != NULL ? g_strdup_printf (_("on %s"), worker) : NULL;
+  if (g_strcmp0 (text, self->worker) == 0)
+    return;
+
+  g_free (self->worker);
+  self->worker = g_steal_pointer (&text);
+  if (self->worker != NULL)
+    {
+      if (self->worker_layout == NULL)
+        {
+          self->worker_layout = new_line_layout (self, PANGO_ELLIPSIZE_END);
+          pango_layout_set_font_description (self->worker_layout,
+                                             pango_layout_get_font_description (self->status_layout));
+          pango_layout_set_alignment (self->worker_layout, pango_layout_get_alignment (self->name_layout));
+        }
+      pango_layout_set_text (self->worker_layout, self->worker, -1);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Shows what changed since the last time. */
@@ -539,13 +1186,12 @@ flush (AssayDocumentRow *self)
   if (dirty & (DIRTY_STATE | DIRTY_SUMMARY))
     {
       update_waiting (self);
-      gtk_widget_set_visible (self->cached_badge, assay_document_get_cached (self->document));
       set_status (self, compose_status (self, g_get_monotonic_time ()));
     }
-  if (dirty & DIRTY_PROGRESS)
+  if (dirty & (DIRTY_STATE | DIRTY_SUMMARY | DIRTY_WORKER))
+    update_badges (self);
+  if ((dirty & DIRTY_PROGRESS) && self->progress_bar != NULL)
     assay_progress_line_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
-  if (dirty & DIRTY_WORKER)
-    update_worker (self);
 }
 
 /* On screen, or within a screen of it (so that scrolling finds rows up to
@@ -703,10 +1349,54 @@ assay_document_row_get_status (AssayDocumentRow *self)
   return self->status;
 }
 
+/**
+ * assay_document_row_get_shown_status:
+ *
+ * The status line as the row draws it now, without bringing the row up
+ * to date first (tests: a row far from the view lets changes wait).
+ *
+ * Returns: (nullable): the status drawn, %NULL while the row is a
+ *   placeholder
+ */
+const char *
+assay_document_row_get_shown_status (AssayDocumentRow *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), NULL);
+
+  return self->built ? self->status : NULL;
+}
+
+/**
+ * assay_document_row_get_shown_worker:
+ *
+ * Returns: (nullable): what the row draws after the name for the cluster
+ *   worker holding its document ("on NAME"), %NULL for none
+ */
+const char *
+assay_document_row_get_shown_worker (AssayDocumentRow *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), NULL);
+
+  return self->built ? self->worker : NULL;
+}
+
+/**
+ * assay_document_row_get_shows_cached:
+ *
+ * Returns: %TRUE when the row draws the cached badge
+ */
+gboolean
+assay_document_row_get_shows_cached (AssayDocumentRow *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), FALSE);
+
+  return self->built && self->cached;
+}
+
 /* GTK 4.8's list view keeps 200 rows bound, most of them off screen, and
- * makes them in the frames their items appear in: a row from its template
- * costs about a millisecond and a half. A row is an empty placeholder of a
- * row's height until it is first near the view. */
+ * makes them in the frames their items appear in. A row is an empty
+ * placeholder of a row's height until it is first near the view; then it
+ * makes its layouts and its remove button (the other parts as needed). */
 static void
 build (AssayDocumentRow *self)
 {
@@ -714,32 +1404,35 @@ build (AssayDocumentRow *self)
     return;
 
   self->built = TRUE;
-  gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_widget_set_size_request (GTK_WIDGET (self), -1, -1);
-
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->name_label), TRUE);
-  g_signal_connect_swapped (self->name_label, "query-tooltip", G_CALLBACK (query_name_tooltip), self);
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->status_label), TRUE);
-  g_signal_connect_swapped (self->status_label, "query-tooltip", G_CALLBACK (query_status_tooltip), self);
-  gtk_widget_set_has_tooltip (GTK_WIDGET (self->stage_icon), TRUE);
-  g_signal_connect_swapped (self->stage_icon, "query-tooltip", G_CALLBACK (query_stage_tooltip), self);
+  self->name_layout = new_line_layout (self, PANGO_ELLIPSIZE_MIDDLE);
+  self->status_layout = new_line_layout (self, PANGO_ELLIPSIZE_END);
   {
-    GtkWidget *fixed[] = { self->cached_badge, self->cancel_button, self->retry_button,
-                           self->remove_button };
+    PangoAttrList *attrs = pango_attr_list_new ();
 
-    for (guint i = 0; i < G_N_ELEMENTS (fixed); i++)
-      {
-        gtk_widget_set_has_tooltip (fixed[i], TRUE);
-        g_signal_connect_swapped (fixed[i], "query-tooltip", G_CALLBACK (query_fixed_tooltip), self);
-      }
+    /* Adwaita's .numeric: figures that keep their width as they count. */
+    pango_attr_list_insert (attrs, pango_attr_font_features_new ("tnum=1"));
+    pango_layout_set_attributes (self->status_layout, attrs);
+    pango_attr_list_unref (attrs);
   }
+  self->badge_layout = new_line_layout (self, PANGO_ELLIPSIZE_NONE);
+  pango_layout_set_text (self->badge_layout, _("Cached"), -1);
+  update_fonts (self);
+  assay_document_row_direction_changed (GTK_WIDGET (self), gtk_widget_get_direction (GTK_WIDGET (self)));
+
+  self->remove_button = new_button (self, "window-close-symbolic", "row.remove", _("Remove"));
+  gtk_widget_set_parent (self->remove_button, GTK_WIDGET (self));
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 
   self->shown_state = -1;
   self->shown_waiting = FALSE;
+  self->cached = FALSE;
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->worker, g_free);
   if (self->document != NULL)
     {
-      gtk_inscription_set_text (self->name_label, assay_document_get_name (self->document));
+      set_layout_text (self, self->name_layout, assay_document_get_name (self->document));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      assay_document_get_name (self->document), -1);
       self->dirty = DIRTY_ALL;
     }
 }
@@ -805,7 +1498,7 @@ row_unlock (GtkWidget  *widget,
   gtk_editable_set_text (GTK_EDITABLE (self->password_entry), "");
 }
 
- /* ------------------------------------------------------------------------ */
+/* ------------------------------------------------------------------------ */
 /* GObject                                                                   */
 
 static void
@@ -822,9 +1515,21 @@ assay_document_row_dispose (GObject *object)
     g_signal_group_set_target (self->document_signals, NULL);
   g_clear_object (&self->document);
   g_clear_object (&self->pipeline);
+  g_clear_object (&self->icon);
 
-  if (self->built)
-    gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_ROW);
+  {
+    GtkWidget *child;
+
+    while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+      gtk_widget_unparent (child);
+  }
+  self->progress_bar = NULL;
+  self->error_label = NULL;
+  self->password_box = NULL;
+  self->password_entry = NULL;
+  self->cancel_button = NULL;
+  self->retry_button = NULL;
+  self->remove_button = NULL;
 
   G_OBJECT_CLASS (assay_document_row_parent_class)->dispose (object);
 }
@@ -836,6 +1541,12 @@ assay_document_row_finalize (GObject *object)
 
   g_clear_object (&self->document_signals);
   g_clear_pointer (&self->status, g_free);
+  g_clear_pointer (&self->worker, g_free);
+  g_clear_pointer (&self->font, pango_font_description_free);
+  g_clear_object (&self->name_layout);
+  g_clear_object (&self->status_layout);
+  g_clear_object (&self->worker_layout);
+  g_clear_object (&self->badge_layout);
 
   G_OBJECT_CLASS (assay_document_row_parent_class)->finalize (object);
 }
@@ -907,29 +1618,20 @@ assay_document_row_class_init (AssayDocumentRowClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (ASSAY_TYPE_PROGRESS_LINE);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/assayapp/Assay/ui/assay-document-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, box);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, stage_icon);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, name_label);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cached_badge);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, worker_label);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, text_box);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, status_label);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, error_label);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, cancel_button);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, retry_button);
-  gtk_widget_class_bind_template_child (widget_class, AssayDocumentRow, remove_button);
-
   gtk_widget_class_install_action (widget_class, "row.cancel", NULL, row_cancel);
   gtk_widget_class_install_action (widget_class, "row.retry", NULL, row_retry);
   gtk_widget_class_install_action (widget_class, "row.remove", NULL, row_remove);
   gtk_widget_class_install_action (widget_class, "row.unlock", NULL, row_unlock);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = assay_document_row_measure;
+  widget_class->size_allocate = assay_document_row_size_allocate;
+  widget_class->snapshot = assay_document_row_snapshot;
+  widget_class->css_changed = assay_document_row_css_changed;
+  widget_class->direction_changed = assay_document_row_direction_changed;
+  widget_class->query_tooltip = assay_document_row_query_tooltip;
+
   gtk_widget_class_set_css_name (widget_class, "documentrow");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
 
 static void
@@ -951,9 +1653,8 @@ assay_document_row_init (AssayDocumentRow *self)
     { "notify::worker", G_CALLBACK (worker_changed) },
   };
 
-  /* Built when first near the view (build()). */
-  gtk_widget_set_size_request (GTK_WIDGET (self), -1, PLACEHOLDER_HEIGHT);
-
+  /* Built when first near the view (build()); a placeholder until then. */
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   self->shown_state = -1;
   self->document_signals = g_signal_group_new (ASSAY_TYPE_DOCUMENT);
   for (guint i = 0; i < G_N_ELEMENTS (handlers); i++)
@@ -1014,7 +1715,9 @@ assay_document_row_set_document (AssayDocumentRow *self,
       self->dirty = DIRTY_ALL;
       if (self->built)
         {
-          gtk_inscription_set_text (self->name_label, assay_document_get_name (document));
+          set_layout_text (self, self->name_layout, assay_document_get_name (document));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          assay_document_get_name (document), -1);
           flush (self);
         }
       else if (self->tick_id == 0)

@@ -22,4 +22,8 @@ gboolean       assay_document_row_tick         (AssayDocumentRow *self,
 const char    *assay_document_row_get_status   (AssayDocumentRow *self);
 void           assay_document_row_catch_up     (AssayDocumentRow *self);
 
+const char    *assay_document_row_get_shown_status (AssayDocumentRow *self);
+const char    *assay_document_row_get_shown_worker (AssayDocumentRow *self);
+gboolean       assay_document_row_get_shows_cached (AssayDocumentRow *self);
+
 G_END_DECLS
