@@ -333,6 +333,10 @@ test_cache_and_password (void)
     run = parse_output (parser, outcome.out);
     g_assert_cmpstr (json_object_get_string_member (document_at (run, 1), "status"), ==,
                      "needs-password");
+    /* The result says why; the command line says how to give one. */
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (document_at (run, 1), "error"),
+                                                    "message"), ==, "This PDF is protected by a password.");
+    g_assert_nonnull (strstr (outcome.err, "1 document needs a password: run again with --password."));
     g_assert_false (json_object_get_boolean_member (document_at (run, 0), "cached"));
   }
 

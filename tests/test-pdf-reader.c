@@ -577,8 +577,8 @@ test_encrypted (void)
   assay_test_pdf_encrypt (plain, owner_only, "", "0wner-pw", &error);
   g_assert_no_error (error);
 
-  assert_read_error (locked, NULL, ASSAY_READ_ERROR_NEEDS_PASSWORD, "--password");
-  assert_read_error (locked, "wrong-guess", ASSAY_READ_ERROR_NEEDS_PASSWORD, "--password");
+  assert_read_error (locked, NULL, ASSAY_READ_ERROR_NEEDS_PASSWORD, "protected by a password");
+  assert_read_error (locked, "wrong-guess", ASSAY_READ_ERROR_NEEDS_PASSWORD, "does not open this PDF");
 
   for (guint f = 0; f < G_N_ELEMENTS (read_funcs); f++)
     {

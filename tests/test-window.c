@@ -381,6 +381,16 @@ state_is (gpointer data)
   return assay_document_get_state (document) == state;
 }
 
+static gboolean
+password_refused (gpointer data)
+{
+  AssayDocument *document = data;
+
+  return assay_document_get_state (document) == ASSAY_DOCUMENT_NEEDS_PASSWORD &&
+         g_strcmp0 (assay_document_get_error_message (document),
+                    "The password given does not open this PDF.") == 0;
+}
+
 static void
 test_password (void)
 {
@@ -431,6 +441,21 @@ test_password (void)
   g_assert_true (gtk_widget_is_visible (entry));
 
   screenshots (GTK_WIDGET (window), "window-password");
+  g_assert_cmpstr (assay_document_row_get_shown_status (ASSAY_DOCUMENT_ROW (row)), ==,
+                   "This PDF is protected by a password.");
+
+  /* A wrong password: asked again, and the row says it was refused. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "guess");
+  g_signal_emit_by_name (find_descendant (entry, GTK_TYPE_TEXT), "activate");
+  assay_test_wait_until (password_refused, document, WAIT_LIMIT_S,
+                         "the wrong password to be refused");
+  settle (200);
+  row = assay_document_list_find_row (list, document);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (assay_document_row_get_shown_status (ASSAY_DOCUMENT_ROW (row)), ==,
+                   "The password given does not open this PDF.");
+  entry = find_descendant (row, GTK_TYPE_PASSWORD_ENTRY);
+  g_assert_true (gtk_widget_is_visible (entry));
 
   /* The password, typed in the row, opens that document. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "s3cret");

@@ -333,6 +333,15 @@ finish_run (Run *run)
                   run->summary.n_cancelled, run->summary.n_duplicates);
     }
 
+  /* Said also without a terminal: the result only says a password is
+   * missing or refused (the same message the window shows). */
+  if (run->summary.n_needs_password > 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "%u document needs a password: run again with --password.\n",
+                             "%u documents need a password: run again with --password.\n",
+                             run->summary.n_needs_password),
+                run->summary.n_needs_password);
+
   quit (run, failures ? EXIT_SOME_FAILED : EXIT_OK);
 }
 

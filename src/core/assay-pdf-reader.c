@@ -341,15 +341,15 @@ set_open_error (GError     **error,
 {
   if (g_error_matches (poppler_error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
     {
-      /* Never put the password itself in a message. */
+      /* Never put the password itself in a message. The message says
+       * which case it is and nothing about how to give one: the command
+       * line and the window each add their own way. */
       if (password != NULL && *password != '\0')
         g_set_error_literal (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_NEEDS_PASSWORD,
-                             _("The password given does not open this PDF. "
-                               "Run again with the right --password."));
+                             _("The password given does not open this PDF."));
       else
         g_set_error_literal (error, ASSAY_READ_ERROR, ASSAY_READ_ERROR_NEEDS_PASSWORD,
-                             _("This PDF is protected by a password. "
-                               "Run again with --password."));
+                             _("This PDF is protected by a password."));
       return;
     }
 

@@ -240,6 +240,10 @@ compose_status (AssayDocumentRow *self,
     g_string_append (line, status_text);
   else if (state == ASSAY_DOCUMENT_FAILED)
     g_string_append (line, failed_label (assay_document_get_error_stage (document)));
+  else if (state == ASSAY_DOCUMENT_NEEDS_PASSWORD &&
+           assay_document_get_error_message (document) != NULL)
+    /* Whether a password is missing or the one typed was refused. */
+    g_string_append (line, assay_document_get_error_message (document));
   else if (state == ASSAY_DOCUMENT_DUPLICATE && assay_document_get_duplicate_of (document) != NULL)
     {
       g_autofree char *original = g_path_get_basename (assay_document_get_duplicate_of (document));
