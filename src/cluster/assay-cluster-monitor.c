@@ -7,9 +7,7 @@
  *     added (sorted by name)
  *   main context, every second: workers silent for too long turn gone
  *
- * The inbox is shared with the subscription's thread and refcounted, so
- * a message arriving while the monitor goes away finds somewhere to go.
- * The idle runs at the default priority (each message is a few
+ * The inbox (assay-cluster-inbox.c) hands the messages over. Its idle runs at the default priority (each message is a few
  * microseconds there), and the gone check takes what is queued first.
  */
 #define G_LOG_DOMAIN "assay-cluster-monitor"
@@ -18,18 +16,11 @@
 
 #include <glib/gi18n.h>
 
+#include "assay-cluster-inbox.h"
 #include "assay-cluster-layout.h"
 #include "assay-cluster-monitor.h"
 
 #define CHECK_INTERVAL_MS 1000
-
-typedef struct
-{
-  GAsyncQueue  *queue;      /* Received* */
-  GMainContext *context;
-  GWeakRef      monitor;
-  gint          scheduled;  /* atomic: an idle is on its way */
-} Inbox;
 
 typedef struct
 {
@@ -44,7 +35,7 @@ struct _AssayClusterMonitor
 
   AssayClusterConnection *connection;
   natsSubscription       *sub;
-  Inbox                  *inbox;
+  AssayClusterInbox      *inbox;      /* Received*, from libnats' thread */
   GListStore             *workers;    /* AssayClusterWorkerInfo, by name */
   GHashTable             *by_name;    /* name → AssayClusterWorkerInfo (borrowed) */
   GSource                *check_source;
@@ -62,34 +53,6 @@ received_free (gpointer data)
   g_free (received);
 }
 
-static Inbox *
-inbox_new (GMainContext *context)
-{
-  Inbox *inbox = g_atomic_rc_box_new0 (Inbox);
-
-  inbox->queue = g_async_queue_new_full (received_free);
-  inbox->context = g_main_context_ref (context);
-  g_weak_ref_init (&inbox->monitor, NULL);
-
-  return inbox;
-}
-
-static void
-inbox_clear (gpointer data)
-{
-  Inbox *inbox = data;
-
-  g_async_queue_unref (inbox->queue);
-  g_main_context_unref (inbox->context);
-  g_weak_ref_clear (&inbox->monitor);
-}
-
-static void
-inbox_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, inbox_clear);
-}
-
 static int
 compare_by_name (gconstpointer a,
                  gconstpointer b,
@@ -99,46 +62,30 @@ compare_by_name (gconstpointer a,
                     assay_cluster_worker_info_get_name ((AssayClusterWorkerInfo *) b));
 }
 
-/* Main context: what the workers said since the last time. */
+/* Main context: what a worker said. */
 static void
-take_received (Inbox               *inbox,
-               AssayClusterMonitor *self)
+take_received (gpointer owner,
+               gpointer item)
 {
-  Received *received;
+  AssayClusterMonitor *self = owner;
+  Received *received = item;
+  AssayClusterWorkerInfo *info = g_hash_table_lookup (self->by_name, received->name);
+  g_autoptr(GError) error = NULL;
 
-  while ((received = g_async_queue_try_pop (inbox->queue)) != NULL)
+  if (info == NULL)
     {
-      AssayClusterWorkerInfo *info = self != NULL ? g_hash_table_lookup (self->by_name, received->name) : NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr(AssayClusterWorkerInfo) added = assay_cluster_worker_info_new (received->name);
 
-      if (self != NULL && info == NULL)
+      if (assay_cluster_worker_info_update (added, received->metrics, received->received_us, &error))
         {
-          g_autoptr(AssayClusterWorkerInfo) added = assay_cluster_worker_info_new (received->name);
-
-          if (assay_cluster_worker_info_update (added, received->metrics, received->received_us, &error))
-            {
-              g_hash_table_insert (self->by_name, g_strdup (received->name), added);
-              g_list_store_insert_sorted (self->workers, added, compare_by_name, NULL);
-            }
+          g_hash_table_insert (self->by_name, g_strdup (received->name), added);
+          g_list_store_insert_sorted (self->workers, added, compare_by_name, NULL);
         }
-      else if (info != NULL)
-        assay_cluster_worker_info_update (info, received->metrics, received->received_us, &error);
-      if (error != NULL)
-        g_debug ("Figures of %s not taken: %s", received->name, error->message);
-      received_free (received);
     }
-}
-
-static gboolean
-drain_inbox (gpointer user_data)
-{
-  Inbox *inbox = user_data;
-  g_autoptr(AssayClusterMonitor) self = g_weak_ref_get (&inbox->monitor);
-
-  g_atomic_int_set (&inbox->scheduled, FALSE);
-  take_received (inbox, self);
-
-  return G_SOURCE_REMOVE;
+  else
+    assay_cluster_worker_info_update (info, received->metrics, received->received_us, &error);
+  if (error != NULL)
+    g_debug ("Figures of %s not taken: %s", received->name, error->message);
 }
 
 /* libnats' delivery thread. */
@@ -148,7 +95,7 @@ metrics_received (natsConnection   *nc,
                   natsMsg          *msg,
                   void             *closure)
 {
-  Inbox *inbox = closure;
+  AssayClusterInbox *inbox = closure;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
   const char *name;
@@ -168,23 +115,7 @@ metrics_received (natsConnection   *nc,
   received->name = g_strdup (name);
   received->metrics = json_node_ref (root);
   received->received_us = g_get_monotonic_time ();
-  g_async_queue_push (inbox->queue, received);
-
-  if (g_atomic_int_compare_and_exchange (&inbox->scheduled, FALSE, TRUE))
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_callback (source, drain_inbox, g_atomic_rc_box_acquire (inbox), inbox_unref);
-      g_source_set_static_name (source, "[assay] worker figures");
-      g_source_attach (source, inbox->context);
-      g_source_unref (source);
-    }
-}
-
-static void
-sub_complete (void *closure)
-{
-  inbox_unref (closure);
+  assay_cluster_inbox_push (inbox, received);
 }
 
 static gboolean
@@ -196,7 +127,7 @@ check_gone (gpointer user_data)
 
   /* What arrived and waits for its idle counts: a busy main loop does not
    * make a worker gone. */
-  take_received (self->inbox, self);
+  assay_cluster_inbox_flush (self->inbox);
   now = g_get_monotonic_time ();
   n = g_list_model_get_n_items (G_LIST_MODEL (self->workers));
   for (guint i = 0; i < n; i++)
@@ -234,16 +165,16 @@ assay_cluster_monitor_new (AssayClusterConnection  *connection,
 
   self = g_object_new (ASSAY_TYPE_CLUSTER_MONITOR, NULL);
   self->connection = g_object_ref (connection);
-  self->inbox = inbox_new (context);
-  g_weak_ref_set (&self->inbox->monitor, self);
+  self->inbox = assay_cluster_inbox_new (context, G_OBJECT (self), G_PRIORITY_DEFAULT,
+                                         "[assay] worker figures", take_received, received_free);
 
   s = natsConnection_Subscribe (&self->sub, assay_cluster_connection_get_nats (connection),
                                 ASSAY_CLUSTER_METRICS_PREFIX ".>", metrics_received, self->inbox);
   if (s != NATS_OK)
     return (assay_cluster_set_error (error, s, 0, _("cannot follow the workers’ figures")), NULL);
   /* The subscription holds the inbox until its last callback has run. */
-  g_atomic_rc_box_acquire (self->inbox);
-  natsSubscription_SetOnCompleteCB (self->sub, sub_complete, self->inbox);
+  natsSubscription_SetOnCompleteCB (self->sub, assay_cluster_inbox_unref,
+                                    assay_cluster_inbox_ref (self->inbox));
   natsSubscription_SetPendingLimits (self->sub, -1, 16 * 1024 * 1024);
 
   self->check_source = g_timeout_source_new (CHECK_INTERVAL_MS);
@@ -308,7 +239,7 @@ assay_cluster_monitor_finalize (GObject *object)
 {
   AssayClusterMonitor *self = ASSAY_CLUSTER_MONITOR (object);
 
-  g_clear_pointer (&self->inbox, inbox_unref);
+  g_clear_pointer (&self->inbox, assay_cluster_inbox_unref);
   g_clear_pointer (&self->by_name, g_hash_table_unref);
   g_clear_object (&self->workers);
   g_clear_object (&self->connection);

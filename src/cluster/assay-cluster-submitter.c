@@ -26,6 +26,7 @@
 
 #include <glib/gi18n.h>
 
+#include "assay-cluster-inbox.h"
 #include "assay-cluster-job.h"
 #include "assay-cluster-layout.h"
 #include "assay-cluster-monitor.h"
@@ -43,44 +44,7 @@
  * many AckWaits is taken as lost: its document fails. */
 #define STALL_ACK_WAITS       5
 
-/* What the libnats thread shares with the main context: refcounted, so
- * that a progress message arriving while the submitter goes away finds
- * something to drop it into. */
-typedef struct
-{
-  GAsyncQueue  *queue;      /* AssayClusterProgress* */
-  GMainContext *context;
-  GWeakRef      submitter;
-  gint          scheduled;  /* atomic: an idle is on its way */
-} Inbox;
 
-static Inbox *
-inbox_new (GMainContext *context)
-{
-  Inbox *inbox = g_atomic_rc_box_new0 (Inbox);
-
-  inbox->queue = g_async_queue_new_full ((GDestroyNotify) assay_cluster_progress_free);
-  inbox->context = g_main_context_ref (context);
-  g_weak_ref_init (&inbox->submitter, NULL);
-
-  return inbox;
-}
-
-static void
-inbox_clear (gpointer data)
-{
-  Inbox *inbox = data;
-
-  g_async_queue_unref (inbox->queue);
-  g_main_context_unref (inbox->context);
-  g_weak_ref_clear (&inbox->submitter);
-}
-
-static void
-inbox_unref (gpointer data)
-{
-  g_atomic_rc_box_release_full (data, inbox_clear);
-}
 
 typedef struct
 {
@@ -105,7 +69,7 @@ struct _AssayClusterSubmitter
   GMainContext           *context;
   kvStore                *results;
   natsSubscription       *progress_sub;
-  Inbox                  *inbox;
+  AssayClusterInbox      *inbox;          /* AssayClusterProgress*, from libnats */
   char                   *batch;
   GThreadPool            *io;
   GHashTable             *pending;     /* key → GPtrArray of Pending* */
@@ -532,41 +496,31 @@ state_of_progress (const char *state)
   return ASSAY_DOCUMENT_QUEUED;
 }
 
-/* Main context: what the workers said since the last time. */
-static gboolean
-drain_inbox (gpointer user_data)
+/* Main context: what a worker said about a document. */
+static void
+take_progress (gpointer owner,
+               gpointer item)
 {
-  Inbox *inbox = user_data;
-  g_autoptr(AssayClusterSubmitter) self = g_weak_ref_get (&inbox->submitter);
-  AssayClusterProgress *progress;
+  AssayClusterSubmitter *self = owner;
+  AssayClusterProgress *progress = item;
+  GPtrArray *list = g_hash_table_lookup (self->pending, progress->key);
+  gboolean finished = g_str_equal (progress->state, "done") || g_str_equal (progress->state, "failed");
 
-  g_atomic_int_set (&inbox->scheduled, FALSE);
-
-  while ((progress = g_async_queue_try_pop (inbox->queue)) != NULL)
+  self->last_progress_us = g_get_monotonic_time ();
+  for (guint i = 0; list != NULL && i < list->len; i++)
     {
-      GPtrArray *list = self != NULL ? g_hash_table_lookup (self->pending, progress->key) : NULL;
-      gboolean finished = g_str_equal (progress->state, "done") || g_str_equal (progress->state, "failed");
+      Pending *pending = g_ptr_array_index (list, i);
 
-      if (self != NULL)
-        self->last_progress_us = g_get_monotonic_time ();
-      for (guint i = 0; list != NULL && i < list->len; i++)
+      pending->last_heard_us = g_get_monotonic_time ();
+      if (finished)
         {
-          Pending *pending = g_ptr_array_index (list, i);
-
-          pending->last_heard_us = g_get_monotonic_time ();
-          if (finished)
-            {
-              if (!pending->collecting)
-                push_op (self, OP_COLLECT, pending);
-            }
-          else if (pending->progress != NULL)
-            pending->progress (pending->progress_data, state_of_progress (progress->state),
-                               progress->progress, progress->worker);
+          if (!pending->collecting)
+            push_op (self, OP_COLLECT, pending);
         }
-      assay_cluster_progress_free (progress);
+      else if (pending->progress != NULL)
+        pending->progress (pending->progress_data, state_of_progress (progress->state),
+                           progress->progress, progress->worker);
     }
-
-  return G_SOURCE_REMOVE;
 }
 
 /* libnats' delivery thread. */
@@ -576,31 +530,13 @@ progress_received (natsConnection   *nc,
                    natsMsg          *msg,
                    void             *closure)
 {
-  Inbox *inbox = closure;
+  AssayClusterInbox *inbox = closure;
   AssayClusterProgress *progress;
 
   progress = assay_cluster_progress_from_json (natsMsg_GetData (msg), natsMsg_GetDataLength (msg));
   natsMsg_Destroy (msg);
-  if (progress == NULL)
-    return;
-
-  g_async_queue_push (inbox->queue, progress);
-  if (g_atomic_int_compare_and_exchange (&inbox->scheduled, FALSE, TRUE))
-    {
-      GSource *source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
-      g_source_set_callback (source, drain_inbox,
-                             g_atomic_rc_box_acquire (inbox), inbox_unref);
-      g_source_attach (source, inbox->context);
-      g_source_unref (source);
-    }
-}
-
-static void
-progress_sub_complete (void *closure)
-{
-  inbox_unref (closure);
+  if (progress != NULL)
+    assay_cluster_inbox_push (inbox, progress);
 }
 
 /* Whether the cluster moves: a worker busy, a job finished anywhere (by
@@ -908,8 +844,9 @@ submitter_new (const AssayClusterOptions  *options,
     return NULL;
 
   self->batch = new_batch_id ();
-  self->inbox = inbox_new (context);
-  g_weak_ref_set (&self->inbox->submitter, self);
+  self->inbox = assay_cluster_inbox_new (context, G_OBJECT (self), G_PRIORITY_DEFAULT_IDLE,
+                                         "[assay] cluster progress", take_progress,
+                                         (GDestroyNotify) assay_cluster_progress_free);
   subject = g_strdup_printf ("%s.%s.>", ASSAY_CLUSTER_PROGRESS_PREFIX, self->batch);
   s = natsConnection_Subscribe (&self->progress_sub,
                                 assay_cluster_connection_get_nats (self->connection),
@@ -917,8 +854,8 @@ submitter_new (const AssayClusterOptions  *options,
   if (s != NATS_OK)
     return (assay_cluster_set_error (error, s, 0, _("cannot follow the workers' progress")), NULL);
   /* The subscription holds the inbox until its last callback has run. */
-  g_atomic_rc_box_acquire (self->inbox);
-  natsSubscription_SetOnCompleteCB (self->progress_sub, progress_sub_complete, self->inbox);
+  natsSubscription_SetOnCompleteCB (self->progress_sub, assay_cluster_inbox_unref,
+                                    assay_cluster_inbox_ref (self->inbox));
   natsSubscription_SetPendingLimits (self->progress_sub, -1, 64 * 1024 * 1024);
 
   self->monitor = assay_cluster_monitor_new (self->connection, context, error);
@@ -1118,7 +1055,7 @@ assay_cluster_submitter_finalize (GObject *object)
   g_clear_pointer (&self->pending, g_hash_table_unref);
   if (self->io != NULL)
     g_thread_pool_free (self->io, FALSE, TRUE);
-  g_clear_pointer (&self->inbox, inbox_unref);
+  g_clear_pointer (&self->inbox, assay_cluster_inbox_unref);
   g_clear_pointer (&self->results, kvStore_Destroy);
   if (self->connection != NULL)
     assay_cluster_connection_close (self->connection);
