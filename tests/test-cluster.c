@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "assay-cluster-connection.h"
+#include "assay-cluster-job.h"
 #include "assay-cluster-layout.h"
 #include "assay-cluster-objects.h"
 #include "assay-cluster-submitter.h"
@@ -290,6 +291,50 @@ stream_messages (Fixture    *fixture,
 }
 
 /* ------------------------------------------------------------------------ */
+
+/* A stored result rides along in its "done" message, as it is; one past
+ * the limit does not (the submitter reads it from the bucket). */
+static void
+test_progress_result (void)
+{
+  AssayClusterProgress progress = {
+    .sha256 = (char *) "ab", .key = (char *) "ab.t.x", .state = (char *) "done",
+    .progress = 1.0, .worker = (char *) "w1",
+  };
+  const char *result = "{\"status\":\"done\",\"fields\":{\"total\":\"12\"},\"n\":[1,2]}";
+  g_autofree char *json = assay_cluster_progress_to_json_with_result (&progress, result);
+  g_autofree char *plain = assay_cluster_progress_to_json_with_result (&progress, NULL);
+  g_autofree char *plain_ref = assay_cluster_progress_to_json (&progress);
+  g_autoptr(AssayClusterProgress) back = NULL;
+  g_autoptr(AssayClusterProgress) back_plain = NULL;
+  g_autoptr(AssayClusterProgress) back_big = NULL;
+  g_autoptr(JsonNode) expected = json_from_string (result, NULL);
+  g_autoptr(GString) big = g_string_new ("{\"status\":\"done\",\"pad\":\"");
+  g_autofree char *big_json = NULL;
+
+  back = assay_cluster_progress_from_json (json, strlen (json));
+  g_assert_nonnull (back);
+  g_assert_cmpstr (back->key, ==, "ab.t.x");
+  g_assert_cmpstr (back->state, ==, "done");
+  g_assert_cmpstr (back->worker, ==, "w1");
+  g_assert_nonnull (back->result);
+  g_assert_null (json_node_get_parent (back->result));
+  g_assert_true (json_node_equal (back->result, expected));
+
+  g_assert_cmpstr (plain, ==, plain_ref);
+  back_plain = assay_cluster_progress_from_json (plain, strlen (plain));
+  g_assert_nonnull (back_plain);
+  g_assert_null (back_plain->result);
+
+  while (big->len <= ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS)
+    g_string_append (big, "xxxxxxxxxxxxxxxx");
+  g_string_append (big, "\"}");
+  big_json = assay_cluster_progress_to_json_with_result (&progress, big->str);
+  g_assert_cmpuint (strlen (big_json), <, 1024);
+  back_big = assay_cluster_progress_from_json (big_json, strlen (big_json));
+  g_assert_nonnull (back_big);
+  g_assert_null (back_big->result);
+}
 
 static void
 test_unreachable (void)
@@ -955,6 +1000,7 @@ main (int    argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   assay_fake_llm_install_offline_resolver ();
 
+  g_test_add_func ("/assay/cluster/progress-result", test_progress_result);
   g_test_add_func ("/assay/cluster/unreachable", test_unreachable);
   g_test_add ("/assay/cluster/wrong-credential", Fixture, auth_args,
               fixture_set_up, test_wrong_credential, fixture_tear_down);

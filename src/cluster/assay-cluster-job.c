@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "assay-cluster-job.h"
@@ -190,6 +192,38 @@ assay_cluster_progress_to_json (const AssayClusterProgress *progress)
   return json_to_string (root, FALSE);
 }
 
+/**
+ * assay_cluster_progress_to_json_with_result:
+ * @result_json: (nullable): the result as stored in the results bucket
+ *   (a JSON object)
+ *
+ * The progress message, with @result_json as its "result" member when
+ * it is at most %ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS long: spliced in as
+ * it is, not parsed and written again.
+ */
+char *
+assay_cluster_progress_to_json_with_result (const AssayClusterProgress *progress,
+                                            const char                 *result_json)
+{
+  char *json = assay_cluster_progress_to_json (progress);
+  gsize json_len = strlen (json);
+  gsize result_len = result_json != NULL ? strlen (result_json) : 0;
+  GString *out;
+
+  if (result_len == 0 || result_len > ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS ||
+      result_json[0] != '{' || json_len < 2 || json[json_len - 1] != '}')
+    return json;
+
+  out = g_string_sized_new (json_len + result_len + 16);
+  g_string_append_len (out, json, json_len - 1);
+  g_string_append (out, ",\"result\":");
+  g_string_append_len (out, result_json, result_len);
+  g_string_append_c (out, '}');
+  g_free (json);
+
+  return g_string_free (out, FALSE);
+}
+
 /* Returns: (nullable): the progress, or %NULL when @data is not one */
 AssayClusterProgress *
 assay_cluster_progress_from_json (const char *data,
@@ -215,6 +249,15 @@ assay_cluster_progress_from_json (const char *data,
   progress->progress = json_object_get_double_member_with_default (object, "progress", -1);
   progress->worker = dup_member (object, "worker");
   progress->error = dup_member (object, "error");
+  if (json_object_has_member (object, "result") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "result")))
+    {
+      /* Taken out of the message, not copied (json_node_copy() would
+       * share its object). */
+      progress->result = json_node_ref (json_object_get_member (object, "result"));
+      json_object_remove_member (object, "result");
+      json_node_set_parent (progress->result, NULL);
+    }
 
   if (progress->key == NULL || progress->state == NULL)
     g_clear_pointer (&progress, assay_cluster_progress_free);
@@ -233,6 +276,7 @@ assay_cluster_progress_free (AssayClusterProgress *progress)
   g_free (progress->state);
   g_free (progress->worker);
   g_free (progress->error);
+  g_clear_pointer (&progress->result, json_node_unref);
   g_free (progress);
 }
 

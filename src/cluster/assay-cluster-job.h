@@ -41,7 +41,12 @@ typedef struct
   double      progress;   /* [0, 1] within the whole job */
   char       *worker;
   char       *error;      /* nullable */
+  JsonNode   *result;     /* nullable: "done"/"failed", the result as stored */
 } AssayClusterProgress;
+
+/* A stored result up to this size rides along in its "done"/"failed"
+ * progress message, so the submitter need not read it back. */
+#define ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS (256 * 1024)
 
 AssayClusterJob      *assay_cluster_job_new             (void);
 AssayClusterJob      *assay_cluster_job_copy            (const AssayClusterJob  *job);
@@ -52,6 +57,8 @@ AssayClusterJob      *assay_cluster_job_from_json       (const char             
                                                          GError                **error);
 
 char                 *assay_cluster_progress_to_json    (const AssayClusterProgress *progress);
+char                 *assay_cluster_progress_to_json_with_result (const AssayClusterProgress *progress,
+                                                                  const char                 *result_json);
 AssayClusterProgress *assay_cluster_progress_from_json  (const char             *data,
                                                          gsize                   len);
 void                  assay_cluster_progress_free       (AssayClusterProgress   *progress);

@@ -260,6 +260,7 @@ collect (Op *op)
   g_autoptr(GBytes) value = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_debug ("Reading the result of %s from the bucket", op->job->path);
   value = assay_cluster_results_get (op->self->results, op->job->key, NULL, &error);
   if (value == NULL)
     {
@@ -533,6 +534,16 @@ drain_inbox (gpointer user_data)
     {
       GPtrArray *list = self != NULL ? g_hash_table_lookup (self->pending, progress->key) : NULL;
       gboolean finished = g_str_equal (progress->state, "done") || g_str_equal (progress->state, "failed");
+
+      /* The result came with the message (the worker sends it once it is
+       * stored): no read of the bucket. With the same content at more
+       * than one path, each reads its own copy as before. */
+      if (finished && progress->result != NULL && list != NULL && list->len == 1 &&
+          !((Pending *) g_ptr_array_index (list, 0))->collecting)
+        {
+          complete_with_result (self, g_ptr_array_index (list, 0), progress->result, FALSE);
+          list = NULL;
+        }
 
       for (guint i = 0; list != NULL && i < list->len; i++)
         {
