@@ -37,6 +37,9 @@ assay_cluster_job_copy (const AssayClusterJob *job)
   copy->extract_worker = g_strdup (job->extract_worker);
   copy->read_ms = job->read_ms;
   copy->extract_ms = job->extract_ms;
+  copy->object_nuid = g_strdup (job->object_nuid);
+  copy->object_chunks = job->object_chunks;
+  copy->object_digest = g_strdup (job->object_digest);
 
   return copy;
 }
@@ -56,6 +59,8 @@ assay_cluster_job_free (AssayClusterJob *job)
   g_free (job->batch);
   g_free (job->payload);
   g_free (job->extract_worker);
+  g_free (job->object_nuid);
+  g_free (job->object_digest);
   g_free (job);
 }
 
@@ -93,6 +98,16 @@ assay_cluster_job_to_json (const AssayClusterJob *job)
   json_builder_add_double_value (builder, job->read_ms);
   json_builder_set_member_name (builder, "extract_ms");
   json_builder_add_double_value (builder, job->extract_ms);
+  if (job->object_nuid != NULL)
+    {
+      json_builder_set_member_name (builder, "object");
+      json_builder_begin_object (builder);
+      add_string (builder, "nuid", job->object_nuid);
+      json_builder_set_member_name (builder, "chunks");
+      json_builder_add_int_value (builder, job->object_chunks);
+      add_string (builder, "digest", job->object_digest);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
@@ -158,6 +173,15 @@ assay_cluster_job_from_json (const char  *data,
   job->extract_worker = dup_member (object, "extract_worker");
   job->read_ms = json_object_get_double_member_with_default (object, "read_ms", 0);
   job->extract_ms = json_object_get_double_member_with_default (object, "extract_ms", 0);
+  if (json_object_has_member (object, "object") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "object")))
+    {
+      JsonObject *where = json_object_get_object_member (object, "object");
+
+      job->object_nuid = dup_member (where, "nuid");
+      job->object_chunks = json_object_get_int_member_with_default (where, "chunks", 0);
+      job->object_digest = dup_member (where, "digest");
+    }
 
   if (job->key == NULL || !is_hex64 (job->sha256) || job->template_name == NULL ||
       job->template_key == NULL || job->extractor_id == NULL || job->batch == NULL ||

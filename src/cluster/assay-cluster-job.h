@@ -30,6 +30,11 @@ typedef struct
   char    *extract_worker; /* analyse jobs: who extracted */
   double   read_ms;
   double   extract_ms;
+  /* Where the PDF's bytes are in the object store, as the submitter
+   * stored or found them (nullable: the worker looks them up). */
+  char    *object_nuid;
+  gint64   object_chunks;
+  char    *object_digest;
 } AssayClusterJob;
 
 /* What a worker says about a job. */

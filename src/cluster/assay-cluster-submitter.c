@@ -195,8 +195,8 @@ submit (Op      *op,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *msg_id = NULL;
   gboolean duplicate = FALSE;
+  g_auto(AssayClusterObjectInfo) info = { 0 };
   uint64_t revision = 0;
-  gint64 size = -1;
 
   existing = assay_cluster_results_get (self->results, job->key, &revision, &local_error);
   if (existing == NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
@@ -214,9 +214,10 @@ submit (Op      *op,
       return op->result != NULL;
     }
 
-  /* The PDF, unless the store has it. */
-  if (!assay_cluster_objects_stat (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
-                                   &size, &local_error) || size != job->size)
+  /* The PDF, unless the store has it; where its bytes are goes into the
+   * job, so the worker need not look that up. */
+  if (!assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
+                                       &info, &local_error) || info.size != job->size)
     {
       g_autoptr(GFile) file = g_file_new_for_path (job->path);
       g_autoptr(GFileInputStream) stream = NULL;
@@ -230,9 +231,10 @@ submit (Op      *op,
 
       stream = g_file_read (file, op->cancellable, error);
       if (stream == NULL ||
-          !assay_cluster_objects_put_stream (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
-                                             G_INPUT_STREAM (stream), ASSAY_CLUSTER_MAX_PDF_BYTES,
-                                             op->cancellable, error))
+          !assay_cluster_objects_put_stream_full (self->connection, ASSAY_CLUSTER_PDF_BUCKET,
+                                                  job->sha256, G_INPUT_STREAM (stream),
+                                                  ASSAY_CLUSTER_MAX_PDF_BYTES, &info, &info,
+                                                  op->cancellable, error))
         {
           g_prefix_error (error, _("Cannot upload the PDF to the cluster: "));
           return FALSE;
@@ -242,6 +244,12 @@ submit (Op      *op,
   /* The content key is the message id: the same document queued twice
    * within the duplicate window is one job. A failure in the bucket is
    * tried again, under a message id of its own. */
+  g_free (op->job->object_nuid);
+  op->job->object_nuid = g_steal_pointer (&info.nuid);
+  op->job->object_chunks = info.n_chunks;
+  g_free (op->job->object_digest);
+  op->job->object_digest = g_steal_pointer (&info.digest);
+
   msg_id = existing != NULL ? g_strdup_printf ("%s.r%" G_GUINT64_FORMAT, job->key, (guint64) revision)
                             : g_strdup (job->key);
 

@@ -548,6 +548,7 @@ run_extract (Slot            *slot,
   g_autoptr(GInputStream) payload_stream = NULL;
   Call *call = NULL;
   Outcome outcome;
+  AssayClusterObjectInfo hint = { 0 };   /* borrows the job's strings */
   gint64 reading_sent_us;
   int fd;
 
@@ -568,8 +569,14 @@ run_extract (Slot            *slot,
       return fail_job (self, job, msg, delivered, ASSAY_STAGE_READ, error);
     }
   out = g_unix_output_stream_new (fd, TRUE);
-  if (!assay_cluster_objects_get_stream (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
-                                         out, ASSAY_CLUSTER_MAX_PDF_BYTES, slot->cancellable, &error) ||
+  /* Where the submitter put the bytes, when it says. */
+  hint.size = job->size;
+  hint.n_chunks = job->object_chunks;
+  hint.nuid = job->object_nuid;
+  hint.digest = job->object_digest;
+  if (!assay_cluster_objects_get_stream_full (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
+                                              &hint, out, ASSAY_CLUSTER_MAX_PDF_BYTES,
+                                              slot->cancellable, &error) ||
       !g_output_stream_close (out, NULL, &error))
     {
       count_finished (self, ASSAY_STAGE_READ, FALSE, 0);
