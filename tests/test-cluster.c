@@ -18,6 +18,7 @@
 #include <json-glib/json-glib.h>
 
 #include "assay-cluster-connection.h"
+#include "assay-cluster-job.h"
 #include "assay-cluster-layout.h"
 #include "assay-cluster-monitor.h"
 #include "assay-cluster-objects.h"
@@ -291,6 +292,50 @@ stream_messages (Fixture    *fixture,
 }
 
 /* ------------------------------------------------------------------------ */
+
+/* A stored result rides along in its "done" message, as it is; one past
+ * the limit does not (the submitter reads it from the bucket). */
+static void
+test_progress_result (void)
+{
+  AssayClusterProgress progress = {
+    .sha256 = (char *) "ab", .key = (char *) "ab.t.x", .state = (char *) "done",
+    .progress = 1.0, .worker = (char *) "w1",
+  };
+  const char *result = "{\"status\":\"done\",\"fields\":{\"total\":\"12\"},\"n\":[1,2]}";
+  g_autofree char *json = assay_cluster_progress_to_json_with_result (&progress, result);
+  g_autofree char *plain = assay_cluster_progress_to_json_with_result (&progress, NULL);
+  g_autofree char *plain_ref = assay_cluster_progress_to_json (&progress);
+  g_autoptr(AssayClusterProgress) back = NULL;
+  g_autoptr(AssayClusterProgress) back_plain = NULL;
+  g_autoptr(AssayClusterProgress) back_big = NULL;
+  g_autoptr(JsonNode) expected = json_from_string (result, NULL);
+  g_autoptr(GString) big = g_string_new ("{\"status\":\"done\",\"pad\":\"");
+  g_autofree char *big_json = NULL;
+
+  back = assay_cluster_progress_from_json (json, strlen (json));
+  g_assert_nonnull (back);
+  g_assert_cmpstr (back->key, ==, "ab.t.x");
+  g_assert_cmpstr (back->state, ==, "done");
+  g_assert_cmpstr (back->worker, ==, "w1");
+  g_assert_nonnull (back->result);
+  g_assert_null (json_node_get_parent (back->result));
+  g_assert_true (json_node_equal (back->result, expected));
+
+  g_assert_cmpstr (plain, ==, plain_ref);
+  back_plain = assay_cluster_progress_from_json (plain, strlen (plain));
+  g_assert_nonnull (back_plain);
+  g_assert_null (back_plain->result);
+
+  while (big->len <= ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS)
+    g_string_append (big, "xxxxxxxxxxxxxxxx");
+  g_string_append (big, "\"}");
+  big_json = assay_cluster_progress_to_json_with_result (&progress, big->str);
+  g_assert_cmpuint (strlen (big_json), <, 1024);
+  back_big = assay_cluster_progress_from_json (big_json, strlen (big_json));
+  g_assert_nonnull (back_big);
+  g_assert_null (back_big->result);
+}
 
 static void
 test_unreachable (void)
@@ -839,6 +884,104 @@ test_operator_bucket (Fixture       *fixture,
 
 /* Past a limit of the server (here an operator's 4 KiB object store),
  * the document fails saying which limit; the batch goes on. */
+static GBytes *
+get_with_hint (AssayClusterConnection       *connection,
+               const char                   *name,
+               const AssayClusterObjectInfo *hint,
+               GError                      **error)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+  if (!assay_cluster_objects_get_stream_full (connection, ASSAY_CLUSTER_PDF_BUCKET, name, hint, out,
+                                              1024 * 1024, NULL, error))
+    return NULL;
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* Where the submitter put an object's bytes, told to the reader: read
+ * there while it holds, looked up again once the object is written anew,
+ * not found once it is deleted. */
+static void
+test_object_hint (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) first = g_bytes_new_static ("first content", 13);
+  g_autoptr(GBytes) second = g_bytes_new_static ("the second content", 18);
+  g_autoptr(GInputStream) in1 = g_memory_input_stream_new_from_bytes (first);
+  g_autoptr(GInputStream) in2 = g_memory_input_stream_new_from_bytes (second);
+  g_autoptr(GBytes) got = NULL;
+  g_auto(AssayClusterObjectInfo) stored = { 0 };
+  g_auto(AssayClusterObjectInfo) looked_up = { 0 };
+  g_auto(AssayClusterObjectInfo) none = { 0 };
+  g_auto(AssayClusterObjectInfo) stale = { 0 };
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (assay_cluster_objects_ensure_bucket (connection, ASSAY_CLUSTER_PDF_BUCKET,
+                                                      1024 * 1024, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (assay_cluster_objects_get_info (connection, ASSAY_CLUSTER_PDF_BUCKET, "obj",
+                                                  &looked_up, &error));
+  g_assert_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (assay_cluster_objects_put_stream_full (connection, ASSAY_CLUSTER_PDF_BUCKET, "obj",
+                                                        in1, 1024 * 1024, &none, &stored, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (stored.size, ==, 13);
+  g_assert_cmpint (stored.n_chunks, ==, 1);
+  g_assert_nonnull (stored.nuid);
+  g_assert_true (g_str_has_prefix (stored.digest, "SHA-256="));
+
+  g_assert_true (assay_cluster_objects_get_info (connection, ASSAY_CLUSTER_PDF_BUCKET, "obj",
+                                                 &looked_up, &error));
+  g_assert_cmpstr (looked_up.nuid, ==, stored.nuid);
+  g_assert_cmpstr (looked_up.digest, ==, stored.digest);
+  g_assert_cmpint (looked_up.size, ==, 13);
+
+  got = get_with_hint (connection, "obj", &stored, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, first));
+  g_clear_pointer (&got, g_bytes_unref);
+
+  /* Written anew: the old chunks are gone, the hint is stale. */
+  stale.size = stored.size;
+  stale.n_chunks = stored.n_chunks;
+  stale.nuid = g_strdup (stored.nuid);
+  stale.digest = g_strdup (stored.digest);
+  g_assert_true (assay_cluster_objects_put_stream_full (connection, ASSAY_CLUSTER_PDF_BUCKET, "obj",
+                                                        in2, 1024 * 1024, &looked_up, &stored,
+                                                        NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (stored.nuid, !=, stale.nuid);
+  got = get_with_hint (connection, "obj", &stale, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, second));
+  g_clear_pointer (&got, g_bytes_unref);
+
+  /* A hint whose digest does not match is not trusted either. */
+  g_free (stale.nuid);
+  stale.nuid = g_strdup (stored.nuid);
+  got = get_with_hint (connection, "obj", &stale, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, second));
+  g_clear_pointer (&got, g_bytes_unref);
+
+  g_assert_true (assay_cluster_objects_delete (connection, ASSAY_CLUSTER_PDF_BUCKET, "obj", &error));
+  g_assert_no_error (error);
+  got = get_with_hint (connection, "obj", &stored, &error);
+  g_assert_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND);
+  g_assert_null (got);
+
+  assay_cluster_connection_close (connection);
+}
+
 static void
 test_limit (Fixture       *fixture,
             gconstpointer  data)
@@ -1235,6 +1378,7 @@ main (int    argc,
   g_setenv ("ASSAY_CLUSTER_ACK_WAIT", "2", TRUE);
   assay_fake_llm_install_offline_resolver ();
 
+  g_test_add_func ("/assay/cluster/progress-result", test_progress_result);
   g_test_add_func ("/assay/cluster/unreachable", test_unreachable);
   g_test_add ("/assay/cluster/wrong-credential", Fixture, auth_args,
               fixture_set_up, test_wrong_credential, fixture_tear_down);
@@ -1258,6 +1402,8 @@ main (int    argc,
               fixture_set_up, test_graceful_stop, fixture_tear_down);
   g_test_add ("/assay/cluster/metrics", Fixture, NULL,
               fixture_set_up, test_metrics, fixture_tear_down);
+  g_test_add ("/assay/cluster/object-hint", Fixture, NULL,
+              fixture_set_up, test_object_hint, fixture_tear_down);
   g_test_add ("/assay/cluster/limit", Fixture, NULL,
               fixture_set_up, test_limit, fixture_tear_down);
   g_test_add ("/assay/cluster/window-api", Fixture, NULL,

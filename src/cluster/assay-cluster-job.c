@@ -38,6 +38,9 @@ assay_cluster_job_copy (const AssayClusterJob *job)
   copy->read_ms = job->read_ms;
   copy->extract_ms = job->extract_ms;
   copy->password = g_strdup (job->password);
+  copy->object_nuid = g_strdup (job->object_nuid);
+  copy->object_chunks = job->object_chunks;
+  copy->object_digest = g_strdup (job->object_digest);
 
   return copy;
 }
@@ -60,6 +63,8 @@ assay_cluster_job_free (AssayClusterJob *job)
   if (job->password != NULL)
     explicit_bzero (job->password, strlen (job->password));
   g_free (job->password);
+  g_free (job->object_nuid);
+  g_free (job->object_digest);
   g_free (job);
 }
 
@@ -98,6 +103,16 @@ assay_cluster_job_to_json (const AssayClusterJob *job)
   json_builder_add_double_value (builder, job->read_ms);
   json_builder_set_member_name (builder, "extract_ms");
   json_builder_add_double_value (builder, job->extract_ms);
+  if (job->object_nuid != NULL)
+    {
+      json_builder_set_member_name (builder, "object");
+      json_builder_begin_object (builder);
+      add_string (builder, "nuid", job->object_nuid);
+      json_builder_set_member_name (builder, "chunks");
+      json_builder_add_int_value (builder, job->object_chunks);
+      add_string (builder, "digest", job->object_digest);
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
@@ -164,6 +179,15 @@ assay_cluster_job_from_json (const char  *data,
   job->password = dup_member (object, "password");
   job->read_ms = json_object_get_double_member_with_default (object, "read_ms", 0);
   job->extract_ms = json_object_get_double_member_with_default (object, "extract_ms", 0);
+  if (json_object_has_member (object, "object") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "object")))
+    {
+      JsonObject *where = json_object_get_object_member (object, "object");
+
+      job->object_nuid = dup_member (where, "nuid");
+      job->object_chunks = json_object_get_int_member_with_default (where, "chunks", 0);
+      job->object_digest = dup_member (where, "digest");
+    }
 
   if (job->key == NULL || !is_hex64 (job->sha256) || job->template_name == NULL ||
       job->template_key == NULL || job->extractor_id == NULL || job->batch == NULL ||
@@ -198,6 +222,38 @@ assay_cluster_progress_to_json (const AssayClusterProgress *progress)
   return json_to_string (root, FALSE);
 }
 
+/**
+ * assay_cluster_progress_to_json_with_result:
+ * @result_json: (nullable): the result as stored in the results bucket
+ *   (a JSON object)
+ *
+ * The progress message, with @result_json as its "result" member when
+ * it is at most %ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS long: spliced in as
+ * it is, not parsed and written again.
+ */
+char *
+assay_cluster_progress_to_json_with_result (const AssayClusterProgress *progress,
+                                            const char                 *result_json)
+{
+  char *json = assay_cluster_progress_to_json (progress);
+  gsize json_len = strlen (json);
+  gsize result_len = result_json != NULL ? strlen (result_json) : 0;
+  GString *out;
+
+  if (result_len == 0 || result_len > ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS ||
+      result_json[0] != '{' || json_len < 2 || json[json_len - 1] != '}')
+    return json;
+
+  out = g_string_sized_new (json_len + result_len + 16);
+  g_string_append_len (out, json, json_len - 1);
+  g_string_append (out, ",\"result\":");
+  g_string_append_len (out, result_json, result_len);
+  g_string_append_c (out, '}');
+  g_free (json);
+
+  return g_string_free (out, FALSE);
+}
+
 /* Returns: (nullable): the progress, or %NULL when @data is not one */
 AssayClusterProgress *
 assay_cluster_progress_from_json (const char *data,
@@ -223,6 +279,15 @@ assay_cluster_progress_from_json (const char *data,
   progress->progress = json_object_get_double_member_with_default (object, "progress", -1);
   progress->worker = dup_member (object, "worker");
   progress->error = dup_member (object, "error");
+  if (json_object_has_member (object, "result") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "result")))
+    {
+      /* Taken out of the message, not copied (json_node_copy() would
+       * share its object). */
+      progress->result = json_node_ref (json_object_get_member (object, "result"));
+      json_object_remove_member (object, "result");
+      json_node_set_parent (progress->result, NULL);
+    }
 
   if (progress->key == NULL || progress->state == NULL)
     g_clear_pointer (&progress, assay_cluster_progress_free);
@@ -241,6 +306,7 @@ assay_cluster_progress_free (AssayClusterProgress *progress)
   g_free (progress->state);
   g_free (progress->worker);
   g_free (progress->error);
+  g_clear_pointer (&progress->result, json_node_unref);
   g_free (progress);
 }
 

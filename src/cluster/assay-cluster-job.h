@@ -31,6 +31,11 @@ typedef struct
   double   read_ms;
   double   extract_ms;
   char    *password;       /* extract jobs, nullable: the PDF's password (a secret) */
+  /* Where the PDF's bytes are in the object store, as the submitter
+   * stored or found them (nullable: the worker looks them up). */
+  char    *object_nuid;
+  gint64   object_chunks;
+  char    *object_digest;
 } AssayClusterJob;
 
 /* What a worker says about a job. */
@@ -42,7 +47,12 @@ typedef struct
   double      progress;   /* [0, 1] within the whole job */
   char       *worker;
   char       *error;      /* nullable */
+  JsonNode   *result;     /* nullable: "done"/"failed", the result as stored */
 } AssayClusterProgress;
+
+/* A stored result up to this size rides along in its "done"/"failed"
+ * progress message, so the submitter need not read it back. */
+#define ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS (256 * 1024)
 
 AssayClusterJob      *assay_cluster_job_new             (void);
 AssayClusterJob      *assay_cluster_job_copy            (const AssayClusterJob  *job);
@@ -53,6 +63,8 @@ AssayClusterJob      *assay_cluster_job_from_json       (const char             
                                                          GError                **error);
 
 char                 *assay_cluster_progress_to_json    (const AssayClusterProgress *progress);
+char                 *assay_cluster_progress_to_json_with_result (const AssayClusterProgress *progress,
+                                                                  const char                 *result_json);
 AssayClusterProgress *assay_cluster_progress_from_json  (const char             *data,
                                                          gsize                   len);
 void                  assay_cluster_progress_free       (AssayClusterProgress   *progress);

@@ -222,6 +222,50 @@ get_meta (AssayClusterConnection  *connection,
   return json_object_ref (json_node_get_object (root));
 }
 
+void
+assay_cluster_object_info_clear (AssayClusterObjectInfo *info)
+{
+  g_clear_pointer (&info->nuid, g_free);
+  g_clear_pointer (&info->digest, g_free);
+  info->size = 0;
+  info->n_chunks = 0;
+}
+
+static void
+info_from_meta (AssayClusterObjectInfo *info,
+                JsonObject             *meta)
+{
+  assay_cluster_object_info_clear (info);
+  info->size = json_object_get_int_member_with_default (meta, "size", 0);
+  info->n_chunks = json_object_get_int_member_with_default (meta, "chunks", 0);
+  info->nuid = g_strdup (json_object_get_string_member_with_default (meta, "nuid", NULL));
+  info->digest = g_strdup (json_object_get_string_member_with_default (meta, "digest", NULL));
+}
+
+/**
+ * assay_cluster_objects_get_info:
+ * @info: (out caller-allocates): filled in when the object is there
+ *   (clear it with assay_cluster_object_info_clear())
+ *
+ * Returns: %TRUE when the object is there; %FALSE with
+ *   %ASSAY_CLUSTER_ERROR_NOT_FOUND when it is not, or another error
+ */
+gboolean
+assay_cluster_objects_get_info (AssayClusterConnection  *connection,
+                                const char              *bucket,
+                                const char              *name,
+                                AssayClusterObjectInfo  *info,
+                                GError                 **error)
+{
+  g_autoptr(JsonObject) meta = get_meta (connection, bucket, name, error);
+
+  if (meta == NULL)
+    return FALSE;
+  info_from_meta (info, meta);
+
+  return TRUE;
+}
+
 /**
  * assay_cluster_objects_stat:
  * @size: (out) (optional): the object's size in bytes
@@ -304,6 +348,31 @@ assay_cluster_objects_put_stream (AssayClusterConnection  *connection,
                                   GCancellable            *cancellable,
                                   GError                 **error)
 {
+  return assay_cluster_objects_put_stream_full (connection, bucket, name, stream, max_bytes,
+                                                NULL, NULL, cancellable, error);
+}
+
+/**
+ * assay_cluster_objects_put_stream_full:
+ * @replacing: (nullable): the object of that name as the caller just
+ *   found it (its nuid %NULL: there was none), whose chunks are dropped
+ *   once replaced; %NULL: looked up here
+ * @stored: (out caller-allocates) (optional): where the bytes went, on
+ *   success (clear it with assay_cluster_object_info_clear())
+ *
+ * As assay_cluster_objects_put_stream().
+ */
+gboolean
+assay_cluster_objects_put_stream_full (AssayClusterConnection       *connection,
+                                       const char                   *bucket,
+                                       const char                   *name,
+                                       GInputStream                 *stream,
+                                       gint64                        max_bytes,
+                                       const AssayClusterObjectInfo *replacing,
+                                       AssayClusterObjectInfo       *stored,
+                                       GCancellable                 *cancellable,
+                                       GError                      **error)
+{
   jsCtx *js = assay_cluster_connection_get_jetstream (connection);
   g_autofree char *nuid = new_nuid ();
   g_autofree char *chunk_subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
@@ -312,7 +381,7 @@ assay_cluster_objects_put_stream (AssayClusterConnection  *connection,
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonObject) old = NULL;
+  g_autofree char *old_nuid = NULL;
   g_autofree char *json = NULL;
   g_autofree char *digest = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -322,7 +391,15 @@ assay_cluster_objects_put_stream (AssayClusterConnection  *connection,
   gint64 size = 0;
   guint n_chunks = 0;
 
-  old = get_meta (connection, bucket, name, NULL);
+  if (replacing != NULL)
+    old_nuid = g_strdup (replacing->nuid);
+  else
+    {
+      g_autoptr(JsonObject) old = get_meta (connection, bucket, name, NULL);
+
+      if (old != NULL)
+        old_nuid = g_strdup (json_object_get_string_member_with_default (old, "nuid", NULL));
+    }
 
   for (;;)
     {
@@ -394,8 +471,17 @@ assay_cluster_objects_put_stream (AssayClusterConnection  *connection,
     goto failed;
 
   /* The object replaced: its chunks are not needed any more. */
-  if (old != NULL && json_object_has_member (old, "nuid"))
-    purge_chunks (js, bucket, json_object_get_string_member (old, "nuid"));
+  if (old_nuid != NULL && !g_str_equal (old_nuid, nuid))
+    purge_chunks (js, bucket, old_nuid);
+
+  if (stored != NULL)
+    {
+      assay_cluster_object_info_clear (stored);
+      stored->size = size;
+      stored->n_chunks = n_chunks;
+      stored->nuid = g_steal_pointer (&nuid);
+      stored->digest = g_steal_pointer (&digest);
+    }
 
   return TRUE;
 
@@ -418,6 +504,77 @@ assay_cluster_objects_get_stream (AssayClusterConnection  *connection,
                                   GCancellable            *cancellable,
                                   GError                 **error)
 {
+  return assay_cluster_objects_get_stream_full (connection, bucket, name, NULL, stream, max_bytes,
+                                                cancellable, error);
+}
+
+typedef enum
+{
+  HINT_READ,     /* written to the stream */
+  HINT_MISSED,   /* not there, or not what the hint said: nothing written */
+  HINT_FAILED,   /* the stream failed */
+} HintOutcome;
+
+/* The one chunk @hint names, written to @stream only when its size and
+ * digest are the hint's: chunks are never changed in place (an object
+ * written again gets a new nuid), so that is the object's content. */
+static HintOutcome
+get_by_hint (AssayClusterConnection        *connection,
+             const char                    *bucket,
+             const AssayClusterObjectInfo  *hint,
+             GOutputStream                 *stream,
+             GCancellable                  *cancellable,
+             GError                       **error)
+{
+  g_autofree char *stream_name = dup_stream_name (bucket);
+  g_autofree char *chunk_subject = g_strdup_printf ("$O.%s.C.%s", bucket, hint->nuid);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *encoded = NULL;
+  g_autofree char *digest = NULL;
+  natsMsg *msg = NULL;
+  jsErrCode jerr = 0;
+  guint8 sum[32];
+  gsize sum_len = sizeof sum;
+  gsize len;
+  HintOutcome outcome = HINT_READ;
+
+  if (get_last_msg (connection, stream_name, chunk_subject, &msg, &jerr) != NATS_OK)
+    return HINT_MISSED;
+
+  len = natsMsg_GetDataLength (msg);
+  g_checksum_update (checksum, (const guchar *) natsMsg_GetData (msg), len);
+  g_checksum_get_digest (checksum, sum, &sum_len);
+  encoded = base64url (sum, sum_len);
+  digest = g_strconcat ("SHA-256=", encoded, NULL);
+  if ((gint64) len != hint->size || !g_str_equal (digest, hint->digest))
+    outcome = HINT_MISSED;
+  else if (!g_output_stream_write_all (stream, natsMsg_GetData (msg), len, NULL, cancellable, error))
+    outcome = HINT_FAILED;
+  natsMsg_Destroy (msg);
+
+  return outcome;
+}
+
+/**
+ * assay_cluster_objects_get_stream_full:
+ * @hint: (nullable): where the caller was told the object's bytes are
+ *   (as assay_cluster_objects_put_stream_full() stored them)
+ *
+ * As assay_cluster_objects_get_stream(); an object of one chunk that is
+ * where @hint says is read with one request, without looking up its
+ * metadata. Anything else (no hint, the object written again since, more
+ * chunks) is read as without a hint.
+ */
+gboolean
+assay_cluster_objects_get_stream_full (AssayClusterConnection       *connection,
+                                       const char                   *bucket,
+                                       const char                   *name,
+                                       const AssayClusterObjectInfo *hint,
+                                       GOutputStream                *stream,
+                                       gint64                        max_bytes,
+                                       GCancellable                 *cancellable,
+                                       GError                      **error)
+{
   jsCtx *js = assay_cluster_connection_get_jetstream (connection);
   g_autoptr(JsonObject) meta = NULL;
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
@@ -431,6 +588,22 @@ assay_cluster_objects_get_stream (AssayClusterConnection  *connection,
   const char *nuid;
   const char *digest;
   gboolean ok = FALSE;
+
+  if (hint != NULL && hint->n_chunks == 1 && hint->nuid != NULL && hint->digest != NULL &&
+      hint->size <= max_bytes)
+    {
+      switch (get_by_hint (connection, bucket, hint, stream, cancellable, error))
+        {
+        case HINT_READ:
+          return TRUE;
+        case HINT_FAILED:
+          return FALSE;
+        case HINT_MISSED:
+        default:
+          g_debug ("Object %s in %s is not where the job said; looking it up", name, bucket);
+          break;
+        }
+    }
 
   meta = get_meta (connection, bucket, name, error);
   if (meta == NULL)

@@ -18,6 +18,18 @@
 
 G_BEGIN_DECLS
 
+/* Where an object's bytes are, as its metadata says: what a reader told
+ * it needs no lookup of the metadata (assay_cluster_objects_get_stream_full()). */
+typedef struct
+{
+  gint64  size;
+  gint64  n_chunks;
+  char   *nuid;      /* the chunks' subject is $O.<bucket>.C.<nuid> */
+  char   *digest;    /* "SHA-256=<base64url>", nullable */
+} AssayClusterObjectInfo;
+
+void      assay_cluster_object_info_clear     (AssayClusterObjectInfo  *info);
+
 gboolean  assay_cluster_objects_ensure_bucket (AssayClusterConnection  *connection,
                                                const char              *bucket,
                                                gint64                   max_bytes,
@@ -27,6 +39,28 @@ gboolean  assay_cluster_objects_stat          (AssayClusterConnection  *connecti
                                                const char              *name,
                                                gint64                  *size,
                                                GError                 **error);
+gboolean  assay_cluster_objects_get_info      (AssayClusterConnection  *connection,
+                                               const char              *bucket,
+                                               const char              *name,
+                                               AssayClusterObjectInfo  *info,
+                                               GError                 **error);
+gboolean  assay_cluster_objects_put_stream_full (AssayClusterConnection       *connection,
+                                                 const char                   *bucket,
+                                                 const char                   *name,
+                                                 GInputStream                 *stream,
+                                                 gint64                        max_bytes,
+                                                 const AssayClusterObjectInfo *replacing,
+                                                 AssayClusterObjectInfo       *stored,
+                                                 GCancellable                 *cancellable,
+                                                 GError                      **error);
+gboolean  assay_cluster_objects_get_stream_full (AssayClusterConnection       *connection,
+                                                 const char                   *bucket,
+                                                 const char                   *name,
+                                                 const AssayClusterObjectInfo *hint,
+                                                 GOutputStream                *stream,
+                                                 gint64                        max_bytes,
+                                                 GCancellable                 *cancellable,
+                                                 GError                      **error);
 gboolean  assay_cluster_objects_put_stream    (AssayClusterConnection  *connection,
                                                const char              *bucket,
                                                const char              *name,
@@ -51,5 +85,7 @@ gboolean  assay_cluster_objects_delete        (AssayClusterConnection  *connecti
                                                const char              *bucket,
                                                const char              *name,
                                                GError                 **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AssayClusterObjectInfo, assay_cluster_object_info_clear)
 
 G_END_DECLS

@@ -81,16 +81,23 @@ assay_cluster_results_is_done (GBytes *value)
  * keeps that one and succeeds: the job was done twice, the result is
  * written once). A failure never replaces a done result.
  *
+ * @written: (out) (optional): set to %TRUE when @json itself is what is
+ *   stored now, %FALSE when a done result was there already and kept
+ *
  * Returns: %TRUE when a result is stored under @key
  */
 gboolean
 assay_cluster_results_store (kvStore     *kv,
                              const char  *key,
                              const char  *json,
+                             gboolean    *written,
                              GError     **error)
 {
   gsize len = strlen (json);
   natsStatus s;
+
+  if (written != NULL)
+    *written = FALSE;
 
   if (len > ASSAY_CLUSTER_MAX_RESULT_BYTES)
     {
@@ -108,7 +115,11 @@ assay_cluster_results_store (kvStore     *kv,
 
       s = kvStore_Create (NULL, kv, key, json, (int) len);
       if (s == NATS_OK)
-        return TRUE;
+        {
+          if (written != NULL)
+            *written = TRUE;
+          return TRUE;
+        }
 
       existing = assay_cluster_results_get (kv, key, &revision, &local_error);
       if (existing == NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
@@ -123,7 +134,11 @@ assay_cluster_results_store (kvStore     *kv,
         {
           s = kvStore_Update (NULL, kv, key, json, (int) len, revision);
           if (s == NATS_OK)
-            return TRUE;
+            {
+              if (written != NULL)
+                *written = TRUE;
+              return TRUE;
+            }
         }
       /* Someone wrote in between: look again. */
     }

@@ -19,6 +19,7 @@ gboolean  assay_cluster_results_is_done    (GBytes      *value);
 gboolean  assay_cluster_results_store      (kvStore     *kv,
                                             const char  *key,
                                             const char  *json,
+                                            gboolean    *written,
                                             GError     **error);
 
 G_END_DECLS

@@ -169,8 +169,8 @@ submit (Op      *op,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *msg_id = NULL;
   gboolean duplicate = FALSE;
+  g_auto(AssayClusterObjectInfo) info = { 0 };
   uint64_t revision = 0;
-  gint64 size = -1;
 
   existing = assay_cluster_results_get (self->results, job->key, &revision, &local_error);
   if (existing == NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
@@ -188,9 +188,10 @@ submit (Op      *op,
       return op->result != NULL;
     }
 
-  /* The PDF, unless the store has it. */
-  if (!assay_cluster_objects_stat (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
-                                   &size, &local_error) || size != job->size)
+  /* The PDF, unless the store has it; where its bytes are goes into the
+   * job, so the worker need not look that up. */
+  if (!assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
+                                       &info, &local_error) || info.size != job->size)
     {
       g_autoptr(GFile) file = g_file_new_for_path (job->path);
       g_autoptr(GFileInputStream) stream = NULL;
@@ -204,9 +205,10 @@ submit (Op      *op,
 
       stream = g_file_read (file, op->cancellable, error);
       if (stream == NULL ||
-          !assay_cluster_objects_put_stream (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
-                                             G_INPUT_STREAM (stream), ASSAY_CLUSTER_MAX_PDF_BYTES,
-                                             op->cancellable, error))
+          !assay_cluster_objects_put_stream_full (self->connection, ASSAY_CLUSTER_PDF_BUCKET,
+                                                  job->sha256, G_INPUT_STREAM (stream),
+                                                  ASSAY_CLUSTER_MAX_PDF_BYTES, &info, &info,
+                                                  op->cancellable, error))
         {
           g_prefix_error (error, _("Cannot upload the PDF to the cluster: "));
           return FALSE;
@@ -216,6 +218,12 @@ submit (Op      *op,
   /* The content key is the message id: the same document queued twice
    * within the duplicate window is one job. A failure in the bucket is
    * tried again, under a message id of its own. */
+  g_free (op->job->object_nuid);
+  op->job->object_nuid = g_steal_pointer (&info.nuid);
+  op->job->object_chunks = info.n_chunks;
+  g_free (op->job->object_digest);
+  op->job->object_digest = g_steal_pointer (&info.digest);
+
   msg_id = existing != NULL ? g_strdup_printf ("%s.r%" G_GUINT64_FORMAT, job->key, (guint64) revision)
                             : g_strdup (job->key);
 
@@ -234,6 +242,7 @@ collect (Op *op)
   g_autoptr(GBytes) value = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_debug ("Reading the result of %s from the bucket", op->job->path);
   value = assay_cluster_results_get (op->self->results, op->job->key, NULL, &error);
   if (value == NULL)
     {
@@ -376,11 +385,14 @@ complete_with_result (AssayClusterSubmitter *self,
 
   if (g_str_equal (status, "done"))
     {
-      g_autoptr(JsonNode) copy = json_node_copy (result);
+      /* Changed in place: json_node_copy() would share the object anyway
+       * (json-glib copies nodes, not what they hold), and each result
+       * here is one document's alone (read or received for it). */
+      g_autoptr(JsonNode) own = json_node_ref (result);
 
-      set_source_path (copy, pending->path, cached);
+      set_source_path (own, pending->path, cached);
       pending_free (pending);
-      g_task_return_pointer (task, g_steal_pointer (&copy), (GDestroyNotify) json_node_unref);
+      g_task_return_pointer (task, g_steal_pointer (&own), (GDestroyNotify) json_node_unref);
       return;
     }
 
@@ -507,6 +519,17 @@ take_progress (gpointer owner,
   gboolean finished = g_str_equal (progress->state, "done") || g_str_equal (progress->state, "failed");
 
   self->last_progress_us = g_get_monotonic_time ();
+
+  /* The result came with the message (the worker sends it once it is
+   * stored): no read of the bucket. With the same content at more than
+   * one path, each reads its own copy as before. */
+  if (finished && progress->result != NULL && list != NULL && list->len == 1 &&
+      !((Pending *) g_ptr_array_index (list, 0))->collecting)
+    {
+      complete_with_result (self, g_ptr_array_index (list, 0), progress->result, FALSE);
+      return;
+    }
+
   for (guint i = 0; list != NULL && i < list->len; i++)
     {
       Pending *pending = g_ptr_array_index (list, i);

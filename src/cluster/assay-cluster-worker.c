@@ -50,6 +50,9 @@
 #define PROGRESS_READ      0.0
 #define PROGRESS_EXTRACT   0.3
 #define PROGRESS_ANALYSE   0.8
+/* Of a job's stages, those over before this much time has passed since
+ * its last progress message are not announced. */
+#define PROGRESS_MIN_INTERVAL_MS 100
 
 typedef enum
 {
@@ -125,12 +128,15 @@ assay_cluster_role_from_string (const char       *str,
 /* ------------------------------------------------------------------------ */
 /* Reporting                                                                  */
 
+/* @result_json: (nullable): with "done"/"failed", the result as stored,
+ * sent along (when small enough) so the submitter need not read it back. */
 static void
-publish_progress (AssayClusterWorker    *self,
-                  const AssayClusterJob *job,
-                  const char            *state,
-                  double                 fraction,
-                  const char            *error)
+publish_progress_full (AssayClusterWorker    *self,
+                       const AssayClusterJob *job,
+                       const char            *state,
+                       double                 fraction,
+                       const char            *error,
+                       const char            *result_json)
 {
   AssayClusterProgress progress = {
     .sha256 = job->sha256,
@@ -141,10 +147,20 @@ publish_progress (AssayClusterWorker    *self,
     .error = (char *) error,
   };
   g_autofree char *subject = assay_cluster_progress_subject (job->batch, job->sha256);
-  g_autofree char *json = assay_cluster_progress_to_json (&progress);
+  g_autofree char *json = assay_cluster_progress_to_json_with_result (&progress, result_json);
 
   /* Progress is a hint (results are what count): never wait for it. */
   natsConnection_PublishString (assay_cluster_connection_get_nats (self->connection), subject, json);
+}
+
+static void
+publish_progress (AssayClusterWorker    *self,
+                  const AssayClusterJob *job,
+                  const char            *state,
+                  double                 fraction,
+                  const char            *error)
+{
+  publish_progress_full (self, job, state, fraction, error, NULL);
 }
 
 static void
@@ -178,15 +194,18 @@ store_failure (AssayClusterWorker    *self,
 {
   g_autofree char *json = assay_cluster_failure_to_json (job, status, stage, message);
   g_autoptr(GError) error = NULL;
+  gboolean written = FALSE;
 
-  if (!assay_cluster_results_store (self->results, job->key, json, &error))
+  if (!assay_cluster_results_store (self->results, job->key, json, &written, &error))
     {
       g_message ("Could not store the failure of %s: %s", job->path, error->message);
       return FALSE;
     }
 
   g_message ("%s failed: %s", job->path, message);
-  publish_progress (self, job, "failed", 1.0, message);
+  /* The failure rides along only when it is what the bucket holds (not
+   * when a done result was there already). */
+  publish_progress_full (self, job, "failed", 1.0, message, written ? json : NULL);
   g_mutex_lock (&self->lock);
   self->n_failed++;
   g_mutex_unlock (&self->lock);
@@ -529,6 +548,8 @@ run_extract (Slot            *slot,
   g_autoptr(GInputStream) payload_stream = NULL;
   Call *call = NULL;
   Outcome outcome;
+  AssayClusterObjectInfo hint = { 0 };   /* borrows the job's strings */
+  gint64 reading_sent_us;
   int fd;
 
   template_ = check_job (self, job, &error);
@@ -536,6 +557,7 @@ run_extract (Slot            *slot,
     return fail_job (self, job, msg, ASSAY_CLUSTER_MAX_ATTEMPTS, ASSAY_STAGE_EXTRACT, error);
 
   publish_progress (self, job, "reading", PROGRESS_READ, NULL);
+  reading_sent_us = g_get_monotonic_time ();
   count_started (self, ASSAY_STAGE_READ);
 
   /* The PDF in a file of its own, readable by this user only, for the
@@ -547,8 +569,14 @@ run_extract (Slot            *slot,
       return fail_job (self, job, msg, delivered, ASSAY_STAGE_READ, error);
     }
   out = g_unix_output_stream_new (fd, TRUE);
-  if (!assay_cluster_objects_get_stream (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
-                                         out, ASSAY_CLUSTER_MAX_PDF_BYTES, slot->cancellable, &error) ||
+  /* Where the submitter put the bytes, when it says. */
+  hint.size = job->size;
+  hint.n_chunks = job->object_chunks;
+  hint.nuid = job->object_nuid;
+  hint.digest = job->object_digest;
+  if (!assay_cluster_objects_get_stream_full (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
+                                              &hint, out, ASSAY_CLUSTER_MAX_PDF_BYTES,
+                                              slot->cancellable, &error) ||
       !g_output_stream_close (out, NULL, &error))
     {
       count_finished (self, ASSAY_STAGE_READ, FALSE, 0);
@@ -596,7 +624,11 @@ run_extract (Slot            *slot,
       g_mutex_lock (&call->lock);
       call->done = FALSE;
       g_mutex_unlock (&call->lock);
-      publish_progress (self, job, "analysing", PROGRESS_ANALYSE, NULL);
+      /* At most one message a stage every PROGRESS_MIN_INTERVAL_MS: a
+       * document read and extracted in less goes from "reading" to
+       * "done" (the analysis in place takes milliseconds). */
+      if (g_get_monotonic_time () - reading_sent_us >= PROGRESS_MIN_INTERVAL_MS * G_TIME_SPAN_MILLISECOND)
+        publish_progress (self, job, "analysing", PROGRESS_ANALYSE, NULL);
       count_started (self, ASSAY_STAGE_ANALYSE);
       return analyse_and_store (slot, msg, call, delivered);
     }
@@ -726,6 +758,7 @@ analyse_and_store (Slot    *slot,
   g_autoptr(GError) error = NULL;
   g_autoptr(GTask) task = NULL;
   g_autoptr(AssayClusterJob) job = assay_cluster_job_copy (call->job);
+  gboolean written = FALSE;
   Outcome outcome;
 
   /* No callback: the thread function wakes the slot itself. The task
@@ -745,19 +778,21 @@ analyse_and_store (Slot    *slot,
       return outcome;
     }
 
-  if (!assay_cluster_results_store (self->results, job->key, call->result_json, &error))
+  if (!assay_cluster_results_store (self->results, job->key, call->result_json, &written, &error))
     {
       call_free (call);
       if (g_error_matches (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE))
         return fail_job (self, job, msg, ASSAY_CLUSTER_MAX_ATTEMPTS, ASSAY_STAGE_STORE, error);
       return fail_job (self, job, msg, delivered, ASSAY_STAGE_STORE, error);
     }
-  call_free (call);
 
   g_mutex_lock (&self->lock);
   self->n_done++;
   g_mutex_unlock (&self->lock);
-  publish_progress (self, job, "done", 1.0, NULL);
+  /* Stored first: the message carries what the bucket holds (another
+   * worker's equal result when it was there already: then none). */
+  publish_progress_full (self, job, "done", 1.0, NULL, written ? call->result_json : NULL);
+  call_free (call);
 
   return OUTCOME_ACKED;
 }
