@@ -14,6 +14,7 @@
 #   jumps    End, Home, Page Down ×10, End, Home, 300 ms apart (a jump
 #            binds every row the list keeps to other documents)
 #
+# KEEP=DIR keeps the probe's samples and the parts' marks there.
 # PROFILE=FILE records the main thread with perf (call graphs) meanwhile.
 # RESULTS=1 gives every document a stored result (one real report's,
 # extracted offline with assay --headless, linked under each document's
@@ -98,6 +99,7 @@ SCRIPT
 chmod +x "$tmp/run.sh"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$here/tests/with-display.sh" "$tmp/run.sh" 2>/dev/null
+[ -z "${KEEP:-}" ] || { mkdir -p "$KEEP"; cp "$tmp/samples" "$tmp/marks" "$KEEP/"; }
 
 python3 - "$tmp/samples" "$tmp/marks" "$tmp/mem" "$tmp/probe.json" <<'PY'
 import json, os, sys

@@ -5,8 +5,9 @@
  * PDFs written by the test go through a real pipeline (offline extractor,
  * reader helper, a store in a temporary directory); the view shows the
  * result: fields, key figures (sortable), analysis; the not-done and failed
- * states; a newer selection wins over an older load; and the key-figures
- * table keeps its rows from one result to the next.
+ * states; a newer selection wins over an older load; the key-figures
+ * table keeps its rows from one result to the next; and another document's
+ * page comes without a crossfade.
  */
 #define G_LOG_DOMAIN "test-document-view"
 
@@ -520,6 +521,57 @@ test_quick_selections (Fixture       *fixture,
   g_signal_handlers_disconnect_by_func (fixture->view, count_cb, &n_notifies);
 }
 
+/* Another document's page comes at once (under the cairo renderer a
+ * crossfade redraws both pages in each of its frames, while the keys go on
+ * selecting); the shown document's own state change still crossfades.
+ * GtkStack starts a transition after it notifies the new page: the test
+ * looks once the call or the load that changed it has returned. */
+static void
+test_selection_at_once (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+  GtkStack *stack = GTK_STACK (gtk_widget_get_first_child (GTK_WIDGET (fixture->view)));
+  AssayDocument *first = process_report (fixture, "at-once-1.pdf");
+  AssayDocument *second = process_report (fixture, "at-once-2.pdf");
+  const char *pages[] = { "ACME Holdings plc\nAnnual Report 2023 (later)\n", report_pages[1],
+                          report_pages[2] };
+  g_autofree char *later_path = assay_test_pdf_write_temp (fixture->dir, "at-once-3.pdf", pages,
+                                                           G_N_ELEMENTS (pages));
+  gpointer pair[2] = { fixture->view, first };
+  AssayDocument *later;
+
+  g_object_set (settings, "gtk-enable-animations", TRUE, NULL);
+  assay_document_view_set_document (fixture->view, fixture->pipeline, first);
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (stack)));
+  g_assert_false (gtk_stack_get_transition_running (stack));
+
+  /* Nothing selected, then another document: each page at once. */
+  assay_document_view_set_document (fixture->view, NULL, NULL);
+  g_assert_cmpstr (visible_page (fixture), ==, "empty");
+  g_assert_false (gtk_stack_get_transition_running (stack));
+  assay_document_view_set_document (fixture->view, fixture->pipeline, second);
+  pair[1] = second;
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  g_assert_cmpstr (visible_page (fixture), ==, "result");
+  g_assert_false (gtk_stack_get_transition_running (stack));
+
+  /* Selected while not done: its pending page at once; its result (the
+   * same selection) crossfades in. */
+  later = add (fixture, later_path);
+  assay_document_view_set_document (fixture->view, fixture->pipeline, later);
+  g_assert_cmpstr (visible_page (fixture), ==, "pending");
+  g_assert_false (gtk_stack_get_transition_running (stack));
+  pair[1] = later;
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  g_assert_cmpstr (visible_page (fixture), ==, "result");
+  g_assert_true (gtk_stack_get_transition_running (stack));
+
+  g_object_set (settings, "gtk-enable-animations", FALSE, NULL);
+}
+
 /* The label cells (inscriptions without "dim-label", which the source's
  * have) under ROOT, depth first. */
 static void
@@ -706,6 +758,8 @@ main (int   argc,
               fixture_set_up, test_newer_selection_wins, fixture_tear_down);
   g_test_add ("/assay/document-view/rows-kept", Fixture, NULL,
               fixture_set_up, test_rows_kept, fixture_tear_down);
+  g_test_add ("/assay/document-view/selection-at-once", Fixture, NULL,
+              fixture_set_up, test_selection_at_once, fixture_tear_down);
 
   status = g_test_run ();
   assay_test_remove_tree (data_home);
