@@ -10,7 +10,8 @@
 # the files the way a person does from a terminal (a second `assay FILE…`,
 # which passes them to the running instance), waits until N results are in
 # the store, reads the window's peak resident memory (VmHWM) and its main
-# thread's CPU time over the batch, and quits it with SIGTERM.
+# thread's CPU time over the batch (and the X server's), and quits it with
+# SIGTERM.
 #
 # "offline" runs the built-in extractor (the default settings). "llm" runs
 # the target's batch: the tests' fake model server on 127.0.0.1 answering
@@ -71,8 +72,8 @@ batch_frames () {
       printf "frames %d (%d resized) p99 %.1f max %.1f cpu %.2f/%.1f ms", NR, resized, w[r99] / 1000, w[NR] / 1000, cpu / NR / 1000, cpu_max / 1000 }'
 }
 
-printf '%-8s %-44s %-52s %-58s %-22s %-9s %-9s %s\n' mode "probe (whole run)" "batch only" \
-  "frames in the batch (cpu mean/max)" "main thread CPU" "batch" "peak RSS" "load before / done"
+printf '%-8s %-44s %-52s %-58s %-22s %-10s %-9s %-9s %s\n' mode "probe (whole run)" "batch only" \
+  "frames in the batch (cpu mean/max)" "main thread CPU" "Xvfb CPU" "batch" "peak RSS" "load before / done"
 for mode in $modes; do
   run="$tmp/$mode"
   mkdir -p "$run/config/glib-2.0/settings"
@@ -104,12 +105,14 @@ pid=\$!
 # The window is up once the probe runs; hand it the files.
 sleep 2
 cpu_ticks () { awk '{ print \$14 + \$15 }' /proc/\$pid/task/\$pid/stat; }
+xvfb_ticks () { awk '{ print \$14 + \$15 }' /proc/\$XVFB_PID/stat 2>/dev/null || echo 0; }
 if [ -n "$profile" ]; then
   perf record -q \${PERF_EVENTS:--F 1000} --call-graph dwarf,16384 -t \$pid -o "$profile/$mode.perf.data" 2>/dev/null &
   perf_pid=\$!
   sleep 0.5
 fi
 cpu0=\$(cpu_ticks)
+x0=\$(xvfb_ticks)
 start=\$(date +%s%6N)
 "$assay" "$tmp"/pdfs/*.pdf
 if [ -n "${DASHBOARD:-}" ]; then
@@ -127,8 +130,9 @@ while [ "\$(find "$run/data/assay/results" -name '*.json' 2>/dev/null | wc -l)" 
 done
 end=\$(date +%s%6N)
 cpu1=\$(cpu_ticks)
+x1=\$(xvfb_ticks)
 [ -z "$profile" ] || { kill -INT \$perf_pid; wait \$perf_pid; }
-echo "\$start \$end \$(( (cpu1 - cpu0) * 1000 / \$(getconf CLK_TCK) ))" > "$run/batch"
+echo "\$start \$end \$(( (cpu1 - cpu0) * 1000 / \$(getconf CLK_TCK) )) \$(( (x1 - x0) * 1000 / \$(getconf CLK_TCK) ))" > "$run/batch"
 grep VmHWM /proc/\$pid/status | awk '{ print \$2 }' > "$run/rss"
 find "$run/data/assay/results" -name '*.json' | wc -l > "$run/done"
 kill -TERM \$pid
@@ -144,7 +148,7 @@ SCRIPT
     requests=" ($n_requests requests)"
     wait "$server_pid" 2>/dev/null || true
   fi
-  read -r start end cpu_ms < "$run/batch"
+  read -r start end cpu_ms xvfb_ms < "$run/batch"
   # An older build's probe writes no samples: those columns stay empty.
   [ -f "$run/samples" ] || : > "$run/samples"
   if [ -n "${KEEP:-}" ]; then
@@ -153,10 +157,10 @@ SCRIPT
   fi
   wall_ms=$(( (end - start) / 1000 ))
   whole=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("n %d p50 %.2f p99 %.2f max %.2f ms" % (d["samples"], d["p50_ms"], d["p99_ms"], d["max_ms"]))' "$run/probe.json")
-  printf '%-8s %-44s %-52s %-58s %-22s %-9s %-9s %s\n' "$mode" "$whole" \
+  printf '%-8s %-44s %-52s %-58s %-22s %-10s %-9s %-9s %s\n' "$mode" "$whole" \
     "$(batch_percentiles "$run/samples" "$start" "$end")" \
     "$(batch_frames "$run/samples" "$start" "$end")" \
-    "$cpu_ms ms ($(( cpu_ms * 100 / (wall_ms > 0 ? wall_ms : 1) ))%)" \
+    "$cpu_ms ms ($(( cpu_ms * 100 / (wall_ms > 0 ? wall_ms : 1) ))%)" "${xvfb_ms:-0} ms" \
     "$(echo "scale=2; $wall_ms / 1000" | bc) s" "$(( $(cat "$run/rss") / 1024 )) MiB" \
     "$load / $(cat "$run/done")$requests"
 done

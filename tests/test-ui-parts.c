@@ -111,6 +111,56 @@ test_paced_model (void)
   g_assert_finalize_object (g_steal_pointer (&paced));
 }
 
+/* Paused (the view is hidden), nothing new comes in and no step runs;
+ * changes inside what is shown still pass; unpaused, the items come in
+ * paced again, the first step at once; show_all() lets all in at once. */
+static void
+test_paced_model_paused (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (G_TYPE_OBJECT);
+  g_autoptr(AssayPacedListModel) paced = assay_paced_list_model_new (G_LIST_MODEL (store), 20, 200);
+  GListModel *model = G_LIST_MODEL (paced);
+  Changes changes = { 0 };
+  gint64 until;
+
+  append_strings (store, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 10);
+  g_signal_connect (paced, "items-changed", G_CALLBACK (count_change), &changes);
+
+  assay_paced_list_model_set_paused (paced, TRUE);
+  g_assert_true (assay_paced_list_model_get_paused (paced));
+  append_strings (store, 90);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 10);
+  g_assert_cmpuint (assay_paced_list_model_get_n_pending (paced), ==, 90);
+  /* Its steps would have shown them all by now. */
+  until = g_get_monotonic_time () + 200 * 1000;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 10);
+  g_assert_cmpuint (changes.n_changes, ==, 0);
+
+  /* Inside what is shown: at once, paused or not. */
+  g_list_store_remove (store, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 9);
+  g_assert_cmpuint (changes.n_changes, ==, 1);
+
+  assay_paced_list_model_set_paused (paced, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 29);
+  iterate_until_shown (paced, 10);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 99);
+  g_assert_cmpuint (changes.max_added, ==, 20);
+
+  assay_paced_list_model_set_paused (paced, TRUE);
+  append_strings (store, 500);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 99);
+  assay_paced_list_model_show_all (paced);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 599);
+  g_assert_cmpuint (assay_paced_list_model_get_n_pending (paced), ==, 0);
+  g_assert_cmpuint (changes.max_added, ==, 500);
+
+  g_assert_finalize_object (g_steal_pointer (&paced));
+}
+
 static gboolean
 block_main_loop (gpointer data)
 {
@@ -238,6 +288,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/assay/ui/paced-model", test_paced_model);
+  g_test_add_func ("/assay/ui/paced-model/paused", test_paced_model_paused);
   g_test_add_func ("/assay/ui/latency-probe", test_latency_probe);
   g_test_add_func ("/assay/ui/latency-probe/frames", test_latency_probe_frames);
 

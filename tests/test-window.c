@@ -1065,6 +1065,102 @@ all_shown (gpointer data)
   return g_list_model_get_n_items (model) == 10000;
 }
 
+static AssayRestoredDocument *
+restored_document (guint i)
+{
+  AssayRestoredDocument *doc = g_new0 (AssayRestoredDocument, 1);
+
+  doc->path = g_strdup_printf ("/srv/hidden/statement-%05u.pdf", i);
+  doc->sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, doc->path, -1);
+  doc->state = ASSAY_DOCUMENT_DONE;
+  doc->template_key = g_strdup ("general");
+  doc->extractor_id = g_strdup ("offline.a1");
+  doc->n_pages = 3;
+  return doc;
+}
+
+static guint
+n_in_view (AssayWindow *window)
+{
+  GtkWidget *view = find_descendant (GTK_WIDGET (assay_window_get_document_list (window)), GTK_TYPE_LIST_VIEW);
+
+  return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view))));
+}
+
+static gboolean
+n_in_view_is (gpointer data)
+{
+  AssayWindow *window = ((gpointer *) data)[0];
+
+  return n_in_view (window) == GPOINTER_TO_UINT (((gpointer *) data)[1]);
+}
+
+/* While the dashboard is shown, the hidden list is given no new documents:
+ * it builds no rows for them, and they do not lay the window out again
+ * (a hidden GtkListView given items makes their rows, and in GTK 4.8 each
+ * change climbs through the stack's hidden page to the window). Back on
+ * the list, they come in; a document asked for from the dashboard is
+ * there at once. */
+static void
+test_hidden_list (void)
+{
+  g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_restored_document_free);
+  g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_restored_document_free);
+  AssayWindow *window = new_window (1000, 700);
+  AssayDocumentList *list = assay_window_get_document_list (window);
+  AssayPipeline *pipeline = assay_window_get_pipeline (window);
+  GListModel *documents = assay_pipeline_get_documents (pipeline);
+  gpointer wait[2] = { window, GUINT_TO_POINTER (3) };
+  guint n_rows;
+
+  for (guint i = 0; i < 3; i++)
+    g_ptr_array_add (first, restored_document (i));
+  assay_pipeline_add_restored (pipeline, first);
+  assay_test_wait_until (n_in_view_is, wait, 10, "three documents in the view");
+  settle (200);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-dashboard", NULL);
+  settle (200);
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (list)));
+  n_rows = count_rows (GTK_WIDGET (list));
+
+  for (guint i = 3; i < 303; i++)
+    g_ptr_array_add (more, restored_document (i));
+  assay_pipeline_add_restored (pipeline, more);
+  settle (500);
+  g_test_message ("dashboard shown: %u of %u documents in the view, %u rows (%u before)",
+                  n_in_view (window), g_list_model_get_n_items (documents),
+                  count_rows (GTK_WIDGET (list)), n_rows);
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, 303);
+  g_assert_cmpuint (n_in_view (window), ==, 3);
+  g_assert_cmpuint (count_rows (GTK_WIDGET (list)), ==, n_rows);
+
+  /* Back on the list: they come in. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-documents", NULL);
+  wait[1] = GUINT_TO_POINTER (303);
+  assay_test_wait_until (n_in_view_is, wait, 10, "303 documents in the view");
+
+  /* Hidden again, more wait; one of them selected (as the dashboard does)
+   * is in the view at once. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-dashboard", NULL);
+  settle (200);
+  g_ptr_array_set_size (more, 0);
+  for (guint i = 303; i < 313; i++)
+    g_ptr_array_add (more, restored_document (i));
+  assay_pipeline_add_restored (pipeline, more);
+  settle (100);
+  g_assert_cmpuint (n_in_view (window), ==, 303);
+  assay_document_list_select (list, 310);
+  g_assert_cmpuint (n_in_view (window), ==, 313);
+  {
+    g_autoptr(AssayDocument) tenth = g_list_model_get_item (documents, 310);
+
+    g_assert_true (assay_document_list_get_selected_document (list) == tenth);
+  }
+
+  close_window (window);
+}
+
 /* Ten thousand documents (a previous session's, so nothing runs): the
  * view builds a bounded number of rows, moving through the list costs
  * no more, and memory stays small. */
@@ -1221,6 +1317,7 @@ main (int    argc,
   g_test_add_func ("/assay/window/cancel-all", test_cancel_all);
   g_test_add_func ("/assay/window/rate-limit", test_rate_limit);
   g_test_add_func ("/assay/window/ten-thousand", test_ten_thousand);
+  g_test_add_func ("/assay/window/hidden-list", test_hidden_list);
 
   status = g_test_run ();
 

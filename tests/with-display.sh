@@ -26,6 +26,7 @@ fi
 
 # Services the bus starts (portals, a keyring) write to its standard
 # output; only CMD's own output goes to ours (a TAP stream must stay clean).
+# XVFB_PID tells CMD which X server is its own (a benchmark reads its CPU).
 exec 4>&1
-DISPLAY=":$display" GDK_BACKEND=x11 GSK_RENDERER=cairo NO_AT_BRIDGE=1 \
+DISPLAY=":$display" GDK_BACKEND=x11 GSK_RENDERER=cairo NO_AT_BRIDGE=1 XVFB_PID=$xvfb_pid \
   dbus-run-session -- sh -c 'exec "$@" >&4 4>&-' sh "$@" >&2

@@ -6,7 +6,10 @@
  * is on screen (at most 200 in GTK 4.8), so ten thousand documents cost ten
  * thousand AssayDocuments and a bounded number of widgets. New documents
  * reach the view through an AssayPacedListModel, so that those rows are
- * not all built in one frame.
+ * not all built in one frame; while the list is not on screen (the window
+ * shows its dashboard or its activity, or a folded window the document)
+ * none reach it: a hidden list view would still build their rows, and
+ * each change would lay the whole window out again.
  *
  * One timer, at one second, runs while anything is unfinished: it moves the
  * times (elapsed, estimate, countdown) of the rows that exist, the list
@@ -47,6 +50,7 @@ struct _AssayDocumentList
 
   AssayPipeline       *pipeline;
   GtkSingleSelection  *selection;
+  AssayPacedListModel *paced;          /* the selection's model */
   AssayDocumentCounts  counts;
   guint                tick_id;
   guint                refresh_id;
@@ -274,6 +278,22 @@ view_moved (AssayDocumentList *self)
   self->catch_up_pending = TRUE;
 }
 
+/* Off screen, the view is given no new documents (they wait in the
+ * paced model); back on screen, they come in a few a frame. */
+static void
+list_view_mapped (AssayDocumentList *self)
+{
+  if (self->paced != NULL)
+    assay_paced_list_model_set_paused (self->paced, FALSE);
+}
+
+static void
+list_view_unmapped (AssayDocumentList *self)
+{
+  if (self->paced != NULL)
+    assay_paced_list_model_set_paused (self->paced, TRUE);
+}
+
 static void
 list_view_realized (AssayDocumentList *self)
 {
@@ -378,9 +398,8 @@ set_pipeline (AssayDocumentList *self,
   documents = assay_pipeline_get_documents (pipeline);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PIPELINE]);
 
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (assay_paced_list_model_new (documents,
-                                                                                      PACED_STEP,
-                                                                                      PACED_LIMIT)));
+  self->paced = assay_paced_list_model_new (documents, PACED_STEP, PACED_LIMIT);
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->paced)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
@@ -412,6 +431,7 @@ assay_document_list_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_DOCUMENT_LIST);
 
   g_clear_object (&self->selection);
+  g_clear_object (&self->paced);
   g_clear_object (&self->pipeline);
 
   G_OBJECT_CLASS (assay_document_list_parent_class)->dispose (object);
@@ -520,6 +540,10 @@ assay_document_list_init (AssayDocumentList *self)
     /* Hidden (a folded window showing a document), no row is near the view. */
     g_signal_connect_object (self->list_view, "map", G_CALLBACK (view_moved), self,
                              G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->list_view, "map", G_CALLBACK (list_view_mapped), self,
+                             G_CONNECT_SWAPPED);
+    g_signal_connect_object (self->list_view, "unmap", G_CALLBACK (list_view_unmapped), self,
+                             G_CONNECT_SWAPPED);
     g_signal_connect_object (self->list_view, "realize", G_CALLBACK (list_view_realized), self,
                              G_CONNECT_SWAPPED);
     g_signal_connect_object (self->list_view, "unrealize", G_CALLBACK (list_view_unrealized), self,
@@ -594,6 +618,12 @@ assay_document_list_select (AssayDocumentList *self,
 
   if (self->selection == NULL)
     return;
+
+  /* A document not let into the view yet (paced, or waiting while the
+   * list was hidden) is asked for: all come in now. */
+  if (position != GTK_INVALID_LIST_POSITION &&
+      position >= g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    assay_paced_list_model_show_all (self->paced);
 
   gtk_single_selection_set_selected (self->selection, position);
   if (position != GTK_INVALID_LIST_POSITION)

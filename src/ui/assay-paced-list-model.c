@@ -10,6 +10,13 @@
  * in a few at a time, one step per frame, until @paced_limit are shown;
  * past that the view makes no more rows, and the rest come in one change.
  * Changes inside what is shown pass through at once.
+ *
+ * While paused (the view is not on screen: the window shows its dashboard)
+ * nothing new is let in: a hidden GtkListView given items still makes
+ * their rows, and each change measures the whole window again (in GTK 4.8
+ * a resize climbs through a stack's hidden page to the toplevel, and on
+ * X11 the toplevel's new size costs round trips to the server), in every
+ * frame of a batch. Unpaused, the items come in, paced again.
  */
 #define G_LOG_DOMAIN "assay-paced-list-model"
 
@@ -28,6 +35,7 @@ struct _AssayPacedListModel
   guint       step;
   guint       paced_limit;
   guint       step_id;
+  gboolean    paused;
 };
 
 static GType
@@ -94,14 +102,29 @@ step (gpointer user_data)
 }
 
 static void
+start_stepping (AssayPacedListModel *self)
+{
+  guint n_source = g_list_model_get_n_items (self->source);
+
+  if (self->paused || self->n_shown >= n_source || self->step_id != 0)
+    return;
+
+  /* The first step at once: one document dropped shows at once. */
+  step (self);
+  if (self->n_shown < n_source)
+    {
+      self->step_id = g_timeout_add (STEP_INTERVAL_MS, step, self);
+      g_source_set_name_by_id (self->step_id, "[assay] paced list");
+    }
+}
+
+static void
 source_changed (AssayPacedListModel *self,
                 guint                position,
                 guint                removed,
                 guint                added,
                 GListModel          *source)
 {
-  guint n_source = g_list_model_get_n_items (source);
-
   if (position < self->n_shown)
     {
       /* Inside what is shown: at once (items added there are shown too). */
@@ -113,16 +136,7 @@ source_changed (AssayPacedListModel *self,
       g_list_model_items_changed (G_LIST_MODEL (self), position, removed_shown, added);
     }
 
-  if (self->n_shown < n_source && self->step_id == 0)
-    {
-      /* The first step at once: one document dropped shows at once. */
-      step (self);
-      if (self->n_shown < n_source)
-        {
-          self->step_id = g_timeout_add (STEP_INTERVAL_MS, step, self);
-          g_source_set_name_by_id (self->step_id, "[assay] paced list");
-        }
-    }
+  start_stepping (self);
 }
 
 static void
@@ -191,4 +205,66 @@ assay_paced_list_model_get_n_pending (AssayPacedListModel *self)
   g_return_val_if_fail (ASSAY_IS_PACED_LIST_MODEL (self), 0);
 
   return g_list_model_get_n_items (self->source) - self->n_shown;
+}
+
+/**
+ * assay_paced_list_model_set_paused:
+ * @paused: whether new items wait
+ *
+ * Paused, items appended past what is shown wait (changes inside what is
+ * shown still pass through); unpaused, they come in a step per frame
+ * again, the first step at once.
+ */
+void
+assay_paced_list_model_set_paused (AssayPacedListModel *self,
+                                   gboolean             paused)
+{
+  g_return_if_fail (ASSAY_IS_PACED_LIST_MODEL (self));
+
+  paused = !!paused;
+  if (paused == self->paused)
+    return;
+
+  self->paused = paused;
+  if (paused)
+    g_clear_handle_id (&self->step_id, g_source_remove);
+  else
+    start_stepping (self);
+}
+
+/**
+ * assay_paced_list_model_get_paused:
+ *
+ * Returns: whether new items wait (assay_paced_list_model_set_paused())
+ */
+gboolean
+assay_paced_list_model_get_paused (AssayPacedListModel *self)
+{
+  g_return_val_if_fail (ASSAY_IS_PACED_LIST_MODEL (self), FALSE);
+
+  return self->paused;
+}
+
+/**
+ * assay_paced_list_model_show_all:
+ *
+ * Shows every item of the source now, in one change, paused or not (a
+ * person asked for an item that may not be shown yet).
+ */
+void
+assay_paced_list_model_show_all (AssayPacedListModel *self)
+{
+  guint n_source;
+
+  g_return_if_fail (ASSAY_IS_PACED_LIST_MODEL (self));
+
+  n_source = g_list_model_get_n_items (self->source);
+  g_clear_handle_id (&self->step_id, g_source_remove);
+  if (self->n_shown < n_source)
+    {
+      guint n_new = n_source - self->n_shown;
+
+      self->n_shown = n_source;
+      g_list_model_items_changed (G_LIST_MODEL (self), n_source - n_new, 0, n_new);
+    }
 }

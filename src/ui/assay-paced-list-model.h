@@ -15,5 +15,9 @@ AssayPacedListModel *assay_paced_list_model_new        (GListModel          *sou
                                                         guint                step_size,
                                                         guint                paced_limit);
 guint                assay_paced_list_model_get_n_pending (AssayPacedListModel *self);
+void                 assay_paced_list_model_set_paused (AssayPacedListModel *self,
+                                                        gboolean             paused);
+gboolean             assay_paced_list_model_get_paused (AssayPacedListModel *self);
+void                 assay_paced_list_model_show_all   (AssayPacedListModel *self);
 
 G_END_DECLS
