@@ -20,6 +20,7 @@
 #include "assay-chart-export.h"
 #include "assay-charts-corpus.h"
 #include "assay-charts-document.h"
+#include "assay-corpus.h"
 
 typedef struct
 {
@@ -46,49 +47,6 @@ struct _AssayChartsCorpusDoc
   gboolean         has_signature;
   AssayMinhash     signature;
 };
-
-/**
- * assay_charts_corpus_normalise_label:
- * @label: a key figure's label
- *
- * "  Total   Revenue ….: " → "total revenue"
- *
- * Returns: (transfer full): the label as the corpus groups it
- */
-char *
-assay_charts_corpus_normalise_label (const char *label)
-{
-  g_autofree char *folded = g_utf8_casefold (label != NULL ? label : "", -1);
-  GString *out = g_string_sized_new (strlen (folded));
-  gboolean pending_space = FALSE;
-
-  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_isspace (c))
-        {
-          pending_space = out->len > 0;
-          continue;
-        }
-      if (pending_space)
-        g_string_append_c (out, ' ');
-      pending_space = FALSE;
-      g_string_append_unichar (out, c);
-    }
-
-  while (out->len > 0)
-    {
-      const char *last = g_utf8_find_prev_char (out->str, out->str + out->len);
-      gunichar c = g_utf8_get_char (last);
-
-      if (c != ':' && c != '.' && c != ' ' && c != 0x2026 /* … */)
-        break;
-      g_string_truncate (out, last - out->str);
-    }
-
-  return g_string_free (out, FALSE);
-}
 
 /**
  * assay_charts_corpus_parse_period:
@@ -189,7 +147,7 @@ assay_charts_corpus_doc_new_from_result (AssayDocumentResult *result)
       if (!isfinite (f->value))
         continue;
       f->label = g_strdup (assay_result_figure_get_label (figure));
-      f->key = assay_charts_corpus_normalise_label (f->label);
+      f->key = assay_corpus_normalise_label (f->label);
       f->unit = g_strdup (assay_result_figure_get_unit (figure));
       f->period = g_strdup (assay_result_figure_get_period (figure));
       f->dated = assay_charts_corpus_parse_period (f->period, &f->time);

@@ -58,7 +58,6 @@ typedef struct
 AssayChartsCorpus    *assay_charts_corpus_build               (GPtrArray            *docs,
                                                                const char           *label);
 void                  assay_charts_corpus_free                (AssayChartsCorpus    *corpus);
-char                 *assay_charts_corpus_normalise_label     (const char           *label);
 gboolean              assay_charts_corpus_parse_period        (const char           *period,
                                                                double               *seconds);
 AssayChartSpec       *assay_charts_corpus_get_chart           (AssayChartsCorpus    *corpus,

@@ -156,13 +156,21 @@ get_double (JsonObject *object,
   return isfinite (*out);
 }
 
-/* Case-folded, whitespace runs collapsed to one space, trimmed, and
- * trailing colons, dots and ellipses (table leaders) removed:
- * "  Total   Revenue ….: " → "total revenue". */
-static char *
-normalise_label (const char *label)
+/**
+ * assay_corpus_normalise_label:
+ * @label: (nullable): a key figure's label
+ *
+ * How the corpus groups labels, here and in the corpus charts: case-folded,
+ * whitespace runs collapsed to one space, trimmed, and trailing colons,
+ * dots and ellipses (table leaders) removed:
+ * "  Total   Revenue ….: " → "total revenue".
+ *
+ * Returns: (transfer full): the label as the corpus groups it
+ */
+char *
+assay_corpus_normalise_label (const char *label)
 {
-  g_autofree char *folded = g_utf8_casefold (label, -1);
+  g_autofree char *folded = g_utf8_casefold (label != NULL ? label : "", -1);
   GString *out = g_string_sized_new (strlen (folded));
   gboolean pending_space = FALSE;
 
@@ -280,7 +288,7 @@ add_figure (AssayCorpus *self,
     return;
 
   if (label != NULL)
-    key = normalise_label (label);
+    key = assay_corpus_normalise_label (label);
 
   if (key != NULL && key[0] != '\0')
     {

@@ -39,6 +39,8 @@ gboolean     assay_corpus_write        (AssayCorpus           *self,
                                         gpointer               user_data,
                                         GError               **error);
 
+char        *assay_corpus_normalise_label (const char *label);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AssayCorpus, assay_corpus_free)
 
 G_END_DECLS
