@@ -266,30 +266,6 @@ assay_cluster_objects_get_info (AssayClusterConnection  *connection,
   return TRUE;
 }
 
-/**
- * assay_cluster_objects_stat:
- * @size: (out) (optional): the object's size in bytes
- *
- * Returns: %TRUE when the object is there; %FALSE with
- *   %ASSAY_CLUSTER_ERROR_NOT_FOUND when it is not, or another error
- */
-gboolean
-assay_cluster_objects_stat (AssayClusterConnection  *connection,
-                            const char              *bucket,
-                            const char              *name,
-                            gint64                  *size,
-                            GError                 **error)
-{
-  g_autoptr(JsonObject) meta = get_meta (connection, bucket, name, error);
-
-  if (meta == NULL)
-    return FALSE;
-  if (size != NULL)
-    *size = json_object_get_int_member_with_default (meta, "size", 0);
-
-  return TRUE;
-}
-
 static gboolean
 publish_meta (jsCtx       *js,
               const char  *subject,

@@ -34,11 +34,6 @@ gboolean  assay_cluster_objects_ensure_bucket (AssayClusterConnection  *connecti
                                                const char              *bucket,
                                                gint64                   max_bytes,
                                                GError                 **error);
-gboolean  assay_cluster_objects_stat          (AssayClusterConnection  *connection,
-                                               const char              *bucket,
-                                               const char              *name,
-                                               gint64                  *size,
-                                               GError                 **error);
 gboolean  assay_cluster_objects_get_info      (AssayClusterConnection  *connection,
                                                const char              *bucket,
                                                const char              *name,
