@@ -22,23 +22,20 @@
 #include "assay-chart-private.h"
 #include "assay-chart-render.h"
 #include "assay-corpus-dashboard.h"
-#include "assay-offline-extractor.h"
 #include "assay-result-csv.h"
 #include "assay-result.h"
 #include "assay-results-export.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
+#include "assay-test-window.h"
 
 #define WAIT_MS 60000
 
 typedef struct
 {
-  char          *dir;
-  AssayStore    *store;
-  AssayPipeline *pipeline;
-  GtkWindow     *window;
-  GtkStack      *stack;
+  AssayTestWidget       base;
+  GtkStack             *stack;
   AssayCorpusDashboard *dashboard;
   AssayActivityPanel   *activity;
 } Fixture;
@@ -47,60 +44,25 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(AssayOfflineExtractor) extractor = NULL;
-  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
-  g_autofree char *store_dir = NULL;
-
-  fixture->dir = assay_test_tmp_dir_new ("assay-test-corpus-dashboard-XXXXXX");
-  store_dir = g_build_filename (fixture->dir, "store", NULL);
-  fixture->store = assay_store_new (store_dir);
-
-  extractor = assay_offline_extractor_new (assay_worker_pool_get_default ());
-  fixture->pipeline = assay_pipeline_new (assay_worker_pool_get_default (),
-                                          ASSAY_EXTRACTOR (extractor), template_);
-  assay_pipeline_set_store (fixture->pipeline, fixture->store, TRUE);
+  assay_test_widget_set_up (&fixture->base, "corpus-dashboard");
   /* As the window does: results live in the store, not in memory. */
-  assay_pipeline_set_keep_results (fixture->pipeline, FALSE);
+  assay_pipeline_set_keep_results (fixture->base.pipeline, FALSE);
 
-  fixture->window = GTK_WINDOW (adw_window_new ());
-  g_object_ref_sink (fixture->window);
-  gtk_window_set_default_size (fixture->window, 1200, 860);
   fixture->stack = GTK_STACK (gtk_stack_new ());
   fixture->dashboard = ASSAY_CORPUS_DASHBOARD (assay_corpus_dashboard_new ());
-  assay_corpus_dashboard_set_pipeline (fixture->dashboard, fixture->pipeline);
+  assay_corpus_dashboard_set_pipeline (fixture->dashboard, fixture->base.pipeline);
   fixture->activity = ASSAY_ACTIVITY_PANEL (assay_activity_panel_new ());
-  assay_activity_panel_set_pipeline (fixture->activity, fixture->pipeline);
+  assay_activity_panel_set_pipeline (fixture->activity, fixture->base.pipeline);
   gtk_stack_add_named (fixture->stack, GTK_WIDGET (fixture->dashboard), "dashboard");
   gtk_stack_add_named (fixture->stack, GTK_WIDGET (fixture->activity), "activity");
-  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (fixture->stack));
-  gtk_window_present (fixture->window);
-}
-
-static gboolean
-finalized (gpointer user_data)
-{
-  return *(gpointer *) user_data == NULL;
+  assay_test_widget_show (&fixture->base, GTK_WIDGET (fixture->stack), 1200, 860);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gpointer dashboard = fixture->dashboard;
-  gpointer activity = fixture->activity;
-
-  g_object_add_weak_pointer (G_OBJECT (dashboard), &dashboard);
-  g_object_add_weak_pointer (G_OBJECT (activity), &activity);
-  gtk_window_destroy (fixture->window);
-  g_clear_object (&fixture->window);
-  g_assert_true (assay_test_ui_wait (finalized, &dashboard, WAIT_MS));
-  g_assert_true (assay_test_ui_wait (finalized, &activity, WAIT_MS));
-
-  assay_pipeline_cancel_all (fixture->pipeline);
-  g_clear_object (&fixture->pipeline);
-  g_clear_object (&fixture->store);
-  assay_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
+  assay_test_widget_tear_down (&fixture->base, WAIT_MS, fixture->dashboard, fixture->activity, NULL);
 }
 
 static AssayDocument *
@@ -129,10 +91,10 @@ add_report_full (Fixture  *fixture,
                                               45000 * scale, 40100 * scale);
   const char *pages[] = { cover, income, balance };
   g_autofree char *name = g_strdup_printf ("report-%u%s.pdf", year, draft ? "-draft" : "");
-  g_autofree char *path = assay_test_pdf_write_temp (fixture->dir, name, pages, G_N_ELEMENTS (pages));
+  g_autofree char *path = assay_test_pdf_write_temp (fixture->base.dir, name, pages, G_N_ELEMENTS (pages));
   g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
 
-  return assay_pipeline_add (fixture->pipeline, input);
+  return assay_pipeline_add (fixture->base.pipeline, input);
 }
 
 static AssayDocument *
@@ -209,14 +171,14 @@ resize_window (Fixture *fixture,
                int      width,
                int      height)
 {
-  Size size = { GTK_WIDGET (fixture->window), width, height };
+  Size size = { GTK_WIDGET (fixture->base.window), width, height };
 
-  gtk_window_set_default_size (fixture->window, width, height);
+  gtk_window_set_default_size (fixture->base.window, width, height);
   if (!assay_test_ui_wait (has_size, &size, 5000))
     g_test_message ("asked for %d × %d, got %d × %d", width, height,
                     gtk_widget_get_width (size.widget), gtk_widget_get_height (size.widget));
   g_assert_true (has_size (&size));
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
 }
 
 static void
@@ -227,7 +189,7 @@ scroll_to_end (Fixture *fixture)
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
 
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
 }
 
 static void
@@ -237,9 +199,9 @@ screenshots (Fixture    *fixture,
   g_autofree char *dark = g_strdup_printf ("%s-dark", name);
 
   assay_test_ui_set_dark (FALSE);
-  g_free (assay_test_ui_screenshot (GTK_WIDGET (fixture->window), name));
+  g_free (assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), name));
   assay_test_ui_set_dark (TRUE);
-  g_free (assay_test_ui_screenshot (GTK_WIDGET (fixture->window), dark));
+  g_free (assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), dark));
   assay_test_ui_set_dark (FALSE);
 }
 
@@ -314,7 +276,7 @@ test_dashboard (Fixture       *fixture,
   add_report (fixture, 2023);
   draft = add_report_full (fixture, 2023, TRUE);   /* its cover says "(draft)": a near-duplicate */
   g_object_ref (draft);
-  g_assert_true (assay_test_ui_wait (all_finished, fixture->pipeline, WAIT_MS));
+  g_assert_true (assay_test_ui_wait (all_finished, fixture->base.pipeline, WAIT_MS));
   wanted.n = 5;
   g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS));
 
@@ -382,7 +344,7 @@ test_dashboard (Fixture       *fixture,
 
   /* The activity panel: every document through every stage it needed. */
   gtk_stack_set_visible_child_name (fixture->stack, "activity");
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   assay_activity_panel_refresh (fixture->activity);
   g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_READ, 2), ==, "5");
   g_assert_cmpstr (assay_activity_panel_get_cell (fixture->activity, ASSAY_STAGE_ANALYSE, 2), ==, "5");
@@ -401,7 +363,7 @@ test_dashboard (Fixture       *fixture,
     g_settings_set_double (settings, "price-input", 0);
     g_settings_set_double (settings, "price-output", 0);
     assay_activity_panel_set_settings (fixture->activity, settings);
-    assay_metrics_add_token_counts (assay_pipeline_get_metrics (fixture->pipeline), ASSAY_STAGE_EXTRACT,
+    assay_metrics_add_token_counts (assay_pipeline_get_metrics (fixture->base.pipeline), ASSAY_STAGE_EXTRACT,
                                     1500000, 250000);
     assay_activity_panel_refresh (fixture->activity);
     g_assert_nonnull (strstr (assay_activity_panel_get_totals (fixture->activity),
@@ -424,10 +386,10 @@ test_dashboard (Fixture       *fixture,
     g_settings_reset (settings, "price-output");
     g_settings_set_double (settings, "price-input", 2.5);
   }
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "activity-panel");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "activity-panel");
   g_clear_pointer (&shot, g_free);
   assay_test_ui_set_dark (TRUE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "activity-panel-dark");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "activity-panel-dark");
   assay_test_ui_set_dark (FALSE);
 }
 
@@ -553,11 +515,11 @@ test_fluid (Fixture       *fixture,
   gint64 start, elapsed_ms, p99, max;
 
   gtk_stack_set_visible_child_name (fixture->stack, "dashboard");
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   if (g_getenv ("ASSAY_DASHBOARD_BASELINE") != NULL)   /* for a baseline: the batch without it */
     {
       gtk_stack_set_visible_child_name (fixture->stack, "activity");
-      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
       wanted.n = 0;
     }
   g_signal_connect_swapped (fixture->dashboard, "notify::n-documents", G_CALLBACK (count_build_cb), &n_builds);
@@ -567,7 +529,7 @@ test_fluid (Fixture       *fixture,
   start = g_get_monotonic_time ();
   source = g_timeout_add (10, probe_cb, &probe);
   if (wanted.n == 0)
-    g_assert_true (assay_test_ui_wait (all_finished, fixture->pipeline, WAIT_MS * 3));
+    g_assert_true (assay_test_ui_wait (all_finished, fixture->base.pipeline, WAIT_MS * 3));
   else
     g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS * 3));
   g_source_remove (source);
@@ -587,7 +549,7 @@ test_fluid (Fixture       *fixture,
    * pool, applied, and the frame that draws it), for docs/benchmarks.md. */
   if (wanted.n > 0)
     {
-      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->window));
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->base.window));
       Frames frames = { 0, 0, g_array_new (FALSE, FALSE, sizeof (gint64)), g_array_new (FALSE, FALSE, sizeof (gint64)) };
       AssayCorpusDashboardTimings before, after;
       const char * const *labels = assay_corpus_dashboard_get_labels (fixture->dashboard);
@@ -612,15 +574,15 @@ test_fluid (Fixture       *fixture,
             other = g_strdup (labels[i]);
           }
       g_assert_nonnull (other);
-      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
       b = g_signal_connect (clock, "before-paint", G_CALLBACK (before_paint_cb), &frames);
       a = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &frames);
       assay_corpus_dashboard_set_label (fixture->dashboard, other);
       args[0] = fixture->dashboard;
       args[1] = other;
       g_assert_true (assay_test_ui_wait (label_is, args, WAIT_MS));
-      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
-      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
       g_signal_handler_disconnect (clock, b);
       g_signal_handler_disconnect (clock, a);
       _assay_corpus_dashboard_get_timings (fixture->dashboard, &after);
@@ -732,10 +694,10 @@ static void
 test_export (Fixture       *fixture,
              gconstpointer  data)
 {
-  GListModel *documents = assay_pipeline_get_documents (fixture->pipeline);
+  GListModel *documents = assay_pipeline_get_documents (fixture->base.pipeline);
   g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autofree char *json_path = g_build_filename (fixture->dir, "results.json", NULL);
-  g_autofree char *csv_path = g_build_filename (fixture->dir, "results.csv", NULL);
+  g_autofree char *json_path = g_build_filename (fixture->base.dir, "results.json", NULL);
+  g_autofree char *csv_path = g_build_filename (fixture->base.dir, "results.csv", NULL);
   g_autoptr(GFile) json_file = g_file_new_for_path (json_path);
   g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -751,7 +713,7 @@ test_export (Fixture       *fixture,
   add_report (fixture, 2021);
   add_report (fixture, 2022);
   add_report (fixture, 2023);
-  g_assert_true (assay_test_ui_wait (all_finished, fixture->pipeline, WAIT_MS));
+  g_assert_true (assay_test_ui_wait (all_finished, fixture->base.pipeline, WAIT_MS));
   for (guint i = 0; i < g_list_model_get_n_items (documents); i++)
     {
       AssayDocument *document = g_list_model_get_item (documents, i);
@@ -761,7 +723,7 @@ test_export (Fixture       *fixture,
     }
 
   /* JSON: a run of the three stored results. */
-  assay_results_export_async (fixture->pipeline, all, ASSAY_RESULTS_FORMAT_JSON, json_file, NULL,
+  assay_results_export_async (fixture->base.pipeline, all, ASSAY_RESULTS_FORMAT_JSON, json_file, NULL,
                               exported_cb, &n);
   g_assert_true (assay_test_ui_wait (positive, &n, WAIT_MS));
   g_assert_cmpint (n, ==, 3);
@@ -774,7 +736,7 @@ test_export (Fixture       *fixture,
 
   /* CSV: a row per key figure, every row of the header's columns. */
   n = 0;
-  assay_results_export_async (fixture->pipeline, all, ASSAY_RESULTS_FORMAT_CSV, csv_file, NULL,
+  assay_results_export_async (fixture->base.pipeline, all, ASSAY_RESULTS_FORMAT_CSV, csv_file, NULL,
                               exported_cb, &n);
   g_assert_true (assay_test_ui_wait (positive, &n, WAIT_MS));
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
@@ -791,12 +753,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = g_dir_make_tmp ("assay-test-corpus-dashboard-data-XXXXXX", NULL);
-  int status;
-
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_test_init (&argc, &argv, NULL);
-  assay_test_ui_init (&argc, &argv);
+  assay_test_widget_init (&argc, &argv, "corpus-dashboard");
 
   g_test_add ("/assay/corpus-dashboard/documents", Fixture, NULL,
               fixture_set_up, test_dashboard, fixture_tear_down);
@@ -805,8 +762,5 @@ main (int   argc,
   g_test_add ("/assay/corpus-dashboard/export", Fixture, NULL,
               fixture_set_up, test_export, fixture_tear_down);
 
-  status = g_test_run ();
-  assay_test_remove_tree (data_home);
-
-  return status;
+  return assay_test_widget_run ();
 }

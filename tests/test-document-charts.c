@@ -21,11 +21,11 @@
 #include "assay-document-charts.h"
 #include "assay-document-view.h"
 #include "assay-figure-item.h"
-#include "assay-offline-extractor.h"
 #include "assay-page-preview.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
+#include "assay-test-window.h"
 
 #define WAIT_MS 60000
 
@@ -56,10 +56,7 @@ static const char *report_pages[] = {
 
 typedef struct
 {
-  char              *dir;
-  AssayStore        *store;
-  AssayPipeline     *pipeline;
-  GtkWindow         *window;
+  AssayTestWidget    base;
   AssayDocumentView *view;
 } Fixture;
 
@@ -67,49 +64,16 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(AssayOfflineExtractor) extractor = NULL;
-  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
-  g_autofree char *store_dir = NULL;
-
-  fixture->dir = assay_test_tmp_dir_new ("assay-test-document-charts-XXXXXX");
-  store_dir = g_build_filename (fixture->dir, "store", NULL);
-  fixture->store = assay_store_new (store_dir);
-
-  extractor = assay_offline_extractor_new (assay_worker_pool_get_default ());
-  fixture->pipeline = assay_pipeline_new (assay_worker_pool_get_default (),
-                                          ASSAY_EXTRACTOR (extractor), template_);
-  assay_pipeline_set_store (fixture->pipeline, fixture->store, TRUE);
-
-  fixture->window = GTK_WINDOW (adw_window_new ());
-  g_object_ref_sink (fixture->window);
-  gtk_window_set_default_size (fixture->window, 1200, 900);
+  assay_test_widget_set_up (&fixture->base, "document-charts");
   fixture->view = assay_document_view_new ();
-  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (fixture->view));
-  gtk_window_present (fixture->window);
-}
-
-static gboolean
-finalized (gpointer user_data)
-{
-  return *(gpointer *) user_data == NULL;
+  assay_test_widget_show (&fixture->base, GTK_WIDGET (fixture->view), 1200, 900);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  gpointer view = fixture->view;
-
-  g_object_add_weak_pointer (G_OBJECT (view), &view);
-  gtk_window_destroy (fixture->window);
-  g_clear_object (&fixture->window);
-  g_assert_true (assay_test_ui_wait (finalized, &view, WAIT_MS));
-
-  assay_pipeline_cancel_all (fixture->pipeline);
-  g_clear_object (&fixture->pipeline);
-  g_clear_object (&fixture->store);
-  assay_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
+  assay_test_widget_tear_down (&fixture->base, WAIT_MS, fixture->view, NULL);
 }
 
 static gboolean
@@ -219,10 +183,10 @@ static void
 test_charts (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autofree char *path = assay_test_pdf_write_temp (fixture->dir, "report.pdf", report_pages,
+  g_autofree char *path = assay_test_pdf_write_temp (fixture->base.dir, "report.pdf", report_pages,
                                                      G_N_ELEMENTS (report_pages));
   g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
-  AssayDocument *document = assay_pipeline_add (fixture->pipeline, input);
+  AssayDocument *document = assay_pipeline_add (fixture->base.pipeline, input);
   AssayDocumentResult *result;
   AssayDocumentCharts *charts;
   AssayChart *key_figures, *distribution, *benford, *pages;
@@ -238,7 +202,7 @@ test_charts (Fixture       *fixture,
 
   g_assert_true (assay_test_ui_wait (is_finished, document, WAIT_MS));
   g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
-  assay_document_view_set_document (fixture->view, fixture->pipeline, document);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, document);
   g_assert_true (assay_test_ui_wait (has_result, fixture->view, WAIT_MS));
   result = assay_document_view_get_result (fixture->view);
 
@@ -274,16 +238,16 @@ test_charts (Fixture       *fixture,
   scroll_into_view (GTK_WIDGET (charts));
   g_assert_true (assay_test_ui_wait (geometry_ready, key_figures, WAIT_MS));
   assay_test_ui_set_dark (FALSE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-charts");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-charts");
   g_clear_pointer (&shot, g_free);
   assay_test_ui_set_dark (TRUE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-charts-dark");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-charts-dark");
   g_clear_pointer (&shot, g_free);
   scroll_into_view (GTK_WIDGET (benford));
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-charts-benford-dark");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-charts-benford-dark");
   g_clear_pointer (&shot, g_free);
   assay_test_ui_set_dark (FALSE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-charts-benford");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-charts-benford");
   g_clear_pointer (&shot, g_free);
 
   /* A click on a key figure's bar selects that figure in the table and
@@ -312,7 +276,7 @@ test_charts (Fixture       *fixture,
   g_assert_true (assay_test_ui_wait (preview_on_page, args, WAIT_MS));
   g_test_message ("bar %u → figure %u “%s” on page %u", index, id,
                   assay_result_figure_get_label (figure), page);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-charts-clicked");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-charts-clicked");
   g_clear_pointer (&shot, g_free);
 
   /* A page's bar shows that page, nothing selected. */
@@ -324,8 +288,8 @@ test_charts (Fixture       *fixture,
 
   /* Saved as shown: a PNG of the chart's size at least, an SVG with its marks. */
   {
-    g_autofree char *png_path = g_build_filename (fixture->dir, "key-figures.png", NULL);
-    g_autofree char *svg_path = g_build_filename (fixture->dir, "key-figures.svg", NULL);
+    g_autofree char *png_path = g_build_filename (fixture->base.dir, "key-figures.png", NULL);
+    g_autofree char *svg_path = g_build_filename (fixture->base.dir, "key-figures.svg", NULL);
     g_autoptr(GFile) png = g_file_new_for_path (png_path);
     g_autoptr(GFile) svg = g_file_new_for_path (svg_path);
     g_autofree char *svg_text = NULL;
@@ -416,11 +380,11 @@ test_scroll_to_figure (Fixture       *fixture,
     g_string_append_printf (segments, "Segment %c%c revenue      %u,%03u.5\n",
                             'A' + i / 26, 'A' + i % 26, i, (i * 37) % 1000);
   pages[1] = segments->str;
-  path = assay_test_pdf_write_temp (fixture->dir, "segments.pdf", pages, G_N_ELEMENTS (pages));
+  path = assay_test_pdf_write_temp (fixture->base.dir, "segments.pdf", pages, G_N_ELEMENTS (pages));
   input = assay_input_file_new (path, TRUE);
-  document = assay_pipeline_add (fixture->pipeline, input);
+  document = assay_pipeline_add (fixture->base.pipeline, input);
   g_assert_true (assay_test_ui_wait (is_finished, document, WAIT_MS));
-  assay_document_view_set_document (fixture->view, fixture->pipeline, document);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, document);
   g_assert_true (assay_test_ui_wait (has_result, fixture->view, WAIT_MS));
   result = assay_document_view_get_result (fixture->view);
   figures = assay_document_result_get_figures (result);
@@ -447,7 +411,7 @@ test_scroll_to_figure (Fixture       *fixture,
   g_assert_cmpuint (first, !=, G_MAXUINT);
   g_assert_cmpuint (last, !=, G_MAXUINT);
 
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   {
     g_autoptr(AssayResultFigure) f = g_list_model_get_item (figures, n - 1);
 
@@ -461,32 +425,24 @@ test_scroll_to_figure (Fixture       *fixture,
       scroll_into_view (GTK_WIDGET (key_figures));
       click_item (key_figures, 0, pick == 0 ? last : first);
       g_assert_true (selected_figure (selection) == figure);
-      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
-      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
+      assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
       g_assert_true (row_visible (column_view, figure));
     }
   scroll_into_view (GTK_WIDGET (column_view));
-  g_free (assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-figure-scrolled"));
+  g_free (assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-figure-scrolled"));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = g_dir_make_tmp ("assay-test-document-charts-data-XXXXXX", NULL);
-  int status;
-
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_test_init (&argc, &argv, NULL);
-  assay_test_ui_init (&argc, &argv);
+  assay_test_widget_init (&argc, &argv, "document-charts");
 
   g_test_add ("/assay/document-charts/charts", Fixture, NULL,
               fixture_set_up, test_charts, fixture_tear_down);
   g_test_add ("/assay/document-charts/scroll-to-figure", Fixture, NULL,
               fixture_set_up, test_scroll_to_figure, fixture_tear_down);
 
-  status = g_test_run ();
-  assay_test_remove_tree (data_home);
-
-  return status;
+  return assay_test_widget_run ();
 }

@@ -17,10 +17,10 @@
 
 #include "assay-document-view.h"
 #include "assay-figure-item.h"
-#include "assay-offline-extractor.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
+#include "assay-test-window.h"
 
 #define WAIT_MS 60000
 
@@ -48,10 +48,7 @@ static const char *report_pages[] = {
 
 typedef struct
 {
-  char          *dir;
-  AssayStore    *store;
-  AssayPipeline *pipeline;
-  GtkWindow     *window;
+  AssayTestWidget    base;
   AssayDocumentView *view;
 } Fixture;
 
@@ -59,22 +56,9 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
-  g_autofree char *store_dir = NULL;
-
-  fixture->dir = assay_test_tmp_dir_new ("assay-test-document-view-XXXXXX");
-  store_dir = g_build_filename (fixture->dir, "store", NULL);
-  fixture->store = assay_store_new (store_dir);
-
-  fixture->pipeline = assay_test_offline_pipeline_new (assay_worker_pool_get_default (),
-                                                       template_, fixture->store);
-
-  fixture->window = GTK_WINDOW (adw_window_new ());
-  g_object_ref_sink (fixture->window);
-  gtk_window_set_default_size (fixture->window, 1100, 820);
+  assay_test_widget_set_up (&fixture->base, "document-view");
   fixture->view = assay_document_view_new ();
-  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (fixture->view));
-  gtk_window_present (fixture->window);
+  assay_test_widget_show (&fixture->base, GTK_WIDGET (fixture->view), 1100, 820);
 }
 
 static void
@@ -82,14 +66,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   /* The view lets go of everything once closed, loads in flight included. */
-  g_assert_true (assay_test_ui_close_window (g_steal_pointer (&fixture->window),
-                                             fixture->view, WAIT_MS));
-
-  assay_pipeline_cancel_all (fixture->pipeline);
-  g_clear_object (&fixture->pipeline);
-  g_clear_object (&fixture->store);
-  assay_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
+  assay_test_widget_tear_down (&fixture->base, WAIT_MS, fixture->view, NULL);
 }
 
 static AssayDocument *
@@ -98,7 +75,7 @@ add (Fixture    *fixture,
 {
   g_autoptr(AssayInputFile) input = assay_input_file_new (path, TRUE);
 
-  return assay_pipeline_add (fixture->pipeline, input);
+  return assay_pipeline_add (fixture->base.pipeline, input);
 }
 
 static gboolean
@@ -128,7 +105,7 @@ process_report (Fixture    *fixture,
   /* Each report its own content (the same content would be a duplicate). */
   g_autofree char *cover = g_strdup_printf ("ACME Holdings plc\nAnnual Report 2023 (%s)\n", basename);
   const char *pages[] = { cover, report_pages[1], report_pages[2] };
-  g_autofree char *path = assay_test_pdf_write_temp (fixture->dir, basename, pages,
+  g_autofree char *path = assay_test_pdf_write_temp (fixture->base.dir, basename, pages,
                                                      G_N_ELEMENTS (pages));
   AssayDocument *document = add (fixture, path);
 
@@ -202,7 +179,7 @@ test_result (Fixture       *fixture,
   guint n_fields, n_rows = 0;
   double max_value = -G_MAXDOUBLE;
 
-  assay_document_view_set_document (fixture->view, fixture->pipeline, document);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, document);
   g_assert_true (assay_test_ui_wait (has_result, fixture->view, WAIT_MS));
   g_assert_cmpstr (visible_page (fixture), ==, "result");
   result = assay_document_view_get_result (fixture->view);
@@ -266,10 +243,10 @@ test_result (Fixture       *fixture,
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (shown), 1, TRUE);
 
   assay_test_ui_set_dark (FALSE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-view");
   g_clear_pointer (&shot, g_free);
   assay_test_ui_set_dark (TRUE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-dark");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-view-dark");
   g_clear_pointer (&shot, g_free);
   assay_test_ui_set_dark (FALSE);
 
@@ -279,7 +256,7 @@ test_result (Fixture       *fixture,
     GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
 
     gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-    shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-analysis");
+    shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-view-analysis");
     g_clear_pointer (&shot, g_free);
   }
 
@@ -292,25 +269,25 @@ test_result (Fixture       *fixture,
     /* Half for the results, half for the page, whatever the children's
      * minimum sizes make of GtkPaned's max-position. */
     assert_split (paned, gtk_widget_get_width (paned), 0.5);
-    gtk_window_set_default_size (fixture->window, 400, 820);
-    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+    gtk_window_set_default_size (fixture->base.window, 400, 820);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
     g_assert_cmpint (gtk_orientable_get_orientation (GTK_ORIENTABLE (paned)), ==,
                      GTK_ORIENTATION_VERTICAL);
     assert_split (paned, gtk_widget_get_height (paned), 0.5);
     /* A share the user chose is kept when the window grows. */
     gtk_paned_set_position (GTK_PANED (paned), (int) (gtk_widget_get_height (paned) * 0.3));
-    gtk_window_set_default_size (fixture->window, 400, 900);
-    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+    gtk_window_set_default_size (fixture->base.window, 400, 900);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
     g_assert_cmpint (gtk_widget_get_height (paned), >, 820 - 200);
     assert_split (paned, gtk_widget_get_height (paned), 0.3);
-    gtk_window_set_default_size (fixture->window, 400, 820);
-    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+    gtk_window_set_default_size (fixture->base.window, 400, 820);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
     /* Side by side it could not get that narrow; one above the other it can. */
-    gtk_window_set_default_size (fixture->window, 401, 820);
-    gtk_window_set_default_size (fixture->window, 400, 820);
-    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
-    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 420);
-    shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-narrow");
+    gtk_window_set_default_size (fixture->base.window, 401, 820);
+    gtk_window_set_default_size (fixture->base.window, 400, 820);
+    assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
+    g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->base.window)), <=, 420);
+    shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-view-narrow");
   }
 }
 
@@ -326,8 +303,8 @@ static void
 test_states (Fixture       *fixture,
              gconstpointer  data)
 {
-  g_autofree char *broken = g_build_filename (fixture->dir, "broken.pdf", NULL);
-  g_autofree char *path = assay_test_pdf_write_temp (fixture->dir, "later.pdf", report_pages,
+  g_autofree char *broken = g_build_filename (fixture->base.dir, "broken.pdf", NULL);
+  g_autofree char *path = assay_test_pdf_write_temp (fixture->base.dir, "later.pdf", report_pages,
                                                      G_N_ELEMENTS (report_pages));
   g_autofree char *shot = NULL;
   AssayDocument *document;
@@ -337,27 +314,27 @@ test_states (Fixture       *fixture,
   g_assert_cmpstr (visible_page (fixture), ==, "empty");
 
   /* Not done yet: the document's own status. */
-  assay_pipeline_set_paused (fixture->pipeline, TRUE);
+  assay_pipeline_set_paused (fixture->base.pipeline, TRUE);
   document = add (fixture, path);
-  assay_document_view_set_document (fixture->view, fixture->pipeline, document);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, document);
   g_assert_true (assay_test_ui_wait (status_page_shown, fixture, WAIT_MS));
   status = ADW_STATUS_PAGE (assay_test_ui_find (GTK_WIDGET (fixture->view), ADW_TYPE_STATUS_PAGE,
                                                 "Not Done Yet"));
   g_assert_nonnull (status);
   g_assert_cmpstr (adw_status_page_get_description (status), ==,
                    assay_document_get_status_text (document));
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-pending");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-view-pending");
   g_clear_pointer (&shot, g_free);
 
   /* Once it is done, the view follows by itself. */
-  assay_pipeline_set_paused (fixture->pipeline, FALSE);
+  assay_pipeline_set_paused (fixture->base.pipeline, FALSE);
   g_assert_true (assay_test_ui_wait (has_result, fixture->view, WAIT_MS));
   g_assert_cmpstr (visible_page (fixture), ==, "result");
 
   /* Failed: its message. */
   g_assert_true (g_file_set_contents (broken, "This is not a PDF at all.\n", -1, NULL));
   document = add (fixture, broken);
-  assay_document_view_set_document (fixture->view, fixture->pipeline, document);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, document);
   g_assert_null (assay_document_view_get_result (fixture->view));
   g_assert_true (assay_test_ui_wait (is_finished, document, WAIT_MS));
   g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_FAILED);
@@ -367,7 +344,7 @@ test_states (Fixture       *fixture,
   g_assert_nonnull (status);
   g_assert_cmpstr (adw_status_page_get_description (status), ==,
                    assay_document_get_error_message (document));
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-failed");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-view-failed");
 
   /* Nothing selected again. */
   assay_document_view_set_document (fixture->view, NULL, NULL);
@@ -383,8 +360,8 @@ test_newer_selection_wins (Fixture       *fixture,
   AssayDocument *shown;
 
   /* Both loads start; only the second may land. */
-  assay_document_view_set_document (fixture->view, fixture->pipeline, first);
-  assay_document_view_set_document (fixture->view, fixture->pipeline, second);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, first);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, second);
   g_assert_true (assay_test_ui_wait (has_result, fixture->view, WAIT_MS));
   shown = assay_document_view_get_document (fixture->view);
   g_assert_true (shown == second);
@@ -392,7 +369,7 @@ test_newer_selection_wins (Fixture       *fixture,
                    ==, assay_document_get_path (second));
 
   /* And a selection that moves away leaves nothing behind. */
-  assay_document_view_set_document (fixture->view, fixture->pipeline, first);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, first);
   assay_document_view_set_document (fixture->view, NULL, NULL);
   g_assert_null (assay_document_view_get_result (fixture->view));
   g_assert_cmpstr (visible_page (fixture), ==, "empty");
@@ -464,7 +441,7 @@ test_quick_selections (Fixture       *fixture,
     }
 
   /* A selection that rests is shown soon (a frame later), not at once. */
-  assay_document_view_set_document_soon (fixture->view, fixture->pipeline, documents[0]);
+  assay_document_view_set_document_soon (fixture->view, fixture->base.pipeline, documents[0]);
   g_assert_null (assay_document_view_get_document (fixture->view));
   pair[0] = fixture->view;
   pair[1] = documents[0];
@@ -479,7 +456,7 @@ test_quick_selections (Fixture       *fixture,
   for (guint round = 0; round < 3; round++)
     for (guint i = 1; i < G_N_ELEMENTS (documents); i++)
       {
-        assay_document_view_set_document_soon (fixture->view, fixture->pipeline, documents[i]);
+        assay_document_view_set_document_soon (fixture->view, fixture->base.pipeline, documents[i]);
         g_assert_true (assay_document_view_get_document (fixture->view) == documents[0]);
         g_assert_cmpstr (visible_page (fixture), ==, "result");
       }
@@ -491,7 +468,7 @@ test_quick_selections (Fixture       *fixture,
 
   /* From one result to the next in place: loading starts with the
    * previous result still on its page, not an empty page or the spinner. */
-  assay_document_view_set_document (fixture->view, fixture->pipeline, documents[0]);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, documents[0]);
   g_assert_null (assay_document_view_get_result (fixture->view));
   g_assert_cmpstr (visible_page (fixture), ==, "result");
   pair[1] = documents[0];
@@ -503,16 +480,16 @@ test_quick_selections (Fixture       *fixture,
                    ==, assay_document_get_path (pair[1]));
 
   /* Back to what is shown before the pause: nothing changes, then or later. */
-  assay_document_view_set_document_soon (fixture->view, fixture->pipeline, documents[1]);
-  assay_document_view_set_document_soon (fixture->view, fixture->pipeline, pair[1]);
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_document_view_set_document_soon (fixture->view, fixture->base.pipeline, documents[1]);
+  assay_document_view_set_document_soon (fixture->view, fixture->base.pipeline, pair[1]);
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   /* Well past the pause, the view must still show the same. */
   run_for (3 * 100);
   g_assert_cmpuint (n_notifies, ==, 0);
   g_assert_true (assay_document_view_get_document (fixture->view) == pair[1]);
 
   /* set_document() at once wins over a selection still to come. */
-  assay_document_view_set_document_soon (fixture->view, fixture->pipeline, documents[0]);
+  assay_document_view_set_document_soon (fixture->view, fixture->base.pipeline, documents[0]);
   assay_document_view_set_document (fixture->view, NULL, NULL);
   g_assert_cmpstr (visible_page (fixture), ==, "empty");
   run_for (3 * 100);
@@ -536,15 +513,15 @@ test_selection_at_once (Fixture       *fixture,
   AssayDocument *second = process_report (fixture, "at-once-2.pdf");
   const char *pages[] = { "ACME Holdings plc\nAnnual Report 2023 (later)\n", report_pages[1],
                           report_pages[2] };
-  g_autofree char *later_path = assay_test_pdf_write_temp (fixture->dir, "at-once-3.pdf", pages,
+  g_autofree char *later_path = assay_test_pdf_write_temp (fixture->base.dir, "at-once-3.pdf", pages,
                                                            G_N_ELEMENTS (pages));
   gpointer pair[2] = { fixture->view, first };
   AssayDocument *later;
 
   g_object_set (settings, "gtk-enable-animations", TRUE, NULL);
-  assay_document_view_set_document (fixture->view, fixture->pipeline, first);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, first);
   g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (stack)));
   g_assert_false (gtk_stack_get_transition_running (stack));
 
@@ -552,7 +529,7 @@ test_selection_at_once (Fixture       *fixture,
   assay_document_view_set_document (fixture->view, NULL, NULL);
   g_assert_cmpstr (visible_page (fixture), ==, "empty");
   g_assert_false (gtk_stack_get_transition_running (stack));
-  assay_document_view_set_document (fixture->view, fixture->pipeline, second);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, second);
   pair[1] = second;
   g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
   g_assert_cmpstr (visible_page (fixture), ==, "result");
@@ -561,7 +538,7 @@ test_selection_at_once (Fixture       *fixture,
   /* Selected while not done: its pending page at once; its result (the
    * same selection) crossfades in. */
   later = add (fixture, later_path);
-  assay_document_view_set_document (fixture->view, fixture->pipeline, later);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, later);
   g_assert_cmpstr (visible_page (fixture), ==, "pending");
   g_assert_false (gtk_stack_get_transition_running (stack));
   pair[1] = later;
@@ -642,7 +619,7 @@ test_rows_kept (Fixture       *fixture,
                 gconstpointer  data)
 {
   const char *short_pages[] = { "Short report\n", report_pages[2] };
-  g_autofree char *short_path = assay_test_pdf_write_temp (fixture->dir, "short.pdf", short_pages,
+  g_autofree char *short_path = assay_test_pdf_write_temp (fixture->base.dir, "short.pdf", short_pages,
                                                            G_N_ELEMENTS (short_pages));
   AssayDocument *longer = process_report (fixture, "longer.pdf");
   AssayDocument *shorter = add (fixture, short_path);
@@ -661,10 +638,10 @@ test_rows_kept (Fixture       *fixture,
                                                      GTK_TYPE_COLUMN_VIEW, NULL));
   shown = G_LIST_MODEL (gtk_column_view_get_model (column_view));
 
-  assay_document_view_set_document (fixture->view, fixture->pipeline, longer);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, longer);
   pair[1] = longer;
   g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   result = assay_document_view_get_result (fixture->view);
   n_long = g_list_model_get_n_items (assay_document_result_get_figures (result));
   assert_table_shows (column_view, result);
@@ -678,10 +655,10 @@ test_rows_kept (Fixture       *fixture,
   gtk_column_view_sort_by_column (column_view, find_column (column_view, "Value"),
                                   GTK_SORT_DESCENDING);
   assert_sorted_by_value (shown, TRUE);
-  assay_document_view_set_document (fixture->view, fixture->pipeline, shorter);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, shorter);
   pair[1] = shorter;
   g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   result = assay_document_view_get_result (fixture->view);
   n_short = g_list_model_get_n_items (assay_document_result_get_figures (result));
   g_test_message ("figures: %u, then %u", n_long, n_short);
@@ -710,10 +687,10 @@ test_rows_kept (Fixture       *fixture,
   }
 
   /* And back: rows added for the difference, sorted still. */
-  assay_document_view_set_document (fixture->view, fixture->pipeline, longer);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, longer);
   pair[1] = longer;
   g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   assert_table_shows (column_view, assay_document_view_get_result (fixture->view));
   assert_sorted_by_value (shown, TRUE);
 
@@ -721,10 +698,10 @@ test_rows_kept (Fixture       *fixture,
   assay_document_view_set_document (fixture->view, NULL, NULL);
   g_assert_cmpstr (visible_page (fixture), ==, "empty");
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, n_long);
-  assay_document_view_set_document (fixture->view, fixture->pipeline, shorter);
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, shorter);
   pair[1] = shorter;
   g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   assert_table_shows (column_view, assay_document_view_get_result (fixture->view));
   n_alive = 0;
   for (guint i = 0; i < cells->len; i++)
@@ -741,12 +718,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = assay_test_tmp_dir_new ("assay-test-document-view-data-XXXXXX");
-  int status;
-
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_test_init (&argc, &argv, NULL);
-  assay_test_ui_init (&argc, &argv);
+  assay_test_widget_init (&argc, &argv, "document-view");
 
   g_test_add ("/assay/document-view/result", Fixture, NULL,
               fixture_set_up, test_result, fixture_tear_down);
@@ -761,8 +733,5 @@ main (int   argc,
   g_test_add ("/assay/document-view/selection-at-once", Fixture, NULL,
               fixture_set_up, test_selection_at_once, fixture_tear_down);
 
-  status = g_test_run ();
-  assay_test_remove_tree (data_home);
-
-  return status;
+  return assay_test_widget_run ();
 }

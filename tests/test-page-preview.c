@@ -17,11 +17,11 @@
 
 #include "assay-document-view.h"
 #include "assay-figure-item.h"
-#include "assay-offline-extractor.h"
 #include "assay-page-preview.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
+#include "assay-test-window.h"
 
 #define WAIT_MS 60000
 
@@ -52,12 +52,9 @@ static const char *report_pages[] = {
 
 typedef struct
 {
-  char                *dir;
-  AssayStore          *store;
-  AssayPipeline       *pipeline;
+  AssayTestWidget      base;
   AssayDocument       *document;
   AssayDocumentResult *result;
-  GtkWindow           *window;
 } Fixture;
 
 static gboolean
@@ -95,50 +92,31 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("financial-report");
   g_autoptr(AssayInputFile) input = NULL;
-  g_autofree char *store_dir = NULL;
   g_autofree char *path = NULL;
   Loaded loaded = { NULL, FALSE };
 
-  fixture->dir = assay_test_tmp_dir_new ("assay-test-page-preview-XXXXXX");
-  store_dir = g_build_filename (fixture->dir, "store", NULL);
-  fixture->store = assay_store_new (store_dir);
-
-  fixture->pipeline = assay_test_offline_pipeline_new (assay_worker_pool_get_default (),
-                                                       template_, fixture->store);
-
-  path = assay_test_pdf_write_temp (fixture->dir, "report.pdf", report_pages,
+  assay_test_widget_set_up (&fixture->base, "page-preview");
+  path = assay_test_pdf_write_temp (fixture->base.dir, "report.pdf", report_pages,
                                     G_N_ELEMENTS (report_pages));
   input = assay_input_file_new (path, TRUE);
-  fixture->document = g_object_ref (assay_pipeline_add (fixture->pipeline, input));
+  fixture->document = g_object_ref (assay_pipeline_add (fixture->base.pipeline, input));
   g_assert_true (assay_test_ui_wait (is_finished, fixture->document, WAIT_MS));
   g_assert_cmpint (assay_document_get_state (fixture->document), ==, ASSAY_DOCUMENT_DONE);
 
-  assay_pipeline_load_result_async (fixture->pipeline, fixture->document, NULL, loaded_cb, &loaded);
+  assay_pipeline_load_result_async (fixture->base.pipeline, fixture->document, NULL, loaded_cb, &loaded);
   g_assert_true (assay_test_ui_wait (load_done, &loaded, WAIT_MS));
   fixture->result = loaded.result;
-
-  fixture->window = GTK_WINDOW (adw_window_new ());
-  g_object_ref_sink (fixture->window);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  GtkWindow *window = g_steal_pointer (&fixture->window);
-
-  /* Renders in flight let go once cancelled. */
-  g_assert_true (assay_test_ui_close_window (window, window, WAIT_MS));
-
   g_clear_object (&fixture->result);
   g_clear_object (&fixture->document);
-  assay_pipeline_cancel_all (fixture->pipeline);
-  g_clear_object (&fixture->pipeline);
-  g_clear_object (&fixture->store);
-  assay_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
+  /* Renders in flight let go once cancelled. */
+  assay_test_widget_tear_down (&fixture->base, WAIT_MS, fixture->base.window, NULL);
 }
 
 typedef struct
@@ -287,17 +265,15 @@ test_pages (Fixture       *fixture,
   AssayPagePreview *preview = ASSAY_PAGE_PREVIEW (assay_page_preview_new ());
   Width width;
 
-  gtk_window_set_default_size (fixture->window, 560, 900);
-  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (preview));
-  gtk_window_present (fixture->window);
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_widget_show (&fixture->base, GTK_WIDGET (preview), 560, 900);
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
 
-  assay_page_preview_set_document (preview, fixture->pipeline, fixture->document);
+  assay_page_preview_set_document (preview, fixture->base.pipeline, fixture->document);
   wait_page (preview, 1);
   g_assert_cmpuint (assay_page_preview_get_n_pages (preview), ==, 3);
 
   /* Fit to width: rendered for the pixels the picture has. */
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   width.preview = preview;
   width.width = picture_width (preview);
   g_assert_true (assay_test_ui_wait (rendered_at_width, &width, WAIT_MS));
@@ -318,8 +294,8 @@ test_pages (Fixture       *fixture,
   wait_page (preview, 1);
 
   /* Narrower: rendered again for the new width, once resizing pauses. */
-  gtk_window_set_default_size (fixture->window, 400, 900);
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  gtk_window_set_default_size (fixture->base.window, 400, 900);
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
   width.width = picture_width (preview);
   g_assert_cmpint (width.width, <, 560);
   g_assert_true (assay_test_ui_wait (rendered_at_width, &width, WAIT_MS));
@@ -360,12 +336,10 @@ test_highlight (Fixture       *fixture,
   g_assert_cmpfloat (rects[0].y + rects[0].height, >, baseline - 6);
   g_assert_cmpfloat (rects[0].x, >, PDF_MARGIN + 100);
 
-  gtk_window_set_default_size (fixture->window, 640, 960);
-  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (preview));
-  gtk_window_present (fixture->window);
-  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->window));
+  assay_test_widget_show (&fixture->base, GTK_WIDGET (preview), 640, 960);
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
 
-  assay_page_preview_set_document (preview, fixture->pipeline, fixture->document);
+  assay_page_preview_set_document (preview, fixture->base.pipeline, fixture->document);
   wait_page (preview, 1);
   g_assert_false (assay_page_preview_get_highlight_bounds (preview, &GRAPHENE_RECT_INIT (0, 0, 0, 0)));
 
@@ -374,14 +348,14 @@ test_highlight (Fixture       *fixture,
   wait_page (preview, 2);
 
   assay_test_ui_set_dark (FALSE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "page-preview-highlight");
-  assert_highlight_on_text (preview, GTK_WIDGET (fixture->window), shot);
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "page-preview-highlight");
+  assert_highlight_on_text (preview, GTK_WIDGET (fixture->base.window), shot);
   g_clear_pointer (&shot, g_free);
 
   /* The page stays white in the dark style; the accent is the dark one. */
   assay_test_ui_set_dark (TRUE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "page-preview-highlight-dark");
-  assert_highlight_on_text (preview, GTK_WIDGET (fixture->window), shot);
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "page-preview-highlight-dark");
+  assert_highlight_on_text (preview, GTK_WIDGET (fixture->base.window), shot);
   assay_test_ui_set_dark (FALSE);
 
   /* Another page shows no highlight. */
@@ -407,11 +381,9 @@ test_view_jumps_to_figure (Fixture       *fixture,
   g_autofree char *shot = NULL;
   guint position = GTK_INVALID_LIST_POSITION;
 
-  gtk_window_set_default_size (fixture->window, 1400, 900);
-  adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (view));
-  gtk_window_present (fixture->window);
+  assay_test_widget_show (&fixture->base, GTK_WIDGET (view), 1400, 900);
 
-  assay_document_view_set_document (view, fixture->pipeline, fixture->document);
+  assay_document_view_set_document (view, fixture->base.pipeline, fixture->document);
   g_assert_true (assay_test_ui_wait (has_result, view, WAIT_MS));
   preview = ASSAY_PAGE_PREVIEW (assay_test_ui_find (GTK_WIDGET (view), ASSAY_TYPE_PAGE_PREVIEW, NULL));
   g_assert_nonnull (preview);
@@ -433,11 +405,11 @@ test_view_jumps_to_figure (Fixture       *fixture,
   wait_page (preview, 3);
 
   assay_test_ui_set_dark (FALSE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-preview");
-  assert_highlight_on_text (preview, GTK_WIDGET (fixture->window), shot);
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-view-preview");
+  assert_highlight_on_text (preview, GTK_WIDGET (fixture->base.window), shot);
   g_clear_pointer (&shot, g_free);
   assay_test_ui_set_dark (TRUE);
-  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-view-preview-dark");
+  shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-view-preview-dark");
   assay_test_ui_set_dark (FALSE);
 
   /* Unselecting (Ctrl+click) clears the mark, the page stays. */
@@ -450,12 +422,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autofree char *data_home = assay_test_tmp_dir_new ("assay-test-page-preview-data-XXXXXX");
-  int status;
-
-  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
-  g_test_init (&argc, &argv, NULL);
-  assay_test_ui_init (&argc, &argv);
+  assay_test_widget_init (&argc, &argv, "page-preview");
 
   g_test_add ("/assay/page-preview/pages", Fixture, NULL,
               fixture_set_up, test_pages, fixture_tear_down);
@@ -464,8 +431,5 @@ main (int   argc,
   g_test_add ("/assay/page-preview/view-jumps-to-figure", Fixture, NULL,
               fixture_set_up, test_view_jumps_to_figure, fixture_tear_down);
 
-  status = g_test_run ();
-  assay_test_remove_tree (data_home);
-
-  return status;
+  return assay_test_widget_run ();
 }

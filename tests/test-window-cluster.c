@@ -18,34 +18,17 @@
 #include <string.h>
 
 #include "assay-activity-panel.h"
-#include "assay-application.h"
 #include "assay-document-list.h"
 #include "assay-document-row.h"
 #include "assay-test-fixture.h"
 #include "assay-test-nats.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
+#include "assay-test-window.h"
 #include "assay-window.h"
 
 #define WAIT_LIMIT_S 120
 #define WORKER_NAME "window-test-worker"
-
-static AssayApplication *app;
-static char *tmp_dir;
-
-static gboolean
-widget_is_drawn (gpointer data)
-{
-  GtkWidget *widget = data;
-
-  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
-}
-
-static gboolean
-pointer_cleared (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
 
 /* A worker, started by the test and stopped by its process id. */
 static GSubprocess *
@@ -56,8 +39,8 @@ worker_start_named (const char *url,
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_autofree char *log_name = g_strdup_printf ("%s.log", name);
-  g_autofree char *log = g_build_filename (tmp_dir, log_name, NULL);
-  g_autofree char *data = g_build_filename (tmp_dir, "worker-data", NULL);
+  g_autofree char *log = g_build_filename (assay_test_app_get_tmp_dir (), log_name, NULL);
+  g_autofree char *data = g_build_filename (assay_test_app_get_tmp_dir (), "worker-data", NULL);
   g_autoptr(GError) error = NULL;
   GSubprocess *worker;
 
@@ -193,7 +176,7 @@ write_pdf (const char *name,
            const char *text)
 {
   const char *pages[] = { text };
-  g_autofree char *path = assay_test_pdf_write_temp (tmp_dir, name, pages, G_N_ELEMENTS (pages));
+  g_autofree char *path = assay_test_pdf_write_temp (assay_test_app_get_tmp_dir (), name, pages, G_N_ELEMENTS (pages));
 
   return g_file_new_for_path (path);
 }
@@ -206,7 +189,6 @@ test_cluster (void)
   GSubprocess *worker;
   AssayWindow *window;
   AssayPipeline *pipeline;
-  gpointer weak_pipeline;
   GListModel *documents;
   Watch watch = { 0 };
   Done done = { 0 };
@@ -221,10 +203,7 @@ test_cluster (void)
   nats = assay_test_nats_start (NULL);
   worker = worker_start (assay_test_nats_get_url (nats));
 
-  window = assay_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  assay_test_wait_until (widget_is_drawn, window, 10, "the window to map");
+  window = assay_test_app_new_window (1000, 700);
   pipeline = assay_window_get_pipeline (window);
   g_assert_null (assay_pipeline_get_remote (pipeline));
 
@@ -280,10 +259,7 @@ test_cluster (void)
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     g_object_unref (files[i]);
 
-  weak_pipeline = pipeline;
-  g_object_add_weak_pointer (G_OBJECT (pipeline), &weak_pipeline);
-  gtk_window_destroy (GTK_WINDOW (window));
-  assay_test_wait_until (pointer_cleared, &weak_pipeline, 60, "the window's pipeline to be finalized");
+  assay_test_app_close_window (window);
 
   worker_stop (worker);
   assay_test_nats_stop (nats);
@@ -335,7 +311,6 @@ test_workers_panel (void)
   AssayActivityPanel *panel;
   AssayWindow *window;
   AssayPipeline *pipeline;
-  gpointer weak_pipeline;
   const char *details;
   RowWait wait = { 0 };
   Done done = { 0 };
@@ -351,10 +326,7 @@ test_workers_panel (void)
   worker_b = worker_start_named (assay_test_nats_get_url (nats), WORKER_B, "analyse", "1");
 
   assay_test_ui_set_dark (FALSE);
-  window = assay_window_new (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 980);
-  gtk_window_present (GTK_WINDOW (window));
-  assay_test_wait_until (widget_is_drawn, window, 10, "the window to map");
+  window = assay_test_app_new_window (1200, 980);
   pipeline = assay_window_get_pipeline (window);
   panel = ASSAY_ACTIVITY_PANEL (assay_window_get_activity_panel (window));
   g_assert_null (assay_activity_panel_get_workers (panel));
@@ -371,7 +343,7 @@ test_workers_panel (void)
   done.n_done = 1;
   assay_test_wait_until (all_done, &done, WAIT_LIMIT_S, "the cluster to finish the document");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-activity", NULL));
-  assay_test_wait_until (widget_is_drawn, panel, 10, "the activity panel to show");
+  assay_test_wait_until (assay_test_widget_is_drawn, panel, 10, "the activity panel to show");
 
   /* Both rows, with their figures once each worker has sent them after
    * its job (every 2 s). */
@@ -425,10 +397,7 @@ test_workers_panel (void)
   assay_test_wait_until (has_no_remote, pipeline, 10, "the window to leave the cluster");
   assay_test_wait_until (panel_has_no_workers, panel, 10, "the panel to drop the workers");
 
-  weak_pipeline = pipeline;
-  g_object_add_weak_pointer (G_OBJECT (pipeline), &weak_pipeline);
-  gtk_window_destroy (GTK_WINDOW (window));
-  assay_test_wait_until (pointer_cleared, &weak_pipeline, 60, "the window's pipeline to be finalized");
+  assay_test_app_close_window (window);
 
   worker_stop (worker_a);
   assay_test_nats_stop (nats);
@@ -460,12 +429,9 @@ test_unreachable (void)
   g_autofree char *url = g_strdup_printf ("nats://127.0.0.1:%u", assay_test_free_port ());
   AssayWindow *window;
   AssayPipeline *pipeline;
-  gpointer weak_pipeline;
 
   g_settings_set_boolean (settings, "cluster", FALSE);
-  window = assay_window_new (app);
-  gtk_window_present (GTK_WINDOW (window));
-  assay_test_wait_until (widget_is_drawn, window, 10, "the window to map");
+  window = assay_test_app_new_window (0, 0);
   pipeline = assay_window_get_pipeline (window);
 
   handler = g_log_set_handler ("assay-window-cluster", G_LOG_LEVEL_MESSAGE, count_message, &refusals);
@@ -478,52 +444,18 @@ test_unreachable (void)
   g_assert_null (assay_pipeline_get_remote (pipeline));
   g_settings_set_boolean (settings, "cluster", FALSE);
 
-  weak_pipeline = pipeline;
-  g_object_add_weak_pointer (G_OBJECT (pipeline), &weak_pipeline);
-  gtk_window_destroy (GTK_WINDOW (window));
-  assay_test_wait_until (pointer_cleared, &weak_pipeline, 60, "the window's pipeline to be finalized");
+  assay_test_app_close_window (window);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL;
-  int status;
-
-  tmp_dir = assay_test_tmp_dir_new ("assay-test-window-cluster-XXXXXX");
-  data_dir = g_build_filename (tmp_dir, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  adw_init ();
-
-  {
-    g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
-
-    g_settings_set_boolean (settings, "local-ollama-offered", TRUE);
-  }
-
-  app = assay_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  g_application_hold (G_APPLICATION (app));
+  assay_test_app_init (&argc, &argv, "window-cluster");
 
   g_test_add_func ("/assay/window-cluster/documents", test_cluster);
   g_test_add_func ("/assay/window-cluster/unreachable", test_unreachable);
   g_test_add_func ("/assay/window-cluster/workers-panel", test_workers_panel);
 
-  status = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-
-  assay_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-
-  return status;
+  return assay_test_app_run ();
 }

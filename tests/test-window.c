@@ -26,12 +26,12 @@
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
+#include "assay-test-window.h"
 #include "assay-window.h"
 
 #define WAIT_LIMIT_S 90
 
 static AssayApplication *app;
-static char *tmp_dir;
 
 static gboolean
 time_passed (gpointer data)
@@ -47,14 +47,6 @@ settle (guint ms)
   gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
 
   assay_test_wait_until (time_passed, &until, ms / 1000 + 5, "time to pass");
-}
-
-static gboolean
-widget_is_drawn (gpointer data)
-{
-  GtkWidget *widget = data;
-
-  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
 }
 
 /* Saves @widget as drawn now to NAME.png in the build directory, and
@@ -74,7 +66,7 @@ save_screenshot (GtkWidget  *widget,
   guint32 first;
   gboolean varied = FALSE;
 
-  assay_test_wait_until (widget_is_drawn, widget, 10, "the window to be drawn");
+  assay_test_wait_until (assay_test_widget_is_drawn, widget, 10, "the window to be drawn");
   settle (300);
   /* Laid out and drawn again after a style change (slow under ASan). */
   assay_test_ui_wait_drawn (widget);
@@ -115,45 +107,17 @@ save_screenshot (GtkWidget  *widget,
 }
 
 static void
-set_dark (gboolean dark)
-{
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK
-                                           : ADW_COLOR_SCHEME_FORCE_LIGHT);
-}
-
-static void
 screenshots (GtkWidget  *window,
              const char *name)
 {
   g_autofree char *light = g_strconcat (name, "-light", NULL);
   g_autofree char *dark = g_strconcat (name, "-dark", NULL);
 
-  set_dark (FALSE);
+  assay_test_ui_set_dark (FALSE);
   save_screenshot (window, light);
-  set_dark (TRUE);
+  assay_test_ui_set_dark (TRUE);
   save_screenshot (window, dark);
-  set_dark (FALSE);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  assay_test_ui_set_dark (FALSE);
 }
 
 /* The status line a row draws now, read without asking the row for it
@@ -162,37 +126,6 @@ static const char *
 shown_status (GtkWidget *row)
 {
   return assay_document_row_get_shown_status (ASSAY_DOCUMENT_ROW (row));
-}
-
-static gboolean
-pointer_cleared (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
-static AssayWindow *
-new_window (int width,
-            int height)
-{
-  AssayWindow *window = assay_window_new (app);
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  assay_test_wait_until (widget_is_drawn, window, 10, "the window to map");
-
-  return window;
-}
-
-static void
-close_window (AssayWindow *window)
-{
-  gpointer pipeline = assay_window_get_pipeline (window);
-
-  g_object_add_weak_pointer (G_OBJECT (pipeline), &pipeline);
-  gtk_window_destroy (GTK_WINDOW (window));
-  /* The window gave its pipeline up: once the jobs it shut down have
-   * returned (they hold it until then), nothing holds it. */
-  assay_test_wait_until (pointer_cleared, &pipeline, 60, "the window's pipeline to be finalized");
 }
 
 static GFile *
@@ -217,7 +150,7 @@ export_selected_button (AssayWindow *window)
 
   if (button == NULL)
     {
-      GtkWidget *header = find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+      GtkWidget *header = assay_test_ui_find (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR, NULL);
 
       button = gtk_button_new_with_label ("Export Selected");
       gtk_actionable_set_detailed_action_name (GTK_ACTIONABLE (button), "win.export-selected::json");
@@ -231,8 +164,8 @@ export_selected_button (AssayWindow *window)
 static void
 test_empty (void)
 {
-  AssayWindow *window = new_window (1000, 700);
-  GtkWidget *status = find_descendant (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE);
+  AssayWindow *window = assay_test_app_new_window (1000, 700);
+  GtkWidget *status = assay_test_ui_find (GTK_WIDGET (window), ADW_TYPE_STATUS_PAGE, NULL);
 
   g_assert_nonnull (status);
   g_assert_true (gtk_widget_is_visible (status));
@@ -248,7 +181,7 @@ test_empty (void)
   settle (300);
   screenshots (GTK_WIDGET (window), "window-empty-narrow");
 
-  close_window (window);
+  assay_test_app_close_window (window);
 }
 
 typedef struct
@@ -275,14 +208,14 @@ counts_reached (gpointer data)
 static void
 test_documents (void)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "batch", NULL);
+  g_autofree char *dir = g_build_filename (assay_test_app_get_tmp_dir (), "batch", NULL);
   g_autofree char *sub = g_build_filename (dir, "folder", NULL);
   g_autofree char *text_path = g_build_filename (sub, "notes.txt", NULL);
   g_autoptr(GFile) folder = NULL;
   g_autoptr(GFile) single = NULL;
   g_autoptr(GFile) not_pdf = NULL;
   g_autoptr(GListModel) documents = NULL;
-  AssayWindow *window = new_window (1100, 720);
+  AssayWindow *window = assay_test_app_new_window (1100, 720);
   AssayDocumentList *list = assay_window_get_document_list (window);
   AssayDocumentCounts counts;
   Expect expect = { window, 6, 0 };
@@ -343,7 +276,7 @@ test_documents (void)
 
   /* Narrow: list and view fold into one column, showing the view of the
    * selected document with a way back. */
-  leaflet = find_descendant (GTK_WIDGET (window), ADW_TYPE_LEAFLET);
+  leaflet = assay_test_ui_find (GTK_WIDGET (window), ADW_TYPE_LEAFLET, NULL);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
   settle (400);
   g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
@@ -369,7 +302,7 @@ test_documents (void)
     g_assert_true (assay_document_get_cached (first));
   }
 
-  close_window (window);
+  assay_test_app_close_window (window);
 }
 
 static gboolean
@@ -394,7 +327,7 @@ password_refused (gpointer data)
 static void
 test_password (void)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "locked", NULL);
+  g_autofree char *dir = g_build_filename (assay_test_app_get_tmp_dir (), "locked", NULL);
   g_autofree char *locked_path = g_build_filename (dir, "statement-locked.pdf", NULL);
   g_autoptr(GFile) plain = NULL;
   g_autoptr(GFile) locked = NULL;
@@ -417,7 +350,7 @@ test_password (void)
   g_assert_no_error (error);
   locked = g_file_new_for_path (locked_path);
 
-  window = new_window (1100, 720);
+  window = assay_test_app_new_window (1100, 720);
   list = assay_window_get_document_list (window);
   {
     GFile *files[] = { locked };
@@ -436,7 +369,7 @@ test_password (void)
   settle (200);
   row = assay_document_list_find_row (list, document);
   g_assert_nonnull (row);
-  entry = find_descendant (row, GTK_TYPE_PASSWORD_ENTRY);
+  entry = assay_test_ui_find (row, GTK_TYPE_PASSWORD_ENTRY, NULL);
   g_assert_nonnull (entry);
   g_assert_true (gtk_widget_is_visible (entry));
 
@@ -446,7 +379,7 @@ test_password (void)
 
   /* A wrong password: asked again, and the row says it was refused. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "guess");
-  g_signal_emit_by_name (find_descendant (entry, GTK_TYPE_TEXT), "activate");
+  g_signal_emit_by_name (assay_test_ui_find (entry, GTK_TYPE_TEXT, NULL), "activate");
   assay_test_wait_until (password_refused, document, WAIT_LIMIT_S,
                          "the wrong password to be refused");
   settle (200);
@@ -454,13 +387,13 @@ test_password (void)
   g_assert_nonnull (row);
   g_assert_cmpstr (assay_document_row_get_shown_status (ASSAY_DOCUMENT_ROW (row)), ==,
                    "The password given does not open this PDF.");
-  entry = find_descendant (row, GTK_TYPE_PASSWORD_ENTRY);
+  entry = assay_test_ui_find (row, GTK_TYPE_PASSWORD_ENTRY, NULL);
   g_assert_true (gtk_widget_is_visible (entry));
 
   /* The password, typed in the row, opens that document. */
   gtk_editable_set_text (GTK_EDITABLE (entry), "s3cret");
   /* As pressing Enter in it does. */
-  g_signal_emit_by_name (find_descendant (entry, GTK_TYPE_TEXT), "activate");
+  g_signal_emit_by_name (assay_test_ui_find (entry, GTK_TYPE_TEXT, NULL), "activate");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
 
   wait_data[0] = document;
@@ -471,7 +404,7 @@ test_password (void)
   settle (200);
   g_assert_false (gtk_widget_is_visible (entry));
 
-  close_window (window);
+  assay_test_app_close_window (window);
 }
 
 static gboolean
@@ -489,7 +422,7 @@ documents_restored (gpointer data)
 static void
 test_session (void)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "session", NULL);
+  g_autofree char *dir = g_build_filename (assay_test_app_get_tmp_dir (), "session", NULL);
   g_autofree char *path = g_build_filename (dir, "session.json", NULL);
   g_autoptr(GFile) a = NULL;
   g_autoptr(GFile) b = NULL;
@@ -503,7 +436,7 @@ test_session (void)
   a = write_pdf (dir, "contract.pdf", "Service contract\nFee 2,500.00 EUR per month");
   b = write_pdf (dir, "offer.pdf", "Offer 17\nValid until 2024-09-30\nTotal 980.00 EUR");
 
-  window = new_window (1000, 700);
+  window = assay_test_app_new_window (1000, 700);
   session = assay_session_new (assay_worker_pool_get_default (), path);
   assay_window_set_session (window, session);
   {
@@ -518,10 +451,10 @@ test_session (void)
   weak = window;
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_close (GTK_WINDOW (window));
-  assay_test_wait_until (pointer_cleared, &weak, 30, "the window to close");
+  assay_test_wait_until (assay_test_pointer_cleared, &weak, 30, "the window to close");
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
 
-  window = new_window (1000, 700);
+  window = assay_test_app_new_window (1000, 700);
   next_session = assay_session_new (assay_worker_pool_get_default (), path);
   assay_window_set_session (window, next_session);
   assay_test_wait_until (documents_restored, window, 30, "the previous session's documents");
@@ -537,7 +470,7 @@ test_session (void)
   weak = window;
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_close (GTK_WINDOW (window));
-  assay_test_wait_until (pointer_cleared, &weak, 30, "the restored window to close");
+  assay_test_wait_until (assay_test_pointer_cleared, &weak, 30, "the restored window to close");
 }
 
 static gboolean
@@ -766,12 +699,12 @@ test_row_redraws_only (void)
   gtk_window_set_child (GTK_WINDOW (window), row);
   gtk_window_set_default_size (GTK_WINDOW (window), 440, 120);
   gtk_window_present (GTK_WINDOW (window));
-  assay_test_wait_until (widget_is_drawn, row, WAIT_LIMIT_S, "the row to be drawn");
+  assay_test_wait_until (assay_test_widget_is_drawn, row, WAIT_LIMIT_S, "the row to be drawn");
   g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)),
                                    "Reading page 2 of 40"));
   /* Running: its progress line, cancel and remove (buttons that draw their icons). */
   g_assert_cmpuint (count_descendants (row), ==, 3);
-  g_assert_nonnull (find_descendant (row, ASSAY_TYPE_PROGRESS_LINE));
+  g_assert_nonnull (assay_test_ui_find (row, ASSAY_TYPE_PROGRESS_LINE, NULL));
 
   clock = gtk_widget_get_frame_clock (window);
   g_signal_connect_swapped (clock, "layout", G_CALLBACK (count_call), &n_layouts);
@@ -800,7 +733,7 @@ test_row_redraws_only (void)
                                    "Reading page 21 of 40"));
   g_assert_true (assay_document_row_get_shows_cached (ASSAY_DOCUMENT_ROW (row)));
   g_assert_cmpstr (assay_document_row_get_shown_worker (ASSAY_DOCUMENT_ROW (row)), ==, "on worker-7");
-  g_assert_cmpfloat (assay_progress_line_get_fraction (ASSAY_PROGRESS_LINE (find_descendant (row, ASSAY_TYPE_PROGRESS_LINE))),
+  g_assert_cmpfloat (assay_progress_line_get_fraction (ASSAY_PROGRESS_LINE (assay_test_ui_find (row, ASSAY_TYPE_PROGRESS_LINE, NULL))),
                      ==, 0.5);
 
   /* Done: the progress line and the cancel button go, which is a layout. */
@@ -861,7 +794,7 @@ nothing_unfinished (gpointer data)
 static void
 test_cancel_all (void)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "cancel", NULL);
+  g_autofree char *dir = g_build_filename (assay_test_app_get_tmp_dir (), "cancel", NULL);
   g_autoptr(GFile) folder = g_file_new_for_path (dir);
   g_autoptr(AssayDocument) cancelled = NULL;
   AssayWindow *window;
@@ -877,7 +810,7 @@ test_cancel_all (void)
       g_autoptr(GFile) file = write_pdf (dir, name, text);
     }
 
-  window = new_window (1000, 700);
+  window = assay_test_app_new_window (1000, 700);
   pipeline = assay_window_get_pipeline (window);
   {
     GFile *files[] = { folder };
@@ -915,7 +848,7 @@ test_cancel_all (void)
     assay_test_wait_until (state_is, wait_data, WAIT_LIMIT_S, "the retried document to be done");
   }
 
-  close_window (window);
+  assay_test_app_close_window (window);
 }
 
 static gboolean
@@ -946,7 +879,7 @@ row_status_starts (gpointer data)
 static void
 test_rate_limit (void)
 {
-  g_autofree char *dir = g_build_filename (tmp_dir, "rate-limit", NULL);
+  g_autofree char *dir = g_build_filename (assay_test_app_get_tmp_dir (), "rate-limit", NULL);
   g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
   AssayFakeLlmServer *server = assay_fake_llm_server_new ();
   g_autofree char *base = assay_fake_llm_server_dup_url (server, "http");
@@ -970,7 +903,7 @@ test_rate_limit (void)
   g_settings_set_string (settings, "model", "alpha-1b");
   g_settings_set_boolean (settings, "offline-fallback", FALSE);
 
-  window = new_window (1000, 700);
+  window = assay_test_app_new_window (1000, 700);
   {
     AssayWorkerPool *pool = assay_worker_pool_get_default ();
     g_autoptr(AssayExtractor) offline = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
@@ -1006,7 +939,7 @@ test_rate_limit (void)
   }
   g_assert_cmpuint (assay_fake_llm_server_get_requests (server), >=, 2);
 
-  close_window (window);
+  assay_test_app_close_window (window);
   assay_fake_llm_server_free (server);
   g_settings_reset (settings, "provider");
   g_settings_reset (settings, "url");
@@ -1059,7 +992,7 @@ all_shown (gpointer data)
 {
   AssayWindow *window = data;
   AssayDocumentList *list = assay_window_get_document_list (window);
-  GtkWidget *view = find_descendant (GTK_WIDGET (list), GTK_TYPE_LIST_VIEW);
+  GtkWidget *view = assay_test_ui_find (GTK_WIDGET (list), GTK_TYPE_LIST_VIEW, NULL);
   GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view)));
 
   return g_list_model_get_n_items (model) == 10000;
@@ -1082,7 +1015,7 @@ restored_document (guint i)
 static guint
 n_in_view (AssayWindow *window)
 {
-  GtkWidget *view = find_descendant (GTK_WIDGET (assay_window_get_document_list (window)), GTK_TYPE_LIST_VIEW);
+  GtkWidget *view = assay_test_ui_find (GTK_WIDGET (assay_window_get_document_list (window)), GTK_TYPE_LIST_VIEW, NULL);
 
   return g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (view))));
 }
@@ -1106,7 +1039,7 @@ test_hidden_list (void)
 {
   g_autoptr(GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_restored_document_free);
   g_autoptr(GPtrArray) more = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_restored_document_free);
-  AssayWindow *window = new_window (1000, 700);
+  AssayWindow *window = assay_test_app_new_window (1000, 700);
   AssayDocumentList *list = assay_window_get_document_list (window);
   AssayPipeline *pipeline = assay_window_get_pipeline (window);
   GListModel *documents = assay_pipeline_get_documents (pipeline);
@@ -1158,7 +1091,7 @@ test_hidden_list (void)
     g_assert_true (assay_document_list_get_selected_document (list) == tenth);
   }
 
-  close_window (window);
+  assay_test_app_close_window (window);
 }
 
 /* Ten thousand documents (a previous session's, so nothing runs): the
@@ -1168,7 +1101,7 @@ static void
 test_ten_thousand (void)
 {
   g_autoptr(GPtrArray) restored = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_restored_document_free);
-  AssayWindow *window = new_window (1000, 700);
+  AssayWindow *window = assay_test_app_new_window (1000, 700);
   AssayDocumentList *list = assay_window_get_document_list (window);
   gsize rss_before = resident_kib ();
   gsize rss_after;
@@ -1270,42 +1203,14 @@ test_ten_thousand (void)
   g_assert_cmpuint (rss_after, <, rss_before + 100 * 1024);
 
   screenshots (GTK_WIDGET (window), "window-ten-thousand");
-  close_window (window);
+  assay_test_app_close_window (window);
 }
 
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL;
-  int status;
-
-  tmp_dir = assay_test_tmp_dir_new ("assay-test-window-XXXXXX");
-  /* Results go to a store of the test's own; set before GLib reads it. */
-  data_dir = g_build_filename (tmp_dir, "data", NULL);
-  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
-  g_setenv ("GTK_A11Y", "none", TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  adw_init ();
-
-  /* The first-start offer of a local Ollama would probe 127.0.0.1:11434,
-   * where a developer's own Ollama may answer: it is tested in
-   * test-preferences against the fake server, not here. */
-  {
-    g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
-
-    g_settings_set_boolean (settings, "local-ollama-offered", TRUE);
-  }
-
-  app = assay_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-  /* Keep the application up between windows. */
-  g_application_hold (G_APPLICATION (app));
+  app = assay_test_app_init (&argc, &argv, "window");
 
   g_test_add_func ("/assay/window/empty", test_empty);
   g_test_add_func ("/assay/window/progress-line", test_progress_line);
@@ -1319,13 +1224,5 @@ main (int    argc,
   g_test_add_func ("/assay/window/ten-thousand", test_ten_thousand);
   g_test_add_func ("/assay/window/hidden-list", test_hidden_list);
 
-  status = g_test_run ();
-
-  g_application_release (G_APPLICATION (app));
-  g_clear_object (&app);
-
-  assay_test_remove_tree (tmp_dir);
-  g_free (tmp_dir);
-
-  return status;
+  return assay_test_app_run ();
 }
