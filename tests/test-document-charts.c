@@ -152,6 +152,27 @@ scroll_into_view (GtkWidget *widget)
   assay_test_ui_wait_drawn (gtk_widget_get_ancestor (widget, GTK_TYPE_WINDOW));
 }
 
+static gboolean
+charts_show_result (gpointer user_data)
+{
+  AssayDocumentView *view = user_data;
+  AssayDocumentCharts *charts =
+    ASSAY_DOCUMENT_CHARTS (assay_test_ui_find (GTK_WIDGET (view), ASSAY_TYPE_DOCUMENT_CHARTS, NULL));
+
+  return assay_document_view_get_result (view) != NULL &&
+         assay_document_charts_get_result (charts) == assay_document_view_get_result (view);
+}
+
+/* The view gives its charts the result a frame after its page. */
+static AssayDocumentCharts *
+wait_charts (Fixture *fixture)
+{
+  g_assert_true (assay_test_ui_wait (charts_show_result, fixture->view, WAIT_MS));
+
+  return ASSAY_DOCUMENT_CHARTS (assay_test_ui_find (GTK_WIDGET (fixture->view),
+                                                    ASSAY_TYPE_DOCUMENT_CHARTS, NULL));
+}
+
 static void
 saved_cb (GObject      *object,
           GAsyncResult *result,
@@ -215,8 +236,7 @@ test_charts (Fixture       *fixture,
   g_assert_cmpuint (doc->histogram_n_bins, >, 0);
 
   /* The charts, in the view, of this result. */
-  charts = ASSAY_DOCUMENT_CHARTS (assay_test_ui_find (GTK_WIDGET (fixture->view),
-                                                      ASSAY_TYPE_DOCUMENT_CHARTS, NULL));
+  charts = wait_charts (fixture);
   g_assert_nonnull (charts);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (charts)));
   g_assert_true (assay_document_charts_get_result (charts) == result);
@@ -392,7 +412,7 @@ test_scroll_to_figure (Fixture       *fixture,
   g_test_message ("%u figures", n);
   g_assert_cmpuint (n, >=, 30);
 
-  charts = ASSAY_DOCUMENT_CHARTS (assay_test_ui_find (GTK_WIDGET (fixture->view), ASSAY_TYPE_DOCUMENT_CHARTS, NULL));
+  charts = wait_charts (fixture);
   key_figures = assay_document_charts_get_chart (charts, ASSAY_DOCUMENT_CHART_KEY_FIGURES);
   bars = assay_chart_spec_get_series (assay_chart_get_spec (key_figures), 0);
   column_view = GTK_COLUMN_VIEW (assay_test_ui_find (GTK_WIDGET (fixture->view), GTK_TYPE_COLUMN_VIEW, NULL));

@@ -6,8 +6,9 @@
  * reader helper, a store in a temporary directory); the view shows the
  * result: fields, key figures (sortable), analysis; the not-done and failed
  * states; a newer selection wins over an older load; the key-figures
- * table keeps its rows from one result to the next; and another document's
- * page comes without a crossfade.
+ * table keeps its rows from one result to the next; another document's
+ * page comes without a crossfade; its charts follow a frame after its
+ * figures.
  */
 #define G_LOG_DOMAIN "test-document-view"
 
@@ -15,6 +16,7 @@
 
 #include <glib/gstdio.h>
 
+#include "assay-document-charts.h"
 #include "assay-document-view.h"
 #include "assay-figure-item.h"
 #include "assay-test-fixture.h"
@@ -549,6 +551,106 @@ test_selection_at_once (Fixture       *fixture,
   g_object_set (settings, "gtk-enable-animations", FALSE, NULL);
 }
 
+/* What the frames showed of a document selected, from its result on. */
+typedef struct
+{
+  AssayDocumentView   *view;
+  AssayDocumentCharts *charts;
+  GtkColumnView       *table;
+  AssayDocument       *document;
+  guint                frames;     /* painted since its result was shown */
+  guint                charts_at;  /* the frame that first had its charts; 0: none yet */
+} Follow;
+
+static void
+follow_after_paint (GdkFrameClock *clock,
+                    gpointer       user_data)
+{
+  Follow *follow = user_data;
+  AssayDocumentResult *result = assay_document_view_get_result (follow->view);
+
+  if (assay_document_view_get_document (follow->view) != follow->document || result == NULL ||
+      follow->charts_at != 0)
+    return;
+
+  if (++follow->frames == 1)
+    {
+      GListModel *figures = assay_document_result_get_figures (result);
+      GListModel *shown = G_LIST_MODEL (gtk_column_view_get_model (follow->table));
+      g_autoptr(AssayFigureItem) item = g_list_model_get_item (shown, 0);
+      g_autoptr(AssayResultFigure) figure = g_list_model_get_item (figures, 0);
+      GtkStack *stack = GTK_STACK (gtk_widget_get_first_child (GTK_WIDGET (follow->view)));
+
+      /* The page's first frame: this result's key figures, its charts not
+       * yet, and no other document's charts either. */
+      g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "result");
+      g_assert_cmpuint (g_list_model_get_n_items (shown), ==, g_list_model_get_n_items (figures));
+      g_assert_true (assay_figure_item_get_figure (item) == figure);
+      g_assert_true (assay_document_charts_get_result (follow->charts) != result);
+      g_assert_cmpfloat (gtk_widget_get_opacity (GTK_WIDGET (follow->charts)), ==, 0.0);
+    }
+  if (assay_document_charts_get_result (follow->charts) == result)
+    follow->charts_at = follow->frames;
+}
+
+static gboolean
+charts_shown (gpointer user_data)
+{
+  return ((Follow *) user_data)->charts_at != 0;
+}
+
+/* Selecting a document shows its figures in the page's first frame; its
+ * charts (their specs, layout and first drawing) follow in the next one
+ * rather than making that frame longer. */
+static void
+test_charts_follow (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  AssayDocument *first = process_report (fixture, "follow-1.pdf");
+  AssayDocument *second = process_report (fixture, "follow-2.pdf");
+  GdkFrameClock *clock;
+  Follow follow = { fixture->view, NULL, NULL, first, 0, 0 };
+  gulong handler;
+
+  follow.charts = ASSAY_DOCUMENT_CHARTS (assay_test_ui_find (GTK_WIDGET (fixture->view),
+                                                             ASSAY_TYPE_DOCUMENT_CHARTS, NULL));
+  follow.table = GTK_COLUMN_VIEW (assay_test_ui_find (GTK_WIDGET (fixture->view),
+                                                      GTK_TYPE_COLUMN_VIEW, NULL));
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture->base.window));
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (follow_after_paint), &follow);
+
+  /* From the empty page, then from another document's result in place. */
+  for (guint i = 0; i < 2; i++)
+    {
+      follow.document = i == 0 ? first : second;
+      follow.frames = follow.charts_at = 0;
+      assay_document_view_set_document (fixture->view, fixture->base.pipeline, follow.document);
+      g_assert_true (assay_test_ui_wait (charts_shown, &follow, WAIT_MS));
+      g_test_message ("%s: charts in frame %u of its page", assay_document_get_name (follow.document),
+                      follow.charts_at);
+      g_assert_cmpuint (follow.charts_at, >=, 2);
+      g_assert_cmpuint (follow.charts_at, <=, 3);
+      g_assert_cmpfloat (gtk_widget_get_opacity (GTK_WIDGET (follow.charts)), ==, 1.0);
+    }
+  g_signal_handler_disconnect (clock, handler);
+
+  /* Another selection before the charts had theirs: they never get it. */
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, first);
+  {
+    gpointer pair[2] = { fixture->view, first };
+
+    g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  }
+  g_assert_true (assay_document_charts_get_result (follow.charts) !=
+                 assay_document_view_get_result (fixture->view));
+  assay_document_view_set_document (fixture->view, NULL, NULL);
+  g_assert_null (assay_document_charts_get_result (follow.charts));
+  g_assert_cmpfloat (gtk_widget_get_opacity (GTK_WIDGET (follow.charts)), ==, 1.0);
+  assay_test_ui_wait_drawn (GTK_WIDGET (fixture->base.window));
+  g_assert_null (assay_document_charts_get_result (follow.charts));
+}
+
 /* The label cells (inscriptions without "dim-label", which the source's
  * have) under ROOT, depth first. */
 static void
@@ -732,6 +834,8 @@ main (int   argc,
               fixture_set_up, test_rows_kept, fixture_tear_down);
   g_test_add ("/assay/document-view/selection-at-once", Fixture, NULL,
               fixture_set_up, test_selection_at_once, fixture_tear_down);
+  g_test_add ("/assay/document-view/charts-follow", Fixture, NULL,
+              fixture_set_up, test_charts_follow, fixture_tear_down);
 
   return assay_test_widget_run ();
 }

@@ -91,6 +91,9 @@ struct _AssayDocumentView
   AdwActionRow        *outliers_row;
   GtkBox              *charts_box;
   AssayDocumentCharts *charts;            /* in charts_box (wip/charts-ui) */
+  AssayDocumentResult *charts_result;     /* theirs once the page's first frame is drawn */
+  guint                charts_tick;       /* the tick callback that gives it to them */
+  guint                charts_frames;     /* frames it has seen */
   GtkPaned            *paned;
   AssayPagePreview    *preview;
 };
@@ -695,6 +698,60 @@ set_figures (AssayDocumentView *self,
     g_list_store_splice (self->figure_items, n_new, n_old - n_new, NULL, 0);
 }
 
+/* The charts get their result one frame after the page that shows it:
+ * their specs, then their layout and first drawing (assay_chart's
+ * geometry, made on the main thread for a document's few bars) would
+ * otherwise land in the frame that lays out and draws the rest of the new
+ * page: its text, the fields and the key-figure table first. Meanwhile
+ * they draw nothing, rather than another document's charts. */
+static void
+cancel_charts_result (AssayDocumentView *self)
+{
+  if (self->charts_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->charts_tick);
+  self->charts_tick = 0;
+  g_clear_object (&self->charts_result);
+  if (self->charts != NULL)
+    gtk_widget_set_opacity (GTK_WIDGET (self->charts), 1.0);
+}
+
+static gboolean
+charts_tick_cb (GtkWidget     *widget,
+                GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  AssayDocumentView *self = ASSAY_DOCUMENT_VIEW (widget);
+  g_autoptr(AssayDocumentResult) result = NULL;
+
+  /* The first tick is the page's first frame; the next one the charts'. */
+  if (self->charts_frames++ == 0)
+    return G_SOURCE_CONTINUE;
+
+  result = g_steal_pointer (&self->charts_result);
+  self->charts_tick = 0;
+  gtk_widget_set_opacity (GTK_WIDGET (self->charts), 1.0);
+  assay_document_charts_set_result (self->charts, result);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_charts_result_soon (AssayDocumentView   *self,
+                        AssayDocumentResult *result)
+{
+  if (assay_document_charts_get_result (self->charts) == result)
+    {
+      cancel_charts_result (self);
+      return;
+    }
+
+  g_set_object (&self->charts_result, result);
+  gtk_widget_set_opacity (GTK_WIDGET (self->charts), 0.0);
+  self->charts_frames = 0;
+  if (self->charts_tick == 0)
+    self->charts_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), charts_tick_cb, NULL, NULL);
+}
+
 static void
 show_result (AssayDocumentView   *self,
              AssayDocumentResult *result)
@@ -717,7 +774,7 @@ show_result (AssayDocumentView   *self,
 
   set_warnings (self, result);
   set_analysis (self, result);
-  assay_document_charts_set_result (self->charts, result);
+  set_charts_result_soon (self, result);
 
   assay_page_preview_set_document (self->preview, self->pipeline, self->document);
   show_page (self, "result");
@@ -735,6 +792,7 @@ unbind_result (AssayDocumentView *self)
   self->bound = FALSE;
   gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
   set_figures (self, NULL);
+  cancel_charts_result (self);
   assay_document_charts_set_result (self->charts, NULL);
   assay_page_preview_set_document (self->preview, NULL, NULL);
 }
@@ -1402,6 +1460,7 @@ assay_document_view_dispose (GObject *object)
   g_clear_handle_id (&self->loading_source, g_source_remove);
   g_clear_object (&self->soon_pipeline);
   g_clear_object (&self->soon_document);
+  cancel_charts_result (self);
   if (self->document_signals != NULL)
     g_signal_group_set_target (self->document_signals, NULL);
   if (self->fields_list != NULL)
