@@ -551,6 +551,82 @@ test_selection_at_once (Fixture       *fixture,
   g_object_set (settings, "gtk-enable-animations", FALSE, NULL);
 }
 
+static GPtrArray *
+field_rows (AssayDocumentView *view)
+{
+  GtkListBox *list = GTK_LIST_BOX (assay_test_ui_find (GTK_WIDGET (view), GTK_TYPE_LIST_BOX, NULL));
+  GPtrArray *rows = g_ptr_array_new ();
+  GtkListBoxRow *row;
+
+  for (guint i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    g_ptr_array_add (rows, row);
+
+  return rows;
+}
+
+/* Each field row shows its field of @result, in the model's order. */
+static void
+assert_fields_show (GPtrArray           *rows,
+                    AssayDocumentResult *result)
+{
+  GListModel *fields = assay_document_result_get_fields (result);
+
+  g_assert_cmpuint (rows->len, ==, g_list_model_get_n_items (fields));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      g_autoptr(AssayResultField) field = g_list_model_get_item (fields, i);
+
+      g_assert_true (g_object_get_data (rows->pdata[i], "assay-field") == field);
+      g_assert_nonnull (adw_preferences_row_get_title (rows->pdata[i]));
+    }
+}
+
+/* The fields' rows, like the table's, stay from one result to the next:
+ * the same row widgets show the next document's fields, and the page
+ * hidden they hold none. */
+static void
+test_field_rows_kept (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AssayDocument *first = process_report (fixture, "fields-1.pdf");
+  const char *pages[] = { "Short report\nDate: 1 April 2024\n", report_pages[2] };
+  g_autofree char *short_path = assay_test_pdf_write_temp (fixture->base.dir, "fields-2.pdf", pages,
+                                                           G_N_ELEMENTS (pages));
+  AssayDocument *second = add (fixture, short_path);
+  gpointer pair[2] = { fixture->view, first };
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GPtrArray) hidden = NULL;
+
+  g_assert_true (assay_test_ui_wait (is_finished, second, WAIT_MS));
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, first);
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  before = field_rows (fixture->view);
+  assert_fields_show (before, assay_document_view_get_result (fixture->view));
+  for (guint i = 0; i < before->len; i++)
+    g_object_add_weak_pointer (before->pdata[i], &before->pdata[i]);
+
+  assay_document_view_set_document (fixture->view, fixture->base.pipeline, second);
+  pair[1] = second;
+  g_assert_true (assay_test_ui_wait (shows, pair, WAIT_MS));
+  after = field_rows (fixture->view);
+  g_test_message ("fields: %u, then %u", before->len, after->len);
+  g_assert_cmpuint (after->len, >, 0);
+  assert_fields_show (after, assay_document_view_get_result (fixture->view));
+  for (guint i = 0; i < MIN (before->len, after->len); i++)
+    g_assert_true (after->pdata[i] == before->pdata[i]);
+
+  assay_document_view_set_document (fixture->view, NULL, NULL);
+  hidden = field_rows (fixture->view);
+  g_assert_cmpuint (hidden->len, ==, after->len);
+  for (guint i = 0; i < hidden->len; i++)
+    g_assert_null (g_object_get_data (hidden->pdata[i], "assay-field"));
+
+  for (guint i = 0; i < before->len; i++)
+    if (before->pdata[i] != NULL)
+      g_object_remove_weak_pointer (before->pdata[i], &before->pdata[i]);
+}
+
 /* What the frames showed of a document selected, from its result on. */
 typedef struct
 {
@@ -834,6 +910,8 @@ main (int   argc,
               fixture_set_up, test_rows_kept, fixture_tear_down);
   g_test_add ("/assay/document-view/selection-at-once", Fixture, NULL,
               fixture_set_up, test_selection_at_once, fixture_tear_down);
+  g_test_add ("/assay/document-view/field-rows-kept", Fixture, NULL,
+              fixture_set_up, test_field_rows_kept, fixture_tear_down);
   g_test_add ("/assay/document-view/charts-follow", Fixture, NULL,
               fixture_set_up, test_charts_follow, fixture_tear_down);
 

@@ -244,22 +244,35 @@ verification_classes (gpointer          this,
   return classes;
 }
 
-static GtkWidget *
-badge_new (AssayVerification verification,
-           guint             page,
-           guint             verified_page)
+/* A badge is a box of an icon and its words; set again in place for
+ * another figure or field. */
+static void
+badge_update (GtkWidget         *box,
+              AssayVerification  verification,
+              guint              page,
+              guint              verified_page)
 {
   Badge badge = get_badge (verification, page, verified_page);
   g_autofree char *text = badge_text (badge, verified_page);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *image = gtk_image_new_from_icon_name (badge_icon (badge));
+  GtkWidget *image = gtk_widget_get_first_child (box);
+  GtkWidget *label = gtk_widget_get_next_sibling (image);
+  const char *classes[] = { badge_class (badge), NULL };
 
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), badge_icon (badge));
   gtk_accessible_update_property (GTK_ACCESSIBLE (image),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text,
                                   -1);
-  gtk_box_append (GTK_BOX (box), image);
-  gtk_box_append (GTK_BOX (box), gtk_label_new (text));
-  gtk_widget_add_css_class (box, badge_class (badge));
+  gtk_label_set_label (GTK_LABEL (label), text);
+  gtk_widget_set_css_classes (box, classes);
+}
+
+static GtkWidget *
+badge_new (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  gtk_box_append (GTK_BOX (box), gtk_image_new ());
+  gtk_box_append (GTK_BOX (box), gtk_label_new (NULL));
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
 
   return box;
@@ -377,16 +390,20 @@ figure_selected_cb (AssayDocumentView *self)
              rects, n_rects);
 }
 
+#define FIELD_KEY "assay-field"
+#define BADGE_KEY "assay-badge"
+
 static void
 field_activated_cb (AdwActionRow *row,
                     gpointer      user_data)
 {
   AssayDocumentView *self = user_data;
-  AssayResultField *field = g_object_get_data (G_OBJECT (row), "assay-field");
+  AssayResultField *field = g_object_get_data (G_OBJECT (row), FIELD_KEY);
   const AssayRect *rects;
   guint n_rects = 0;
 
-  g_assert (ASSAY_IS_RESULT_FIELD (field));
+  if (field == NULL)
+    return;
 
   gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
   rects = assay_result_field_get_rects (field, &n_rects);
@@ -397,21 +414,57 @@ field_activated_cb (AdwActionRow *row,
              rects, n_rects);
 }
 
-static GtkWidget *
-create_field_row (gpointer item,
-                  gpointer user_data)
+/* The snippet, when asked (see inscription_query_tooltip_cb()). */
+static gboolean
+field_query_tooltip_cb (GtkWidget  *row,
+                        int         x,
+                        int         y,
+                        gboolean    keyboard,
+                        GtkTooltip *tooltip,
+                        gpointer    user_data)
 {
-  AssayResultField *field = item;
-  AssayDocumentView *self = user_data;
+  AssayResultField *field = g_object_get_data (G_OBJECT (row), FIELD_KEY);
+  const char *snippet = field != NULL ? assay_result_field_get_snippet (field) : NULL;
+
+  if (snippet == NULL || snippet[0] == '\0')
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, snippet);
+  return TRUE;
+}
+
+static GtkWidget *
+field_row_new (AssayDocumentView *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *badge = badge_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), badge);
+  g_object_set_data (G_OBJECT (row), BADGE_KEY, badge);
+  gtk_widget_set_has_tooltip (row, TRUE);
+  g_signal_connect (row, "query-tooltip", G_CALLBACK (field_query_tooltip_cb), NULL);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_signal_connect_object (row, "activated", G_CALLBACK (field_activated_cb), self, 0);
+
+  return row;
+}
+
+/* A field's row shows it: its value first, then its name, its badge. A
+ * text unchanged from the row's previous field is not laid out again. */
+static void
+field_row_set_field (GtkWidget        *row,
+                     AssayResultField *field)
+{
   g_autofree char *title = humanize_name (assay_result_field_get_name (field));
   g_autofree char *subtitle = NULL;
+  g_autofree char *formatted = NULL;
   const char *value = assay_result_field_get_value (field);
   const char *unit = assay_result_field_get_unit (field);
-  const char *snippet = assay_result_field_get_snippet (field);
-  GtkWidget *row = adw_action_row_new ();
-  g_autofree char *formatted = NULL;
   AssayFieldType type = assay_result_field_get_field_type (field);
   double number = assay_result_field_get_number (field);
+  GtkWidget *badge = g_object_get_data (G_OBJECT (row), BADGE_KEY);
+  gboolean checked;
 
   /* Amounts and numbers in the user's locale ("1,234,500,000"), the rest as found. */
   if ((type == ASSAY_FIELD_MONEY || type == ASSAY_FIELD_NUMBER) && !isnan (number))
@@ -425,25 +478,55 @@ create_field_row (gpointer item,
   /* The value is what matters: it is the row's first line. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), subtitle);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), title);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 3);
-  if (snippet != NULL)
-    gtk_widget_set_tooltip_text (row, snippet);
 
   /* Numbers are checked against the PDF; text fields are not, and saying
    * so on every one of them would only be noise. */
-  if (assay_result_field_get_verification (field) != ASSAY_VERIFICATION_UNCHECKED ||
-      type == ASSAY_FIELD_MONEY || type == ASSAY_FIELD_NUMBER)
-    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                               badge_new (assay_result_field_get_verification (field),
-                                          assay_result_field_get_page (field),
-                                          assay_result_field_get_verified_page (field)));
+  checked = assay_result_field_get_verification (field) != ASSAY_VERIFICATION_UNCHECKED ||
+            type == ASSAY_FIELD_MONEY || type == ASSAY_FIELD_NUMBER;
+  if (checked)
+    badge_update (badge,
+                  assay_result_field_get_verification (field),
+                  assay_result_field_get_page (field),
+                  assay_result_field_get_verified_page (field));
+  gtk_widget_set_visible (badge, checked);
 
-  g_object_set_data_full (G_OBJECT (row), "assay-field", g_object_ref (field), g_object_unref);
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  g_signal_connect_object (row, "activated", G_CALLBACK (field_activated_cb), self, 0);
+  g_object_set_data_full (G_OBJECT (row), FIELD_KEY, g_object_ref (field), g_object_unref);
+}
 
-  return row;
+/* The fields' rows stay from one result to the next, as the table's do
+ * (building a row from scratch, its widgets, their style and first
+ * layout, was most of showing a result): the first rows take the new
+ * fields, only the difference in count is added or removed. Without
+ * fields (the result page hidden) the rows stay, holding none. */
+static void
+set_fields (AssayDocumentView *self,
+            GListModel        *fields)
+{
+  guint n = fields != NULL ? g_list_model_get_n_items (fields) : 0;
+  GtkListBoxRow *row;
+  guint i;
+
+  if (fields == NULL)
+    {
+      for (i = 0; (row = gtk_list_box_get_row_at_index (self->fields_list, i)) != NULL; i++)
+        g_object_set_data (G_OBJECT (row), FIELD_KEY, NULL);
+      return;
+    }
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(AssayResultField) field = g_list_model_get_item (fields, i);
+      GtkWidget *shown = GTK_WIDGET (gtk_list_box_get_row_at_index (self->fields_list, i));
+
+      if (shown == NULL)
+        {
+          shown = field_row_new (self);
+          gtk_list_box_append (self->fields_list, shown);
+        }
+      field_row_set_field (shown, field);
+    }
+  while ((row = gtk_list_box_get_row_at_index (self->fields_list, n)) != NULL)
+    gtk_list_box_remove (self->fields_list, GTK_WIDGET (row));
 }
 
 static void unbind_result (AssayDocumentView *self);
@@ -764,7 +847,7 @@ show_result (AssayDocumentView   *self,
   self->bound = TRUE;
 
   set_summary (self, result);
-  gtk_list_box_bind_model (self->fields_list, fields, create_field_row, self, NULL);
+  set_fields (self, fields);
   gtk_widget_set_visible (GTK_WIDGET (self->fields_list), g_list_model_get_n_items (fields) > 0);
 
   set_figures (self, figures);
@@ -790,7 +873,7 @@ unbind_result (AssayDocumentView *self)
     return;
 
   self->bound = FALSE;
-  gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
+  set_fields (self, NULL);
   set_figures (self, NULL);
   cancel_charts_result (self);
   assay_document_charts_set_result (self->charts, NULL);
@@ -1464,7 +1547,7 @@ assay_document_view_dispose (GObject *object)
   if (self->document_signals != NULL)
     g_signal_group_set_target (self->document_signals, NULL);
   if (self->fields_list != NULL)
-    gtk_list_box_bind_model (self->fields_list, NULL, NULL, NULL, NULL);
+    set_fields (self, NULL);
   if (self->figures_selection != NULL)
     g_signal_handlers_disconnect_by_data (self->figures_selection, self);
 
