@@ -275,6 +275,47 @@ test_document_empty (void)
   g_rmdir (dir);
 }
 
+/* As on a real manual: the same label on two pages says which page each
+ * bar is; pages without a single key figure give the empty text, not an
+ * axis of zeros. */
+static void
+test_document_labels (void)
+{
+  static const char * const labels[] = { "Price", "Area", "Price", "Total" };
+  static const double values[] = { 52, 830, 52, 7 };
+  static const guint pages[] = { 39, 39, 40, 0 };
+  guint page_numbers[3] = { 16, 5, 20 };
+  AssayChartsDocument doc = { .name = "manual" };
+
+  doc.n_figures = 4;
+  doc.figure_labels = labels;
+  doc.figure_values = values;
+  doc.figure_pages = pages;
+  doc.n_pages = 40;
+  {
+    g_autoptr(AssayChartSpec) key = assay_charts_document_key_figures (&doc);
+    AssayChartSeries *bars = assay_chart_spec_get_series (key, 0);
+
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 0), ==, "Price (p. 39)");
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 1), ==, "Area");
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 2), ==, "Price (p. 40)");
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 3), ==, "Total");
+  }
+
+  doc.n_figures = 0;
+  doc.n_pages = 3;
+  doc.page_numbers = page_numbers;
+  {
+    g_autoptr(AssayChartSpec) figures = assay_charts_document_figures_per_page (&doc);
+    g_autoptr(AssayChartSpec) numbers = assay_charts_document_numbers_per_page (&doc);
+
+    g_assert_true (assay_chart_spec_is_empty (figures));
+    g_assert_cmpstr (assay_chart_spec_get_empty_text (figures), ==, "No key figures on any page");
+    g_assert_false (assay_chart_spec_is_empty (numbers));
+    g_assert_cmpuint (assay_chart_series_get_n_items (assay_chart_spec_get_series (numbers, 0)), ==, 3);
+  }
+}
+
 /* From a headless run's JSON (docs/result-schema.md): the done document's
  * charts, none for a failed one, "-2" for a second document of the same name. */
 static const char run_json[] =
@@ -359,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-export/png-size", test_png_size);
   g_test_add_func ("/assay/chart-export/document", test_document);
   g_test_add_func ("/assay/chart-export/document-empty", test_document_empty);
+  g_test_add_func ("/assay/chart-export/document-labels", test_document_labels);
   g_test_add_func ("/assay/chart-export/run-json", test_run_json);
 
   return g_test_run ();

@@ -20,6 +20,8 @@ typedef struct
   gboolean          category;      /* slots of equal size, one per category */
   guint             n_categories;
   char            **labels;        /* (category) borrowed from the series */
+  guint8           *shown;         /* (category, below the plot) which labels are drawn */
+  guint             label_every;   /* (category, below the plot) the step between them */
   gboolean          log;
   gboolean          time;
   double            t0, t1;        /* the domain, log₁₀ on a log scale */

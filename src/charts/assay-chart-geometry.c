@@ -196,6 +196,19 @@ scale_set_ticks (AssayChartScaleGeom *scale,
           integral = assay_chart_series_get_kind (s) == ASSAY_CHART_KIND_TIME_SPAN ||
                      assay_chart_series_get_y_integral (s);
         }
+      /* One value: the padding assay_chart_ticks_linear() gives it, before
+       * deciding whether whole-number steps are few (1200 alone: steps of
+       * 50 around it, not 1000 and 1500). */
+      if (integral && isfinite (max - min) && max - min == 0)
+        {
+          double pad = fabs (min) > 1e-200 ? fabs (min) * 0.1 : 1;
+
+          if (extend && min >= 0 && min - pad < 0)
+            min = 0;
+          else
+            min -= pad;
+          max += pad;
+        }
       if (integral && isfinite (max - min) && max - min < max_ticks)
         max_ticks = (guint) MAX (2, ceil (max - min) + 1);
     }
@@ -255,6 +268,9 @@ continuous_range (AssayChartGeometry  *self,
     {
       *min = MIN (*min, 0);
       *max = MAX (*max, 0);
+      /* Only zeros (no key figure on any page): 0 to 1, not -1 to 1. */
+      if (*min == 0 && *max == 0)
+        *max = 1;
     }
 
   assay_chart_spec_get_axis_range (self->spec, scale->axis, &fixed_min, &fixed_max);
@@ -283,6 +299,79 @@ max_tick_label_width (PangoContext             *context,
       widest = MAX (widest, w);
     }
   return widest;
+}
+
+/* Which category labels below the plot are drawn: every n-th, n a nice
+ * step (1, 2, 5, 10, 20, 50…) that leaves room for the widest label, so
+ * page numbers read 1, 10, 20, 30 and never run into each other. Labels
+ * that count up by one (pages) show the multiples of n (and the first from
+ * a step of 10); others every n-th from the first. A text label may be
+ * ellipsized to about 60 px; a number never is. Labels keep 16 px apart. */
+static void
+choose_h_labels (PangoContext             *context,
+                 const AssayChartGeometry *self,
+                 AssayChartScaleGeom      *scale)
+{
+  double slot = fabs (_assay_chart_scale_slot (scale));
+  double widest = 0, label_w;
+  glong longest = 0;
+  guint n = scale->n_categories, measured = 0, every, need;
+  gboolean numeric = n > 0, counting = n > 0;
+  guint64 first = 0;
+
+  scale->shown = g_new0 (guint8, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      const char *label = scale->labels[i];
+      char *end = NULL;
+      guint64 v;
+
+      if (label == NULL || label[0] == '\0')
+        {
+          numeric = counting = FALSE;
+          continue;
+        }
+      longest = MAX (longest, g_utf8_strlen (label, -1));
+      v = g_ascii_strtoull (label, &end, 10);
+      if (end == label || *end != '\0' || !g_ascii_isdigit (label[0]))
+        numeric = counting = FALSE;
+      else if (i == 0)
+        first = v;
+      else if (v != first + i)
+        counting = FALSE;
+    }
+
+  /* The longest labels by characters are the widest near enough: measure
+   * a few of them, not thousands. */
+  for (guint i = 0; i < n && measured < 8; i++)
+    if (scale->labels[i] != NULL && g_utf8_strlen (scale->labels[i], -1) == longest)
+      {
+        double w;
+
+        text_size (context, self, scale->labels[i], 1, FALSE, &w, NULL);
+        widest = MAX (widest, w);
+        measured++;
+      }
+
+  label_w = numeric ? widest : MIN (widest, 60);
+  if (!(slot > 0) || !isfinite (slot))
+    need = 1;
+  else
+    need = (guint) MAX (1, ceil ((label_w + 16) / slot - 1e-9));
+  every = need <= 1 ? 1 : (guint) assay_chart_nice_number (need, FALSE);
+  scale->label_every = every;
+
+  if (counting && every > 1)
+    {
+      /* "1" as well once the step is 10 or more (1, 10, 20…, not 1, 4, 6…). */
+      scale->shown[0] = every >= 10;
+      for (guint i = 1; i < n; i++)
+        if ((first + i) % every == 0 && (!scale->shown[0] || i >= need))
+          scale->shown[i] = TRUE;
+    }
+  else
+    for (guint i = 0; i < n; i += every)
+      scale->shown[i] = TRUE;
 }
 
 static void
@@ -435,8 +524,14 @@ build_marks (AssayChartGeometry *self)
           {
             double slot = _assay_chart_scale_slot (pos);
             double bw = MIN (fabs (slot) * 0.72 / MAX (n_bar_series, 1), horizontal ? 32 : 72);
-            double inset = (fabs (slot) - bw * MAX (n_bar_series, 1)) / 2;
+            double inset;
             double b0 = val->log ? val->p0 : _assay_chart_scale_map (val, 0);
+
+            /* Thousands of pages in a few hundred pixels: a bar is still a
+             * pixel wide (neighbours overlap, the tallest shows), not a
+             * sliver too thin to draw. */
+            bw = MAX (bw, 1);
+            inset = (fabs (slot) - bw * MAX (n_bar_series, 1)) / 2;
 
             g->rects = g_new0 (AssayChartRect, MAX (n, 1));
             for (guint i = 0; i < n; i++)
@@ -850,6 +945,8 @@ assay_chart_geometry_new (AssayChartSpec          *spec,
       self->v.p0 = bottom;
       self->v.p1 = top;
     }
+  if (self->h.category)
+    choose_h_labels (context, self, &self->h);
 
   build_marks (self);
   g_object_unref (context);
@@ -878,6 +975,8 @@ assay_chart_geometry_free (AssayChartGeometry *self)
   g_clear_pointer (&self->v.ticks, assay_chart_ticks_free);
   g_free (self->h.labels);
   g_free (self->v.labels);
+  g_free (self->h.shown);
+  g_free (self->v.shown);
   g_ptr_array_unref (self->legend);
   g_free (self->font);
   assay_chart_spec_unref (self->spec);
@@ -985,6 +1084,26 @@ assay_chart_geometry_hit_test (const AssayChartGeometry *self,
           break;
 
         case ASSAY_CHART_KIND_BAR:
+          {
+            const AssayChartScaleGeom *pos = horizontal ? &self->v : &self->h;
+            double slot = _assay_chart_scale_slot (pos);
+            double c = horizontal ? y : x;
+            double k = slot != 0 ? floor ((c - pos->p0) / slot) : -1;
+
+            /* The bar of the slot under the pointer first: bars a pixel
+             * wide over thousands of pages overlap their neighbours. */
+            if (k >= 0 && k < n)
+              {
+                const AssayChartRect *r = &g->rects[(guint) k];
+                double a = horizontal ? r->y : r->x, b = horizontal ? r->y + r->h : r->x + r->w;
+
+                if (r->w > 0 && c >= a && c < b)
+                  {
+                    best_index = (guint) k;
+                    break;
+                  }
+              }
+          }
           for (guint i = 0; i < n; i++)
             {
               const AssayChartRect *r = &g->rects[i];

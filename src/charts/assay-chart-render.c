@@ -89,17 +89,35 @@ draw_scale (cairo_t                   *cr,
   if (scale->category)
     {
       double slot = _assay_chart_scale_slot (scale);
-      guint every = _assay_chart_label_every (slot, scale->vertical);
-      for (guint i = 0; i < scale->n_categories; i += every)
+
+      if (scale->vertical)
+        {
+          guint every = _assay_chart_label_every (slot, TRUE);
+
+          for (guint i = 0; i < scale->n_categories; i += every)
+            draw_text (cr, geom, &palette->foreground, scale->labels[i], plot->x - 6,
+                       _assay_chart_scale_map (scale, i), ALIGN_END, TRUE, 1, FALSE, geom->v_label_width);
+          return;
+        }
+
+      /* Below the plot: the labels the geometry chose, with a tick mark
+       * under each when only some are shown. */
+      for (guint i = 0; i < scale->n_categories; i++)
         {
           double p = _assay_chart_scale_map (scale, i);
 
-          if (scale->vertical)
-            draw_text (cr, geom, &palette->foreground, scale->labels[i], plot->x - 6, p,
-                       ALIGN_END, TRUE, 1, FALSE, geom->v_label_width);
-          else
-            draw_text (cr, geom, &palette->foreground, scale->labels[i], p, geom->h_labels_y,
-                       ALIGN_CENTER, FALSE, 1, FALSE, every > 1 ? fabs (slot) * every : fabs (slot) - 2);
+          if (scale->shown != NULL && !scale->shown[i])
+            continue;
+          draw_text (cr, geom, &palette->foreground, scale->labels[i], p, geom->h_labels_y,
+                     ALIGN_CENTER, FALSE, 1, FALSE, MAX (fabs (slot) * MAX (scale->label_every, 1) - 16, 8));
+          if (scale->label_every > 1)
+            {
+              set_color (cr, &palette->axis, 1);
+              cairo_set_line_width (cr, 1);
+              cairo_move_to (cr, round (p) + 0.5, plot->y + plot->h);
+              cairo_line_to (cr, round (p) + 0.5, plot->y + plot->h + 4);
+              cairo_stroke (cr);
+            }
         }
       return;
     }

@@ -645,8 +645,8 @@ build_near_duplicates (GPtrArray *docs,
   assay_chart_spec_set_empty_text (spec, _("No near-duplicate documents"));
   assay_chart_spec_set_horizontal (spec, TRUE);
 
-  /* One bar a member (named; the first of its group in the tooltip): its
-   * likeness to the first document of its group. */
+  /* One bar a member, named with the first of its group ("b.pdf ≈ a.pdf"):
+   * its likeness to that document. */
   for (guint g = 0; g < groups->len; g++)
     {
       const AssayChartsCorpusGroup *group = &g_array_index (groups, AssayChartsCorpusGroup, g);
@@ -660,7 +660,8 @@ build_near_duplicates (GPtrArray *docs,
           const char *name = doc->name != NULL ? doc->name : "";
           double share = 100.0 * group->similarities[m];
 
-          g_ptr_array_add (labels, g_strdup (name));
+          /* Translators: a bar's label: a document, and the one its text is like */
+          g_ptr_array_add (labels, g_strdup_printf (_("%s ≈ %s"), name, first_name));
           /* Translators: a bar's tooltip: the similarity, the document it is like, the group's number */
           g_ptr_array_add (notes, g_strdup_printf (_("%.0f %% like %s · group %u"), share, first_name, g + 1));
           g_array_append_val (values, share);
