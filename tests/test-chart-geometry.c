@@ -222,6 +222,23 @@ test_one_whole_value (void)
   g_assert_cmpfloat (geom->v.ticks->step, <=, 100);
 }
 
+/* A label as a real PDF gave it ("International\x02Journal…", the font's
+ * spaces as U+0002) draws with spaces, not boxes of hex digits. */
+static void
+test_printable (void)
+{
+  g_autofree char *a = _assay_chart_printable ("International\x02Journal\x02of\x02\x02Management");
+  g_autofree char *b = _assay_chart_printable ("Umsatz \xc2\x85 2023 \xe2\x82\xac");
+  g_autofree char *c = _assay_chart_printable ("broken \xff\xfe text");
+
+  g_assert_cmpstr (a, ==, "International Journal of  Management");
+  g_assert_cmpstr (b, ==, "Umsatz   2023 \xe2\x82\xac");
+  g_assert_nonnull (c);
+  g_assert_true (g_utf8_validate (c, -1, NULL));
+  g_assert_null (_assay_chart_printable ("Net profit — 2023 €"));
+  g_assert_null (_assay_chart_printable (NULL));
+}
+
 /* One dated point: a time axis of months around it, not seconds around
  * midnight. */
 static void
@@ -452,6 +469,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-geometry/dense-labels", test_dense_labels);
   g_test_add_func ("/assay/chart-geometry/page-labels", test_page_labels);
   g_test_add_func ("/assay/chart-geometry/zero-bars", test_zero_bars);
+  g_test_add_func ("/assay/chart-geometry/printable", test_printable);
   g_test_add_func ("/assay/chart-geometry/one-whole-value", test_one_whole_value);
   g_test_add_func ("/assay/chart-geometry/time-one-point", test_time_one_point);
   g_test_add_func ("/assay/chart-geometry/line-nearest", test_line_nearest);

@@ -61,6 +61,43 @@ _assay_chart_scale_map (const AssayChartScaleGeom *scale,
   return scale->p0 + (t - scale->t0) / (scale->t1 - scale->t0) * (scale->p1 - scale->p0);
 }
 
+/* Text from PDFs may hold control characters (a font's spaces as U+0002):
+ * Pango draws each as a box of hex digits (and warns on invalid UTF-8).
+ * Returns: (transfer full) (nullable): @text with each of them a space
+ * (made valid UTF-8 first), or %NULL if it was fine. */
+char *
+_assay_chart_printable (const char *text)
+{
+  GString *out = NULL;
+
+  if (text == NULL)
+    return NULL;
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (text, -1);
+      char *printable = _assay_chart_printable (valid);
+
+      if (printable == NULL)
+        return valid;
+      g_free (valid);
+      return printable;
+    }
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+        {
+          if (out == NULL)
+            out = g_string_new_len (text, p - text);
+          g_string_append_c (out, ' ');
+        }
+      else if (out != NULL)
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return out != NULL ? g_string_free (out, FALSE) : NULL;
+}
+
 PangoLayout *
 _assay_chart_layout (PangoContext             *context,
                      const AssayChartGeometry *geom,
@@ -70,12 +107,13 @@ _assay_chart_layout (PangoContext             *context,
 {
   PangoLayout *layout = pango_layout_new (context);
   PangoFontDescription *desc = pango_font_description_from_string (geom->font);
+  g_autofree char *printable = _assay_chart_printable (text);
 
   pango_font_description_set_absolute_size (desc, geom->font_size * scale * 96.0 / 72.0 * PANGO_SCALE);
   if (bold)
     pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
   pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text != NULL ? text : "", -1);
+  pango_layout_set_text (layout, printable != NULL ? printable : text != NULL ? text : "", -1);
   pango_font_description_free (desc);
   return layout;
 }

@@ -47,10 +47,13 @@ draw_text (cairo_t                  *cr,
            double                    max_width)
 {
   g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *printable = _assay_chart_printable (text);
   int w, h;
 
   if (text == NULL || text[0] == '\0')
     return;
+  if (printable != NULL)
+    text = printable;
 
   layout = pango_cairo_create_layout (cr);
   {
