@@ -239,6 +239,46 @@ test_printable (void)
   g_assert_null (_assay_chart_printable (NULL));
 }
 
+/* Horizontal bars of 830 and -3 in a narrow card (R-intro's key figures
+ * in the window): as many ticks as the numbers' labels leave room for,
+ * so the axis starts at -500, not -1000 with half the card empty; the
+ * labels still clear of each other. */
+static void
+test_value_ticks_narrow (void)
+{
+  static const char * const labels[] = { "Area (p. 39)", "Rooms (p. 39)", "Plot region" };
+  static const double values[] = { 830, 5, -3 };
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Key figures");
+  g_autoptr(AssayChartSeries) s = assay_chart_series_new_bars (NULL, labels, values, 3);
+  PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+
+  pango_cairo_context_set_resolution (context, 96);
+  assay_chart_spec_add_series (spec, s);
+  assay_chart_spec_set_horizontal (spec, TRUE);
+  for (guint k = 0; k < 3; k++)
+    {
+      double width = (double[]) { 420, 600, 800 }[k];
+      g_autoptr(AssayChartGeometry) geom = assay_chart_geometry_new (spec, NULL, width, 300);
+      double last_right = -INFINITY;
+
+      g_assert_cmpfloat (geom->h.ticks->min, >=, -500);
+      g_assert_cmpfloat (geom->h.ticks->min, <, -3);
+      g_assert_cmpfloat (geom->h.ticks->max, >=, 830);
+      g_assert_cmpuint (geom->h.ticks->n_ticks, >=, 4);
+      for (guint i = 0; i < geom->h.ticks->n_ticks; i++)
+        {
+          g_autoptr(PangoLayout) layout = _assay_chart_layout (context, geom, geom->h.ticks->ticks[i].label, 1, FALSE);
+          double centre = _assay_chart_scale_map (&geom->h, geom->h.ticks->ticks[i].value);
+          int lw;
+
+          pango_layout_get_pixel_size (layout, &lw, NULL);
+          g_assert_cmpfloat (centre - lw / 2.0, >=, last_right + 16);
+          last_right = centre + lw / 2.0;
+        }
+    }
+  g_object_unref (context);
+}
+
 /* One dated point: a time axis of months around it, not seconds around
  * midnight. */
 static void
@@ -469,6 +509,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-geometry/dense-labels", test_dense_labels);
   g_test_add_func ("/assay/chart-geometry/page-labels", test_page_labels);
   g_test_add_func ("/assay/chart-geometry/zero-bars", test_zero_bars);
+  g_test_add_func ("/assay/chart-geometry/value-ticks-narrow", test_value_ticks_narrow);
   g_test_add_func ("/assay/chart-geometry/printable", test_printable);
   g_test_add_func ("/assay/chart-geometry/one-whole-value", test_one_whole_value);
   g_test_add_func ("/assay/chart-geometry/time-one-point", test_time_one_point);

@@ -953,6 +953,36 @@ assay_chart_geometry_new (AssayChartSpec          *spec,
       gboolean extend = self->h.axis == ASSAY_CHART_AXIS_Y;
 
       scale_set_ticks (&self->h, spec, extend ? vmin : pmin, extend ? vmax : pmax, max_ticks, extend);
+
+      /* Numbers are narrower than the dates the first spacing is for: as
+       * many ticks as their labels leave room for, with 32 px between
+       * them (-500 0 500 1000 in a narrow card, not -1000 0 1000 for a
+       * bar of -3 beside one of 830), if the new labels are no wider. */
+      if (!self->h.time)
+        {
+          double widest = max_tick_label_width (context, self, &self->h);
+          guint more = (guint) MAX (2, (right - left) / MAX (widest + 32, 56));
+
+          if (more > max_ticks)
+            {
+              AssayChartTicks *before = g_steal_pointer (&self->h.ticks);
+              double t0 = self->h.t0, t1 = self->h.t1;
+              double room;
+
+              scale_set_ticks (&self->h, spec, extend ? vmin : pmin, extend ? vmax : pmax, more, extend);
+              room = self->h.ticks->n_ticks > 1 ? (right - left) / (self->h.ticks->n_ticks - 1) : right - left;
+              if (max_tick_label_width (context, self, &self->h) + 24 > room)
+                {
+                  g_clear_pointer (&self->h.ticks, assay_chart_ticks_free);
+                  self->h.ticks = before;
+                  self->h.t0 = t0;
+                  self->h.t1 = t1;
+                }
+              else
+                assay_chart_ticks_free (before);
+            }
+        }
+
       /* Make room for the last label, centred on the right edge. */
       if (self->h.ticks->n_ticks > 0 && self->h.ticks->ticks[self->h.ticks->n_ticks - 1].label != NULL)
         {
