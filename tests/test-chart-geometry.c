@@ -279,6 +279,31 @@ test_value_ticks_narrow (void)
   g_object_unref (context);
 }
 
+/* A verdict longer than a narrow card ("Acceptable conformity with
+ * Benford's law · 1791 numb…" in the window) wraps to a second line, and
+ * the plot starts below it. */
+static void
+test_subtitle_wraps (void)
+{
+  g_autoptr(AssayChartSpec) spec = bar_spec ();
+  g_autoptr(AssayChartGeometry) narrow = NULL;
+  g_autoptr(AssayChartGeometry) wide = NULL;
+  PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  g_autoptr(PangoLayout) layout = NULL;
+
+  pango_cairo_context_set_resolution (context, 96);
+  assay_chart_spec_set_subtitle (spec, "Acceptable conformity with Benford’s law · 1791 numbers");
+  assay_chart_spec_set_subtitle_tone (spec, ASSAY_CHART_TONE_GOOD);
+  narrow = assay_chart_geometry_new (spec, NULL, 300, 300);
+  wide = assay_chart_geometry_new (spec, NULL, 900, 300);
+  layout = _assay_chart_subtitle_layout (context, narrow, NULL);
+  g_assert_cmpint (pango_layout_get_line_count (layout), ==, 2);
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  g_assert_cmpfloat (narrow->plot.y, >=, narrow->subtitle_y + 2 * narrow->text_height);
+  g_assert_cmpfloat (narrow->plot.y - wide->plot.y, >=, narrow->text_height * 0.8);
+  g_object_unref (context);
+}
+
 /* One dated point: a time axis of months around it, not seconds around
  * midnight. */
 static void
@@ -509,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-geometry/dense-labels", test_dense_labels);
   g_test_add_func ("/assay/chart-geometry/page-labels", test_page_labels);
   g_test_add_func ("/assay/chart-geometry/zero-bars", test_zero_bars);
+  g_test_add_func ("/assay/chart-geometry/subtitle-wraps", test_subtitle_wraps);
   g_test_add_func ("/assay/chart-geometry/value-ticks-narrow", test_value_ticks_narrow);
   g_test_add_func ("/assay/chart-geometry/printable", test_printable);
   g_test_add_func ("/assay/chart-geometry/one-whole-value", test_one_whole_value);

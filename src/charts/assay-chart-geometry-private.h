@@ -80,6 +80,9 @@ double _assay_chart_scale_slot    (const AssayChartScaleGeom *scale);
 guint  _assay_chart_label_every   (double                     slot,
                                    gboolean                   vertical);
 char  *_assay_chart_printable    (const char                *text);
+PangoLayout *_assay_chart_subtitle_layout (PangoContext      *context,
+                                          const AssayChartGeometry *geom,
+                                          double            *x);
 PangoLayout *_assay_chart_layout  (PangoContext              *context,
                                    const AssayChartGeometry  *geom,
                                    const char                *text,

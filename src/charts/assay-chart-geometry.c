@@ -118,6 +118,28 @@ _assay_chart_layout (PangoContext             *context,
   return layout;
 }
 
+/* The subtitle (a verdict, a note on what is left out) in at most two
+ * lines of the chart's width, bold after the dot of a verdict's colour:
+ * measured and drawn from this one layout. */
+PangoLayout *
+_assay_chart_subtitle_layout (PangoContext             *context,
+                              const AssayChartGeometry *geom,
+                              double                   *x)
+{
+  AssayChartSpec *spec = geom->spec;
+  gboolean toned = assay_chart_spec_get_subtitle_tone (spec) != ASSAY_CHART_TONE_NEUTRAL;
+  PangoLayout *layout = _assay_chart_layout (context, geom, assay_chart_spec_get_subtitle (spec), 1, toned);
+  double left = ASSAY_CHART_MARGIN + (toned ? 14 : 0);
+
+  pango_layout_set_width (layout, (int) (MAX (geom->width - left - ASSAY_CHART_MARGIN, 20) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_height (layout, -2);
+  if (x != NULL)
+    *x = left;
+  return layout;
+}
+
 static void
 text_size (PangoContext             *context,
            const AssayChartGeometry *geom,
@@ -879,7 +901,11 @@ assay_chart_geometry_new (AssayChartSpec          *spec,
     }
   if (assay_chart_spec_get_subtitle (spec) != NULL)
     {
-      text_size (context, self, assay_chart_spec_get_subtitle (spec), 1, FALSE, NULL, &sub_h);
+      g_autoptr(PangoLayout) layout = _assay_chart_subtitle_layout (context, self, NULL);
+      int lh;
+
+      pango_layout_get_pixel_size (layout, NULL, &lh);
+      sub_h = lh;
       self->subtitle_y = top;
       top += sub_h;
     }

@@ -218,18 +218,30 @@ assay_chart_render_frame (cairo_t                  *cr,
       const AssayChartColor *color = tone == ASSAY_CHART_TONE_GOOD ? &palette->good
                                    : tone == ASSAY_CHART_TONE_WARNING ? &palette->warning
                                    : tone == ASSAY_CHART_TONE_BAD ? &palette->bad : NULL;
-      double x = ASSAY_CHART_MARGIN;
+      g_autoptr(PangoLayout) layout = NULL;
+      double x;
 
       /* A verdict: a dot and the words in its colour. */
       if (color != NULL)
         {
           set_color (cr, color, 1);
-          cairo_arc (cr, x + 4, geom->subtitle_y + geom->text_height / 2, 4, 0, 2 * G_PI);
+          cairo_arc (cr, ASSAY_CHART_MARGIN + 4, geom->subtitle_y + geom->text_height / 2, 4, 0, 2 * G_PI);
           cairo_fill (cr);
-          x += 14;
         }
-      draw_text (cr, geom, color != NULL ? color : &palette->dim, assay_chart_spec_get_subtitle (spec),
-                 x, geom->subtitle_y, ALIGN_START, FALSE, 1, color != NULL, geom->width - x - ASSAY_CHART_MARGIN);
+      layout = pango_cairo_create_layout (cr);
+      {
+        g_autoptr(PangoLayout) model = _assay_chart_subtitle_layout (pango_layout_get_context (layout), geom, &x);
+
+        pango_layout_set_font_description (layout, pango_layout_get_font_description (model));
+        pango_layout_set_text (layout, pango_layout_get_text (model), -1);
+        pango_layout_set_width (layout, pango_layout_get_width (model));
+        pango_layout_set_wrap (layout, pango_layout_get_wrap (model));
+        pango_layout_set_ellipsize (layout, pango_layout_get_ellipsize (model));
+        pango_layout_set_height (layout, pango_layout_get_height (model));
+      }
+      set_color (cr, color != NULL ? color : &palette->dim, 1);
+      cairo_move_to (cr, round (x), round (geom->subtitle_y));
+      pango_cairo_show_layout (cr, layout);
     }
 
   for (guint i = 0; i < geom->legend->len; i++)
