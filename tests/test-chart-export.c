@@ -8,7 +8,9 @@
 #include <glib/gstdio.h>
 
 #include "assay-chart-export.h"
+#include "assay-charts-corpus.h"
 #include "assay-charts-document.h"
+#include "assay-document-result.h"
 #include "assay-charts-result.h"
 
 typedef struct
@@ -390,6 +392,46 @@ test_run_json (void)
   g_rmdir (dir);
 }
 
+/* Two reports, each with one dated figure: the one dated three times (a
+ * series) is charted over time by default, not the single dot that comes
+ * first by name (R-data's "Alabama" on a shelf of manuals). */
+static void
+test_corpus_default_figure (void)
+{
+  static const char *results[] = {
+    "{ \"result_version\": \"assay-result/1\", \"status\": \"done\","
+    "  \"source\": { \"name\": \"states.pdf\", \"sha256\": \"aa\", \"pages\": 1 },"
+    "  \"extraction\": { \"figures\": ["
+    "    { \"label\": \"Alabama\", \"value\": 13.2, \"period\": \"2007\", \"page\": 1 } ] } }",
+    "{ \"result_version\": \"assay-result/1\", \"status\": \"done\","
+    "  \"source\": { \"name\": \"report.pdf\", \"sha256\": \"bb\", \"pages\": 1 },"
+    "  \"extraction\": { \"figures\": ["
+    "    { \"label\": \"Revenue\", \"value\": 10, \"period\": \"2021\", \"page\": 1 },"
+    "    { \"label\": \"Revenue\", \"value\": 12, \"period\": \"2022\", \"page\": 1 },"
+    "    { \"label\": \"Revenue\", \"value\": 15, \"period\": \"2023\", \"page\": 1 } ] } }",
+  };
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_charts_corpus_doc_unref);
+  g_autoptr(AssayChartsCorpus) corpus = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(AssayDocumentResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (json_parser_load_from_data (parser, results[i], -1, &error));
+      g_assert_no_error (error);
+      result = assay_document_result_new_from_json (json_parser_get_root (parser), &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (docs, assay_charts_corpus_doc_new_from_result (result));
+    }
+  corpus = assay_charts_corpus_build (docs, NULL);
+  g_assert_cmpstr (assay_chart_spec_get_title (assay_charts_corpus_get_chart (corpus, "over-time")), ==,
+                   "Revenue over time");
+  g_assert_cmpuint (assay_chart_series_get_n_items (assay_chart_spec_get_series (
+                      assay_charts_corpus_get_chart (corpus, "over-time"), 0)), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -402,6 +444,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-export/document-empty", test_document_empty);
   g_test_add_func ("/assay/chart-export/document-labels", test_document_labels);
   g_test_add_func ("/assay/chart-export/run-json", test_run_json);
+  g_test_add_func ("/assay/chart-export/corpus-default-figure", test_corpus_default_figure);
 
   return g_test_run ();
 }

@@ -230,6 +230,7 @@ typedef struct
   guint  last_doc;   /* 1-based index of the last document counted */
   guint  n_dated;    /* documents where it has a period */
   guint  last_dated_doc;
+  guint  n_dated_values;   /* its values with a period, in all documents */
 } LabelCount;
 
 static void
@@ -741,6 +742,8 @@ assay_charts_corpus_build (GPtrArray  *docs,
               c->n_documents++;
               c->last_doc = d + 1;
             }
+          if (doc->figures[i].dated)
+            c->n_dated_values++;
           if (doc->figures[i].dated && c->last_dated_doc != d + 1)
             {
               c->n_dated++;
@@ -765,7 +768,9 @@ assay_charts_corpus_build (GPtrArray  *docs,
         }
     }
   /* By default the figure dated in most documents, so that the chart has a
-   * line (most documents first when there is none). */
+   * line; of those, the one with most dated values (a series of years in
+   * one report rather than a single dot); most documents first when there
+   * is none. */
   if (chosen == NULL && counts->len > 0)
     {
       LabelCount *best = g_ptr_array_index (counts, 0);
@@ -774,7 +779,8 @@ assay_charts_corpus_build (GPtrArray  *docs,
         {
           LabelCount *c = g_ptr_array_index (counts, i);
 
-          if (c->n_dated > best->n_dated)
+          if (c->n_dated > best->n_dated ||
+              (c->n_dated == best->n_dated && c->n_dated_values > best->n_dated_values))
             best = c;
         }
       chosen = best->key;
