@@ -392,6 +392,56 @@ test_run_json (void)
   g_rmdir (dir);
 }
 
+static guint
+count_glyphs (const char *svg)
+{
+  guint n = 0;
+
+  for (const char *p = svg; (p = strstr (p, "<use xlink:href=\"#glyph")) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* 85 key figures (calrgb.pdf in pdf.js's corpus), a chart 2,000 px tall:
+ * each bar carries its value, as a chart of ten does, not only the first
+ * forty. Same labels, same glyphs but for the values. */
+static void
+test_many_bar_values (void)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  double values[85];
+  g_autofree char *dir = g_dir_make_tmp ("assay-chart-values-XXXXXX", NULL);
+  g_autofree char *with_path = g_build_filename (dir, "with.svg", NULL);
+  g_autofree char *without_path = g_build_filename (dir, "without.svg", NULL);
+  g_autofree char *with = NULL, *without = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 85; i++)
+    {
+      g_ptr_array_add (labels, g_strdup ("A"));
+      values[i] = 7;   /* one glyph a value */
+    }
+  g_ptr_array_add (labels, NULL);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Key figures");
+      g_autoptr(AssayChartSeries) s = assay_chart_series_new_bars (NULL, (const char * const *) labels->pdata, values, 85);
+
+      assay_chart_spec_add_series (spec, s);
+      assay_chart_spec_set_horizontal (spec, TRUE);
+      /* Too short for values (bars under a line high), then tall enough. */
+      g_assert_true (assay_chart_export (spec, NULL, ASSAY_CHART_FORMAT_SVG, 800, k == 0 ? 700 : 2150,
+                                         k == 0 ? without_path : with_path, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (g_file_get_contents (with_path, &with, NULL, NULL));
+  g_assert_true (g_file_get_contents (without_path, &without, NULL, NULL));
+  g_assert_cmpuint (count_glyphs (with), >=, count_glyphs (without) + 85);
+  g_unlink (with_path);
+  g_unlink (without_path);
+  g_rmdir (dir);
+}
+
 /* Two reports, each with one dated figure: the one dated three times (a
  * series) is charted over time by default, not the single dot that comes
  * first by name (R-data's "Alabama" on a shelf of manuals). */
@@ -445,6 +495,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-export/document-labels", test_document_labels);
   g_test_add_func ("/assay/chart-export/run-json", test_run_json);
   g_test_add_func ("/assay/chart-export/corpus-default-figure", test_corpus_default_figure);
+  g_test_add_func ("/assay/chart-export/many-bar-values", test_many_bar_values);
 
   return g_test_run ();
 }
