@@ -220,6 +220,23 @@ test_one_whole_value (void)
   g_assert_cmpfloat (geom->v.ticks->min, <, 1205);
   g_assert_cmpfloat (geom->v.ticks->max, >, 1205);
   g_assert_cmpfloat (geom->v.ticks->step, <=, 100);
+
+  /* Two whole numbers, 2 and 3 (gnuplot's "Gnuplot" of 1986): ticks a step
+   * beyond both, the dots inside the plot. */
+  {
+    double x2[] = { 504921600, 504921600 };
+    double y2[] = { 2, 3 };
+    g_autoptr(AssayChartSpec) spec2 = assay_chart_spec_new ("Gnuplot over time");
+    g_autoptr(AssayChartSeries) s2 = assay_chart_series_new_xy (ASSAY_CHART_KIND_LINE, NULL, x2, y2, 2);
+    g_autoptr(AssayChartGeometry) geom2 = NULL;
+
+    assay_chart_spec_add_series (spec2, s2);
+    assay_chart_spec_set_axis (spec2, ASSAY_CHART_AXIS_X, NULL, NULL, ASSAY_CHART_SCALE_TIME);
+    geom2 = assay_chart_geometry_new (spec2, NULL, 540, 300);
+    g_assert_cmpfloat (geom2->v.ticks->min, <, 2);
+    g_assert_cmpfloat (geom2->v.ticks->max, >, 3);
+    g_assert_cmpfloat (geom2->v.ticks->step, ==, 1);
+  }
 }
 
 /* A label as a real PDF gave it ("International\x02Journal…", the font's

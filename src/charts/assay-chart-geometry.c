@@ -246,15 +246,24 @@ scale_set_ticks (AssayChartScaleGeom *scale,
 
   if (scale->axis == ASSAY_CHART_AXIS_Y && !scale->log && !scale->time)
     {
-      gboolean integral = TRUE;
+      gboolean integral = TRUE, points = TRUE;
 
       /* Counts: no tick between two whole numbers. */
       for (guint i = 0; i < assay_chart_spec_get_n_series (spec) && integral; i++)
         {
           AssayChartSeries *s = assay_chart_spec_get_series (spec, i);
+          AssayChartKind kind = assay_chart_series_get_kind (s);
 
-          integral = assay_chart_series_get_kind (s) == ASSAY_CHART_KIND_TIME_SPAN ||
-                     assay_chart_series_get_y_integral (s);
+          integral = kind == ASSAY_CHART_KIND_TIME_SPAN || assay_chart_series_get_y_integral (s);
+          points &= kind == ASSAY_CHART_KIND_LINE || kind == ASSAY_CHART_KIND_SCATTER;
+        }
+      /* Points of a few whole numbers (2 and 3): a step beyond them each
+       * side (1 to 4), not dots on the plot's edges. */
+      if (integral && points && extend && isfinite (max - min) && max - min > 0 && max - min < 3)
+        {
+          if (min != 0)
+            min -= 1;
+          max += 1;
         }
       /* One value: the padding assay_chart_ticks_linear() gives it, before
        * deciding whether whole-number steps are few (1200 alone: steps of
