@@ -992,7 +992,8 @@ assay_chart_geometry_new (AssayChartSpec          *spec,
       /* Numbers are narrower than the dates the first spacing is for: as
        * many ticks as their labels leave room for, with 32 px between
        * them (-500 0 500 1000 in a narrow card, not -1000 0 1000 for a
-       * bar of -3 beside one of 830), if the new labels are no wider. */
+       * bar of -3 beside one of 830), if the new labels keep 40 px apart
+       * (a Gantt of 7 s in steps of 1 s, not 0.5 s). */
       if (!self->h.time)
         {
           double widest = max_tick_label_width (context, self, &self->h);
@@ -1006,7 +1007,7 @@ assay_chart_geometry_new (AssayChartSpec          *spec,
 
               scale_set_ticks (&self->h, spec, extend ? vmin : pmin, extend ? vmax : pmax, more, extend);
               room = self->h.ticks->n_ticks > 1 ? (right - left) / (self->h.ticks->n_ticks - 1) : right - left;
-              if (max_tick_label_width (context, self, &self->h) + 24 > room)
+              if (max_tick_label_width (context, self, &self->h) + 40 > room)
                 {
                   g_clear_pointer (&self->h.ticks, assay_chart_ticks_free);
                   self->h.ticks = before;
