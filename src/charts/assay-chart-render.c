@@ -310,7 +310,9 @@ rounded_rect (cairo_t              *cr,
               double                radius)
 {
   radius = MIN (radius, MIN (r->w, r->h) / 2);
-  if (radius < 0.5)
+  /* A bar a pixel or two wide (thousands of pages) is a plain rectangle:
+   * no arcs to see, four fewer to fill each. */
+  if (radius < 1)
     {
       cairo_rectangle (cr, r->x, r->y, r->w, r->h);
       return;
