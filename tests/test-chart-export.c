@@ -8,7 +8,9 @@
 #include <glib/gstdio.h>
 
 #include "assay-chart-export.h"
+#include "assay-charts-corpus.h"
 #include "assay-charts-document.h"
+#include "assay-document-result.h"
 #include "assay-charts-result.h"
 
 typedef struct
@@ -275,6 +277,47 @@ test_document_empty (void)
   g_rmdir (dir);
 }
 
+/* As on a real manual: the same label on two pages says which page each
+ * bar is; pages without a single key figure give the empty text, not an
+ * axis of zeros. */
+static void
+test_document_labels (void)
+{
+  static const char * const labels[] = { "Price", "Area", "Price", "Total" };
+  static const double values[] = { 52, 830, 52, 7 };
+  static const guint pages[] = { 39, 39, 40, 0 };
+  guint page_numbers[3] = { 16, 5, 20 };
+  AssayChartsDocument doc = { .name = "manual" };
+
+  doc.n_figures = 4;
+  doc.figure_labels = labels;
+  doc.figure_values = values;
+  doc.figure_pages = pages;
+  doc.n_pages = 40;
+  {
+    g_autoptr(AssayChartSpec) key = assay_charts_document_key_figures (&doc);
+    AssayChartSeries *bars = assay_chart_spec_get_series (key, 0);
+
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 0), ==, "Price (p. 39)");
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 1), ==, "Area");
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 2), ==, "Price (p. 40)");
+    g_assert_cmpstr (assay_chart_series_get_label (bars, 3), ==, "Total");
+  }
+
+  doc.n_figures = 0;
+  doc.n_pages = 3;
+  doc.page_numbers = page_numbers;
+  {
+    g_autoptr(AssayChartSpec) figures = assay_charts_document_figures_per_page (&doc);
+    g_autoptr(AssayChartSpec) numbers = assay_charts_document_numbers_per_page (&doc);
+
+    g_assert_true (assay_chart_spec_is_empty (figures));
+    g_assert_cmpstr (assay_chart_spec_get_empty_text (figures), ==, "No key figures on any page");
+    g_assert_false (assay_chart_spec_is_empty (numbers));
+    g_assert_cmpuint (assay_chart_series_get_n_items (assay_chart_spec_get_series (numbers, 0)), ==, 3);
+  }
+}
+
 /* From a headless run's JSON (docs/result-schema.md): the done document's
  * charts, none for a failed one, "-2" for a second document of the same name. */
 static const char run_json[] =
@@ -349,6 +392,96 @@ test_run_json (void)
   g_rmdir (dir);
 }
 
+static guint
+count_glyphs (const char *svg)
+{
+  guint n = 0;
+
+  for (const char *p = svg; (p = strstr (p, "<use xlink:href=\"#glyph")) != NULL; p++)
+    n++;
+  return n;
+}
+
+/* 85 key figures (calrgb.pdf in pdf.js's corpus), a chart 2,000 px tall:
+ * each bar carries its value, as a chart of ten does, not only the first
+ * forty. Same labels, same glyphs but for the values. */
+static void
+test_many_bar_values (void)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  double values[85];
+  g_autofree char *dir = g_dir_make_tmp ("assay-chart-values-XXXXXX", NULL);
+  g_autofree char *with_path = g_build_filename (dir, "with.svg", NULL);
+  g_autofree char *without_path = g_build_filename (dir, "without.svg", NULL);
+  g_autofree char *with = NULL, *without = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 85; i++)
+    {
+      g_ptr_array_add (labels, g_strdup ("A"));
+      values[i] = 7;   /* one glyph a value */
+    }
+  g_ptr_array_add (labels, NULL);
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Key figures");
+      g_autoptr(AssayChartSeries) s = assay_chart_series_new_bars (NULL, (const char * const *) labels->pdata, values, 85);
+
+      assay_chart_spec_add_series (spec, s);
+      assay_chart_spec_set_horizontal (spec, TRUE);
+      /* Too short for values (bars under a line high), then tall enough. */
+      g_assert_true (assay_chart_export (spec, NULL, ASSAY_CHART_FORMAT_SVG, 800, k == 0 ? 700 : 2150,
+                                         k == 0 ? without_path : with_path, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (g_file_get_contents (with_path, &with, NULL, NULL));
+  g_assert_true (g_file_get_contents (without_path, &without, NULL, NULL));
+  g_assert_cmpuint (count_glyphs (with), >=, count_glyphs (without) + 85);
+  g_unlink (with_path);
+  g_unlink (without_path);
+  g_rmdir (dir);
+}
+
+/* Two reports, each with one dated figure: the one dated three times (a
+ * series) is charted over time by default, not the single dot that comes
+ * first by name (R-data's "Alabama" on a shelf of manuals). */
+static void
+test_corpus_default_figure (void)
+{
+  static const char *results[] = {
+    "{ \"result_version\": \"assay-result/1\", \"status\": \"done\","
+    "  \"source\": { \"name\": \"states.pdf\", \"sha256\": \"aa\", \"pages\": 1 },"
+    "  \"extraction\": { \"figures\": ["
+    "    { \"label\": \"Alabama\", \"value\": 13.2, \"period\": \"2007\", \"page\": 1 } ] } }",
+    "{ \"result_version\": \"assay-result/1\", \"status\": \"done\","
+    "  \"source\": { \"name\": \"report.pdf\", \"sha256\": \"bb\", \"pages\": 1 },"
+    "  \"extraction\": { \"figures\": ["
+    "    { \"label\": \"Revenue\", \"value\": 10, \"period\": \"2021\", \"page\": 1 },"
+    "    { \"label\": \"Revenue\", \"value\": 12, \"period\": \"2022\", \"page\": 1 },"
+    "    { \"label\": \"Revenue\", \"value\": 15, \"period\": \"2023\", \"page\": 1 } ] } }",
+  };
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_charts_corpus_doc_unref);
+  g_autoptr(AssayChartsCorpus) corpus = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(AssayDocumentResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (json_parser_load_from_data (parser, results[i], -1, &error));
+      g_assert_no_error (error);
+      result = assay_document_result_new_from_json (json_parser_get_root (parser), &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (docs, assay_charts_corpus_doc_new_from_result (result));
+    }
+  corpus = assay_charts_corpus_build (docs, NULL);
+  g_assert_cmpstr (assay_chart_spec_get_title (assay_charts_corpus_get_chart (corpus, "over-time")), ==,
+                   "Revenue over time");
+  g_assert_cmpuint (assay_chart_series_get_n_items (assay_chart_spec_get_series (
+                      assay_charts_corpus_get_chart (corpus, "over-time"), 0)), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -359,7 +492,10 @@ main (int   argc,
   g_test_add_func ("/assay/chart-export/png-size", test_png_size);
   g_test_add_func ("/assay/chart-export/document", test_document);
   g_test_add_func ("/assay/chart-export/document-empty", test_document_empty);
+  g_test_add_func ("/assay/chart-export/document-labels", test_document_labels);
   g_test_add_func ("/assay/chart-export/run-json", test_run_json);
+  g_test_add_func ("/assay/chart-export/corpus-default-figure", test_corpus_default_figure);
+  g_test_add_func ("/assay/chart-export/many-bar-values", test_many_bar_values);
 
   return g_test_run ();
 }

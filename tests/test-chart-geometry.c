@@ -104,6 +104,223 @@ test_dense_labels (void)
   g_assert_cmpuint (index, ==, 999);
 }
 
+static AssayChartGeometry *
+pages_geometry (guint   n_pages,
+                double  width)
+{
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Numbers per page");
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autofree double *values = g_new (double, n_pages);
+  g_autoptr(AssayChartSeries) s = NULL;
+
+  for (guint p = 0; p < n_pages; p++)
+    {
+      g_ptr_array_add (labels, g_strdup_printf ("%u", p + 1));
+      values[p] = (p * 37) % 50;
+    }
+  g_ptr_array_add (labels, NULL);
+  s = assay_chart_series_new_bars ("Numbers", (const char * const *) labels->pdata, values, n_pages);
+  assay_chart_spec_add_series (spec, s);
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, "Page", NULL, ASSAY_CHART_SCALE_LINEAR);
+  return assay_chart_geometry_new (spec, NULL, width, 480);
+}
+
+/* Page numbers below bars (found on real manuals of 36 to 3,900 pages:
+ * "1 5 9 13…", "97 101105109113" run together, "1… 2…"): a nice step, the
+ * multiples of it (and "1" from a step of 10), none touching the next, and
+ * every bar still drawn at least a pixel wide. */
+static void
+test_page_labels (void)
+{
+  static const guint sizes[] = { 3, 17, 36, 113, 309, 3900 };
+  PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+
+  pango_cairo_context_set_resolution (context, 96);
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    for (guint wk = 0; wk < 2; wk++)
+      {
+        guint n = sizes[k];
+        g_autoptr(AssayChartGeometry) geom = pages_geometry (n, wk == 0 ? 800 : 560);
+        double last_right = -INFINITY, x, y, w, h;
+        guint every = geom->h.label_every, n_shown = 0;
+
+        g_assert_true (geom->h.category);
+        g_assert_nonnull (geom->h.shown);
+        g_assert_cmpfloat (assay_chart_nice_number (every, FALSE), ==, every);
+        for (guint i = 0; i < n; i++)
+          {
+            g_autoptr(PangoLayout) layout = NULL;
+            double centre;
+            int lw;
+
+            if (!geom->h.shown[i])
+              continue;
+            n_shown++;
+            g_assert_true (i == 0 || every == 1 || (i + 1) % every == 0);
+            if (i == 0 && every > 1)
+              g_assert_cmpuint (every, >=, 10);
+            layout = _assay_chart_layout (context, geom, geom->h.labels[i], 1, FALSE);
+            pango_layout_get_pixel_size (layout, &lw, NULL);
+            centre = _assay_chart_scale_map (&geom->h, i);
+            g_assert_cmpfloat (centre - lw / 2.0, >=, last_right + 8);
+            last_right = centre + lw / 2.0;
+          }
+        g_assert_cmpuint (n_shown, >=, MIN (n, 3));
+        g_assert_cmpuint (n_shown, <=, 30);
+        g_assert_cmpuint (assay_chart_geometry_get_n_marks (geom, 0), ==, n);
+        for (guint i = 0; i < n; i++)
+          if (assay_chart_geometry_get_item_area (geom, 0, i, &x, &y, &w, &h))
+            g_assert_cmpfloat (w, >=, 1);
+        /* The bar under the pointer is that page's, however dense. */
+        if (assay_chart_geometry_get_item_area (geom, 0, n - 1, &x, &y, &w, &h))
+          {
+            guint index;
+
+            g_assert_true (assay_chart_geometry_hit_test (geom, _assay_chart_scale_map (&geom->h, n - 1),
+                                                          y + h / 2, NULL, &index));
+            g_assert_cmpuint (index, ==, n - 1);
+          }
+      }
+  g_object_unref (context);
+}
+
+/* Bars of zeros only: a value axis from 0, not from -1. */
+static void
+test_zero_bars (void)
+{
+  static const char * const labels[] = { "1", "2", "3" };
+  static const double values[] = { 0, 0, 0 };
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Zeros");
+  g_autoptr(AssayChartSeries) s = assay_chart_series_new_bars (NULL, labels, values, 3);
+  g_autoptr(AssayChartGeometry) geom = NULL;
+
+  assay_chart_spec_add_series (spec, s);
+  geom = assay_chart_geometry_new (spec, NULL, 600, 400);
+  g_assert_cmpfloat (geom->v.ticks->min, ==, 0);
+  g_assert_cmpfloat (geom->v.ticks->max, >, 0);
+  for (guint i = 0; i < geom->v.ticks->n_ticks; i++)
+    g_assert_cmpfloat (geom->v.ticks->ticks[i].value, >=, 0);
+}
+
+/* One whole-number value (an index of 1205 in a single period): steps of
+ * tens around it, not the two ticks 1000 and 1500. */
+static void
+test_one_whole_value (void)
+{
+  double x[] = { 1672531200 };
+  double y[] = { 1205 };
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Index over time");
+  g_autoptr(AssayChartSeries) s = assay_chart_series_new_xy (ASSAY_CHART_KIND_SCATTER, NULL, x, y, 1);
+  g_autoptr(AssayChartGeometry) geom = NULL;
+
+  assay_chart_spec_add_series (spec, s);
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, NULL, NULL, ASSAY_CHART_SCALE_TIME);
+  geom = assay_chart_geometry_new (spec, NULL, 800, 480);
+  g_assert_cmpuint (geom->v.ticks->n_ticks, >=, 4);
+  g_assert_cmpfloat (geom->v.ticks->min, <, 1205);
+  g_assert_cmpfloat (geom->v.ticks->max, >, 1205);
+  g_assert_cmpfloat (geom->v.ticks->step, <=, 100);
+
+  /* Two whole numbers, 2 and 3 (gnuplot's "Gnuplot" of 1986): ticks a step
+   * beyond both, the dots inside the plot. */
+  {
+    double x2[] = { 504921600, 504921600 };
+    double y2[] = { 2, 3 };
+    g_autoptr(AssayChartSpec) spec2 = assay_chart_spec_new ("Gnuplot over time");
+    g_autoptr(AssayChartSeries) s2 = assay_chart_series_new_xy (ASSAY_CHART_KIND_LINE, NULL, x2, y2, 2);
+    g_autoptr(AssayChartGeometry) geom2 = NULL;
+
+    assay_chart_spec_add_series (spec2, s2);
+    assay_chart_spec_set_axis (spec2, ASSAY_CHART_AXIS_X, NULL, NULL, ASSAY_CHART_SCALE_TIME);
+    geom2 = assay_chart_geometry_new (spec2, NULL, 540, 300);
+    g_assert_cmpfloat (geom2->v.ticks->min, <, 2);
+    g_assert_cmpfloat (geom2->v.ticks->max, >, 3);
+    g_assert_cmpfloat (geom2->v.ticks->step, ==, 1);
+  }
+}
+
+/* A label as a real PDF gave it ("International\x02Journal…", the font's
+ * spaces as U+0002) draws with spaces, not boxes of hex digits. */
+static void
+test_printable (void)
+{
+  g_autofree char *a = _assay_chart_printable ("International\x02Journal\x02of\x02\x02Management");
+  g_autofree char *b = _assay_chart_printable ("Umsatz \xc2\x85 2023 \xe2\x82\xac");
+  g_autofree char *c = _assay_chart_printable ("broken \xff\xfe text");
+
+  g_assert_cmpstr (a, ==, "International Journal of  Management");
+  g_assert_cmpstr (b, ==, "Umsatz   2023 \xe2\x82\xac");
+  g_assert_nonnull (c);
+  g_assert_true (g_utf8_validate (c, -1, NULL));
+  g_assert_null (_assay_chart_printable ("Net profit — 2023 €"));
+  g_assert_null (_assay_chart_printable (NULL));
+}
+
+/* Horizontal bars of 830 and -3 in a narrow card (R-intro's key figures
+ * in the window): as many ticks as the numbers' labels leave room for,
+ * so the axis starts at -500, not -1000 with half the card empty; the
+ * labels still clear of each other. */
+static void
+test_value_ticks_narrow (void)
+{
+  static const char * const labels[] = { "Area (p. 39)", "Rooms (p. 39)", "Plot region" };
+  static const double values[] = { 830, 5, -3 };
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Key figures");
+  g_autoptr(AssayChartSeries) s = assay_chart_series_new_bars (NULL, labels, values, 3);
+  PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+
+  pango_cairo_context_set_resolution (context, 96);
+  assay_chart_spec_add_series (spec, s);
+  assay_chart_spec_set_horizontal (spec, TRUE);
+  for (guint k = 0; k < 3; k++)
+    {
+      double width = (double[]) { 420, 600, 800 }[k];
+      g_autoptr(AssayChartGeometry) geom = assay_chart_geometry_new (spec, NULL, width, 300);
+      double last_right = -INFINITY;
+
+      g_assert_cmpfloat (geom->h.ticks->min, >=, -500);
+      g_assert_cmpfloat (geom->h.ticks->min, <, -3);
+      g_assert_cmpfloat (geom->h.ticks->max, >=, 830);
+      g_assert_cmpuint (geom->h.ticks->n_ticks, >=, 4);
+      for (guint i = 0; i < geom->h.ticks->n_ticks; i++)
+        {
+          g_autoptr(PangoLayout) layout = _assay_chart_layout (context, geom, geom->h.ticks->ticks[i].label, 1, FALSE);
+          double centre = _assay_chart_scale_map (&geom->h, geom->h.ticks->ticks[i].value);
+          int lw;
+
+          pango_layout_get_pixel_size (layout, &lw, NULL);
+          g_assert_cmpfloat (centre - lw / 2.0, >=, last_right + 16);
+          last_right = centre + lw / 2.0;
+        }
+    }
+  g_object_unref (context);
+}
+
+/* A verdict longer than a narrow card ("Acceptable conformity with
+ * Benford's law · 1791 numb…" in the window) wraps to a second line, and
+ * the plot starts below it. */
+static void
+test_subtitle_wraps (void)
+{
+  g_autoptr(AssayChartSpec) spec = bar_spec ();
+  g_autoptr(AssayChartGeometry) narrow = NULL;
+  g_autoptr(AssayChartGeometry) wide = NULL;
+  PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+  g_autoptr(PangoLayout) layout = NULL;
+
+  pango_cairo_context_set_resolution (context, 96);
+  assay_chart_spec_set_subtitle (spec, "Acceptable conformity with Benford’s law · 1791 numbers");
+  assay_chart_spec_set_subtitle_tone (spec, ASSAY_CHART_TONE_GOOD);
+  narrow = assay_chart_geometry_new (spec, NULL, 300, 300);
+  wide = assay_chart_geometry_new (spec, NULL, 900, 300);
+  layout = _assay_chart_subtitle_layout (context, narrow, NULL);
+  g_assert_cmpint (pango_layout_get_line_count (layout), ==, 2);
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  g_assert_cmpfloat (narrow->plot.y, >=, narrow->subtitle_y + 2 * narrow->text_height);
+  g_assert_cmpfloat (narrow->plot.y - wide->plot.y, >=, narrow->text_height * 0.8);
+  g_object_unref (context);
+}
+
 /* One dated point: a time axis of months around it, not seconds around
  * midnight. */
 static void
@@ -332,6 +549,12 @@ main (int   argc,
   g_test_add_func ("/assay/chart-geometry/bars", test_bars);
   g_test_add_func ("/assay/chart-geometry/horizontal", test_horizontal);
   g_test_add_func ("/assay/chart-geometry/dense-labels", test_dense_labels);
+  g_test_add_func ("/assay/chart-geometry/page-labels", test_page_labels);
+  g_test_add_func ("/assay/chart-geometry/zero-bars", test_zero_bars);
+  g_test_add_func ("/assay/chart-geometry/subtitle-wraps", test_subtitle_wraps);
+  g_test_add_func ("/assay/chart-geometry/value-ticks-narrow", test_value_ticks_narrow);
+  g_test_add_func ("/assay/chart-geometry/printable", test_printable);
+  g_test_add_func ("/assay/chart-geometry/one-whole-value", test_one_whole_value);
   g_test_add_func ("/assay/chart-geometry/time-one-point", test_time_one_point);
   g_test_add_func ("/assay/chart-geometry/line-nearest", test_line_nearest);
   g_test_add_func ("/assay/chart-geometry/line-million", test_line_million);

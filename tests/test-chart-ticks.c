@@ -156,6 +156,23 @@ test_log (void)
 
   /* A non-positive minimum has no place: the range starts below the maximum. */
   g_assert_cmpfloat (d->min, >, 0);
+
+  /* Far from 1, powers of ten: "10⁻⁵", not "0.00001" (R-intro's numbers);
+   * "10¹⁸", not eighteen digits and a T. */
+  {
+    g_autoptr(AssayChartTicks) e = assay_chart_ticks_log (2e-5, 3e10, 20, NULL);
+
+    g_assert_cmpfloat (e->min, ==, 1e-5);
+    g_assert_cmpstr (e->ticks[0].label, ==, "10⁻⁵");
+    g_assert_cmpstr (e->ticks[1].label, ==, "10⁻⁴");
+    g_assert_cmpstr (e->ticks[2].label, ==, "0.001");
+    g_assert_cmpstr (e->ticks[5].label, ==, "1");
+    g_assert_cmpstr (e->ticks[e->n_ticks - 1].label, ==, "100G");
+    for (guint i = 0; i < b->n_ticks; i++)
+      if (b->ticks[i].value > 1e15)
+        g_assert_nonnull (g_strrstr (b->ticks[i].label, "10"));
+    g_assert_cmpstr (b->ticks[b->n_ticks - 1].label, ==, "10³⁰");
+  }
 }
 
 static double

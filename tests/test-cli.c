@@ -550,6 +550,13 @@ assert_corpus_charts (const char *folder,
 
   corpus = assay_charts_corpus_build (docs, NULL);
   g_assert_cmpuint (corpus->groups->len, ==, json_array_get_length (groups));
+  /* Each near-duplicate bar names the document it is like: "b.pdf ≈ a.pdf". */
+  {
+    AssayChartSpec *near = corpus->near_duplicates;
+
+    for (guint i = 0; n_members > 0 && i < n_members; i++)
+      g_assert_nonnull (strstr (assay_chart_series_get_label (assay_chart_spec_get_series (near, 0), i), " ≈ "));
+  }
   g_assert_cmpint (g_mkdir (rebuilt, 0700), ==, 0);
   g_assert_true (assay_charts_export_corpus (corpus, rebuilt, NULL, NULL, &error));
   g_assert_no_error (error);

@@ -299,12 +299,27 @@ test_charts (Fixture       *fixture,
   shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-charts-clicked");
   g_clear_pointer (&shot, g_free);
 
-  /* A page's bar shows that page, nothing selected. */
+  /* A page's bar shows that page, nothing selected, its key figures
+   * marked: none on page 1, the clicked figure's among those of its page. */
   scroll_into_view (GTK_WIDGET (pages));
   click_item (pages, 0, 0);
   g_assert_null (gtk_single_selection_get_selected_item (selection));
   args[1] = GUINT_TO_POINTER (1);
   g_assert_true (assay_test_ui_wait (preview_on_page, args, WAIT_MS));
+  if (assay_result_figure_get_page (figure) != 1)
+    {
+      graphene_rect_t bounds;
+
+      g_assert_false (assay_page_preview_get_highlight_bounds (preview, &bounds));
+      click_item (pages, 0, page - 1);
+      args[1] = GUINT_TO_POINTER (page);
+      g_assert_true (assay_test_ui_wait (preview_on_page, args, WAIT_MS));
+      g_assert_null (gtk_single_selection_get_selected_item (selection));
+      g_assert_true (assay_page_preview_get_highlight_bounds (preview, &bounds));
+      g_assert_cmpfloat (bounds.size.width, >, 0);
+      shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-charts-page-clicked");
+      g_clear_pointer (&shot, g_free);
+    }
 
   /* Saved as shown: a PNG of the chart's size at least, an SVG with its marks. */
   {

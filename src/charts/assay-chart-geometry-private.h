@@ -20,6 +20,8 @@ typedef struct
   gboolean          category;      /* slots of equal size, one per category */
   guint             n_categories;
   char            **labels;        /* (category) borrowed from the series */
+  guint8           *shown;         /* (category, below the plot) which labels are drawn */
+  guint             label_every;   /* (category, below the plot) the step between them */
   gboolean          log;
   gboolean          time;
   double            t0, t1;        /* the domain, log₁₀ on a log scale */
@@ -77,6 +79,10 @@ double _assay_chart_scale_map     (const AssayChartScaleGeom *scale,
 double _assay_chart_scale_slot    (const AssayChartScaleGeom *scale);
 guint  _assay_chart_label_every   (double                     slot,
                                    gboolean                   vertical);
+char  *_assay_chart_printable    (const char                *text);
+PangoLayout *_assay_chart_subtitle_layout (PangoContext      *context,
+                                          const AssayChartGeometry *geom,
+                                          double            *x);
 PangoLayout *_assay_chart_layout  (PangoContext              *context,
                                    const AssayChartGeometry  *geom,
                                    const char                *text,

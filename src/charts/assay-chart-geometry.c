@@ -61,6 +61,43 @@ _assay_chart_scale_map (const AssayChartScaleGeom *scale,
   return scale->p0 + (t - scale->t0) / (scale->t1 - scale->t0) * (scale->p1 - scale->p0);
 }
 
+/* Text from PDFs may hold control characters (a font's spaces as U+0002):
+ * Pango draws each as a box of hex digits (and warns on invalid UTF-8).
+ * Returns: (transfer full) (nullable): @text with each of them a space
+ * (made valid UTF-8 first), or %NULL if it was fine. */
+char *
+_assay_chart_printable (const char *text)
+{
+  GString *out = NULL;
+
+  if (text == NULL)
+    return NULL;
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (text, -1);
+      char *printable = _assay_chart_printable (valid);
+
+      if (printable == NULL)
+        return valid;
+      g_free (valid);
+      return printable;
+    }
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0))
+        {
+          if (out == NULL)
+            out = g_string_new_len (text, p - text);
+          g_string_append_c (out, ' ');
+        }
+      else if (out != NULL)
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return out != NULL ? g_string_free (out, FALSE) : NULL;
+}
+
 PangoLayout *
 _assay_chart_layout (PangoContext             *context,
                      const AssayChartGeometry *geom,
@@ -70,13 +107,36 @@ _assay_chart_layout (PangoContext             *context,
 {
   PangoLayout *layout = pango_layout_new (context);
   PangoFontDescription *desc = pango_font_description_from_string (geom->font);
+  g_autofree char *printable = _assay_chart_printable (text);
 
   pango_font_description_set_absolute_size (desc, geom->font_size * scale * 96.0 / 72.0 * PANGO_SCALE);
   if (bold)
     pango_font_description_set_weight (desc, PANGO_WEIGHT_BOLD);
   pango_layout_set_font_description (layout, desc);
-  pango_layout_set_text (layout, text != NULL ? text : "", -1);
+  pango_layout_set_text (layout, printable != NULL ? printable : text != NULL ? text : "", -1);
   pango_font_description_free (desc);
+  return layout;
+}
+
+/* The subtitle (a verdict, a note on what is left out) in at most two
+ * lines of the chart's width, bold after the dot of a verdict's colour:
+ * measured and drawn from this one layout. */
+PangoLayout *
+_assay_chart_subtitle_layout (PangoContext             *context,
+                              const AssayChartGeometry *geom,
+                              double                   *x)
+{
+  AssayChartSpec *spec = geom->spec;
+  gboolean toned = assay_chart_spec_get_subtitle_tone (spec) != ASSAY_CHART_TONE_NEUTRAL;
+  PangoLayout *layout = _assay_chart_layout (context, geom, assay_chart_spec_get_subtitle (spec), 1, toned);
+  double left = ASSAY_CHART_MARGIN + (toned ? 14 : 0);
+
+  pango_layout_set_width (layout, (int) (MAX (geom->width - left - ASSAY_CHART_MARGIN, 20) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_height (layout, -2);
+  if (x != NULL)
+    *x = left;
   return layout;
 }
 
@@ -186,15 +246,37 @@ scale_set_ticks (AssayChartScaleGeom *scale,
 
   if (scale->axis == ASSAY_CHART_AXIS_Y && !scale->log && !scale->time)
     {
-      gboolean integral = TRUE;
+      gboolean integral = TRUE, points = TRUE;
 
       /* Counts: no tick between two whole numbers. */
       for (guint i = 0; i < assay_chart_spec_get_n_series (spec) && integral; i++)
         {
           AssayChartSeries *s = assay_chart_spec_get_series (spec, i);
+          AssayChartKind kind = assay_chart_series_get_kind (s);
 
-          integral = assay_chart_series_get_kind (s) == ASSAY_CHART_KIND_TIME_SPAN ||
-                     assay_chart_series_get_y_integral (s);
+          integral = kind == ASSAY_CHART_KIND_TIME_SPAN || assay_chart_series_get_y_integral (s);
+          points &= kind == ASSAY_CHART_KIND_LINE || kind == ASSAY_CHART_KIND_SCATTER;
+        }
+      /* Points of a few whole numbers (2 and 3): a step beyond them each
+       * side (1 to 4), not dots on the plot's edges. */
+      if (integral && points && extend && isfinite (max - min) && max - min > 0 && max - min < 3)
+        {
+          if (min != 0)
+            min -= 1;
+          max += 1;
+        }
+      /* One value: the padding assay_chart_ticks_linear() gives it, before
+       * deciding whether whole-number steps are few (1200 alone: steps of
+       * 50 around it, not 1000 and 1500). */
+      if (integral && isfinite (max - min) && max - min == 0)
+        {
+          double pad = fabs (min) > 1e-200 ? fabs (min) * 0.1 : 1;
+
+          if (extend && min >= 0 && min - pad < 0)
+            min = 0;
+          else
+            min -= pad;
+          max += pad;
         }
       if (integral && isfinite (max - min) && max - min < max_ticks)
         max_ticks = (guint) MAX (2, ceil (max - min) + 1);
@@ -255,6 +337,9 @@ continuous_range (AssayChartGeometry  *self,
     {
       *min = MIN (*min, 0);
       *max = MAX (*max, 0);
+      /* Only zeros (no key figure on any page): 0 to 1, not -1 to 1. */
+      if (*min == 0 && *max == 0)
+        *max = 1;
     }
 
   assay_chart_spec_get_axis_range (self->spec, scale->axis, &fixed_min, &fixed_max);
@@ -283,6 +368,79 @@ max_tick_label_width (PangoContext             *context,
       widest = MAX (widest, w);
     }
   return widest;
+}
+
+/* Which category labels below the plot are drawn: every n-th, n a nice
+ * step (1, 2, 5, 10, 20, 50…) that leaves room for the widest label, so
+ * page numbers read 1, 10, 20, 30 and never run into each other. Labels
+ * that count up by one (pages) show the multiples of n (and the first from
+ * a step of 10); others every n-th from the first. A text label may be
+ * ellipsized to about 60 px; a number never is. Labels keep 16 px apart. */
+static void
+choose_h_labels (PangoContext             *context,
+                 const AssayChartGeometry *self,
+                 AssayChartScaleGeom      *scale)
+{
+  double slot = fabs (_assay_chart_scale_slot (scale));
+  double widest = 0, label_w;
+  glong longest = 0;
+  guint n = scale->n_categories, measured = 0, every, need;
+  gboolean numeric = n > 0, counting = n > 0;
+  guint64 first = 0;
+
+  scale->shown = g_new0 (guint8, MAX (n, 1));
+  for (guint i = 0; i < n; i++)
+    {
+      const char *label = scale->labels[i];
+      char *end = NULL;
+      guint64 v;
+
+      if (label == NULL || label[0] == '\0')
+        {
+          numeric = counting = FALSE;
+          continue;
+        }
+      longest = MAX (longest, g_utf8_strlen (label, -1));
+      v = g_ascii_strtoull (label, &end, 10);
+      if (end == label || *end != '\0' || !g_ascii_isdigit (label[0]))
+        numeric = counting = FALSE;
+      else if (i == 0)
+        first = v;
+      else if (v != first + i)
+        counting = FALSE;
+    }
+
+  /* The longest labels by characters are the widest near enough: measure
+   * a few of them, not thousands. */
+  for (guint i = 0; i < n && measured < 8; i++)
+    if (scale->labels[i] != NULL && g_utf8_strlen (scale->labels[i], -1) == longest)
+      {
+        double w;
+
+        text_size (context, self, scale->labels[i], 1, FALSE, &w, NULL);
+        widest = MAX (widest, w);
+        measured++;
+      }
+
+  label_w = numeric ? widest : MIN (widest, 60);
+  if (!(slot > 0) || !isfinite (slot))
+    need = 1;
+  else
+    need = (guint) MAX (1, ceil ((label_w + 16) / slot - 1e-9));
+  every = need <= 1 ? 1 : (guint) assay_chart_nice_number (need, FALSE);
+  scale->label_every = every;
+
+  if (counting && every > 1)
+    {
+      /* "1" as well once the step is 10 or more (1, 10, 20…, not 1, 4, 6…). */
+      scale->shown[0] = every >= 10;
+      for (guint i = 1; i < n; i++)
+        if ((first + i) % every == 0 && (!scale->shown[0] || i >= need))
+          scale->shown[i] = TRUE;
+    }
+  else
+    for (guint i = 0; i < n; i += every)
+      scale->shown[i] = TRUE;
 }
 
 static void
@@ -435,8 +593,14 @@ build_marks (AssayChartGeometry *self)
           {
             double slot = _assay_chart_scale_slot (pos);
             double bw = MIN (fabs (slot) * 0.72 / MAX (n_bar_series, 1), horizontal ? 32 : 72);
-            double inset = (fabs (slot) - bw * MAX (n_bar_series, 1)) / 2;
+            double inset;
             double b0 = val->log ? val->p0 : _assay_chart_scale_map (val, 0);
+
+            /* Thousands of pages in a few hundred pixels: a bar is still a
+             * pixel wide (neighbours overlap, the tallest shows), not a
+             * sliver too thin to draw. */
+            bw = MAX (bw, 1);
+            inset = (fabs (slot) - bw * MAX (n_bar_series, 1)) / 2;
 
             g->rects = g_new0 (AssayChartRect, MAX (n, 1));
             for (guint i = 0; i < n; i++)
@@ -746,7 +910,11 @@ assay_chart_geometry_new (AssayChartSpec          *spec,
     }
   if (assay_chart_spec_get_subtitle (spec) != NULL)
     {
-      text_size (context, self, assay_chart_spec_get_subtitle (spec), 1, FALSE, NULL, &sub_h);
+      g_autoptr(PangoLayout) layout = _assay_chart_subtitle_layout (context, self, NULL);
+      int lh;
+
+      pango_layout_get_pixel_size (layout, NULL, &lh);
+      sub_h = lh;
       self->subtitle_y = top;
       top += sub_h;
     }
@@ -820,6 +988,37 @@ assay_chart_geometry_new (AssayChartSpec          *spec,
       gboolean extend = self->h.axis == ASSAY_CHART_AXIS_Y;
 
       scale_set_ticks (&self->h, spec, extend ? vmin : pmin, extend ? vmax : pmax, max_ticks, extend);
+
+      /* Numbers are narrower than the dates the first spacing is for: as
+       * many ticks as their labels leave room for, with 32 px between
+       * them (-500 0 500 1000 in a narrow card, not -1000 0 1000 for a
+       * bar of -3 beside one of 830), if the new labels keep 40 px apart
+       * (a Gantt of 7 s in steps of 1 s, not 0.5 s). */
+      if (!self->h.time)
+        {
+          double widest = max_tick_label_width (context, self, &self->h);
+          guint more = (guint) MAX (2, (right - left) / MAX (widest + 32, 56));
+
+          if (more > max_ticks)
+            {
+              AssayChartTicks *before = g_steal_pointer (&self->h.ticks);
+              double t0 = self->h.t0, t1 = self->h.t1;
+              double room;
+
+              scale_set_ticks (&self->h, spec, extend ? vmin : pmin, extend ? vmax : pmax, more, extend);
+              room = self->h.ticks->n_ticks > 1 ? (right - left) / (self->h.ticks->n_ticks - 1) : right - left;
+              if (max_tick_label_width (context, self, &self->h) + 40 > room)
+                {
+                  g_clear_pointer (&self->h.ticks, assay_chart_ticks_free);
+                  self->h.ticks = before;
+                  self->h.t0 = t0;
+                  self->h.t1 = t1;
+                }
+              else
+                assay_chart_ticks_free (before);
+            }
+        }
+
       /* Make room for the last label, centred on the right edge. */
       if (self->h.ticks->n_ticks > 0 && self->h.ticks->ticks[self->h.ticks->n_ticks - 1].label != NULL)
         {
@@ -850,6 +1049,8 @@ assay_chart_geometry_new (AssayChartSpec          *spec,
       self->v.p0 = bottom;
       self->v.p1 = top;
     }
+  if (self->h.category)
+    choose_h_labels (context, self, &self->h);
 
   build_marks (self);
   g_object_unref (context);
@@ -878,6 +1079,8 @@ assay_chart_geometry_free (AssayChartGeometry *self)
   g_clear_pointer (&self->v.ticks, assay_chart_ticks_free);
   g_free (self->h.labels);
   g_free (self->v.labels);
+  g_free (self->h.shown);
+  g_free (self->v.shown);
   g_ptr_array_unref (self->legend);
   g_free (self->font);
   assay_chart_spec_unref (self->spec);
@@ -985,6 +1188,26 @@ assay_chart_geometry_hit_test (const AssayChartGeometry *self,
           break;
 
         case ASSAY_CHART_KIND_BAR:
+          {
+            const AssayChartScaleGeom *pos = horizontal ? &self->v : &self->h;
+            double slot = _assay_chart_scale_slot (pos);
+            double c = horizontal ? y : x;
+            double k = slot != 0 ? floor ((c - pos->p0) / slot) : -1;
+
+            /* The bar of the slot under the pointer first: bars a pixel
+             * wide over thousands of pages overlap their neighbours. */
+            if (k >= 0 && k < n)
+              {
+                const AssayChartRect *r = &g->rects[(guint) k];
+                double a = horizontal ? r->y : r->x, b = horizontal ? r->y + r->h : r->x + r->w;
+
+                if (r->w > 0 && c >= a && c < b)
+                  {
+                    best_index = (guint) k;
+                    break;
+                  }
+              }
+          }
           for (guint i = 0; i < n; i++)
             {
               const AssayChartRect *r = &g->rects[i];

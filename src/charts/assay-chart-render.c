@@ -47,10 +47,13 @@ draw_text (cairo_t                  *cr,
            double                    max_width)
 {
   g_autoptr(PangoLayout) layout = NULL;
+  g_autofree char *printable = _assay_chart_printable (text);
   int w, h;
 
   if (text == NULL || text[0] == '\0')
     return;
+  if (printable != NULL)
+    text = printable;
 
   layout = pango_cairo_create_layout (cr);
   {
@@ -89,17 +92,35 @@ draw_scale (cairo_t                   *cr,
   if (scale->category)
     {
       double slot = _assay_chart_scale_slot (scale);
-      guint every = _assay_chart_label_every (slot, scale->vertical);
-      for (guint i = 0; i < scale->n_categories; i += every)
+
+      if (scale->vertical)
+        {
+          guint every = _assay_chart_label_every (slot, TRUE);
+
+          for (guint i = 0; i < scale->n_categories; i += every)
+            draw_text (cr, geom, &palette->foreground, scale->labels[i], plot->x - 6,
+                       _assay_chart_scale_map (scale, i), ALIGN_END, TRUE, 1, FALSE, geom->v_label_width);
+          return;
+        }
+
+      /* Below the plot: the labels the geometry chose, with a tick mark
+       * under each when only some are shown. */
+      for (guint i = 0; i < scale->n_categories; i++)
         {
           double p = _assay_chart_scale_map (scale, i);
 
-          if (scale->vertical)
-            draw_text (cr, geom, &palette->foreground, scale->labels[i], plot->x - 6, p,
-                       ALIGN_END, TRUE, 1, FALSE, geom->v_label_width);
-          else
-            draw_text (cr, geom, &palette->foreground, scale->labels[i], p, geom->h_labels_y,
-                       ALIGN_CENTER, FALSE, 1, FALSE, every > 1 ? fabs (slot) * every : fabs (slot) - 2);
+          if (scale->shown != NULL && !scale->shown[i])
+            continue;
+          draw_text (cr, geom, &palette->foreground, scale->labels[i], p, geom->h_labels_y,
+                     ALIGN_CENTER, FALSE, 1, FALSE, MAX (fabs (slot) * MAX (scale->label_every, 1) - 16, 8));
+          if (scale->label_every > 1)
+            {
+              set_color (cr, &palette->axis, 1);
+              cairo_set_line_width (cr, 1);
+              cairo_move_to (cr, round (p) + 0.5, plot->y + plot->h);
+              cairo_line_to (cr, round (p) + 0.5, plot->y + plot->h + 4);
+              cairo_stroke (cr);
+            }
         }
       return;
     }
@@ -197,18 +218,30 @@ assay_chart_render_frame (cairo_t                  *cr,
       const AssayChartColor *color = tone == ASSAY_CHART_TONE_GOOD ? &palette->good
                                    : tone == ASSAY_CHART_TONE_WARNING ? &palette->warning
                                    : tone == ASSAY_CHART_TONE_BAD ? &palette->bad : NULL;
-      double x = ASSAY_CHART_MARGIN;
+      g_autoptr(PangoLayout) layout = NULL;
+      double x;
 
       /* A verdict: a dot and the words in its colour. */
       if (color != NULL)
         {
           set_color (cr, color, 1);
-          cairo_arc (cr, x + 4, geom->subtitle_y + geom->text_height / 2, 4, 0, 2 * G_PI);
+          cairo_arc (cr, ASSAY_CHART_MARGIN + 4, geom->subtitle_y + geom->text_height / 2, 4, 0, 2 * G_PI);
           cairo_fill (cr);
-          x += 14;
         }
-      draw_text (cr, geom, color != NULL ? color : &palette->dim, assay_chart_spec_get_subtitle (spec),
-                 x, geom->subtitle_y, ALIGN_START, FALSE, 1, color != NULL, geom->width - x - ASSAY_CHART_MARGIN);
+      layout = pango_cairo_create_layout (cr);
+      {
+        g_autoptr(PangoLayout) model = _assay_chart_subtitle_layout (pango_layout_get_context (layout), geom, &x);
+
+        pango_layout_set_font_description (layout, pango_layout_get_font_description (model));
+        pango_layout_set_text (layout, pango_layout_get_text (model), -1);
+        pango_layout_set_width (layout, pango_layout_get_width (model));
+        pango_layout_set_wrap (layout, pango_layout_get_wrap (model));
+        pango_layout_set_ellipsize (layout, pango_layout_get_ellipsize (model));
+        pango_layout_set_height (layout, pango_layout_get_height (model));
+      }
+      set_color (cr, color != NULL ? color : &palette->dim, 1);
+      cairo_move_to (cr, round (x), round (geom->subtitle_y));
+      pango_cairo_show_layout (cr, layout);
     }
 
   for (guint i = 0; i < geom->legend->len; i++)
@@ -277,7 +310,9 @@ rounded_rect (cairo_t              *cr,
               double                radius)
 {
   radius = MIN (radius, MIN (r->w, r->h) / 2);
-  if (radius < 0.5)
+  /* A bar a pixel or two wide (thousands of pages) is a plain rectangle:
+   * no arcs to see, four fewer to fill each. */
+  if (radius < 1)
     {
       cairo_rectangle (cr, r->x, r->y, r->w, r->h);
       return;
@@ -468,7 +503,9 @@ assay_chart_render_series (cairo_t                  *cr,
 
   cairo_restore (cr);
 
-  if (g->kind == ASSAY_CHART_KIND_BAR && assay_chart_spec_get_horizontal (geom->spec) && n <= 40)
+  /* Values on every bar tall enough for one (draw_bar_values()): a chart
+   * of 85 key figures 2,000 px tall is read bar by bar, far from its axis. */
+  if (g->kind == ASSAY_CHART_KIND_BAR && assay_chart_spec_get_horizontal (geom->spec))
     draw_bar_values (cr, geom, palette, g);
 }
 

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "assay-chart-geometry-private.h"
 #include "assay-chart-spec.h"
 #include "assay-chart-ticks.h"
 
@@ -399,6 +400,7 @@ assay_chart_spec_describe_item (AssayChartSpec *self,
   const char *unit, *label, *note, *name;
   const double *x, *y;
   g_autofree char *value = NULL;
+  g_autofree char *printable = NULL;
 
   g_return_val_if_fail (self != NULL, NULL);
 
@@ -412,6 +414,8 @@ assay_chart_spec_describe_item (AssayChartSpec *self,
   unit = assay_chart_series_get_unit (s) != NULL ? assay_chart_series_get_unit (s)
                                                  : self->axes[ASSAY_CHART_AXIS_Y].unit;
   label = assay_chart_series_get_label (s, index);
+  if ((printable = _assay_chart_printable (label)) != NULL)
+    label = printable;   /* as the chart draws it */
   note = assay_chart_series_get_note (s, index);
   name = assay_chart_series_get_name (s);
   x = assay_chart_series_get_x (s);

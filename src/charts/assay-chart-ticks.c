@@ -309,6 +309,25 @@ assay_chart_ticks_linear (double      min,
   return ticks;
 }
 
+/* A decade far from 1 as a power of ten, "10⁻⁵" or "10¹⁸ EUR": shorter
+ * than 0.00001 and readable where SI prefixes end. */
+static char *
+format_power (int         decade,
+              const char *unit)
+{
+  static const char *superscripts[] = { "⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹" };
+  GString *text = g_string_new ("10");
+  g_autofree char *digits = g_strdup_printf ("%d", ABS (decade));
+
+  if (decade < 0)
+    g_string_append (text, "⁻");
+  for (const char *p = digits; *p != '\0'; p++)
+    g_string_append (text, superscripts[*p - '0']);
+  if (unit != NULL && unit[0] != '\0')
+    g_string_append_printf (text, " %s", unit);
+  return g_string_free (text, FALSE);
+}
+
 /**
  * assay_chart_ticks_log:
  * @min: the smallest positive value to show
@@ -318,7 +337,8 @@ assay_chart_ticks_linear (double      min,
  *
  * Ticks on a log₁₀ axis. The range widens to whole decades; a decade step
  * of more than one is taken when there are too many; over one or two decades
- * 2 and 5 are labelled too. Values ≤ 0 have no place on it.
+ * 2 and 5 are labelled too. Decades below 0.001 and above 10¹⁵ read as
+ * powers of ten ("10⁻⁵"). Values ≤ 0 have no place on it.
  *
  * Returns: (transfer full): the ticks; step is in decades.
  */
@@ -370,8 +390,9 @@ assay_chart_ticks_log (double      min,
   for (int d = d0; d <= d1; d += dstep)
     {
       double v = pow (10, d);
+      gboolean power = (d < -3 || d > 15) && g_strcmp0 (unit, "%") != 0;
 
-      ticks_add (ticks, v, assay_chart_format_tick (v, v, v, unit));
+      ticks_add (ticks, v, power ? format_power (d, unit) : assay_chart_format_tick (v, v, v, unit));
       if (with_minor && d < d1)
         {
           ticks_add (ticks, 2 * v, assay_chart_format_tick (2 * v, v, 2 * v, unit));

@@ -230,6 +230,7 @@ typedef struct
   guint  last_doc;   /* 1-based index of the last document counted */
   guint  n_dated;    /* documents where it has a period */
   guint  last_dated_doc;
+  guint  n_dated_values;   /* its values with a period, in all documents */
 } LabelCount;
 
 static void
@@ -645,8 +646,8 @@ build_near_duplicates (GPtrArray *docs,
   assay_chart_spec_set_empty_text (spec, _("No near-duplicate documents"));
   assay_chart_spec_set_horizontal (spec, TRUE);
 
-  /* One bar a member (named; the first of its group in the tooltip): its
-   * likeness to the first document of its group. */
+  /* One bar a member, named with the first of its group ("b.pdf ≈ a.pdf"):
+   * its likeness to that document. */
   for (guint g = 0; g < groups->len; g++)
     {
       const AssayChartsCorpusGroup *group = &g_array_index (groups, AssayChartsCorpusGroup, g);
@@ -660,7 +661,8 @@ build_near_duplicates (GPtrArray *docs,
           const char *name = doc->name != NULL ? doc->name : "";
           double share = 100.0 * group->similarities[m];
 
-          g_ptr_array_add (labels, g_strdup (name));
+          /* Translators: a bar's label: a document, and the one its text is like */
+          g_ptr_array_add (labels, g_strdup_printf (_("%s ≈ %s"), name, first_name));
           /* Translators: a bar's tooltip: the similarity, the document it is like, the group's number */
           g_ptr_array_add (notes, g_strdup_printf (_("%.0f %% like %s · group %u"), share, first_name, g + 1));
           g_array_append_val (values, share);
@@ -740,6 +742,8 @@ assay_charts_corpus_build (GPtrArray  *docs,
               c->n_documents++;
               c->last_doc = d + 1;
             }
+          if (doc->figures[i].dated)
+            c->n_dated_values++;
           if (doc->figures[i].dated && c->last_dated_doc != d + 1)
             {
               c->n_dated++;
@@ -764,7 +768,9 @@ assay_charts_corpus_build (GPtrArray  *docs,
         }
     }
   /* By default the figure dated in most documents, so that the chart has a
-   * line (most documents first when there is none). */
+   * line; of those, the one with most dated values (a series of years in
+   * one report rather than a single dot); most documents first when there
+   * is none. */
   if (chosen == NULL && counts->len > 0)
     {
       LabelCount *best = g_ptr_array_index (counts, 0);
@@ -773,7 +779,8 @@ assay_charts_corpus_build (GPtrArray  *docs,
         {
           LabelCount *c = g_ptr_array_index (counts, i);
 
-          if (c->n_dated > best->n_dated)
+          if (c->n_dated > best->n_dated ||
+              (c->n_dated == best->n_dated && c->n_dated_values > best->n_dated_values))
             best = c;
         }
       chosen = best->key;

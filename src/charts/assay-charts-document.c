@@ -44,7 +44,8 @@ AssayChartSpec *
 assay_charts_document_key_figures (const AssayChartsDocument *doc)
 {
   g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) label_counts = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -73,9 +74,21 @@ assay_charts_document_key_figures (const AssayChartsDocument *doc)
         }
     }
 
+  /* A label charted twice ("Price" on two pages) says which page each is. */
   for (guint i = 0; i < doc->n_figures; i++)
     {
       const char *u = doc->figure_units != NULL && doc->figure_units[i] != NULL ? doc->figure_units[i] : "";
+      const char *label = doc->figure_labels[i] != NULL ? doc->figure_labels[i] : "";
+
+      if (isfinite (doc->figure_values[i]) && unit != NULL && g_str_equal (u, unit))
+        g_hash_table_insert (label_counts, (gpointer) label,
+                             GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (label_counts, label)) + 1));
+    }
+
+  for (guint i = 0; i < doc->n_figures; i++)
+    {
+      const char *u = doc->figure_units != NULL && doc->figure_units[i] != NULL ? doc->figure_units[i] : "";
+      const char *label = doc->figure_labels[i] != NULL ? doc->figure_labels[i] : "";
       double v = doc->figure_values[i];
 
       if (!isfinite (v))
@@ -85,7 +98,12 @@ assay_charts_document_key_figures (const AssayChartsDocument *doc)
           others++;
           continue;
         }
-      g_ptr_array_add (labels, (gpointer) doc->figure_labels[i]);
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (label_counts, label)) > 1 &&
+          doc->figure_pages != NULL && doc->figure_pages[i] > 0)
+        /* Translators: a key figure's label on a chart, and the page it is on */
+        g_ptr_array_add (labels, g_strdup_printf (_("%s (p. %u)"), label, doc->figure_pages[i]));
+      else
+        g_ptr_array_add (labels, g_strdup (doc->figure_labels[i]));
       g_array_append_val (values, v);
       g_array_append_val (ids, i);
       if (doc->figure_pages != NULL && doc->figure_pages[i] > 0)
@@ -101,6 +119,7 @@ assay_charts_document_key_figures (const AssayChartsDocument *doc)
         all_positive = FALSE;
     }
   g_ptr_array_add (notes, NULL);
+  g_ptr_array_add (labels, NULL);
 
   series = assay_chart_series_new_bars (NULL, (const char * const *) labels->pdata,
                                         (const double *) (gpointer) values->data, values->len);
@@ -245,6 +264,7 @@ static AssayChartSpec *
 per_page (const AssayChartsDocument *doc,
           const char                *chart,
           const char                *value_title,
+          const char                *none_text,
           const double              *counts,
           guint                      n_pages)
 {
@@ -253,6 +273,18 @@ per_page (const AssayChartsDocument *doc,
   g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(AssayChartSeries) series = NULL;
   g_autofree guint *pages = g_new (guint, MAX (n_pages, 1));
+  gboolean any = FALSE;
+
+  /* Pages but nothing on any: the empty text, not an axis of zeros. */
+  for (guint p = 0; p < n_pages && !any; p++)
+    any = counts[p] != 0;
+  if (!any && n_pages > 0)
+    {
+      assay_chart_spec_set_empty_text (spec, none_text);
+      n_pages = 0;
+    }
+  else
+    assay_chart_spec_set_empty_text (spec, _("No pages"));
 
   for (guint p = 0; p < n_pages; p++)
     {
@@ -265,7 +297,6 @@ per_page (const AssayChartsDocument *doc,
   assay_chart_spec_add_series (spec, series);
   assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, _("Page"), NULL, ASSAY_CHART_SCALE_LINEAR);
   assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_Y, value_title, NULL, ASSAY_CHART_SCALE_LINEAR);
-  assay_chart_spec_set_empty_text (spec, _("No pages"));
   return spec;
 }
 
@@ -288,7 +319,8 @@ assay_charts_document_figures_per_page (const AssayChartsDocument *doc)
     if (doc->figure_pages[i] > 0)
       counts[doc->figure_pages[i] - 1] += 1;
 
-  return per_page (doc, _("Key figures per page"), _("Key figures"), counts, n_pages);
+  return per_page (doc, _("Key figures per page"), _("Key figures"), _("No key figures on any page"),
+                   counts, n_pages);
 }
 
 /**
@@ -304,7 +336,7 @@ assay_charts_document_numbers_per_page (const AssayChartsDocument *doc)
 
   for (guint p = 0; doc->page_numbers != NULL && p < doc->n_pages; p++)
     counts[p] = doc->page_numbers[p];
-  return per_page (doc, _("Numbers per page"), _("Numbers"), counts,
+  return per_page (doc, _("Numbers per page"), _("Numbers"), _("No numbers on any page"), counts,
                    doc->page_numbers != NULL ? doc->n_pages : 0);
 }
 

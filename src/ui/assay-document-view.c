@@ -1290,16 +1290,36 @@ assay_document_view_select_figure (AssayDocumentView *self,
  * assay_document_view_show_page:
  * @page: 1-based
  *
- * Shows @page in the preview, with nothing selected.
+ * Shows @page in the preview with every key figure of it that was found
+ * there marked (what its bar of key figures per page counts), nothing
+ * selected.
  */
 void
 assay_document_view_show_page (AssayDocumentView *self,
                                guint              page)
 {
+  g_autoptr(GArray) rects = g_array_new (FALSE, FALSE, sizeof (AssayRect));
+  GListModel *figures = self->result != NULL ? assay_document_result_get_figures (self->result) : NULL;
+  guint n = figures != NULL ? g_list_model_get_n_items (figures) : 0;
+
   g_return_if_fail (ASSAY_IS_DOCUMENT_VIEW (self));
 
   gtk_single_selection_set_selected (self->figures_selection, GTK_INVALID_LIST_POSITION);
-  assay_page_preview_set_highlight (self->preview, page, NULL, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayResultFigure) figure = g_list_model_get_item (figures, i);
+      const AssayRect *r;
+      guint n_rects = 0;
+
+      if (assay_result_figure_get_page (figure) != page ||
+          assay_result_figure_get_verification (figure) != ASSAY_VERIFICATION_VERIFIED ||
+          assay_result_figure_get_verified_page (figure) != page)
+        continue;
+      r = assay_result_figure_get_rects (figure, &n_rects);
+      if (r != NULL && n_rects > 0)
+        g_array_append_vals (rects, r, n_rects);
+    }
+  assay_page_preview_set_highlight (self->preview, page, (const AssayRect *) (gpointer) rects->data, rects->len);
 }
 
 static void
