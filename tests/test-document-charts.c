@@ -317,7 +317,7 @@ test_charts (Fixture       *fixture,
       g_assert_null (gtk_single_selection_get_selected_item (selection));
       g_assert_true (assay_page_preview_get_highlight_bounds (preview, &bounds));
       g_assert_cmpfloat (bounds.size.width, >, 0);
-      shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->window), "document-charts-page-clicked");
+      shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "document-charts-page-clicked");
       g_clear_pointer (&shot, g_free);
     }
 
