@@ -40,6 +40,7 @@
 #include "assay-pdf-reader.h"
 #include "assay-pipeline.h"
 #include "assay-result.h"
+#include "assay-store.h"
 
 #define FETCH_WAIT_MS        1000
 #define ERROR_BACKOFF_MS      500
@@ -129,14 +130,18 @@ assay_cluster_role_from_string (const char       *str,
 /* Reporting                                                                  */
 
 /* @result_json: (nullable): with "done"/"failed", the result as stored,
- * sent along (when small enough) so the submitter need not read it back. */
+ * sent along (when small enough) so the submitter need not read it back;
+ * @digest_json: (nullable): with "done", its digest, sent before it with
+ * a header saying where both are (the submitter then parses the digest
+ * only). */
 static void
 publish_progress_full (AssayClusterWorker    *self,
                        const AssayClusterJob *job,
                        const char            *state,
                        double                 fraction,
                        const char            *error,
-                       const char            *result_json)
+                       const char            *result_json,
+                       const char            *digest_json)
 {
   AssayClusterProgress progress = {
     .sha256 = job->sha256,
@@ -147,10 +152,27 @@ publish_progress_full (AssayClusterWorker    *self,
     .error = (char *) error,
   };
   g_autofree char *subject = assay_cluster_progress_subject (job->batch, job->sha256);
-  g_autofree char *json = assay_cluster_progress_to_json_with_result (&progress, result_json);
+  g_autofree char *json = NULL;
+  g_autofree char *spans = NULL;
+  natsConnection *nc = assay_cluster_connection_get_nats (self->connection);
+  natsMsg *msg = NULL;
 
-  /* Progress is a hint (results are what count): never wait for it. */
-  natsConnection_PublishString (assay_cluster_connection_get_nats (self->connection), subject, json);
+  if (result_json != NULL && digest_json != NULL)
+    json = assay_cluster_progress_to_json_with_digest (&progress, result_json, digest_json, &spans);
+  if (json != NULL &&
+      natsMsg_Create (&msg, subject, NULL, json, (int) strlen (json)) == NATS_OK &&
+      natsMsgHeader_Set (msg, ASSAY_CLUSTER_PROGRESS_SPANS_HEADER, spans) == NATS_OK)
+    {
+      /* Progress is a hint (results are what count): never wait for it. */
+      natsConnection_PublishMsg (nc, msg);
+      natsMsg_Destroy (msg);
+      return;
+    }
+  g_clear_pointer (&msg, natsMsg_Destroy);
+
+  g_free (json);
+  json = assay_cluster_progress_to_json_with_result (&progress, result_json);
+  natsConnection_PublishString (nc, subject, json);
 }
 
 static void
@@ -160,7 +182,7 @@ publish_progress (AssayClusterWorker    *self,
                   double                 fraction,
                   const char            *error)
 {
-  publish_progress_full (self, job, state, fraction, error, NULL);
+  publish_progress_full (self, job, state, fraction, error, NULL, NULL);
 }
 
 static void
@@ -205,7 +227,7 @@ store_failure (AssayClusterWorker    *self,
   g_message ("%s failed: %s", job->path, message);
   /* The failure rides along only when it is what the bucket holds (not
    * when a done result was there already). */
-  publish_progress_full (self, job, "failed", 1.0, message, written ? json : NULL);
+  publish_progress_full (self, job, "failed", 1.0, message, written ? json : NULL, NULL);
   g_mutex_lock (&self->lock);
   self->n_failed++;
   g_mutex_unlock (&self->lock);
@@ -238,6 +260,7 @@ typedef struct
   AssayPdfText    *text;
   AssayExtraction *extraction;
   char            *result_json;
+  char            *digest_json;   /* nullable: its digest, when it rides in "done" */
   GError          *error;
   AssayStage       failed_stage;
   double           read_ms;
@@ -286,6 +309,7 @@ call_free (Call *call)
   g_clear_pointer (&call->text, assay_pdf_text_unref);
   g_clear_pointer (&call->extraction, assay_extraction_free);
   g_clear_pointer (&call->result_json, g_free);
+  g_clear_pointer (&call->digest_json, g_free);
   g_clear_error (&call->error);
   g_free (call);
 }
@@ -725,6 +749,18 @@ analyse_worker (GTask        *task,
   source.stage_ms[ASSAY_STAGE_ANALYSE] = call->analyse_ms;
   node = assay_result_build (&source, call->text, call->extraction, analysis);
   call->result_json = json_to_string (node, FALSE);
+  /* Its digest rides along with it in "done": the submitter stores and
+   * writes the text as it is and parses the digest only. */
+  {
+    gsize length = strlen (call->result_json);
+
+    if (length <= ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS)
+      {
+        g_autoptr(JsonNode) digest = assay_store_make_digest (node, length);
+
+        call->digest_json = json_to_string (digest, FALSE);
+      }
+  }
 
 out:
   g_task_return_boolean (task, TRUE);
@@ -791,7 +827,8 @@ analyse_and_store (Slot    *slot,
   g_mutex_unlock (&self->lock);
   /* Stored first: the message carries what the bucket holds (another
    * worker's equal result when it was there already: then none). */
-  publish_progress_full (self, job, "done", 1.0, NULL, written ? call->result_json : NULL);
+  publish_progress_full (self, job, "done", 1.0, NULL, written ? call->result_json : NULL,
+                         written ? call->digest_json : NULL);
   call_free (call);
 
   return OUTCOME_ACKED;
