@@ -86,6 +86,7 @@ struct _AssayClusterWorker
   GPtrArray              *slots;          /* Slot* */
   guint                   n_running;      /* slots not yet exited (main thread) */
   gint                    stopping;       /* atomic */
+  gint                    n_busy;         /* atomic: jobs being handled */
   gint                    cancel_now;     /* atomic */
   GPtrArray              *waiters;        /* GTask* */
   guint                   metrics_source;
@@ -878,9 +879,30 @@ run_analyse (Slot            *slot,
 /* ------------------------------------------------------------------------ */
 /* Slots                                                                      */
 
+static void publish_figures (AssayClusterWorker *self);
+
+static void handle_message_busy (Slot    *slot,
+                                 natsMsg *msg);
+
+/* A worker that takes a job while idle says so at once, besides every
+ * METRICS_INTERVAL_S: a submitter that started meanwhile hears of it from
+ * the first job of its batch, not only when the timer next fires (a short
+ * batch could end before that). Once a batch, not once a job. */
 static void
 handle_message (Slot    *slot,
                 natsMsg *msg)
+{
+  AssayClusterWorker *self = slot->worker;
+
+  if (g_atomic_int_add (&self->n_busy, 1) == 0)
+    publish_figures (self);
+  handle_message_busy (slot, msg);
+  g_atomic_int_add (&self->n_busy, -1);
+}
+
+static void
+handle_message_busy (Slot    *slot,
+                     natsMsg *msg)
 {
   AssayClusterWorker *self = slot->worker;
   g_autoptr(GError) error = NULL;
@@ -1084,14 +1106,20 @@ assay_cluster_worker_dup_metrics_json (AssayClusterWorker *self)
   return json_to_string (root, FALSE);
 }
 
-static gboolean
-publish_metrics (gpointer user_data)
+/* Any thread. */
+static void
+publish_figures (AssayClusterWorker *self)
 {
-  AssayClusterWorker *self = user_data;
   g_autofree char *json = assay_cluster_worker_dup_metrics_json (self);
   g_autofree char *subject = g_strdup_printf ("%s.%s", ASSAY_CLUSTER_METRICS_PREFIX, self->name);
 
   natsConnection_PublishString (assay_cluster_connection_get_nats (self->connection), subject, json);
+}
+
+static gboolean
+publish_metrics (gpointer user_data)
+{
+  publish_figures (user_data);
 
   return G_SOURCE_CONTINUE;
 }
