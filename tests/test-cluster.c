@@ -337,6 +337,77 @@ test_progress_result (void)
   g_assert_null (back_big->result);
 }
 
+/* A "done" message with the result's digest: other readers see one JSON
+ * object with the result in it; the submitter, by the spans header, gets
+ * the digest parsed and the result's text as it is. Spans that do not
+ * fit the message fall back to the whole parse. */
+static void
+test_progress_digest (void)
+{
+  AssayClusterProgress progress = {
+    .sha256 = (char *) "ab", .key = (char *) "ab.t.x", .state = (char *) "done",
+    .progress = 1.0, .worker = (char *) "w1", .error = (char *) "a \",\"result\":{} trap",
+  };
+  const char *result = "{\"status\":\"done\",\"fields\":{\"result\":\"12\"},\"n\":[1,2]}";
+  g_autofree char *digest = g_strdup_printf ("{\"status\":\"done\",\"digest\":{\"result_length\":%u}}",
+                                             (guint) strlen (result));
+  g_autofree char *spans = NULL;
+  g_autofree char *json = assay_cluster_progress_to_json_with_digest (&progress, result, digest, &spans);
+  g_autoptr(AssayClusterProgress) plain = NULL;
+  g_autoptr(AssayClusterProgress) split = NULL;
+  g_autoptr(AssayClusterProgress) wrong = NULL;
+  g_autoptr(AssayClusterProgress) no_spans = NULL;
+  g_autoptr(JsonNode) expected = json_from_string (result, NULL);
+  g_autoptr(JsonNode) expected_digest = json_from_string (digest, NULL);
+  g_autoptr(GString) big = g_string_new ("{\"status\":\"done\",\"pad\":\"");
+  g_autofree char *big_spans = NULL;
+  g_autofree char *big_json = NULL;
+  g_autofree char *bad_spans = NULL;
+  gsize d_at, d_len, r_at, r_len;
+
+  g_assert_nonnull (json);
+  g_assert_nonnull (spans);
+  g_assert_cmpint (sscanf (spans, "%zu %zu %zu %zu", &d_at, &d_len, &r_at, &r_len), ==, 4);
+  g_assert_cmpmem (json + d_at, d_len, digest, strlen (digest));
+  g_assert_cmpmem (json + r_at, r_len, result, strlen (result));
+
+  /* Without the header: the result as before (and the digest ignored). */
+  plain = assay_cluster_progress_from_json (json, strlen (json));
+  g_assert_nonnull (plain);
+  g_assert_cmpstr (plain->error, ==, progress.error);
+  g_assert_true (json_node_equal (plain->result, expected));
+  g_assert_null (plain->result_text);
+
+  split = assay_cluster_progress_from_json_with_spans (json, strlen (json), spans);
+  g_assert_nonnull (split);
+  g_assert_cmpstr (split->key, ==, "ab.t.x");
+  g_assert_cmpstr (split->state, ==, "done");
+  g_assert_cmpstr (split->worker, ==, "w1");
+  g_assert_cmpstr (split->error, ==, progress.error);
+  g_assert_null (split->result);
+  g_assert_true (json_node_equal (split->digest, expected_digest));
+  g_assert_cmpmem (g_bytes_get_data (split->result_text, NULL), g_bytes_get_size (split->result_text),
+                   result, strlen (result));
+
+  /* Spans off by one: parsed whole, as without them. */
+  bad_spans = g_strdup_printf ("%zu %zu %zu %zu", d_at, d_len, r_at + 1, r_len - 1);
+  wrong = assay_cluster_progress_from_json_with_spans (json, strlen (json), bad_spans);
+  g_assert_nonnull (wrong);
+  g_assert_null (wrong->result_text);
+  g_assert_true (json_node_equal (wrong->result, expected));
+  no_spans = assay_cluster_progress_from_json_with_spans (json, strlen (json), "12 x");
+  g_assert_nonnull (no_spans);
+  g_assert_null (no_spans->result_text);
+  g_assert_nonnull (no_spans->result);
+
+  while (big->len <= ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS)
+    g_string_append (big, "xxxxxxxxxxxxxxxx");
+  g_string_append (big, "\"}");
+  big_json = assay_cluster_progress_to_json_with_digest (&progress, big->str, digest, &big_spans);
+  g_assert_null (big_json);
+  g_assert_null (big_spans);
+}
+
 static void
 test_unreachable (void)
 {
@@ -1379,6 +1450,7 @@ main (int    argc,
   assay_fake_llm_install_offline_resolver ();
 
   g_test_add_func ("/assay/cluster/progress-result", test_progress_result);
+  g_test_add_func ("/assay/cluster/progress-digest", test_progress_digest);
   g_test_add_func ("/assay/cluster/unreachable", test_unreachable);
   g_test_add ("/assay/cluster/wrong-credential", Fixture, auth_args,
               fixture_set_up, test_wrong_credential, fixture_tear_down);

@@ -270,6 +270,68 @@ assert_corrupt_is_full_miss (AssayStore *store,
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 }
 
+/* A result held as its digest and text (what a cluster worker sends) is
+ * saved as it is: the same file as saving the tree, which loads back;
+ * a digest that does not match its text is refused. */
+static void
+test_save_text (void)
+{
+  g_autofree char *dir = make_store_dir ();
+  g_autoptr(AssayStore) store = assay_store_new (dir);
+  g_autofree char *key = assay_store_dup_key (store, SHA_A, "general", "offline-1");
+  g_autofree char *other_key = assay_store_dup_key (store, SHA_B, "general", "offline-1");
+  g_autofree char *path = result_path (store, key);
+  g_autofree char *other_path = result_path (store, other_key);
+  g_autoptr(JsonNode) result = make_result ("Q3", 7);
+  g_autofree char *text = json_to_string (result, FALSE);
+  g_autoptr(GBytes) bytes = g_bytes_new (text, strlen (text));
+  g_autoptr(GBytes) short_bytes = g_bytes_new (text, strlen (text) - 1);
+  g_autoptr(GBytes) two_lines = NULL;
+  g_autoptr(JsonNode) digest = assay_store_make_digest (result, strlen (text));
+  g_autoptr(JsonNode) loaded = NULL;
+  g_autoptr(JsonNode) loaded_digest = NULL;
+  g_autoptr(GBytes) loaded_text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *other_contents = NULL;
+  g_autofree char *broken = g_strdup (text);
+
+  g_assert_true (assay_store_save_text (store, key, digest, bytes, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (assay_store_save (store, other_key, result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_true (g_file_get_contents (other_path, &other_contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, other_contents);
+
+  loaded_digest = assay_store_load_digest (store, key, &loaded_text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (loaded_digest, digest));
+  g_assert_true (g_bytes_equal (loaded_text, bytes));
+  loaded = assay_store_load (store, key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (loaded, result));
+
+  /* The digest says another length; the text is not one line. */
+  g_assert_false (assay_store_save_text (store, key, digest, short_bytes, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  broken[1] = '\n';
+  two_lines = g_bytes_new (broken, strlen (broken));
+  g_assert_false (assay_store_save_text (store, key, digest, two_lines, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+  g_assert_false (assay_store_save_text (store, key, result, bytes, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&error);
+
+  /* The refused saves left the good one alone. */
+  g_clear_pointer (&loaded, json_node_unref);
+  loaded = assay_store_load (store, key, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_equal (loaded, result));
+}
+
 static void
 test_corrupt (void)
 {
@@ -761,6 +823,7 @@ main (int    argc,
   g_test_add_func ("/assay/store/key", test_key);
   g_test_add_func ("/assay/store/round-trip", test_round_trip);
   g_test_add_func ("/assay/store/digest", test_digest);
+  g_test_add_func ("/assay/store/save-text", test_save_text);
   g_test_add_func ("/assay/store/corrupt", test_corrupt);
   g_test_add_func ("/assay/store/cancelled", test_cancelled);
   g_test_add_func ("/assay/store/stale-tmp", test_stale_tmp);

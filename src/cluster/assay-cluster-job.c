@@ -254,21 +254,188 @@ assay_cluster_progress_to_json_with_result (const AssayClusterProgress *progress
   return g_string_free (out, FALSE);
 }
 
+/**
+ * assay_cluster_progress_to_json_with_digest:
+ * @result_json: the result as stored in the results bucket (a JSON object)
+ * @digest_json: its digest (assay_store_make_digest())
+ * @spans: (out): the value of the %ASSAY_CLUSTER_PROGRESS_SPANS_HEADER
+ *   header to send with the message
+ *
+ * The progress message with @digest_json and then @result_json as its
+ * "digest" and "result" members, spliced in as they are, and where they
+ * are in it (@spans), so that the submitter parses the progress and the
+ * digest and takes the result's text without parsing it. Watchers that
+ * know nothing of the header read one JSON object, as before.
+ *
+ * Returns: (transfer full) (nullable): the message, or %NULL when the
+ *   result is too large to ride along (or either part is not an object)
+ */
+char *
+assay_cluster_progress_to_json_with_digest (const AssayClusterProgress  *progress,
+                                            const char                  *result_json,
+                                            const char                  *digest_json,
+                                            char                       **spans)
+{
+  g_autofree char *json = assay_cluster_progress_to_json (progress);
+  gsize json_len = strlen (json);
+  gsize result_len = strlen (result_json);
+  gsize digest_len = strlen (digest_json);
+  gsize digest_at, result_at;
+  GString *out;
+
+  *spans = NULL;
+  if (result_len == 0 || result_len > ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS ||
+      result_json[0] != '{' || digest_len == 0 || digest_json[0] != '{' ||
+      json_len < 2 || json[json_len - 1] != '}')
+    return NULL;
+
+  out = g_string_sized_new (json_len + digest_len + result_len + 32);
+  g_string_append_len (out, json, json_len - 1);
+  g_string_append (out, ",\"digest\":");
+  digest_at = out->len;
+  g_string_append_len (out, digest_json, digest_len);
+  g_string_append (out, ",\"result\":");
+  result_at = out->len;
+  g_string_append_len (out, result_json, result_len);
+  g_string_append_c (out, '}');
+  *spans = g_strdup_printf ("%" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT " %" G_GSIZE_FORMAT,
+                            digest_at, digest_len, result_at, result_len);
+
+  return g_string_free (out, FALSE);
+}
+
+static AssayClusterProgress *progress_from_object (JsonObject *object);
+
+static gboolean
+parse_span (const char **p,
+            gsize        limit,
+            gsize       *value)
+{
+  char *end = NULL;
+  guint64 v;
+
+  while (**p == ' ')
+    (*p)++;
+  if (!g_ascii_isdigit (**p))
+    return FALSE;
+  v = g_ascii_strtoull (*p, &end, 10);
+  if (end == *p || v > limit)
+    return FALSE;
+  *p = end;
+  *value = (gsize) v;
+
+  return TRUE;
+}
+
+/* A "done" message from assay_cluster_progress_to_json_with_digest(), by
+ * its spans: the progress and the digest parsed, the result's text taken
+ * as it is. %NULL when the spans do not describe @data. */
+static AssayClusterProgress *
+progress_from_spans (const char *data,
+                     gsize       len,
+                     const char *spans)
+{
+  static const char digest_name[] = ",\"digest\":";
+  static const char result_name[] = ",\"result\":";
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) digest_parser = NULL;
+  g_autofree char *head = NULL;
+  gsize digest_at, digest_len, result_at, result_len, head_len;
+  AssayClusterProgress *progress;
+  JsonNode *root;
+  JsonNode *digest;
+  JsonObject *marker;
+  const char *p = spans;
+
+  if (!parse_span (&p, len, &digest_at) || !parse_span (&p, len, &digest_len) ||
+      !parse_span (&p, len, &result_at) || !parse_span (&p, len, &result_len) || *p != '\0')
+    return NULL;
+
+  /* {progress…,"digest":{…},"result":{…}} and nothing else. */
+  if (digest_at < sizeof digest_name || digest_len < 2 || result_len < 2 ||
+      digest_at + digest_len + sizeof result_name - 1 != result_at ||
+      result_at + result_len + 1 != len || data[len - 1] != '}' ||
+      memcmp (data + digest_at - (sizeof digest_name - 1), digest_name, sizeof digest_name - 1) != 0 ||
+      memcmp (data + result_at - (sizeof result_name - 1), result_name, sizeof result_name - 1) != 0 ||
+      data[digest_at] != '{' || data[digest_at + digest_len - 1] != '}' ||
+      data[result_at] != '{' || data[result_at + result_len - 1] != '}')
+    return NULL;
+
+  head_len = digest_at - (sizeof digest_name - 1);
+  head = g_malloc (head_len + 2);
+  memcpy (head, data, head_len);
+  head[head_len] = '}';
+  head[head_len + 1] = '\0';
+  if (!json_parser_load_from_data (parser, head, head_len + 1, NULL) ||
+      (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  digest_parser = json_parser_new ();
+  if (!json_parser_load_from_data (digest_parser, data + digest_at, digest_len, NULL) ||
+      (digest = json_parser_get_root (digest_parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (digest))
+    return NULL;
+  marker = json_object_has_member (json_node_get_object (digest), "digest") &&
+           JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (digest), "digest"))
+           ? json_object_get_object_member (json_node_get_object (digest), "digest") : NULL;
+  if (marker == NULL ||
+      json_object_get_int_member_with_default (marker, "result_length", -1) != (gint64) result_len)
+    return NULL;
+
+  progress = progress_from_object (json_node_get_object (root));
+  if (progress == NULL)
+    return NULL;
+  progress->digest = json_parser_steal_root (digest_parser);
+  progress->result_text = g_bytes_new (data + result_at, result_len);
+
+  return progress;
+}
+
+/**
+ * assay_cluster_progress_from_json_with_spans:
+ * @spans: (nullable): the message's %ASSAY_CLUSTER_PROGRESS_SPANS_HEADER
+ *
+ * assay_cluster_progress_from_json(), taking a "done" message's result
+ * as its digest and text when @spans say where they are (then @digest and
+ * @result_text are set, @result is not).
+ *
+ * Returns: (nullable): the progress, or %NULL when @data is not one
+ */
+AssayClusterProgress *
+assay_cluster_progress_from_json_with_spans (const char *data,
+                                             gsize       len,
+                                             const char *spans)
+{
+  if (spans != NULL)
+    {
+      AssayClusterProgress *progress = progress_from_spans (data, len, spans);
+
+      if (progress != NULL)
+        return progress;
+    }
+
+  return assay_cluster_progress_from_json (data, len);
+}
+
 /* Returns: (nullable): the progress, or %NULL when @data is not one */
 AssayClusterProgress *
 assay_cluster_progress_from_json (const char *data,
                                   gsize       len)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  AssayClusterProgress *progress;
-  JsonObject *object;
   JsonNode *root;
 
   if (!json_parser_load_from_data (parser, data, len, NULL) ||
       (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
-  object = json_node_get_object (root);
+  return progress_from_object (json_node_get_object (root));
+}
+
+static AssayClusterProgress *
+progress_from_object (JsonObject *object)
+{
+  AssayClusterProgress *progress;
+
   if (!json_object_has_member (object, "key") || !json_object_has_member (object, "state"))
     return NULL;
 
@@ -307,6 +474,8 @@ assay_cluster_progress_free (AssayClusterProgress *progress)
   g_free (progress->worker);
   g_free (progress->error);
   g_clear_pointer (&progress->result, json_node_unref);
+  g_clear_pointer (&progress->digest, json_node_unref);
+  g_clear_pointer (&progress->result_text, g_bytes_unref);
   g_free (progress);
 }
 

@@ -48,7 +48,15 @@ typedef struct
   char       *worker;
   char       *error;      /* nullable */
   JsonNode   *result;     /* nullable: "done"/"failed", the result as stored */
+  /* nullable: instead of @result, a "done" message's result as its digest
+   * (assay_store_make_digest()) and its text, not parsed */
+  JsonNode   *digest;
+  GBytes     *result_text;
 } AssayClusterProgress;
+
+/* Says where a "done" message's "digest" and "result" members are in it:
+ * "<digest offset> <digest length> <result offset> <result length>". */
+#define ASSAY_CLUSTER_PROGRESS_SPANS_HEADER "Assay-Result-Spans"
 
 /* A stored result up to this size rides along in its "done"/"failed"
  * progress message, so the submitter need not read it back. */
@@ -65,8 +73,15 @@ AssayClusterJob      *assay_cluster_job_from_json       (const char             
 char                 *assay_cluster_progress_to_json    (const AssayClusterProgress *progress);
 char                 *assay_cluster_progress_to_json_with_result (const AssayClusterProgress *progress,
                                                                   const char                 *result_json);
+char                 *assay_cluster_progress_to_json_with_digest (const AssayClusterProgress  *progress,
+                                                                  const char                  *result_json,
+                                                                  const char                  *digest_json,
+                                                                  char                       **spans);
 AssayClusterProgress *assay_cluster_progress_from_json  (const char             *data,
                                                          gsize                   len);
+AssayClusterProgress *assay_cluster_progress_from_json_with_spans (const char *data,
+                                                                   gsize       len,
+                                                                   const char *spans);
 void                  assay_cluster_progress_free       (AssayClusterProgress   *progress);
 char                 *assay_cluster_progress_subject    (const char             *batch,
                                                          const char             *sha256);

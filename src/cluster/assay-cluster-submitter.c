@@ -120,6 +120,21 @@ op_free (Op *op)
   g_free (op);
 }
 
+/* What a document's task returns: its result, or its digest and text. */
+typedef struct
+{
+  JsonNode *node;
+  GBytes   *text;   /* nullable: then @node is its digest */
+} Outcome;
+
+static void
+outcome_free (Outcome *outcome)
+{
+  g_clear_pointer (&outcome->node, json_node_unref);
+  g_clear_pointer (&outcome->text, g_bytes_unref);
+  g_free (outcome);
+}
+
 static JsonNode *
 parse_result (GBytes  *value,
               GError **error)
@@ -390,9 +405,12 @@ complete_with_result (AssayClusterSubmitter *self,
        * here is one document's alone (read or received for it). */
       g_autoptr(JsonNode) own = json_node_ref (result);
 
+      Outcome *outcome = g_new0 (Outcome, 1);
+
       set_source_path (own, pending->path, cached);
       pending_free (pending);
-      g_task_return_pointer (task, g_steal_pointer (&own), (GDestroyNotify) json_node_unref);
+      outcome->node = g_steal_pointer (&own);
+      g_task_return_pointer (task, outcome, (GDestroyNotify) outcome_free);
       return;
     }
 
@@ -425,6 +443,41 @@ complete_with_error (AssayClusterSubmitter *self,
   remove_pending (self, pending);
   pending_free (pending);
   g_task_return_error (task, error);
+}
+
+/* Completes @pending with a done result that came as its @digest and
+ * @text (a "done" message), handed on as they are when the worker was told
+ * the same path as @pending's (the text says where the file is). Anything
+ * else is read from the bucket and parsed on an io thread, as when no
+ * result comes with the message. */
+static void
+complete_with_text (AssayClusterSubmitter *self,
+                    Pending               *pending,
+                    JsonNode              *digest,
+                    GBytes                *text)
+{
+  JsonObject *object = json_node_get_object (digest);
+  JsonObject *source = json_object_has_member (object, "source") &&
+                       JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "source"))
+                       ? json_object_get_object_member (object, "source") : NULL;
+  const char *status = json_object_get_string_member_with_default (object, "status", NULL);
+  const char *path = source != NULL ? json_object_get_string_member_with_default (source, "path", NULL) : NULL;
+  gboolean cached = json_object_get_boolean_member_with_default (object, "cached", TRUE);
+
+  if (g_strcmp0 (status, "done") == 0 && !cached && g_strcmp0 (path, pending->path) == 0)
+    {
+      g_autoptr(GTask) task = g_object_ref (pending->task);
+      Outcome *outcome = g_new0 (Outcome, 1);
+
+      remove_pending (self, pending);
+      pending_free (pending);
+      outcome->node = json_node_ref (digest);
+      outcome->text = g_bytes_ref (text);
+      g_task_return_pointer (task, outcome, (GDestroyNotify) outcome_free);
+      return;
+    }
+
+  push_op (self, OP_COLLECT, pending);
 }
 
 static Pending *
@@ -523,11 +576,19 @@ take_progress (gpointer owner,
   /* The result came with the message (the worker sends it once it is
    * stored): no read of the bucket. With the same content at more than
    * one path, each reads its own copy as before. */
-  if (finished && progress->result != NULL && list != NULL && list->len == 1 &&
+  if (finished && list != NULL && list->len == 1 &&
       !((Pending *) g_ptr_array_index (list, 0))->collecting)
     {
-      complete_with_result (self, g_ptr_array_index (list, 0), progress->result, FALSE);
-      return;
+      if (progress->result_text != NULL)
+        {
+          complete_with_text (self, g_ptr_array_index (list, 0), progress->digest, progress->result_text);
+          return;
+        }
+      if (progress->result != NULL)
+        {
+          complete_with_result (self, g_ptr_array_index (list, 0), progress->result, FALSE);
+          return;
+        }
     }
 
   for (guint i = 0; list != NULL && i < list->len; i++)
@@ -555,8 +616,14 @@ progress_received (natsConnection   *nc,
 {
   AssayClusterInbox *inbox = closure;
   AssayClusterProgress *progress;
+  const char *spans = NULL;
 
-  progress = assay_cluster_progress_from_json (natsMsg_GetData (msg), natsMsg_GetDataLength (msg));
+  /* A "done" message that says where its result's digest and text are:
+   * the digest is parsed, the text is not. */
+  if (natsMsgHeader_Get (msg, ASSAY_CLUSTER_PROGRESS_SPANS_HEADER, &spans) != NATS_OK)
+    spans = NULL;
+  progress = assay_cluster_progress_from_json_with_spans (natsMsg_GetData (msg),
+                                                          natsMsg_GetDataLength (msg), spans);
   natsMsg_Destroy (msg);
   if (progress != NULL)
     assay_cluster_inbox_push (inbox, progress);
@@ -808,19 +875,45 @@ submitter_process_async (AssayRemote              *remote,
 }
 
 static JsonNode *
-submitter_process_finish (AssayRemote   *remote,
-                          GAsyncResult  *result,
-                          AssayStage    *error_stage,
-                          GError       **error)
+submitter_process_finish_full (AssayRemote   *remote,
+                               GAsyncResult  *result,
+                               AssayStage    *error_stage,
+                               GBytes       **text,
+                               GError       **error)
 {
   AssayStage *stage = g_object_get_data (G_OBJECT (result), "assay-error-stage");
+  Outcome *outcome;
+  JsonNode *node;
 
   g_return_val_if_fail (g_task_is_valid (result, remote), NULL);
 
   if (stage != NULL)
     *error_stage = *stage;
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  outcome = g_task_propagate_pointer (G_TASK (result), error);
+  if (outcome == NULL)
+    return NULL;
+  node = g_steal_pointer (&outcome->node);
+  *text = g_steal_pointer (&outcome->text);
+  outcome_free (outcome);
+
+  return node;
+}
+
+/* The whole result, parsed from its text when it came as its digest. */
+static JsonNode *
+submitter_process_finish (AssayRemote   *remote,
+                          GAsyncResult  *result,
+                          AssayStage    *error_stage,
+                          GError       **error)
+{
+  g_autoptr(GBytes) text = NULL;
+  g_autoptr(JsonNode) node = submitter_process_finish_full (remote, result, error_stage, &text, error);
+
+  if (node == NULL || text == NULL)
+    return g_steal_pointer (&node);
+
+  return parse_result (text, error);
 }
 
 static void
@@ -828,6 +921,7 @@ assay_cluster_submitter_remote_init (AssayRemoteInterface *iface)
 {
   iface->process_async = submitter_process_async;
   iface->process_finish = submitter_process_finish;
+  iface->process_finish_full = submitter_process_finish_full;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -40,6 +40,7 @@
 #include "assay-pdf-reader.h"
 #include "assay-pipeline.h"
 #include "assay-result.h"
+#include "assay-store.h"
 
 #define FETCH_WAIT_MS        1000
 #define ERROR_BACKOFF_MS      500
@@ -85,6 +86,7 @@ struct _AssayClusterWorker
   GPtrArray              *slots;          /* Slot* */
   guint                   n_running;      /* slots not yet exited (main thread) */
   gint                    stopping;       /* atomic */
+  gint                    n_busy;         /* atomic: jobs being handled */
   gint                    cancel_now;     /* atomic */
   GPtrArray              *waiters;        /* GTask* */
   guint                   metrics_source;
@@ -129,14 +131,18 @@ assay_cluster_role_from_string (const char       *str,
 /* Reporting                                                                  */
 
 /* @result_json: (nullable): with "done"/"failed", the result as stored,
- * sent along (when small enough) so the submitter need not read it back. */
+ * sent along (when small enough) so the submitter need not read it back;
+ * @digest_json: (nullable): with "done", its digest, sent before it with
+ * a header saying where both are (the submitter then parses the digest
+ * only). */
 static void
 publish_progress_full (AssayClusterWorker    *self,
                        const AssayClusterJob *job,
                        const char            *state,
                        double                 fraction,
                        const char            *error,
-                       const char            *result_json)
+                       const char            *result_json,
+                       const char            *digest_json)
 {
   AssayClusterProgress progress = {
     .sha256 = job->sha256,
@@ -147,10 +153,27 @@ publish_progress_full (AssayClusterWorker    *self,
     .error = (char *) error,
   };
   g_autofree char *subject = assay_cluster_progress_subject (job->batch, job->sha256);
-  g_autofree char *json = assay_cluster_progress_to_json_with_result (&progress, result_json);
+  g_autofree char *json = NULL;
+  g_autofree char *spans = NULL;
+  natsConnection *nc = assay_cluster_connection_get_nats (self->connection);
+  natsMsg *msg = NULL;
 
-  /* Progress is a hint (results are what count): never wait for it. */
-  natsConnection_PublishString (assay_cluster_connection_get_nats (self->connection), subject, json);
+  if (result_json != NULL && digest_json != NULL)
+    json = assay_cluster_progress_to_json_with_digest (&progress, result_json, digest_json, &spans);
+  if (json != NULL &&
+      natsMsg_Create (&msg, subject, NULL, json, (int) strlen (json)) == NATS_OK &&
+      natsMsgHeader_Set (msg, ASSAY_CLUSTER_PROGRESS_SPANS_HEADER, spans) == NATS_OK)
+    {
+      /* Progress is a hint (results are what count): never wait for it. */
+      natsConnection_PublishMsg (nc, msg);
+      natsMsg_Destroy (msg);
+      return;
+    }
+  g_clear_pointer (&msg, natsMsg_Destroy);
+
+  g_free (json);
+  json = assay_cluster_progress_to_json_with_result (&progress, result_json);
+  natsConnection_PublishString (nc, subject, json);
 }
 
 static void
@@ -160,7 +183,7 @@ publish_progress (AssayClusterWorker    *self,
                   double                 fraction,
                   const char            *error)
 {
-  publish_progress_full (self, job, state, fraction, error, NULL);
+  publish_progress_full (self, job, state, fraction, error, NULL, NULL);
 }
 
 static void
@@ -205,7 +228,7 @@ store_failure (AssayClusterWorker    *self,
   g_message ("%s failed: %s", job->path, message);
   /* The failure rides along only when it is what the bucket holds (not
    * when a done result was there already). */
-  publish_progress_full (self, job, "failed", 1.0, message, written ? json : NULL);
+  publish_progress_full (self, job, "failed", 1.0, message, written ? json : NULL, NULL);
   g_mutex_lock (&self->lock);
   self->n_failed++;
   g_mutex_unlock (&self->lock);
@@ -238,6 +261,7 @@ typedef struct
   AssayPdfText    *text;
   AssayExtraction *extraction;
   char            *result_json;
+  char            *digest_json;   /* nullable: its digest, when it rides in "done" */
   GError          *error;
   AssayStage       failed_stage;
   double           read_ms;
@@ -286,6 +310,7 @@ call_free (Call *call)
   g_clear_pointer (&call->text, assay_pdf_text_unref);
   g_clear_pointer (&call->extraction, assay_extraction_free);
   g_clear_pointer (&call->result_json, g_free);
+  g_clear_pointer (&call->digest_json, g_free);
   g_clear_error (&call->error);
   g_free (call);
 }
@@ -725,6 +750,18 @@ analyse_worker (GTask        *task,
   source.stage_ms[ASSAY_STAGE_ANALYSE] = call->analyse_ms;
   node = assay_result_build (&source, call->text, call->extraction, analysis);
   call->result_json = json_to_string (node, FALSE);
+  /* Its digest rides along with it in "done": the submitter stores and
+   * writes the text as it is and parses the digest only. */
+  {
+    gsize length = strlen (call->result_json);
+
+    if (length <= ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS)
+      {
+        g_autoptr(JsonNode) digest = assay_store_make_digest (node, length);
+
+        call->digest_json = json_to_string (digest, FALSE);
+      }
+  }
 
 out:
   g_task_return_boolean (task, TRUE);
@@ -791,7 +828,8 @@ analyse_and_store (Slot    *slot,
   g_mutex_unlock (&self->lock);
   /* Stored first: the message carries what the bucket holds (another
    * worker's equal result when it was there already: then none). */
-  publish_progress_full (self, job, "done", 1.0, NULL, written ? call->result_json : NULL);
+  publish_progress_full (self, job, "done", 1.0, NULL, written ? call->result_json : NULL,
+                         written ? call->digest_json : NULL);
   call_free (call);
 
   return OUTCOME_ACKED;
@@ -841,9 +879,30 @@ run_analyse (Slot            *slot,
 /* ------------------------------------------------------------------------ */
 /* Slots                                                                      */
 
+static void publish_figures (AssayClusterWorker *self);
+
+static void handle_message_busy (Slot    *slot,
+                                 natsMsg *msg);
+
+/* A worker that takes a job while idle says so at once, besides every
+ * METRICS_INTERVAL_S: a submitter that started meanwhile hears of it from
+ * the first job of its batch, not only when the timer next fires (a short
+ * batch could end before that). Once a batch, not once a job. */
 static void
 handle_message (Slot    *slot,
                 natsMsg *msg)
+{
+  AssayClusterWorker *self = slot->worker;
+
+  if (g_atomic_int_add (&self->n_busy, 1) == 0)
+    publish_figures (self);
+  handle_message_busy (slot, msg);
+  g_atomic_int_add (&self->n_busy, -1);
+}
+
+static void
+handle_message_busy (Slot    *slot,
+                     natsMsg *msg)
 {
   AssayClusterWorker *self = slot->worker;
   g_autoptr(GError) error = NULL;
@@ -1047,14 +1106,20 @@ assay_cluster_worker_dup_metrics_json (AssayClusterWorker *self)
   return json_to_string (root, FALSE);
 }
 
-static gboolean
-publish_metrics (gpointer user_data)
+/* Any thread. */
+static void
+publish_figures (AssayClusterWorker *self)
 {
-  AssayClusterWorker *self = user_data;
   g_autofree char *json = assay_cluster_worker_dup_metrics_json (self);
   g_autofree char *subject = g_strdup_printf ("%s.%s", ASSAY_CLUSTER_METRICS_PREFIX, self->name);
 
   natsConnection_PublishString (assay_cluster_connection_get_nats (self->connection), subject, json);
+}
+
+static gboolean
+publish_metrics (gpointer user_data)
+{
+  publish_figures (user_data);
 
   return G_SOURCE_CONTINUE;
 }

@@ -1257,6 +1257,7 @@ typedef struct
   AssayStore *store;
   char       *key;
   JsonNode   *result;
+  GBytes     *text;     /* nullable: @result is its digest (cluster mode) */
 } StoreData;
 
 static void
@@ -1265,6 +1266,7 @@ store_data_free (StoreData *data)
   g_clear_object (&data->store);
   g_clear_pointer (&data->key, g_free);
   g_clear_pointer (&data->result, json_node_unref);
+  g_clear_pointer (&data->text, g_bytes_unref);
   g_free (data);
 }
 
@@ -1278,7 +1280,15 @@ store_worker (GTask        *task,
   GError *error = NULL;
   GBytes *text = NULL;
 
-  if (!assay_store_save_full (data->store, data->key, data->result, &text, cancellable, &error))
+  /* A result that came as its text is written as it is. */
+  if (data->text != NULL)
+    {
+      if (!assay_store_save_text (data->store, data->key, data->result, data->text, cancellable, &error))
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, g_bytes_ref (data->text), (GDestroyNotify) g_bytes_unref);
+    }
+  else if (!assay_store_save_full (data->store, data->key, data->result, &text, cancellable, &error))
     g_task_return_error (task, error);
   else
     g_task_return_pointer (task, text, (GDestroyNotify) g_bytes_unref);
@@ -1337,6 +1347,11 @@ run_store (AssayPipeline *self,
   data->key = assay_store_dup_key (self->store, state->input->sha256,
                                    state->template_key, state->extractor_id);
   data->result = json_node_ref (assay_document_get_result (state->document));
+  /* A result that came from a remote as its digest and text: the text
+   * is what is saved (a local result has no text before it is stored). */
+  if (assay_document_get_result_text (state->document) != NULL &&
+      json_object_has_member (json_node_get_object (data->result), "digest"))
+    data->text = g_bytes_ref (assay_document_get_result_text (state->document));
 
   start_step (self, state, STEP_STORE);
 
@@ -1380,13 +1395,16 @@ remote_done (GObject      *object,
   g_autoptr(Job) job = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GBytes) text = NULL;
   AssayPipeline *self = job->pipeline;
   DocState *state = job->state;
   AssayStage stage = ASSAY_STAGE_EXTRACT;
   AssayResultSummary summary = { 0 };
   gboolean cached;
 
-  node = assay_remote_process_finish (ASSAY_REMOTE (object), result, &stage, &error);
+  /* With its text, the node is the result's digest, as a cached
+   * document's: the text is stored and written as it is, never parsed. */
+  node = assay_remote_process_finish_full (ASSAY_REMOTE (object), result, &stage, &text, &error);
 
   if (!job_complete (job, node != NULL))
     goto out;
@@ -1403,6 +1421,8 @@ remote_done (GObject      *object,
   assay_result_summarize (node, &summary);
   _assay_document_set_cached (state->document, cached);
   _assay_document_set_result (state->document, node);
+  if (text != NULL)
+    _assay_document_set_result_text (state->document, text);
   _assay_document_set_summary (state->document, summary.n_figures, summary.n_verified,
                                summary.title);
   assay_result_summary_clear (&summary);

@@ -62,3 +62,43 @@ assay_remote_process_finish (AssayRemote   *self,
 
   return node;
 }
+
+/**
+ * assay_remote_process_finish_full:
+ * @error_stage: (out) (optional): on failure, the stage that failed
+ * @text: (out) (transfer full): %NULL, or the result's compact text; then
+ *   the node returned is the result's digest (assay_store_make_digest()),
+ *   as a cached document's is, and @text is the whole result
+ *
+ * assay_remote_process_finish() for a caller that takes a result as its
+ * digest and text (the pipeline: it stores and writes the text as it is),
+ * so that a remote that has the result as text need not parse all of it.
+ *
+ * Returns: (transfer full): the result or its digest, or %NULL with @error
+ *   set, as assay_remote_process_finish()
+ */
+JsonNode *
+assay_remote_process_finish_full (AssayRemote   *self,
+                                  GAsyncResult  *result,
+                                  AssayStage    *error_stage,
+                                  GBytes       **text,
+                                  GError       **error)
+{
+  AssayRemoteInterface *iface;
+  AssayStage stage = ASSAY_STAGE_EXTRACT;
+  JsonNode *node;
+
+  g_return_val_if_fail (ASSAY_IS_REMOTE (self), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  *text = NULL;
+  iface = ASSAY_REMOTE_GET_IFACE (self);
+  if (iface->process_finish_full != NULL)
+    node = iface->process_finish_full (self, result, &stage, text, error);
+  else
+    node = iface->process_finish (self, result, &stage, error);
+  if (error_stage != NULL)
+    *error_stage = stage;
+
+  return node;
+}

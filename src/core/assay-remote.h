@@ -59,6 +59,14 @@ struct _AssayRemoteInterface
                                GAsyncResult              *result,
                                AssayStage                *error_stage,
                                GError                   **error);
+  /* Optional: the result as its digest and @text (see
+   * assay_remote_process_finish_full()); process_finish() still returns
+   * the whole result. */
+  JsonNode *(*process_finish_full) (AssayRemote           *self,
+                                    GAsyncResult          *result,
+                                    AssayStage            *error_stage,
+                                    GBytes               **text,
+                                    GError               **error);
 };
 
 void      assay_remote_process_async  (AssayRemote               *self,
@@ -70,5 +78,11 @@ JsonNode *assay_remote_process_finish (AssayRemote               *self,
                                        GAsyncResult              *result,
                                        AssayStage                *error_stage,
                                        GError                   **error);
+
+JsonNode *assay_remote_process_finish_full (AssayRemote          *self,
+                                            GAsyncResult         *result,
+                                            AssayStage           *error_stage,
+                                            GBytes              **text,
+                                            GError              **error);
 
 G_END_DECLS

@@ -909,49 +909,25 @@ assay_store_save (AssayStore    *self,
   return assay_store_save_full (self, key, result, NULL, cancellable, error);
 }
 
-/**
- * assay_store_save_full:
- * @text: (out) (optional) (transfer full): the bytes written, the compact
- *   serialisation of @result
- *
- * assay_store_save(), also handing over the text it wrote, for a caller that
- * needs the result as text too.
- *
- * Returns: %TRUE once the result is on disk, or %FALSE with @error set
- */
-gboolean
-assay_store_save_full (AssayStore    *self,
-                       const char    *key,
-                       JsonNode      *result,
-                       GBytes       **text,
-                       GCancellable  *cancellable,
-                       GError       **error)
+/* Writes @digest_text and @data (@length bytes, no newline in it) as the
+ * two lines of @key's file: the atomic part of every save. */
+static gboolean
+save_lines (AssayStore    *self,
+            const char    *key,
+            const char    *digest_text,
+            const char    *data,
+            gsize          length,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autofree char *shard = NULL;
   g_autofree char *basename = NULL;
   g_autofree char *path = NULL;
   g_autofree char *tmp_path = NULL;
-  g_autofree char *data = NULL;
-  g_autoptr(JsonNode) digest = NULL;
-  g_autofree char *digest_text = NULL;
   gboolean created_shard;
-  gsize length = 0;
   int saved_errno = 0;
   int ret;
   int fd;
-
-  g_return_val_if_fail (ASSAY_IS_STORE (self), FALSE);
-  g_return_val_if_fail (key != NULL && is_valid_key (key), FALSE);
-  g_return_val_if_fail (result != NULL, FALSE);
-  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!is_result_object (result))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("Refusing to save a result without a “result_version”; it could never be loaded"));
-      return FALSE;
-    }
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
@@ -971,11 +947,6 @@ assay_store_save_full (AssayStore    *self,
     }
 
   clean_stale_tmp_files (self, shard);
-
-  data = json_to_string (result, FALSE);
-  length = strlen (data);
-  digest = digest_of (result, length);
-  digest_text = json_to_string (digest, FALSE);
 
   tmp_path = g_strdup_printf ("%s%c.%s.XXXXXX.tmp", shard, G_DIR_SEPARATOR, key);
   fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
@@ -1030,9 +1001,6 @@ assay_store_save_full (AssayStore    *self,
   if (created_shard && !fsync_directory (self->directory, error))
     return FALSE;
 
-  if (text != NULL)
-    *text = g_bytes_new_take (g_steal_pointer (&data), length);
-
   return TRUE;
 
 failed:
@@ -1048,4 +1016,129 @@ failed:
                   path, g_strerror (saved_errno));
 
   return FALSE;
+}
+
+/**
+ * assay_store_save_full:
+ * @text: (out) (optional) (transfer full): the bytes written, the compact
+ *   serialisation of @result
+ *
+ * assay_store_save(), also handing over the text it wrote, for a caller that
+ * needs the result as text too.
+ *
+ * Returns: %TRUE once the result is on disk, or %FALSE with @error set
+ */
+gboolean
+assay_store_save_full (AssayStore    *self,
+                       const char    *key,
+                       JsonNode      *result,
+                       GBytes       **text,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(JsonNode) digest = NULL;
+  g_autofree char *digest_text = NULL;
+  gsize length;
+
+  g_return_val_if_fail (ASSAY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && is_valid_key (key), FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!is_result_object (result))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("Refusing to save a result without a “result_version”; it could never be loaded"));
+      return FALSE;
+    }
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  data = json_to_string (result, FALSE);
+  length = strlen (data);
+  digest = digest_of (result, length);
+  digest_text = json_to_string (digest, FALSE);
+
+  if (!save_lines (self, key, digest_text, data, length, cancellable, error))
+    return FALSE;
+
+  if (text != NULL)
+    *text = g_bytes_new_take (g_steal_pointer (&data), length);
+
+  return TRUE;
+}
+
+/**
+ * assay_store_make_digest:
+ * @result: a result object
+ * @length: the length of @result's compact serialisation (json_to_string())
+ *
+ * The digest assay_store_save() writes before @result, which
+ * assay_store_load_digest() returns: for whoever has a result's text and
+ * wants to save it with assay_store_save_text() somewhere else (a cluster
+ * worker sends both to the submitter, which then never parses the whole
+ * result). Any thread.
+ *
+ * Returns: (transfer full): the digest
+ */
+JsonNode *
+assay_store_make_digest (JsonNode *result,
+                         gsize     length)
+{
+  g_return_val_if_fail (result != NULL && JSON_NODE_HOLDS_OBJECT (result), NULL);
+
+  return digest_of (result, length);
+}
+
+/**
+ * assay_store_save_text:
+ * @key: a key from assay_store_dup_key()
+ * @digest: the result's digest (assay_store_make_digest(), or
+ *   assay_store_load_digest()), whose "result_length" is @text's length
+ * @text: the result's compact text, as json_to_string() writes it
+ *
+ * assay_store_save() for a result held as its text and digest: @text is
+ * written as it is, never parsed nor serialised again. Refuses a digest
+ * that does not say @text's length or is not a result's, and a text that
+ * is not one line holding an object: what assay_store_load() would reject.
+ *
+ * Returns: %TRUE once the result is on disk, or %FALSE with @error set
+ */
+gboolean
+assay_store_save_text (AssayStore    *self,
+                       const char    *key,
+                       JsonNode      *digest,
+                       GBytes        *text,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  g_autofree char *digest_text = NULL;
+  JsonObject *marker;
+  const char *data;
+  gsize length;
+
+  g_return_val_if_fail (ASSAY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (key != NULL && is_valid_key (key), FALSE);
+  g_return_val_if_fail (digest != NULL, FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  data = g_bytes_get_data (text, &length);
+  marker = is_result_object (digest) ? get_object_member (json_node_get_object (digest), "digest") : NULL;
+  if (marker == NULL ||
+      json_object_get_int_member_with_default (marker, "result_length", -1) != (gint64) length ||
+      length < 2 || data[0] != '{' || data[length - 1] != '}' || memchr (data, '\n', length) != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("Refusing to save a result whose digest does not match its text; it could never be loaded"));
+      return FALSE;
+    }
+
+  digest_text = json_to_string (digest, FALSE);
+
+  return save_lines (self, key, digest_text, data, length, cancellable, error);
 }

@@ -58,5 +58,13 @@ gboolean    assay_store_save         (AssayStore   *self,
                                       JsonNode     *result,
                                       GCancellable *cancellable,
                                       GError      **error);
+gboolean    assay_store_save_text    (AssayStore   *self,
+                                      const char   *key,
+                                      JsonNode     *digest,
+                                      GBytes       *text,
+                                      GCancellable *cancellable,
+                                      GError      **error);
+JsonNode   *assay_store_make_digest  (JsonNode     *result,
+                                      gsize         length);
 
 G_END_DECLS
