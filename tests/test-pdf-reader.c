@@ -461,6 +461,16 @@ test_sanitize (void)
   g_assert_true (g_utf8_validate (clean, -1, NULL));
   g_assert_cmpstr (fine, ==, "plain €");
 
+  /* A font's spaces as U+0002, a DEL, an escape: spaces, one for one;
+   * tabs and line and page breaks stay. */
+  {
+    const char controls[] = "Net\x02total\x7f\x1b[1m\t1\n2\f3\r";
+    g_autofree char *blanked = _assay_pdf_text_sanitize (controls, sizeof controls - 1);
+
+    g_assert_cmpstr (blanked, ==, "Net total  [1m\t1\n2\f3\r");
+    g_assert_cmpuint (strlen (blanked), ==, sizeof controls - 1);
+  }
+
   _assay_pdf_text_cut_utf8 (cut, 3);   /* inside the € */
   g_assert_cmpstr (cut, ==, "a");
 }

@@ -74,6 +74,7 @@ void          _assay_pdf_text_cut_utf8            (char                   *text,
                                                    gsize                   max_bytes);
 char         *_assay_pdf_text_sanitize            (const char             *data,
                                                    gsize                   len);
+void          _assay_pdf_text_blank_controls      (char                   *text);
 void          _assay_pdf_set_timeout_error        (GError                **error,
                                                    guint                   timeout_seconds);
 

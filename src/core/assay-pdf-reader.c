@@ -69,32 +69,62 @@ assay_read_limits_init_default (AssayReadLimits *limits)
 }
 
 /**
+ * _assay_pdf_text_blank_controls:
+ * @text: a NUL-terminated string, changed in place
+ *
+ * Some fonts map their glyphs to control characters (a pdf.js sample
+ * writes its spaces as U+0002), which would reach the results, the CSV
+ * and every label drawn from them as boxes. Each control character other
+ * than tab, line and page breaks becomes a space: one byte for one, so
+ * what indexes poppler's text (its layout's rectangles) still lines up.
+ */
+void
+_assay_pdf_text_blank_controls (char *text)
+{
+  for (char *p = text; p != NULL && *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r' && c != '\f') || c == 0x7f)
+        *p = ' ';
+    }
+}
+
+/**
  * _assay_pdf_text_sanitize:
  * @data: bytes that should be UTF-8, possibly with NUL bytes
  *
- * Returns: (transfer full): valid UTF-8 with NUL bytes dropped and invalid
- *   sequences replaced by U+FFFD
+ * Returns: (transfer full): valid UTF-8 with NUL bytes dropped, invalid
+ *   sequences replaced by U+FFFD and other control characters by spaces
+ *   (see _assay_pdf_text_blank_controls())
  */
 char *
 _assay_pdf_text_sanitize (const char *data,
                           gsize       len)
 {
   g_autofree char *stripped = NULL;
+  char *clean;
   gsize n = 0;
 
   if (data == NULL || len == 0)
     return g_strdup ("");
 
   if (memchr (data, '\0', len) == NULL && g_utf8_validate_len (data, len, NULL))
-    return g_strndup (data, len);
+    {
+      clean = g_strndup (data, len);
+    }
+  else
+    {
+      stripped = g_malloc (len + 1);
+      for (gsize i = 0; i < len; i++)
+        if (data[i] != '\0')
+          stripped[n++] = data[i];
+      stripped[n] = '\0';
+      clean = g_utf8_make_valid (stripped, n);
+    }
 
-  stripped = g_malloc (len + 1);
-  for (gsize i = 0; i < len; i++)
-    if (data[i] != '\0')
-      stripped[n++] = data[i];
-  stripped[n] = '\0';
-
-  return g_utf8_make_valid (stripped, n);
+  _assay_pdf_text_blank_controls (clean);
+  return clean;
 }
 
 /**
@@ -626,6 +656,8 @@ read_pages (PopplerDocument        *document,
         }
 
       raw = poppler_page_get_text (page);
+      /* Before the comparison below: blanking keeps the layout's indices. */
+      _assay_pdf_text_blank_controls (raw);
       clean = _assay_pdf_text_sanitize (raw, raw != NULL ? strlen (raw) : 0);
       /* The layout indexes poppler's text: only when nothing was repaired. */
       if (raw != NULL && strcmp (raw, clean) == 0 && (want_words || has_digit (clean)))
