@@ -741,9 +741,9 @@ row_height (GtkWidget *row)
 /* What a row shows as its document runs (progress, the status line, the
  * times, the cached badge, the worker) is drawn: none of it lays the
  * window out again (on X11 each layout also asks the X server for the
- * work area). Only a part appearing or going (the progress line at the
- * end) does. And a row has few widgets: a done row only its remove
- * button, which draws its icon. */
+ * work area), nor does the progress line or the cancel button coming and
+ * going with the state: the row keeps their places. And a row has few
+ * widgets: a done row only its remove button, which draws its icon. */
 static void
 test_row_redraws_only (void)
 {
@@ -769,10 +769,15 @@ test_row_redraws_only (void)
   assay_test_wait_until (widget_is_drawn, row, WAIT_LIMIT_S, "the row to be drawn");
   g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)),
                                    "Reading page 2 of 40"));
-  /* Running: its progress line, cancel and remove (buttons that draw their icons). */
-  g_assert_cmpuint (count_descendants (row), ==, 3);
-  g_assert_nonnull (find_descendant (row, ASSAY_TYPE_PROGRESS_LINE));
+  /* Running: its progress line (drawn), cancel and remove (buttons that draw their icons). */
+  g_assert_cmpuint (count_descendants (row), ==, 2);
+  g_assert_null (find_descendant (row, ASSAY_TYPE_PROGRESS_LINE));
+  g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, 0.0);
 
+  /* The keyboard focus elsewhere (it went to the first button, cancel:
+   * a focus leaving a button unmapped restyles the window, as a focus
+   * moving does). */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
   clock = gtk_widget_get_frame_clock (window);
   g_signal_connect_swapped (clock, "layout", G_CALLBACK (count_call), &n_layouts);
   g_signal_connect_swapped (clock, "paint", G_CALLBACK (count_call), &n_paints);
@@ -800,27 +805,29 @@ test_row_redraws_only (void)
                                    "Reading page 21 of 40"));
   g_assert_true (assay_document_row_get_shows_cached (ASSAY_DOCUMENT_ROW (row)));
   g_assert_cmpstr (assay_document_row_get_shown_worker (ASSAY_DOCUMENT_ROW (row)), ==, "on worker-7");
-  g_assert_cmpfloat (assay_progress_line_get_fraction (ASSAY_PROGRESS_LINE (find_descendant (row, ASSAY_TYPE_PROGRESS_LINE))),
-                     ==, 0.5);
+  g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, 0.5);
 
-  /* Done: the progress line and the cancel button go, which is a layout. */
+  /* Done: the progress line is no longer drawn and the cancel button is
+   * unmapped, in the places the row keeps: no layout, the same height. */
   _assay_document_set_worker (document, NULL);
   _assay_document_set_progress (document, 1.0);
   _assay_document_set_state (document, ASSAY_DOCUMENT_ANALYSING);
   _assay_document_set_state (document, ASSAY_DOCUMENT_DONE);
   settle (100);
-  g_assert_cmpuint (n_layouts, >=, 1);
-  g_assert_cmpint (row_height (row), <, height);
+  g_test_message ("after it was done: %u layouts", n_layouts);
+  g_assert_cmpuint (n_layouts, ==, 0);
+  g_assert_cmpint (row_height (row), ==, height);
+  g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, -1);
   g_assert_null (assay_document_row_get_shown_worker (ASSAY_DOCUMENT_ROW (row)));
   {
-    guint n_visible = 0;
+    guint n_shown = 0;
 
     for (GtkWidget *child = gtk_widget_get_first_child (row);
          child != NULL;
          child = gtk_widget_get_next_sibling (child))
-      n_visible += gtk_widget_get_visible (child);
+      n_shown += gtk_widget_get_visible (child) && gtk_widget_get_mapped (child);
     /* The remove button only. */
-    g_assert_cmpuint (n_visible, ==, 1);
+    g_assert_cmpuint (n_shown, ==, 1);
   }
 
   /* A row made for a done document has nothing else. */
@@ -838,6 +845,75 @@ test_row_redraws_only (void)
 
   g_signal_handlers_disconnect_by_func (clock, count_call, &n_layouts);
   g_signal_handlers_disconnect_by_func (clock, count_call, &n_paints);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The states a batch takes a document through, queued to done, keep the
+ * row's height and lay nothing out (the progress line is drawn in a place
+ * every row keeps, cancel is mapped or not in its own); a row made for a
+ * document already done asks for the same height. */
+static void
+test_row_keeps_its_size (void)
+{
+  static const AssayDocumentState states[] = {
+    ASSAY_DOCUMENT_HASHING, ASSAY_DOCUMENT_READING, ASSAY_DOCUMENT_EXTRACTING,
+    ASSAY_DOCUMENT_ANALYSING, ASSAY_DOCUMENT_DONE,
+  };
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (1);
+  g_autoptr(AssayExtractor) extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_pipeline_new (pool, extractor, template_);
+  g_autoptr(AssayDocument) document = assay_document_new ("/srv/reports/annual-report.pdf", 0);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *row = assay_document_row_new (pipeline);
+  GtkWidget *done_row;
+  GdkFrameClock *clock;
+  guint n_layouts = 0, n_resizes = 0;
+  int height;
+
+  assay_document_row_set_document (ASSAY_DOCUMENT_ROW (row), document);
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 440, 200);
+  gtk_window_present (GTK_WINDOW (window));
+  assay_test_wait_until (widget_is_drawn, row, WAIT_LIMIT_S, "the row to be drawn");
+  g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, -1);
+
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);   /* not on cancel (see above) */
+  clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect_swapped (clock, "layout", G_CALLBACK (count_call), &n_layouts);
+  g_assert_true (settle_still (&n_layouts));
+  height = row_height (row);
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      n_layouts = 0;
+      if (states[i] == ASSAY_DOCUMENT_READING)
+        _assay_document_set_n_pages (document, 12);
+      _assay_document_set_progress (document, i / (double) G_N_ELEMENTS (states));
+      _assay_document_set_state (document, states[i]);
+      settle (60);
+      g_test_message ("state %d: %u layouts, height %d", states[i], n_layouts, row_height (row));
+      n_resizes += n_layouts;
+      g_assert_cmpint (row_height (row), ==, height);
+      if (states[i] == ASSAY_DOCUMENT_DONE)
+        g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, -1);
+      else
+        g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), >=, 0);
+    }
+  g_assert_cmpuint (n_resizes, ==, 0);
+
+  /* Made for the done document: no progress line nor cancel button, the
+   * same height. */
+  done_row = assay_document_row_new (pipeline);
+  assay_document_row_set_document (ASSAY_DOCUMENT_ROW (done_row), document);
+  gtk_box_append (GTK_BOX (box), done_row);
+  g_assert_true (settle_still (&n_layouts));
+  g_assert_cmpuint (count_descendants (done_row), ==, 1);
+  g_assert_cmpint (row_height (done_row), ==, height);
+
+  g_signal_handlers_disconnect_by_func (clock, count_call, &n_layouts);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1314,6 +1390,7 @@ main (int    argc,
   g_test_add_func ("/assay/window/session", test_session);
   g_test_add_func ("/assay/window/rows", test_rows);
   g_test_add_func ("/assay/window/row-redraws-only", test_row_redraws_only);
+  g_test_add_func ("/assay/window/row-keeps-its-size", test_row_keeps_its_size);
   g_test_add_func ("/assay/window/cancel-all", test_cancel_all);
   g_test_add_func ("/assay/window/rate-limit", test_rate_limit);
   g_test_add_func ("/assay/window/ten-thousand", test_ten_thousand);

@@ -24,6 +24,7 @@
 #include "assay-chart-save.h"
 #include "assay-charts-corpus.h"
 #include "assay-corpus-dashboard.h"
+#include "assay-spinner.h"
 
 #define MAX_LOADS 2
 #define RENDER_PRIORITY -10     /* the builds and the charts' drawing, before the pipeline's jobs */
@@ -61,8 +62,8 @@ struct _AssayCorpusDashboard
   GtkStack          *stack;
   GtkDropDown       *label_dropdown;
   GtkStringList     *label_names;
-  GtkLabel          *summary_label;
-  GtkSpinner        *spinner;
+  GtkInscription    *summary_label;
+  AssaySpinner      *spinner;
   AssayChart        *over_time_chart;
   AssayChart        *totals_chart;
   AssayChart        *benford_chart;
@@ -70,7 +71,7 @@ struct _AssayCorpusDashboard
   AssayChart        *near_duplicates_chart;
   GtkFlowBox        *charts_box;
   GtkWidget         *groups_box;
-  GtkLabel          *groups_summary;
+  GtkInscription    *groups_summary;
   GtkListBox        *groups_list;
   char              *groups_key;   /* what the list shows (apply_groups()) */
   AssayCorpusDashboardTimings timings;
@@ -183,14 +184,15 @@ member_row_new (AssayCorpusDashboard *self,
   return row;
 }
 
-/* A label asks for a new layout of the window when its text is set: only
- * when the text changes. */
+/* The summaries are inscriptions, sized by lines and characters and not
+ * by their text: a new text only redraws them (a GtkLabel's new text
+ * would lay the window out again, once a second during a batch). */
 static void
-set_label_text (GtkLabel   *label,
-                const char *text)
+set_inscription_text (GtkInscription *inscription,
+                      const char     *text)
 {
-  if (g_strcmp0 (gtk_label_get_label (label), text != NULL ? text : "") != 0)
-    gtk_label_set_label (label, text);
+  if (g_strcmp0 (gtk_inscription_get_text (inscription), text) != 0)
+    gtk_inscription_set_text (inscription, text);
 }
 
 /* The groups as a list, each document a row that selects it; rebuilt only
@@ -213,7 +215,7 @@ apply_groups (AssayCorpusDashboard *self)
       g_string_append_c (key, ';');
     }
   gtk_widget_set_visible (self->groups_box, groups->len > 0);
-  set_label_text (self->groups_summary, assay_chart_spec_get_subtitle (self->corpus->near_duplicates));
+  set_inscription_text (self->groups_summary, assay_chart_spec_get_subtitle (self->corpus->near_duplicates));
   if (self->groups_key != NULL && g_str_equal (self->groups_key, key->str))
     return;
   g_free (self->groups_key);
@@ -331,7 +333,7 @@ apply_corpus (AssayCorpusDashboard *self)
                                100.0 * corpus->n_verified / corpus->n_checked);
   else
     summary = g_strdup_printf (_("%s · %s"), documents, figures);
-  set_label_text (self->summary_label, summary);
+  set_inscription_text (self->summary_label, summary);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DOCUMENTS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
@@ -549,14 +551,10 @@ start_loads (AssayCorpusDashboard *self)
       assay_pipeline_load_result_async (self->pipeline, document, self->cancellable, loaded_cb, load);
     }
 
-  /* Shown by opacity, not visibility: loads come and go many times a
-   * second in a batch, and each change of visibility would lay the window
-   * out again. */
-  if (gtk_spinner_get_spinning (self->spinner) != (self->n_loads > 0))
-    {
-      gtk_spinner_set_spinning (self->spinner, self->n_loads > 0);
-      gtk_widget_set_opacity (GTK_WIDGET (self->spinner), self->n_loads > 0 ? 1 : 0);
-    }
+  /* Always there, drawn or not: loads come and go many times a second in
+   * a batch, and a change of visibility (or a GtkSpinner's turning) would
+   * lay the window out again. */
+  assay_spinner_set_spinning (self->spinner, self->n_loads > 0);
 }
 
 static gboolean
@@ -1019,6 +1017,7 @@ assay_corpus_dashboard_class_init (AssayCorpusDashboardClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, ASSAY_TYPE_DOCUMENT);
 
   g_type_ensure (ASSAY_TYPE_CHART);
+  g_type_ensure (ASSAY_TYPE_SPINNER);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "assaycorpusdashboard");
