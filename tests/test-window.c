@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "assay-application.h"
+#include "assay-corpus-dashboard.h"
 #include "assay-document-row.h"
 #include "assay-document-private.h"
 #include "assay-fake-llm-server.h"
@@ -917,6 +918,47 @@ test_row_keeps_its_size (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+collect_scrolled_windows (GtkWidget *widget,
+                          GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_NATIVE (child))
+        continue;
+      if (GTK_IS_SCROLLED_WINDOW (child))
+        g_ptr_array_add (found, child);
+      collect_scrolled_windows (child, found);
+    }
+}
+
+/* Pages not shown yet (the dashboard, the activity panel, the document
+ * view) have their scrolled windows realized with the window: realized
+ * later, while a batch runs, their sliders' style class comes with a
+ * 200 ms size animation that lays the window out in every frame. */
+static void
+test_scrolled_windows_realized (void)
+{
+  AssayWindow *window = new_window (1000, 700);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  GtkWidget *dashboard = find_descendant (GTK_WIDGET (window), ASSAY_TYPE_CORPUS_DASHBOARD);
+  guint n_unmapped = 0;
+
+  g_assert_nonnull (dashboard);
+  g_assert_false (gtk_widget_get_mapped (dashboard));
+  collect_scrolled_windows (GTK_WIDGET (window), found);
+  for (guint i = 0; i < found->len; i++)
+    {
+      g_assert_true (gtk_widget_get_realized (found->pdata[i]));
+      n_unmapped += !gtk_widget_get_mapped (found->pdata[i]);
+    }
+  g_test_message ("%u scrolled windows, %u of them not shown", found->len, n_unmapped);
+  g_assert_cmpuint (n_unmapped, >=, 2);   /* at least the dashboard's two pages */
+  close_window (window);
+}
+
 static gboolean
 n_documents_is (gpointer data)
 {
@@ -1391,6 +1433,7 @@ main (int    argc,
   g_test_add_func ("/assay/window/rows", test_rows);
   g_test_add_func ("/assay/window/row-redraws-only", test_row_redraws_only);
   g_test_add_func ("/assay/window/row-keeps-its-size", test_row_keeps_its_size);
+  g_test_add_func ("/assay/window/scrolled-windows-realized", test_scrolled_windows_realized);
   g_test_add_func ("/assay/window/cancel-all", test_cancel_all);
   g_test_add_func ("/assay/window/rate-limit", test_rate_limit);
   g_test_add_func ("/assay/window/ten-thousand", test_ten_thousand);
