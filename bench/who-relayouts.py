@@ -36,7 +36,7 @@ def find_offsets():
     offsets['quarks'] = int(re.search(r'\(%rip\),%rcx\s+# (0x[0-9a-f]+)', quark).group(1), 16)
     name = gdb.execute('disassemble g_type_name', to_string=True)
     offsets['qname'] = int(re.search(r'mov\s+(0x[0-9a-f]+)\(%rdi\),%edi', name).group(1), 16)
-    parent = gdb.execute('x/16i gtk_widget_get_parent', to_string=True)
+    parent = gdb.execute('disassemble gtk_widget_get_parent', to_string=True)
     offsets['priv'] = int(re.search(r'movslq\s+0x[0-9a-f]+\(%rip\),%rax\s+# (0x[0-9a-f]+)', parent).group(1), 16)
     offsets['parent'] = int(re.search(r'mov\s+(0x[0-9a-f]+)\(%rbp\),%rax', parent).group(1), 16)
 
