@@ -24,6 +24,7 @@
 #include "assay-offline-extractor.h"
 #include "assay-progress-line.h"
 #include "assay-session.h"
+#include "assay-spinner.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
@@ -739,6 +740,48 @@ row_height (GtkWidget *row)
   return height;
 }
 
+/* The dashboard's spinner turns by redrawing only: a GtkSpinner's CSS
+ * animation laid the window out in every frame it spun. Starting and
+ * stopping lay nothing out either. */
+static void
+test_spinner (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *spinner = assay_spinner_new ();
+  GdkFrameClock *clock;
+  guint n_layouts = 0, n_paints = 0;
+
+  gtk_box_append (GTK_BOX (box), gtk_label_new ("Loading"));
+  gtk_box_append (GTK_BOX (box), spinner);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  assay_test_wait_until (widget_is_drawn, window, WAIT_LIMIT_S, "the window to be drawn");
+  g_assert_cmpint (gtk_widget_get_width (spinner), ==, 16);
+
+  clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect_swapped (clock, "layout", G_CALLBACK (count_call), &n_layouts);
+  g_signal_connect_swapped (clock, "paint", G_CALLBACK (count_call), &n_paints);
+  g_assert_true (settle_still (&n_layouts));
+  n_paints = 0;
+  assay_spinner_set_spinning (ASSAY_SPINNER (spinner), TRUE);
+  settle (300);
+  g_test_message ("spinning 300 ms: %u layouts, %u paints", n_layouts, n_paints);
+  g_assert_cmpuint (n_layouts, ==, 0);
+  g_assert_cmpuint (n_paints, >=, 3);   /* it turns: a frame after another */
+  assay_spinner_set_spinning (ASSAY_SPINNER (spinner), FALSE);
+  settle (100);
+  n_paints = 0;
+  settle (200);
+  g_assert_cmpuint (n_layouts, ==, 0);
+  g_assert_cmpuint (n_paints, ==, 0);   /* stopped: no more frames */
+  g_assert_cmpint (gtk_widget_get_width (spinner), ==, 16);
+
+  g_signal_handlers_disconnect_by_func (clock, count_call, &n_layouts);
+  g_signal_handlers_disconnect_by_func (clock, count_call, &n_paints);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* What a row shows as its document runs (progress, the status line, the
  * times, the cached badge, the worker) is drawn: none of it lays the
  * window out again (on X11 each layout also asks the X server for the
@@ -1433,6 +1476,7 @@ main (int    argc,
   g_test_add_func ("/assay/window/rows", test_rows);
   g_test_add_func ("/assay/window/row-redraws-only", test_row_redraws_only);
   g_test_add_func ("/assay/window/row-keeps-its-size", test_row_keeps_its_size);
+  g_test_add_func ("/assay/window/spinner", test_spinner);
   g_test_add_func ("/assay/window/scrolled-windows-realized", test_scrolled_windows_realized);
   g_test_add_func ("/assay/window/cancel-all", test_cancel_all);
   g_test_add_func ("/assay/window/rate-limit", test_rate_limit);

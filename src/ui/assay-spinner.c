@@ -165,8 +165,12 @@ assay_spinner_css_changed (GtkWidget         *widget,
 }
 
 static void
-scale_changed (AssaySpinner *self)
+scale_changed (GObject    *object,
+               GParamSpec *pspec,
+               gpointer    user_data)
 {
+  AssaySpinner *self = ASSAY_SPINNER (object);
+
   g_clear_object (&self->icon);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
