@@ -391,6 +391,42 @@ test_dashboard (Fixture       *fixture,
   assay_test_ui_set_dark (TRUE);
   shot = assay_test_ui_screenshot (GTK_WIDGET (fixture->base.window), "activity-panel-dark");
   assay_test_ui_set_dark (FALSE);
+
+  /* Updates keep the groups' rows: a document like no other changes no
+   * group and makes no row; a second group makes only its own rows, the
+   * first group's are the same widgets (the list is updated in place,
+   * not rebuilt: each new widget would lay the window out again). */
+  gtk_stack_set_visible_child_name (fixture->stack, "dashboard");
+  {
+    g_autoptr(GPtrArray) before = g_ptr_array_new ();
+    g_autoptr(GPtrArray) after = g_ptr_array_new ();
+    g_autoptr(GPtrArray) more = g_ptr_array_new ();
+    GtkWidget *list = GTK_WIDGET (_assay_corpus_dashboard_get_groups_list (fixture->dashboard));
+
+    collect_member_rows (list, before);
+    g_assert_cmpuint (before->len, ==, 2);
+    /* Held, so that a new row cannot take a freed one's address. */
+    g_ptr_array_set_free_func (before, g_object_unref);
+    for (guint i = 0; i < before->len; i++)
+      g_object_ref (before->pdata[i]);
+    add_report (fixture, 2031);
+    g_assert_true (assay_test_ui_wait (all_finished, fixture->base.pipeline, WAIT_MS));
+    wanted.n = 6;
+    g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS));
+    collect_member_rows (list, after);
+    g_assert_cmpuint (after->len, ==, 2);
+    g_assert_true (after->pdata[0] == before->pdata[0] && after->pdata[1] == before->pdata[1]);
+
+    add_report_full (fixture, 2021, TRUE);   /* the draft of another year: a second group */
+    g_assert_true (assay_test_ui_wait (all_finished, fixture->base.pipeline, WAIT_MS));
+    wanted.n = 7;
+    g_assert_true (assay_test_ui_wait (dashboard_has, &wanted, WAIT_MS));
+    g_assert_cmpuint (assay_corpus_dashboard_get_n_groups (fixture->dashboard), ==, 2);
+    collect_member_rows (list, more);
+    g_assert_cmpuint (more->len, ==, 4);
+    for (guint i = 0; i < before->len; i++)
+      g_assert_true (g_ptr_array_find (more, before->pdata[i], NULL));
+  }
 }
 
 typedef struct

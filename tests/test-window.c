@@ -17,12 +17,14 @@
 #include <glib/gstdio.h>
 
 #include "assay-application.h"
+#include "assay-corpus-dashboard.h"
 #include "assay-document-row.h"
 #include "assay-document-private.h"
 #include "assay-fake-llm-server.h"
 #include "assay-offline-extractor.h"
 #include "assay-progress-line.h"
 #include "assay-session.h"
+#include "assay-spinner.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
@@ -671,12 +673,54 @@ row_height (GtkWidget *row)
   return height;
 }
 
+/* The dashboard's spinner turns by redrawing only: a GtkSpinner's CSS
+ * animation laid the window out in every frame it spun. Starting and
+ * stopping lay nothing out either. */
+static void
+test_spinner (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *spinner = assay_spinner_new ();
+  GdkFrameClock *clock;
+  guint n_layouts = 0, n_paints = 0;
+
+  gtk_box_append (GTK_BOX (box), gtk_label_new ("Loading"));
+  gtk_box_append (GTK_BOX (box), spinner);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  assay_test_wait_until (assay_test_widget_is_drawn, window, WAIT_LIMIT_S, "the window to be drawn");
+  g_assert_cmpint (gtk_widget_get_width (spinner), ==, 16);
+
+  clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect_swapped (clock, "layout", G_CALLBACK (count_call), &n_layouts);
+  g_signal_connect_swapped (clock, "paint", G_CALLBACK (count_call), &n_paints);
+  g_assert_true (settle_still (&n_layouts));
+  n_paints = 0;
+  assay_spinner_set_spinning (ASSAY_SPINNER (spinner), TRUE);
+  settle (300);
+  g_test_message ("spinning 300 ms: %u layouts, %u paints", n_layouts, n_paints);
+  g_assert_cmpuint (n_layouts, ==, 0);
+  g_assert_cmpuint (n_paints, >=, 3);   /* it turns: a frame after another */
+  assay_spinner_set_spinning (ASSAY_SPINNER (spinner), FALSE);
+  settle (100);
+  n_paints = 0;
+  settle (200);
+  g_assert_cmpuint (n_layouts, ==, 0);
+  g_assert_cmpuint (n_paints, ==, 0);   /* stopped: no more frames */
+  g_assert_cmpint (gtk_widget_get_width (spinner), ==, 16);
+
+  g_signal_handlers_disconnect_by_func (clock, count_call, &n_layouts);
+  g_signal_handlers_disconnect_by_func (clock, count_call, &n_paints);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* What a row shows as its document runs (progress, the status line, the
  * times, the cached badge, the worker) is drawn: none of it lays the
  * window out again (on X11 each layout also asks the X server for the
- * work area). Only a part appearing or going (the progress line at the
- * end) does. And a row has few widgets: a done row only its remove
- * button, which draws its icon. */
+ * work area), nor does the progress line or the cancel button coming and
+ * going with the state: the row keeps their places. And a row has few
+ * widgets: a done row only its remove button, which draws its icon. */
 static void
 test_row_redraws_only (void)
 {
@@ -702,10 +746,15 @@ test_row_redraws_only (void)
   assay_test_wait_until (assay_test_widget_is_drawn, row, WAIT_LIMIT_S, "the row to be drawn");
   g_assert_true (g_str_has_prefix (assay_document_row_get_status (ASSAY_DOCUMENT_ROW (row)),
                                    "Reading page 2 of 40"));
-  /* Running: its progress line, cancel and remove (buttons that draw their icons). */
-  g_assert_cmpuint (count_descendants (row), ==, 3);
-  g_assert_nonnull (assay_test_ui_find (row, ASSAY_TYPE_PROGRESS_LINE, NULL));
+  /* Running: its progress line (drawn), cancel and remove (buttons that draw their icons). */
+  g_assert_cmpuint (count_descendants (row), ==, 2);
+  g_assert_null (assay_test_ui_find (row, ASSAY_TYPE_PROGRESS_LINE, NULL));
+  g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, 0.0);
 
+  /* The keyboard focus elsewhere (it went to the first button, cancel:
+   * a focus leaving a button unmapped restyles the window, as a focus
+   * moving does). */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
   clock = gtk_widget_get_frame_clock (window);
   g_signal_connect_swapped (clock, "layout", G_CALLBACK (count_call), &n_layouts);
   g_signal_connect_swapped (clock, "paint", G_CALLBACK (count_call), &n_paints);
@@ -733,27 +782,29 @@ test_row_redraws_only (void)
                                    "Reading page 21 of 40"));
   g_assert_true (assay_document_row_get_shows_cached (ASSAY_DOCUMENT_ROW (row)));
   g_assert_cmpstr (assay_document_row_get_shown_worker (ASSAY_DOCUMENT_ROW (row)), ==, "on worker-7");
-  g_assert_cmpfloat (assay_progress_line_get_fraction (ASSAY_PROGRESS_LINE (assay_test_ui_find (row, ASSAY_TYPE_PROGRESS_LINE, NULL))),
-                     ==, 0.5);
+  g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, 0.5);
 
-  /* Done: the progress line and the cancel button go, which is a layout. */
+  /* Done: the progress line is no longer drawn and the cancel button is
+   * unmapped, in the places the row keeps: no layout, the same height. */
   _assay_document_set_worker (document, NULL);
   _assay_document_set_progress (document, 1.0);
   _assay_document_set_state (document, ASSAY_DOCUMENT_ANALYSING);
   _assay_document_set_state (document, ASSAY_DOCUMENT_DONE);
   settle (100);
-  g_assert_cmpuint (n_layouts, >=, 1);
-  g_assert_cmpint (row_height (row), <, height);
+  g_test_message ("after it was done: %u layouts", n_layouts);
+  g_assert_cmpuint (n_layouts, ==, 0);
+  g_assert_cmpint (row_height (row), ==, height);
+  g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, -1);
   g_assert_null (assay_document_row_get_shown_worker (ASSAY_DOCUMENT_ROW (row)));
   {
-    guint n_visible = 0;
+    guint n_shown = 0;
 
     for (GtkWidget *child = gtk_widget_get_first_child (row);
          child != NULL;
          child = gtk_widget_get_next_sibling (child))
-      n_visible += gtk_widget_get_visible (child);
+      n_shown += gtk_widget_get_visible (child) && gtk_widget_get_mapped (child);
     /* The remove button only. */
-    g_assert_cmpuint (n_visible, ==, 1);
+    g_assert_cmpuint (n_shown, ==, 1);
   }
 
   /* A row made for a done document has nothing else. */
@@ -772,6 +823,116 @@ test_row_redraws_only (void)
   g_signal_handlers_disconnect_by_func (clock, count_call, &n_layouts);
   g_signal_handlers_disconnect_by_func (clock, count_call, &n_paints);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The states a batch takes a document through, queued to done, keep the
+ * row's height and lay nothing out (the progress line is drawn in a place
+ * every row keeps, cancel is mapped or not in its own); a row made for a
+ * document already done asks for the same height. */
+static void
+test_row_keeps_its_size (void)
+{
+  static const AssayDocumentState states[] = {
+    ASSAY_DOCUMENT_HASHING, ASSAY_DOCUMENT_READING, ASSAY_DOCUMENT_EXTRACTING,
+    ASSAY_DOCUMENT_ANALYSING, ASSAY_DOCUMENT_DONE,
+  };
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (1);
+  g_autoptr(AssayExtractor) extractor = ASSAY_EXTRACTOR (assay_offline_extractor_new (pool));
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_pipeline_new (pool, extractor, template_);
+  g_autoptr(AssayDocument) document = assay_document_new ("/srv/reports/annual-report.pdf", 0);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *row = assay_document_row_new (pipeline);
+  GtkWidget *done_row;
+  GdkFrameClock *clock;
+  guint n_layouts = 0, n_resizes = 0;
+  int height;
+
+  assay_document_row_set_document (ASSAY_DOCUMENT_ROW (row), document);
+  gtk_box_append (GTK_BOX (box), row);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 440, 200);
+  gtk_window_present (GTK_WINDOW (window));
+  assay_test_wait_until (assay_test_widget_is_drawn, row, WAIT_LIMIT_S, "the row to be drawn");
+  g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, -1);
+
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);   /* not on cancel (see above) */
+  clock = gtk_widget_get_frame_clock (window);
+  g_signal_connect_swapped (clock, "layout", G_CALLBACK (count_call), &n_layouts);
+  g_assert_true (settle_still (&n_layouts));
+  height = row_height (row);
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      n_layouts = 0;
+      if (states[i] == ASSAY_DOCUMENT_READING)
+        _assay_document_set_n_pages (document, 12);
+      _assay_document_set_progress (document, i / (double) G_N_ELEMENTS (states));
+      _assay_document_set_state (document, states[i]);
+      settle (60);
+      g_test_message ("state %d: %u layouts, height %d", states[i], n_layouts, row_height (row));
+      n_resizes += n_layouts;
+      g_assert_cmpint (row_height (row), ==, height);
+      if (states[i] == ASSAY_DOCUMENT_DONE)
+        g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), ==, -1);
+      else
+        g_assert_cmpfloat (assay_document_row_get_shown_progress (ASSAY_DOCUMENT_ROW (row)), >=, 0);
+    }
+  g_assert_cmpuint (n_resizes, ==, 0);
+
+  /* Made for the done document: no progress line nor cancel button, the
+   * same height. */
+  done_row = assay_document_row_new (pipeline);
+  assay_document_row_set_document (ASSAY_DOCUMENT_ROW (done_row), document);
+  gtk_box_append (GTK_BOX (box), done_row);
+  g_assert_true (settle_still (&n_layouts));
+  g_assert_cmpuint (count_descendants (done_row), ==, 1);
+  g_assert_cmpint (row_height (done_row), ==, height);
+
+  g_signal_handlers_disconnect_by_func (clock, count_call, &n_layouts);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+collect_scrolled_windows (GtkWidget *widget,
+                          GPtrArray *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_NATIVE (child))
+        continue;
+      if (GTK_IS_SCROLLED_WINDOW (child))
+        g_ptr_array_add (found, child);
+      collect_scrolled_windows (child, found);
+    }
+}
+
+/* Pages not shown yet (the dashboard, the activity panel, the document
+ * view) have their scrolled windows realized with the window: realized
+ * later, while a batch runs, their sliders' style class comes with a
+ * 200 ms size animation that lays the window out in every frame. */
+static void
+test_scrolled_windows_realized (void)
+{
+  AssayWindow *window = assay_test_app_new_window (1000, 700);
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+  GtkWidget *dashboard = assay_test_ui_find (GTK_WIDGET (window), ASSAY_TYPE_CORPUS_DASHBOARD, NULL);
+  guint n_unmapped = 0;
+
+  g_assert_nonnull (dashboard);
+  g_assert_false (gtk_widget_get_mapped (dashboard));
+  collect_scrolled_windows (GTK_WIDGET (window), found);
+  for (guint i = 0; i < found->len; i++)
+    {
+      g_assert_true (gtk_widget_get_realized (found->pdata[i]));
+      n_unmapped += !gtk_widget_get_mapped (found->pdata[i]);
+    }
+  g_test_message ("%u scrolled windows, %u of them not shown", found->len, n_unmapped);
+  g_assert_cmpuint (n_unmapped, >=, 2);   /* at least the dashboard's two pages */
+  assay_test_app_close_window (window);
 }
 
 static gboolean
@@ -1219,6 +1380,9 @@ main (int    argc,
   g_test_add_func ("/assay/window/session", test_session);
   g_test_add_func ("/assay/window/rows", test_rows);
   g_test_add_func ("/assay/window/row-redraws-only", test_row_redraws_only);
+  g_test_add_func ("/assay/window/row-keeps-its-size", test_row_keeps_its_size);
+  g_test_add_func ("/assay/window/spinner", test_spinner);
+  g_test_add_func ("/assay/window/scrolled-windows-realized", test_scrolled_windows_realized);
   g_test_add_func ("/assay/window/cancel-all", test_cancel_all);
   g_test_add_func ("/assay/window/rate-limit", test_rate_limit);
   g_test_add_func ("/assay/window/ten-thousand", test_ten_thousand);

@@ -24,6 +24,7 @@
 #include "assay-chart-save.h"
 #include "assay-charts-corpus.h"
 #include "assay-corpus-dashboard.h"
+#include "assay-spinner.h"
 
 #define MAX_LOADS 2
 #define RENDER_PRIORITY -10     /* the builds and the charts' drawing, before the pipeline's jobs */
@@ -61,8 +62,8 @@ struct _AssayCorpusDashboard
   GtkStack          *stack;
   GtkDropDown       *label_dropdown;
   GtkStringList     *label_names;
-  GtkLabel          *summary_label;
-  GtkSpinner        *spinner;
+  GtkInscription    *summary_label;
+  AssaySpinner      *spinner;
   AssayChart        *over_time_chart;
   AssayChart        *totals_chart;
   AssayChart        *benford_chart;
@@ -70,9 +71,11 @@ struct _AssayCorpusDashboard
   AssayChart        *near_duplicates_chart;
   GtkFlowBox        *charts_box;
   GtkWidget         *groups_box;
-  GtkLabel          *groups_summary;
+  GtkInscription    *groups_summary;
   GtkListBox        *groups_list;
   char              *groups_key;   /* what the list shows (apply_groups()) */
+  GPtrArray         *group_rows;   /* the list's expander rows, in order, kept across updates */
+  GtkWidget         *more_groups_row;
   AssayCorpusDashboardTimings timings;
 };
 
@@ -162,35 +165,178 @@ member_activated_cb (AdwActionRow         *row,
 }
 
 static GtkWidget *
-member_row_new (AssayCorpusDashboard *self,
-                guint                 id,
-                const char           *subtitle)
+member_row_new (AssayCorpusDashboard *self)
 {
-  AssayChartsCorpusDoc *doc = g_ptr_array_index (self->built_docs, id);
-  const char *name = assay_charts_corpus_doc_get_name (doc);
   GtkWidget *row = adw_action_row_new ();
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name != NULL ? name : "");
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
   gtk_widget_set_tooltip_text (row, _("Select this document"));
-  /* By content, not position: a row outlives builds that move its document. */
-  g_object_set_data_full (G_OBJECT (row), "assay-document-sha256",
-                          g_strdup (assay_charts_corpus_doc_get_sha256 (doc)), g_free);
   g_signal_connect_object (row, "activated", G_CALLBACK (member_activated_cb), self, 0);
   return row;
 }
 
-/* A label asks for a new layout of the window when its text is set: only
- * when the text changes. */
+/* Shows document @id in a member row: libadwaita's setters do nothing for
+ * the text a row has already, so a row that shows what it showed queues
+ * no resize (each would lay the window out again). */
 static void
-set_label_text (GtkLabel   *label,
-                const char *text)
+update_member_row (AssayCorpusDashboard *self,
+                   GtkWidget            *row,
+                   guint                 id,
+                   const char           *subtitle)
 {
-  if (g_strcmp0 (gtk_label_get_label (label), text != NULL ? text : "") != 0)
-    gtk_label_set_label (label, text);
+  AssayChartsCorpusDoc *doc = g_ptr_array_index (self->built_docs, id);
+  const char *name = assay_charts_corpus_doc_get_name (doc);
+  const char *sha256 = assay_charts_corpus_doc_get_sha256 (doc);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name != NULL ? name : "");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* By content, not position: a row outlives builds that move its document. */
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "assay-document-sha256"), sha256) != 0)
+    g_object_set_data_full (G_OBJECT (row), "assay-document-sha256", g_strdup (sha256), g_free);
+}
+
+/* The rows an expander holds, kept on it: AdwExpanderRow 1.2 has no way to
+ * list them. The last may be "and N more". */
+typedef struct
+{
+  GPtrArray *members;
+  GtkWidget *more;
+} GroupRows;
+
+static void
+group_rows_free (GroupRows *rows)
+{
+  g_ptr_array_unref (rows->members);
+  g_free (rows);
+}
+
+static GtkWidget *
+group_row_new (void)
+{
+  GtkWidget *expander = adw_expander_row_new ();
+  GroupRows *rows = g_new0 (GroupRows, 1);
+
+  rows->members = g_ptr_array_new ();
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+  g_object_set_data_full (G_OBJECT (expander), "assay-group-rows", rows, (GDestroyNotify) group_rows_free);
+  return expander;
+}
+
+/* Sets an "and N more" row's text, making or removing the row. */
+static void
+set_more_row (GtkWidget   **row,
+              const char   *text,
+              GtkListBox   *list,
+              GtkWidget    *expander)
+{
+  if (text == NULL)
+    {
+      if (*row != NULL)
+        {
+          if (expander != NULL)
+            adw_expander_row_remove (ADW_EXPANDER_ROW (expander), *row);
+          else
+            gtk_list_box_remove (list, *row);
+          *row = NULL;
+        }
+      return;
+    }
+  if (*row == NULL)
+    {
+      *row = adw_action_row_new ();
+      if (expander != NULL)
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), *row);
+      else
+        gtk_list_box_append (list, *row);
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (*row), text);
+}
+
+/* One group in its expander: the rows it has are shown something else
+ * only where that changed; rows are added or removed only for a group that
+ * grew or shrank. */
+static void
+update_group_row (AssayCorpusDashboard         *self,
+                  GtkWidget                    *expander,
+                  const AssayChartsCorpusGroup *group)
+{
+  GroupRows *rows = g_object_get_data (G_OBJECT (expander), "assay-group-rows");
+  AssayChartsCorpusDoc *first = g_ptr_array_index (self->built_docs, group->representative);
+  guint n_shown = 1 + MIN (group->n_members, MAX_MEMBERS_SHOWN);
+  double low = 1, high = 0;
+  g_autofree char *alike = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *more = NULL;
+
+  for (guint m = 0; m < group->n_members; m++)
+    {
+      low = MIN (low, group->similarities[m]);
+      high = MAX (high, group->similarities[m]);
+    }
+  alike = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u document alike", "%u documents alike",
+                                        group->n_members + 1), group->n_members + 1);
+  if (high - low < 0.005)
+    /* Translators: "3 documents alike · 94 % similar" */
+    subtitle = g_strdup_printf (_("%s · %.0f %% similar"), alike, 100 * high);
+  else
+    /* Translators: "3 documents alike · 91–96 % similar" */
+    subtitle = g_strdup_printf (_("%s · %.0f–%.0f %% similar"), alike, 100 * low, 100 * high);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander),
+                                 assay_charts_corpus_doc_get_name (first) != NULL
+                                 ? assay_charts_corpus_doc_get_name (first) : "");
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
+
+  /* Members added after "and N more" would come below it: it goes first. */
+  if (rows->members->len < n_shown)
+    set_more_row (&rows->more, NULL, NULL, expander);
+  while (rows->members->len > n_shown)
+    {
+      adw_expander_row_remove (ADW_EXPANDER_ROW (expander), g_ptr_array_index (rows->members, rows->members->len - 1));
+      g_ptr_array_set_size (rows->members, rows->members->len - 1);
+    }
+  while (rows->members->len < n_shown)
+    {
+      GtkWidget *row = member_row_new (self);
+
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+      g_ptr_array_add (rows->members, row);
+    }
+
+  update_member_row (self, g_ptr_array_index (rows->members, 0), group->representative,
+                     _("First of the group"));
+  for (guint m = 0; m + 1 < n_shown; m++)
+    {
+      /* Translators: a document's similarity to the first of its group */
+      g_autofree char *similar = g_strdup_printf (_("%.0f %% like the first"),
+                                                  100 * group->similarities[m]);
+
+      update_member_row (self, g_ptr_array_index (rows->members, m + 1), group->members[m], similar);
+    }
+
+  if (group->n_members > MAX_MEMBERS_SHOWN)
+    {
+      guint n_more = group->n_members - MAX_MEMBERS_SHOWN;
+
+      more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "and %u more document (see the chart)",
+                                           "and %u more documents (see the chart)",
+                                           n_more), n_more);
+    }
+  set_more_row (&rows->more, more, NULL, expander);
+}
+
+/* The summaries are inscriptions, sized by lines and characters and not
+ * by their text: a new text only redraws them (a GtkLabel's new text
+ * would lay the window out again, once a second during a batch). */
+static void
+set_inscription_text (GtkInscription *inscription,
+                      const char     *text)
+{
+  if (g_strcmp0 (gtk_inscription_get_text (inscription), text) != 0)
+    gtk_inscription_set_text (inscription, text);
 }
 
 /* The groups as a list, each document a row that selects it; rebuilt only
@@ -200,7 +346,8 @@ apply_groups (AssayCorpusDashboard *self)
 {
   GArray *groups = self->corpus->groups;
   g_autoptr(GString) key = g_string_new (NULL);
-  GtkWidget *child;
+  g_autofree char *text = NULL;
+  guint n_shown;
 
   for (guint g = 0; g < groups->len; g++)
     {
@@ -213,81 +360,50 @@ apply_groups (AssayCorpusDashboard *self)
       g_string_append_c (key, ';');
     }
   gtk_widget_set_visible (self->groups_box, groups->len > 0);
-  set_label_text (self->groups_summary, assay_chart_spec_get_subtitle (self->corpus->near_duplicates));
+  set_inscription_text (self->groups_summary, assay_chart_spec_get_subtitle (self->corpus->near_duplicates));
   if (self->groups_key != NULL && g_str_equal (self->groups_key, key->str))
     return;
   g_free (self->groups_key);
   self->groups_key = g_strdup (key->str);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups_list))) != NULL)
-    gtk_list_box_remove (self->groups_list, child);
-
-  for (guint g = 0; g < MIN (groups->len, MAX_GROUPS_SHOWN); g++)
+  /* Updated in place, group by group: during a batch the groups change a
+   * member at a time, and rebuilding the list made every row anew (each
+   * widget a resize, from its template's children up to the window). */
+  n_shown = MIN (groups->len, MAX_GROUPS_SHOWN);
+  while (self->group_rows->len > n_shown)
+    {
+      gtk_list_box_remove (self->groups_list, g_ptr_array_index (self->group_rows, self->group_rows->len - 1));
+      g_ptr_array_set_size (self->group_rows, self->group_rows->len - 1);
+    }
+  if (self->group_rows->len < n_shown)
+    set_more_row (&self->more_groups_row, NULL, self->groups_list, NULL);
+  for (guint g = 0; g < n_shown; g++)
     {
       const AssayChartsCorpusGroup *group = &g_array_index (groups, AssayChartsCorpusGroup, g);
-      AssayChartsCorpusDoc *first = g_ptr_array_index (self->built_docs, group->representative);
-      GtkWidget *expander = adw_expander_row_new ();
-      double low = 1, high = 0;
-      g_autofree char *alike = NULL;
-      g_autofree char *subtitle = NULL;
 
-      for (guint m = 0; m < group->n_members; m++)
+      if (g == self->group_rows->len)
         {
-          low = MIN (low, group->similarities[m]);
-          high = MAX (high, group->similarities[m]);
+          GtkWidget *expander = group_row_new ();
+
+          gtk_list_box_append (self->groups_list, expander);
+          g_ptr_array_add (self->group_rows, expander);
+          update_group_row (self, expander, group);
+          /* The user's choice is kept after this. */
+          adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), groups->len <= 3);
         }
-      alike = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u document alike", "%u documents alike",
-                                            group->n_members + 1), group->n_members + 1);
-      if (high - low < 0.005)
-        /* Translators: "3 documents alike · 94 % similar" */
-        subtitle = g_strdup_printf (_("%s · %.0f %% similar"), alike, 100 * high);
       else
-        /* Translators: "3 documents alike · 91–96 % similar" */
-        subtitle = g_strdup_printf (_("%s · %.0f–%.0f %% similar"), alike, 100 * low, 100 * high);
-
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander),
-                                     assay_charts_corpus_doc_get_name (first) != NULL
-                                     ? assay_charts_corpus_doc_get_name (first) : "");
-      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander),
-                                member_row_new (self, group->representative, _("First of the group")));
-      for (guint m = 0; m < MIN (group->n_members, MAX_MEMBERS_SHOWN); m++)
-        {
-          /* Translators: a document's similarity to the first of its group */
-          g_autofree char *similar = g_strdup_printf (_("%.0f %% like the first"),
-                                                      100 * group->similarities[m]);
-
-          adw_expander_row_add_row (ADW_EXPANDER_ROW (expander),
-                                    member_row_new (self, group->members[m], similar));
-        }
-      if (group->n_members > MAX_MEMBERS_SHOWN)
-        {
-          guint more = group->n_members - MAX_MEMBERS_SHOWN;
-          g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                "and %u more document (see the chart)",
-                                                                "and %u more documents (see the chart)",
-                                                                more), more);
-          GtkWidget *row = adw_action_row_new ();
-
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-          adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
-        }
-      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (expander), groups->len <= 3);
-      gtk_list_box_append (self->groups_list, expander);
+        update_group_row (self, g_ptr_array_index (self->group_rows, g), group);
     }
   if (groups->len > MAX_GROUPS_SHOWN)
     {
       guint more = groups->len - MAX_GROUPS_SHOWN;
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            "and %u more group (see the chart)",
-                                                            "and %u more groups (see the chart)",
-                                                            more), more);
-      GtkWidget *row = adw_action_row_new ();
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), text);
-      gtk_list_box_append (self->groups_list, row);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "and %u more group (see the chart)",
+                                           "and %u more groups (see the chart)",
+                                           more), more);
     }
+  set_more_row (&self->more_groups_row, text, self->groups_list, NULL);
 }
 
 static void
@@ -331,7 +447,7 @@ apply_corpus (AssayCorpusDashboard *self)
                                100.0 * corpus->n_verified / corpus->n_checked);
   else
     summary = g_strdup_printf (_("%s · %s"), documents, figures);
-  set_label_text (self->summary_label, summary);
+  set_inscription_text (self->summary_label, summary);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DOCUMENTS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
@@ -549,14 +665,10 @@ start_loads (AssayCorpusDashboard *self)
       assay_pipeline_load_result_async (self->pipeline, document, self->cancellable, loaded_cb, load);
     }
 
-  /* Shown by opacity, not visibility: loads come and go many times a
-   * second in a batch, and each change of visibility would lay the window
-   * out again. */
-  if (gtk_spinner_get_spinning (self->spinner) != (self->n_loads > 0))
-    {
-      gtk_spinner_set_spinning (self->spinner, self->n_loads > 0);
-      gtk_widget_set_opacity (GTK_WIDGET (self->spinner), self->n_loads > 0 ? 1 : 0);
-    }
+  /* Always there, drawn or not: loads come and go many times a second in
+   * a batch, and a change of visibility (or a GtkSpinner's turning) would
+   * lay the window out again. */
+  assay_spinner_set_spinning (self->spinner, self->n_loads > 0);
 }
 
 static gboolean
@@ -917,6 +1029,9 @@ assay_corpus_dashboard_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  /* The list's: not references. */
+  g_clear_pointer (&self->group_rows, g_ptr_array_unref);
+  self->more_groups_row = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), ASSAY_TYPE_CORPUS_DASHBOARD);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -1019,6 +1134,7 @@ assay_corpus_dashboard_class_init (AssayCorpusDashboardClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, ASSAY_TYPE_DOCUMENT);
 
   g_type_ensure (ASSAY_TYPE_CHART);
+  g_type_ensure (ASSAY_TYPE_SPINNER);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "assaycorpusdashboard");
@@ -1064,6 +1180,7 @@ assay_corpus_dashboard_init (AssayCorpusDashboard *self)
                                            (GDestroyNotify) assay_charts_corpus_doc_unref);
   self->loading = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->pending);
+  self->group_rows = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
 }
 

@@ -37,11 +37,15 @@
 #define TICK_INTERVAL_MS 1000
 #define REFRESH_INTERVAL_MS 100
 
-/* GTK 4.8's list view keeps up to 200 rows and builds a new item's row in
- * the frame it appears: new documents come into the view 4 a frame (a row
- * from its template costs about a millisecond and a half) until that many
- * are shown. */
-#define PACED_STEP  4
+/* GTK 4.8's list view keeps up to 200 rows and makes a new item's row in
+ * the frame it appears: new documents come into the view 16 a frame until
+ * that many are shown. A row is a placeholder until it is near the view
+ * (assay-document-row.c), so 16 cost about as much as 4 did (0.5-2 ms of
+ * the main thread a frame), and each frame that lets some in lays the
+ * window out: 200 dropped at once take 13 such frames instead of 50
+ * (docs/benchmarks.md). When rows were built from a template (about a
+ * millisecond and a half each) it was 4. */
+#define PACED_STEP  16
 #define PACED_LIMIT 200
 
 struct _AssayDocumentList

@@ -16,14 +16,20 @@
  * (assay_document_row_catch_up(), on scrolling and on the list's timer).
  *
  * The row draws what every row shows — the stage icon, the name, the
- * cluster's worker, the cached badge and the status line — from its own
- * PangoLayouts, one line each, sized from the font's metrics and not from
- * the text: a text that changes redraws the row and measures nothing. Only
- * what some rows need is a child widget, made the first time it is needed
- * and hidden after: the progress line (drawn, see assay-progress-line.c),
- * a failure's message, the password entry, and the cancel and retry
- * buttons; every row has its remove button (buttons that draw their
- * icons: assay-icon-button.c). GTK 4.8 restyles a row's whole
+ * cluster's worker, the cached badge, the status line and, while the
+ * document runs, its progress — from its own PangoLayouts, one line each,
+ * sized from the font's metrics and not from the text: a text that changes
+ * redraws the row and measures nothing. Its height is the same in every
+ * state a batch takes it through (queued, running, done): the progress
+ * line's place is kept when there is none to draw, and the cancel and
+ * retry buttons share one place before the remove button, shown or not by
+ * child visibility (which maps or unmaps them) instead of visibility
+ * (which would queue a resize up to the window: in GTK 4.8 every frame
+ * with one lays the toplevel out again, with X11 round trips). Only what
+ * some rows need is a child widget, made the first time it is needed: a
+ * failure's message and the password entry (which do make the row
+ * taller), and the cancel and retry buttons; every row has its remove
+ * button (buttons that draw their icons: assay-icon-button.c). GTK 4.8 restyles a row's whole
  * subtree, and every row after it, whenever the row's state changes
  * (hover, selection, focus, or being moved as the list recycles it), with
  * its style caches dropped: a done row is two CSS nodes (the row and its
@@ -38,7 +44,6 @@
 
 #include "assay-document-row.h"
 #include "assay-icon-button.h"
-#include "assay-progress-line.h"
 
 /* The row's geometry, as its template had it. */
 #define MARGIN_START    12
@@ -55,6 +60,9 @@
 #define BADGE_PAD_X      7
 #define BADGE_PAD_Y      1
 #define DIM_ALPHA        0.55f /* Adwaita's .dim-label */
+#define PROGRESS_TOP     2   /* below the status line's spacing */
+#define PROGRESS_HEIGHT  4
+#define TROUGH_ALPHA     0.15f
 
 /* What a row far from the view asks for until it is built. */
 #define PLACEHOLDER_HEIGHT 56
@@ -86,9 +94,10 @@ struct _AssayDocumentRow
   int                name_height;   /* one line, from the font's metrics */
   int                caption_height;
   int                char_width;
+  gboolean           shows_progress; /* the progress line is drawn */
+  double             fraction;
 
   /* Children, made when first needed */
-  AssayProgressLine *progress_bar;
   GtkWidget         *error_label;
   GtkWidget         *password_box;
   GtkWidget         *password_entry;
@@ -442,6 +451,7 @@ mirror (AssayDocumentRow *self,
   return is_rtl (self) ? gtk_widget_get_width (GTK_WIDGET (self)) - x - w : x;
 }
 
+/* The buttons shown: cancel or retry (they share a place), then remove. */
 static int
 n_buttons (AssayDocumentRow *self,
            GtkWidget       **out)
@@ -450,42 +460,51 @@ n_buttons (AssayDocumentRow *self,
   int n = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
-    if (all[i] != NULL && gtk_widget_get_visible (all[i]))
+    if (all[i] != NULL && gtk_widget_get_visible (all[i]) && gtk_widget_get_child_visible (all[i]))
       out[n++] = all[i];
 
   return n;
 }
 
-/* The buttons' width and height, side by side. */
+/* One button's size: they are all the same icon button. */
+static void
+button_size (AssayDocumentRow *self,
+             int              *width,
+             int              *height)
+{
+  *width = *height = 0;
+  if (self->remove_button == NULL)
+    return;
+  gtk_widget_measure (self->remove_button, GTK_ORIENTATION_HORIZONTAL, -1, NULL, width, NULL, NULL);
+  gtk_widget_measure (self->remove_button, GTK_ORIENTATION_VERTICAL, *width, NULL, height, NULL, NULL);
+}
+
+/* The width the buttons take, side by side: @reserved, the two places
+ * every row keeps (what it measures, the same in every state), or those
+ * shown now (what the texts leave them when drawn). */
 static int
 actions_size (AssayDocumentRow *self,
+              gboolean          reserved,
               int              *height)
 {
   GtkWidget *shown[3];
-  int n = n_buttons (self, shown);
-  int width = 0;
+  int n = reserved ? 2 : n_buttons (self, shown);
+  int w;
 
-  *height = 0;
-  for (int i = 0; i < n; i++)
-    {
-      int w, h;
-
-      gtk_widget_measure (shown[i], GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
-      gtk_widget_measure (shown[i], GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
-      width += w + (i > 0 ? BUTTON_SPACING : 0);
-      *height = MAX (*height, h);
-    }
-
-  return width;
+  button_size (self, &w, height);
+  if (w == 0)
+    return 0;
+  return n * w + MAX (0, n - 1) * BUTTON_SPACING;
 }
 
 /* Where the texts start, and how wide they are for a row @width wide. */
 static int
 text_width (AssayDocumentRow *self,
-            int               width)
+            int               width,
+            gboolean          reserved)
 {
   int actions_height;
-  int actions = actions_size (self, &actions_height);
+  int actions = actions_size (self, reserved, &actions_height);
 
   return MAX (0, width - MARGIN_START - ICON_SIZE - COLUMN_SPACING - MARGIN_END -
                  (actions > 0 ? actions + COLUMN_SPACING : 0));
@@ -493,12 +512,12 @@ text_width (AssayDocumentRow *self,
 
 #define TEXT_X (MARGIN_START + ICON_SIZE + COLUMN_SPACING)
 
-/* The children below the two lines, in order. */
+/* The children below the two lines and the progress line's place, in order. */
 static int
 parts_below (AssayDocumentRow *self,
              GtkWidget       **out)
 {
-  GtkWidget *all[] = { GTK_WIDGET (self->progress_bar), self->error_label, self->password_box };
+  GtkWidget *all[] = { self->error_label, self->password_box };
   int n = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
@@ -514,7 +533,11 @@ typedef struct {
   graphene_rect_t badge;
   graphene_rect_t status;
   graphene_rect_t icon;
+  graphene_rect_t progress;
 } Geometry;
+
+/* Below the status line, the progress line's place (kept in every state). */
+#define PROGRESS_SLOT (LINE_SPACING + PROGRESS_TOP + PROGRESS_HEIGHT)
 
 /* Where the drawn parts go in the row as it is allocated; sets the
  * layouts' widths (which only lays their text out again). */
@@ -523,7 +546,7 @@ compute_geometry (AssayDocumentRow *self,
                   Geometry         *g)
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
-  int tw = text_width (self, width);
+  int tw = text_width (self, width, FALSE);
   int end = tw;              /* what the name may take, from TEXT_X */
   int badge_w = 0, badge_h = 0, worker_w = 0, worker_h = 0;
 
@@ -561,6 +584,36 @@ compute_geometry (AssayDocumentRow *self,
                                  badge_w, badge_h);
   g->status = GRAPHENE_RECT_INIT (mirror (self, TEXT_X, tw), MARGIN_Y + self->name_height + LINE_SPACING,
                                   tw, self->caption_height);
+  g->progress = GRAPHENE_RECT_INIT (mirror (self, TEXT_X, tw),
+                                    g->status.origin.y + self->caption_height + LINE_SPACING + PROGRESS_TOP,
+                                    tw, PROGRESS_HEIGHT);
+}
+
+/* As AssayProgressLine draws it: a rounded trough, the accent's fill. */
+static void
+append_progress (AssayDocumentRow      *self,
+                 GtkSnapshot           *snapshot,
+                 const graphene_rect_t *where,
+                 const GdkRGBA         *fg,
+                 const GdkRGBA         *accent)
+{
+  GdkRGBA trough = *fg;
+  float fill = (float) (where->size.width * CLAMP (self->fraction, 0.0, 1.0));
+  GskRoundedRect clip;
+
+  if (where->size.width <= 0)
+    return;
+
+  trough.alpha *= TROUGH_ALPHA;
+  gsk_rounded_rect_init_from_rect (&clip, where, where->size.height / 2.0f);
+  gtk_snapshot_push_rounded_clip (snapshot, &clip);
+  gtk_snapshot_append_color (snapshot, &trough, where);
+  if (fill > 0)
+    gtk_snapshot_append_color (snapshot, accent,
+                               &GRAPHENE_RECT_INIT (is_rtl (self) ? where->origin.x + where->size.width - fill
+                                                                  : where->origin.x,
+                                                    where->origin.y, fill, where->size.height));
+  gtk_snapshot_pop (snapshot);
 }
 
 static void
@@ -644,6 +697,16 @@ assay_document_row_snapshot (GtkWidget   *widget,
           append_line (snapshot, self->badge_layout, &text, &accent);
         }
       append_line (snapshot, self->status_layout, &g.status, &dim);
+      if (self->shows_progress)
+        {
+          GdkRGBA accent;
+
+          G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+          if (!gtk_style_context_lookup_color (context, "accent_bg_color", &accent))
+            accent = fg;
+          G_GNUC_END_IGNORE_DEPRECATIONS
+          append_progress (self, snapshot, &g.progress, &fg, &accent);
+        }
     }
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
@@ -672,7 +735,7 @@ assay_document_row_measure (GtkWidget      *widget,
     }
 
   n_below = parts_below (self, below);
-  actions = actions_size (self, &actions_height);
+  actions = actions_size (self, TRUE, &actions_height);
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
@@ -691,8 +754,8 @@ assay_document_row_measure (GtkWidget      *widget,
     }
   else
     {
-      int tw = for_size >= 0 ? text_width (self, for_size) : NAME_CHARS * self->char_width;
-      int text = self->name_height + LINE_SPACING + self->caption_height;
+      int tw = for_size >= 0 ? text_width (self, for_size, TRUE) : NAME_CHARS * self->char_width;
+      int text = self->name_height + LINE_SPACING + self->caption_height + PROGRESS_SLOT;
 
       for (int i = 0; i < n_below; i++)
         {
@@ -714,14 +777,14 @@ assay_document_row_size_allocate (GtkWidget *widget,
                                   int        baseline)
 {
   AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
-  GtkWidget *below[3], *shown[3];
-  int n_below, n, tw, y, x;
+  GtkWidget *below[3];
+  int n_below, tw, y, x, w, h;
 
   if (!self->built)
     return;
 
-  tw = text_width (self, width);
-  y = MARGIN_Y + self->name_height + LINE_SPACING + self->caption_height;
+  tw = text_width (self, width, TRUE);
+  y = MARGIN_Y + self->name_height + LINE_SPACING + self->caption_height + PROGRESS_SLOT;
   n_below = parts_below (self, below);
   for (int i = 0; i < n_below; i++)
     {
@@ -737,19 +800,18 @@ assay_document_row_size_allocate (GtkWidget *widget,
       y += child_h;
     }
 
-  /* The buttons at the end, top-aligned, in order. */
-  n = n_buttons (self, shown);
-  x = width - MARGIN_END;
-  for (int i = n - 1; i >= 0; i--)
-    {
-      int w, h;
-
-      gtk_widget_measure (shown[i], GTK_ORIENTATION_HORIZONTAL, -1, NULL, &w, NULL, NULL);
-      gtk_widget_measure (shown[i], GTK_ORIENTATION_VERTICAL, w, NULL, &h, NULL, NULL);
-      x -= w;
-      gtk_widget_size_allocate (shown[i], &(GtkAllocation) { mirror (self, x, w), MARGIN_Y, w, h }, -1);
-      x -= BUTTON_SPACING;
-    }
+  /* The buttons at the end, top-aligned: remove, and before it the place
+   * cancel and retry share, whether they are shown or not (showing one
+   * then only maps it). */
+  button_size (self, &w, &h);
+  x = width - MARGIN_END - w;
+  if (self->remove_button != NULL)
+    gtk_widget_size_allocate (self->remove_button, &(GtkAllocation) { mirror (self, x, w), MARGIN_Y, w, h }, -1);
+  x -= BUTTON_SPACING + w;
+  if (self->cancel_button != NULL)
+    gtk_widget_size_allocate (self->cancel_button, &(GtkAllocation) { mirror (self, x, w), MARGIN_Y, w, h }, -1);
+  if (self->retry_button != NULL)
+    gtk_widget_size_allocate (self->retry_button, &(GtkAllocation) { mirror (self, x, w), MARGIN_Y, w, h }, -1);
 }
 
 static void
@@ -925,17 +987,6 @@ ensure_retry_button (AssayDocumentRow *self)
 }
 
 static void
-ensure_progress_bar (AssayDocumentRow *self)
-{
-  if (self->progress_bar != NULL)
-    return;
-
-  self->progress_bar = ASSAY_PROGRESS_LINE (assay_progress_line_new ());
-  gtk_widget_set_margin_top (GTK_WIDGET (self->progress_bar), 2);
-  add_part (self, GTK_WIDGET (self->progress_bar));
-}
-
-static void
 ensure_error_label (AssayDocumentRow *self)
 {
   if (self->error_label != NULL)
@@ -948,7 +999,7 @@ ensure_error_label (AssayDocumentRow *self)
   gtk_label_set_selectable (GTK_LABEL (self->error_label), TRUE);
   gtk_widget_add_css_class (self->error_label, "caption");
   gtk_widget_add_css_class (self->error_label, "error");
-  /* After the progress line, before the password. */
+  /* Before the password. */
   if (self->password_box != NULL)
     gtk_widget_insert_before (self->error_label, GTK_WIDGET (self), self->password_box);
   else
@@ -1012,6 +1063,33 @@ set_part_visible (GtkWidget *part,
     gtk_widget_set_visible (part, visible);
 }
 
+/* Cancel and retry keep their place: shown by child visibility, which
+ * maps or unmaps the button and measures nothing (nor does it leave a
+ * hidden button to screen readers or keyboard focus). */
+static void
+set_button_shown (GtkWidget *button,
+                  gboolean   shown)
+{
+  if (button == NULL || gtk_widget_get_child_visible (button) == shown)
+    return;
+
+  gtk_widget_set_child_visible (button, shown);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_STATE_HIDDEN, !shown, -1);
+}
+
+static void
+set_progress (AssayDocumentRow *self,
+              gboolean          shown,
+              double            fraction)
+{
+  if (shown == self->shows_progress && (!shown || fraction == self->fraction))
+    return;
+
+  self->shows_progress = shown;
+  self->fraction = fraction;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 /* ------------------------------------------------------------------------ */
 /* Showing the document                                                      */
 
@@ -1061,8 +1139,11 @@ set_icon (AssayDocumentRow *self,
   gtk_widget_queue_draw (widget);
 }
 
-/* What changes with the state: the icon, which parts show, the actions.
- * Only a part shown or hidden measures the row again. */
+/* What changes with the state: the icon, which parts show. Running,
+ * queued or done, the row keeps its size: only the password entry (and
+ * the failure's message, update_error()) measure it again. The actions
+ * stay enabled (a button's sensitivity is a restyle, which lays the
+ * window out); each checks the document's state itself. */
 static void
 update_state (AssayDocumentRow *self)
 {
@@ -1080,23 +1161,16 @@ update_state (AssayDocumentRow *self)
   self->icon_color = state_color_name (state);
   set_icon (self, state_icon_name (state));
 
-  if (state_is_running (state) && self->progress_bar == NULL)
-    {
-      ensure_progress_bar (self);
-      assay_progress_line_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
-    }
-  set_part_visible (GTK_WIDGET (self->progress_bar), state_is_running (state));
+  set_progress (self, state_is_running (state), assay_document_get_progress (self->document));
   if (state == ASSAY_DOCUMENT_NEEDS_PASSWORD)
     ensure_password_box (self);
   set_part_visible (self->password_box, state == ASSAY_DOCUMENT_NEEDS_PASSWORD);
   if (running)
     ensure_cancel_button (self);
-  set_part_visible (self->cancel_button, running);
+  set_button_shown (self->cancel_button, running);
   if (retry)
     ensure_retry_button (self);
-  set_part_visible (self->retry_button, retry);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", running);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", finished);
+  set_button_shown (self->retry_button, retry);
 
   /* A state change may start work the list's timer has to follow. */
   if (running)
@@ -1194,8 +1268,8 @@ flush (AssayDocumentRow *self)
     }
   if (dirty & (DIRTY_STATE | DIRTY_SUMMARY | DIRTY_WORKER))
     update_badges (self);
-  if ((dirty & DIRTY_PROGRESS) && self->progress_bar != NULL)
-    assay_progress_line_set_fraction (self->progress_bar, assay_document_get_progress (self->document));
+  if (dirty & DIRTY_PROGRESS)
+    set_progress (self, self->shows_progress, assay_document_get_progress (self->document));
 }
 
 /* On screen, or within a screen of it (so that scrolling finds rows up to
@@ -1397,6 +1471,20 @@ assay_document_row_get_shows_cached (AssayDocumentRow *self)
   return self->built && self->cached;
 }
 
+/**
+ * assay_document_row_get_shown_progress:
+ *
+ * Returns: the fraction the row's progress line draws, or -1 when it
+ *   draws none (its place is kept)
+ */
+double
+assay_document_row_get_shown_progress (AssayDocumentRow *self)
+{
+  g_return_val_if_fail (ASSAY_IS_DOCUMENT_ROW (self), -1);
+
+  return self->built && self->shows_progress ? self->fraction : -1;
+}
+
 /* GTK 4.8's list view keeps 200 rows bound, most of them off screen, and
  * makes them in the frames their items appear in. A row is an empty
  * placeholder of a row's height until it is first near the view; then it
@@ -1430,6 +1518,8 @@ build (AssayDocumentRow *self)
   self->shown_state = -1;
   self->shown_waiting = FALSE;
   self->cached = FALSE;
+  self->shows_progress = FALSE;
+  self->fraction = 0;
   g_clear_pointer (&self->status, g_free);
   g_clear_pointer (&self->worker, g_free);
   if (self->document != NULL)
@@ -1451,7 +1541,8 @@ row_cancel (GtkWidget  *widget,
 {
   AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
 
-  if (self->document != NULL && self->pipeline != NULL)
+  /* Always enabled (see update_state()): a finished document stays so. */
+  if (self->document != NULL && self->pipeline != NULL && !assay_document_is_finished (self->document))
     assay_pipeline_cancel (self->pipeline, self->document);
 }
 
@@ -1462,7 +1553,8 @@ row_retry (GtkWidget  *widget,
 {
   AssayDocumentRow *self = ASSAY_DOCUMENT_ROW (widget);
 
-  if (self->document != NULL && self->pipeline != NULL)
+  /* Always enabled (see update_state()): only a finished document again. */
+  if (self->document != NULL && self->pipeline != NULL && assay_document_is_finished (self->document))
     assay_pipeline_retry (self->pipeline, self->document);
 }
 
@@ -1527,7 +1619,6 @@ assay_document_row_dispose (GObject *object)
     while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
       gtk_widget_unparent (child);
   }
-  self->progress_bar = NULL;
   self->error_label = NULL;
   self->password_box = NULL;
   self->password_entry = NULL;

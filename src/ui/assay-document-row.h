@@ -25,5 +25,6 @@ void           assay_document_row_catch_up     (AssayDocumentRow *self);
 const char    *assay_document_row_get_shown_status (AssayDocumentRow *self);
 const char    *assay_document_row_get_shown_worker (AssayDocumentRow *self);
 gboolean       assay_document_row_get_shows_cached (AssayDocumentRow *self);
+double         assay_document_row_get_shown_progress (AssayDocumentRow *self);
 
 G_END_DECLS

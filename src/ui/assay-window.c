@@ -457,6 +457,37 @@ assay_window_get_property (GObject    *object,
     }
 }
 
+/* GtkScrolledWindow adds the overlay scrollbars' style class when it is
+ * realized, and Adwaita animates the sliders' size from the style they had
+ * (min-width, margins: 200 ms), which lays the window out in each frame of
+ * it: a page first shown during a batch (the dashboard's charts, its empty
+ * state, the activity panel) cost about twelve laid-out frames per
+ * scrolled window. Realized with the window, before its first style, they
+ * have nothing to animate from. Popovers (surfaces of their own) are left
+ * to realize when they open. */
+static void
+realize_scrolled_windows (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_NATIVE (child))
+        continue;
+      if (GTK_IS_SCROLLED_WINDOW (child) && !gtk_widget_get_realized (child))
+        gtk_widget_realize (child);
+      realize_scrolled_windows (child);
+    }
+}
+
+static void
+assay_window_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (assay_window_parent_class)->realize (widget);
+
+  realize_scrolled_windows (widget);
+}
+
 static void
 assay_window_class_init (AssayWindowClass *klass)
 {
@@ -467,6 +498,7 @@ assay_window_class_init (AssayWindowClass *klass)
   object_class->dispose = assay_window_dispose;
   object_class->get_property = assay_window_get_property;
 
+  widget_class->realize = assay_window_realize;
   window_class->close_request = assay_window_close_request;
 
   /**
