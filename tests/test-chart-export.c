@@ -12,6 +12,7 @@
 #include "assay-charts-document.h"
 #include "assay-document-result.h"
 #include "assay-charts-result.h"
+#include "assay-minhash.h"
 
 typedef struct
 {
@@ -482,6 +483,67 @@ test_corpus_default_figure (void)
                       assay_charts_corpus_get_chart (corpus, "over-time"), 0)), ==, 3);
 }
 
+/* Words "w<first>" … "w<first + n - 1>", the last @changed other words. */
+static char *
+signature_for_words (guint first,
+                     guint n,
+                     guint changed)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  AssayMinhash sig;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%u ", i >= n - changed ? "other" : "w", first + i);
+  assay_minhash_init (&sig);
+  assay_minhash_add_text (&sig, text->str, text->len);
+  return assay_minhash_to_string (&sig);
+}
+
+/* A near-duplicate's bar holds the whole percent its tooltip and the
+ * dashboard's groups list show ("%.0f %%"), not a value with a decimal
+ * the two others round away. */
+static void
+test_corpus_near_duplicate_percent (void)
+{
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_charts_corpus_doc_unref);
+  g_autoptr(AssayChartsCorpus) corpus = NULL;
+  AssayChartSpec *spec;
+  AssayChartSeries *series;
+  guint found = 0;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *sig = signature_for_words (0, 200, i * 7);
+      g_autofree char *json = g_strdup_printf (
+        "{ \"result_version\": \"assay-result/1\", \"status\": \"done\","
+        "  \"source\": { \"name\": \"r%u.pdf\", \"sha256\": \"%02u\", \"pages\": 1 },"
+        "  \"analysis\": { \"signature\": \"%s\" } }", i, i, sig);
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(AssayDocumentResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+      g_assert_no_error (error);
+      result = assay_document_result_new_from_json (json_parser_get_root (parser), &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (docs, assay_charts_corpus_doc_new_from_result (result));
+    }
+  corpus = assay_charts_corpus_build (docs, NULL);
+  spec = assay_charts_corpus_get_chart (corpus, "near-duplicates");
+  g_assert_nonnull (spec);
+  series = assay_chart_spec_get_series (spec, 0);
+  for (guint i = 0; i < assay_chart_series_get_n_items (series); i++)
+    {
+      double value = assay_chart_series_get_y (series)[i];
+      g_autofree char *shown = g_strdup_printf ("%.0f %% like", value);
+
+      g_assert_cmpfloat (value, ==, nearbyint (value));
+      g_assert_true (g_str_has_prefix (assay_chart_series_get_note (series, i), shown));
+      found++;
+    }
+  g_assert_cmpuint (found, >=, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -496,6 +558,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-export/run-json", test_run_json);
   g_test_add_func ("/assay/chart-export/corpus-default-figure", test_corpus_default_figure);
   g_test_add_func ("/assay/chart-export/many-bar-values", test_many_bar_values);
+  g_test_add_func ("/assay/chart-export/corpus-near-duplicate-percent", test_corpus_near_duplicate_percent);
 
   return g_test_run ();
 }

@@ -659,7 +659,9 @@ build_near_duplicates (GPtrArray *docs,
         {
           AssayChartsCorpusDoc *doc = g_ptr_array_index (docs, group->members[m]);
           const char *name = doc->name != NULL ? doc->name : "";
-          double share = 100.0 * group->similarities[m];
+          /* Whole percents, rounded as printf rounds them: the bar's
+           * value reads as its tooltip and the dashboard's groups list. */
+          double share = nearbyint (100.0 * group->similarities[m]);
 
           /* Translators: a bar's label: a document, and the one its text is like */
           g_ptr_array_add (labels, g_strdup_printf (_("%s ≈ %s"), name, first_name));
