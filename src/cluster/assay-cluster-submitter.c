@@ -43,6 +43,10 @@
 /* A job not heard of while the cluster made no progress at all for this
  * many AckWaits is taken as lost: its document fails. */
 #define STALL_ACK_WAITS       5
+/* The PDFs' bucket is listed at the start when its stream has at most
+ * this many subjects (the list, about 110 bytes a PDF, stays well under a
+ * message's 1 MiB). */
+#define MAX_LISTED_SUBJECTS 4096
 
 
 
@@ -76,6 +80,10 @@ struct _AssayClusterSubmitter
   guint                   n_pending;
   guint                   poll_source;
   AssayClusterMonitor    *monitor;     /* the workers' figures */
+  /* The PDFs the bucket held when the submitter started, and those it
+   * stored since (NULL: too many to list, each is looked up). */
+  GMutex                  names_lock;
+  GHashTable             *pdf_names;
   /* The watchdog: the last time the cluster was seen to move. */
   gint64                  last_progress_us;
   guint64                 workers_finished;  /* done + failed over the workers */
@@ -186,6 +194,7 @@ submit (Op      *op,
   gboolean duplicate = FALSE;
   g_auto(AssayClusterObjectInfo) info = { 0 };
   uint64_t revision = 0;
+  gboolean absent = FALSE;
 
   existing = assay_cluster_results_get (self->results, job->key, &revision, &local_error);
   if (existing == NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
@@ -204,8 +213,16 @@ submit (Op      *op,
     }
 
   /* The PDF, unless the store has it; where its bytes are goes into the
-   * job, so the worker need not look that up. */
-  if (!assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
+   * job, so the worker need not look that up. One the bucket did not list
+   * is not looked up: its upload is stored only if it is still new. */
+  if (self->pdf_names != NULL)
+    {
+      g_mutex_lock (&self->names_lock);
+      absent = !g_hash_table_contains (self->pdf_names, job->sha256);
+      g_mutex_unlock (&self->names_lock);
+    }
+  if (absent ||
+      !assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
                                        &info, &local_error) || info.size != job->size)
     {
       g_autoptr(GFile) file = g_file_new_for_path (job->path);
@@ -227,6 +244,12 @@ submit (Op      *op,
         {
           g_prefix_error (error, _("Cannot upload the PDF to the cluster: "));
           return FALSE;
+        }
+      if (self->pdf_names != NULL)
+        {
+          g_mutex_lock (&self->names_lock);
+          g_hash_table_add (self->pdf_names, g_strdup (job->sha256));
+          g_mutex_unlock (&self->names_lock);
         }
     }
 
@@ -946,6 +969,7 @@ submitter_new (const AssayClusterOptions  *options,
                GError                    **error)
 {
   g_autoptr(AssayClusterSubmitter) self = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *subject = NULL;
   natsStatus s;
 
@@ -959,6 +983,11 @@ submitter_new (const AssayClusterOptions  *options,
   self->results = assay_cluster_layout_open_results (self->connection, error);
   if (self->results == NULL)
     return NULL;
+  self->pdf_names = assay_cluster_objects_dup_names (self->connection, ASSAY_CLUSTER_PDF_BUCKET,
+                                                     MAX_LISTED_SUBJECTS, &local_error);
+  if (local_error != NULL)
+    g_debug ("Could not list the PDFs on the cluster (each is looked up): %s",
+             local_error->message);
 
   self->batch = new_batch_id ();
   self->inbox = assay_cluster_inbox_new (context, G_OBJECT (self), G_PRIORITY_DEFAULT_IDLE,
@@ -1179,6 +1208,8 @@ assay_cluster_submitter_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->batch, g_free);
+  g_clear_pointer (&self->pdf_names, g_hash_table_unref);
+  g_mutex_clear (&self->names_lock);
 
   G_OBJECT_CLASS (assay_cluster_submitter_parent_class)->finalize (object);
 }
@@ -1198,4 +1229,5 @@ assay_cluster_submitter_init (AssayClusterSubmitter *self)
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
   self->io = g_thread_pool_new (io_thread, NULL, IO_THREADS, FALSE, NULL);
+  g_mutex_init (&self->names_lock);
 }
