@@ -22,6 +22,7 @@
 #include "assay-cluster-layout.h"
 #include "assay-cluster-monitor.h"
 #include "assay-cluster-objects.h"
+#include "assay-cluster-results.h"
 #include "assay-cluster-submitter.h"
 #include "assay-fake-llm-server.h"
 #include "assay-test-fixture.h"
@@ -1124,6 +1125,53 @@ test_object_names (Fixture       *fixture,
   assay_cluster_connection_close (connection);
 }
 
+/* The results bucket's keys listed in one go, or not at all past the bound. */
+static void
+test_result_keys (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) keys = NULL;
+  g_autoptr(GHashTable) too_many = NULL;
+  kvStore *kv;
+  gboolean written = FALSE;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (assay_cluster_layout_ensure (connection, &error));
+  g_assert_no_error (error);
+  kv = assay_cluster_layout_open_results (connection, &error);
+  g_assert_no_error (error);
+
+  keys = assay_cluster_results_dup_keys (connection, 100, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (keys);
+  g_assert_cmpuint (g_hash_table_size (keys), ==, 0);
+  g_clear_pointer (&keys, g_hash_table_unref);
+
+  g_assert_true (assay_cluster_results_store (kv, "abc.general.x1", "{\"status\":\"done\"}",
+                                              &written, &error));
+  g_assert_no_error (error);
+  g_assert_true (assay_cluster_results_store (kv, "def.general.x1", "{\"status\":\"done\"}",
+                                              &written, &error));
+  g_assert_no_error (error);
+  keys = assay_cluster_results_dup_keys (connection, 100, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (keys);
+  g_assert_cmpuint (g_hash_table_size (keys), ==, 2);
+  g_assert_true (g_hash_table_contains (keys, "abc.general.x1"));
+  g_assert_true (g_hash_table_contains (keys, "def.general.x1"));
+
+  too_many = assay_cluster_results_dup_keys (connection, 1, &error);
+  g_assert_no_error (error);
+  g_assert_null (too_many);
+
+  kvStore_Destroy (kv);
+  assay_cluster_connection_close (connection);
+}
+
 static void
 test_limit (Fixture       *fixture,
             gconstpointer  data)
@@ -1549,6 +1597,8 @@ main (int    argc,
               fixture_set_up, test_object_hint, fixture_tear_down);
   g_test_add ("/assay/cluster/object-names", Fixture, NULL,
               fixture_set_up, test_object_names, fixture_tear_down);
+  g_test_add ("/assay/cluster/result-keys", Fixture, NULL,
+              fixture_set_up, test_result_keys, fixture_tear_down);
   g_test_add ("/assay/cluster/limit", Fixture, NULL,
               fixture_set_up, test_limit, fixture_tear_down);
   g_test_add ("/assay/cluster/window-api", Fixture, NULL,

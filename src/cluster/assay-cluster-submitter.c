@@ -47,6 +47,11 @@
  * this many subjects (the list, about 110 bytes a PDF, stays well under a
  * message's 1 MiB). */
 #define MAX_LISTED_SUBJECTS 4096
+/* For this long after they were listed, a document whose result key the
+ * bucket did not list is not looked up before it is queued (a result
+ * stored since by another client's job would be worked out again, not
+ * written again). */
+#define LISTED_KEYS_TRUSTED_US (30 * G_USEC_PER_SEC)
 
 
 
@@ -84,6 +89,8 @@ struct _AssayClusterSubmitter
    * stored since (NULL: too many to list, each is looked up). */
   GMutex                  names_lock;
   GHashTable             *pdf_names;
+  GHashTable             *result_keys;   /* listed and submitted; NULL: too many to list */
+  gint64                  listed_us;     /* when result_keys was listed */
   /* The watchdog: the last time the cluster was seen to move. */
   gint64                  last_progress_us;
   guint64                 workers_finished;  /* done + failed over the workers */
@@ -195,8 +202,22 @@ submit (Op      *op,
   g_auto(AssayClusterObjectInfo) info = { 0 };
   uint64_t revision = 0;
   gboolean absent = FALSE;
+  gboolean unlisted = FALSE;
 
-  existing = assay_cluster_results_get (self->results, job->key, &revision, &local_error);
+  /* Not listed a moment ago, nor submitted since (a retry, the same
+   * content twice): there is no result to read. */
+  if (self->result_keys != NULL &&
+      g_get_monotonic_time () - self->listed_us < LISTED_KEYS_TRUSTED_US)
+    {
+      g_mutex_lock (&self->names_lock);
+      unlisted = g_hash_table_add (self->result_keys, g_strdup (job->key));
+      g_mutex_unlock (&self->names_lock);
+    }
+  if (unlisted)
+    g_set_error (&local_error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND,
+                 "Not listed a moment ago");
+  else
+    existing = assay_cluster_results_get (self->results, job->key, &revision, &local_error);
   if (existing == NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
                                             ASSAY_CLUSTER_ERROR_NOT_FOUND))
     {
@@ -983,6 +1004,13 @@ submitter_new (const AssayClusterOptions  *options,
   self->results = assay_cluster_layout_open_results (self->connection, error);
   if (self->results == NULL)
     return NULL;
+  self->listed_us = g_get_monotonic_time ();
+  self->result_keys = assay_cluster_results_dup_keys (self->connection, MAX_LISTED_SUBJECTS,
+                                                      &local_error);
+  if (local_error != NULL)
+    g_debug ("Could not list the results on the cluster (each is looked up): %s",
+             local_error->message);
+  g_clear_error (&local_error);
   self->pdf_names = assay_cluster_objects_dup_names (self->connection, ASSAY_CLUSTER_PDF_BUCKET,
                                                      MAX_LISTED_SUBJECTS, &local_error);
   if (local_error != NULL)
@@ -1209,6 +1237,7 @@ assay_cluster_submitter_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->batch, g_free);
   g_clear_pointer (&self->pdf_names, g_hash_table_unref);
+  g_clear_pointer (&self->result_keys, g_hash_table_unref);
   g_mutex_clear (&self->names_lock);
 
   G_OBJECT_CLASS (assay_cluster_submitter_parent_class)->finalize (object);
