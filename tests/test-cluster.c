@@ -22,6 +22,7 @@
 #include "assay-cluster-layout.h"
 #include "assay-cluster-monitor.h"
 #include "assay-cluster-objects.h"
+#include "assay-cluster-results.h"
 #include "assay-cluster-submitter.h"
 #include "assay-fake-llm-server.h"
 #include "assay-test-fixture.h"
@@ -1053,6 +1054,124 @@ test_object_hint (Fixture       *fixture,
   assay_cluster_connection_close (connection);
 }
 
+/* The bucket's names listed in one go; an upload said to be new that
+ * finds an object of its name stored meanwhile replaces it, its chunks
+ * dropped, rather than leaving them behind. */
+static void
+test_object_names (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) first = g_bytes_new_static ("first content", 13);
+  g_autoptr(GBytes) second = g_bytes_new_static ("the second content", 18);
+  g_autoptr(GInputStream) in1 = g_memory_input_stream_new_from_bytes (first);
+  g_autoptr(GInputStream) in2 = g_memory_input_stream_new_from_bytes (second);
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(GHashTable) none_listed = NULL;
+  g_autoptr(GBytes) got = NULL;
+  g_auto(AssayClusterObjectInfo) stored = { 0 };
+  g_auto(AssayClusterObjectInfo) again = { 0 };
+  g_auto(AssayClusterObjectInfo) none = { 0 };
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (assay_cluster_objects_ensure_bucket (connection, ASSAY_CLUSTER_PDF_BUCKET,
+                                                      1024 * 1024, &error));
+  g_assert_no_error (error);
+
+  names = assay_cluster_objects_dup_names (connection, ASSAY_CLUSTER_PDF_BUCKET, 100, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (names);
+  g_assert_cmpuint (g_hash_table_size (names), ==, 0);
+  g_clear_pointer (&names, g_hash_table_unref);
+
+  g_assert_true (assay_cluster_objects_put_stream_full (connection, ASSAY_CLUSTER_PDF_BUCKET, "a/b?c",
+                                                        in1, 1024 * 1024, &none, &stored, NULL, &error));
+  g_assert_no_error (error);
+  names = assay_cluster_objects_dup_names (connection, ASSAY_CLUSTER_PDF_BUCKET, 100, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (names);
+  g_assert_cmpuint (g_hash_table_size (names), ==, 1);
+  g_assert_true (g_hash_table_contains (names, "a/b?c"));
+
+  /* Two subjects now (a chunk, the metadata): past the bound, not listed. */
+  none_listed = assay_cluster_objects_dup_names (connection, ASSAY_CLUSTER_PDF_BUCKET, 1, &error);
+  g_assert_no_error (error);
+  g_assert_null (none_listed);
+
+  /* Said to be new, but there: stored all the same, the old chunks gone. */
+  g_assert_true (assay_cluster_objects_put_stream_full (connection, ASSAY_CLUSTER_PDF_BUCKET, "a/b?c",
+                                                        in2, 1024 * 1024, &none, &again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (again.nuid, !=, stored.nuid);
+  got = get_with_hint (connection, "a/b?c", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, second));
+  g_clear_pointer (&got, g_bytes_unref);
+  /* The first upload's hint finds its chunk gone and reads the metadata. */
+  got = get_with_hint (connection, "a/b?c", &stored, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (got, second));
+  g_clear_pointer (&got, g_bytes_unref);
+  /* One chunk and the metadata: the first upload's chunk was purged. */
+  g_clear_pointer (&names, g_hash_table_unref);
+  names = assay_cluster_objects_dup_names (connection, ASSAY_CLUSTER_PDF_BUCKET, 2, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (names);
+  g_assert_cmpuint (g_hash_table_size (names), ==, 1);
+
+  assay_cluster_connection_close (connection);
+}
+
+/* The results bucket's keys listed in one go, or not at all past the bound. */
+static void
+test_result_keys (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) keys = NULL;
+  g_autoptr(GHashTable) too_many = NULL;
+  kvStore *kv;
+  gboolean written = FALSE;
+
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (assay_cluster_layout_ensure (connection, &error));
+  g_assert_no_error (error);
+  kv = assay_cluster_layout_open_results (connection, &error);
+  g_assert_no_error (error);
+
+  keys = assay_cluster_results_dup_keys (connection, 100, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (keys);
+  g_assert_cmpuint (g_hash_table_size (keys), ==, 0);
+  g_clear_pointer (&keys, g_hash_table_unref);
+
+  g_assert_true (assay_cluster_results_store (kv, "abc.general.x1", "{\"status\":\"done\"}",
+                                              &written, &error));
+  g_assert_no_error (error);
+  g_assert_true (assay_cluster_results_store (kv, "def.general.x1", "{\"status\":\"done\"}",
+                                              &written, &error));
+  g_assert_no_error (error);
+  keys = assay_cluster_results_dup_keys (connection, 100, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (keys);
+  g_assert_cmpuint (g_hash_table_size (keys), ==, 2);
+  g_assert_true (g_hash_table_contains (keys, "abc.general.x1"));
+  g_assert_true (g_hash_table_contains (keys, "def.general.x1"));
+
+  too_many = assay_cluster_results_dup_keys (connection, 1, &error);
+  g_assert_no_error (error);
+  g_assert_null (too_many);
+
+  kvStore_Destroy (kv);
+  assay_cluster_connection_close (connection);
+}
+
 static void
 test_limit (Fixture       *fixture,
             gconstpointer  data)
@@ -1476,6 +1595,10 @@ main (int    argc,
               fixture_set_up, test_metrics, fixture_tear_down);
   g_test_add ("/assay/cluster/object-hint", Fixture, NULL,
               fixture_set_up, test_object_hint, fixture_tear_down);
+  g_test_add ("/assay/cluster/object-names", Fixture, NULL,
+              fixture_set_up, test_object_names, fixture_tear_down);
+  g_test_add ("/assay/cluster/result-keys", Fixture, NULL,
+              fixture_set_up, test_result_keys, fixture_tear_down);
   g_test_add ("/assay/cluster/limit", Fixture, NULL,
               fixture_set_up, test_limit, fixture_tear_down);
   g_test_add ("/assay/cluster/window-api", Fixture, NULL,

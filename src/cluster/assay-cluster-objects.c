@@ -266,10 +266,87 @@ assay_cluster_objects_get_info (AssayClusterConnection  *connection,
   return TRUE;
 }
 
+/**
+ * assay_cluster_objects_dup_names:
+ * @max_names: list them only if the bucket's stream has at most this many
+ *   subjects (chunks and metadata), so the answer stays one small message
+ *
+ * The names of the objects in @bucket now (deleted ones included), from
+ * the stream's subjects: one request for all, where looking each up would
+ * take one each. Two requests (the stream's size, then its metadata
+ * subjects).
+ *
+ * Returns: (transfer full) (nullable): a set of names (char* keys), or
+ *   %NULL: too many to list (no @error), or @error set
+ */
+GHashTable *
+assay_cluster_objects_dup_names (AssayClusterConnection  *connection,
+                                 const char              *bucket,
+                                 guint                    max_names,
+                                 GError                 **error)
+{
+  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
+  g_autofree char *stream = dup_stream_name (bucket);
+  g_autofree char *filter = g_strdup_printf ("$O.%s.M.", bucket);
+  g_autofree char *wildcard = g_strconcat (filter, ">", NULL);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  jsStreamInfo *si = NULL;
+  jsOptions opts;
+  jsErrCode jerr = 0;
+  natsStatus s;
+
+  s = js_GetStreamInfo (&si, js, stream, NULL, &jerr);
+  if (s != NATS_OK)
+    return (assay_cluster_set_error (error, s, jerr, _("cannot look up an object")), NULL);
+  if (si->State.NumSubjects < 0 || (guint64) si->State.NumSubjects > max_names)
+    {
+      jsStreamInfo_Destroy (si);
+      return NULL;
+    }
+  jsStreamInfo_Destroy (si);
+  si = NULL;
+
+  jsOptions_Init (&opts);
+  opts.Stream.Info.SubjectsFilter = wildcard;
+  s = js_GetStreamInfo (&si, js, stream, &opts, &jerr);
+  if (s != NATS_OK)
+    return (assay_cluster_set_error (error, s, jerr, _("cannot look up an object")), NULL);
+
+  for (int i = 0; si->State.Subjects != NULL && i < si->State.Subjects->Count; i++)
+    {
+      const char *subject = si->State.Subjects->List[i].Subject;
+      g_autofree char *encoded = NULL;
+      g_autofree guchar *decoded = NULL;
+      gsize len = 0;
+
+      if (subject == NULL || !g_str_has_prefix (subject, filter))
+        continue;
+      encoded = g_strdup (subject + strlen (filter));
+      for (char *c = encoded; *c != '\0'; c++)
+        if (*c == '-')
+          *c = '+';
+        else if (*c == '_')
+          *c = '/';
+      decoded = g_base64_decode (encoded, &len);
+      if (decoded != NULL && len > 0)
+        g_hash_table_add (names, g_strndup ((const char *) decoded, len));
+    }
+  jsStreamInfo_Destroy (si);
+
+  return g_steal_pointer (&names);
+}
+
+/* JetStream's "wrong last sequence" (libnats 3.4 has no name for it). */
+#define JS_WRONG_LAST_SEQUENCE_ERR 10071
+
+/* Stores the metadata, rolled up to this value. @only_new: only if the
+ * subject holds nothing yet; *@taken (optional) is set when it did. */
 static gboolean
 publish_meta (jsCtx       *js,
               const char  *subject,
               const char  *json,
+              gboolean     only_new,
+              gboolean    *taken,
               GError     **error)
 {
   natsMsg *msg = NULL;
@@ -277,14 +354,23 @@ publish_meta (jsCtx       *js,
   jsErrCode jerr = 0;
   natsStatus s;
 
+  if (taken != NULL)
+    *taken = FALSE;
   s = natsMsg_Create (&msg, subject, NULL, json, strlen (json));
   if (s == NATS_OK)
     s = natsMsgHeader_Set (msg, "Nats-Rollup", "sub");
+  if (s == NATS_OK && only_new)
+    s = natsMsgHeader_Set (msg, "Nats-Expected-Last-Subject-Sequence", "0");
   if (s == NATS_OK)
     s = js_PublishMsg (&ack, js, msg, NULL, &jerr);
   natsMsg_Destroy (msg);
   if (ack != NULL)
     jsPubAck_Destroy (ack);
+  if (s != NATS_OK && only_new && jerr == JS_WRONG_LAST_SEQUENCE_ERR && taken != NULL)
+    {
+      *taken = TRUE;
+      return FALSE;
+    }
   if (s != NATS_OK)
     return assay_cluster_set_error (error, s, jerr, _("cannot store an object's metadata"));
 
@@ -331,8 +417,9 @@ assay_cluster_objects_put_stream (AssayClusterConnection  *connection,
 /**
  * assay_cluster_objects_put_stream_full:
  * @replacing: (nullable): the object of that name as the caller just
- *   found it (its nuid %NULL: there was none), whose chunks are dropped
- *   once replaced; %NULL: looked up here
+ *   found it (its nuid %NULL: there was none, and the metadata is stored
+ *   only if there still is none, else the one there is looked up and
+ *   replaced), whose chunks are dropped once replaced; %NULL: looked up here
  * @stored: (out caller-allocates) (optional): where the bytes went, on
  *   success (clear it with assay_cluster_object_info_clear())
  *
@@ -443,7 +530,26 @@ assay_cluster_objects_put_stream_full (AssayClusterConnection       *connection,
   root = json_builder_get_root (builder);
   json = json_to_string (root, FALSE);
 
-  if (!publish_meta (js, meta_subject, json, error))
+  /* Said to be new: stored only if it still is, so that an object
+   * another client stored meanwhile has its chunks dropped, not orphaned. */
+  if (replacing != NULL && replacing->nuid == NULL)
+    {
+      gboolean taken = FALSE;
+
+      if (!publish_meta (js, meta_subject, json, TRUE, &taken, error))
+        {
+          g_autoptr(JsonObject) old = NULL;
+
+          if (!taken)
+            goto failed;
+          old = get_meta (connection, bucket, name, NULL);
+          if (old != NULL)
+            old_nuid = g_strdup (json_object_get_string_member_with_default (old, "nuid", NULL));
+          if (!publish_meta (js, meta_subject, json, FALSE, NULL, error))
+            goto failed;
+        }
+    }
+  else if (!publish_meta (js, meta_subject, json, FALSE, NULL, error))
     goto failed;
 
   /* The object replaced: its chunks are not needed any more. */
@@ -752,7 +858,7 @@ assay_cluster_objects_delete (AssayClusterConnection  *connection,
   root = json_node_init_object (json_node_alloc (), meta);
   json = json_to_string (root, FALSE);
 
-  if (!publish_meta (js, subject, json, error))
+  if (!publish_meta (js, subject, json, FALSE, NULL, error))
     return FALSE;
   if (*nuid != '\0')
     purge_chunks (js, bucket, nuid);

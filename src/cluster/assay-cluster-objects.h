@@ -39,6 +39,10 @@ gboolean  assay_cluster_objects_get_info      (AssayClusterConnection  *connecti
                                                const char              *name,
                                                AssayClusterObjectInfo  *info,
                                                GError                 **error);
+GHashTable *assay_cluster_objects_dup_names   (AssayClusterConnection  *connection,
+                                               const char              *bucket,
+                                               guint                    max_names,
+                                               GError                 **error);
 gboolean  assay_cluster_objects_put_stream_full (AssayClusterConnection       *connection,
                                                  const char                   *bucket,
                                                  const char                   *name,

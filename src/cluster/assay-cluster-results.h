@@ -9,12 +9,17 @@
 #include <gio/gio.h>
 #include <nats/nats.h>
 
+#include "assay-cluster-connection.h"
+
 G_BEGIN_DECLS
 
 GBytes   *assay_cluster_results_get        (kvStore     *kv,
                                             const char  *key,
                                             uint64_t    *revision,
                                             GError     **error);
+GHashTable *assay_cluster_results_dup_keys (AssayClusterConnection *connection,
+                                            guint                   max_keys,
+                                            GError                **error);
 gboolean  assay_cluster_results_is_done    (GBytes      *value);
 gboolean  assay_cluster_results_store      (kvStore     *kv,
                                             const char  *key,

@@ -43,6 +43,15 @@
 /* A job not heard of while the cluster made no progress at all for this
  * many AckWaits is taken as lost: its document fails. */
 #define STALL_ACK_WAITS       5
+/* The PDFs' bucket is listed at the start when its stream has at most
+ * this many subjects (the list, about 110 bytes a PDF, stays well under a
+ * message's 1 MiB). */
+#define MAX_LISTED_SUBJECTS 4096
+/* For this long after they were listed, a document whose result key the
+ * bucket did not list is not looked up before it is queued (a result
+ * stored since by another client's job would be worked out again, not
+ * written again). */
+#define LISTED_KEYS_TRUSTED_US (30 * G_USEC_PER_SEC)
 
 
 
@@ -76,6 +85,12 @@ struct _AssayClusterSubmitter
   guint                   n_pending;
   guint                   poll_source;
   AssayClusterMonitor    *monitor;     /* the workers' figures */
+  /* The PDFs the bucket held when the submitter started, and those it
+   * stored since (NULL: too many to list, each is looked up). */
+  GMutex                  names_lock;
+  GHashTable             *pdf_names;
+  GHashTable             *result_keys;   /* listed and submitted; NULL: too many to list */
+  gint64                  listed_us;     /* when result_keys was listed */
   /* The watchdog: the last time the cluster was seen to move. */
   gint64                  last_progress_us;
   guint64                 workers_finished;  /* done + failed over the workers */
@@ -186,8 +201,23 @@ submit (Op      *op,
   gboolean duplicate = FALSE;
   g_auto(AssayClusterObjectInfo) info = { 0 };
   uint64_t revision = 0;
+  gboolean absent = FALSE;
+  gboolean unlisted = FALSE;
 
-  existing = assay_cluster_results_get (self->results, job->key, &revision, &local_error);
+  /* Not listed a moment ago, nor submitted since (a retry, the same
+   * content twice): there is no result to read. */
+  if (self->result_keys != NULL &&
+      g_get_monotonic_time () - self->listed_us < LISTED_KEYS_TRUSTED_US)
+    {
+      g_mutex_lock (&self->names_lock);
+      unlisted = g_hash_table_add (self->result_keys, g_strdup (job->key));
+      g_mutex_unlock (&self->names_lock);
+    }
+  if (unlisted)
+    g_set_error (&local_error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND,
+                 "Not listed a moment ago");
+  else
+    existing = assay_cluster_results_get (self->results, job->key, &revision, &local_error);
   if (existing == NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
                                             ASSAY_CLUSTER_ERROR_NOT_FOUND))
     {
@@ -204,8 +234,16 @@ submit (Op      *op,
     }
 
   /* The PDF, unless the store has it; where its bytes are goes into the
-   * job, so the worker need not look that up. */
-  if (!assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
+   * job, so the worker need not look that up. One the bucket did not list
+   * is not looked up: its upload is stored only if it is still new. */
+  if (self->pdf_names != NULL)
+    {
+      g_mutex_lock (&self->names_lock);
+      absent = !g_hash_table_contains (self->pdf_names, job->sha256);
+      g_mutex_unlock (&self->names_lock);
+    }
+  if (absent ||
+      !assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
                                        &info, &local_error) || info.size != job->size)
     {
       g_autoptr(GFile) file = g_file_new_for_path (job->path);
@@ -227,6 +265,12 @@ submit (Op      *op,
         {
           g_prefix_error (error, _("Cannot upload the PDF to the cluster: "));
           return FALSE;
+        }
+      if (self->pdf_names != NULL)
+        {
+          g_mutex_lock (&self->names_lock);
+          g_hash_table_add (self->pdf_names, g_strdup (job->sha256));
+          g_mutex_unlock (&self->names_lock);
         }
     }
 
@@ -946,6 +990,7 @@ submitter_new (const AssayClusterOptions  *options,
                GError                    **error)
 {
   g_autoptr(AssayClusterSubmitter) self = NULL;
+  g_autoptr(GError) local_error = NULL;
   g_autofree char *subject = NULL;
   natsStatus s;
 
@@ -959,6 +1004,18 @@ submitter_new (const AssayClusterOptions  *options,
   self->results = assay_cluster_layout_open_results (self->connection, error);
   if (self->results == NULL)
     return NULL;
+  self->listed_us = g_get_monotonic_time ();
+  self->result_keys = assay_cluster_results_dup_keys (self->connection, MAX_LISTED_SUBJECTS,
+                                                      &local_error);
+  if (local_error != NULL)
+    g_debug ("Could not list the results on the cluster (each is looked up): %s",
+             local_error->message);
+  g_clear_error (&local_error);
+  self->pdf_names = assay_cluster_objects_dup_names (self->connection, ASSAY_CLUSTER_PDF_BUCKET,
+                                                     MAX_LISTED_SUBJECTS, &local_error);
+  if (local_error != NULL)
+    g_debug ("Could not list the PDFs on the cluster (each is looked up): %s",
+             local_error->message);
 
   self->batch = new_batch_id ();
   self->inbox = assay_cluster_inbox_new (context, G_OBJECT (self), G_PRIORITY_DEFAULT_IDLE,
@@ -1179,6 +1236,9 @@ assay_cluster_submitter_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->batch, g_free);
+  g_clear_pointer (&self->pdf_names, g_hash_table_unref);
+  g_clear_pointer (&self->result_keys, g_hash_table_unref);
+  g_mutex_clear (&self->names_lock);
 
   G_OBJECT_CLASS (assay_cluster_submitter_parent_class)->finalize (object);
 }
@@ -1198,4 +1258,5 @@ assay_cluster_submitter_init (AssayClusterSubmitter *self)
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
   self->io = g_thread_pool_new (io_thread, NULL, IO_THREADS, FALSE, NULL);
+  g_mutex_init (&self->names_lock);
 }
