@@ -44,6 +44,69 @@ ensure_nats_open (void)
 }
 
 /**
+ * assay_cluster_connection_dup_subjects:
+ * @stream: the stream to list
+ * @prefix: the subjects to list, "$KV.bucket." (with its last dot)
+ * @max_subjects: list them only if @stream has at most this many subjects
+ *   in all, so the answer stays one small message
+ * @what: what is being done, for an error's message
+ *
+ * The subjects under @prefix that @stream holds now, from its stream info:
+ * one request for all of a bucket's keys or objects, where looking each
+ * up would take one each. Two requests (the stream's size, then its
+ * subjects). Blocks.
+ *
+ * Returns: (transfer full) (nullable): a set of the subjects with @prefix
+ *   cut off (char* keys), or %NULL: too many to list (no @error), or
+ *   @error set
+ */
+GHashTable *
+assay_cluster_connection_dup_subjects (AssayClusterConnection  *self,
+                                       const char              *stream,
+                                       const char              *prefix,
+                                       guint                    max_subjects,
+                                       const char              *what,
+                                       GError                 **error)
+{
+  jsCtx *js = assay_cluster_connection_get_jetstream (self);
+  g_autofree char *wildcard = g_strconcat (prefix, ">", NULL);
+  g_autoptr(GHashTable) subjects = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gsize prefix_len = strlen (prefix);
+  jsStreamInfo *si = NULL;
+  jsOptions opts;
+  jsErrCode jerr = 0;
+  natsStatus s;
+
+  s = js_GetStreamInfo (&si, js, stream, NULL, &jerr);
+  if (s != NATS_OK)
+    return (assay_cluster_set_error (error, s, jerr, what), NULL);
+  if (si->State.NumSubjects < 0 || (guint64) si->State.NumSubjects > max_subjects)
+    {
+      jsStreamInfo_Destroy (si);
+      return NULL;
+    }
+  jsStreamInfo_Destroy (si);
+  si = NULL;
+
+  jsOptions_Init (&opts);
+  opts.Stream.Info.SubjectsFilter = wildcard;
+  s = js_GetStreamInfo (&si, js, stream, &opts, &jerr);
+  if (s != NATS_OK)
+    return (assay_cluster_set_error (error, s, jerr, what), NULL);
+
+  for (int i = 0; si->State.Subjects != NULL && i < si->State.Subjects->Count; i++)
+    {
+      const char *subject = si->State.Subjects->List[i].Subject;
+
+      if (subject != NULL && g_str_has_prefix (subject, prefix))
+        g_hash_table_add (subjects, g_strdup (subject + prefix_len));
+    }
+  jsStreamInfo_Destroy (si);
+
+  return g_steal_pointer (&subjects);
+}
+
+/**
  * assay_cluster_set_error:
  * @status: what libnats returned
  * @js_error: JetStream's error code, or 0

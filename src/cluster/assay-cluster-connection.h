@@ -35,6 +35,13 @@ jsCtx                  *assay_cluster_connection_get_jetstream (AssayClusterConn
 gboolean                assay_cluster_connection_is_connected (AssayClusterConnection    *self);
 void                    assay_cluster_connection_close       (AssayClusterConnection     *self);
 
+GHashTable             *assay_cluster_connection_dup_subjects (AssayClusterConnection   *self,
+                                                              const char                 *stream,
+                                                              const char                 *prefix,
+                                                              guint                       max_subjects,
+                                                              const char                 *what,
+                                                              GError                    **error);
+
 gboolean                assay_cluster_set_error              (GError                    **error,
                                                               natsStatus                  status,
                                                               jsErrCode                   js_error,

@@ -285,43 +285,27 @@ assay_cluster_objects_dup_names (AssayClusterConnection  *connection,
                                  guint                    max_names,
                                  GError                 **error)
 {
-  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
   g_autofree char *stream = dup_stream_name (bucket);
-  g_autofree char *filter = g_strdup_printf ("$O.%s.M.", bucket);
-  g_autofree char *wildcard = g_strconcat (filter, ">", NULL);
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  jsStreamInfo *si = NULL;
-  jsOptions opts;
-  jsErrCode jerr = 0;
-  natsStatus s;
+  g_autofree char *prefix = g_strdup_printf ("$O.%s.M.", bucket);
+  g_autoptr(GHashTable) subjects = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  GHashTableIter iter;
+  const char *subject;
 
-  s = js_GetStreamInfo (&si, js, stream, NULL, &jerr);
-  if (s != NATS_OK)
-    return (assay_cluster_set_error (error, s, jerr, _("cannot look up an object")), NULL);
-  if (si->State.NumSubjects < 0 || (guint64) si->State.NumSubjects > max_names)
+  subjects = assay_cluster_connection_dup_subjects (connection, stream, prefix, max_names,
+                                                    _("cannot look up an object"), error);
+  if (subjects == NULL)
+    return NULL;
+
+  /* A metadata subject ends in the name, base64url-encoded. */
+  names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_iter_init (&iter, subjects);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &subject, NULL))
     {
-      jsStreamInfo_Destroy (si);
-      return NULL;
-    }
-  jsStreamInfo_Destroy (si);
-  si = NULL;
-
-  jsOptions_Init (&opts);
-  opts.Stream.Info.SubjectsFilter = wildcard;
-  s = js_GetStreamInfo (&si, js, stream, &opts, &jerr);
-  if (s != NATS_OK)
-    return (assay_cluster_set_error (error, s, jerr, _("cannot look up an object")), NULL);
-
-  for (int i = 0; si->State.Subjects != NULL && i < si->State.Subjects->Count; i++)
-    {
-      const char *subject = si->State.Subjects->List[i].Subject;
-      g_autofree char *encoded = NULL;
+      g_autofree char *encoded = g_strdup (subject);
       g_autofree guchar *decoded = NULL;
       gsize len = 0;
 
-      if (subject == NULL || !g_str_has_prefix (subject, filter))
-        continue;
-      encoded = g_strdup (subject + strlen (filter));
       for (char *c = encoded; *c != '\0'; c++)
         if (*c == '-')
           *c = '+';
@@ -331,7 +315,6 @@ assay_cluster_objects_dup_names (AssayClusterConnection  *connection,
       if (decoded != NULL && len > 0)
         g_hash_table_add (names, g_strndup ((const char *) decoded, len));
     }
-  jsStreamInfo_Destroy (si);
 
   return g_steal_pointer (&names);
 }

@@ -67,43 +67,9 @@ assay_cluster_results_dup_keys (AssayClusterConnection  *connection,
                                 guint                    max_keys,
                                 GError                 **error)
 {
-  jsCtx *js = assay_cluster_connection_get_jetstream (connection);
-  const char *stream = "KV_" ASSAY_CLUSTER_RESULTS_BUCKET;
-  const char *prefix = "$KV." ASSAY_CLUSTER_RESULTS_BUCKET ".";
-  g_autofree char *wildcard = g_strconcat (prefix, ">", NULL);
-  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  jsStreamInfo *si = NULL;
-  jsOptions opts;
-  jsErrCode jerr = 0;
-  natsStatus s;
-
-  s = js_GetStreamInfo (&si, js, stream, NULL, &jerr);
-  if (s != NATS_OK)
-    return (assay_cluster_set_error (error, s, jerr, _("cannot read the results bucket")), NULL);
-  if (si->State.NumSubjects < 0 || (guint64) si->State.NumSubjects > max_keys)
-    {
-      jsStreamInfo_Destroy (si);
-      return NULL;
-    }
-  jsStreamInfo_Destroy (si);
-  si = NULL;
-
-  jsOptions_Init (&opts);
-  opts.Stream.Info.SubjectsFilter = wildcard;
-  s = js_GetStreamInfo (&si, js, stream, &opts, &jerr);
-  if (s != NATS_OK)
-    return (assay_cluster_set_error (error, s, jerr, _("cannot read the results bucket")), NULL);
-
-  for (int i = 0; si->State.Subjects != NULL && i < si->State.Subjects->Count; i++)
-    {
-      const char *subject = si->State.Subjects->List[i].Subject;
-
-      if (subject != NULL && g_str_has_prefix (subject, prefix))
-        g_hash_table_add (keys, g_strdup (subject + strlen (prefix)));
-    }
-  jsStreamInfo_Destroy (si);
-
-  return g_steal_pointer (&keys);
+  return assay_cluster_connection_dup_subjects (connection, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET,
+                                                "$KV." ASSAY_CLUSTER_RESULTS_BUCKET ".", max_keys,
+                                                _("cannot read the results bucket"), error);
 }
 
 /**
