@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 
+#include "assay-minhash.h"
 #include "assay-offline-extractor.h"
 #include "assay-test-fixture.h"
 
@@ -158,4 +159,22 @@ assay_test_wait_until (AssayTestCondition  done,
     }
 
   g_source_remove (wake_id);
+}
+
+/* The text signature (assay-minhash.h, as a result's analysis holds it) of
+ * the words "w<first>" … "w<first + n - 1>" with the last @changed of them
+ * other words: documents alike to a known degree. */
+char *
+assay_test_signature_for_words (guint first,
+                                guint n,
+                                guint changed)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  AssayMinhash sig;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s%u ", i >= n - changed ? "other" : "w", first + i);
+  assay_minhash_init (&sig);
+  assay_minhash_add_text (&sig, text->str, text->len);
+  return assay_minhash_to_string (&sig);
 }

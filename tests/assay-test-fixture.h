@@ -18,6 +18,9 @@ typedef gboolean (*AssayTestCondition) (gpointer data);
 extern const char * const assay_test_report_pages[2];
 
 char          *assay_test_tmp_dir_new            (const char      *name_template);
+char          *assay_test_signature_for_words    (guint            first,
+                                                  guint            n,
+                                                  guint            changed);
 void           assay_test_remove_tree            (const char      *path);
 AssayPipeline *assay_test_offline_pipeline_new   (AssayWorkerPool *pool,
                                                   AssayTemplate   *template_,

@@ -12,7 +12,7 @@
 #include "assay-charts-document.h"
 #include "assay-document-result.h"
 #include "assay-charts-result.h"
-#include "assay-minhash.h"
+#include "assay-test-fixture.h"
 
 typedef struct
 {
@@ -483,22 +483,6 @@ test_corpus_default_figure (void)
                       assay_charts_corpus_get_chart (corpus, "over-time"), 0)), ==, 3);
 }
 
-/* Words "w<first>" … "w<first + n - 1>", the last @changed other words. */
-static char *
-signature_for_words (guint first,
-                     guint n,
-                     guint changed)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  AssayMinhash sig;
-
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (text, "%s%u ", i >= n - changed ? "other" : "w", first + i);
-  assay_minhash_init (&sig);
-  assay_minhash_add_text (&sig, text->str, text->len);
-  return assay_minhash_to_string (&sig);
-}
-
 /* A near-duplicate's bar holds the whole percent its tooltip and the
  * dashboard's groups list show ("%.0f %%"), not a value with a decimal
  * the two others round away. */
@@ -513,7 +497,7 @@ test_corpus_near_duplicate_percent (void)
 
   for (guint i = 0; i < 4; i++)
     {
-      g_autofree char *sig = signature_for_words (0, 200, i * 7);
+      g_autofree char *sig = assay_test_signature_for_words (0, 200, i * 7);
       g_autofree char *json = g_strdup_printf (
         "{ \"result_version\": \"assay-result/1\", \"status\": \"done\","
         "  \"source\": { \"name\": \"r%u.pdf\", \"sha256\": \"%02u\", \"pages\": 1 },"

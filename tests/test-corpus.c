@@ -7,24 +7,7 @@
 #include <string.h>
 
 #include "assay-corpus.h"
-#include "assay-minhash.h"
-
-/* Words "w<first>" … "w<first + n - 1>", with the last @changed replaced. */
-static char *
-signature_for_words (guint first,
-                     guint n,
-                     guint changed)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  AssayMinhash sig;
-
-  for (guint i = 0; i < n; i++)
-    g_string_append_printf (text, "%s%u ", i >= n - changed ? "other" : "w", first + i);
-
-  assay_minhash_init (&sig);
-  assay_minhash_add_text (&sig, text->str, text->len);
-  return assay_minhash_to_string (&sig);
-}
+#include "assay-test-fixture.h"
 
 static void
 add_json (AssayCorpus *corpus,
@@ -111,9 +94,9 @@ test_corpus_aggregate (void)
 {
   g_autoptr(AssayCorpus) corpus = assay_corpus_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *sig_a = signature_for_words (0, 200, 0);
-  g_autofree char *sig_b = signature_for_words (0, 200, 5);
-  g_autofree char *sig_f = signature_for_words (5000, 200, 0);
+  g_autofree char *sig_a = assay_test_signature_for_words (0, 200, 0);
+  g_autofree char *sig_b = assay_test_signature_for_words (0, 200, 5);
+  g_autofree char *sig_f = assay_test_signature_for_words (5000, 200, 0);
   g_autofree char *doc_a = NULL;
   g_autofree char *doc_b = NULL;
   g_autofree char *doc_f = NULL;
