@@ -1586,8 +1586,15 @@ assay_pipeline_dispose (GObject *object)
   g_clear_pointer (&self->states, g_hash_table_unref);
   g_clear_pointer (&self->by_sha256, g_hash_table_unref);
   g_clear_handle_id (&self->free_source, g_source_remove);
+  /* Only with g_object_run_dispose(): a handover being listed holds the
+   * pipeline. Its files not listed yet are not. */
   g_clear_handle_id (&self->handover_source, g_source_remove);
-  g_queue_clear_full (&self->handovers, g_object_unref);
+  while (!g_queue_is_empty (&self->handovers))
+    {
+      g_autoptr(GTask) task = g_queue_pop_head (&self->handovers);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+    }
   if (self->to_free != NULL)
     g_ptr_array_set_size (self->to_free, 0);
   g_clear_object (&self->documents);
