@@ -25,6 +25,7 @@
 #include "assay-result-csv.h"
 #include "assay-result.h"
 #include "assay-results-export.h"
+#include "assay-string-list.h"
 #include "assay-test-fixture.h"
 #include "assay-test-pdf.h"
 #include "assay-test-ui.h"
@@ -785,6 +786,93 @@ test_export (Fixture       *fixture,
                    assay_document_get_path (g_ptr_array_index (all, 0)));
 }
 
+typedef struct
+{
+  guint n_changes;
+  guint position;
+  guint removed;
+  guint added;
+} ListChange;
+
+static void
+list_changed (GListModel *model,
+              guint       position,
+              guint       removed,
+              guint       added,
+              ListChange *change)
+{
+  change->n_changes++;
+  change->position = position;
+  change->removed = removed;
+  change->added = added;
+}
+
+/* The figure names of the drop-down, brought up to date in place: the
+ * same names change nothing (the drop-down keeps its items and its
+ * selection), a name added or renamed is the only one spliced in. */
+static void
+test_names_in_place (void)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  GtkWidget *dropdown = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (names)), NULL);
+  const char *first[] = { "revenue", "net income", "total assets", NULL };
+  const char *grown[] = { "revenue", "net income", "equity", "total assets", NULL };
+  const char *renamed[] = { "revenue", "operating income", "equity", "total assets", NULL };
+  ListChange change = { 0, };
+  g_autoptr(GObject) kept = NULL;
+  g_autoptr(GObject) kept_first = NULL;
+
+  g_object_ref_sink (dropdown);
+  g_signal_connect (names, "items-changed", G_CALLBACK (list_changed), &change);
+
+  g_assert_true (assay_string_list_update (names, first));
+  g_assert_cmpuint (change.n_changes, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (names)), ==, 3);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), 2);
+  kept = g_object_ref (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown)));
+  kept_first = g_list_model_get_item (G_LIST_MODEL (names), 0);
+
+  /* The same names: nothing happens. */
+  g_assert_false (assay_string_list_update (names, first));
+  g_assert_cmpuint (change.n_changes, ==, 1);
+  g_assert_true (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown)) == (gpointer) kept);
+
+  /* One more: only it is added; the items around it are the same objects. */
+  g_assert_true (assay_string_list_update (names, grown));
+  g_assert_cmpuint (change.n_changes, ==, 2);
+  g_assert_cmpuint (change.position, ==, 2);
+  g_assert_cmpuint (change.removed, ==, 0);
+  g_assert_cmpuint (change.added, ==, 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (dropdown)), ==, 3);
+  g_assert_true (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown)) == (gpointer) kept);
+  {
+    g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (names), 0);
+
+    g_assert_true (item == kept_first);
+  }
+
+  /* One renamed: one replaced. */
+  g_assert_true (assay_string_list_update (names, renamed));
+  g_assert_cmpuint (change.n_changes, ==, 3);
+  g_assert_cmpuint (change.position, ==, 1);
+  g_assert_cmpuint (change.removed, ==, 1);
+  g_assert_cmpuint (change.added, ==, 1);
+  g_assert_cmpstr (gtk_string_list_get_string (names, 1), ==, "operating income");
+  g_assert_true (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown)) == (gpointer) kept);
+
+  /* None: all removed, once. */
+  g_assert_true (assay_string_list_update (names, NULL));
+  g_assert_cmpuint (change.n_changes, ==, 4);
+  g_assert_cmpuint (change.removed, ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (names)), ==, 0);
+  g_assert_false (assay_string_list_update (names, NULL));
+  g_assert_cmpuint (change.n_changes, ==, 4);
+
+  g_signal_handlers_disconnect_by_data (names, &change);
+  g_clear_object (&kept);
+  g_assert_finalize_object (dropdown);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -797,6 +885,7 @@ main (int   argc,
               fixture_set_up, test_fluid, fixture_tear_down);
   g_test_add ("/assay/corpus-dashboard/export", Fixture, NULL,
               fixture_set_up, test_export, fixture_tear_down);
+  g_test_add_func ("/assay/corpus-dashboard/names-in-place", test_names_in_place);
 
   return assay_test_widget_run ();
 }

@@ -1271,6 +1271,127 @@ add_files_and_wait (AssayPipeline *pipeline,
   return add.skipped;
 }
 
+typedef struct
+{
+  guint    n_changes;
+  guint    n_added;
+  guint    most_added;
+  gboolean frame_pending;   /* a source at the frame clock's priority not run yet */
+  guint    n_frames_missed; /* changes with no such turn since the previous one */
+  guint    n_counts_seen;   /* notify::n-queued while the handover was going on */
+} Handover;
+
+static gboolean
+frame_turn_cb (gpointer user_data)
+{
+  Handover *handover = user_data;
+
+  handover->frame_pending = FALSE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handover_changed (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  Handover   *handover)
+{
+  handover->n_changes++;
+  handover->n_added += added;
+  handover->most_added = MAX (handover->most_added, added);
+  if (handover->frame_pending)
+    handover->n_frames_missed++;
+  /* What GDK's frame clock runs at (GDK_PRIORITY_REDRAW). */
+  handover->frame_pending = TRUE;
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, frame_turn_cb, handover, NULL);
+}
+
+static void
+handover_counted (Handover *handover)
+{
+  handover->n_counts_seen++;
+}
+
+/* A thousand files handed over at once are listed in slices of a bounded
+ * number, one a main-loop turn, with a turn at the frame clock's priority
+ * between two slices; all of them, in the order given; the counts grow
+ * as they are listed. Files handed over meanwhile come after them. */
+static void
+test_add_files_in_slices (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(AssayPipeline) pipeline = new_offline_pipeline (fixture);
+  GListModel *documents = assay_pipeline_get_documents (pipeline);
+  g_autofree char *first = write_report (fixture, "first.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GFile) later = NULL;
+  const guint n = 1000;
+  AddFiles add = { NULL, FALSE };
+  AddFiles add_later = { NULL, FALSE };
+  Handover handover = { 0, };
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_US;
+  gsize length;
+
+  /* Nothing starts: what is measured is the listing. */
+  assay_pipeline_set_paused (pipeline, TRUE);
+  g_assert_true (g_file_get_contents (first, &contents, &length, NULL));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%04u.pdf", i);
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_assert_true (g_file_set_contents (path, contents, length, NULL));
+      g_ptr_array_add (files, g_file_new_for_path (path));
+    }
+  later = g_file_new_for_path (first);
+
+  g_signal_connect (documents, "items-changed", G_CALLBACK (handover_changed), &handover);
+  g_signal_connect_swapped (pipeline, "notify::n-queued", G_CALLBACK (handover_counted), &handover);
+  assay_pipeline_add_files_async (pipeline, (GFile **) files->pdata, files->len, NULL,
+                                  files_added, &add);
+  /* Handed over after them (its walk and sniff finish first, a single file). */
+  while (handover.n_changes == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (handover.n_changes, >, 0);
+  assay_pipeline_add_files_async (pipeline, &later, 1, NULL, files_added, &add_later);
+  while (!(add.done && add_later.done) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (add.done);
+  g_assert_true (add_later.done);
+  g_assert_cmpuint (add.skipped->len, ==, 0);
+  g_assert_cmpuint (add_later.skipped->len, ==, 0);
+
+  g_assert_cmpuint (handover.n_added, ==, n + 1);
+  g_assert_cmpuint (handover.most_added, <=, ASSAY_PIPELINE_HANDOVER_SLICE);
+  g_assert_cmpuint (handover.n_changes, >=, n / ASSAY_PIPELINE_HANDOVER_SLICE);
+  g_assert_cmpuint (handover.n_frames_missed, ==, 0);
+  g_assert_cmpuint (handover.n_counts_seen, >=, n / ASSAY_PIPELINE_HANDOVER_SLICE);
+  g_assert_cmpuint (g_list_model_get_n_items (documents), ==, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
+      g_autofree char *name = g_strdup_printf ("%04u.pdf", i);
+
+      g_assert_cmpstr (assay_document_get_name (document), ==, name);
+    }
+  {
+    g_autoptr(AssayDocument) document = g_list_model_get_item (documents, n);
+
+    g_assert_cmpstr (assay_document_get_name (document), ==, "first.pdf");
+  }
+
+  /* The frame turn of the last change. */
+  while (handover.frame_pending && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (handover.frame_pending);
+  g_signal_handlers_disconnect_by_data (documents, &handover);
+  g_signal_handlers_disconnect_by_data (pipeline, &handover);
+  g_ptr_array_unref (add.skipped);
+  g_ptr_array_unref (add_later.skipped);
+}
+
 /* Dropping the same files again lists none of them twice; a cancelled one
  * dropped again is tried again, a done one is left as it is. */
 static void
@@ -1457,6 +1578,7 @@ main (int   argc,
   ADD ("/assay/pipeline/shutdown", test_shutdown);
   ADD ("/assay/pipeline/add-files", test_add_files);
   ADD ("/assay/pipeline/add-files-again", test_add_files_again);
+  ADD ("/assay/pipeline/add-files-in-slices", test_add_files_in_slices);
   ADD ("/assay/pipeline/restored", test_restored);
   ADD ("/assay/pipeline/waiting-until", test_waiting_until);
 

@@ -45,6 +45,13 @@
 /* Extract-stage progress reaches the document at most this often. */
 #define PROGRESS_INTERVAL_US (50 * G_TIME_SPAN_MILLISECOND)
 
+/* Files handed over (a drop, the command line) are listed in slices, one
+ * a main-loop turn: at least HANDOVER_MIN_SLICE and at most
+ * ASSAY_PIPELINE_HANDOVER_SLICE of them, for about HANDOVER_BUDGET_US of
+ * the main thread, so that frames and timers run between slices. */
+#define HANDOVER_MIN_SLICE 16
+#define HANDOVER_BUDGET_US (2 * G_TIME_SPAN_MILLISECOND)
+
 typedef enum
 {
   STEP_IDENTIFY,
@@ -160,6 +167,8 @@ struct _AssayPipeline
   GPtrArray       *waiters;       /* GTask* from wait_async */
   GPtrArray       *to_free;       /* DocState* of cleared documents */
   guint            free_source;
+  GQueue           handovers;     /* GTask* of add_files_async being listed, in order */
+  guint            handover_source;
 
   guint            counts[N_BUCKETS];
   guint            bulk;          /* > 0: counts are notified when it ends */
@@ -1577,6 +1586,15 @@ assay_pipeline_dispose (GObject *object)
   g_clear_pointer (&self->states, g_hash_table_unref);
   g_clear_pointer (&self->by_sha256, g_hash_table_unref);
   g_clear_handle_id (&self->free_source, g_source_remove);
+  /* Only with g_object_run_dispose(): a handover being listed holds the
+   * pipeline. Its files not listed yet are not. */
+  g_clear_handle_id (&self->handover_source, g_source_remove);
+  while (!g_queue_is_empty (&self->handovers))
+    {
+      g_autoptr(GTask) task = g_queue_pop_head (&self->handovers);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Cancelled"));
+    }
   if (self->to_free != NULL)
     g_ptr_array_set_size (self->to_free, 0);
   g_clear_object (&self->documents);
@@ -1728,6 +1746,7 @@ assay_pipeline_init (AssayPipeline *self)
 
   for (guint step = 0; step < N_STEPS; step++)
     g_queue_init (&self->steps[step].waiting);
+  g_queue_init (&self->handovers);
 }
 
 /**
@@ -2627,8 +2646,10 @@ assay_pipeline_get_n_in_state (AssayPipeline      *self,
 
 typedef struct
 {
-  GPtrArray *skipped;   /* AssayInputFile* */
-  GPtrArray *inputs;    /* AssayInputFile*: what the walk found */
+  GPtrArray  *skipped;  /* AssayInputFile* */
+  GPtrArray  *inputs;   /* AssayInputFile*: what the walk found */
+  guint       next;     /* the first of @inputs not listed yet */
+  GHashTable *listed;   /* path → AssayDocument* (a reference): listed before */
 } AddFilesData;
 
 static void
@@ -2636,6 +2657,7 @@ add_files_data_free (AddFilesData *data)
 {
   g_clear_pointer (&data->skipped, g_ptr_array_unref);
   g_clear_pointer (&data->inputs, g_ptr_array_unref);
+  g_clear_pointer (&data->listed, g_hash_table_unref);
   g_free (data);
 }
 
@@ -2663,24 +2685,136 @@ sniff_worker (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* The documents in the list by path (transfer container: the documents
- * are the list's). One pass, so that adding files stays linear however
- * many are listed. */
+/* The documents in the list by path, each with a reference (the path is
+ * the document's), so that it stays valid across the slices of a
+ * handover whatever is removed meanwhile. One pass, so that adding files
+ * stays linear however many are listed. */
 static GHashTable *
 listed_by_path (AssayPipeline *self)
 {
   GListModel *documents = G_LIST_MODEL (self->documents);
   guint n = g_list_model_get_n_items (documents);
-  GHashTable *listed = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *listed = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(AssayDocument) document = g_list_model_get_item (documents, i);
+      AssayDocument *document = g_list_model_get_item (documents, i);
 
       g_hash_table_insert (listed, (gpointer) assay_document_get_path (document), document);
     }
 
   return listed;
+}
+
+/* Lists one slice of the handover at the head of the queue: its files
+ * in the order given, in one change of the list, their counts notified
+ * once. Returns whether that handover is all listed. */
+static gboolean
+list_slice (AssayPipeline *self,
+            GTask         *task,
+            gint64         started)
+{
+  AddFilesData *data = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) batch = NULL;
+  g_autoptr(GPtrArray) states = NULL;
+  guint n_looked = 0;
+
+  batch = g_ptr_array_new_with_free_func (g_object_unref);
+  states = g_ptr_array_new ();
+  if (data->listed == NULL)
+    data->listed = listed_by_path (self);
+  g_object_freeze_notify (G_OBJECT (self));
+
+  while (data->next < data->inputs->len && n_looked < ASSAY_PIPELINE_HANDOVER_SLICE &&
+         (n_looked < HANDOVER_MIN_SLICE || g_get_monotonic_time () - started < HANDOVER_BUDGET_US))
+    {
+      guint i = data->next++;
+      AssayInputFile *input = g_ptr_array_index (data->inputs, i);
+      AssayDocument *document;
+
+      n_looked++;
+      if (input->identified && input->kind != ASSAY_INPUT_PDF)
+        {
+          g_ptr_array_add (data->skipped, g_steal_pointer (&data->inputs->pdata[i]));
+          continue;
+        }
+
+      /* A file dropped again is not listed twice; dropping a failed or
+       * cancelled one again is asking for another try. */
+      document = g_hash_table_lookup (data->listed, input->path);
+      if (document != NULL)
+        {
+          AssayDocumentState state = assay_document_get_state (document);
+
+          if (g_hash_table_contains (self->states, document) &&
+              (state == ASSAY_DOCUMENT_FAILED || state == ASSAY_DOCUMENT_CANCELLED))
+            assay_pipeline_retry (self, document);
+          continue;
+        }
+
+      g_ptr_array_add (states, insert_document (self, input, batch));
+    }
+
+  if (batch->len > 0)
+    append_batch (self, batch);
+  for (guint i = 0; i < states->len; i++)
+    start_document (self, g_ptr_array_index (states, i));
+
+  g_object_thaw_notify (G_OBJECT (self));
+  pump (self);
+
+  return data->next >= data->inputs->len;
+}
+
+static gboolean list_handovers_cb (gpointer user_data);
+
+/* Lists the queued handovers for one slice's worth of the main thread,
+ * then leaves the rest to the next turn (at idle priority: after the
+ * frame and the timers due). */
+static void
+list_handovers (AssayPipeline *self)
+{
+  gint64 started = g_get_monotonic_time ();
+  GTask *task;
+
+  while ((task = g_queue_peek_head (&self->handovers)) != NULL)
+    {
+      AddFilesData *data;
+
+      if (g_task_return_error_if_cancelled (task))
+        {
+          g_object_unref (g_queue_pop_head (&self->handovers));
+          continue;
+        }
+      if (!list_slice (self, task, started))
+        break;
+
+      g_queue_pop_head (&self->handovers);
+      data = g_task_get_task_data (task);
+      g_clear_pointer (&data->listed, g_hash_table_unref);
+      g_task_return_pointer (task, g_steal_pointer (&data->skipped), (GDestroyNotify) g_ptr_array_unref);
+      g_object_unref (task);
+      /* One slice a turn, whichever handover it was of. */
+      break;
+    }
+
+  if (!g_queue_is_empty (&self->handovers) && self->handover_source == 0)
+    {
+      self->handover_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, list_handovers_cb, self, NULL);
+      g_source_set_static_name (g_main_context_find_source_by_id (NULL, self->handover_source),
+                                "[assay] pipeline handover");
+    }
+}
+
+static gboolean
+list_handovers_cb (gpointer user_data)
+{
+  AssayPipeline *self = user_data;
+
+  self->handover_source = 0;
+  list_handovers (self);
+
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -2690,11 +2824,8 @@ sniffed (GObject      *object,
 {
   g_autoptr(GTask) task = user_data;
   AssayPipeline *self = g_task_get_source_object (task);
-  AddFilesData *data = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) batch = NULL;
-  g_autoptr(GPtrArray) states = NULL;
-  g_autoptr(GHashTable) listed = NULL;
+  gboolean listing;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
@@ -2702,45 +2833,12 @@ sniffed (GObject      *object,
       return;
     }
 
-  batch = g_ptr_array_new_with_free_func (g_object_unref);
-  states = g_ptr_array_new ();
-  listed = listed_by_path (self);
-  g_object_freeze_notify (G_OBJECT (self));
-
-  for (guint i = 0; i < data->inputs->len; i++)
-    {
-      AssayInputFile *input = g_ptr_array_index (data->inputs, i);
-      AssayDocument *document;
-
-      if (input->identified && input->kind != ASSAY_INPUT_PDF)
-        {
-          g_ptr_array_add (data->skipped, g_steal_pointer (&data->inputs->pdata[i]));
-          continue;
-        }
-
-      /* A file dropped again is not listed twice; dropping a failed or
-       * cancelled one again is asking for another try. */
-      document = g_hash_table_lookup (listed, input->path);
-      if (document != NULL)
-        {
-          AssayDocumentState state = assay_document_get_state (document);
-
-          if (state == ASSAY_DOCUMENT_FAILED || state == ASSAY_DOCUMENT_CANCELLED)
-            assay_pipeline_retry (self, document);
-          continue;
-        }
-
-      g_ptr_array_add (states, insert_document (self, input, batch));
-    }
-
-  append_batch (self, batch);
-  for (guint i = 0; i < states->len; i++)
-    start_document (self, g_ptr_array_index (states, i));
-
-  g_object_thaw_notify (G_OBJECT (self));
-  pump (self);
-
-  g_task_return_pointer (task, g_steal_pointer (&data->skipped), (GDestroyNotify) g_ptr_array_unref);
+  /* After any handover still being listed, so that files keep the order
+   * they were given in. */
+  listing = !g_queue_is_empty (&self->handovers);
+  g_queue_push_tail (&self->handovers, g_steal_pointer (&task));
+  if (!listing)
+    list_handovers (self);
 }
 
 static void
@@ -2774,7 +2872,12 @@ files_expanded (GObject      *object,
  *
  * Expands folders (off the main thread, with assay_input_expand_async()),
  * looks at the first bytes of every file, and adds the PDFs to the
- * pipeline in the order given, in one change of the list. What is not a
+ * pipeline in the order given, in slices: one change of the list a
+ * main-loop turn (at idle priority), each of 16 to
+ * %ASSAY_PIPELINE_HANDOVER_SLICE files, as many as fit in about 2 ms of
+ * the main thread, so that a drop of thousands of files does not hold up
+ * the window's frames; the counts grow with each slice, and files added
+ * meanwhile come after these. What is not a
  * PDF, cannot be read or has no local path is not added but returned by
  * assay_pipeline_add_files_finish(), each with its reason.
  */

@@ -103,6 +103,11 @@ guint           assay_pipeline_get_n_documents (AssayPipeline          *self);
 guint           assay_pipeline_get_n_in_state  (AssayPipeline          *self,
                                                 AssayDocumentState      state);
 double          assay_pipeline_get_progress    (AssayPipeline          *self);
+
+/* The most files assay_pipeline_add_files_async() lists in one main-loop
+ * turn (one change of the documents list). */
+#define ASSAY_PIPELINE_HANDOVER_SLICE 64
+
 void            assay_pipeline_add_files_async (AssayPipeline          *self,
                                                 GFile                 **files,
                                                 guint                   n_files,

@@ -25,6 +25,7 @@
 #include "assay-charts-corpus.h"
 #include "assay-corpus-dashboard.h"
 #include "assay-spinner.h"
+#include "assay-string-list.h"
 
 #define MAX_LOADS 2
 #define RENDER_PRIORITY -10     /* the builds and the charts' drawing, before the pipeline's jobs */
@@ -135,23 +136,6 @@ build_thread (GTask        *task,
   corpus = assay_charts_corpus_build (job->docs, job->label);
   job->build_us = g_get_monotonic_time () - start;
   g_task_return_pointer (task, corpus, (GDestroyNotify) assay_charts_corpus_free);
-}
-
-static gboolean
-same_labels (const char * const *a,
-             GtkStringList      *list,
-             const char * const *names)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
-
-  if (a == NULL || names == NULL)
-    return n == 0;
-  if (g_strv_length ((char **) names) != n)
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    if (g_strcmp0 (gtk_string_list_get_string (list, i), names[i]) != 0)
-      return FALSE;
-  return TRUE;
 }
 
 static void activate_sha256 (AssayCorpusDashboard *self,
@@ -425,11 +409,10 @@ apply_corpus (AssayCorpusDashboard *self)
 
   /* The figures found, most documents first; the chosen one stays chosen. */
   self->updating_labels = TRUE;
-  if (!same_labels ((const char * const *) corpus->label_keys, self->label_names,
-                    (const char * const *) corpus->label_names))
-    gtk_string_list_splice (self->label_names, 0,
-                            g_list_model_get_n_items (G_LIST_MODEL (self->label_names)),
-                            (const char * const *) corpus->label_names);
+  /* In place: the drop-down's popover, open or not, makes list items only
+   * for the names that are new. */
+  assay_string_list_update (self->label_names,
+                            corpus->label_keys != NULL ? (const char * const *) corpus->label_names : NULL);
   for (guint i = 0; corpus->label_keys != NULL && corpus->label_keys[i] != NULL; i++)
     if (g_strcmp0 (corpus->label_keys[i], corpus->label) == 0)
       gtk_drop_down_set_selected (self->label_dropdown, i);
