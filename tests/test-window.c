@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -802,7 +804,16 @@ test_row_redraws_only (void)
     for (GtkWidget *child = gtk_widget_get_first_child (row);
          child != NULL;
          child = gtk_widget_get_next_sibling (child))
-      n_shown += gtk_widget_get_visible (child) && gtk_widget_get_mapped (child);
+      {
+        graphene_rect_t bounds;
+
+        if (!gtk_widget_get_visible (child) || !gtk_widget_get_mapped (child))
+          continue;
+        n_shown++;
+        /* In the middle of the row, as its lines are without the progress line. */
+        g_assert_true (gtk_widget_compute_bounds (child, row, &bounds));
+        g_assert_cmpfloat (fabs (bounds.origin.y + bounds.size.height / 2 - gtk_widget_get_height (row) / 2.0), <=, 1);
+      }
     /* The remove button only. */
     g_assert_cmpuint (n_shown, ==, 1);
   }

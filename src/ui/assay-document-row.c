@@ -549,6 +549,13 @@ compute_geometry (AssayDocumentRow *self,
   int tw = text_width (self, width, FALSE);
   int end = tw;              /* what the name may take, from TEXT_X */
   int badge_w = 0, badge_h = 0, worker_w = 0, worker_h = 0;
+  GtkWidget *below[3];
+  /* Without its progress line (and nothing below), the row's lines sit in
+   * the middle of the height it keeps: a redraw, never a new size. */
+  float top = MARGIN_Y;
+
+  if (!self->shows_progress && parts_below (self, below) == 0)
+    top += PROGRESS_SLOT / 2.0f;
 
   if (self->cached)
     {
@@ -573,16 +580,16 @@ compute_geometry (AssayDocumentRow *self,
   pango_layout_set_width (self->name_layout, end * PANGO_SCALE);
   pango_layout_set_width (self->status_layout, tw * PANGO_SCALE);
 
-  g->icon = GRAPHENE_RECT_INIT (mirror (self, MARGIN_START, ICON_SIZE), MARGIN_Y + ICON_TOP,
+  g->icon = GRAPHENE_RECT_INIT (mirror (self, MARGIN_START, ICON_SIZE), top + ICON_TOP,
                                 ICON_SIZE, ICON_SIZE);
-  g->name = GRAPHENE_RECT_INIT (mirror (self, TEXT_X, end), MARGIN_Y, end, self->name_height);
+  g->name = GRAPHENE_RECT_INIT (mirror (self, TEXT_X, end), top, end, self->name_height);
   g->worker = GRAPHENE_RECT_INIT (mirror (self, TEXT_X + end + NAME_SPACING, worker_w),
-                                  MARGIN_Y + (self->name_height - worker_h) / 2.0f,
+                                  top + (self->name_height - worker_h) / 2.0f,
                                   worker_w, worker_h);
   g->badge = GRAPHENE_RECT_INIT (mirror (self, TEXT_X + tw - badge_w, badge_w),
-                                 MARGIN_Y + (self->name_height - badge_h) / 2.0f,
+                                 top + (self->name_height - badge_h) / 2.0f,
                                  badge_w, badge_h);
-  g->status = GRAPHENE_RECT_INIT (mirror (self, TEXT_X, tw), MARGIN_Y + self->name_height + LINE_SPACING,
+  g->status = GRAPHENE_RECT_INIT (mirror (self, TEXT_X, tw), top + self->name_height + LINE_SPACING,
                                   tw, self->caption_height);
   g->progress = GRAPHENE_RECT_INIT (mirror (self, TEXT_X, tw),
                                     g->status.origin.y + self->caption_height + LINE_SPACING + PROGRESS_TOP,
@@ -800,18 +807,21 @@ assay_document_row_size_allocate (GtkWidget *widget,
       y += child_h;
     }
 
-  /* The buttons at the end, top-aligned: remove, and before it the place
-   * cancel and retry share, whether they are shown or not (showing one
-   * then only maps it). */
+  /* The buttons at the end: remove, and before it the place cancel and
+   * retry share, whether they are shown or not (showing one then only
+   * maps it). In the middle of the lines, which sit in the middle of the
+   * row whether the progress line is drawn or not; level with the name
+   * when a message or the password entry is below. */
   button_size (self, &w, &h);
+  y = n_below > 0 ? MARGIN_Y : (height - h) / 2;
   x = width - MARGIN_END - w;
   if (self->remove_button != NULL)
-    gtk_widget_size_allocate (self->remove_button, &(GtkAllocation) { mirror (self, x, w), MARGIN_Y, w, h }, -1);
+    gtk_widget_size_allocate (self->remove_button, &(GtkAllocation) { mirror (self, x, w), y, w, h }, -1);
   x -= BUTTON_SPACING + w;
   if (self->cancel_button != NULL)
-    gtk_widget_size_allocate (self->cancel_button, &(GtkAllocation) { mirror (self, x, w), MARGIN_Y, w, h }, -1);
+    gtk_widget_size_allocate (self->cancel_button, &(GtkAllocation) { mirror (self, x, w), y, w, h }, -1);
   if (self->retry_button != NULL)
-    gtk_widget_size_allocate (self->retry_button, &(GtkAllocation) { mirror (self, x, w), MARGIN_Y, w, h }, -1);
+    gtk_widget_size_allocate (self->retry_button, &(GtkAllocation) { mirror (self, x, w), y, w, h }, -1);
 }
 
 static void
