@@ -349,9 +349,17 @@ test_progress_digest (void)
     .sha256 = (char *) "ab", .key = (char *) "ab.t.x", .state = (char *) "done",
     .progress = 1.0, .worker = (char *) "w1", .error = (char *) "a \",\"result\":{} trap",
   };
-  const char *result = "{\"status\":\"done\",\"fields\":{\"result\":\"12\"},\"n\":[1,2]}";
-  g_autofree char *digest = g_strdup_printf ("{\"status\":\"done\",\"digest\":{\"result_length\":%u}}",
+  const char *result = "{\"result_version\":\"assay-result/2\",\"status\":\"done\","
+                       "\"fields\":{\"result\":\"12\"},\"n\":[1,2]}";
+  g_autofree char *digest = g_strdup_printf ("{\"result_version\":\"assay-result/2\",\"status\":\"done\","
+                                             "\"digest\":{\"result_length\":%u}}",
                                              (guint) strlen (result));
+  /* The same length, but not a result's digest: the store would refuse it. */
+  g_autofree char *not_a_digest = g_strdup_printf ("{\"status\":\"done\",\"digest\":{\"result_length\":%u}}",
+                                                   (guint) strlen (result));
+  g_autoptr(AssayClusterProgress) refused = NULL;
+  g_autofree char *refused_spans = NULL;
+  g_autofree char *refused_json = NULL;
   g_autofree char *spans = NULL;
   g_autofree char *json = assay_cluster_progress_to_json_with_digest (&progress, result, digest, &spans);
   g_autoptr(AssayClusterProgress) plain = NULL;
@@ -400,6 +408,15 @@ test_progress_digest (void)
   g_assert_nonnull (no_spans);
   g_assert_null (no_spans->result_text);
   g_assert_nonnull (no_spans->result);
+
+  /* A pair the store would not save is not taken apart: parsed whole. */
+  refused_json = assay_cluster_progress_to_json_with_digest (&progress, result, not_a_digest, &refused_spans);
+  g_assert_nonnull (refused_json);
+  refused = assay_cluster_progress_from_json_with_spans (refused_json, strlen (refused_json), refused_spans);
+  g_assert_nonnull (refused);
+  g_assert_null (refused->result_text);
+  g_assert_null (refused->digest);
+  g_assert_true (json_node_equal (refused->result, expected));
 
   while (big->len <= ASSAY_CLUSTER_MAX_RESULT_IN_PROGRESS)
     g_string_append (big, "xxxxxxxxxxxxxxxx");

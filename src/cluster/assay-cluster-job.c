@@ -13,6 +13,7 @@
 #include "assay-cluster-job.h"
 #include "assay-cluster-options.h"
 #include "assay-result.h"
+#include "assay-store.h"
 
 AssayClusterJob *
 assay_cluster_job_new (void)
@@ -344,7 +345,6 @@ progress_from_spans (const char *data,
   AssayClusterProgress *progress;
   JsonNode *root;
   JsonNode *digest;
-  JsonObject *marker;
   const char *p = spans;
 
   if (!parse_span (&p, len, &digest_at) || !parse_span (&p, len, &digest_len) ||
@@ -374,11 +374,8 @@ progress_from_spans (const char *data,
   if (!json_parser_load_from_data (digest_parser, data + digest_at, digest_len, NULL) ||
       (digest = json_parser_get_root (digest_parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (digest))
     return NULL;
-  marker = json_object_has_member (json_node_get_object (digest), "digest") &&
-           JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (digest), "digest"))
-           ? json_object_get_object_member (json_node_get_object (digest), "digest") : NULL;
-  if (marker == NULL ||
-      json_object_get_int_member_with_default (marker, "result_length", -1) != (gint64) result_len)
+  /* Only a pair the store would save (else the whole result is parsed). */
+  if (!assay_store_digest_describes (digest, data + result_at, result_len))
     return NULL;
 
   progress = progress_from_object (json_node_get_object (root));

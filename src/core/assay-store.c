@@ -1094,6 +1094,36 @@ assay_store_make_digest (JsonNode *result,
 }
 
 /**
+ * assay_store_digest_describes:
+ * @digest: a result's digest (assay_store_make_digest(), or
+ *   assay_store_load_digest())
+ * @text: a result's compact text (json_to_string()), @length bytes
+ *
+ * Whether @digest and @text go together as assay_store_save_text() writes
+ * them and assay_store_load() reads them back: @digest is a result's, its
+ * "result_length" is @length, and @text is one line holding an object.
+ * For whoever is handed the two (a cluster's `done` message) and would
+ * rather take the whole result than a pair the store refuses. Any thread.
+ */
+gboolean
+assay_store_digest_describes (JsonNode   *digest,
+                              const char *text,
+                              gsize       length)
+{
+  JsonObject *marker;
+
+  g_return_val_if_fail (digest != NULL, FALSE);
+  g_return_val_if_fail (text != NULL || length == 0, FALSE);
+
+  marker = is_result_object (digest) ? get_object_member (json_node_get_object (digest), "digest") : NULL;
+
+  return marker != NULL &&
+         json_object_get_int_member_with_default (marker, "result_length", -1) == (gint64) length &&
+         length >= 2 && text[0] == '{' && text[length - 1] == '}' &&
+         memchr (text, '\n', length) == NULL;
+}
+
+/**
  * assay_store_save_text:
  * @key: a key from assay_store_dup_key()
  * @digest: the result's digest (assay_store_make_digest(), or
@@ -1116,7 +1146,6 @@ assay_store_save_text (AssayStore    *self,
                        GError       **error)
 {
   g_autofree char *digest_text = NULL;
-  JsonObject *marker;
   const char *data;
   gsize length;
 
@@ -1128,10 +1157,7 @@ assay_store_save_text (AssayStore    *self,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   data = g_bytes_get_data (text, &length);
-  marker = is_result_object (digest) ? get_object_member (json_node_get_object (digest), "digest") : NULL;
-  if (marker == NULL ||
-      json_object_get_int_member_with_default (marker, "result_length", -1) != (gint64) length ||
-      length < 2 || data[0] != '{' || data[length - 1] != '}' || memchr (data, '\n', length) != NULL)
+  if (!assay_store_digest_describes (digest, data, length))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("Refusing to save a result whose digest does not match its text; it could never be loaded"));

@@ -66,5 +66,8 @@ gboolean    assay_store_save_text    (AssayStore   *self,
                                       GError      **error);
 JsonNode   *assay_store_make_digest  (JsonNode     *result,
                                       gsize         length);
+gboolean    assay_store_digest_describes (JsonNode   *digest,
+                                          const char *text,
+                                          gsize       length);
 
 G_END_DECLS
