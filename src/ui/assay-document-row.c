@@ -536,8 +536,17 @@ typedef struct {
   graphene_rect_t progress;
 } Geometry;
 
-/* Below the status line, the progress line's place (kept in every state). */
+/* Below the status line, the progress line's place, kept in every state
+ * but those with a message or the password entry below (failed, needing a
+ * password: showing those resizes the row anyway, and the place would
+ * only part the status from its message). */
 #define PROGRESS_SLOT (LINE_SPACING + PROGRESS_TOP + PROGRESS_HEIGHT)
+
+static int
+progress_slot (int n_below)
+{
+  return n_below > 0 ? 0 : PROGRESS_SLOT;
+}
 
 /* Where the drawn parts go in the row as it is allocated; sets the
  * layouts' widths (which only lays their text out again). */
@@ -762,7 +771,7 @@ assay_document_row_measure (GtkWidget      *widget,
   else
     {
       int tw = for_size >= 0 ? text_width (self, for_size, TRUE) : NAME_CHARS * self->char_width;
-      int text = self->name_height + LINE_SPACING + self->caption_height + PROGRESS_SLOT;
+      int text = self->name_height + LINE_SPACING + self->caption_height + progress_slot (n_below);
 
       for (int i = 0; i < n_below; i++)
         {
@@ -791,8 +800,8 @@ assay_document_row_size_allocate (GtkWidget *widget,
     return;
 
   tw = text_width (self, width, TRUE);
-  y = MARGIN_Y + self->name_height + LINE_SPACING + self->caption_height + PROGRESS_SLOT;
   n_below = parts_below (self, below);
+  y = MARGIN_Y + self->name_height + LINE_SPACING + self->caption_height + progress_slot (n_below);
   for (int i = 0; i < n_below; i++)
     {
       int child_min, child_h;
