@@ -292,7 +292,73 @@ stream_messages (Fixture    *fixture,
   return n;
 }
 
+/* Counts the progress messages waiting on @sub by state. */
+static GHashTable *
+drain_progress_states (natsSubscription *sub)
+{
+  GHashTable *states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  natsMsg *msg = NULL;
+
+  /* Bounded: what the run sent is queued already; a quiet half second ends it. */
+  for (guint i = 0; i < 10000 && natsSubscription_NextMsg (&msg, sub, 500) == NATS_OK; i++)
+    {
+      g_autoptr(AssayClusterProgress) progress =
+        assay_cluster_progress_from_json (natsMsg_GetData (msg), natsMsg_GetDataLength (msg));
+
+      g_assert_nonnull (progress);
+      g_hash_table_insert (states, g_strdup (progress->state),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (states, progress->state)) + 1));
+      natsMsg_Destroy (msg);
+    }
+
+  return states;
+}
+
+static guint
+count_state (GHashTable *states,
+             const char *state)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (states, state));
+}
+
 /* ------------------------------------------------------------------------ */
+
+/* A job says when its submitter shows no stages; one that does not say
+ * (an older submitter's) has them announced. */
+static void
+test_job_stages (void)
+{
+  g_autoptr(AssayClusterJob) job = assay_cluster_job_new ();
+  g_autoptr(AssayClusterJob) back = NULL;
+  g_autoptr(AssayClusterJob) copy = NULL;
+  g_autoptr(AssayClusterJob) unsaid = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *json_on = NULL;
+
+  job->key = g_strdup ("k");
+  job->sha256 = g_strnfill (64, 'a');
+  job->path = g_strdup ("/tmp/a.pdf");
+  job->template_name = g_strdup ("general");
+  job->template_key = g_strdup ("tk");
+  job->extractor_id = g_strdup ("offline");
+  job->batch = g_strdup ("b1");
+  g_assert_true (job->stages);
+
+  json_on = assay_cluster_job_to_json (job);
+  g_assert_null (strstr (json_on, "\"stages\""));
+  unsaid = assay_cluster_job_from_json (json_on, strlen (json_on), &error);
+  g_assert_no_error (error);
+  g_assert_true (unsaid->stages);
+
+  job->stages = FALSE;
+  copy = assay_cluster_job_copy (job);
+  g_assert_false (copy->stages);
+  json = assay_cluster_job_to_json (job);
+  back = assay_cluster_job_from_json (json, strlen (json), &error);
+  g_assert_no_error (error);
+  g_assert_false (back->stages);
+}
 
 /* A stored result rides along in its "done" message, as it is; one past
  * the limit does not (the submitter reads it from the bucket). */
@@ -490,6 +556,11 @@ test_batch (Fixture       *fixture,
   g_autoptr(JsonNode) cluster_docs = NULL;
   g_autoptr(JsonNode) again_docs = NULL;
   const char *url = assay_test_nats_get_url (fixture->nats);
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (url);
+  g_autoptr(AssayClusterConnection) connection = NULL;
+  g_autoptr(GHashTable) states = NULL;
+  g_autoptr(GError) error = NULL;
+  natsSubscription *progress_sub = NULL;
   Proc *worker;
   guint extracted;
 
@@ -498,10 +569,25 @@ test_batch (Fixture       *fixture,
                   120, &local);
   g_assert_cmpint (local.status, ==, 0);
 
+  /* Everything the workers say about the batch's documents. */
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (natsConnection_SubscribeSync (&progress_sub, assay_cluster_connection_get_nats (connection),
+                                                 ASSAY_CLUSTER_PROGRESS_PREFIX ".>"), ==, NATS_OK);
+
   worker = worker_start (fixture, "w1", (const char *[]) { "--jobs", "2", NULL }, NULL);
   assay_test_run (NULL, (const char *[]) { "--headless", "--no-cache", "--cluster", url,
                                            fixture->inputs, NULL }, 120, &cluster);
   g_assert_cmpint (cluster.status, ==, 0);
+
+  /* Its standard error is no terminal: nobody sees the stages, so no
+   * worker announced one; each document's end came. */
+  states = drain_progress_states (progress_sub);
+  g_assert_cmpuint (count_state (states, "done"), ==, 6);
+  g_assert_cmpuint (count_state (states, "reading"), ==, 0);
+  g_assert_cmpuint (count_state (states, "analysing"), ==, 0);
+  natsSubscription_Destroy (progress_sub);
+  assay_cluster_connection_close (connection);
 
   /* The same results as on this machine, timings aside. */
   local_docs = documents_of (local.out);
@@ -1585,6 +1671,7 @@ main (int    argc,
   g_setenv ("ASSAY_CLUSTER_ACK_WAIT", "2", TRUE);
   assay_fake_llm_install_offline_resolver ();
 
+  g_test_add_func ("/assay/cluster/job-stages", test_job_stages);
   g_test_add_func ("/assay/cluster/progress-result", test_progress_result);
   g_test_add_func ("/assay/cluster/progress-digest", test_progress_digest);
   g_test_add_func ("/assay/cluster/unreachable", test_unreachable);

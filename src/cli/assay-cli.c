@@ -949,6 +949,9 @@ start_run (Run     *run,
       submitter = assay_cluster_submitter_new_sync (options, NULL, error);
       if (submitter == NULL)
         return FALSE;
+      /* Each stage as it starts only for someone who sees it: the
+       * progress line on a terminal, or a trace of the stages. */
+      assay_cluster_submitter_set_follow_stages (submitter, isatty (STDERR_FILENO) || run->trace != NULL);
       assay_pipeline_set_remote (run->pipeline, ASSAY_REMOTE (submitter));
     }
 #endif

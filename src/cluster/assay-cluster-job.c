@@ -18,7 +18,11 @@
 AssayClusterJob *
 assay_cluster_job_new (void)
 {
-  return g_new0 (AssayClusterJob, 1);
+  AssayClusterJob *job = g_new0 (AssayClusterJob, 1);
+
+  job->stages = TRUE;
+
+  return job;
 }
 
 AssayClusterJob *
@@ -42,6 +46,7 @@ assay_cluster_job_copy (const AssayClusterJob *job)
   copy->object_nuid = g_strdup (job->object_nuid);
   copy->object_chunks = job->object_chunks;
   copy->object_digest = g_strdup (job->object_digest);
+  copy->stages = job->stages;
 
   return copy;
 }
@@ -113,6 +118,12 @@ assay_cluster_job_to_json (const AssayClusterJob *job)
       json_builder_add_int_value (builder, job->object_chunks);
       add_string (builder, "digest", job->object_digest);
       json_builder_end_object (builder);
+    }
+  /* Said only when off: a job without it has its stages announced. */
+  if (!job->stages)
+    {
+      json_builder_set_member_name (builder, "stages");
+      json_builder_add_boolean_value (builder, FALSE);
     }
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
@@ -189,6 +200,7 @@ assay_cluster_job_from_json (const char  *data,
       job->object_chunks = json_object_get_int_member_with_default (where, "chunks", 0);
       job->object_digest = dup_member (where, "digest");
     }
+  job->stages = json_object_get_boolean_member_with_default (object, "stages", TRUE);
 
   if (job->key == NULL || !is_hex64 (job->sha256) || job->template_name == NULL ||
       job->template_key == NULL || job->extractor_id == NULL || job->batch == NULL ||

@@ -36,6 +36,11 @@ typedef struct
   char    *object_nuid;
   gint64   object_chunks;
   char    *object_digest;
+  /* Whether its submitter shows each stage as it starts (a window's row,
+   * a terminal's progress line): the worker announces them. Otherwise it
+   * reports the job's end only, and that it still runs (heartbeats).
+   * TRUE unless the job says otherwise. */
+  gboolean stages;
 } AssayClusterJob;
 
 /* What a worker says about a job. */

@@ -95,6 +95,7 @@ struct _AssayClusterSubmitter
   gint64                  last_progress_us;
   guint64                 workers_finished;  /* done + failed over the workers */
   guint                   n_workers;
+  gboolean                follow_stages;
 };
 
 static void assay_cluster_submitter_remote_init (AssayRemoteInterface *iface);
@@ -889,6 +890,7 @@ submitter_process_async (AssayRemote              *remote,
   pending->job->template_key = g_strdup (request->template_key);
   pending->job->extractor_id = g_strdup (request->extractor_id);
   pending->job->batch = g_strdup (self->batch);
+  pending->job->stages = self->follow_stages;
   /* A PDF's password travels in its extract job (TLS with tls://), which
    * the server deletes once the job is done; the analyse job has none. */
   pending->job->password = g_strdup (request->password);
@@ -1195,6 +1197,24 @@ assay_cluster_submitter_get_workers (AssayClusterSubmitter *self)
   return assay_cluster_monitor_get_workers (self->monitor);
 }
 
+/**
+ * assay_cluster_submitter_set_follow_stages:
+ * @follow: %TRUE (the default): the documents' states follow each stage
+ *   as a worker starts it, and their `worker` property names it; %FALSE:
+ *   the workers report each document's end only (and, while a long one
+ *   runs, that it still does), for a batch whose progress nobody watches
+ *
+ * For the documents submitted from now on.
+ */
+void
+assay_cluster_submitter_set_follow_stages (AssayClusterSubmitter *self,
+                                           gboolean               follow)
+{
+  g_return_if_fail (ASSAY_IS_CLUSTER_SUBMITTER (self));
+
+  self->follow_stages = !!follow;
+}
+
 guint
 assay_cluster_submitter_get_n_pending (AssayClusterSubmitter *self)
 {
@@ -1259,4 +1279,5 @@ assay_cluster_submitter_init (AssayClusterSubmitter *self)
                                          (GDestroyNotify) g_ptr_array_unref);
   self->io = g_thread_pool_new (io_thread, NULL, IO_THREADS, FALSE, NULL);
   g_mutex_init (&self->names_lock);
+  self->follow_stages = TRUE;
 }

@@ -44,5 +44,7 @@ AssayClusterConnection *assay_cluster_submitter_get_connection (AssayClusterSubm
 const char             *assay_cluster_submitter_get_batch_id (AssayClusterSubmitter      *self);
 guint                   assay_cluster_submitter_get_n_pending (AssayClusterSubmitter     *self);
 GListModel             *assay_cluster_submitter_get_workers  (AssayClusterSubmitter      *self);
+void                    assay_cluster_submitter_set_follow_stages (AssayClusterSubmitter *self,
+                                                                   gboolean               follow);
 
 G_END_DECLS

@@ -186,6 +186,19 @@ publish_progress (AssayClusterWorker    *self,
   publish_progress_full (self, job, state, fraction, error, NULL, NULL);
 }
 
+/* A stage starts: said only to a submitter that shows stages (the job
+ * says). A batch run without a progress line hears of the end only, a
+ * message a document fewer through the server and both clients. */
+static void
+announce_stage (AssayClusterWorker    *self,
+                const AssayClusterJob *job,
+                const char            *state,
+                double                 fraction)
+{
+  if (job->stages)
+    publish_progress (self, job, state, fraction, NULL);
+}
+
 static void
 count_started (AssayClusterWorker *self,
                AssayStage          stage)
@@ -581,7 +594,7 @@ run_extract (Slot            *slot,
   if (template_ == NULL)
     return fail_job (self, job, msg, ASSAY_CLUSTER_MAX_ATTEMPTS, ASSAY_STAGE_EXTRACT, error);
 
-  publish_progress (self, job, "reading", PROGRESS_READ, NULL);
+  announce_stage (self, job, "reading", PROGRESS_READ);
   reading_sent_us = g_get_monotonic_time ();
   count_started (self, ASSAY_STAGE_READ);
 
@@ -653,7 +666,7 @@ run_extract (Slot            *slot,
        * document read and extracted in less goes from "reading" to
        * "done" (the analysis in place takes milliseconds). */
       if (g_get_monotonic_time () - reading_sent_us >= PROGRESS_MIN_INTERVAL_MS * G_TIME_SPAN_MILLISECOND)
-        publish_progress (self, job, "analysing", PROGRESS_ANALYSE, NULL);
+        announce_stage (self, job, "analysing", PROGRESS_ANALYSE);
       count_started (self, ASSAY_STAGE_ANALYSE);
       return analyse_and_store (slot, msg, call, delivered);
     }
@@ -687,7 +700,7 @@ run_extract (Slot            *slot,
       return fail_job (self, job, msg, delivered, ASSAY_STAGE_EXTRACT, error);
     }
 
-  publish_progress (self, job, "analysing", PROGRESS_ANALYSE, NULL);
+  announce_stage (self, job, "analysing", PROGRESS_ANALYSE);
   return OUTCOME_ACKED;
 }
 
@@ -854,7 +867,7 @@ run_analyse (Slot            *slot,
       return fail_job (self, job, msg, ASSAY_CLUSTER_MAX_ATTEMPTS, ASSAY_STAGE_ANALYSE, error);
     }
 
-  publish_progress (self, job, "analysing", PROGRESS_ANALYSE, NULL);
+  announce_stage (self, job, "analysing", PROGRESS_ANALYSE);
   count_started (self, ASSAY_STAGE_ANALYSE);
 
   payload = assay_cluster_objects_get_bytes (self->connection, ASSAY_CLUSTER_WORK_BUCKET,
