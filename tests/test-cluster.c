@@ -1284,6 +1284,10 @@ test_limit (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) docs = NULL;
   g_autofree char *path = write_pdf (fixture, 1);
+  g_autofree char *contents = NULL;
+  g_autofree char *sha256 = NULL;
+  g_auto(AssayClusterObjectInfo) info = { 0 };
+  gsize length = 0;
   JsonObject *document;
   const char *message;
   Proc *submit;
@@ -1293,6 +1297,7 @@ test_limit (Fixture       *fixture,
   g_assert_true (assay_cluster_objects_ensure_bucket (connection, ASSAY_CLUSTER_PDF_BUCKET, 4096, &error));
   g_assert_no_error (error);
   assay_cluster_connection_close (connection);
+  g_clear_object (&connection);
 
   submit = submit_start (fixture, "submit", (const char *[]) { path, NULL });
   docs = submit_finish (fixture, submit, "submit", 60, 1);
@@ -1302,6 +1307,16 @@ test_limit (Fixture       *fixture,
   g_test_message ("%s", message);
   g_assert_nonnull (strstr (message, "Cannot upload the PDF to the cluster"));
   g_assert_nonnull (strstr (message, "maximum bytes"));
+
+  /* Its chunk refused, its metadata (which fitted) went too: no object
+   * is left that names bytes the bucket does not hold. */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  connection = assay_cluster_connection_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (assay_cluster_objects_get_info (connection, ASSAY_CLUSTER_PDF_BUCKET, sha256, &info, &error));
+  g_assert_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND);
+  assay_cluster_connection_close (connection);
 }
 
 static void

@@ -14,7 +14,6 @@
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 5000
 #define RECONNECT_WAIT_MS           500
-#define JETSTREAM_WAIT_MS         10000
 
 struct _AssayClusterConnection
 {
@@ -123,7 +122,23 @@ assay_cluster_set_error (GError     **error,
                          jsErrCode    js_error,
                          const char  *what)
 {
-  const char *detail = nats_GetLastError (NULL);
+  return assay_cluster_set_error_full (error, status, js_error, what, nats_GetLastError (NULL));
+}
+
+/**
+ * assay_cluster_set_error_full:
+ * @detail: (nullable): what went wrong, as libnats or the server said it
+ *   (an asynchronous publish's refusal: not this thread's last error)
+ *
+ * As assay_cluster_set_error().
+ */
+gboolean
+assay_cluster_set_error_full (GError     **error,
+                              natsStatus   status,
+                              jsErrCode    js_error,
+                              const char  *what,
+                              const char  *detail)
+{
   int code = ASSAY_CLUSTER_ERROR_SERVER;
 
   if (detail == NULL || *detail == '\0')
@@ -403,7 +418,7 @@ assay_cluster_connection_new_sync (const AssayClusterOptions  *options,
   g_atomic_int_set (&self->connected, TRUE);
 
   jsOptions_Init (&js_opts);
-  js_opts.Wait = JETSTREAM_WAIT_MS;
+  js_opts.Wait = ASSAY_CLUSTER_JETSTREAM_WAIT_MS;
   s = natsConnection_JetStream (&self->js, self->nc, &js_opts);
   if (s == NATS_OK)
     s = js_GetAccountInfo (&account, self->js, NULL, &js_error);

@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 
 #define ASSAY_TYPE_CLUSTER_CONNECTION (assay_cluster_connection_get_type ())
 
+/* How long a JetStream request waits for its answer. */
+#define ASSAY_CLUSTER_JETSTREAM_WAIT_MS 10000
+
 G_DECLARE_FINAL_TYPE (AssayClusterConnection, assay_cluster_connection, ASSAY, CLUSTER_CONNECTION, GObject)
 
 AssayClusterConnection *assay_cluster_connection_new_sync    (const AssayClusterOptions  *options,
@@ -46,5 +49,10 @@ gboolean                assay_cluster_set_error              (GError            
                                                               natsStatus                  status,
                                                               jsErrCode                   js_error,
                                                               const char                 *what);
+gboolean                assay_cluster_set_error_full         (GError                    **error,
+                                                              natsStatus                  status,
+                                                              jsErrCode                   js_error,
+                                                              const char                 *what,
+                                                              const char                 *detail);
 
 G_END_DECLS

@@ -13,7 +13,7 @@
 
 #include "assay-cluster-objects.h"
 
-#define CHUNK_SIZE      (128 * 1024)
+#define CHUNK_SIZE      ASSAY_CLUSTER_OBJECT_CHUNK_SIZE
 #define CHUNK_WAIT_MS   10000
 
 static char *
@@ -319,8 +319,78 @@ assay_cluster_objects_dup_names (AssayClusterConnection  *connection,
   return g_steal_pointer (&names);
 }
 
-/* JetStream's "wrong last sequence" (libnats 3.4 has no name for it). */
-#define JS_WRONG_LAST_SEQUENCE_ERR 10071
+/* The metadata's message, rolled up to this value; @only_new: stored
+ * only if the subject holds nothing yet. */
+static natsStatus
+new_meta_msg (natsMsg    **msg,
+              const char  *subject,
+              const char  *json,
+              gboolean     only_new)
+{
+  natsStatus s = natsMsg_Create (msg, subject, NULL, json, strlen (json));
+
+  if (s == NATS_OK)
+    s = natsMsgHeader_Set (*msg, "Nats-Rollup", "sub");
+  if (s == NATS_OK && only_new)
+    s = natsMsgHeader_Set (*msg, "Nats-Expected-Last-Subject-Sequence", "0");
+  if (s != NATS_OK)
+    g_clear_pointer (msg, natsMsg_Destroy);
+
+  return s;
+}
+
+static char *
+meta_to_json (const char *bucket,
+              const char *name,
+              const char *nuid,
+              gint64      size,
+              guint       n_chunks,
+              const char *digest)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *mtime = g_date_time_format_iso8601 (now);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "options");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "max_chunk_size");
+  json_builder_add_int_value (builder, CHUNK_SIZE);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "bucket");
+  json_builder_add_string_value (builder, bucket);
+  json_builder_set_member_name (builder, "nuid");
+  json_builder_add_string_value (builder, nuid);
+  json_builder_set_member_name (builder, "size");
+  json_builder_add_int_value (builder, size);
+  json_builder_set_member_name (builder, "mtime");
+  json_builder_add_string_value (builder, mtime);
+  json_builder_set_member_name (builder, "chunks");
+  json_builder_add_int_value (builder, n_chunks);
+  json_builder_set_member_name (builder, "digest");
+  json_builder_add_string_value (builder, digest);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  return json_to_string (root, FALSE);
+}
+
+/* "SHA-256=<base64url>", as the object store's metadata says it. */
+static char *
+digest_of (GChecksum *checksum)
+{
+  guint8 sum[32];
+  gsize sum_len = sizeof sum;
+  g_autofree char *encoded = NULL;
+
+  g_checksum_get_digest (checksum, sum, &sum_len);
+  encoded = base64url (sum, sum_len);
+
+  return g_strconcat ("SHA-256=", encoded, NULL);
+}
 
 /* Stores the metadata, rolled up to this value. @only_new: only if the
  * subject holds nothing yet; *@taken (optional) is set when it did. */
@@ -339,17 +409,13 @@ publish_meta (jsCtx       *js,
 
   if (taken != NULL)
     *taken = FALSE;
-  s = natsMsg_Create (&msg, subject, NULL, json, strlen (json));
-  if (s == NATS_OK)
-    s = natsMsgHeader_Set (msg, "Nats-Rollup", "sub");
-  if (s == NATS_OK && only_new)
-    s = natsMsgHeader_Set (msg, "Nats-Expected-Last-Subject-Sequence", "0");
+  s = new_meta_msg (&msg, subject, json, only_new);
   if (s == NATS_OK)
     s = js_PublishMsg (&ack, js, msg, NULL, &jerr);
   natsMsg_Destroy (msg);
   if (ack != NULL)
     jsPubAck_Destroy (ack);
-  if (s != NATS_OK && only_new && jerr == JS_WRONG_LAST_SEQUENCE_ERR && taken != NULL)
+  if (s != NATS_OK && only_new && jerr == ASSAY_CLUSTER_JS_WRONG_LAST_SEQUENCE && taken != NULL)
     {
       *taken = TRUE;
       return FALSE;
@@ -360,10 +426,10 @@ publish_meta (jsCtx       *js,
   return TRUE;
 }
 
-static void
-purge_chunks (jsCtx      *js,
-              const char *bucket,
-              const char *nuid)
+void
+assay_cluster_objects_purge_chunks (jsCtx      *js,
+                                    const char *bucket,
+                                    const char *nuid)
 {
   g_autofree char *stream = dup_stream_name (bucket);
   g_autofree char *subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
@@ -425,15 +491,9 @@ assay_cluster_objects_put_stream_full (AssayClusterConnection       *connection,
   g_autofree char *meta_subject = dup_meta_subject (bucket, name);
   g_autofree guchar *buffer = g_malloc (CHUNK_SIZE);
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *old_nuid = NULL;
   g_autofree char *json = NULL;
   g_autofree char *digest = NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *mtime = g_date_time_format_iso8601 (now);
-  guint8 sum[32];
-  gsize sum_len = sizeof sum;
   gint64 size = 0;
   guint n_chunks = 0;
 
@@ -483,35 +543,9 @@ assay_cluster_objects_put_stream_full (AssayClusterConnection       *connection,
         break;
     }
 
-  g_checksum_get_digest (checksum, sum, &sum_len);
-  {
-    g_autofree char *encoded = base64url (sum, sum_len);
-    digest = g_strconcat ("SHA-256=", encoded, NULL);
-  }
+  digest = digest_of (checksum);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
-  json_builder_set_member_name (builder, "options");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "max_chunk_size");
-  json_builder_add_int_value (builder, CHUNK_SIZE);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "bucket");
-  json_builder_add_string_value (builder, bucket);
-  json_builder_set_member_name (builder, "nuid");
-  json_builder_add_string_value (builder, nuid);
-  json_builder_set_member_name (builder, "size");
-  json_builder_add_int_value (builder, size);
-  json_builder_set_member_name (builder, "mtime");
-  json_builder_add_string_value (builder, mtime);
-  json_builder_set_member_name (builder, "chunks");
-  json_builder_add_int_value (builder, n_chunks);
-  json_builder_set_member_name (builder, "digest");
-  json_builder_add_string_value (builder, digest);
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  json = json_to_string (root, FALSE);
+  json = meta_to_json (bucket, name, nuid, size, n_chunks, digest);
 
   /* Said to be new: stored only if it still is, so that an object
    * another client stored meanwhile has its chunks dropped, not orphaned. */
@@ -537,7 +571,7 @@ assay_cluster_objects_put_stream_full (AssayClusterConnection       *connection,
 
   /* The object replaced: its chunks are not needed any more. */
   if (old_nuid != NULL && !g_str_equal (old_nuid, nuid))
-    purge_chunks (js, bucket, old_nuid);
+    assay_cluster_objects_purge_chunks (js, bucket, old_nuid);
 
   if (stored != NULL)
     {
@@ -551,8 +585,70 @@ assay_cluster_objects_put_stream_full (AssayClusterConnection       *connection,
   return TRUE;
 
 failed:
-  purge_chunks (js, bucket, nuid);
+  assay_cluster_objects_purge_chunks (js, bucket, nuid);
   return FALSE;
+}
+
+/**
+ * assay_cluster_objects_new_messages:
+ * @bytes: one chunk: not empty, at most ASSAY_CLUSTER_OBJECT_CHUNK_SIZE
+ * @chunk: (out) (transfer full): the chunk's message, to send first
+ * @meta: (out) (transfer full): the metadata's, to send after it; stored
+ *   only if the object's subject is still empty (the server refuses it
+ *   with ASSAY_CLUSTER_JS_WRONG_LAST_SEQUENCE otherwise)
+ * @stored: (out caller-allocates): where the bytes go
+ *
+ * The messages that store @bytes as the new object @name, for a caller
+ * that publishes them itself (many objects at once: assay-cluster-publisher.h)
+ * and waits for both: once the chunk is stored and the metadata too, the
+ * object is there; a chunk refused while the metadata was stored leaves
+ * an object without its bytes, to be deleted (assay_cluster_objects_delete());
+ * a chunk stored without its metadata, to be purged
+ * (assay_cluster_objects_purge_chunks()). No network.
+ */
+gboolean
+assay_cluster_objects_new_messages (const char              *bucket,
+                                    const char              *name,
+                                    GBytes                  *bytes,
+                                    natsMsg                **chunk,
+                                    natsMsg                **meta,
+                                    AssayClusterObjectInfo  *stored,
+                                    GError                 **error)
+{
+  g_autofree char *nuid = new_nuid ();
+  g_autofree char *chunk_subject = g_strdup_printf ("$O.%s.C.%s", bucket, nuid);
+  g_autofree char *meta_subject = dup_meta_subject (bucket, name);
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *digest = NULL;
+  g_autofree char *json = NULL;
+  gsize size;
+  const guchar *data = g_bytes_get_data (bytes, &size);
+  natsStatus s;
+
+  g_return_val_if_fail (size > 0 && size <= CHUNK_SIZE, FALSE);
+
+  *chunk = NULL;
+  *meta = NULL;
+  g_checksum_update (checksum, data, size);
+  digest = digest_of (checksum);
+  json = meta_to_json (bucket, name, nuid, size, 1, digest);
+
+  s = natsMsg_Create (chunk, chunk_subject, NULL, (const char *) data, (int) size);
+  if (s == NATS_OK)
+    s = new_meta_msg (meta, meta_subject, json, TRUE);
+  if (s != NATS_OK)
+    {
+      g_clear_pointer (chunk, natsMsg_Destroy);
+      return assay_cluster_set_error (error, s, 0, _("cannot store an object"));
+    }
+
+  assay_cluster_object_info_clear (stored);
+  stored->size = size;
+  stored->n_chunks = 1;
+  stored->nuid = g_steal_pointer (&nuid);
+  stored->digest = g_steal_pointer (&digest);
+
+  return TRUE;
 }
 
 /**
@@ -844,7 +940,7 @@ assay_cluster_objects_delete (AssayClusterConnection  *connection,
   if (!publish_meta (js, subject, json, FALSE, NULL, error))
     return FALSE;
   if (*nuid != '\0')
-    purge_chunks (js, bucket, nuid);
+    assay_cluster_objects_purge_chunks (js, bucket, nuid);
 
   return TRUE;
 }

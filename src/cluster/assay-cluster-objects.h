@@ -18,6 +18,12 @@
 
 G_BEGIN_DECLS
 
+/* An object's bytes go in chunks of this size (the last one shorter). */
+#define ASSAY_CLUSTER_OBJECT_CHUNK_SIZE (128 * 1024)
+/* JetStream's "wrong last sequence" (libnats 3.4 has no name for it):
+ * a message said to be new found its subject taken. */
+#define ASSAY_CLUSTER_JS_WRONG_LAST_SEQUENCE 10071
+
 /* Where an object's bytes are, as its metadata says: what a reader told
  * it needs no lookup of the metadata (assay_cluster_objects_get_stream_full()). */
 typedef struct
@@ -52,6 +58,16 @@ gboolean  assay_cluster_objects_put_stream_full (AssayClusterConnection       *c
                                                  AssayClusterObjectInfo       *stored,
                                                  GCancellable                 *cancellable,
                                                  GError                      **error);
+gboolean  assay_cluster_objects_new_messages    (const char                   *bucket,
+                                                 const char                   *name,
+                                                 GBytes                       *bytes,
+                                                 natsMsg                     **chunk,
+                                                 natsMsg                     **meta,
+                                                 AssayClusterObjectInfo       *stored,
+                                                 GError                      **error);
+void      assay_cluster_objects_purge_chunks    (jsCtx                        *js,
+                                                 const char                   *bucket,
+                                                 const char                   *nuid);
 gboolean  assay_cluster_objects_get_stream_full (AssayClusterConnection       *connection,
                                                  const char                   *bucket,
                                                  const char                   *name,

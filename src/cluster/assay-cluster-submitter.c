@@ -31,11 +31,15 @@
 #include "assay-cluster-layout.h"
 #include "assay-cluster-monitor.h"
 #include "assay-cluster-objects.h"
+#include "assay-cluster-publisher.h"
 #include "assay-cluster-results.h"
 #include "assay-cluster-submitter.h"
 #include "assay-pdf-reader.h"
 
 #define IO_THREADS            4
+/* Documents submitted together at most: their uploads, then their jobs,
+ * each a single wait for the server's acknowledgements. */
+#define MAX_BATCH            64
 #define POLL_INTERVAL_MS   1000
 #define POLL_AFTER_US      (3 * G_USEC_PER_SEC)
 #define RECONNECT_WAIT_US  (60 * G_USEC_PER_SEC)
@@ -80,7 +84,10 @@ struct _AssayClusterSubmitter
   natsSubscription       *progress_sub;
   AssayClusterInbox      *inbox;          /* AssayClusterProgress*, from libnats */
   char                   *batch;
-  GThreadPool            *io;
+  GThreadPool            *io;          /* reading results back */
+  GThreadPool            *submitting;  /* one thread: submitting in batches */
+  GAsyncQueue            *submits;     /* Op*, to submit */
+  AssayClusterPublisher  *publisher;   /* the submitting thread's */
   GHashTable             *pending;     /* key → GPtrArray of Pending* */
   guint                   n_pending;
   guint                   poll_source;
@@ -119,6 +126,7 @@ typedef struct
   AssayClusterSubmitter *self;     /* strong */
   AssayClusterJob       *job;
   GCancellable          *cancellable;
+  gint64                 retry_until_us;  /* submit: tried again until then */
   /* out */
   JsonNode              *result;   /* done or failed result; NULL: not there yet */
   gboolean               cached;   /* submit: it was there before */
@@ -190,17 +198,87 @@ wait_connected (AssayClusterSubmitter *self,
   return TRUE;
 }
 
-static gboolean
-submit (Op      *op,
-        GError **error)
+static gboolean op_done (gpointer user_data);
+
+/* What a document's submission needs next. */
+typedef enum
 {
-  AssayClusterSubmitter *self = op->self;
+  STEP_FINISHED,   /* its result was there, or it failed (op->result, op->error) */
+  STEP_UPLOAD,     /* its PDF goes up with the batch's: one chunk, new */
+  STEP_QUEUE,      /* its PDF is there: the job may go */
+} Step;
+
+/* A document of a batch being submitted. */
+typedef struct
+{
+  Op                     *op;
+  Step                    step;
+  AssayClusterObjectInfo  info;      /* where the PDF's bytes are */
+  char                   *msg_id;
+  AssayClusterPublished   chunk;
+  AssayClusterPublished   meta;
+  AssayClusterPublished   job;
+} Item;
+
+static void
+item_clear (Item *item)
+{
+  assay_cluster_object_info_clear (&item->info);
+  g_clear_pointer (&item->msg_id, g_free);
+  assay_cluster_published_clear (&item->chunk);
+  assay_cluster_published_clear (&item->meta);
+  assay_cluster_published_clear (&item->job);
+}
+
+/* The PDFs' bucket holds @sha256 now. */
+static void
+remember_pdf (AssayClusterSubmitter *self,
+              const char            *sha256)
+{
+  if (self->pdf_names == NULL)
+    return;
+  g_mutex_lock (&self->names_lock);
+  g_hash_table_add (self->pdf_names, g_strdup (sha256));
+  g_mutex_unlock (&self->names_lock);
+}
+
+/* Uploads the PDF of @item's job here and now, replacing the object
+ * @item->info describes (its nuid NULL: there was none). */
+static gboolean
+upload_now (AssayClusterSubmitter *self,
+            Item                  *item,
+            GError               **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (item->op->job->path);
+  g_autoptr(GFileInputStream) stream = g_file_read (file, item->op->cancellable, error);
+
+  if (stream == NULL ||
+      !assay_cluster_objects_put_stream_full (self->connection, ASSAY_CLUSTER_PDF_BUCKET,
+                                              item->op->job->sha256, G_INPUT_STREAM (stream),
+                                              ASSAY_CLUSTER_MAX_PDF_BYTES, &item->info, &item->info,
+                                              item->op->cancellable, error))
+    {
+      g_prefix_error (error, _("Cannot upload the PDF to the cluster: "));
+      return FALSE;
+    }
+  remember_pdf (self, item->op->job->sha256);
+
+  return TRUE;
+}
+
+/* Looks at what the buckets hold for @item's document: its result (then
+ * it is finished), its PDF (then its job may go). A PDF the bucket did
+ * not list and that fits a chunk goes up with the batch (its messages
+ * added to @publisher); any other is uploaded here, one by one. */
+static Step
+prepare (AssayClusterSubmitter *self,
+         AssayClusterPublisher *publisher,
+         Item                  *item)
+{
+  Op *op = item->op;
   const AssayClusterJob *job = op->job;
   g_autoptr(GBytes) existing = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *msg_id = NULL;
-  gboolean duplicate = FALSE;
-  g_auto(AssayClusterObjectInfo) info = { 0 };
   uint64_t revision = 0;
   gboolean absent = FALSE;
   gboolean unlisted = FALSE;
@@ -222,17 +300,24 @@ submit (Op      *op,
   if (existing == NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
                                             ASSAY_CLUSTER_ERROR_NOT_FOUND))
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
+      op->error = g_steal_pointer (&local_error);
+      return STEP_FINISHED;
     }
   g_clear_error (&local_error);
 
   if (existing != NULL && assay_cluster_results_is_done (existing))
     {
-      op->result = parse_result (existing, error);
+      op->result = parse_result (existing, &op->error);
       op->cached = TRUE;
-      return op->result != NULL;
+      return STEP_FINISHED;
     }
+
+  /* The content key is the message id: the same document queued twice
+   * within the duplicate window is one job. A failure in the bucket is
+   * tried again, under a message id of its own. */
+  item->msg_id = existing != NULL
+                 ? g_strdup_printf ("%s.r%" G_GUINT64_FORMAT, job->key, (guint64) revision)
+                 : g_strdup (job->key);
 
   /* The PDF, unless the store has it; where its bytes are goes into the
    * job, so the worker need not look that up. One the bucket did not list
@@ -243,57 +328,217 @@ submit (Op      *op,
       absent = !g_hash_table_contains (self->pdf_names, job->sha256);
       g_mutex_unlock (&self->names_lock);
     }
-  if (absent ||
-      !assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
-                                       &info, &local_error) || info.size != job->size)
+  if (!absent &&
+      assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, job->sha256,
+                                      &item->info, &local_error) &&
+      item->info.size == job->size)
+    return STEP_QUEUE;
+  if (local_error != NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
+                                               ASSAY_CLUSTER_ERROR_NOT_FOUND))
+    {
+      op->error = g_steal_pointer (&local_error);
+      return STEP_FINISHED;
+    }
+
+  if (absent && job->size > 0 && job->size <= ASSAY_CLUSTER_OBJECT_CHUNK_SIZE)
     {
       g_autoptr(GFile) file = g_file_new_for_path (job->path);
-      g_autoptr(GFileInputStream) stream = NULL;
+      g_autoptr(GFileInputStream) stream = g_file_read (file, op->cancellable, &op->error);
+      /* A byte more than a chunk: a file that grew since it was hashed
+       * goes up as a larger one would. */
+      g_autofree guchar *data = g_malloc (ASSAY_CLUSTER_OBJECT_CHUNK_SIZE + 1);
+      gsize length = 0;
 
-      if (local_error != NULL && !g_error_matches (local_error, ASSAY_CLUSTER_ERROR,
-                                                   ASSAY_CLUSTER_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-
-      stream = g_file_read (file, op->cancellable, error);
       if (stream == NULL ||
-          !assay_cluster_objects_put_stream_full (self->connection, ASSAY_CLUSTER_PDF_BUCKET,
-                                                  job->sha256, G_INPUT_STREAM (stream),
-                                                  ASSAY_CLUSTER_MAX_PDF_BYTES, &info, &info,
-                                                  op->cancellable, error))
+          !g_input_stream_read_all (G_INPUT_STREAM (stream), data, ASSAY_CLUSTER_OBJECT_CHUNK_SIZE + 1,
+                                    &length, op->cancellable, &op->error))
         {
-          g_prefix_error (error, _("Cannot upload the PDF to the cluster: "));
-          return FALSE;
+          g_prefix_error (&op->error, _("Cannot upload the PDF to the cluster: "));
+          return STEP_FINISHED;
         }
-      if (self->pdf_names != NULL)
+      if (length > 0 && length <= ASSAY_CLUSTER_OBJECT_CHUNK_SIZE)
         {
-          g_mutex_lock (&self->names_lock);
-          g_hash_table_add (self->pdf_names, g_strdup (job->sha256));
-          g_mutex_unlock (&self->names_lock);
+          g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&data), length);
+          natsMsg *chunk = NULL, *meta = NULL;
+
+          if (!assay_cluster_objects_new_messages (ASSAY_CLUSTER_PDF_BUCKET, job->sha256, bytes,
+                                                   &chunk, &meta, &item->info, &op->error))
+            return STEP_FINISHED;
+          assay_cluster_publisher_add (publisher, chunk, NULL, _("cannot store an object"), &item->chunk);
+          assay_cluster_publisher_add (publisher, meta, NULL, _("cannot store an object's metadata"),
+                                       &item->meta);
+          return STEP_UPLOAD;
         }
     }
 
-  /* The content key is the message id: the same document queued twice
-   * within the duplicate window is one job. A failure in the bucket is
-   * tried again, under a message id of its own. */
-  g_free (op->job->object_nuid);
-  op->job->object_nuid = g_steal_pointer (&info.nuid);
-  op->job->object_chunks = info.n_chunks;
-  g_free (op->job->object_digest);
-  op->job->object_digest = g_steal_pointer (&info.digest);
+  if (!upload_now (self, item, &op->error))
+    return STEP_FINISHED;
 
-  msg_id = existing != NULL ? g_strdup_printf ("%s.r%" G_GUINT64_FORMAT, job->key, (guint64) revision)
-                            : g_strdup (job->key);
+  return STEP_QUEUE;
+}
 
-  if (!assay_cluster_layout_queue_job (self->connection, ASSAY_CLUSTER_EXTRACT_SUBJECT, job,
-                                       msg_id, _("cannot queue the document"), &duplicate, error))
+/* After the batch's uploads: whether @item's PDF is there now (else
+ * op->error says why), the bucket holding either whole objects or none. */
+static Step
+check_upload (AssayClusterSubmitter *self,
+              Item                  *item)
+{
+  Op *op = item->op;
+  jsCtx *js = assay_cluster_connection_get_jetstream (self->connection);
+  g_autoptr(GError) error = NULL;
+
+  if (item->chunk.stored && item->meta.stored)
+    return STEP_QUEUE;
+
+  /* Stored by another client meanwhile (the same content): that one is
+   * used; this one's chunk goes. */
+  if (item->chunk.stored && item->meta.js_error == ASSAY_CLUSTER_JS_WRONG_LAST_SEQUENCE)
+    {
+      assay_cluster_objects_purge_chunks (js, ASSAY_CLUSTER_PDF_BUCKET, item->info.nuid);
+      assay_cluster_object_info_clear (&item->info);
+      if (assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, op->job->sha256,
+                                          &item->info, &error) &&
+          item->info.size == op->job->size)
+        return STEP_QUEUE;
+      /* Not the same after all: replaced, as a listed one would be. */
+      g_clear_error (&error);
+      if (!upload_now (self, item, &op->error))
+        return STEP_FINISHED;
+      return STEP_QUEUE;
+    }
+
+  if (!item->chunk.stored)
+    {
+      op->error = g_steal_pointer (&item->chunk.error);
+      /* The metadata went in without its bytes: no object at all. */
+      if (item->meta.stored &&
+          !assay_cluster_objects_delete (self->connection, ASSAY_CLUSTER_PDF_BUCKET, op->job->sha256, &error))
+        g_debug ("Could not drop the half-stored object of %s: %s", op->job->path, error->message);
+    }
+  else
+    {
+      op->error = g_steal_pointer (&item->meta.error);
+      assay_cluster_objects_purge_chunks (js, ASSAY_CLUSTER_PDF_BUCKET, item->info.nuid);
+    }
+  g_prefix_error (&op->error, _("Cannot upload the PDF to the cluster: "));
+
+  return STEP_FINISHED;
+}
+
+/* Adds @item's job to @publisher: where its PDF's bytes are goes in. */
+static void
+queue_job (Item                  *item,
+           AssayClusterPublisher *publisher)
+{
+  AssayClusterJob *job = item->op->job;
+  g_autofree char *json = NULL;
+  natsMsg *msg = NULL;
+  natsStatus s;
+
+  g_free (job->object_nuid);
+  job->object_nuid = g_strdup (item->info.nuid);
+  job->object_chunks = item->info.n_chunks;
+  g_free (job->object_digest);
+  job->object_digest = g_strdup (item->info.digest);
+
+  json = assay_cluster_job_to_json (job);
+  s = natsMsg_Create (&msg, ASSAY_CLUSTER_EXTRACT_SUBJECT, NULL, json, (int) strlen (json));
+  if (s != NATS_OK)
+    {
+      assay_cluster_set_error (&item->job.error, s, 0, _("cannot queue the document"));
+      return;
+    }
+  assay_cluster_publisher_add (publisher, msg, item->msg_id, _("cannot queue the document"), &item->job);
+}
+
+/* Whether @op failed for the moment only (the server away, or busy): it
+ * is tried again while the connection may come back. */
+static gboolean
+is_worth_retrying (Op *op)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!g_error_matches (op->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_UNREACHABLE) &&
+      !g_error_matches (op->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_SERVER))
     return FALSE;
-  if (duplicate)
-    g_debug ("%s was queued already", job->path);
+  if (g_cancellable_is_cancelled (op->cancellable))
+    return FALSE;
+  if (op->retry_until_us == 0)
+    op->retry_until_us = now + RECONNECT_WAIT_US;
 
-  return TRUE;
+  return now < op->retry_until_us;
+}
+
+/* Submits @ops (Op*, taken) as one batch: their lookups, then every new
+ * small PDF's upload at once, then every job at once; each document's
+ * outcome to the main context, or, when it failed for the moment, back
+ * in the queue. Returns whether any went back. */
+static gboolean
+submit_batch (AssayClusterSubmitter *self,
+              AssayClusterPublisher *publisher,
+              GPtrArray             *ops)
+{
+  g_autofree Item *items = g_new0 (Item, ops->len);
+  gboolean any_upload = FALSE, any_job = FALSE, again = FALSE;
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      items[i].op = g_ptr_array_index (ops, i);
+      if (g_cancellable_set_error_if_cancelled (items[i].op->cancellable, &items[i].op->error))
+        items[i].step = STEP_FINISHED;
+      else
+        items[i].step = prepare (self, publisher, &items[i]);
+      any_upload |= items[i].step == STEP_UPLOAD;
+    }
+  if (any_upload)
+    assay_cluster_publisher_wait (publisher);
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      if (items[i].step == STEP_UPLOAD)
+        {
+          items[i].step = check_upload (self, &items[i]);
+          if (items[i].step == STEP_QUEUE)
+            remember_pdf (self, items[i].op->job->sha256);
+        }
+      if (items[i].step == STEP_QUEUE)
+        {
+          queue_job (&items[i], publisher);
+          any_job = TRUE;
+        }
+    }
+  if (any_job)
+    assay_cluster_publisher_wait (publisher);
+
+  for (guint i = 0; i < ops->len; i++)
+    {
+      Item *item = &items[i];
+      Op *op = item->op;
+
+      if (item->step == STEP_QUEUE)
+        {
+          if (item->job.stored && item->job.duplicate)
+            g_debug ("%s was queued already", op->job->path);
+          else if (!item->job.stored)
+            op->error = g_steal_pointer (&item->job.error);
+        }
+      item_clear (item);
+
+      /* A lost connection comes back by itself: wait for it (bounded)
+       * rather than failing the document. */
+      if (op->error != NULL && is_worth_retrying (op))
+        {
+          g_debug ("Submitting %s again: %s", op->job->path, op->error->message);
+          g_clear_error (&op->error);
+          g_async_queue_push (self->submits, op);
+          again = TRUE;
+          continue;
+        }
+      g_main_context_invoke (self->context, op_done, op);
+    }
+  g_ptr_array_set_free_func (ops, NULL);
+
+  return again;
 }
 
 static void
@@ -315,36 +560,60 @@ collect (Op *op)
   op->result = parse_result (value, &op->error);
 }
 
-static gboolean op_done (gpointer user_data);
-
+/* The io threads: reading results back. */
 static void
 io_thread (gpointer data,
            gpointer user_data)
 {
   Op *op = data;
 
-  if (op->kind == OP_SUBMIT)
-    {
-      /* A lost connection comes back by itself: wait for it (bounded)
-       * rather than failing the document. */
-      for (;;)
-        {
-          g_clear_error (&op->error);
-          if (submit (op, &op->error))
-            break;
-          if (!g_error_matches (op->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_UNREACHABLE) &&
-              !g_error_matches (op->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_SERVER))
-            break;
-          g_usleep (RETRY_PAUSE_US);
-          if (!wait_connected (op->self, op->cancellable) ||
-              g_cancellable_is_cancelled (op->cancellable))
-            break;
-        }
-    }
-  else
-    collect (op);
-
+  collect (op);
   g_main_context_invoke (op->self->context, op_done, op);
+}
+
+/* The submitting thread: every document queued meanwhile, in batches of
+ * at most MAX_BATCH. */
+static void
+submit_thread (gpointer data,
+               gpointer user_data)
+{
+  AssayClusterSubmitter *self = data;
+  g_autoptr(GError) error = NULL;
+  gboolean again = FALSE;
+
+  for (;;)
+    {
+      g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) op_free);
+      Op *op;
+
+      /* Those that failed for the moment go again after a pause, once
+       * the connection is back (bounded). */
+      if (again)
+        {
+          g_usleep (RETRY_PAUSE_US);
+          wait_connected (self, NULL);
+        }
+      while (ops->len < MAX_BATCH && (op = g_async_queue_try_pop (self->submits)) != NULL)
+        g_ptr_array_add (ops, op);
+      if (ops->len == 0)
+        return;
+
+      if (self->publisher == NULL && error == NULL)
+        self->publisher = assay_cluster_publisher_new (self->connection, &error);
+      if (self->publisher == NULL)
+        {
+          /* Nothing can go: each document says why. */
+          for (guint i = 0; i < ops->len; i++)
+            {
+              op = g_ptr_array_index (ops, i);
+              op->error = g_error_copy (error);
+              g_main_context_invoke (self->context, op_done, op);
+            }
+          g_ptr_array_set_free_func (ops, NULL);
+          continue;
+        }
+      again = submit_batch (self, self->publisher, ops);
+    }
 }
 
 static void
@@ -361,8 +630,14 @@ push_op (AssayClusterSubmitter *self,
                     ? g_object_ref (g_task_get_cancellable (pending->task))
                     : g_cancellable_new ();
   if (kind == OP_COLLECT)
-    pending->collecting = TRUE;
-  g_thread_pool_push (self->io, op, NULL);
+    {
+      pending->collecting = TRUE;
+      g_thread_pool_push (self->io, op, NULL);
+      return;
+    }
+  /* The submitting thread takes every document queued so far at once. */
+  g_async_queue_push (self->submits, op);
+  g_thread_pool_push (self->submitting, self, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1247,6 +1522,10 @@ assay_cluster_submitter_finalize (GObject *object)
 
   /* Ops hold the submitter: none is left by now. */
   g_clear_pointer (&self->pending, g_hash_table_unref);
+  if (self->submitting != NULL)
+    g_thread_pool_free (self->submitting, FALSE, TRUE);
+  g_clear_pointer (&self->submits, g_async_queue_unref);
+  g_clear_pointer (&self->publisher, assay_cluster_publisher_free);
   if (self->io != NULL)
     g_thread_pool_free (self->io, FALSE, TRUE);
   g_clear_pointer (&self->inbox, assay_cluster_inbox_unref);
@@ -1278,6 +1557,8 @@ assay_cluster_submitter_init (AssayClusterSubmitter *self)
   self->pending = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                          (GDestroyNotify) g_ptr_array_unref);
   self->io = g_thread_pool_new (io_thread, NULL, IO_THREADS, FALSE, NULL);
+  self->submitting = g_thread_pool_new (submit_thread, NULL, 1, FALSE, NULL);
+  self->submits = g_async_queue_new ();
   g_mutex_init (&self->names_lock);
   self->follow_stages = TRUE;
 }

@@ -1,0 +1,227 @@
+/* assay-cluster-publisher.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "assay-cluster-publisher"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "assay-cluster-publisher.h"
+
+/* How long past the acknowledgements' own timeout a wait lasts at most:
+ * libnats reports a late one itself (jsPubOptions.MaxWait). */
+#define WAIT_MARGIN_MS 1000
+
+typedef struct
+{
+  AssayClusterPublished *published;
+  char                  *what;
+} Entry;
+
+struct _AssayClusterPublisher
+{
+  jsCtx      *js;
+  GMutex      lock;
+  GCond       answered;
+  GHashTable *in_flight;   /* natsMsg* (libnats' now) → Entry* */
+};
+
+static void
+entry_free (Entry *entry)
+{
+  g_free (entry->what);
+  g_free (entry);
+}
+
+/* libnats' thread: a message's acknowledgement, or its refusal or time-out.
+ * The outcome is written under the lock, so a wait that sees nothing in
+ * flight sees every outcome. */
+static void
+ack_received (jsCtx       *js,
+              natsMsg     *msg,
+              jsPubAck    *pa,
+              jsPubAckErr *pae,
+              void        *closure)
+{
+  AssayClusterPublisher *self = closure;
+  Entry *entry = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (g_hash_table_steal_extended (self->in_flight, msg, NULL, (gpointer *) &entry))
+    {
+      AssayClusterPublished *published = entry->published;
+
+      if (pae == NULL)
+        {
+          published->stored = TRUE;
+          published->duplicate = pa != NULL && pa->Duplicate;
+        }
+      else
+        {
+          published->js_error = pae->ErrCode;
+          assay_cluster_set_error_full (&published->error, pae->Err, pae->ErrCode, entry->what,
+                                        pae->ErrText);
+        }
+      entry_free (entry);
+      if (g_hash_table_size (self->in_flight) == 0)
+        g_cond_broadcast (&self->answered);
+    }
+  g_mutex_unlock (&self->lock);
+
+  natsMsg_Destroy (msg);
+}
+
+/**
+ * assay_cluster_publisher_new:
+ *
+ * Returns: (transfer full): a publisher on @connection, or %NULL with
+ *   @error set
+ */
+AssayClusterPublisher *
+assay_cluster_publisher_new (AssayClusterConnection  *connection,
+                             GError                 **error)
+{
+  AssayClusterPublisher *self = g_new0 (AssayClusterPublisher, 1);
+  jsOptions options;
+  natsStatus s;
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->answered);
+  self->in_flight = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                           (GDestroyNotify) entry_free);
+
+  jsOptions_Init (&options);
+  options.Wait = ASSAY_CLUSTER_JETSTREAM_WAIT_MS;
+  options.PublishAsync.AckHandler = ack_received;
+  options.PublishAsync.AckHandlerClosure = self;
+  s = natsConnection_JetStream (&self->js, assay_cluster_connection_get_nats (connection), &options);
+  if (s != NATS_OK)
+    {
+      assay_cluster_set_error (error, s, 0, _("cannot publish to the cluster"));
+      assay_cluster_publisher_free (self);
+      return NULL;
+    }
+
+  return self;
+}
+
+/* Nothing may be in flight: after a wait. */
+void
+assay_cluster_publisher_free (AssayClusterPublisher *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_pointer (&self->js, jsCtx_Destroy);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_cond_clear (&self->answered);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+/**
+ * assay_cluster_publisher_add:
+ * @msg: (transfer full): the message
+ * @msg_id: (nullable): its Nats-Msg-Id, by which the server drops a
+ *   duplicate
+ * @what: what it does, for an error ("cannot queue the document")
+ * @published: (out caller-allocates): where its outcome goes, cleared
+ *   here; it must stay until the next assay_cluster_publisher_wait()
+ *   returns
+ *
+ * Sends @msg without waiting.
+ */
+void
+assay_cluster_publisher_add (AssayClusterPublisher *self,
+                             natsMsg               *msg,
+                             const char            *msg_id,
+                             const char            *what,
+                             AssayClusterPublished *published)
+{
+  Entry *entry = g_new0 (Entry, 1);
+  jsPubOptions options;
+  natsMsg *sent = msg;
+  natsStatus s;
+
+  *published = (AssayClusterPublished) { 0 };
+  entry->published = published;
+  entry->what = g_strdup (what);
+
+  jsPubOptions_Init (&options);
+  options.MsgId = msg_id;
+  /* libnats reports an acknowledgement that does not come by then. */
+  options.MaxWait = ASSAY_CLUSTER_JETSTREAM_WAIT_MS;
+
+  /* In the table first: its acknowledgement may come before the call
+   * returns. */
+  g_mutex_lock (&self->lock);
+  g_hash_table_insert (self->in_flight, msg, entry);
+  g_mutex_unlock (&self->lock);
+
+  s = js_PublishMsgAsync (self->js, &sent, &options);
+  if (s != NATS_OK)
+    {
+      /* Not taken: no acknowledgement will come. */
+      g_mutex_lock (&self->lock);
+      g_hash_table_remove (self->in_flight, msg);
+      g_mutex_unlock (&self->lock);
+      assay_cluster_set_error (&published->error, s, 0, what);
+      natsMsg_Destroy (sent);
+    }
+}
+
+/* Marks what is still in flight as not acknowledged. Under the lock. */
+static void
+give_up_in_flight (AssayClusterPublisher *self)
+{
+  GHashTableIter iter;
+  Entry *entry;
+
+  g_hash_table_iter_init (&iter, self->in_flight);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    g_set_error (&entry->published->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_UNREACHABLE,
+                 _("%s: the server did not acknowledge it"), entry->what);
+  g_hash_table_remove_all (self->in_flight);
+}
+
+/**
+ * assay_cluster_publisher_wait:
+ *
+ * Waits until every message added has its outcome: acknowledged, refused,
+ * or not acknowledged in time (bounded by JetStream's request timeout).
+ * Blocks on the network.
+ */
+void
+assay_cluster_publisher_wait (AssayClusterPublisher *self)
+{
+  gint64 until = g_get_monotonic_time () +
+                 (ASSAY_CLUSTER_JETSTREAM_WAIT_MS + WAIT_MARGIN_MS) * G_TIME_SPAN_MILLISECOND;
+  natsMsgList late = { 0 };
+
+  g_mutex_lock (&self->lock);
+  while (g_hash_table_size (self->in_flight) > 0)
+    if (!g_cond_wait_until (&self->answered, &self->lock, until))
+      break;
+  if (g_hash_table_size (self->in_flight) == 0)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  g_mutex_unlock (&self->lock);
+
+  /* Taken back from libnats (no acknowledgement of them will be handed
+   * on any more), then given up on. */
+  if (js_PublishAsyncGetPendingList (&late, self->js) == NATS_OK)
+    natsMsgList_Destroy (&late);
+  g_mutex_lock (&self->lock);
+  give_up_in_flight (self);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+assay_cluster_published_clear (AssayClusterPublished *published)
+{
+  g_clear_error (&published->error);
+}
