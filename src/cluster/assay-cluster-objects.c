@@ -625,7 +625,12 @@ assay_cluster_objects_new_messages (const char              *bucket,
   const guchar *data = g_bytes_get_data (bytes, &size);
   natsStatus s;
 
-  g_return_val_if_fail (size > 0 && size <= CHUNK_SIZE, FALSE);
+  if (size == 0 || size > CHUNK_SIZE)
+    {
+      g_set_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_TOO_LARGE,
+                   "%zu bytes are not one chunk", size);
+      return FALSE;
+    }
 
   *chunk = NULL;
   *meta = NULL;

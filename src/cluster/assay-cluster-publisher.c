@@ -58,8 +58,14 @@ ack_received (jsCtx       *js,
           published->stored = TRUE;
           published->duplicate = pa != NULL && pa->Duplicate;
         }
+      else if (pae->Err == NATS_TIMEOUT)
+        /* libnats' own timer (jsPubOptions.MaxWait): no answer, which
+         * does not say the server lacks it. */
+        g_set_error (&published->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_UNREACHABLE,
+                     _("%s: the server did not acknowledge it"), entry->what);
       else
         {
+          published->refused = TRUE;
           published->js_error = pae->ErrCode;
           assay_cluster_set_error_full (&published->error, pae->Err, pae->ErrCode, entry->what,
                                         pae->ErrText);
@@ -107,7 +113,10 @@ assay_cluster_publisher_new (AssayClusterConnection  *connection,
   return self;
 }
 
-/* Nothing may be in flight: after a wait. */
+/* After a wait: nothing is in flight, and no acknowledgement can reach
+ * the handler any more (each was answered or taken back from libnats).
+ * A handler already past libnats' table at the moment of a give-up runs
+ * on at once; the publisher goes with its owner, long after. */
 void
 assay_cluster_publisher_free (AssayClusterPublisher *self)
 {

@@ -20,12 +20,16 @@
 
 G_BEGIN_DECLS
 
+/* A message's outcome: stored, refused, or neither (not sent, or no
+ * answer in time: then it may have been stored all the same, and @error
+ * is ASSAY_CLUSTER_ERROR_UNREACHABLE). */
 typedef struct
 {
   gboolean   stored;      /* acknowledged: the server has it */
   gboolean   duplicate;   /* … and had a message of its id already */
-  jsErrCode  js_error;    /* JetStream's error code when refused, else 0 */
-  GError    *error;       /* not stored: why (refused, not acknowledged in time, not sent) */
+  gboolean   refused;     /* the server answered that it did not take it */
+  jsErrCode  js_error;    /* … and JetStream's error code, or 0 */
+  GError    *error;       /* not stored: why */
 } AssayClusterPublished;
 
 typedef struct _AssayClusterPublisher AssayClusterPublisher;

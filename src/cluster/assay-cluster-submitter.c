@@ -181,30 +181,14 @@ parse_result (GBytes  *value,
   return json_node_ref (root);
 }
 
-/* Blocks until the connection is back, for at most RECONNECT_WAIT_US. */
-static gboolean
-wait_connected (AssayClusterSubmitter *self,
-                GCancellable          *cancellable)
-{
-  gint64 until = g_get_monotonic_time () + RECONNECT_WAIT_US;
-
-  while (!assay_cluster_connection_is_connected (self->connection))
-    {
-      if (g_cancellable_is_cancelled (cancellable) || g_get_monotonic_time () > until)
-        return FALSE;
-      g_usleep (RETRY_PAUSE_US);
-    }
-
-  return TRUE;
-}
-
 static gboolean op_done (gpointer user_data);
 
 /* What a document's submission needs next. */
 typedef enum
 {
   STEP_FINISHED,   /* its result was there, or it failed (op->result, op->error) */
-  STEP_UPLOAD,     /* its PDF goes up with the batch's: one chunk, new */
+  STEP_CHUNK,      /* its PDF goes up with the batch's (one chunk, new): the chunk sent */
+  STEP_META,       /* … the chunk stored, the metadata sent */
   STEP_QUEUE,      /* its PDF is there: the job may go */
 } Step;
 
@@ -215,6 +199,7 @@ typedef struct
   Step                    step;
   AssayClusterObjectInfo  info;      /* where the PDF's bytes are */
   char                   *msg_id;
+  natsMsg                *meta_msg;  /* STEP_CHUNK: sent once the chunk is stored */
   AssayClusterPublished   chunk;
   AssayClusterPublished   meta;
   AssayClusterPublished   job;
@@ -225,6 +210,7 @@ item_clear (Item *item)
 {
   assay_cluster_object_info_clear (&item->info);
   g_clear_pointer (&item->msg_id, g_free);
+  g_clear_pointer (&item->meta_msg, natsMsg_Destroy);
   assay_cluster_published_clear (&item->chunk);
   assay_cluster_published_clear (&item->meta);
   assay_cluster_published_clear (&item->job);
@@ -268,8 +254,9 @@ upload_now (AssayClusterSubmitter *self,
 
 /* Looks at what the buckets hold for @item's document: its result (then
  * it is finished), its PDF (then its job may go). A PDF the bucket did
- * not list and that fits a chunk goes up with the batch (its messages
- * added to @publisher); any other is uploaded here, one by one. */
+ * not list and that fits a chunk goes up with the batch (its chunk added
+ * to @publisher, its metadata kept for after); any other is uploaded
+ * here, one by one. */
 static Step
 prepare (AssayClusterSubmitter *self,
          AssayClusterPublisher *publisher,
@@ -364,10 +351,9 @@ prepare (AssayClusterSubmitter *self,
           if (!assay_cluster_objects_new_messages (ASSAY_CLUSTER_PDF_BUCKET, job->sha256, bytes,
                                                    &chunk, &meta, &item->info, &op->error))
             return STEP_FINISHED;
+          item->meta_msg = meta;
           assay_cluster_publisher_add (publisher, chunk, NULL, _("cannot store an object"), &item->chunk);
-          assay_cluster_publisher_add (publisher, meta, NULL, _("cannot store an object's metadata"),
-                                       &item->meta);
-          return STEP_UPLOAD;
+          return STEP_CHUNK;
         }
     }
 
@@ -377,24 +363,61 @@ prepare (AssayClusterSubmitter *self,
   return STEP_QUEUE;
 }
 
-/* After the batch's uploads: whether @item's PDF is there now (else
- * op->error says why), the bucket holding either whole objects or none. */
+/* The chunk's outcome: the metadata goes next (STEP_META), or the upload
+ * failed. Nothing names the chunk yet, so one maybe stored is purged. */
 static Step
-check_upload (AssayClusterSubmitter *self,
-              Item                  *item)
+check_chunk (AssayClusterSubmitter *self,
+             AssayClusterPublisher *publisher,
+             Item                  *item)
+{
+  Op *op = item->op;
+
+  if (item->chunk.stored)
+    {
+      assay_cluster_publisher_add (publisher, g_steal_pointer (&item->meta_msg), NULL,
+                                   _("cannot store an object's metadata"), &item->meta);
+      return STEP_META;
+    }
+
+  if (!item->chunk.refused && assay_cluster_connection_is_connected (self->connection))
+    assay_cluster_objects_purge_chunks (assay_cluster_connection_get_jetstream (self->connection),
+                                        ASSAY_CLUSTER_PDF_BUCKET, item->info.nuid);
+  op->error = g_steal_pointer (&item->chunk.error);
+  g_prefix_error (&op->error, _("Cannot upload the PDF to the cluster: "));
+
+  return STEP_FINISHED;
+}
+
+/* The metadata's outcome: whether @item's PDF is there now (else
+ * op->error says why). Metadata is only ever sent for a stored chunk, so
+ * the bucket never names bytes it does not hold. */
+static Step
+check_meta (AssayClusterSubmitter *self,
+            Item                  *item)
 {
   Op *op = item->op;
   jsCtx *js = assay_cluster_connection_get_jetstream (self->connection);
   g_autoptr(GError) error = NULL;
 
-  if (item->chunk.stored && item->meta.stored)
+  if (item->meta.stored)
     return STEP_QUEUE;
 
-  /* Stored by another client meanwhile (the same content): that one is
-   * used; this one's chunk goes. */
-  if (item->chunk.stored && item->meta.js_error == ASSAY_CLUSTER_JS_WRONG_LAST_SEQUENCE)
+  /* No answer: it may be stored, naming this chunk, which stays. The
+   * next attempt finds out (its metadata, said to be new, is refused). */
+  if (!item->meta.refused)
     {
-      assay_cluster_objects_purge_chunks (js, ASSAY_CLUSTER_PDF_BUCKET, item->info.nuid);
+      op->error = g_steal_pointer (&item->meta.error);
+      g_prefix_error (&op->error, _("Cannot upload the PDF to the cluster: "));
+      return STEP_FINISHED;
+    }
+
+  /* Refused: this chunk is nobody's. */
+  assay_cluster_objects_purge_chunks (js, ASSAY_CLUSTER_PDF_BUCKET, item->info.nuid);
+
+  /* Stored meanwhile (by another client, or by an attempt of this one
+   * whose answer was lost): the object there is used. */
+  if (item->meta.js_error == ASSAY_CLUSTER_JS_WRONG_LAST_SEQUENCE)
+    {
       assay_cluster_object_info_clear (&item->info);
       if (assay_cluster_objects_get_info (self->connection, ASSAY_CLUSTER_PDF_BUCKET, op->job->sha256,
                                           &item->info, &error) &&
@@ -407,19 +430,7 @@ check_upload (AssayClusterSubmitter *self,
       return STEP_QUEUE;
     }
 
-  if (!item->chunk.stored)
-    {
-      op->error = g_steal_pointer (&item->chunk.error);
-      /* The metadata went in without its bytes: no object at all. */
-      if (item->meta.stored &&
-          !assay_cluster_objects_delete (self->connection, ASSAY_CLUSTER_PDF_BUCKET, op->job->sha256, &error))
-        g_debug ("Could not drop the half-stored object of %s: %s", op->job->path, error->message);
-    }
-  else
-    {
-      op->error = g_steal_pointer (&item->meta.error);
-      assay_cluster_objects_purge_chunks (js, ASSAY_CLUSTER_PDF_BUCKET, item->info.nuid);
-    }
+  op->error = g_steal_pointer (&item->meta.error);
   g_prefix_error (&op->error, _("Cannot upload the PDF to the cluster: "));
 
   return STEP_FINISHED;
@@ -451,8 +462,23 @@ queue_job (Item                  *item,
   assay_cluster_publisher_add (publisher, msg, item->msg_id, _("cannot queue the document"), &item->job);
 }
 
+/* On the submitter's context, never here: a document's completion may
+ * drop the last reference to the submitter, whose finalization waits for
+ * this thread. */
+static void
+hand_back (AssayClusterSubmitter *self,
+           Op                    *op)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_callback (source, op_done, op, NULL);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
+}
+
 /* Whether @op failed for the moment only (the server away, or busy): it
- * is tried again while the connection may come back. */
+ * is tried again until RECONNECT_WAIT_US after its first such failure
+ * (set here then). */
 static gboolean
 is_worth_retrying (Op *op)
 {
@@ -469,44 +495,68 @@ is_worth_retrying (Op *op)
   return now < op->retry_until_us;
 }
 
-/* Submits @ops (Op*, taken) as one batch: their lookups, then every new
- * small PDF's upload at once, then every job at once; each document's
- * outcome to the main context, or, when it failed for the moment, back
- * in the queue. Returns whether any went back. */
+/* Submits @ops (Op*, taken) as one batch: their lookups; then the chunk of
+ * every new small PDF at once, one wait; their metadata at once, one wait;
+ * then every job at once, one wait. A job goes only once its PDF is
+ * whole (the job and object streams are apart: the server orders neither
+ * against the other). Each document's outcome goes to the main context,
+ * or, when it failed for the moment, back in the queue. Returns whether
+ * any went back. */
 static gboolean
 submit_batch (AssayClusterSubmitter *self,
               AssayClusterPublisher *publisher,
               GPtrArray             *ops)
 {
   g_autofree Item *items = g_new0 (Item, ops->len);
-  gboolean any_upload = FALSE, any_job = FALSE, again = FALSE;
+  gboolean any_chunk = FALSE, any_meta = FALSE, any_job = FALSE, again = FALSE;
 
   for (guint i = 0; i < ops->len; i++)
     {
-      items[i].op = g_ptr_array_index (ops, i);
-      if (g_cancellable_set_error_if_cancelled (items[i].op->cancellable, &items[i].op->error))
-        items[i].step = STEP_FINISHED;
-      else
-        items[i].step = prepare (self, publisher, &items[i]);
-      any_upload |= items[i].step == STEP_UPLOAD;
+      Item *item = &items[i];
+
+      item->op = g_ptr_array_index (ops, i);
+      item->step = STEP_FINISHED;
+      if (g_cancellable_set_error_if_cancelled (item->op->cancellable, &item->op->error))
+        continue;
+      /* Away: no lookup would answer before it timed out; all go again. */
+      if (!assay_cluster_connection_is_connected (self->connection))
+        {
+          g_set_error_literal (&item->op->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_UNREACHABLE,
+                               _("Not connected to the cluster"));
+          continue;
+        }
+      item->step = prepare (self, publisher, item);
+      any_chunk |= item->step == STEP_CHUNK;
     }
-  if (any_upload)
-    assay_cluster_publisher_wait (publisher);
+
+  if (any_chunk)
+    {
+      assay_cluster_publisher_wait (publisher);
+      for (guint i = 0; i < ops->len; i++)
+        if (items[i].step == STEP_CHUNK)
+          {
+            items[i].step = check_chunk (self, publisher, &items[i]);
+            any_meta |= items[i].step == STEP_META;
+          }
+    }
+  if (any_meta)
+    {
+      assay_cluster_publisher_wait (publisher);
+      for (guint i = 0; i < ops->len; i++)
+        if (items[i].step == STEP_META)
+          {
+            items[i].step = check_meta (self, &items[i]);
+            if (items[i].step == STEP_QUEUE)
+              remember_pdf (self, items[i].op->job->sha256);
+          }
+    }
 
   for (guint i = 0; i < ops->len; i++)
-    {
-      if (items[i].step == STEP_UPLOAD)
-        {
-          items[i].step = check_upload (self, &items[i]);
-          if (items[i].step == STEP_QUEUE)
-            remember_pdf (self, items[i].op->job->sha256);
-        }
-      if (items[i].step == STEP_QUEUE)
-        {
-          queue_job (&items[i], publisher);
-          any_job = TRUE;
-        }
-    }
+    if (items[i].step == STEP_QUEUE)
+      {
+        queue_job (&items[i], publisher);
+        any_job = TRUE;
+      }
   if (any_job)
     assay_cluster_publisher_wait (publisher);
 
@@ -515,6 +565,8 @@ submit_batch (AssayClusterSubmitter *self,
       Item *item = &items[i];
       Op *op = item->op;
 
+      /* A job without an answer goes again under the same message id: the
+       * server drops it if it had it after all. */
       if (item->step == STEP_QUEUE)
         {
           if (item->job.stored && item->job.duplicate)
@@ -524,8 +576,8 @@ submit_batch (AssayClusterSubmitter *self,
         }
       item_clear (item);
 
-      /* A lost connection comes back by itself: wait for it (bounded)
-       * rather than failing the document. */
+      /* A lost connection comes back by itself: the document waits for it
+       * (bounded) rather than failing. */
       if (op->error != NULL && is_worth_retrying (op))
         {
           g_debug ("Submitting %s again: %s", op->job->path, op->error->message);
@@ -534,7 +586,7 @@ submit_batch (AssayClusterSubmitter *self,
           again = TRUE;
           continue;
         }
-      g_main_context_invoke (self->context, op_done, op);
+      hand_back (self, op);
     }
   g_ptr_array_set_free_func (ops, NULL);
 
@@ -568,7 +620,7 @@ io_thread (gpointer data,
   Op *op = data;
 
   collect (op);
-  g_main_context_invoke (op->self->context, op_done, op);
+  hand_back (op->self, op);
 }
 
 /* The submitting thread: every document queued meanwhile, in batches of
@@ -586,13 +638,10 @@ submit_thread (gpointer data,
       g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func ((GDestroyNotify) op_free);
       Op *op;
 
-      /* Those that failed for the moment go again after a pause, once
-       * the connection is back (bounded). */
+      /* Those that failed for the moment go again after a pause (each
+       * until its own deadline; a cancelled one ends at its next turn). */
       if (again)
-        {
-          g_usleep (RETRY_PAUSE_US);
-          wait_connected (self, NULL);
-        }
+        g_usleep (RETRY_PAUSE_US);
       while (ops->len < MAX_BATCH && (op = g_async_queue_try_pop (self->submits)) != NULL)
         g_ptr_array_add (ops, op);
       if (ops->len == 0)
@@ -607,7 +656,7 @@ submit_thread (gpointer data,
             {
               op = g_ptr_array_index (ops, i);
               op->error = g_error_copy (error);
-              g_main_context_invoke (self->context, op_done, op);
+              hand_back (self, op);
             }
           g_ptr_array_set_free_func (ops, NULL);
           continue;
