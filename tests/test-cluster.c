@@ -270,19 +270,29 @@ count_cached (JsonNode *documents)
 }
 
 /* Messages ever stored in @stream's current state on the test's server. */
+/* A connection of the test's own to the fixture's server. */
+static AssayClusterConnection *
+fixture_connect (Fixture *fixture)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(GError) error = NULL;
+  AssayClusterConnection *connection = assay_cluster_connection_new_sync (options, NULL, &error);
+
+  g_assert_no_error (error);
+
+  return connection;
+}
+
 static guint64
 stream_messages (Fixture    *fixture,
                  const char *stream)
 {
-  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
   g_autoptr(AssayClusterConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
   jsStreamInfo *si = NULL;
   jsErrCode jerr = 0;
   guint64 n;
 
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_cmpint (js_GetStreamInfo (&si, assay_cluster_connection_get_jetstream (connection),
                                      stream, NULL, &jerr), ==, NATS_OK);
   n = si->State.Msgs;
@@ -556,10 +566,8 @@ test_batch (Fixture       *fixture,
   g_autoptr(JsonNode) cluster_docs = NULL;
   g_autoptr(JsonNode) again_docs = NULL;
   const char *url = assay_test_nats_get_url (fixture->nats);
-  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (url);
   g_autoptr(AssayClusterConnection) connection = NULL;
   g_autoptr(GHashTable) states = NULL;
-  g_autoptr(GError) error = NULL;
   natsSubscription *progress_sub = NULL;
   Proc *worker;
   guint extracted;
@@ -570,8 +578,7 @@ test_batch (Fixture       *fixture,
   g_assert_cmpint (local.status, ==, 0);
 
   /* Everything the workers say about the batch's documents. */
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_cmpint (natsConnection_SubscribeSync (&progress_sub, assay_cluster_connection_get_nats (connection),
                                                  ASSAY_CLUSTER_PROGRESS_PREFIX ".>"), ==, NATS_OK);
 
@@ -964,17 +971,14 @@ static void
 test_metrics (Fixture       *fixture,
               gconstpointer  data)
 {
-  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
   g_autoptr(AssayClusterConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   natsSubscription *sub = NULL;
   natsMsg *msg = NULL;
   JsonObject *object;
   Proc *worker;
 
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_cmpint (natsConnection_SubscribeSync (&sub, assay_cluster_connection_get_nats (connection),
                                                  "assay.metrics.*"), ==, NATS_OK);
   worker = worker_start (fixture, "w1", (const char *[]) { "--role", "extract", NULL }, NULL);
@@ -1000,9 +1004,7 @@ static void
 test_operator_bucket (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
   g_autoptr(AssayClusterConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) pages = g_ptr_array_new_with_free_func (g_free);
   g_auto(AssayTestOutcome) local = { 0 };
   g_auto(AssayTestOutcome) cluster = { 0 };
@@ -1017,8 +1019,7 @@ test_operator_bucket (Fixture       *fixture,
   GStatBuf st;
   Proc *worker;
 
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   jsStreamConfig_Init (&config);
   config.Name = "OBJ_" ASSAY_CLUSTER_PDF_BUCKET;
   config.Subjects = subjects;
@@ -1082,7 +1083,6 @@ static void
 test_object_hint (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
   g_autoptr(AssayClusterConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) first = g_bytes_new_static ("first content", 13);
@@ -1095,8 +1095,7 @@ test_object_hint (Fixture       *fixture,
   g_auto(AssayClusterObjectInfo) none = { 0 };
   g_auto(AssayClusterObjectInfo) stale = { 0 };
 
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_true (assay_cluster_objects_ensure_bucket (connection, ASSAY_CLUSTER_PDF_BUCKET,
                                                       1024 * 1024, &error));
   g_assert_no_error (error);
@@ -1164,7 +1163,6 @@ static void
 test_object_names (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
   g_autoptr(AssayClusterConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) first = g_bytes_new_static ("first content", 13);
@@ -1178,8 +1176,7 @@ test_object_names (Fixture       *fixture,
   g_auto(AssayClusterObjectInfo) again = { 0 };
   g_auto(AssayClusterObjectInfo) none = { 0 };
 
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_true (assay_cluster_objects_ensure_bucket (connection, ASSAY_CLUSTER_PDF_BUCKET,
                                                       1024 * 1024, &error));
   g_assert_no_error (error);
@@ -1233,7 +1230,6 @@ static void
 test_result_keys (Fixture       *fixture,
                   gconstpointer  data)
 {
-  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
   g_autoptr(AssayClusterConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GHashTable) keys = NULL;
@@ -1241,8 +1237,7 @@ test_result_keys (Fixture       *fixture,
   kvStore *kv;
   gboolean written = FALSE;
 
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_true (assay_cluster_layout_ensure (connection, &error));
   g_assert_no_error (error);
   kv = assay_cluster_layout_open_results (connection, &error);
@@ -1279,7 +1274,6 @@ static void
 test_limit (Fixture       *fixture,
             gconstpointer  data)
 {
-  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
   g_autoptr(AssayClusterConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) docs = NULL;
@@ -1292,8 +1286,7 @@ test_limit (Fixture       *fixture,
   const char *message;
   Proc *submit;
 
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_true (assay_cluster_objects_ensure_bucket (connection, ASSAY_CLUSTER_PDF_BUCKET, 4096, &error));
   g_assert_no_error (error);
   assay_cluster_connection_close (connection);
@@ -1312,8 +1305,7 @@ test_limit (Fixture       *fixture,
    * is left that names bytes the bucket does not hold. */
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_false (assay_cluster_objects_get_info (connection, ASSAY_CLUSTER_PDF_BUCKET, sha256, &info, &error));
   g_assert_error (error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_NOT_FOUND);
   assay_cluster_connection_close (connection);
@@ -1409,8 +1401,7 @@ test_object_stored_meanwhile (Fixture       *fixture,
   sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
   bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
   in = g_memory_input_stream_new_from_bytes (bytes);
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_true (assay_cluster_objects_put_stream_full (connection, ASSAY_CLUSTER_PDF_BUCKET, sha256, in,
                                                         ASSAY_CLUSTER_MAX_PDF_BYTES, &after, &theirs,
                                                         NULL, &error));
@@ -1613,13 +1604,11 @@ static void
 purge_stream (Fixture    *fixture,
               const char *stream)
 {
-  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
   g_autoptr(AssayClusterConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
   jsErrCode jerr = 0;
 
-  connection = assay_cluster_connection_new_sync (options, NULL, &error);
-  g_assert_no_error (error);
+  connection = fixture_connect (fixture);
   g_assert_cmpint (js_PurgeStream (assay_cluster_connection_get_jetstream (connection), stream, NULL, &jerr),
                    ==, NATS_OK);
   assay_cluster_connection_close (connection);

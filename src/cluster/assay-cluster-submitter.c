@@ -363,6 +363,17 @@ prepare (AssayClusterSubmitter *self,
   return STEP_QUEUE;
 }
 
+/* @op's upload failed: @error (taken) says why. */
+static Step
+upload_failed (Op      *op,
+               GError **error)
+{
+  op->error = g_steal_pointer (error);
+  g_prefix_error (&op->error, _("Cannot upload the PDF to the cluster: "));
+
+  return STEP_FINISHED;
+}
+
 /* The chunk's outcome: the metadata goes next (STEP_META), or the upload
  * failed. Nothing names the chunk yet, so one maybe stored is purged. */
 static Step
@@ -382,10 +393,8 @@ check_chunk (AssayClusterSubmitter *self,
   if (!item->chunk.refused && assay_cluster_connection_is_connected (self->connection))
     assay_cluster_objects_purge_chunks (assay_cluster_connection_get_jetstream (self->connection),
                                         ASSAY_CLUSTER_PDF_BUCKET, item->info.nuid);
-  op->error = g_steal_pointer (&item->chunk.error);
-  g_prefix_error (&op->error, _("Cannot upload the PDF to the cluster: "));
 
-  return STEP_FINISHED;
+  return upload_failed (op, &item->chunk.error);
 }
 
 /* The metadata's outcome: whether @item's PDF is there now (else
@@ -405,11 +414,7 @@ check_meta (AssayClusterSubmitter *self,
   /* No answer: it may be stored, naming this chunk, which stays. The
    * next attempt finds out (its metadata, said to be new, is refused). */
   if (!item->meta.refused)
-    {
-      op->error = g_steal_pointer (&item->meta.error);
-      g_prefix_error (&op->error, _("Cannot upload the PDF to the cluster: "));
-      return STEP_FINISHED;
-    }
+    return upload_failed (op, &item->meta.error);
 
   /* Refused: this chunk is nobody's. */
   assay_cluster_objects_purge_chunks (js, ASSAY_CLUSTER_PDF_BUCKET, item->info.nuid);
@@ -430,10 +435,7 @@ check_meta (AssayClusterSubmitter *self,
       return STEP_QUEUE;
     }
 
-  op->error = g_steal_pointer (&item->meta.error);
-  g_prefix_error (&op->error, _("Cannot upload the PDF to the cluster: "));
-
-  return STEP_FINISHED;
+  return upload_failed (op, &item->meta.error);
 }
 
 /* Adds @item's job to @publisher: where its PDF's bytes are goes in. */
