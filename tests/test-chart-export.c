@@ -443,6 +443,21 @@ test_many_bar_values (void)
   g_rmdir (dir);
 }
 
+static AssayChartsCorpusDoc *
+corpus_doc_from_json (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(AssayDocumentResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  result = assay_document_result_new_from_json (json_parser_get_root (parser), &error);
+  g_assert_no_error (error);
+
+  return assay_charts_corpus_doc_new_from_result (result);
+}
+
 /* Two reports, each with one dated figure: the one dated three times (a
  * series) is charted over time by default, not the single dot that comes
  * first by name (R-data's "Alabama" on a shelf of manuals). */
@@ -465,22 +480,64 @@ test_corpus_default_figure (void)
   g_autoptr(AssayChartsCorpus) corpus = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autoptr(AssayDocumentResult) result = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_assert_true (json_parser_load_from_data (parser, results[i], -1, &error));
-      g_assert_no_error (error);
-      result = assay_document_result_new_from_json (json_parser_get_root (parser), &error);
-      g_assert_no_error (error);
-      g_ptr_array_add (docs, assay_charts_corpus_doc_new_from_result (result));
-    }
+    g_ptr_array_add (docs, corpus_doc_from_json (results[i]));
   corpus = assay_charts_corpus_build (docs, NULL);
   g_assert_cmpstr (assay_chart_spec_get_title (assay_charts_corpus_get_chart (corpus, "over-time")), ==,
                    "Revenue over time");
   g_assert_cmpuint (assay_chart_series_get_n_items (assay_chart_spec_get_series (
                       assay_charts_corpus_get_chart (corpus, "over-time"), 0)), ==, 3);
+}
+
+/* Documents of the same period are dots on one point in time, and the
+ * line goes through each period's median (not up and down between them);
+ * a median of several leads to no one document, a dot to its own. */
+static void
+test_corpus_over_time_median (void)
+{
+  static const struct { const char *name; double value; const char *period; } figures[] = {
+    { "a.pdf", 10, "2021" }, { "b.pdf", 90, "2021" }, { "c.pdf", 20, "2021" }, { "d.pdf", 30, "2022" },
+  };
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func ((GDestroyNotify) assay_charts_corpus_doc_unref);
+  g_autoptr(AssayChartsCorpus) corpus = NULL;
+  AssayChartSpec *spec;
+  AssayChartSeries *line, *dots;
+
+  for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{ \"result_version\": \"assay-result/1\", \"status\": \"done\","
+        "  \"source\": { \"name\": \"%s\", \"sha256\": \"%02u\", \"pages\": 1 },"
+        "  \"extraction\": { \"figures\": ["
+        "    { \"label\": \"Revenue\", \"value\": %g, \"period\": \"%s\", \"page\": 1 } ] } }",
+        figures[i].name, i, figures[i].value, figures[i].period);
+
+      g_ptr_array_add (docs, corpus_doc_from_json (json));
+    }
+  corpus = assay_charts_corpus_build (docs, NULL);
+  spec = assay_charts_corpus_get_chart (corpus, "over-time");
+  g_assert_cmpuint (assay_chart_spec_get_n_series (spec), ==, 2);
+  line = assay_chart_spec_get_series (spec, 0);
+  dots = assay_chart_spec_get_series (spec, 1);
+
+  g_assert_cmpuint (assay_chart_series_get_n_items (line), ==, 2);
+  g_assert_cmpfloat (assay_chart_series_get_y (line)[0], ==, 20);
+  g_assert_cmpfloat (assay_chart_series_get_y (line)[1], ==, 30);
+  g_assert_cmpuint (assay_chart_series_get_id (line, 0), ==, G_MAXUINT);
+  g_assert_cmpuint (assay_chart_series_get_id (line, 1), ==, 3);
+  g_assert_cmpstr (assay_chart_series_get_note (line, 0), ==, "Median of 3 documents · 2021");
+
+  g_assert_cmpuint (assay_chart_series_get_n_items (dots), ==, 4);
+  g_assert_nonnull (strstr (assay_chart_spec_get_subtitle (spec), "median"));
+
+  /* One period only: dots, no line. */
+  g_ptr_array_remove_index (docs, 3);
+  g_clear_pointer (&corpus, assay_charts_corpus_free);
+  corpus = assay_charts_corpus_build (docs, NULL);
+  spec = assay_charts_corpus_get_chart (corpus, "over-time");
+  g_assert_cmpuint (assay_chart_spec_get_n_series (spec), ==, 1);
+  g_assert_cmpint (assay_chart_series_get_kind (assay_chart_spec_get_series (spec, 0)), ==,
+                   ASSAY_CHART_KIND_SCATTER);
+  g_assert_cmpuint (assay_chart_series_get_n_items (assay_chart_spec_get_series (spec, 0)), ==, 3);
 }
 
 /* A near-duplicate's bar holds the whole percent its tooltip and the
@@ -542,6 +599,7 @@ main (int   argc,
   g_test_add_func ("/assay/chart-export/run-json", test_run_json);
   g_test_add_func ("/assay/chart-export/corpus-default-figure", test_corpus_default_figure);
   g_test_add_func ("/assay/chart-export/many-bar-values", test_many_bar_values);
+  g_test_add_func ("/assay/chart-export/corpus-over-time-median", test_corpus_over_time_median);
   g_test_add_func ("/assay/chart-export/corpus-near-duplicate-percent", test_corpus_near_duplicate_percent);
 
   return g_test_run ();

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -283,8 +284,18 @@ typedef struct
   double      x;
   double      y;
   char       *note;
+  const char *period;   /* the figure's */
   guint       doc;
 } Point;
+
+static int
+double_compare (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y ? 1 : 0;
+}
 
 static int
 point_compare (gconstpointer a,
@@ -309,6 +320,12 @@ build_over_time (GPtrArray  *docs,
   g_autofree guint *ids = NULL;
   g_autoptr(GPtrArray) notes = g_ptr_array_new ();
   g_autoptr(AssayChartSeries) series = NULL;
+  g_autofree double *line_x = NULL;
+  g_autofree double *line_y = NULL;
+  g_autofree guint *line_ids = NULL;
+  g_autoptr(GPtrArray) line_notes = g_ptr_array_new_with_free_func (g_free);
+  guint n_periods = 0;
+  gboolean shared_periods = FALSE;
   const char *unit;
   guint skipped = 0, other_units = 0;
 
@@ -335,7 +352,7 @@ build_over_time (GPtrArray  *docs,
       for (guint i = 0; i < doc->n_figures; i++)
         {
           Figure *f = &doc->figures[i];
-          Point p = { 0, f->value, NULL, d };
+          Point p = { .y = f->value, .doc = d };
 
           if (!g_str_equal (f->key, key))
             continue;
@@ -350,6 +367,7 @@ build_over_time (GPtrArray  *docs,
               continue;
             }
           p.x = f->time;
+          p.period = f->period;
           /* Translators: a point's tooltip: the document, then the period */
           p.note = g_strdup_printf (_("%s · %s"), doc->name != NULL ? doc->name : "", f->period);
           g_array_append_val (points, p);
@@ -371,45 +389,93 @@ build_over_time (GPtrArray  *docs,
     }
   g_ptr_array_add (notes, NULL);
 
-  if (points->len > 0)
+  /* The line goes through each period's median: documents of the same
+   * period (a shelf of manuals dated alike) are dots on one point in
+   * time, not a line up and down between them. */
+  line_x = g_new (double, MAX (points->len, 1));
+  line_y = g_new (double, MAX (points->len, 1));
+  line_ids = g_new (guint, MAX (points->len, 1));
+  for (guint i = 0; i < points->len;)
     {
-      series = assay_chart_series_new_xy (points->len > 1 ? ASSAY_CHART_KIND_LINE : ASSAY_CHART_KIND_SCATTER,
-                                          name, x, y, points->len);
-      assay_chart_series_set_notes (series, (const char * const *) notes->pdata);
-      assay_chart_series_set_ids (series, ids);
+      guint j = i;
+
+      while (j < points->len && x[j] == x[i])
+        j++;
+      line_x[n_periods] = x[i];
+      if (j - i == 1)
+        {
+          line_y[n_periods] = y[i];
+          line_ids[n_periods] = ids[i];
+          g_ptr_array_add (line_notes, g_strdup (g_ptr_array_index (notes, i)));
+        }
+      else
+        {
+          g_autofree double *values = g_memdup2 (y + i, (j - i) * sizeof (double));
+          guint n = j - i;
+
+          qsort (values, n, sizeof (double), double_compare);
+          line_y[n_periods] = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+          line_ids[n_periods] = G_MAXUINT;   /* no one document's */
+          /* Translators: a point's tooltip on the over-time line: how many
+           * documents it is the median of, then the period */
+          g_ptr_array_add (line_notes,
+                           g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Median of %u document · %s",
+                                                         "Median of %u documents · %s", n),
+                                            n, g_array_index (points, Point, i).period));
+          shared_periods = TRUE;
+        }
+      n_periods++;
+      i = j;
+    }
+  g_ptr_array_add (line_notes, NULL);
+
+  if (n_periods > 1)
+    {
+      series = assay_chart_series_new_xy (ASSAY_CHART_KIND_LINE, name, line_x, line_y, n_periods);
+      assay_chart_series_set_notes (series, (const char * const *) line_notes->pdata);
+      assay_chart_series_set_ids (series, line_ids);
       assay_chart_series_set_unit (series, unit[0] != '\0' ? unit : NULL);
       assay_chart_spec_add_series (spec, series);
-      /* Points too: each value is one document's. */
-      if (points->len > 1)
-        {
-          g_autoptr(AssayChartSeries) dots = assay_chart_series_new_xy (ASSAY_CHART_KIND_SCATTER, NULL,
-                                                                        x, y, points->len);
+    }
+  /* Each value a dot: each is one document's. */
+  if (points->len > 0)
+    {
+      g_autoptr(AssayChartSeries) dots = assay_chart_series_new_xy (ASSAY_CHART_KIND_SCATTER,
+                                                                    n_periods > 1 ? NULL : name,
+                                                                    x, y, points->len);
 
-          assay_chart_series_set_notes (dots, (const char * const *) notes->pdata);
-          assay_chart_series_set_ids (dots, ids);
-          assay_chart_series_set_unit (dots, unit[0] != '\0' ? unit : NULL);
-          assay_chart_series_set_color (dots, 0);
-          assay_chart_spec_add_series (spec, dots);
-        }
+      assay_chart_series_set_notes (dots, (const char * const *) notes->pdata);
+      assay_chart_series_set_ids (dots, ids);
+      assay_chart_series_set_unit (dots, unit[0] != '\0' ? unit : NULL);
+      assay_chart_series_set_color (dots, 0);
+      assay_chart_spec_add_series (spec, dots);
     }
   for (guint i = 0; i < points->len; i++)
     g_free (g_array_index (points, Point, i).note);
 
   assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_Y, NULL, unit[0] != '\0' ? unit : NULL,
                              ASSAY_CHART_SCALE_LINEAR);
-  if (skipped > 0 || other_units > 0)
+  if (skipped > 0 || other_units > 0 || (shared_periods && n_periods > 1))
     {
       g_autofree char *a = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u value without a period",
                                                          "%u values without a period", skipped), skipped);
       g_autofree char *b = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u in other units",
                                                          "%u in other units", other_units), other_units);
+      g_autofree char *left_out = NULL;
       g_autofree char *subtitle = NULL;
 
       if (skipped > 0 && other_units > 0)
         /* Translators: two reasons values are not charted, joined */
-        subtitle = g_strdup_printf (_("%s, %s: not shown"), a, b);
+        left_out = g_strdup_printf (_("%s, %s: not shown"), a, b);
+      else if (skipped > 0 || other_units > 0)
+        left_out = g_strdup_printf (_("%s: not shown"), skipped > 0 ? a : b);
+      if (shared_periods && n_periods > 1)
+        /* Translators: the over-time chart's subtitle when several
+         * documents share a period; %s: what was left out, or nothing */
+        subtitle = left_out != NULL ? g_strdup_printf (_("The line joins each period’s median · %s"), left_out)
+                                    : g_strdup (_("The line joins each period’s median"));
       else
-        subtitle = g_strdup_printf (_("%s: not shown"), skipped > 0 ? a : b);
+        subtitle = g_steal_pointer (&left_out);
       assay_chart_spec_set_subtitle (spec, subtitle);
     }
   return spec;
