@@ -22,7 +22,7 @@ make_pdfs=$(realpath "$build/tests/make-pdfs")
 tmp=$(mktemp -d)
 # shellcheck source=bench/cluster-lib.sh
 . "$(dirname "$0")/cluster-lib.sh"
-trap 'cluster_stop_all; rm -rf "$tmp"' EXIT
+trap 'cp "$tmp/submit.log" /tmp/outage-submit.log 2>/dev/null; cluster_stop_all; rm -rf "$tmp"' EXIT
 
 "$make_pdfs" "$tmp/pdfs" "$n" 3 > /dev/null
 cluster_start_nats nats

@@ -14,23 +14,77 @@
  * libnats reports a late one itself (jsPubOptions.MaxWait). */
 #define WAIT_MARGIN_MS 1000
 
+/* What a publisher waits on; shared with its messages' entries, so that
+ * it stays as long as either. */
+typedef struct
+{
+  gint   ref_count;
+  GCond  answered;
+  guint  n_in_flight;   /* under the registry's lock */
+} Waiter;
+
 typedef struct
 {
   AssayClusterPublished *published;
   char                  *what;
+  Waiter                *waiter;
 } Entry;
 
 struct _AssayClusterPublisher
 {
-  jsCtx      *js;
-  GMutex      lock;
-  GCond       answered;
-  GHashTable *in_flight;   /* natsMsg* (libnats' now) → Entry* */
+  jsCtx  *js;
+  Waiter *waiter;
 };
 
-static void
-entry_free (Entry *entry)
+/* Every publisher's messages in flight, process-wide: libnats calls the
+ * handler on its thread with this as its closure, and a call may still
+ * come while (or after) a publisher goes away: it then finds nothing of
+ * that publisher's here, and touches nothing of it. */
+static struct
 {
+  GMutex      lock;
+  GHashTable *in_flight;   /* natsMsg* (libnats' now) → Entry* */
+} registry;
+
+static void
+ensure_registry (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      g_mutex_init (&registry.lock);
+      registry.in_flight = g_hash_table_new (g_direct_hash, g_direct_equal);
+      g_once_init_leave (&done, 1);
+    }
+}
+
+static Waiter *
+waiter_ref (Waiter *waiter)
+{
+  g_atomic_int_inc (&waiter->ref_count);
+  return waiter;
+}
+
+static void
+waiter_unref (Waiter *waiter)
+{
+  if (g_atomic_int_dec_and_test (&waiter->ref_count))
+    {
+      g_cond_clear (&waiter->answered);
+      g_free (waiter);
+    }
+}
+
+/* Under the registry's lock: @entry is out of the table. */
+static void
+entry_done (Entry *entry)
+{
+  Waiter *waiter = entry->waiter;
+
+  if (--waiter->n_in_flight == 0)
+    g_cond_broadcast (&waiter->answered);
+  waiter_unref (waiter);
   g_free (entry->what);
   g_free (entry);
 }
@@ -45,11 +99,10 @@ ack_received (jsCtx       *js,
               jsPubAckErr *pae,
               void        *closure)
 {
-  AssayClusterPublisher *self = closure;
   Entry *entry = NULL;
 
-  g_mutex_lock (&self->lock);
-  if (g_hash_table_steal_extended (self->in_flight, msg, NULL, (gpointer *) &entry))
+  g_mutex_lock (&registry.lock);
+  if (g_hash_table_steal_extended (registry.in_flight, msg, NULL, (gpointer *) &entry))
     {
       AssayClusterPublished *published = entry->published;
 
@@ -70,11 +123,9 @@ ack_received (jsCtx       *js,
           assay_cluster_set_error_full (&published->error, pae->Err, pae->ErrCode, entry->what,
                                         pae->ErrText);
         }
-      entry_free (entry);
-      if (g_hash_table_size (self->in_flight) == 0)
-        g_cond_broadcast (&self->answered);
+      entry_done (entry);
     }
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&registry.lock);
 
   natsMsg_Destroy (msg);
 }
@@ -93,15 +144,14 @@ assay_cluster_publisher_new (AssayClusterConnection  *connection,
   jsOptions options;
   natsStatus s;
 
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->answered);
-  self->in_flight = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                           (GDestroyNotify) entry_free);
+  ensure_registry ();
+  self->waiter = g_new0 (Waiter, 1);
+  self->waiter->ref_count = 1;
+  g_cond_init (&self->waiter->answered);
 
   jsOptions_Init (&options);
   options.Wait = ASSAY_CLUSTER_JETSTREAM_WAIT_MS;
   options.PublishAsync.AckHandler = ack_received;
-  options.PublishAsync.AckHandlerClosure = self;
   s = natsConnection_JetStream (&self->js, assay_cluster_connection_get_nats (connection), &options);
   if (s != NATS_OK)
     {
@@ -113,10 +163,7 @@ assay_cluster_publisher_new (AssayClusterConnection  *connection,
   return self;
 }
 
-/* After a wait: nothing is in flight, and no acknowledgement can reach
- * the handler any more (each was answered or taken back from libnats).
- * A handler already past libnats' table at the moment of a give-up runs
- * on at once; the publisher goes with its owner, long after. */
+/* After a wait: nothing of this publisher's is in flight. */
 void
 assay_cluster_publisher_free (AssayClusterPublisher *self)
 {
@@ -124,9 +171,7 @@ assay_cluster_publisher_free (AssayClusterPublisher *self)
     return;
 
   g_clear_pointer (&self->js, jsCtx_Destroy);
-  g_clear_pointer (&self->in_flight, g_hash_table_unref);
-  g_cond_clear (&self->answered);
-  g_mutex_clear (&self->lock);
+  g_clear_pointer (&self->waiter, waiter_unref);
   g_free (self);
 }
 
@@ -157,6 +202,7 @@ assay_cluster_publisher_add (AssayClusterPublisher *self,
   *published = (AssayClusterPublished) { 0 };
   entry->published = published;
   entry->what = g_strdup (what);
+  entry->waiter = waiter_ref (self->waiter);
 
   jsPubOptions_Init (&options);
   options.MsgId = msg_id;
@@ -165,34 +211,41 @@ assay_cluster_publisher_add (AssayClusterPublisher *self,
 
   /* In the table first: its acknowledgement may come before the call
    * returns. */
-  g_mutex_lock (&self->lock);
-  g_hash_table_insert (self->in_flight, msg, entry);
-  g_mutex_unlock (&self->lock);
+  g_mutex_lock (&registry.lock);
+  g_hash_table_insert (registry.in_flight, msg, entry);
+  self->waiter->n_in_flight++;
+  g_mutex_unlock (&registry.lock);
 
   s = js_PublishMsgAsync (self->js, &sent, &options);
   if (s != NATS_OK)
     {
       /* Not taken: no acknowledgement will come. */
-      g_mutex_lock (&self->lock);
-      g_hash_table_remove (self->in_flight, msg);
-      g_mutex_unlock (&self->lock);
+      g_mutex_lock (&registry.lock);
+      g_hash_table_remove (registry.in_flight, msg);
+      entry_done (entry);
+      g_mutex_unlock (&registry.lock);
       assay_cluster_set_error (&published->error, s, 0, what);
       natsMsg_Destroy (sent);
     }
 }
 
-/* Marks what is still in flight as not acknowledged. Under the lock. */
+/* Marks this publisher's messages still in flight as not acknowledged.
+ * Under the registry's lock. */
 static void
 give_up_in_flight (AssayClusterPublisher *self)
 {
   GHashTableIter iter;
   Entry *entry;
 
-  g_hash_table_iter_init (&iter, self->in_flight);
+  g_hash_table_iter_init (&iter, registry.in_flight);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
-    g_set_error (&entry->published->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_UNREACHABLE,
-                 _("%s: the server did not acknowledge it"), entry->what);
-  g_hash_table_remove_all (self->in_flight);
+    if (entry->waiter == self->waiter)
+      {
+        g_set_error (&entry->published->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_UNREACHABLE,
+                     _("%s: the server did not acknowledge it"), entry->what);
+        g_hash_table_iter_remove (&iter);
+        entry_done (entry);
+      }
 }
 
 /**
@@ -208,25 +261,24 @@ assay_cluster_publisher_wait (AssayClusterPublisher *self)
   gint64 until = g_get_monotonic_time () +
                  (ASSAY_CLUSTER_JETSTREAM_WAIT_MS + WAIT_MARGIN_MS) * G_TIME_SPAN_MILLISECOND;
   natsMsgList late = { 0 };
+  gboolean all_answered;
 
-  g_mutex_lock (&self->lock);
-  while (g_hash_table_size (self->in_flight) > 0)
-    if (!g_cond_wait_until (&self->answered, &self->lock, until))
+  g_mutex_lock (&registry.lock);
+  while (self->waiter->n_in_flight > 0)
+    if (!g_cond_wait_until (&self->waiter->answered, &registry.lock, until))
       break;
-  if (g_hash_table_size (self->in_flight) == 0)
-    {
-      g_mutex_unlock (&self->lock);
-      return;
-    }
-  g_mutex_unlock (&self->lock);
+  all_answered = self->waiter->n_in_flight == 0;
+  g_mutex_unlock (&registry.lock);
+  if (all_answered)
+    return;
 
   /* Taken back from libnats (no acknowledgement of them will be handed
    * on any more), then given up on. */
   if (js_PublishAsyncGetPendingList (&late, self->js) == NATS_OK)
     natsMsgList_Destroy (&late);
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&registry.lock);
   give_up_in_flight (self);
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&registry.lock);
 }
 
 void
