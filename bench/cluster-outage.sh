@@ -22,7 +22,7 @@ make_pdfs=$(realpath "$build/tests/make-pdfs")
 tmp=$(mktemp -d)
 # shellcheck source=bench/cluster-lib.sh
 . "$(dirname "$0")/cluster-lib.sh"
-trap 'cp "$tmp/submit.log" /tmp/outage-submit.log 2>/dev/null; cluster_stop_all; rm -rf "$tmp"' EXIT
+trap 'cluster_stop_all; rm -rf "$tmp"' EXIT
 
 "$make_pdfs" "$tmp/pdfs" "$n" 3 > /dev/null
 cluster_start_nats nats
@@ -45,9 +45,12 @@ cluster_pids+=("$nats_pid")
 status=0
 wait "$submitter" || status=$?
 echo "submitter exit $status; went again: $(grep -c 'Submitting .* again' "$tmp/submit.log" || true)"
-python3 - "$tmp/out.json" "$n" <<'PY'
+python3 - "$tmp/out.json" "$n" <<'PY' || { echo "the submitter's log ends:"; tail -n 20 "$tmp/submit.log"; exit 1; }
 import collections, json, sys
-docs = json.load(open(sys.argv[1]))["documents"]
+try:
+    docs = json.load(open(sys.argv[1]))["documents"]
+except (OSError, ValueError) as e:
+    sys.exit(f"no output: {e}")
 states = collections.Counter(d.get("status") for d in docs)
 print(f"{len(docs)} documents, states {dict(states)}")
 sys.exit(0 if len(docs) == int(sys.argv[2]) and states.get("done") == len(docs) else 1)
