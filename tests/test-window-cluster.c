@@ -419,31 +419,47 @@ counted (gpointer data)
   return *(guint *) data > 0;
 }
 
-/* A server that is not there: the window says so and stays local. */
+/* A server that is not there: the window says so and stays local; once
+ * it is there, the toast's Retry (win.cluster-retry) connects. */
 static void
 test_unreachable (void)
 {
   guint refusals = 0;
   guint handler;
   g_autoptr(GSettings) settings = g_settings_new ("io.github.assayapp.Assay");
-  g_autofree char *url = g_strdup_printf ("nats://127.0.0.1:%u", assay_test_free_port ());
+  g_autoptr(AssayTestNats) nats = NULL;
   AssayWindow *window;
   AssayPipeline *pipeline;
+
+  if (!assay_test_nats_available ())
+    {
+      g_test_fail_printf ("needs nats-server (apt-get install nats-server)");
+      return;
+    }
+  /* A port of a server stopped for now. */
+  nats = assay_test_nats_start (NULL);
+  assay_test_nats_stop (nats);
 
   g_settings_set_boolean (settings, "cluster", FALSE);
   window = assay_test_app_new_window (0, 0);
   pipeline = assay_window_get_pipeline (window);
 
   handler = g_log_set_handler ("assay-window-cluster", G_LOG_LEVEL_MESSAGE, count_message, &refusals);
-  g_settings_set_string (settings, "cluster-url", url);
+  g_settings_set_string (settings, "cluster-url", assay_test_nats_get_url (nats));
   g_settings_set_boolean (settings, "cluster", TRUE);
   /* The connection attempt is bounded (5 s): then the window says why. */
   assay_test_wait_until (counted, &refusals, 30, "the window to give up on the cluster");
   g_log_remove_handler ("assay-window-cluster", handler);
   g_assert_cmpuint (refusals, ==, 1);
   g_assert_null (assay_pipeline_get_remote (pipeline));
-  g_settings_set_boolean (settings, "cluster", FALSE);
 
+  /* The server is back: Retry, with nothing else changed. */
+  assay_test_nats_restart (nats);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cluster-retry", NULL));
+  assay_test_wait_until (has_remote, pipeline, 30, "the window to connect on Retry");
+
+  g_settings_set_boolean (settings, "cluster", FALSE);
+  assay_test_wait_until (has_no_remote, pipeline, 10, "the window to leave the cluster");
   assay_test_app_close_window (window);
 }
 

@@ -79,12 +79,14 @@ submitter_ready_cb (GObject      *object,
 
   if (submitter == NULL)
     {
-      g_autofree char *text = g_strdup_printf (_("Cannot process on the cluster: %s"),
-                                               error->message);
+      /* Translators: the window's toast when the cluster cannot be used;
+       * %s: why (“cannot reach the NATS server at host:4222: connection
+       * refused”) */
+      g_autofree char *text = g_strdup_printf (_("Processing on this computer: %s"), error->message);
 
       g_message ("Cluster not used: %s", error->message);
       go_local (self);
-      assay_window_add_toast (self, text);
+      _assay_window_add_action_toast (self, text, _("_Retry"), "win.cluster-retry");
       return;
     }
 
@@ -181,6 +183,27 @@ _assay_window_apply_cluster (AssayWindow *self)
   assay_cluster_secret_lookup_async (url, self->cluster_cancellable, secret_looked_up_cb,
                                      g_object_ref (self));
 #endif
+}
+
+/* The toast's "Retry": connect again with the same settings. */
+static void
+retry_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  _assay_window_apply_cluster (ASSAY_WINDOW (widget));
+}
+
+/**
+ * _assay_window_class_cluster_init:
+ *
+ * win.cluster-retry: tries the cluster the settings name again (after it
+ * could not be reached).
+ */
+void
+_assay_window_class_cluster_init (AssayWindowClass *klass)
+{
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "win.cluster-retry", NULL, retry_action);
 }
 
 /**

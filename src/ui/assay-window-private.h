@@ -69,6 +69,11 @@ void _assay_window_settings_init      (AssayWindow      *self);
 void _assay_window_settings_dispose   (AssayWindow      *self);
 void _assay_window_apply_settings     (AssayWindow      *self);
 void _assay_window_apply_cluster      (AssayWindow      *self);
+void _assay_window_class_cluster_init (AssayWindowClass *klass);
+void _assay_window_add_action_toast   (AssayWindow      *self,
+                                       const char       *title,
+                                       const char       *button,
+                                       const char       *action);
 void _assay_window_cluster_dispose    (AssayWindow      *self);
 void _assay_window_class_views_init   (AssayWindowClass *klass);
 void _assay_window_views_init         (AssayWindow      *self);

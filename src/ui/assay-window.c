@@ -54,6 +54,28 @@ assay_window_add_toast (AssayWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+/**
+ * _assay_window_add_action_toast:
+ * @button: the button's label (with a mnemonic)
+ * @action: what the button activates, a detailed action name
+ *
+ * A toast with a button that does something about it, shown longer.
+ */
+void
+_assay_window_add_action_toast (AssayWindow *self,
+                                const char  *title,
+                                const char  *button,
+                                const char  *action)
+{
+  g_autofree char *markup = g_markup_escape_text (title, -1);
+  AdwToast *toast = adw_toast_new (markup);
+
+  adw_toast_set_button_label (toast, button);
+  adw_toast_set_detailed_action_name (toast, action);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 reset_batch (AssayWindow *self)
 {
@@ -543,6 +565,7 @@ assay_window_class_init (AssayWindowClass *klass)
 
   _assay_window_class_actions_init (klass);
   _assay_window_class_views_init (klass);
+  _assay_window_class_cluster_init (klass);
 }
 
 static void
