@@ -559,15 +559,8 @@ test_corpus_near_duplicate_percent (void)
         "{ \"result_version\": \"assay-result/1\", \"status\": \"done\","
         "  \"source\": { \"name\": \"r%u.pdf\", \"sha256\": \"%02u\", \"pages\": 1 },"
         "  \"analysis\": { \"signature\": \"%s\" } }", i, i, sig);
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      g_autoptr(AssayDocumentResult) result = NULL;
-      g_autoptr(GError) error = NULL;
 
-      g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
-      g_assert_no_error (error);
-      result = assay_document_result_new_from_json (json_parser_get_root (parser), &error);
-      g_assert_no_error (error);
-      g_ptr_array_add (docs, assay_charts_corpus_doc_new_from_result (result));
+      g_ptr_array_add (docs, corpus_doc_from_json (json));
     }
   corpus = assay_charts_corpus_build (docs, NULL);
   spec = assay_charts_corpus_get_chart (corpus, "near-duplicates");
