@@ -4,15 +4,18 @@
  *
  * One document:
  *
- *   main: process_async ─▶ io thread: result in the bucket? ─yes─▶ main: done (cached)
+ *   main: process_async ─▶ submitting thread, with the other documents queued
+ *                          meanwhile (a batch): result in the bucket? ─yes─▶ main: done (cached)
  *                                      │no
  *                                      ▼
- *                          upload the PDF unless its object is there,
- *                          publish the job (Nats-Msg-Id = content key)
+ *                          the batch's new PDFs: chunks ─wait─▶ metadata ─wait─▶
+ *                          their jobs (Nats-Msg-Id = content key) ─wait
  *                                      │
  *   libnats thread: progress messages ─▶ inbox ─▶ main (one idle at a time):
  *                          state, progress, worker of the document
- *                          "done"/"failed" ─▶ io thread: read the result ─▶ main: done
+ *                          (stages only when the submitter follows them)
+ *                          "done"/"failed", the result with it ─▶ main: done
+ *                          (or, without it: io thread: read the result ─▶ main: done)
  *
  * Progress messages are core NATS, and may be lost (a server restart): a
  * timer asks the bucket about each document not heard of for a while, so
