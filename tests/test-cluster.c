@@ -1478,6 +1478,79 @@ test_window_api (Fixture       *fixture,
   proc_stop (worker);
 }
 
+static gboolean
+held_by_w1 (gpointer data)
+{
+  return g_strcmp0 (assay_document_get_worker (data), "w1") == 0;
+}
+
+static gboolean
+let_go (gpointer data)
+{
+  return assay_document_get_worker (data) == NULL &&
+         assay_document_get_state (data) == ASSAY_DOCUMENT_QUEUED;
+}
+
+/* A worker killed while it holds a document: once it is gone (no figures
+ * from it for three intervals) the document is nobody's and shows as
+ * queued, not as still read by it; then another worker takes the job
+ * (after AckWait) and the document is done. The first worker's reader
+ * takes 30 s (a wrapper that waits first), so it is killed mid-job. */
+static void
+test_worker_gone (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(AssayClusterOptions) options = assay_cluster_options_new (assay_test_nats_get_url (fixture->nats));
+  g_autoptr(AssayClusterSubmitter) submitter = NULL;
+  g_autoptr(AssayWorkerPool) pool = assay_worker_pool_new (2);
+  g_autoptr(AssayTemplate) template_ = assay_template_lookup ("general");
+  g_autoptr(AssayPipeline) pipeline = assay_test_offline_pipeline_new (pool, template_, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_pdf (fixture, 1);
+  g_autofree char *slow_reader = g_build_filename (fixture->dir, "slow-reader", NULL);
+  /* Waits 30 s before reading, and gives up as soon as its worker is gone. */
+  g_autofree char *script = g_strdup_printf ("#!/bin/sh\n"
+                                             "i=0\n"
+                                             "while [ $i -lt 150 ] && kill -0 $PPID 2>/dev/null; do\n"
+                                             "  sleep 0.2; i=$((i + 1))\n"
+                                             "done\n"
+                                             "kill -0 $PPID 2>/dev/null || exit 1\n"
+                                             "exec '%s' \"$@\"\n",
+                                             g_getenv ("ASSAY_PDF_READER"));
+  AssayDocument *document;
+  Proc *w1, *w2;
+
+  g_assert_nonnull (g_getenv ("ASSAY_PDF_READER"));
+  g_assert_true (g_file_set_contents (slow_reader, script, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (slow_reader, 0755), ==, 0);
+
+  submitter = assay_cluster_submitter_new_sync (options, NULL, &error);
+  g_assert_no_error (error);
+  assay_pipeline_set_remote (pipeline, ASSAY_REMOTE (submitter));
+
+  w1 = worker_start (fixture, "w1", NULL, (const char *[]) { "ASSAY_PDF_READER", slow_reader, NULL });
+  document = assay_test_pipeline_add_path (pipeline, path);
+  assay_test_wait_until (held_by_w1, document, 30, "w1 to take the document");
+
+  g_subprocess_send_signal (w1->process, SIGKILL);
+  assay_test_wait_until (proc_exited, w1, 15, "w1 to die");
+  assay_test_wait_until (let_go, document, 30, "the document to be let go of");
+  g_assert_false (assay_document_is_finished (document));
+
+  w2 = worker_start (fixture, "w2", NULL, NULL);
+  assay_test_wait_until (document_finished, document, 60, "w2 to finish the document");
+  g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
+  g_assert_null (assay_document_get_worker (document));
+  g_assert_cmpuint (assay_test_file_count (w2->log, "(delivery 2)"), ==, 1);
+
+  assay_pipeline_shutdown (pipeline);
+  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
+  assay_pipeline_set_remote (pipeline, NULL);
+  g_assert_finalize_object (g_steal_pointer (&submitter));
+  proc_stop (w2);
+}
+
 typedef struct
 {
   AssayClusterSubmitter *submitter;
@@ -1778,6 +1851,8 @@ main (int    argc,
               fixture_set_up, test_window_api, fixture_tear_down);
   g_test_add ("/assay/cluster/workers-model", Fixture, NULL,
               fixture_set_up, test_workers_model, fixture_tear_down);
+  g_test_add ("/assay/cluster/worker-gone", Fixture, NULL,
+              fixture_set_up, test_worker_gone, fixture_tear_down);
   g_test_add ("/assay/cluster/lost-job", Fixture, NULL,
               fixture_set_up, test_lost_job, fixture_tear_down);
   g_test_add ("/assay/cluster/password", Fixture, NULL,

@@ -75,6 +75,7 @@ typedef struct
   gboolean             collecting;    /* a read of the result is under way */
   gint64               last_heard_us;
   gint64               last_asked_us; /* the last read of its result */
+  char                *worker;        /* the worker last said to hold it, nullable */
 } Pending;
 
 struct _AssayClusterSubmitter
@@ -704,6 +705,7 @@ pending_free (Pending *pending)
   g_clear_pointer (&pending->key, g_free);
   g_clear_pointer (&pending->path, g_free);
   g_clear_pointer (&pending->job, assay_cluster_job_free);
+  g_clear_pointer (&pending->worker, g_free);
   g_free (pending);
 }
 
@@ -975,9 +977,14 @@ take_progress (gpointer owner,
           if (!pending->collecting)
             push_op (self, OP_COLLECT, pending);
         }
-      else if (pending->progress != NULL)
-        pending->progress (pending->progress_data, state_of_progress (progress->state),
-                           progress->progress, progress->worker);
+      else
+        {
+          g_free (pending->worker);
+          pending->worker = g_strdup (progress->worker);
+          if (pending->progress != NULL)
+            pending->progress (pending->progress_data, state_of_progress (progress->state),
+                               progress->progress, progress->worker);
+        }
     }
 }
 
@@ -1089,7 +1096,30 @@ fail_stalled (AssayClusterSubmitter *self,
     }
 }
 
-/* Asks the bucket about documents not heard of for a while. */
+/* A document whose worker has gone (killed, its machine lost: no
+ * figures from it for three intervals) is nobody's until AckWait hands
+ * its job to another worker: it shows as queued again, not as still
+ * being read by a worker that is not there. */
+static void
+let_go_if_gone (AssayClusterSubmitter *self,
+                Pending               *pending)
+{
+  AssayClusterWorkerInfo *info;
+
+  if (pending->worker == NULL)
+    return;
+  info = assay_cluster_monitor_lookup (self->monitor, pending->worker);
+  if (info == NULL || !assay_cluster_worker_info_get_gone (info))
+    return;
+
+  g_debug ("%s: its worker %s has gone; queued until another takes it", pending->path, pending->worker);
+  g_clear_pointer (&pending->worker, g_free);
+  if (pending->progress != NULL)
+    pending->progress (pending->progress_data, ASSAY_DOCUMENT_QUEUED, 0.0, NULL);
+}
+
+/* Asks the bucket about documents not heard of for a while; lets go of
+ * those whose worker has gone. */
 static gboolean
 poll_pending (gpointer user_data)
 {
@@ -1109,6 +1139,7 @@ poll_pending (gpointer user_data)
         {
           Pending *pending = g_ptr_array_index (list, i);
 
+          let_go_if_gone (self, pending);
           if (pending->submitted && !pending->collecting &&
               now - MAX (pending->last_heard_us, pending->last_asked_us) > POLL_AFTER_US)
             push_op (self, OP_COLLECT, pending);
