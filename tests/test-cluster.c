@@ -12,6 +12,8 @@
 #include "config.h"
 
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -23,6 +25,7 @@
 #include "assay-cluster-monitor.h"
 #include "assay-cluster-objects.h"
 #include "assay-cluster-results.h"
+#include "assay-cluster-spool.h"
 #include "assay-cluster-submitter.h"
 #include "assay-fake-llm-server.h"
 #include "assay-test-fixture.h"
@@ -331,6 +334,18 @@ count_state (GHashTable *states,
   return GPOINTER_TO_UINT (g_hash_table_lookup (states, state));
 }
 
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (d != NULL && g_dir_read_name (d) != NULL)
+    n++;
+
+  return n;
+}
+
 /* ------------------------------------------------------------------------ */
 
 /* A job says when its submitter shows no stages; one that does not say
@@ -368,6 +383,45 @@ test_job_stages (void)
   back = assay_cluster_job_from_json (json, strlen (json), &error);
   g_assert_no_error (error);
   g_assert_false (back->stages);
+}
+
+/* The spool's sweep removes the PDFs of workers that are gone, and only
+ * those: not this process's, not a running one's, not other files. */
+static void
+test_spool_sweep (void)
+{
+  g_autofree char *dir = assay_test_tmp_dir_new ("assay-spool-XXXXXX");
+  g_autofree char *mine = NULL;
+  g_autofree char *gone = NULL;
+  g_autofree char *running = NULL;
+  g_autofree char *other = g_build_filename (dir, "notes.pdf", NULL);
+  g_autoptr(GError) error = NULL;
+  GPid child = 0;
+  int fd;
+
+  fd = assay_cluster_spool_open (dir, &mine, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+
+  /* A process that ran and ended: its id is free. */
+  g_assert_true (g_spawn_async (NULL, (char *[]) { (char *) "true", NULL }, NULL,
+                                G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &child, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (waitpid (child, NULL, 0), ==, child);
+  gone = g_strdup_printf ("%s/%ld-AbC123.pdf", dir, (long) child);
+  running = g_strdup_printf ("%s/%ld-XyZ789.pdf", dir, (long) getppid ());
+  g_assert_true (g_file_set_contents (gone, "%PDF", -1, NULL));
+  g_assert_true (g_file_set_contents (running, "%PDF", -1, NULL));
+  g_assert_true (g_file_set_contents (other, "%PDF", -1, NULL));
+
+  g_assert_cmpuint (assay_cluster_spool_sweep (dir), ==, 1);
+  g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (mine, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (running, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+
+  assay_test_remove_tree (dir);
 }
 
 /* A stored result rides along in its "done" message, as it is; one past
@@ -800,6 +854,7 @@ static void
 test_killed_worker (Fixture       *fixture,
                     gconstpointer  data)
 {
+  g_autofree char *spool = NULL;
   FakeModel model = { 0 };
   g_autoptr(JsonNode) docs = NULL;
   Proc *w1, *w2, *submit;
@@ -816,12 +871,19 @@ test_killed_worker (Fixture       *fixture,
   assay_test_wait_until (proc_exited, w1, 15, "the killed worker to die");
   assay_fake_llm_server_set_latency (model.server, 100);
 
+  /* The killed worker's copy of the PDF it was reading is still there. */
+  spool = assay_cluster_spool_dup_dir ();
+  g_assert_cmpuint (count_files (spool), ==, 1);
+
   w2 = worker_start (fixture, "w2", (const char *[]) { "--jobs", "1", "--llm-url", model.url,
                                                        "--model", "fake-7b", NULL }, NULL);
   docs = submit_finish (fixture, submit, "submit", 120, 0);
   g_assert_cmpuint (count_status (docs, "done"), ==, 1);
   g_assert_cmpuint (assay_test_file_count (w2->log, "(delivery 2)"), ==, 1);
   g_assert_cmpuint (stream_messages (fixture, "KV_" ASSAY_CLUSTER_RESULTS_BUCKET), ==, 1);
+  /* The next worker to start removed it; its own went once read. */
+  g_assert_cmpuint (assay_test_file_count (w2->log, "Removed 1 PDF(s) left in"), ==, 1);
+  g_assert_cmpuint (count_files (spool), ==, 0);
 
   proc_stop (w2);
   fake_model_stop (&model);
@@ -1812,6 +1874,7 @@ main (int    argc,
   assay_fake_llm_install_offline_resolver ();
 
   g_test_add_func ("/assay/cluster/job-stages", test_job_stages);
+  g_test_add_func ("/assay/cluster/spool-sweep", test_spool_sweep);
   g_test_add_func ("/assay/cluster/progress-result", test_progress_result);
   g_test_add_func ("/assay/cluster/progress-digest", test_progress_digest);
   g_test_add_func ("/assay/cluster/unreachable", test_unreachable);

@@ -36,6 +36,7 @@
 #include "assay-cluster-layout.h"
 #include "assay-cluster-objects.h"
 #include "assay-cluster-results.h"
+#include "assay-cluster-spool.h"
 #include "assay-cluster-worker.h"
 #include "assay-pdf-reader.h"
 #include "assay-pipeline.h"
@@ -81,6 +82,7 @@ struct _AssayClusterWorker
   AssayWorkerPool        *pool;
   AssayExtractor         *extractor;
   char                   *extractor_id;   /* with the analysis version, as the pipeline keys */
+  char                   *spool_dir;      /* the PDFs being read (assay-cluster-spool.h) */
   kvStore                *results;
 
   GPtrArray              *slots;          /* Slot* */
@@ -600,7 +602,7 @@ run_extract (Slot            *slot,
 
   /* The PDF in a file of its own, readable by this user only, for the
    * reader helper. */
-  fd = g_file_open_tmp ("assay-worker-XXXXXX.pdf", &tmp_path, &error);
+  fd = assay_cluster_spool_open (self->spool_dir, &tmp_path, &error);
   if (fd < 0)
     {
       count_finished (self, ASSAY_STAGE_READ, FALSE, 0);
@@ -1269,6 +1271,14 @@ assay_cluster_worker_start (AssayClusterWorker  *self,
   g_return_val_if_fail (ASSAY_IS_CLUSTER_WORKER (self), FALSE);
   g_return_val_if_fail (self->slots->len == 0, FALSE);
 
+  /* What workers killed here before left behind. */
+  {
+    guint n = assay_cluster_spool_sweep (self->spool_dir);
+
+    if (n > 0)
+      g_message ("Removed %u PDF(s) left in %s by workers that were killed", n, self->spool_dir);
+  }
+
   if (!assay_cluster_layout_ensure (self->connection, error))
     return FALSE;
   self->results = assay_cluster_layout_open_results (self->connection, error);
@@ -1388,6 +1398,7 @@ assay_cluster_worker_finalize (GObject *object)
   g_clear_object (&self->connection);
   g_clear_pointer (&self->metrics, assay_metrics_free);
   g_clear_pointer (&self->extractor_id, g_free);
+  g_clear_pointer (&self->spool_dir, g_free);
   g_clear_pointer (&self->name, g_free);
   g_mutex_clear (&self->lock);
 
@@ -1410,4 +1421,5 @@ assay_cluster_worker_init (AssayClusterWorker *self)
   self->metrics = assay_metrics_new ();
   self->slots = g_ptr_array_new_with_free_func ((GDestroyNotify) slot_free);
   self->waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  self->spool_dir = assay_cluster_spool_dup_dir ();
 }
