@@ -23,7 +23,8 @@ static char *test_dir;
  *
  * Replaces g_test_init() in a window test: makes a temporary folder
  * (assay_test_app_get_tmp_dir()) whose data/ is XDG_DATA_HOME (the store
- * the windows keep results in), initialises GTK and libadwaita, and
+ * the windows keep results in) and cache/ XDG_CACHE_HOME, initialises GTK
+ * and libadwaita, and
  * registers an application on the test's session bus (its startup loads
  * the resources, style sheet and accelerators), held between windows.
  *
@@ -37,6 +38,7 @@ assay_test_app_init (int         *argc,
 {
   g_autofree char *template_ = g_strdup_printf ("assay-test-%s-XXXXXX", name);
   g_autofree char *data_dir = NULL;
+  g_autofree char *cache_dir = NULL;
   g_autoptr(GError) error = NULL;
 
   g_assert_null (test_app);
@@ -44,6 +46,9 @@ assay_test_app_init (int         *argc,
   /* Results go to a store of the test's own; set before GLib reads it. */
   data_dir = g_build_filename (test_dir, "data", NULL);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  /* And a cache (the cluster workers these tests start spool PDFs there). */
+  cache_dir = g_build_filename (test_dir, "cache", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache_dir, TRUE);
   g_setenv ("GTK_A11Y", "none", TRUE);
 
   g_test_init (argc, argv, NULL);

@@ -385,21 +385,29 @@ test_job_stages (void)
   g_assert_false (back->stages);
 }
 
-/* The spool's sweep removes the PDFs of workers that are gone, and only
- * those: not this process's, not a running one's, not other files. */
+/* Preparing the spool removes the PDFs of workers that are gone and this
+ * process's own id's (a restarted container's worker has the same id),
+ * and only those: not a running process's, not other files. A folder
+ * that is not this user's own is refused. */
 static void
-test_spool_sweep (void)
+test_spool (void)
 {
   g_autofree char *dir = assay_test_tmp_dir_new ("assay-spool-XXXXXX");
+  g_autofree char *spool = g_build_filename (dir, "spool", NULL);
   g_autofree char *mine = NULL;
   g_autofree char *gone = NULL;
   g_autofree char *running = NULL;
-  g_autofree char *other = g_build_filename (dir, "notes.pdf", NULL);
+  g_autofree char *other = g_build_filename (spool, "notes.pdf", NULL);
+  g_autofree char *link = g_build_filename (dir, "link", NULL);
   g_autoptr(GError) error = NULL;
   GPid child = 0;
+  guint n = 0;
   int fd;
 
-  fd = assay_cluster_spool_open (dir, &mine, &error);
+  g_assert_true (assay_cluster_spool_prepare (spool, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+  fd = assay_cluster_spool_open (spool, &mine, &error);
   g_assert_no_error (error);
   g_assert_cmpint (fd, >=, 0);
   close (fd);
@@ -409,17 +417,24 @@ test_spool_sweep (void)
                                 G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &child, &error));
   g_assert_no_error (error);
   g_assert_cmpint (waitpid (child, NULL, 0), ==, child);
-  gone = g_strdup_printf ("%s/%ld-AbC123.pdf", dir, (long) child);
-  running = g_strdup_printf ("%s/%ld-XyZ789.pdf", dir, (long) getppid ());
+  gone = g_strdup_printf ("%s/%ld-AbC123.pdf", spool, (long) child);
+  running = g_strdup_printf ("%s/%ld-XyZ789.pdf", spool, (long) getppid ());
   g_assert_true (g_file_set_contents (gone, "%PDF", -1, NULL));
   g_assert_true (g_file_set_contents (running, "%PDF", -1, NULL));
   g_assert_true (g_file_set_contents (other, "%PDF", -1, NULL));
 
-  g_assert_cmpuint (assay_cluster_spool_sweep (dir), ==, 1);
+  g_assert_true (assay_cluster_spool_prepare (spool, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 2);
   g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
-  g_assert_true (g_file_test (mine, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (mine, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (running, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+
+  /* A link is nobody's folder. */
+  g_assert_cmpint (symlink (spool, link), ==, 0);
+  g_assert_false (assay_cluster_spool_prepare (link, NULL, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM);
 
   assay_test_remove_tree (dir);
 }
@@ -1874,7 +1889,7 @@ main (int    argc,
   assay_fake_llm_install_offline_resolver ();
 
   g_test_add_func ("/assay/cluster/job-stages", test_job_stages);
-  g_test_add_func ("/assay/cluster/spool-sweep", test_spool_sweep);
+  g_test_add_func ("/assay/cluster/spool", test_spool);
   g_test_add_func ("/assay/cluster/progress-result", test_progress_result);
   g_test_add_func ("/assay/cluster/progress-digest", test_progress_digest);
   g_test_add_func ("/assay/cluster/unreachable", test_unreachable);

@@ -163,13 +163,20 @@ assay_cluster_publisher_new (AssayClusterConnection  *connection,
   return self;
 }
 
-/* After a wait: nothing of this publisher's is in flight. */
+static void give_up_in_flight (AssayClusterPublisher *self);
+
+/* After a wait: nothing of this publisher's is in flight (what would be
+ * is given up on here, so no handler can write into it later). */
 void
 assay_cluster_publisher_free (AssayClusterPublisher *self)
 {
   if (self == NULL)
     return;
 
+  g_mutex_lock (&registry.lock);
+  g_warn_if_fail (self->waiter->n_in_flight == 0);
+  give_up_in_flight (self);
+  g_mutex_unlock (&registry.lock);
   g_clear_pointer (&self->js, jsCtx_Destroy);
   g_clear_pointer (&self->waiter, waiter_unref);
   g_free (self);
@@ -212,6 +219,7 @@ assay_cluster_publisher_add (AssayClusterPublisher *self,
   /* In the table first: its acknowledgement may come before the call
    * returns. */
   g_mutex_lock (&registry.lock);
+  g_warn_if_fail (!g_hash_table_contains (registry.in_flight, msg));
   g_hash_table_insert (registry.in_flight, msg, entry);
   self->waiter->n_in_flight++;
   g_mutex_unlock (&registry.lock);
@@ -273,12 +281,15 @@ assay_cluster_publisher_wait (AssayClusterPublisher *self)
     return;
 
   /* Taken back from libnats (no acknowledgement of them will be handed
-   * on any more), then given up on. */
-  if (js_PublishAsyncGetPendingList (&late, self->js) == NATS_OK)
-    natsMsgList_Destroy (&late);
+   * on any more) and given up on; freed only once out of the registry,
+   * whose keys they are (another publisher's new message could take the
+   * address of a freed one). */
+  if (js_PublishAsyncGetPendingList (&late, self->js) != NATS_OK)
+    late = (natsMsgList) { 0 };
   g_mutex_lock (&registry.lock);
   give_up_in_flight (self);
   g_mutex_unlock (&registry.lock);
+  natsMsgList_Destroy (&late);
 }
 
 void

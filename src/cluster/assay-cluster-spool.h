@@ -3,8 +3,10 @@
  * The reader helper takes a path, so a worker writes each PDF it takes
  * into a file of its own and removes it once read. A worker killed
  * meanwhile (SIGKILL, out of memory) cannot: its files are named by its
- * process id, in a folder of the user's own, and the next worker that
- * starts there removes those whose process is gone. Any thread.
+ * process id, in a folder of the user's own per host (homes may be shared
+ * between machines), and a worker that starts there removes those whose
+ * process is gone, and its own id's (a container's restarted worker gets
+ * the same id). Any thread.
  */
 #pragma once
 
@@ -12,10 +14,12 @@
 
 G_BEGIN_DECLS
 
-char  *assay_cluster_spool_dup_dir (void);
-int    assay_cluster_spool_open    (const char  *dir,
-                                    char       **path,
-                                    GError     **error);
-guint  assay_cluster_spool_sweep   (const char  *dir);
+char     *assay_cluster_spool_dup_dir (void);
+gboolean  assay_cluster_spool_prepare (const char  *dir,
+                                       guint       *n_removed,
+                                       GError     **error);
+int       assay_cluster_spool_open    (const char  *dir,
+                                       char       **path,
+                                       GError     **error);
 
 G_END_DECLS

@@ -937,6 +937,15 @@ state_of_progress (const char *state)
   return ASSAY_DOCUMENT_QUEUED;
 }
 
+static gboolean
+worker_is_gone (AssayClusterSubmitter *self,
+                const char            *name)
+{
+  AssayClusterWorkerInfo *info = name != NULL ? assay_cluster_monitor_lookup (self->monitor, name) : NULL;
+
+  return info != NULL && assay_cluster_worker_info_get_gone (info);
+}
+
 /* Main context: what a worker said about a document. */
 static void
 take_progress (gpointer owner,
@@ -977,8 +986,10 @@ take_progress (gpointer owner,
           if (!pending->collecting)
             push_op (self, OP_COLLECT, pending);
         }
-      else
+      else if (!worker_is_gone (self, progress->worker))
         {
+          /* (A late word from a worker that has gone, let go of already,
+           * would bring it back.) */
           g_free (pending->worker);
           pending->worker = g_strdup (progress->worker);
           if (pending->progress != NULL)
@@ -1104,12 +1115,7 @@ static void
 let_go_if_gone (AssayClusterSubmitter *self,
                 Pending               *pending)
 {
-  AssayClusterWorkerInfo *info;
-
-  if (pending->worker == NULL)
-    return;
-  info = assay_cluster_monitor_lookup (self->monitor, pending->worker);
-  if (info == NULL || !assay_cluster_worker_info_get_gone (info))
+  if (pending->worker == NULL || !worker_is_gone (self, pending->worker))
     return;
 
   g_debug ("%s: its worker %s has gone; queued until another takes it", pending->path, pending->worker);

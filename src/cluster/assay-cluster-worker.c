@@ -1271,10 +1271,13 @@ assay_cluster_worker_start (AssayClusterWorker  *self,
   g_return_val_if_fail (ASSAY_IS_CLUSTER_WORKER (self), FALSE);
   g_return_val_if_fail (self->slots->len == 0, FALSE);
 
-  /* What workers killed here before left behind. */
+  /* Where the PDFs being read go; what workers killed here before left
+   * behind goes. Without it no job could be read: no start. */
   {
-    guint n = assay_cluster_spool_sweep (self->spool_dir);
+    guint n = 0;
 
+    if (!assay_cluster_spool_prepare (self->spool_dir, &n, error))
+      return FALSE;
     if (n > 0)
       g_message ("Removed %u PDF(s) left in %s by workers that were killed", n, self->spool_dir);
   }

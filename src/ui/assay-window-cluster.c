@@ -51,8 +51,10 @@ show_workers (AssayWindow *self,
     assay_activity_panel_set_workers (ASSAY_ACTIVITY_PANEL (self->activity), workers);
 }
 
+/* @say: toast it (the cluster was used until now) */
 static void
-go_local (AssayWindow *self)
+go_local (AssayWindow *self,
+          gboolean     say)
 {
   g_clear_pointer (&self->cluster_applied, g_free);
   show_workers (self, NULL);
@@ -60,7 +62,8 @@ go_local (AssayWindow *self)
     return;
 
   assay_pipeline_set_remote (self->pipeline, NULL);
-  assay_window_add_toast (self, _("Processing documents on this computer"));
+  if (say)
+    assay_window_add_toast (self, _("Processing documents on this computer"));
 }
 
 static void
@@ -85,7 +88,8 @@ submitter_ready_cb (GObject      *object,
       g_autofree char *text = g_strdup_printf (_("Processing on this computer: %s"), error->message);
 
       g_message ("Cluster not used: %s", error->message);
-      go_local (self);
+      /* The toast below says it, with why. */
+      go_local (self, FALSE);
       _assay_window_add_action_toast (self, text, _("_Retry"), "win.cluster-retry");
       return;
     }
@@ -176,7 +180,7 @@ _assay_window_apply_cluster (AssayWindow *self)
   url = g_settings_get_string (self->settings, "cluster-url");
   if (!g_settings_get_boolean (self->settings, "cluster") || url[0] == '\0')
     {
-      go_local (self);
+      go_local (self, TRUE);
       return;
     }
 
