@@ -1442,6 +1442,19 @@ job_queued (gpointer data)
   return stream_messages (data, ASSAY_CLUSTER_EXTRACT_STREAM) == 1;
 }
 
+/* Ends a test's pipeline on a submitter: its documents finished, the
+ * submitter (@submitter, taken) handed back and finalized, nothing of it
+ * left running. */
+static void
+pipeline_let_go_of (AssayPipeline         *pipeline,
+                    AssayClusterSubmitter *submitter)
+{
+  assay_pipeline_shutdown (pipeline);
+  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
+  assay_pipeline_set_remote (pipeline, NULL);
+  g_assert_finalize_object (submitter);
+}
+
 /* A PDF the bucket did not list when the submitter started, stored by
  * another client before its batch goes: the batch's upload (said to be
  * new) is refused, the object there is used, and the bucket keeps one
@@ -1496,10 +1509,7 @@ test_object_stored_meanwhile (Fixture       *fixture,
   g_assert_cmpstr (after.nuid, ==, theirs.nuid);
   g_assert_cmpuint (stream_messages (fixture, "OBJ_" ASSAY_CLUSTER_PDF_BUCKET), ==, 2);
 
-  assay_pipeline_shutdown (pipeline);
-  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
-  assay_pipeline_set_remote (pipeline, NULL);
-  g_assert_finalize_object (g_steal_pointer (&submitter));
+  pipeline_let_go_of (pipeline, g_steal_pointer (&submitter));
   assay_cluster_connection_close (connection);
   proc_stop (worker);
 }
@@ -1548,10 +1558,7 @@ test_window_api (Fixture       *fixture,
   g_assert_null (assay_document_get_worker (document));
   g_assert_nonnull (assay_document_get_result (document));
 
-  assay_pipeline_shutdown (pipeline);
-  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
-  assay_pipeline_set_remote (pipeline, NULL);
-  g_assert_finalize_object (connected.submitter);
+  pipeline_let_go_of (pipeline, connected.submitter);
   proc_stop (worker);
 }
 
@@ -1621,10 +1628,7 @@ test_worker_gone (Fixture       *fixture,
   g_assert_null (assay_document_get_worker (document));
   g_assert_cmpuint (assay_test_file_count (w2->log, "(delivery 2)"), ==, 1);
 
-  assay_pipeline_shutdown (pipeline);
-  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
-  assay_pipeline_set_remote (pipeline, NULL);
-  g_assert_finalize_object (g_steal_pointer (&submitter));
+  pipeline_let_go_of (pipeline, g_steal_pointer (&submitter));
   proc_stop (w2);
 }
 
@@ -1743,10 +1747,7 @@ test_workers_model (Fixture       *fixture,
   g_assert_false (assay_cluster_worker_info_get_gone (extract));
   g_assert_cmpuint (g_list_model_get_n_items (workers), ==, 2);
 
-  assay_pipeline_shutdown (pipeline);
-  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
-  assay_pipeline_set_remote (pipeline, NULL);
-  g_assert_finalize_object (g_steal_pointer (&submitter));
+  pipeline_let_go_of (pipeline, g_steal_pointer (&submitter));
   proc_stop (w1);
 }
 
@@ -1806,10 +1807,7 @@ test_lost_job (Fixture       *fixture,
   assay_test_wait_until (document_finished, document, 60, "the next document to be done");
   g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
 
-  assay_pipeline_shutdown (pipeline);
-  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
-  assay_pipeline_set_remote (pipeline, NULL);
-  g_assert_finalize_object (g_steal_pointer (&submitter));
+  pipeline_let_go_of (pipeline, g_steal_pointer (&submitter));
   proc_stop (worker);
 }
 
@@ -1868,10 +1866,7 @@ test_password (Fixture       *fixture,
   g_assert_cmpint (assay_document_get_state (document), ==, ASSAY_DOCUMENT_DONE);
   g_assert_nonnull (assay_document_get_result (document));
 
-  assay_pipeline_shutdown (pipeline);
-  g_assert_true (assay_test_pipeline_wait_idle (pipeline, 30 * G_USEC_PER_SEC));
-  assay_pipeline_set_remote (pipeline, NULL);
-  g_assert_finalize_object (g_steal_pointer (&submitter));
+  pipeline_let_go_of (pipeline, g_steal_pointer (&submitter));
   proc_stop (worker);
   g_assert_false (assay_test_file_contains (worker->log, "Zebra-7731"));
   g_assert_false (assay_test_file_contains (worker->log, "wrong-7731"));
