@@ -11,7 +11,10 @@
 # (longer than JetStream's 10 s acknowledgement timeout, so uploads and jobs
 # in flight go unanswered). Prints the documents and their states in the
 # submitter's output and how many went again; exit status 0 only when every
-# document came back done.
+# document came back done. A kill that lands before the submitter's own
+# start-up is over (on a busy machine) makes it stop at once, as it should
+# ("cannot make the object store …: Timeout"): run again, or give AT_S a
+# little more; one after the uploads went reports "went again: 0".
 set -euo pipefail
 build=${1:-build}
 n=${2:-200}

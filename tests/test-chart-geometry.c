@@ -202,6 +202,24 @@ test_zero_bars (void)
     g_assert_cmpfloat (geom->v.ticks->ticks[i].value, >=, 0);
 }
 
+/* The geometry of one series over a time axis, @width × @height. */
+static AssayChartGeometry *
+time_geometry_new (AssayChartKind  kind,
+                   const double   *x,
+                   const double   *y,
+                   guint           n,
+                   int             width,
+                   int             height)
+{
+  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Over time");
+  g_autoptr(AssayChartSeries) series = assay_chart_series_new_xy (kind, NULL, x, y, n);
+
+  assay_chart_spec_add_series (spec, series);
+  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, NULL, NULL, ASSAY_CHART_SCALE_TIME);
+
+  return assay_chart_geometry_new (spec, NULL, width, height);
+}
+
 /* One whole-number value (an index of 1205 in a single period): steps of
  * tens around it, not the two ticks 1000 and 1500. */
 static void
@@ -209,13 +227,8 @@ test_one_whole_value (void)
 {
   double x[] = { 1672531200 };
   double y[] = { 1205 };
-  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Index over time");
-  g_autoptr(AssayChartSeries) s = assay_chart_series_new_xy (ASSAY_CHART_KIND_SCATTER, NULL, x, y, 1);
-  g_autoptr(AssayChartGeometry) geom = NULL;
+  g_autoptr(AssayChartGeometry) geom = time_geometry_new (ASSAY_CHART_KIND_SCATTER, x, y, 1, 800, 480);
 
-  assay_chart_spec_add_series (spec, s);
-  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, NULL, NULL, ASSAY_CHART_SCALE_TIME);
-  geom = assay_chart_geometry_new (spec, NULL, 800, 480);
   g_assert_cmpuint (geom->v.ticks->n_ticks, >=, 4);
   g_assert_cmpfloat (geom->v.ticks->min, <, 1205);
   g_assert_cmpfloat (geom->v.ticks->max, >, 1205);
@@ -226,13 +239,8 @@ test_one_whole_value (void)
   {
     double x2[] = { 504921600, 504921600 };
     double y2[] = { 2, 3 };
-    g_autoptr(AssayChartSpec) spec2 = assay_chart_spec_new ("Gnuplot over time");
-    g_autoptr(AssayChartSeries) s2 = assay_chart_series_new_xy (ASSAY_CHART_KIND_LINE, NULL, x2, y2, 2);
-    g_autoptr(AssayChartGeometry) geom2 = NULL;
+    g_autoptr(AssayChartGeometry) geom2 = time_geometry_new (ASSAY_CHART_KIND_LINE, x2, y2, 2, 540, 300);
 
-    assay_chart_spec_add_series (spec2, s2);
-    assay_chart_spec_set_axis (spec2, ASSAY_CHART_AXIS_X, NULL, NULL, ASSAY_CHART_SCALE_TIME);
-    geom2 = assay_chart_geometry_new (spec2, NULL, 540, 300);
     g_assert_cmpfloat (geom2->v.ticks->min, <, 2);
     g_assert_cmpfloat (geom2->v.ticks->max, >, 3);
     g_assert_cmpfloat (geom2->v.ticks->step, ==, 1);
@@ -328,13 +336,8 @@ test_time_one_point (void)
 {
   double x[] = { 1672531200 };   /* 2023-01-01 */
   double y[] = { 12 };
-  g_autoptr(AssayChartSpec) spec = assay_chart_spec_new ("Over time");
-  g_autoptr(AssayChartSeries) s = assay_chart_series_new_xy (ASSAY_CHART_KIND_SCATTER, NULL, x, y, 1);
-  g_autoptr(AssayChartGeometry) geom = NULL;
+  g_autoptr(AssayChartGeometry) geom = time_geometry_new (ASSAY_CHART_KIND_SCATTER, x, y, 1, 800, 480);
 
-  assay_chart_spec_add_series (spec, s);
-  assay_chart_spec_set_axis (spec, ASSAY_CHART_AXIS_X, NULL, NULL, ASSAY_CHART_SCALE_TIME);
-  geom = assay_chart_geometry_new (spec, NULL, 800, 480);
   g_assert_nonnull (geom->h.ticks);
   g_assert_cmpfloat (geom->h.ticks->max - geom->h.ticks->min, >=, 300 * 86400.0);
   g_assert_cmpfloat (geom->h.ticks->min, <=, x[0]);

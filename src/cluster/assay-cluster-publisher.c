@@ -14,26 +14,20 @@
  * libnats reports a late one itself (jsPubOptions.MaxWait). */
 #define WAIT_MARGIN_MS 1000
 
-/* What a publisher waits on; shared with its messages' entries, so that
- * it stays as long as either. */
-typedef struct
-{
-  gint   ref_count;
-  GCond  answered;
-  guint  n_in_flight;   /* under the registry's lock */
-} Waiter;
-
-typedef struct
-{
-  AssayClusterPublished *published;
-  char                  *what;
-  Waiter                *waiter;
-} Entry;
+typedef struct _Entry Entry;
 
 struct _AssayClusterPublisher
 {
-  jsCtx  *js;
-  Waiter *waiter;
+  jsCtx *js;
+  GCond  answered;
+  guint  n_in_flight;   /* under the registry's lock */
+};
+
+struct _Entry
+{
+  AssayClusterPublished *published;
+  char                  *what;
+  AssayClusterPublisher *owner;   /* its entries leave the registry before it goes */
 };
 
 /* Every publisher's messages in flight, process-wide: libnats calls the
@@ -59,32 +53,14 @@ ensure_registry (void)
     }
 }
 
-static Waiter *
-waiter_ref (Waiter *waiter)
-{
-  g_atomic_int_inc (&waiter->ref_count);
-  return waiter;
-}
-
-static void
-waiter_unref (Waiter *waiter)
-{
-  if (g_atomic_int_dec_and_test (&waiter->ref_count))
-    {
-      g_cond_clear (&waiter->answered);
-      g_free (waiter);
-    }
-}
-
 /* Under the registry's lock: @entry is out of the table. */
 static void
 entry_done (Entry *entry)
 {
-  Waiter *waiter = entry->waiter;
+  AssayClusterPublisher *owner = entry->owner;
 
-  if (--waiter->n_in_flight == 0)
-    g_cond_broadcast (&waiter->answered);
-  waiter_unref (waiter);
+  if (--owner->n_in_flight == 0)
+    g_cond_broadcast (&owner->answered);
   g_free (entry->what);
   g_free (entry);
 }
@@ -145,9 +121,7 @@ assay_cluster_publisher_new (AssayClusterConnection  *connection,
   natsStatus s;
 
   ensure_registry ();
-  self->waiter = g_new0 (Waiter, 1);
-  self->waiter->ref_count = 1;
-  g_cond_init (&self->waiter->answered);
+  g_cond_init (&self->answered);
 
   jsOptions_Init (&options);
   options.Wait = ASSAY_CLUSTER_JETSTREAM_WAIT_MS;
@@ -174,11 +148,11 @@ assay_cluster_publisher_free (AssayClusterPublisher *self)
     return;
 
   g_mutex_lock (&registry.lock);
-  g_warn_if_fail (self->waiter->n_in_flight == 0);
+  g_warn_if_fail (self->n_in_flight == 0);
   give_up_in_flight (self);
   g_mutex_unlock (&registry.lock);
   g_clear_pointer (&self->js, jsCtx_Destroy);
-  g_clear_pointer (&self->waiter, waiter_unref);
+  g_cond_clear (&self->answered);
   g_free (self);
 }
 
@@ -209,7 +183,7 @@ assay_cluster_publisher_add (AssayClusterPublisher *self,
   *published = (AssayClusterPublished) { 0 };
   entry->published = published;
   entry->what = g_strdup (what);
-  entry->waiter = waiter_ref (self->waiter);
+  entry->owner = self;
 
   jsPubOptions_Init (&options);
   options.MsgId = msg_id;
@@ -221,7 +195,7 @@ assay_cluster_publisher_add (AssayClusterPublisher *self,
   g_mutex_lock (&registry.lock);
   g_warn_if_fail (!g_hash_table_contains (registry.in_flight, msg));
   g_hash_table_insert (registry.in_flight, msg, entry);
-  self->waiter->n_in_flight++;
+  self->n_in_flight++;
   g_mutex_unlock (&registry.lock);
 
   s = js_PublishMsgAsync (self->js, &sent, &options);
@@ -247,7 +221,7 @@ give_up_in_flight (AssayClusterPublisher *self)
 
   g_hash_table_iter_init (&iter, registry.in_flight);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
-    if (entry->waiter == self->waiter)
+    if (entry->owner == self)
       {
         g_set_error (&entry->published->error, ASSAY_CLUSTER_ERROR, ASSAY_CLUSTER_ERROR_UNREACHABLE,
                      _("%s: the server did not acknowledge it"), entry->what);
@@ -272,10 +246,10 @@ assay_cluster_publisher_wait (AssayClusterPublisher *self)
   gboolean all_answered;
 
   g_mutex_lock (&registry.lock);
-  while (self->waiter->n_in_flight > 0)
-    if (!g_cond_wait_until (&self->waiter->answered, &registry.lock, until))
+  while (self->n_in_flight > 0)
+    if (!g_cond_wait_until (&self->answered, &registry.lock, until))
       break;
-  all_answered = self->waiter->n_in_flight == 0;
+  all_answered = self->n_in_flight == 0;
   g_mutex_unlock (&registry.lock);
   if (all_answered)
     return;
